@@ -1,0 +1,223 @@
+package io.dyad.rpc;
+
+import com.google.common.net.HostAndPort;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.common.InventoryPage;
+import io.dyad.common.ObjectId;
+import io.dyad.common.ObjectMeta;
+import io.dyad.common.Presence;
+import io.dyad.thrift.NodeHealth;
+import io.dyad.thrift.ObjectInfo;
+import io.dyad.thrift.StorageNode;
+import io.dyad.thrift.WriteSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+import org.apache.thrift.TException;
+import org.apache.thrift.protocol.TProtocol;
+
+/**
+ * A typed client of one storage node over one connection: Dyad types in and out, every failure a
+ * {@link DyadException}. Also streams whole objects in bounded memory ({@link #put}, {@link #get}), checking
+ * the CRC32C end to end. Not thread-safe: use one per thread (or pool them).
+ */
+public final class StorageNodeClient implements AutoCloseable {
+  /** Chunk size used by {@link #put} and {@link #get}, bounded by what the node advertises. */
+  public static final int DEFAULT_CHUNK_BYTES = 1024 * 1024;
+
+  private final HostAndPort target;
+  private final TProtocol protocol;
+  private final StorageNode.Client client;
+  private final int chunkBytes;
+
+  private StorageNodeClient(HostAndPort target, TProtocol protocol, int chunkBytes) {
+    this.target = target;
+    this.protocol = protocol;
+    this.client = new StorageNode.Client(protocol);
+    this.chunkBytes = chunkBytes;
+  }
+
+  public static StorageNodeClient connect(HostAndPort target, ThriftClientConfig config) throws DyadException {
+    return new StorageNodeClient(target, ThriftConnections.open(target, config), DEFAULT_CHUNK_BYTES);
+  }
+
+  public static StorageNodeClient connect(HostAndPort target, ThriftClientConfig config, int chunkBytes)
+      throws DyadException {
+    return new StorageNodeClient(target, ThriftConnections.open(target, config), chunkBytes);
+  }
+
+  public HostAndPort target() {
+    return target;
+  }
+
+  @FunctionalInterface
+  private interface Rpc<T> {
+    T call() throws TException;
+  }
+
+  private <T> T rpc(Rpc<T> call) throws DyadException {
+    try {
+      return call.call();
+    } catch (TException e) {
+      throw ThriftErrors.fromThrift(target, e);
+    }
+  }
+
+  public WriteSession begin(ObjectId id, long sizeHint) throws DyadException {
+    return rpc(() -> client.beginWrite(id.value(), sizeHint));
+  }
+
+  public void append(String sessionId, long offset, ByteBuffer chunk) throws DyadException {
+    rpc(() -> {
+      client.append(sessionId, offset, chunk);
+      return null;
+    });
+  }
+
+  public ObjectMeta commit(String sessionId, long length, int crc32c) throws DyadException {
+    return toMeta(rpc(() -> client.commitWrite(sessionId, length, crc32c)));
+  }
+
+  public void abort(String sessionId) throws DyadException {
+    rpc(() -> {
+      client.abortWrite(sessionId);
+      return null;
+    });
+  }
+
+  public ByteBuffer read(ObjectId id, long offset, int length) throws DyadException {
+    return rpc(() -> client.read(id.value(), offset, length));
+  }
+
+  public ObjectMeta stat(ObjectId id) throws DyadException {
+    return toMeta(rpc(() -> client.stat(id.value())));
+  }
+
+  public Presence has(ObjectId id) throws DyadException {
+    switch (rpc(() -> client.has(id.value()))) {
+      case PRESENT:
+        return Presence.PRESENT;
+      case DELETED:
+        return Presence.DELETED;
+      default:
+        return Presence.ABSENT;
+    }
+  }
+
+  public ObjectMeta delete(ObjectId id) throws DyadException {
+    return toMeta(rpc(() -> client.deleteObject(id.value())));
+  }
+
+  public InventoryPage inventory(String cursor, int limit) throws DyadException {
+    io.dyad.thrift.InventoryPage page = rpc(() -> client.inventory(cursor == null ? "" : cursor, limit));
+    List<ObjectMeta> entries = new ArrayList<>(page.getEntriesSize());
+    for (ObjectInfo info : page.getEntries()) {
+      entries.add(toMeta(info));
+    }
+    return new InventoryPage(entries, Optional.ofNullable(page.getNextCursor()));
+  }
+
+  public void ping() throws DyadException {
+    rpc(() -> {
+      client.ping();
+      return null;
+    });
+  }
+
+  public NodeHealth health() throws DyadException {
+    return rpc(client::health);
+  }
+
+  /**
+   * Streams {@code in} to the node as object {@code id}, in chunks, and commits it with the CRC32C computed on
+   * the way. On any failure the session is aborted (best effort) and the error rethrown.
+   *
+   * @param sizeHint the expected length, or -1
+   */
+  public ObjectMeta put(ObjectId id, InputStream in, long sizeHint) throws DyadException, IOException {
+    WriteSession session = begin(id, sizeHint);
+    int chunk = Math.min(chunkBytes, session.getMaxChunkBytes());
+    CRC32C crc = new CRC32C();
+    byte[] buf = new byte[chunk];
+    long offset = 0;
+    boolean committed = false;
+    try {
+      int n;
+      while ((n = in.readNBytes(buf, 0, chunk)) > 0) {
+        crc.update(buf, 0, n);
+        append(session.getSessionId(), offset, ByteBuffer.wrap(buf, 0, n));
+        offset += n;
+      }
+      ObjectMeta meta = commit(session.getSessionId(), offset, (int) crc.getValue());
+      committed = true;
+      return meta;
+    } finally {
+      if (!committed) {
+        abortQuietly(session.getSessionId());
+      }
+    }
+  }
+
+  /**
+   * Streams object {@code id} into {@code out} and checks the CRC32C of everything received against the
+   * node's record. Returns the object's metadata.
+   */
+  public ObjectMeta get(ObjectId id, OutputStream out) throws DyadException, IOException {
+    ObjectMeta meta = stat(id);
+    if (meta.tombstone()) {
+      throw DyadException.notFound("object " + id + " was deleted");
+    }
+    CRC32C crc = new CRC32C();
+    long offset = 0;
+    while (offset < meta.length()) {
+      ByteBuffer data = read(id, offset, (int) Math.min(chunkBytes, meta.length() - offset));
+      if (!data.hasRemaining()) {
+        throw new DyadException(ErrorCode.INTERNAL, target + " returned no bytes at offset " + offset
+            + " of object " + id + " (" + meta.length() + " bytes)");
+      }
+      crc.update(data.duplicate());
+      offset += data.remaining();
+      if (data.hasArray()) {
+        out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+      } else {
+        byte[] copy = new byte[data.remaining()];
+        data.get(copy);
+        out.write(copy);
+      }
+    }
+    if ((int) crc.getValue() != meta.crc32c()) {
+      throw new DyadException(ErrorCode.CHECKSUM_MISMATCH, String.format(
+          "object %s from %s: received bytes have CRC32C %08x, expected %s", id, target, (int) crc.getValue(),
+          meta.crcHex()));
+    }
+    return meta;
+  }
+
+  private void abortQuietly(String sessionId) {
+    try {
+      abort(sessionId);
+    } catch (DyadException ignored) {
+      // the session expires on the node anyway
+    }
+  }
+
+  private ObjectMeta toMeta(ObjectInfo info) throws DyadException {
+    String problem = ObjectId.problemWith(info.getId());
+    if (problem != null) {
+      throw new DyadException(ErrorCode.INTERNAL, target + " sent an invalid object id: " + problem);
+    }
+    return new ObjectMeta(ObjectId.of(info.getId()), info.getLength(), info.getCrc32c(), info.isTombstone(),
+        info.getWrittenAtMillis());
+  }
+
+  @Override
+  public void close() {
+    protocol.getTransport().close();
+  }
+}

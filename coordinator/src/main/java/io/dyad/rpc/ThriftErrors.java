@@ -1,0 +1,87 @@
+package io.dyad.rpc;
+
+import com.google.common.net.HostAndPort;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.thrift.AccessDenied;
+import io.dyad.thrift.AlreadyExists;
+import io.dyad.thrift.ChecksumMismatch;
+import io.dyad.thrift.InvalidArgument;
+import io.dyad.thrift.NotFound;
+import io.dyad.thrift.StaleEpoch;
+import io.dyad.thrift.StorageFull;
+import io.dyad.thrift.Unavailable;
+import java.net.SocketTimeoutException;
+import org.apache.thrift.TApplicationException;
+import org.apache.thrift.TException;
+import org.apache.thrift.transport.TTransportException;
+
+/**
+ * The one mapping between {@link DyadException} and the IDL's typed exceptions, both ways. Handlers call
+ * {@link #toThrift} at their edge; clients call {@link #fromThrift}.
+ */
+public final class ThriftErrors {
+  private ThriftErrors() {}
+
+  /** The IDL exception for a Dyad error. {@link ErrorCode#INTERNAL} becomes an INTERNAL_ERROR application exception. */
+  public static TException toThrift(DyadException e) {
+    String m = e.getMessage();
+    switch (e.code()) {
+      case NOT_FOUND:
+        return new NotFound().setMessage(m);
+      case ALREADY_EXISTS:
+        return new AlreadyExists().setMessage(m);
+      case CHECKSUM_MISMATCH:
+        return new ChecksumMismatch().setMessage(m);
+      case INVALID_ARGUMENT:
+        return new InvalidArgument().setMessage(m);
+      case STORAGE_FULL:
+        return new StorageFull().setMessage(m);
+      case STALE_EPOCH:
+        return new StaleEpoch().setMessage(m);
+      case UNAVAILABLE:
+        return new Unavailable().setMessage(m);
+      case ACCESS_DENIED:
+        return new AccessDenied().setMessage(m);
+      default:
+        return new TApplicationException(TApplicationException.INTERNAL_ERROR, m);
+    }
+  }
+
+  /**
+   * A Dyad error for whatever a Thrift call to {@code peer} threw: typed exceptions keep their code; a broken
+   * or timed-out connection is {@link ErrorCode#UNAVAILABLE}; a refused oversize frame is
+   * {@link ErrorCode#INVALID_ARGUMENT}; any other application exception is {@link ErrorCode#INTERNAL}.
+   */
+  public static DyadException fromThrift(HostAndPort peer, TException e) {
+    if (e instanceof NotFound) {
+      return new DyadException(ErrorCode.NOT_FOUND, ((NotFound) e).getMessage(), e);
+    } else if (e instanceof AlreadyExists) {
+      return new DyadException(ErrorCode.ALREADY_EXISTS, ((AlreadyExists) e).getMessage(), e);
+    } else if (e instanceof ChecksumMismatch) {
+      return new DyadException(ErrorCode.CHECKSUM_MISMATCH, ((ChecksumMismatch) e).getMessage(), e);
+    } else if (e instanceof InvalidArgument) {
+      return new DyadException(ErrorCode.INVALID_ARGUMENT, ((InvalidArgument) e).getMessage(), e);
+    } else if (e instanceof StorageFull) {
+      return new DyadException(ErrorCode.STORAGE_FULL, ((StorageFull) e).getMessage(), e);
+    } else if (e instanceof StaleEpoch) {
+      return new DyadException(ErrorCode.STALE_EPOCH, ((StaleEpoch) e).getMessage(), e);
+    } else if (e instanceof Unavailable) {
+      return new DyadException(ErrorCode.UNAVAILABLE, ((Unavailable) e).getMessage(), e);
+    } else if (e instanceof AccessDenied) {
+      return new DyadException(ErrorCode.ACCESS_DENIED, ((AccessDenied) e).getMessage(), e);
+    } else if (e instanceof TTransportException) {
+      boolean timedOut = ((TTransportException) e).getType() == TTransportException.TIMED_OUT
+          || e.getCause() instanceof SocketTimeoutException;
+      return new DyadException(ErrorCode.UNAVAILABLE,
+          (timedOut ? "no reply from " : "lost the connection to ") + peer
+              + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+    } else if (e instanceof TApplicationException) {
+      TApplicationException a = (TApplicationException) e;
+      ErrorCode code = a.getType() == TApplicationException.PROTOCOL_ERROR
+          ? ErrorCode.INVALID_ARGUMENT : ErrorCode.INTERNAL;
+      return new DyadException(code, peer + " refused the request: " + a.getMessage(), e);
+    }
+    return new DyadException(ErrorCode.INTERNAL, "call to " + peer + " failed: " + e, e);
+  }
+}

@@ -1,0 +1,154 @@
+package io.dyad.node.server;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.dyad.common.DyadException;
+import io.dyad.common.DyadVersion;
+import io.dyad.common.ObjectId;
+import io.dyad.common.ObjectMeta;
+import io.dyad.node.store.ObjectStore;
+import io.dyad.node.store.StoreStatus;
+import io.dyad.rpc.ThriftErrors;
+import io.dyad.thrift.InventoryPage;
+import io.dyad.thrift.NodeHealth;
+import io.dyad.thrift.ObjectInfo;
+import io.dyad.thrift.ObjectState;
+import io.dyad.thrift.StorageNode;
+import io.dyad.thrift.WriteSession;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.stream.Collectors;
+import org.apache.thrift.TException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Thrift edge of a storage node: validates ids, converts between IDL and Dyad types, maps
+ * {@link DyadException}s to the IDL's typed exceptions, and times every call. Holds no state of its own.
+ */
+final class StorageNodeHandler implements StorageNode.Iface {
+  private static final Logger LOG = LoggerFactory.getLogger(StorageNodeHandler.class);
+
+  private final String memberId;
+  private final ObjectStore store;
+  private final MetricRegistry metrics;
+  private final Meter bytesIn;
+  private final Meter bytesOut;
+  private final long startedAtMillis;
+
+  StorageNodeHandler(String memberId, ObjectStore store, MetricRegistry metrics, Clock clock) {
+    this.memberId = memberId;
+    this.store = store;
+    this.metrics = metrics;
+    this.bytesIn = metrics.meter("storage.bytes.in");
+    this.bytesOut = metrics.meter("storage.bytes.out");
+    this.startedAtMillis = clock.millis();
+  }
+
+  /** One RPC's body; may throw Dyad errors, which the edge maps. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T run() throws DyadException;
+  }
+
+  private <T> T call(String method, Call<T> body) throws TException {
+    try (Timer.Context ignored = metrics.timer("storage.rpc." + method).time()) {
+      return body.run();
+    } catch (DyadException e) {
+      LOG.debug("[member={}] {} failed: {}", memberId, method, e.getMessage());
+      throw ThriftErrors.toThrift(e);
+    } catch (RuntimeException e) {
+      LOG.error("[member={}] {} failed unexpectedly", memberId, method, e);
+      throw e;
+    }
+  }
+
+  @Override
+  public WriteSession beginWrite(String id, long sizeHint) throws TException {
+    return call("beginWrite", () -> new WriteSession(store.begin(ObjectId.of(id), sizeHint), store.maxChunkBytes()));
+  }
+
+  @Override
+  public void append(String sessionId, long offset, ByteBuffer data) throws TException {
+    call("append", () -> {
+      int n = data.remaining();
+      store.append(sessionId, offset, data);
+      bytesIn.mark(n);
+      return null;
+    });
+  }
+
+  @Override
+  public ObjectInfo commitWrite(String sessionId, long length, int crc32c) throws TException {
+    return call("commitWrite", () -> toThrift(store.commit(sessionId, length, crc32c)));
+  }
+
+  @Override
+  public void abortWrite(String sessionId) throws TException {
+    call("abortWrite", () -> {
+      store.abort(sessionId);
+      return null;
+    });
+  }
+
+  @Override
+  public ByteBuffer read(String id, long offset, int length) throws TException {
+    return call("read", () -> {
+      ByteBuffer data = store.read(ObjectId.of(id), offset, length);
+      bytesOut.mark(data.remaining());
+      return data;
+    });
+  }
+
+  @Override
+  public ObjectInfo stat(String id) throws TException {
+    return call("stat", () -> toThrift(store.stat(ObjectId.of(id))));
+  }
+
+  @Override
+  public ObjectState has(String id) throws TException {
+    return call("has", () -> {
+      switch (store.presence(ObjectId.of(id))) {
+        case PRESENT:
+          return ObjectState.PRESENT;
+        case DELETED:
+          return ObjectState.DELETED;
+        default:
+          return ObjectState.ABSENT;
+      }
+    });
+  }
+
+  @Override
+  public ObjectInfo deleteObject(String id) throws TException {
+    return call("deleteObject", () -> toThrift(store.delete(ObjectId.of(id))));
+  }
+
+  @Override
+  public InventoryPage inventory(String cursor, int limit) throws TException {
+    return call("inventory", () -> {
+      io.dyad.common.InventoryPage page = store.inventory(cursor, limit);
+      InventoryPage out = new InventoryPage(
+          page.entries().stream().map(StorageNodeHandler::toThrift).collect(Collectors.toList()));
+      page.nextCursor().ifPresent(out::setNextCursor);
+      return out;
+    });
+  }
+
+  @Override
+  public void ping() {}
+
+  @Override
+  public NodeHealth health() throws TException {
+    return call("health", () -> {
+      StoreStatus s = store.status();
+      return new NodeHealth(memberId, "SERVING", startedAtMillis, s.usableBytes(), s.totalBytes(), s.reserveBytes(),
+          s.openSessions(), store.maxChunkBytes(), DyadVersion.get());
+    });
+  }
+
+  static ObjectInfo toThrift(ObjectMeta m) {
+    return new ObjectInfo(m.id().value(), m.length(), m.crc32c(), m.tombstone(), m.writtenAtMillis());
+  }
+}

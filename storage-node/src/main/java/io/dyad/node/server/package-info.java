@@ -1,0 +1,5 @@
+/**
+ * The storage node daemon: the Thrift {@code StorageNode} service over an {@link io.dyad.node.store.ObjectStore},
+ * started and stopped as one {@link io.dyad.common.ServiceStack}.
+ */
+package io.dyad.node.server;

@@ -1,0 +1,152 @@
+package io.dyad.node.store;
+
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A storage node's data directory: {@code objects/} (the fan-out tree), {@code tmp/} (write sessions in
+ * progress), {@code quarantine/} (objects that failed their checksum) and a {@code LOCK} file held while the
+ * store is open, so that two processes never share one directory.
+ */
+final class DataDirectory implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
+
+  private final Path root;
+  private final Path objects;
+  private final Path tmp;
+  private final Path quarantine;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final FileStore fileStore;
+
+  private DataDirectory(Path root, FileChannel lockChannel, FileLock lock, FileStore fileStore) {
+    this.root = root;
+    this.objects = root.resolve("objects");
+    this.tmp = root.resolve("tmp");
+    this.quarantine = root.resolve("quarantine");
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.fileStore = fileStore;
+  }
+
+  /**
+   * Creates (if needed), locks and prepares the directory, and removes what interrupted writes left in
+   * {@code tmp/}.
+   *
+   * @throws DyadException UNAVAILABLE naming the problem: not a directory, not writable, or in use
+   */
+  static DataDirectory open(Path root) throws DyadException {
+    Path dir = root.toAbsolutePath().normalize();
+    FileChannel channel = null;
+    try {
+      if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        throw problem(dir, "is not a directory", null);
+      }
+      Files.createDirectories(dir);
+      for (String sub : new String[] {"objects", "tmp", "quarantine"}) {
+        Files.createDirectories(dir.resolve(sub));
+      }
+      fsync(dir);
+      channel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        throw problem(dir, "is in use by another storage node process", null);
+      }
+      DataDirectory d = new DataDirectory(dir, channel, lock, Files.getFileStore(dir));
+      channel = null;
+      d.removeLeftovers();
+      return d;
+    } catch (AccessDeniedException e) {
+      throw problem(dir, "is not writable", e);
+    } catch (FileSystemException e) {
+      String reason = e.getReason() == null ? e.toString() : e.getReason().toLowerCase();
+      throw problem(dir, "cannot be used (" + reason + " at " + e.getFile() + ")", e);
+    } catch (IOException e) {
+      throw problem(dir, "cannot be used: " + e.getMessage(), e);
+    } finally {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException ignored) {
+          // nothing more to do: we are already failing
+        }
+      }
+    }
+  }
+
+  private static DyadException problem(Path dir, String what, Throwable cause) {
+    return new DyadException(ErrorCode.UNAVAILABLE, "data directory " + dir + " " + what, cause);
+  }
+
+  private void removeLeftovers() throws IOException {
+    int removed = 0;
+    try (Stream<Path> leftovers = Files.list(tmp)) {
+      for (Path p : (Iterable<Path>) leftovers::iterator) {
+        Files.deleteIfExists(p);
+        removed++;
+      }
+    }
+    if (removed > 0) {
+      fsync(tmp);
+      LOG.info("removed {} leftover file(s) of interrupted writes from {}", removed, tmp);
+    }
+  }
+
+  /** Makes a directory's entries (creations, renames, deletions) durable. */
+  static void fsync(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  Path root() {
+    return root;
+  }
+
+  Path objects() {
+    return objects;
+  }
+
+  Path tmp() {
+    return tmp;
+  }
+
+  Path quarantine() {
+    return quarantine;
+  }
+
+  long usableBytes() throws IOException {
+    return fileStore.getUsableSpace();
+  }
+
+  long totalBytes() throws IOException {
+    return fileStore.getTotalSpace();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      lock.release();
+    } finally {
+      lockChannel.close();
+    }
+  }
+}

@@ -1,0 +1,367 @@
+package io.dyad.node.store;
+
+import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.AbstractIdleService;
+import com.google.common.util.concurrent.Striped;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.common.InventoryPage;
+import io.dyad.common.ObjectId;
+import io.dyad.common.ObjectMeta;
+import io.dyad.common.Presence;
+import io.dyad.node.store.ObjectFileFormat.Trailer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link ObjectStore} on a local file system: one file per object or tombstone (format in
+ * {@link ObjectFileFormat}), placed by {@link FanoutLayout}, written through fsynced temporary files in
+ * {@code tmp/} and atomic renames. An object that fails a checksum is moved to {@code quarantine/} so that
+ * the node stops offering it (its partner still has it; resync restores it).
+ */
+public final class FileObjectStore extends AbstractIdleService implements ObjectStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FileObjectStore.class);
+
+  private final StoreConfig config;
+  private final Clock clock;
+  private final Ticker ticker;
+  private final Striped<Lock> idLocks = Striped.lock(1024);
+  private final AtomicLong quarantined = new AtomicLong();
+
+  private volatile DataDirectory dir;
+  private volatile FanoutLayout layout;
+  private volatile WriteSessions sessions;
+  private volatile InventoryLister lister;
+  private ScheduledExecutorService sweeper;
+
+  public FileObjectStore(StoreConfig config, Clock clock, Ticker ticker) {
+    this.config = config;
+    this.clock = clock;
+    this.ticker = ticker;
+  }
+
+  public static FileObjectStore create(StoreConfig config) {
+    return new FileObjectStore(config, Clock.systemUTC(), Ticker.systemTicker());
+  }
+
+  @Override
+  protected void startUp() throws DyadException {
+    dir = DataDirectory.open(config.dataDir());
+    layout = new FanoutLayout(dir.objects());
+    sessions = new WriteSessions(dir.tmp(), ticker, config.sessionIdleTimeout(), config.maxOpenSessions());
+    lister = new InventoryLister(layout, this::metaForListing);
+    sweeper = Executors.newSingleThreadScheduledExecutor(
+        new ThreadFactoryBuilder().setDaemon(true).setNameFormat("session-sweeper").build());
+    long period = Math.max(1, Math.min(30_000, config.sessionIdleTimeout().toMillis() / 4));
+    sweeper.scheduleWithFixedDelay(this::expireIdleSessions, period, period, TimeUnit.MILLISECONDS);
+    LOG.info("object store open in {}", dir.root());
+  }
+
+  @Override
+  protected void shutDown() throws IOException {
+    sweeper.shutdownNow();
+    sessions.abortAll();
+    dir.close();
+    LOG.info("object store in {} closed", dir.root());
+  }
+
+  /** Aborts write sessions idle for longer than the configured timeout; returns how many. */
+  public int expireIdleSessions() {
+    try {
+      return sessions.expireIdle();
+    } catch (RuntimeException e) {
+      LOG.error("expiring idle write sessions failed", e);
+      return 0;
+    }
+  }
+
+  @Override
+  public String begin(ObjectId id, long sizeHint) throws DyadException {
+    ensureRunning();
+    if (sizeHint < -1) {
+      throw DyadException.invalidArgument("size hint must be -1 (unknown) or a length, was " + sizeHint);
+    }
+    Path target = layout.pathOf(id);
+    if (Files.exists(target)) {
+      throw alreadyExists(id, target);
+    }
+    ensureRoomFor(Math.max(0, sizeHint), id);
+    return sessions.open(id).sessionId();
+  }
+
+  @Override
+  public void append(String sessionId, long offset, ByteBuffer chunk) throws DyadException {
+    ensureRunning();
+    WriteSession s = sessions.get(sessionId);
+    if (chunk.remaining() > config.maxChunkBytes()) {
+      throw DyadException.invalidArgument("chunk of " + chunk.remaining() + " bytes exceeds the limit of "
+          + config.maxChunkBytes() + " bytes");
+    }
+    ensureRoomFor(chunk.remaining(), s.objectId());
+    s.append(offset, chunk, sessions.nowNanos());
+  }
+
+  @Override
+  public ObjectMeta commit(String sessionId, long length, int crc32c) throws DyadException {
+    ensureRunning();
+    WriteSession s = sessions.get(sessionId);
+    sessions.remove(s);
+    WriteSession.Sealed sealed = s.seal(length, crc32c, clock.millis());
+    ObjectId id = s.objectId();
+    Lock lock = idLocks.get(id);
+    lock.lock();
+    try {
+      Path target = layout.pathOf(id);
+      if (Files.exists(target)) {
+        throw alreadyExists(id, target);
+      }
+      install(sealed.file(), target);
+      return meta(id, sealed.trailer());
+    } finally {
+      lock.unlock();
+      deleteQuietly(sealed.file());
+    }
+  }
+
+  @Override
+  public void abort(String sessionId) {
+    try {
+      WriteSession s = sessions.get(sessionId);
+      sessions.remove(s);
+      s.abort();
+    } catch (DyadException unknown) {
+      // aborting an unknown session is not an error
+    }
+  }
+
+  @Override
+  public ByteBuffer read(ObjectId id, long offset, int length) throws DyadException {
+    ensureRunning();
+    if (offset < 0 || length < 0) {
+      throw DyadException.invalidArgument("offset and length must not be negative (were " + offset + ", " + length + ")");
+    }
+    if (length > config.maxChunkBytes()) {
+      throw DyadException.invalidArgument("read of " + length + " bytes exceeds the limit of "
+          + config.maxChunkBytes() + " bytes per call");
+    }
+    Path path = layout.pathOf(id);
+    try (FileChannel ch = openExisting(id, path)) {
+      Trailer t = ObjectFileReader.readTrailer(ch);
+      if (t.tombstone()) {
+        throw DyadException.notFound("object " + id + " was deleted");
+      }
+      if (offset > t.length()) {
+        throw DyadException.invalidArgument("offset " + offset + " is beyond the end of object " + id
+            + " (" + t.length() + " bytes)");
+      }
+      return ObjectFileReader.readRange(ch, t, offset, length);
+    } catch (CorruptObjectException e) {
+      throw corrupt(id, path, e);
+    } catch (IOException e) {
+      throw IoErrors.translate(e, "reading object " + id);
+    }
+  }
+
+  @Override
+  public ObjectMeta stat(ObjectId id) throws DyadException {
+    ensureRunning();
+    Path path = layout.pathOf(id);
+    try (FileChannel ch = openExisting(id, path)) {
+      return meta(id, ObjectFileReader.readTrailer(ch));
+    } catch (CorruptObjectException e) {
+      throw corrupt(id, path, e);
+    } catch (IOException e) {
+      throw IoErrors.translate(e, "reading object " + id);
+    }
+  }
+
+  @Override
+  public Presence presence(ObjectId id) throws DyadException {
+    try {
+      return stat(id).tombstone() ? Presence.DELETED : Presence.PRESENT;
+    } catch (DyadException e) {
+      if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.CHECKSUM_MISMATCH) {
+        return Presence.ABSENT;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public ObjectMeta delete(ObjectId id) throws DyadException {
+    ensureRunning();
+    Lock lock = idLocks.get(id);
+    lock.lock();
+    Path temp = dir.tmp().resolve(UUID.randomUUID() + ".tombstone");
+    try {
+      Path target = layout.pathOf(id);
+      Optional<ObjectMeta> existing = metaForListing(id);
+      if (existing.isPresent() && existing.get().tombstone()) {
+        return existing.get();
+      }
+      Trailer trailer = new Trailer(true, 0, 0, clock.millis(), 0);
+      try (FileChannel ch = FileChannel.open(temp, CREATE_NEW, WRITE)) {
+        ByteBuffer b = trailer.encode();
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(true);
+      } catch (IOException e) {
+        throw IoErrors.translate(e, "writing a tombstone for object " + id);
+      }
+      install(temp, target);
+      return meta(id, trailer);
+    } finally {
+      lock.unlock();
+      deleteQuietly(temp);
+    }
+  }
+
+  @Override
+  public InventoryPage inventory(String cursor, int limit) throws DyadException {
+    ensureRunning();
+    return lister.page(cursor, limit);
+  }
+
+  @Override
+  public StoreStatus status() throws DyadException {
+    ensureRunning();
+    try {
+      return new StoreStatus(dir.usableBytes(), dir.totalBytes(), config.reserveBytes(), sessions.size(),
+          quarantined.get());
+    } catch (IOException e) {
+      throw IoErrors.translate(e, "reading the free space of " + dir.root());
+    }
+  }
+
+  @Override
+  public int maxChunkBytes() {
+    return config.maxChunkBytes();
+  }
+
+  /** Renames a complete, fsynced file into place and makes the rename durable. Caller holds the id's lock. */
+  private void install(Path sealedFile, Path target) throws DyadException {
+    try {
+      Path bucket = target.getParent();
+      if (!Files.isDirectory(bucket)) {
+        Files.createDirectories(bucket);
+        DataDirectory.fsync(bucket.getParent());
+        DataDirectory.fsync(bucket.getParent().getParent());
+      }
+      Files.move(sealedFile, target, ATOMIC_MOVE);
+      DataDirectory.fsync(bucket);
+    } catch (IOException e) {
+      throw IoErrors.translate(e, "installing " + target.getFileName());
+    }
+  }
+
+  /** Metadata for listings and idempotent deletes: empty if absent; corrupt files are set aside and skipped. */
+  private Optional<ObjectMeta> metaForListing(ObjectId id) throws DyadException {
+    try {
+      return Optional.of(stat(id));
+    } catch (DyadException e) {
+      if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.CHECKSUM_MISMATCH) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private FileChannel openExisting(ObjectId id, Path path) throws DyadException, IOException {
+    try {
+      return FileChannel.open(path, READ);
+    } catch (NoSuchFileException e) {
+      throw DyadException.notFound("object " + id + " is not on this node");
+    }
+  }
+
+  private DyadException corrupt(ObjectId id, Path path, CorruptObjectException e) {
+    quarantine(id, path, e.getMessage());
+    return new DyadException(ErrorCode.CHECKSUM_MISMATCH,
+        "object " + id + " is corrupt on this node (" + e.getMessage() + "); it has been quarantined");
+  }
+
+  private void quarantine(ObjectId id, Path path, String reason) {
+    Lock lock = idLocks.get(id);
+    lock.lock();
+    try {
+      Path aside = dir.quarantine().resolve(id.value() + "." + clock.millis());
+      Files.move(path, aside, ATOMIC_MOVE);
+      DataDirectory.fsync(path.getParent());
+      quarantined.incrementAndGet();
+      LOG.error("object {} failed its checksum ({}); moved to {}", id, reason, aside);
+    } catch (NoSuchFileException gone) {
+      // another reader quarantined it first
+    } catch (IOException e) {
+      LOG.error("object {} failed its checksum ({}) and could not be quarantined", id, reason, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void ensureRoomFor(long bytes, ObjectId id) throws DyadException {
+    long usable;
+    try {
+      usable = dir.usableBytes();
+    } catch (IOException e) {
+      throw IoErrors.translate(e, "reading the free space of " + dir.root());
+    }
+    if (usable - bytes < config.reserveBytes()) {
+      throw new DyadException(ErrorCode.STORAGE_FULL, "no room for object " + id + ": " + usable
+          + " bytes free, writing " + bytes + " more would leave less than the reserve of "
+          + config.reserveBytes() + " bytes");
+    }
+  }
+
+  private DyadException alreadyExists(ObjectId id, Path target) {
+    Optional<ObjectMeta> m;
+    try {
+      m = metaForListing(id);
+    } catch (DyadException e) {
+      m = Optional.empty();
+    }
+    String what = m.isPresent() && m.get().tombstone()
+        ? "object " + id + " was deleted; object ids are never reused"
+        : "object " + id + " already exists";
+    return new DyadException(ErrorCode.ALREADY_EXISTS, what);
+  }
+
+  private void ensureRunning() throws DyadException {
+    State s = state();
+    if (s != State.RUNNING) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "the object store is not running (" + s + ")");
+    }
+  }
+
+  private static ObjectMeta meta(ObjectId id, Trailer t) {
+    return new ObjectMeta(id, t.length(), t.crc32c(), t.tombstone(), t.writtenAtMillis());
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // tmp/ is emptied at every start
+    }
+  }
+}

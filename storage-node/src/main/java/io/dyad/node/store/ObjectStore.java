@@ -1,0 +1,50 @@
+package io.dyad.node.store;
+
+import com.google.common.util.concurrent.Service;
+import io.dyad.common.DyadException;
+import io.dyad.common.InventoryPage;
+import io.dyad.common.ObjectId;
+import io.dyad.common.ObjectMeta;
+import io.dyad.common.Presence;
+import java.nio.ByteBuffer;
+
+/**
+ * A storage node's durable object store. Objects are immutable; an id, once committed or deleted, is never
+ * written again. Every method is thread-safe and fails with a {@link DyadException} whose code says why;
+ * called before the service runs (or after it stopped) they fail with UNAVAILABLE.
+ *
+ * <p>Durability contract: when {@link #commit} or {@link #delete} returns, the object or tombstone is on stable
+ * storage (its file and the directory entry fsynced) and survives a crash of the process or the machine.
+ */
+public interface ObjectStore extends Service {
+
+  /** Opens a write session for a new object; {@code sizeHint} is the expected length or -1. Returns the session id. */
+  String begin(ObjectId id, long sizeHint) throws DyadException;
+
+  /** Appends a chunk at {@code offset} (= bytes appended so far), at most {@link #maxChunkBytes()} long. */
+  void append(String sessionId, long offset, ByteBuffer chunk) throws DyadException;
+
+  /** Verifies length and CRC32C, makes the object durable and visible. Ends the session either way. */
+  ObjectMeta commit(String sessionId, long length, int crc32c) throws DyadException;
+
+  /** Ends a session and removes its bytes; unknown sessions are ignored. */
+  void abort(String sessionId);
+
+  /** Up to {@code length} verified bytes from {@code offset}; fewer only at the end of the object. */
+  ByteBuffer read(ObjectId id, long offset, int length) throws DyadException;
+
+  /** Metadata of an object or tombstone; NOT_FOUND if the store has neither. */
+  ObjectMeta stat(ObjectId id) throws DyadException;
+
+  Presence presence(ObjectId id) throws DyadException;
+
+  /** Replaces the object (present or not) with a durable tombstone; idempotent. */
+  ObjectMeta delete(ObjectId id) throws DyadException;
+
+  /** A page of the inventory; start with an empty cursor. */
+  InventoryPage inventory(String cursor, int limit) throws DyadException;
+
+  StoreStatus status() throws DyadException;
+
+  int maxChunkBytes();
+}

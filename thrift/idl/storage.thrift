@@ -1,0 +1,115 @@
+/*
+ * Dyad — the storage node service (an "intelligent storage node" of the design).
+ *
+ * A storage node stores immutable objects durably on local disk. Writes are chunked sessions:
+ *   beginWrite -> append (in order, offset = bytes sent so far) -> commitWrite (length + CRC32C) | abortWrite.
+ * Nothing is visible until commitWrite returns; commitWrite returns only after the object is on stable
+ * storage (temp file fsynced, renamed into place, directory fsynced). Every read is verified against
+ * stored block checksums; corrupt bytes are never returned.
+ */
+
+include "common.thrift"
+
+namespace java io.dyad.thrift
+namespace py dyad.storage
+namespace js Dyad
+namespace go dyad.storage
+
+/** An open write session. */
+struct WriteSession {
+  1: required string sessionId,
+  /** the largest chunk append accepts, in bytes */
+  2: required i32 maxChunkBytes,
+}
+
+/** One page of a member's inventory. Entries come in a stable order that is the same on every member. */
+struct InventoryPage {
+  1: required list<common.ObjectInfo> entries,
+  /** pass to the next inventory call; absent on the last page */
+  2: optional string nextCursor,
+}
+
+/** A member's view of its own health. */
+struct NodeHealth {
+  1: required string memberId,
+  /** "SERVING" while the node accepts reads and writes */
+  2: required string status,
+  3: required i64 startedAtMillis,
+  /** bytes free for new objects on the data volume, before the reserve is taken off */
+  4: required i64 usableBytes,
+  5: required i64 totalBytes,
+  /** writes are refused once usableBytes would fall below this */
+  6: required i64 reserveBytes,
+  7: required i32 openWriteSessions,
+  8: required i32 maxChunkBytes,
+  9: required string version,
+}
+
+service StorageNode {
+  /**
+   * Opens a write session for a new object. sizeHint is the expected length in bytes, or -1 if unknown;
+   * a known size lets the node refuse at once when it has no room.
+   */
+  WriteSession beginWrite(1: common.ObjectId id, 2: i64 sizeHint)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.AlreadyExists alreadyExists,
+            3: common.StorageFull storageFull, 4: common.Unavailable unavailable),
+
+  /**
+   * Appends a chunk. offset must equal the number of bytes appended so far (so a retried or reordered
+   * chunk is refused, never written twice); data must not exceed maxChunkBytes.
+   * An unknown or expired session is NotFound.
+   */
+  void append(1: string sessionId, 2: i64 offset, 3: binary data)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.StorageFull storageFull, 4: common.Unavailable unavailable),
+
+  /**
+   * Makes the object durable and visible, if length and crc32c match what was appended; otherwise the
+   * session is discarded and ChecksumMismatch (or InvalidArgument for a length mismatch) is thrown.
+   * The session ends either way.
+   */
+  common.ObjectInfo commitWrite(1: string sessionId, 2: i64 length, 3: i32 crc32c)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.ChecksumMismatch checksumMismatch, 4: common.AlreadyExists alreadyExists,
+            5: common.StorageFull storageFull, 6: common.Unavailable unavailable),
+
+  /** Discards a session and its bytes. Aborting an unknown session is not an error. */
+  void abortWrite(1: string sessionId)
+    throws (1: common.Unavailable unavailable),
+
+  /**
+   * Reads up to length bytes from offset (fewer only at the end of the object; none at the end).
+   * length must not exceed maxChunkBytes. A deleted object is NotFound.
+   */
+  binary read(1: common.ObjectId id, 2: i64 offset, 3: i32 length)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable),
+
+  /** Length, checksum and write time of an object or tombstone. */
+  common.ObjectInfo stat(1: common.ObjectId id)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable),
+
+  /** Whether this member holds the object, a tombstone for it, or nothing. */
+  common.ObjectState has(1: common.ObjectId id)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable),
+
+  /**
+   * Deletes an object by replacing it with a durable tombstone. Deleting an absent id still records the
+   * tombstone (a delete may arrive before the object it deletes); deleting twice is harmless.
+   */
+  common.ObjectInfo deleteObject(1: common.ObjectId id)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.StorageFull storageFull,
+            3: common.Unavailable unavailable),
+
+  /**
+   * A page of at most limit entries (1..10000) of everything the member holds, tombstones included.
+   * Start with an empty cursor.
+   */
+  InventoryPage inventory(1: string cursor, 2: i32 limit)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable),
+
+  void ping(),
+
+  NodeHealth health(),
+}
