@@ -11,7 +11,8 @@ import org.apache.thrift.transport.TTransportException;
 /**
  * Answers a request whose frame was over the limit with a {@code TApplicationException(PROTOCOL_ERROR)} naming
  * the limit, instead of dropping the connection; every other request goes to the wrapped processor.
- * Must be used with {@link LimitedFramedTransport} as the input transport.
+ * Must be used with {@link LimitedFramedTransport} as the input transport. After each call it returns the
+ * {@link ReplyBuffers} the handler leased.
  */
 final class OversizeFrameGuard implements TProcessor {
   private final TProcessor delegate;
@@ -26,7 +27,12 @@ final class OversizeFrameGuard implements TProcessor {
     frames.awaitFrame();
     long oversize = frames.takeOversizeFrameBytes();
     if (oversize < 0) {
-      delegate.process(in, out);
+      try {
+        delegate.process(in, out);
+      } finally {
+        // the reply is written and flushed: buffers lent to the handler can be reused
+        ReplyBuffers.releaseThreadLeases();
+      }
       return;
     }
     TMessage request;

@@ -9,7 +9,6 @@ import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransport;
 import org.apache.thrift.transport.TTransportException;
-import org.apache.thrift.transport.layered.TFramedTransport;
 
 /** Opens client connections in Dyad's wire format (framed, strict binary) with timeouts and frame limits. */
 public final class ThriftConnections {
@@ -22,7 +21,6 @@ public final class ThriftConnections {
    * @throws DyadException {@link ErrorCode#UNAVAILABLE} if the connection cannot be made
    */
   public static TProtocol open(HostAndPort target, ThriftClientConfig config) throws DyadException {
-    // a configuration of our own: TFramedTransport writes its frame limit into the one it is given
     TConfiguration tconf = new TConfiguration(config.maxFrameBytes(), config.maxFrameBytes(),
         TConfiguration.DEFAULT_RECURSION_DEPTH);
     TTransport transport = null;
@@ -30,7 +28,7 @@ public final class ThriftConnections {
       TSocket socket = new TSocket(tconf, target.getHost(), target.getPort(),
           (int) config.requestTimeout().toMillis(), (int) config.connectTimeout().toMillis());
       socket.getSocket().setTcpNoDelay(true);
-      transport = new TFramedTransport(socket, config.maxFrameBytes());
+      transport = new DyadFramedTransport(socket, config.maxFrameBytes());
       transport.open();
       return new TBinaryProtocol(transport, true, true);
     } catch (TTransportException | java.net.SocketException e) {

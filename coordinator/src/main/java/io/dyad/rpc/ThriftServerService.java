@@ -17,7 +17,6 @@ import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.server.TThreadPoolServer;
 import org.apache.thrift.transport.TServerSocket;
 import org.apache.thrift.transport.TTransportException;
-import org.apache.thrift.transport.layered.TFramedTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class ThriftServerService extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(ThriftServerService.class);
   private static final long STOP_WAIT_SECONDS = 10;
+  /** Replies are bounded by what handlers return (a read returns at most one chunk); this is a backstop. */
+  private static final int REPLY_FRAME_LIMIT = Integer.MAX_VALUE;
 
   private final String name;
   private final TProcessor processor;
@@ -61,7 +62,7 @@ public final class ThriftServerService extends AbstractIdleService {
     TThreadPoolServer.Args args = new TThreadPoolServer.Args(socket)
         .processor(new OversizeFrameGuard(processor))
         .inputTransportFactory(LimitedFramedTransport.factory(config))
-        .outputTransportFactory(new TFramedTransport.Factory(config.maxFrameBytes()))
+        .outputTransportFactory(DyadFramedTransport.factory(REPLY_FRAME_LIMIT))
         .protocolFactory(new TBinaryProtocol.Factory(true, true))
         .executorService(workers)
         .stopTimeoutVal((int) STOP_WAIT_SECONDS)
@@ -75,7 +76,7 @@ public final class ThriftServerService extends AbstractIdleService {
       throw new IllegalStateException(name + ": Thrift server did not start serving");
     }
     LOG.info("[{}] serving Thrift on {} (frames up to {} bytes, up to {} connections)",
-        name, boundAddress(), config.maxFrameBytes(), config.maxThreads());
+        name, describe(boundAddress()), config.maxFrameBytes(), config.maxThreads());
   }
 
   private TServerSocket bind() throws DyadException {
@@ -107,7 +108,7 @@ public final class ThriftServerService extends AbstractIdleService {
           name, connections.openConnections(), STOP_WAIT_SECONDS);
       workers.shutdownNow();
     }
-    LOG.info("[{}] Thrift server on {} stopped", name, config.bindAddress());
+    LOG.info("[{}] Thrift server on {} stopped", name, describe(config.bindAddress()));
   }
 
   /** The address the server listens on (with the real port when configured with port 0). Valid once running. */
@@ -117,6 +118,10 @@ public final class ThriftServerService extends AbstractIdleService {
       throw new IllegalStateException(name + ": not started");
     }
     return (InetSocketAddress) s.getServerSocket().getLocalSocketAddress();
+  }
+
+  private static String describe(InetSocketAddress a) {
+    return (a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString()) + ":" + a.getPort();
   }
 
   /** Connections open right now. */

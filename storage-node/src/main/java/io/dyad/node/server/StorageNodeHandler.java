@@ -9,6 +9,7 @@ import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.node.store.ObjectStore;
 import io.dyad.node.store.StoreStatus;
+import io.dyad.rpc.ReplyBuffers;
 import io.dyad.rpc.ThriftErrors;
 import io.dyad.thrift.InventoryPage;
 import io.dyad.thrift.NodeHealth;
@@ -30,12 +31,15 @@ import org.slf4j.LoggerFactory;
 final class StorageNodeHandler implements StorageNode.Iface {
   private static final Logger LOG = LoggerFactory.getLogger(StorageNodeHandler.class);
 
+  private static final int REPLY_BUFFERS = 8;
+
   private final String memberId;
   private final ObjectStore store;
   private final MetricRegistry metrics;
   private final Meter bytesIn;
   private final Meter bytesOut;
   private final long startedAtMillis;
+  private final ReplyBuffers replyBuffers;
 
   StorageNodeHandler(String memberId, ObjectStore store, MetricRegistry metrics, Clock clock) {
     this.memberId = memberId;
@@ -44,6 +48,8 @@ final class StorageNodeHandler implements StorageNode.Iface {
     this.bytesIn = metrics.meter("storage.bytes.in");
     this.bytesOut = metrics.meter("storage.bytes.out");
     this.startedAtMillis = clock.millis();
+    // a few buffers of the largest read: enough for the concurrent big reads a node serves at full speed
+    this.replyBuffers = new ReplyBuffers(store.scratchBytesFor(store.maxChunkBytes()), REPLY_BUFFERS);
   }
 
   /** One RPC's body; may throw Dyad errors, which the edge maps. */
@@ -95,7 +101,8 @@ final class StorageNodeHandler implements StorageNode.Iface {
   @Override
   public ByteBuffer read(String id, long offset, int length) throws TException {
     return call("read", () -> {
-      ByteBuffer data = store.read(ObjectId.of(id), offset, length);
+      ByteBuffer scratch = length > 0 ? replyBuffers.lease(store.scratchBytesFor(length)) : null;
+      ByteBuffer data = store.read(ObjectId.of(id), offset, length, scratch);
       bytesOut.mark(data.remaining());
       return data;
     });

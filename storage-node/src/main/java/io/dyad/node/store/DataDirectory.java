@@ -10,6 +10,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
@@ -76,9 +77,11 @@ final class DataDirectory implements AutoCloseable {
       return d;
     } catch (AccessDeniedException e) {
       throw problem(dir, "is not writable", e);
+    } catch (NoSuchFileException e) {
+      throw problem(dir, "cannot be created: no such file or directory at " + e.getFile(), e);
     } catch (FileSystemException e) {
-      String reason = e.getReason() == null ? e.toString() : e.getReason().toLowerCase();
-      throw problem(dir, "cannot be used (" + reason + " at " + e.getFile() + ")", e);
+      String reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason().toLowerCase();
+      throw problem(dir, "cannot be used: " + reason + " at " + e.getFile(), e);
     } catch (IOException e) {
       throw problem(dir, "cannot be used: " + e.getMessage(), e);
     } finally {

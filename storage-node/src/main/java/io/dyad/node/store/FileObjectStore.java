@@ -155,7 +155,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
   }
 
   @Override
-  public ByteBuffer read(ObjectId id, long offset, int length) throws DyadException {
+  public ByteBuffer read(ObjectId id, long offset, int length, ByteBuffer scratch) throws DyadException {
     ensureRunning();
     if (offset < 0 || length < 0) {
       throw DyadException.invalidArgument("offset and length must not be negative (were " + offset + ", " + length + ")");
@@ -174,7 +174,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
         throw DyadException.invalidArgument("offset " + offset + " is beyond the end of object " + id
             + " (" + t.length() + " bytes)");
       }
-      return ObjectFileReader.readRange(ch, t, offset, length);
+      return ObjectFileReader.readRange(ch, t, offset, length, scratch);
     } catch (CorruptObjectException e) {
       throw corrupt(id, path, e);
     } catch (IOException e) {
@@ -252,6 +252,11 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     } catch (IOException e) {
       throw IoErrors.translate(e, "reading the free space of " + dir.root());
     }
+  }
+
+  @Override
+  public int scratchBytesFor(int length) {
+    return ObjectFileReader.scratchBytesFor(length);
   }
 
   @Override

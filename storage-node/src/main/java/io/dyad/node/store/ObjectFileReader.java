@@ -34,9 +34,16 @@ final class ObjectFileReader {
 
   /**
    * Reads content [offset, offset + length) (clipped to the end), verifying the table and every block it
-   * touches. The caller has checked that offset is within the content.
+   * touches. The caller has checked that offset is within the content. The bytes are read into
+   * {@code scratch} when it is big enough for the blocks involved, else into a new buffer; the result is a
+   * slice of that buffer.
    */
-  static ByteBuffer readRange(FileChannel ch, Trailer t, long offset, int length)
+  /** Bytes of scratch space that a read of {@code length} bytes may need (whole blocks at both ends). */
+  static int scratchBytesFor(int length) {
+    return length + 2 * BLOCK_BYTES;
+  }
+
+  static ByteBuffer readRange(FileChannel ch, Trailer t, long offset, int length, ByteBuffer scratch)
       throws IOException, CorruptObjectException {
     long end = Math.min(t.length(), offset + length);
     if (end <= offset) {
@@ -53,7 +60,9 @@ final class ObjectFileReader {
 
     long spanStart = firstBlock * BLOCK_BYTES;
     long spanEnd = Math.min(t.length(), (lastBlock + 1) * BLOCK_BYTES);
-    ByteBuffer span = ByteBuffer.allocate((int) (spanEnd - spanStart));
+    int spanBytes = (int) (spanEnd - spanStart);
+    ByteBuffer span = scratch != null && scratch.capacity() >= spanBytes
+        ? scratch.clear().limit(spanBytes) : ByteBuffer.allocate(spanBytes);
     readFully(ch, span, spanStart);
     span.flip();
     CRC32C crc = new CRC32C();

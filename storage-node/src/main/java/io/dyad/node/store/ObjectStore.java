@@ -31,7 +31,19 @@ public interface ObjectStore extends Service {
   void abort(String sessionId);
 
   /** Up to {@code length} verified bytes from {@code offset}; fewer only at the end of the object. */
-  ByteBuffer read(ObjectId id, long offset, int length) throws DyadException;
+  default ByteBuffer read(ObjectId id, long offset, int length) throws DyadException {
+    return read(id, offset, length, null);
+  }
+
+  /**
+   * As {@link #read(ObjectId, long, int)}, reading into {@code scratch} (a heap buffer of at least
+   * {@link #scratchBytesFor} bytes) instead of a new buffer; the result is then a slice of {@code scratch}.
+   * A null or too small scratch is ignored.
+   */
+  ByteBuffer read(ObjectId id, long offset, int length, ByteBuffer scratch) throws DyadException;
+
+  /** The scratch space a read of {@code length} bytes may need. */
+  int scratchBytesFor(int length);
 
   /** Metadata of an object or tombstone; NOT_FOUND if the store has neither. */
   ObjectMeta stat(ObjectId id) throws DyadException;
