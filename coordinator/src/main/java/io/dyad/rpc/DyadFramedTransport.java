@@ -10,14 +10,18 @@ import org.apache.thrift.transport.layered.TLayeredTransport;
 /**
  * Thrift's framed wire format (4-byte big-endian size, then the message), written through a
  * {@link FrameWriter} so that big binary fields are not copied. Reading is as in {@code TFramedTransport},
- * refusing frames over the limit. Used by clients for both directions and by servers for replies.
- * Not thread-safe: one per connection.
+ * refusing frames over the limit, into one reusable buffer per connection. Used by clients for both directions
+ * and by servers for replies. Not thread-safe: one per connection.
+ *
+ * <p>Binary fields of a reply (object chunks) point into the reusable buffer: they are valid until the next
+ * call on the same connection. {@link StorageNodeClient} copies where it hands them out.
  */
 final class DyadFramedTransport extends TLayeredTransport {
   private final int maxFrameBytes;
   private final FrameWriter writer = new FrameWriter();
   private final TMemoryInputTransport readBuffer;
   private final byte[] sizeBuffer = new byte[4];
+  private byte[] frame = new byte[0];
 
   DyadFramedTransport(TTransport inner, int maxFrameBytes) throws TTransportException {
     super(inner);
@@ -64,9 +68,13 @@ final class DyadFramedTransport extends TLayeredTransport {
       throw new TTransportException(TTransportException.CORRUPTED_DATA,
           "reply frame of " + Integer.toUnsignedLong(size) + " bytes exceeds the limit of " + maxFrameBytes + " bytes");
     }
-    byte[] frame = new byte[size];
+    // one frame buffer per connection, grown as needed: binary fields of a reply alias it (no copy), so a
+    // caller must be done with a reply's buffers before its next call on the same connection
+    if (frame.length < size) {
+      frame = new byte[size];
+    }
     getInnerTransport().readAll(frame, 0, size);
-    readBuffer.reset(frame);
+    readBuffer.reset(frame, 0, size);
   }
 
   @Override

@@ -28,6 +28,7 @@ final class LimitedFramedTransport extends TLayeredTransport {
   private final TMemoryInputTransport readBuffer;
   private final byte[] sizeBuffer = new byte[4];
   private long oversizeFrameBytes = -1;
+  private byte[] frame = new byte[0];
 
   LimitedFramedTransport(TTransport inner, int maxFrameBytes, long drainLimitBytes) throws TTransportException {
     super(inner);
@@ -75,9 +76,12 @@ final class LimitedFramedTransport extends TLayeredTransport {
         ((sizeBuffer[0] & 0xff) << 24) | ((sizeBuffer[1] & 0xff) << 16) | ((sizeBuffer[2] & 0xff) << 8)
             | (sizeBuffer[3] & 0xff));
     if (size <= maxFrameBytes) {
-      byte[] frame = new byte[(int) size];
-      getInnerTransport().readAll(frame, 0, frame.length);
-      readBuffer.reset(frame);
+      // one buffer per connection, reused: binary arguments alias it and are valid only during their call
+      if (frame.length < size) {
+        frame = new byte[(int) size];
+      }
+      getInnerTransport().readAll(frame, 0, (int) size);
+      readBuffer.reset(frame, 0, (int) size);
       oversizeFrameBytes = -1;
       return;
     }

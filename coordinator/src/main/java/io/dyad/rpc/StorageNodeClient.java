@@ -91,7 +91,14 @@ public final class StorageNodeClient implements AutoCloseable {
     });
   }
 
+  /** Up to {@code length} bytes of an object from {@code offset}, in a buffer of the caller's own. */
   public ByteBuffer read(ObjectId id, long offset, int length) throws DyadException {
+    ByteBuffer shared = readShared(id, offset, length);
+    return ByteBuffer.allocate(shared.remaining()).put(shared).flip();
+  }
+
+  /** As {@link #read}, but the result aliases the connection's frame buffer: valid until the next call. */
+  private ByteBuffer readShared(ObjectId id, long offset, int length) throws DyadException {
     return rpc(() -> client.read(id.value(), offset, length));
   }
 
@@ -176,7 +183,7 @@ public final class StorageNodeClient implements AutoCloseable {
     CRC32C crc = new CRC32C();
     long offset = 0;
     while (offset < meta.length()) {
-      ByteBuffer data = read(id, offset, (int) Math.min(chunkBytes, meta.length() - offset));
+      ByteBuffer data = readShared(id, offset, (int) Math.min(chunkBytes, meta.length() - offset));
       if (!data.hasRemaining()) {
         throw new DyadException(ErrorCode.INTERNAL, target + " returned no bytes at offset " + offset
             + " of object " + id + " (" + meta.length() + " bytes)");

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * bound, bounded request frames (oversize ones get a typed reply, see {@link OversizeFrameGuard}), idle
  * connections closed after a timeout. Starting binds the socket (so a busy port fails the start with a clear
  * message); stopping closes the listening socket and every open connection, then waits for the workers.
+ *
+ * <p>Contract for handlers: a {@code binary} argument aliases the connection's frame buffer and is valid only
+ * until the call returns (copy it to keep it); a {@code binary} result may come from {@link ReplyBuffers}.
  */
 public final class ThriftServerService extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(ThriftServerService.class);
