@@ -1,0 +1,68 @@
+package io.dyad.coordinator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.model.LiveInfo;
+import io.dyad.coordinator.zk.ZkPaths;
+import io.dyad.coordinator.zk.ZnodeCodec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.Test;
+
+class MembershipIT {
+  private static final Duration SESSION = Duration.ofSeconds(2);
+
+  @Test
+  void aMemberRegistersAgainWithAFreshIncarnationAfterItsSessionExpires() throws Exception {
+    try (ZkHarness zk = ZkHarness.start()) {
+      zk.init(ZkHarness.twoPairs());
+      CuratorFramework client = zk.client(SESSION);
+      MemberRegistration r = new MemberRegistration(client, "a1", "127.0.1.11:9100", Clock.systemUTC(), SESSION);
+      r.startAsync().awaitRunning();
+      try {
+        LiveInfo first = r.current().orElseThrow();
+        assertThat(r.mayAcceptWrites()).isTrue();
+        LiveInfo stored = ZnodeCodec.LIVE.decode("live", client.getData().forPath(ZkPaths.live("a1")));
+        assertThat(stored).isEqualTo(first);
+        assertThat(stored.address()).isEqualTo("127.0.1.11:9100");
+
+        java.util.List<Boolean> fenceChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
+        r.addListener(fenceChanges::add);
+        zk.expireSession(client);
+        await().atMost(Duration.ofSeconds(15)).until(() -> r.mayAcceptWrites()
+            && r.current().map(l -> l.incarnation() > first.incarnation()).orElse(false));
+        assertThat(fenceChanges).as("fenced while the session was gone, then not").containsSubsequence(false, true);
+        LiveInfo again = ZnodeCodec.LIVE.decode("live", client.getData().forPath(ZkPaths.live("a1")));
+        assertThat(again.session()).isNotEqualTo(first.session());
+        assertThat(again.incarnation()).isGreaterThan(first.incarnation());
+      } finally {
+        r.stopAsync().awaitTerminated();
+      }
+      assertThat(zk.client(SESSION).checkExists().forPath(ZkPaths.live("a1"))).as("removed on a clean stop").isNull();
+    }
+  }
+
+  @Test
+  void aSecondRegistrationWaitsForTheFirstSessionsZnodeToVanish() throws Exception {
+    try (ZkHarness zk = ZkHarness.start()) {
+      zk.init(ZkHarness.twoPairs());
+      CuratorFramework oldClient = zk.client(SESSION);
+      MemberRegistration old = new MemberRegistration(oldClient, "a1", "127.0.1.11:9100", Clock.systemUTC(), SESSION);
+      old.startAsync().awaitRunning();
+      MemberRegistration successor = new MemberRegistration(zk.client(SESSION), "a1", "127.0.1.11:9100",
+          Clock.systemUTC(), Duration.ofSeconds(10));
+      CompletableFuture<Void> started = CompletableFuture.runAsync(() -> successor.startAsync().awaitRunning());
+      await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(1)).until(() -> !started.isDone());
+      assertThat(successor.mayAcceptWrites()).isFalse();
+      oldClient.close(); // the old process is gone: its session ends and its znode vanishes
+      started.get(15, TimeUnit.SECONDS);
+      assertThat(successor.mayAcceptWrites()).isTrue();
+      successor.stopAsync().awaitTerminated();
+    }
+  }
+}
