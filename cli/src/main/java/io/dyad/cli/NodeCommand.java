@@ -2,6 +2,13 @@ package io.dyad.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import com.google.common.net.HostAndPort;
+import com.google.common.util.concurrent.Service;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.common.ServiceStack;
+import io.dyad.coordinator.model.MemberInfo;
+import io.dyad.coordinator.model.MemberKind;
+import io.dyad.coordinator.zk.ZkSession;
 import io.dyad.node.server.StorageNode;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.node.store.StoreConfig;
@@ -9,18 +16,22 @@ import io.dyad.rpc.ThriftServerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code dyad node}: one storage node in the foreground. */
+/** {@code dyad node}: one storage node in the foreground, registered in the cluster when ZooKeeper is given. */
 @Command(name = "node", mixinStandardHelpOptions = true,
-    description = "Run a storage node in the foreground: stores objects under --data and serves them over Thrift.")
+    description = "Run a storage node in the foreground: stores objects under --data and serves them over Thrift. "
+        + "With --zk (or $DYAD_ZK) it joins the cluster as the declared member --id.")
 final class NodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin ZkOptions zk;
 
   @Option(names = "--id", required = true, description = "Member id of this node, e.g. a1.")
   String id;
@@ -28,9 +39,13 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "Data directory (created if missing).")
   Path data;
 
-  @Option(names = "--listen", required = true, converter = HostPortConverter.class,
-      description = "HOST:PORT to serve Thrift on, e.g. 127.0.1.11:9100 (port 0 picks a free one).")
+  @Option(names = "--listen", converter = HostPortConverter.class,
+      description = "HOST:PORT to serve Thrift on, e.g. 127.0.1.11:9100 (port 0 picks a free one). "
+          + "In a cluster it defaults to the member's declared address and must equal it.")
   HostAndPort listen;
+
+  @Option(names = "--standalone", description = "Do not join a cluster even if $DYAD_ZK is set.")
+  boolean standalone;
 
   @Option(names = "--max-chunk-kib", defaultValue = "4096",
       description = "Largest chunk accepted or returned, in KiB (default: ${DEFAULT-VALUE}).")
@@ -49,26 +64,67 @@ final class NodeCommand implements Callable<Integer> {
   long sessionIdleSeconds;
 
   @Override
-  public Integer call() {
+  public Integer call() throws DyadException {
     LogLevels.forDaemon();
-    StorageNodeConfig config = config();
-    StorageNode node = StorageNode.create(config, new MetricRegistry());
-    return DaemonRunner.run("node " + id, List.of(node.service()), () -> {
-      InetSocketAddress a = node.address();
-      spec.commandLine().getOut().printf("storage node %s listening on %s:%d (data %s)%n",
-          id, a.getAddress().getHostAddress(), a.getPort(), data.toAbsolutePath());
-      spec.commandLine().getOut().flush();
-    }, spec.commandLine().getErr());
+    boolean clustered = !standalone && (zk.connect != null || System.getenv("DYAD_ZK") != null);
+    if (!clustered && listen == null) {
+      throw DyadException.invalidArgument("--listen is needed for a standalone node (or give --zk to join a cluster)");
+    }
+    ZkSession session = clustered ? ZkSession.connect(zk.config()) : null;
+    try {
+      HostAndPort address = clustered ? declaredAddress(session) : listen;
+      StorageNode node = StorageNode.create(config(address), new MetricRegistry());
+      List<Service> parts = new ArrayList<>(List.of(node.service()));
+      if (clustered) {
+        // registered last: a member is live only once it serves
+        parts.add(session.registration(id, address.toString()));
+      }
+      ServiceStack stack = new ServiceStack("node-" + id, parts, Duration.ofSeconds(20));
+      return DaemonRunner.run("node " + id, List.of(stack), () -> {
+        InetSocketAddress a = node.address();
+        spec.commandLine().getOut().printf("storage node %s listening on %s:%d (data %s%s)%n", id,
+            a.getAddress().getHostAddress(), a.getPort(), data.toAbsolutePath(),
+            clustered ? ", cluster " + zk.connectString() : ", standalone");
+        spec.commandLine().getOut().flush();
+      }, spec.commandLine().getErr());
+    } finally {
+      if (session != null) {
+        session.close();
+      }
+    }
   }
 
-  private StorageNodeConfig config() {
+  /** The member's declared address, checked against --listen. */
+  private HostAndPort declaredAddress(ZkSession session) throws DyadException {
+    var view = session.clusterView();
+    view.startAsync().awaitRunning();
+    try {
+      MemberInfo m = view.current().members().get(id);
+      if (m == null) {
+        throw DyadException.notFound("member " + id + " is not declared in the cluster at " + zk.connectString());
+      }
+      if (m.kind() != MemberKind.STORAGE) {
+        throw DyadException.invalidArgument("member " + id + " is a " + m.kind().json() + " member, not a storage node");
+      }
+      HostAndPort declared = HostAndPort.fromString(m.address());
+      if (listen != null && !listen.equals(declared)) {
+        throw new DyadException(ErrorCode.INVALID_ARGUMENT, "member " + id + " is declared at " + declared
+            + " but --listen is " + listen + "; partners find each other by the declared address");
+      }
+      return declared;
+    } finally {
+      view.stopAsync().awaitTerminated();
+    }
+  }
+
+  private StorageNodeConfig config(HostAndPort address) {
     StoreConfig store = StoreConfig.defaults(data)
         .withMaxChunkBytes(Math.multiplyExact(maxChunkKib, 1024))
         .withReserveBytes(Math.multiplyExact(reserveMib, 1024L * 1024))
         .withSessionIdleTimeout(Duration.ofSeconds(sessionIdleSeconds));
-    InetSocketAddress bind = new InetSocketAddress(listen.getHost(), listen.getPort());
+    InetSocketAddress bind = new InetSocketAddress(address.getHost(), address.getPort());
     if (bind.isUnresolved()) {
-      throw new IllegalArgumentException("cannot resolve the host of --listen " + listen);
+      throw new IllegalArgumentException("cannot resolve the host of " + address);
     }
     ThriftServerConfig server = ThriftServerConfig.forChunks(bind, store.maxChunkBytes())
         .withThreads(Math.min(4, maxConnections), maxConnections);

@@ -150,7 +150,7 @@ public final class CoordinatorService extends AbstractIdleService {
         scheduleDecide(1000);
       }
     }
-    long next = policy.nextDeadline(s, notLiveSince);
+    long next = policy.nextDeadline(s, notLiveSince, now);
     if (next >= 0) {
       scheduleDecide(Math.max(0, next - now) + 10);
     }
@@ -167,15 +167,19 @@ public final class CoordinatorService extends AbstractIdleService {
     notLiveSince.keySet().retainAll(s.members().keySet());
   }
 
+  /** Runs decide() after {@code delayMillis}, unless a run is already due sooner. Worker thread only. */
   private void scheduleDecide(long delayMillis) {
-    if (deadline != null && !deadline.isDone() && deadline.getDelay(TimeUnit.MILLISECONDS) <= delayMillis) {
+    if (deadline != null && deadline.getDelay(TimeUnit.MILLISECONDS) <= delayMillis) {
       return;
     }
     if (deadline != null) {
       deadline.cancel(false);
     }
     if (!worker.isShutdown()) {
-      deadline = worker.schedule(this::decide, delayMillis, TimeUnit.MILLISECONDS);
+      deadline = worker.schedule(() -> {
+        deadline = null;
+        decide();
+      }, delayMillis, TimeUnit.MILLISECONDS);
     }
   }
 

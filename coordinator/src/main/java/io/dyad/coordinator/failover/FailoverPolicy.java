@@ -79,12 +79,16 @@ public final class FailoverPolicy {
     return null;
   }
 
-  /** When the next grace period ends for a member seen not live, or -1 if none is pending. */
-  public long nextDeadline(ClusterSnapshot s, Map<String, Long> notLiveSinceMillis) {
+  /**
+   * When the next grace period ends, after {@code nowMillis}, for a member seen not live and not failed over;
+   * -1 if none is pending. Periods that already ended were decided on at {@code nowMillis} and do not count
+   * (a pair with both members down would otherwise ask for a decision again and again).
+   */
+  public long nextDeadline(ClusterSnapshot s, Map<String, Long> notLiveSinceMillis, long nowMillis) {
     long next = -1;
     for (Map.Entry<String, Long> e : notLiveSinceMillis.entrySet()) {
-      if (!s.failovers().containsKey(e.getKey())) {
-        long due = e.getValue() + grace.toMillis();
+      long due = e.getValue() + grace.toMillis();
+      if (!s.failovers().containsKey(e.getKey()) && due > nowMillis) {
         next = next < 0 ? due : Math.min(next, due);
       }
     }

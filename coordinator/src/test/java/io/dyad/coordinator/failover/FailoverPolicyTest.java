@@ -52,7 +52,15 @@ class FailoverPolicyTest {
     assertThat(POLICY.decide(snapshot(), notLiveSince, 11_999)).isEmpty();
     assertThat(POLICY.decide(snapshot(), notLiveSince, 12_000))
         .containsExactly(new Decision.FailOver("a1", "b1", "liveness lost"));
-    assertThat(POLICY.nextDeadline(snapshot(), notLiveSince)).isEqualTo(12_000);
+    assertThat(POLICY.nextDeadline(snapshot(), notLiveSince, 11_000)).isEqualTo(12_000);
+    assertThat(POLICY.nextDeadline(snapshot(), notLiveSince, 12_000)).as("already decided on").isEqualTo(-1);
+  }
+
+  @Test
+  void aPairWithBothMembersDownDoesNotHideAnotherMembersDeadline() {
+    notLiveSince.put("b1", 0L);
+    notLiveSince.put("a1", 10_000L);
+    assertThat(POLICY.nextDeadline(snapshot(), notLiveSince, 10_500)).isEqualTo(12_000);
   }
 
   @Test

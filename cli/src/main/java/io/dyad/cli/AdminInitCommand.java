@@ -1,0 +1,63 @@
+package io.dyad.cli;
+
+import io.dyad.common.DyadException;
+import io.dyad.coordinator.admin.ClusterDescription;
+import io.dyad.coordinator.admin.ClusterDescriptionValidator;
+import io.dyad.coordinator.admin.ClusterLayout;
+import io.dyad.coordinator.model.MemberInfo;
+import io.dyad.coordinator.zk.ZkSession;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dyad admin init}: a cluster description into ZooKeeper. */
+@Command(name = "init", mixinStandardHelpOptions = true,
+    description = "Validate a cluster description (YAML) and write it to ZooKeeper. Example: conf/cluster-example.yaml.")
+final class AdminInitCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ZkOptions zk;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "The cluster description.")
+  Path config;
+
+  @Option(names = "--dry-run", description = "Only validate and show what would be written.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() throws DyadException {
+    LogLevels.forCommand();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ClusterDescription description = ClusterDescription.load(config);
+    List<String> problems = ClusterDescriptionValidator.problems(description);
+    if (!problems.isEmpty()) {
+      err.println("dyad: cluster description " + config + " is invalid:");
+      problems.forEach(p -> err.println("  - " + p));
+      err.flush();
+      return ExitCodes.USAGE;
+    }
+    ClusterLayout layout = ClusterDescriptionValidator.validate(description);
+    out.printf("cluster %s: %d centers, %d members, %d pairs%n", layout.cluster().name(),
+        layout.cluster().centers().size(), layout.members().size(), layout.pairs().size());
+    for (MemberInfo m : layout.generated()) {
+      out.printf("  generated member %s in center %s at %s%n", m.id(), m.center(), m.address());
+    }
+    if (dryRun) {
+      out.println("dry run: nothing written");
+      out.flush();
+      return ExitCodes.OK;
+    }
+    try (ZkSession session = ZkSession.connect(zk.config())) {
+      session.initCluster(layout);
+    }
+    out.printf("written to ZooKeeper %s under /dyad%n", zk.connectString());
+    out.flush();
+    return ExitCodes.OK;
+  }
+}

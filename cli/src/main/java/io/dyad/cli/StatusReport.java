@@ -1,0 +1,121 @@
+package io.dyad.cli;
+
+import io.dyad.coordinator.model.ClusterInfo;
+import io.dyad.coordinator.model.FailoverInfo;
+import io.dyad.coordinator.model.GatewayInfo;
+import io.dyad.coordinator.model.MemberInfo;
+import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.model.ResyncInfo;
+import io.dyad.coordinator.view.ClusterSnapshot;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code dyad status} output: the cluster as tables, or as one JSON document. */
+final class StatusReport {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+      .withZone(ZoneId.systemDefault());
+
+  private final ClusterSnapshot s;
+
+  StatusReport(ClusterSnapshot s) {
+    this.s = s;
+  }
+
+  String table() {
+    StringBuilder b = new StringBuilder();
+    ClusterInfo c = s.cluster().orElseThrow();
+    b.append(String.format("cluster %s   epoch %d   coordinator %s%n%n", c.name(), s.epoch(),
+        s.coordinatorLeader().orElse("NONE (no coordinator is running: failover will not be declared)")));
+    List<String[]> centers = new ArrayList<>();
+    centers.add(new String[] {"CENTER", "SUBNET", "MEMBERS", "LIVE"});
+    c.centers().forEach((name, info) -> centers.add(new String[] {name, info.subnet() == null ? "-" : info.subnet(),
+        Long.toString(s.members().values().stream().filter(m -> m.center().equals(name)).count()),
+        Long.toString(s.members().values().stream().filter(m -> m.center().equals(name) && s.isLive(m.id())).count())}));
+    appendTable(b, centers);
+    b.append(System.lineSeparator());
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"PAIR", "KIND", "MEMBER", "CENTER", "ADDRESS", "LIVE", "STATE"});
+    for (PairInfo p : s.pairs().values()) {
+      boolean first = true;
+      for (String id : new String[] {p.a(), p.b()}) {
+        MemberInfo m = s.members().get(id);
+        rows.add(new String[] {first ? p.id() : "", first ? p.kind().json() : "", id, m == null ? "?" : m.center(),
+            m == null ? "?" : m.address(), s.isLive(id) ? "yes" : "NO", state(id)});
+        first = false;
+      }
+    }
+    appendTable(b, rows);
+    if (!s.dosms().isEmpty() || !s.ddms().isEmpty()) {
+      b.append(System.lineSeparator());
+      List<String[]> gw = new ArrayList<>();
+      gw.add(new String[] {"GATEWAY", "INSTANCE", "ADDRESS", "VERSION"});
+      s.dosms().values().forEach(g -> gw.add(new String[] {"dosm", g.instance(), g.address(), g.version()}));
+      s.ddms().values().forEach(g -> gw.add(new String[] {"ddm", g.instance(), g.address(), g.version()}));
+      appendTable(b, gw);
+    }
+    return b.toString();
+  }
+
+  private String state(String member) {
+    FailoverInfo f = s.failovers().get(member);
+    String held = s.holds().containsKey(member) ? " [held by operator: " + s.holds().get(member).reason() + "]" : "";
+    if (f != null) {
+      String base = String.format("%s -> %s since %s (%s)", f.state(), f.servedBy(), TIME.format(Instant.ofEpochMilli(f.since())),
+          f.reason());
+      ResyncInfo r = s.resync().get(member);
+      if (r != null && f.state() == io.dyad.coordinator.model.FailoverState.RESYNCING) {
+        base += String.format(Locale.ROOT, ", resync %s %.1f%% (%d objects, %d bytes)", r.state(), r.percent(),
+            r.objectsCopied(), r.bytesCopied());
+      }
+      return base + held;
+    }
+    List<String> serving = new ArrayList<>();
+    for (FailoverInfo other : s.failovers().values()) {
+      if (other.servedBy().equals(member) && other.state() == io.dyad.coordinator.model.FailoverState.FAILED_OVER) {
+        serving.add(other.member());
+      }
+    }
+    String base = s.isLive(member) ? "serving" : "down (not failed over yet)";
+    return (serving.isEmpty() ? base : base + ", also for " + String.join(", ", serving)) + held;
+  }
+
+  private static void appendTable(StringBuilder b, List<String[]> rows) {
+    int[] widths = new int[rows.get(0).length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        widths[i] = Math.max(widths[i], r[i].length());
+      }
+    }
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < r.length; i++) {
+        line.append(i == r.length - 1 ? r[i] : String.format("%-" + (widths[i] + 2) + "s", r[i]));
+      }
+      b.append(line.toString().stripTrailing()).append(System.lineSeparator());
+    }
+  }
+
+  Map<String, Object> json() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("cluster", s.cluster().orElseThrow());
+    out.put("epoch", s.epoch());
+    out.put("coordinator", s.coordinatorLeader().orElse(null));
+    out.put("members", s.members());
+    out.put("live", s.live());
+    out.put("pairs", s.pairs());
+    out.put("failovers", s.failovers());
+    out.put("holds", s.holds());
+    out.put("resync", s.resync());
+    Map<String, Map<String, GatewayInfo>> gateways = new LinkedHashMap<>();
+    gateways.put("dosm", s.dosms());
+    gateways.put("ddm", s.ddms());
+    out.put("gateways", gateways);
+    return out;
+  }
+}

@@ -1,0 +1,122 @@
+package io.dyad.coordinator.zk;
+
+import com.google.common.util.concurrent.AbstractIdleService;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.zookeeper.server.embedded.ExitHandler;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real standalone ZooKeeper server in this JVM ({@code ZooKeeperServerEmbedded}), for one-machine clusters
+ * ({@code dyad zk}, {@code dyad local}) — not for production, where an ensemble of three or five runs apart.
+ */
+public final class EmbeddedZooKeeper extends AbstractIdleService {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
+
+  private final Path dataDir;
+  private final InetSocketAddress address;
+  private final int tickMillis;
+  private ZooKeeperServerEmbedded server;
+
+  /**
+   * @param tickMillis ZooKeeper's tick; sessions may last from 2 to 20 ticks
+   */
+  public EmbeddedZooKeeper(Path dataDir, InetSocketAddress address, int tickMillis) {
+    this.dataDir = dataDir;
+    this.address = address;
+    this.tickMillis = tickMillis;
+  }
+
+  @Override
+  protected void startUp() throws Exception {
+    String where = address.getHostString() + ":" + address.getPort();
+    // ZooKeeper logs a bind failure and carries on; find out first, so the daemon fails with a clear message
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(address);
+    } catch (BindException e) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "cannot listen on " + where + ": " + e.getMessage().toLowerCase(), e);
+    }
+    try {
+      Files.createDirectories(dataDir);
+    } catch (java.io.IOException e) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "ZooKeeper data directory " + dataDir + " cannot be used: " + e, e);
+    }
+    Properties p = new Properties();
+    p.setProperty("clientPort", Integer.toString(address.getPort()));
+    p.setProperty("clientPortAddress", address.getHostString());
+    p.setProperty("tickTime", Integer.toString(tickMillis));
+    p.setProperty("initLimit", "10");
+    p.setProperty("syncLimit", "5");
+    p.setProperty("admin.enableServer", "false");
+    p.setProperty("4lw.commands.whitelist", "ruok,stat,mntr,srvr");
+    p.setProperty("autopurge.snapRetainCount", "3");
+    p.setProperty("autopurge.purgeInterval", "1");
+    server = ZooKeeperServerEmbedded.builder().baseDir(dataDir).configuration(p).exitHandler(ExitHandler.LOG_ONLY)
+        .build();
+    server.start(30_000);
+    // the embedded server logs a failed start and returns anyway: ask it whether it serves
+    if (!answersRuok()) {
+      server.close();
+      throw new DyadException(ErrorCode.UNAVAILABLE, "ZooKeeper on " + where + " did not start (see the log above)");
+    }
+    LOG.info("ZooKeeper serving on {} (data {}, tick {} ms)", where, dataDir, tickMillis);
+  }
+
+  private boolean answersRuok() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(address, 1000);
+        s.setSoTimeout(2000);
+        s.getOutputStream().write("ruok".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.shutdownOutput();
+        String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        if (answer.equals("imok")) {
+          // "imok" means the process answers; "stat" tells whether the server itself runs
+          return serving();
+        }
+      } catch (java.io.IOException e) {
+        // not listening yet
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private boolean serving() {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(address, 1000);
+      s.setSoTimeout(2000);
+      s.getOutputStream().write("srvr".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.shutdownOutput();
+      String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      return answer.contains("Mode:");
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  protected void shutDown() {
+    server.close();
+    LOG.info("ZooKeeper on {}:{} stopped", address.getHostString(), address.getPort());
+  }
+
+  /** The connect string clients use. */
+  public String connectString() {
+    return address.getHostString() + ":" + address.getPort();
+  }
+}

@@ -1,0 +1,73 @@
+package io.dyad.coordinator.zk;
+
+import io.dyad.common.DyadException;
+import io.dyad.coordinator.admin.ClusterInit;
+import io.dyad.coordinator.admin.ClusterLayout;
+import io.dyad.coordinator.admin.FailoverRequests;
+import io.dyad.coordinator.failover.CoordinatorConfig;
+import io.dyad.coordinator.failover.CoordinatorService;
+import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.membership.ResyncReporter;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.coordinator.view.CuratorClusterView;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.curator.framework.CuratorFramework;
+
+/**
+ * One connection to ZooKeeper and the coordinator components built on it. Roles outside this module use
+ * this handle and never see Curator: {@code ZkSession.connect(config).clusterView()}, and so on. Closing it
+ * closes the connection (stop the components first).
+ */
+public final class ZkSession implements AutoCloseable {
+  private final CuratorFramework client;
+  private final ZkConfig config;
+  private final Clock clock;
+
+  private ZkSession(CuratorFramework client, ZkConfig config, Clock clock) {
+    this.client = client;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** @throws DyadException UNAVAILABLE if ZooKeeper cannot be reached within the configured timeout */
+  public static ZkSession connect(ZkConfig config) throws DyadException {
+    return new ZkSession(ZkClients.connect(config), config, Clock.systemUTC());
+  }
+
+  public ZkConfig config() {
+    return config;
+  }
+
+  /** A (not yet started) watched view of the cluster. */
+  public ClusterView clusterView() {
+    return new CuratorClusterView(client, config.connectTimeout().plusSeconds(20));
+  }
+
+  /** A (not yet started) coordinator deciding from {@code view}. */
+  public CoordinatorService coordinator(ClusterView view, CoordinatorConfig coordinatorConfig) {
+    return new CoordinatorService(client, view, coordinatorConfig, clock);
+  }
+
+  /** A (not yet started) registration of member {@code id} at {@code address}. */
+  public MemberRegistration registration(String id, String address) {
+    return new MemberRegistration(client, id, address, clock, config.sessionTimeout());
+  }
+
+  public ResyncReporter resyncReporter() {
+    return new ResyncReporter(client);
+  }
+
+  public FailoverRequests failoverRequests() {
+    return new FailoverRequests(client, clock);
+  }
+
+  public void initCluster(ClusterLayout layout) throws DyadException {
+    ClusterInit.apply(client, layout, clock);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
