@@ -15,6 +15,24 @@ namespace py dyad.storage
 namespace js Dyad
 namespace go dyad.storage
 
+/**
+ * How a write was routed. epoch is the failover epoch the caller routed under (0: not routed by a DOSM, e.g.
+ * a tool talking to one standalone node); a member that knows a newer epoch refuses the request with
+ * StaleEpoch. hintFor names members that will lack the object (a degraded write): the node records a
+ * durable hint for each before it acknowledges, so that they copy the object when they return.
+ */
+struct WriteContext {
+  1: i64 epoch = 0,
+  2: list<string> hintFor = [],
+}
+
+/** A page of hints: objects a member lacks and must copy from this node. */
+struct HintPage {
+  1: required list<common.ObjectId> ids,
+  /** pass to the next listHints call; absent on the last page */
+  2: optional string nextCursor,
+}
+
 /** An open write session. */
 struct WriteSession {
   1: required string sessionId,
@@ -50,9 +68,10 @@ service StorageNode {
    * Opens a write session for a new object. sizeHint is the expected length in bytes, or -1 if unknown;
    * a known size lets the node refuse at once when it has no room.
    */
-  WriteSession beginWrite(1: common.ObjectId id, 2: i64 sizeHint)
+  WriteSession beginWrite(1: common.ObjectId id, 2: i64 sizeHint, 3: WriteContext ctx)
     throws (1: common.InvalidArgument invalidArgument, 2: common.AlreadyExists alreadyExists,
-            3: common.StorageFull storageFull, 4: common.Unavailable unavailable),
+            3: common.StorageFull storageFull, 4: common.Unavailable unavailable,
+            5: common.StaleEpoch staleEpoch),
 
   /**
    * Appends a chunk. offset must equal the number of bytes appended so far (so a retried or reordered
@@ -66,12 +85,13 @@ service StorageNode {
   /**
    * Makes the object durable and visible, if length and crc32c match what was appended; otherwise the
    * session is discarded and ChecksumMismatch (or InvalidArgument for a length mismatch) is thrown.
-   * The session ends either way.
+   * The session ends either way. Hints named in ctx are made durable before the object is.
    */
-  common.ObjectInfo commitWrite(1: string sessionId, 2: i64 length, 3: i32 crc32c)
+  common.ObjectInfo commitWrite(1: string sessionId, 2: i64 length, 3: i32 crc32c, 4: WriteContext ctx)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
             3: common.ChecksumMismatch checksumMismatch, 4: common.AlreadyExists alreadyExists,
-            5: common.StorageFull storageFull, 6: common.Unavailable unavailable),
+            5: common.StorageFull storageFull, 6: common.Unavailable unavailable,
+            7: common.StaleEpoch staleEpoch),
 
   /** Discards a session and its bytes. Aborting an unknown session is not an error. */
   void abortWrite(1: string sessionId)
@@ -79,28 +99,48 @@ service StorageNode {
 
   /**
    * Reads up to length bytes from offset (fewer only at the end of the object; none at the end).
-   * length must not exceed maxChunkBytes. A deleted object is NotFound.
+   * length must not exceed maxChunkBytes. A deleted object is NotFound. epoch as in WriteContext.
    */
-  binary read(1: common.ObjectId id, 2: i64 offset, 3: i32 length)
+  binary read(1: common.ObjectId id, 2: i64 offset, 3: i32 length, 4: i64 epoch)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
-            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable),
+            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
+            5: common.StaleEpoch staleEpoch),
 
   /** Length, checksum and write time of an object or tombstone. */
-  common.ObjectInfo stat(1: common.ObjectId id)
+  common.ObjectInfo stat(1: common.ObjectId id, 2: i64 epoch)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
-            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable),
+            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
+            5: common.StaleEpoch staleEpoch),
 
   /** Whether this member holds the object, a tombstone for it, or nothing. */
-  common.ObjectState has(1: common.ObjectId id)
-    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable),
+  common.ObjectState has(1: common.ObjectId id, 2: i64 epoch)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable,
+            3: common.StaleEpoch staleEpoch),
 
   /**
    * Deletes an object by replacing it with a durable tombstone. Deleting an absent id still records the
-   * tombstone (a delete may arrive before the object it deletes); deleting twice is harmless.
+   * tombstone (a delete may arrive before the object it deletes); deleting twice is harmless. Hints named
+   * in ctx are made durable before the tombstone is.
    */
-  common.ObjectInfo deleteObject(1: common.ObjectId id)
+  common.ObjectInfo deleteObject(1: common.ObjectId id, 2: WriteContext ctx)
     throws (1: common.InvalidArgument invalidArgument, 2: common.StorageFull storageFull,
-            3: common.Unavailable unavailable),
+            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch),
+
+  /**
+   * Records a durable hint that forMember lacks object id (for a write whose other copy failed after this
+   * node had committed).
+   */
+  void addHint(1: string forMember, 2: common.ObjectId id, 3: WriteContext ctx)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.StorageFull storageFull,
+            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch),
+
+  /** The objects (and tombstones) this node holds hints for on behalf of forMember, limit (1..10000) at a time. */
+  HintPage listHints(1: string forMember, 2: string cursor, 3: i32 limit)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable),
+
+  /** Forgets hints once forMember has copied the objects. Unknown hints are ignored. */
+  void clearHints(1: string forMember, 2: list<common.ObjectId> ids)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable),
 
   /**
    * A page of at most limit entries (1..10000) of everything the member holds, tombstones included.

@@ -1,6 +1,5 @@
 package io.dyad.cli;
 
-import com.google.common.util.concurrent.MoreExecutors;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.view.ClusterSnapshot;
@@ -8,8 +7,6 @@ import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.coordinator.zk.ZkSession;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A command's connection to the cluster: a ZooKeeper client and a watched view, closed together. */
@@ -47,13 +44,7 @@ final class ClusterSession implements AutoCloseable {
 
   /** Waits (on view changes, not polling) until {@code condition} holds; returns whether it did in time. */
   boolean await(Predicate<ClusterSnapshot> condition, Duration timeout) throws InterruptedException {
-    CountDownLatch met = new CountDownLatch(1);
-    view.addListener(s -> {
-      if (condition.test(s)) {
-        met.countDown();
-      }
-    }, MoreExecutors.directExecutor());
-    return condition.test(view.current()) || met.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return view.await(condition, timeout).isPresent();
   }
 
   @Override

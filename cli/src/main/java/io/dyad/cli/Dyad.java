@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code dyad} command. */
 @Command(name = "dyad", mixinStandardHelpOptions = true, versionProvider = Dyad.Version.class,
     description = "Dyad: a storage cluster that keeps every file in two storage centers.",
-    subcommands = {ZkCommand.class, CoordinatorCommand.class, NodeCommand.class, AdminCommand.class,
-        StatusCommand.class, BenchCommand.class})
+    subcommands = {LocalCommand.class, ZkCommand.class, CoordinatorCommand.class, NodeCommand.class, DosmCommand.class,
+        AdminCommand.class, StatusCommand.class, ObjectCommand.class, BenchCommand.class})
 public final class Dyad implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -8,7 +8,9 @@ import io.dyad.common.ErrorCode;
 import io.dyad.common.ServiceStack;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
+import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.search.MulticastSettings;
 import io.dyad.node.server.StorageNode;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.node.store.StoreConfig;
@@ -63,6 +65,14 @@ final class NodeCommand implements Callable<Integer> {
       description = "Abort write sessions idle this long (default: ${DEFAULT-VALUE}).")
   long sessionIdleSeconds;
 
+  @Option(names = "--multicast-interface", defaultValue = "lo",
+      description = "Network interface for multicast search (default: ${DEFAULT-VALUE}).")
+  String multicastInterface;
+
+  @Option(names = "--hint-handoff-seconds", defaultValue = "10",
+      description = "How often a serving node collects objects its partner holds hints for (default: ${DEFAULT-VALUE}).")
+  long handoffSeconds;
+
   @Override
   public Integer call() throws DyadException {
     LogLevels.forDaemon();
@@ -71,13 +81,21 @@ final class NodeCommand implements Callable<Integer> {
       throw DyadException.invalidArgument("--listen is needed for a standalone node (or give --zk to join a cluster)");
     }
     ZkSession session = clustered ? ZkSession.connect(zk.config()) : null;
+    ClusterView view = null;
     try {
-      HostAndPort address = clustered ? declaredAddress(session) : listen;
-      StorageNode node = StorageNode.create(config(address), new MetricRegistry());
-      List<Service> parts = new ArrayList<>(List.of(node.service()));
+      List<Service> parts = new ArrayList<>();
+      StorageNode node;
       if (clustered) {
-        // registered last: a member is live only once it serves
-        parts.add(session.registration(id, address.toString()));
+        view = session.clusterView();
+        view.startAsync().awaitRunning();
+        MemberInfo member = declared(view);
+        ClusterNode member1 = ClusterNode.assemble(config(HostAndPort.fromString(member.address())), member, session,
+            view, new MulticastSettings(multicastInterface, 0), Duration.ofSeconds(handoffSeconds));
+        node = member1.node;
+        parts.add(member1.service);
+      } else {
+        node = StorageNode.create(config(listen), new MetricRegistry());
+        parts.add(node.service());
       }
       ServiceStack stack = new ServiceStack("node-" + id, parts, Duration.ofSeconds(20));
       return DaemonRunner.run("node " + id, List.of(stack), () -> {
@@ -88,33 +106,30 @@ final class NodeCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
       }, spec.commandLine().getErr());
     } finally {
+      if (view != null) {
+        view.stopAsync().awaitTerminated();
+      }
       if (session != null) {
         session.close();
       }
     }
   }
 
-  /** The member's declared address, checked against --listen. */
-  private HostAndPort declaredAddress(ZkSession session) throws DyadException {
-    var view = session.clusterView();
-    view.startAsync().awaitRunning();
-    try {
-      MemberInfo m = view.current().members().get(id);
-      if (m == null) {
-        throw DyadException.notFound("member " + id + " is not declared in the cluster at " + zk.connectString());
-      }
-      if (m.kind() != MemberKind.STORAGE) {
-        throw DyadException.invalidArgument("member " + id + " is a " + m.kind().json() + " member, not a storage node");
-      }
-      HostAndPort declared = HostAndPort.fromString(m.address());
-      if (listen != null && !listen.equals(declared)) {
-        throw new DyadException(ErrorCode.INVALID_ARGUMENT, "member " + id + " is declared at " + declared
-            + " but --listen is " + listen + "; partners find each other by the declared address");
-      }
-      return declared;
-    } finally {
-      view.stopAsync().awaitTerminated();
+  /** The member's declaration, checked against --listen. */
+  private MemberInfo declared(ClusterView view) throws DyadException {
+    MemberInfo m = view.current().members().get(id);
+    if (m == null) {
+      throw DyadException.notFound("member " + id + " is not declared in the cluster at " + zk.connectString());
     }
+    if (m.kind() != MemberKind.STORAGE) {
+      throw DyadException.invalidArgument("member " + id + " is a " + m.kind().json() + " member, not a storage node");
+    }
+    HostAndPort declared = HostAndPort.fromString(m.address());
+    if (listen != null && !listen.equals(declared)) {
+      throw new DyadException(ErrorCode.INVALID_ARGUMENT, "member " + id + " is declared at " + declared
+          + " but --listen is " + listen + "; partners find each other by the declared address");
+    }
+    return m;
   }
 
   private StorageNodeConfig config(HostAndPort address) {

@@ -47,7 +47,7 @@ class NodeProcessIT {
 
   private DyadProcess startNode(Path data, Map<String, String> env) throws Exception {
     DyadProcess p = DyadProcess.start(tmp.resolve("logs"), env,
-        "node", "--id", "a1", "--data", data.toString(), "--listen", "127.0.1.21:0");
+        "node", "--id", "a1", "--data", data.toString(), "--listen", "127.0.1.21:0", "--standalone");
     processes.add(p);
     return p;
   }
@@ -166,7 +166,7 @@ class NodeProcessIT {
     assertThat(r.stderr()).contains("'no-port-here' is not HOST:PORT").doesNotContain("\tat ");
     DyadProcess.Result missing = DyadProcess.run(tmp.resolve("logs"), Map.of(), Duration.ofSeconds(60), "node", "--id", "a1");
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(missing.stderr()).contains("Missing required options").doesNotContain("\tat ");
+    assertThat(missing.stderr()).contains("Missing required option: '--data=<data>'").doesNotContain("\tat ");
   }
 
   @Test

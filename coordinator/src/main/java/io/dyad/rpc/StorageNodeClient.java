@@ -7,7 +7,11 @@ import io.dyad.common.InventoryPage;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Presence;
+import io.dyad.common.Routing;
+import io.dyad.thrift.HintPage;
 import io.dyad.thrift.NodeHealth;
+import io.dyad.thrift.ObjectState;
+import io.dyad.thrift.WriteContext;
 import io.dyad.thrift.ObjectInfo;
 import io.dyad.thrift.StorageNode;
 import io.dyad.thrift.WriteSession;
@@ -69,8 +73,16 @@ public final class StorageNodeClient implements AutoCloseable {
     }
   }
 
+  private static WriteContext context(Routing routing) {
+    return new WriteContext().setEpoch(routing.epoch()).setHintFor(new ArrayList<>(routing.hintFor()));
+  }
+
   public WriteSession begin(ObjectId id, long sizeHint) throws DyadException {
-    return rpc(() -> client.beginWrite(id.value(), sizeHint));
+    return begin(id, sizeHint, Routing.NONE);
+  }
+
+  public WriteSession begin(ObjectId id, long sizeHint, Routing routing) throws DyadException {
+    return rpc(() -> client.beginWrite(id.value(), sizeHint, context(routing)));
   }
 
   public void append(String sessionId, long offset, ByteBuffer chunk) throws DyadException {
@@ -81,7 +93,11 @@ public final class StorageNodeClient implements AutoCloseable {
   }
 
   public ObjectMeta commit(String sessionId, long length, int crc32c) throws DyadException {
-    return toMeta(rpc(() -> client.commitWrite(sessionId, length, crc32c)));
+    return commit(sessionId, length, crc32c, Routing.NONE);
+  }
+
+  public ObjectMeta commit(String sessionId, long length, int crc32c, Routing routing) throws DyadException {
+    return toMeta(rpc(() -> client.commitWrite(sessionId, length, crc32c, context(routing))));
   }
 
   public void abort(String sessionId) throws DyadException {
@@ -93,32 +109,70 @@ public final class StorageNodeClient implements AutoCloseable {
 
   /** Up to {@code length} bytes of an object from {@code offset}, in a buffer of the caller's own. */
   public ByteBuffer read(ObjectId id, long offset, int length) throws DyadException {
-    ByteBuffer shared = readShared(id, offset, length);
+    return read(id, offset, length, 0);
+  }
+
+  public ByteBuffer read(ObjectId id, long offset, int length, long epoch) throws DyadException {
+    ByteBuffer shared = readShared(id, offset, length, epoch);
     return ByteBuffer.allocate(shared.remaining()).put(shared).flip();
   }
 
-  /** As {@link #read}, but the result aliases the connection's frame buffer: valid until the next call. */
-  private ByteBuffer readShared(ObjectId id, long offset, int length) throws DyadException {
-    return rpc(() -> client.read(id.value(), offset, length));
+  /**
+   * As {@link #read}, but the result aliases the connection's frame buffer: valid only until the next call
+   * on this client. For callers that copy the bytes out at once.
+   */
+  public ByteBuffer readShared(ObjectId id, long offset, int length, long epoch) throws DyadException {
+    return rpc(() -> client.read(id.value(), offset, length, epoch));
   }
 
   public ObjectMeta stat(ObjectId id) throws DyadException {
-    return toMeta(rpc(() -> client.stat(id.value())));
+    return stat(id, 0);
+  }
+
+  public ObjectMeta stat(ObjectId id, long epoch) throws DyadException {
+    return toMeta(rpc(() -> client.stat(id.value(), epoch)));
   }
 
   public Presence has(ObjectId id) throws DyadException {
-    switch (rpc(() -> client.has(id.value()))) {
-      case PRESENT:
-        return Presence.PRESENT;
-      case DELETED:
-        return Presence.DELETED;
-      default:
-        return Presence.ABSENT;
+    return has(id, 0);
+  }
+
+  public Presence has(ObjectId id, long epoch) throws DyadException {
+    ObjectState state = rpc(() -> client.has(id.value(), epoch));
+    if (state == ObjectState.PRESENT) {
+      return Presence.PRESENT;
     }
+    return state == ObjectState.DELETED ? Presence.DELETED : Presence.ABSENT;
   }
 
   public ObjectMeta delete(ObjectId id) throws DyadException {
-    return toMeta(rpc(() -> client.deleteObject(id.value())));
+    return delete(id, Routing.NONE);
+  }
+
+  public ObjectMeta delete(ObjectId id, Routing routing) throws DyadException {
+    return toMeta(rpc(() -> client.deleteObject(id.value(), context(routing))));
+  }
+
+  /** Asks the node to keep a durable hint that {@code forMember} lacks {@code id}. */
+  public void addHint(String forMember, ObjectId id, long epoch) throws DyadException {
+    rpc(() -> {
+      client.addHint(forMember, id.value(), new WriteContext().setEpoch(epoch));
+      return null;
+    });
+  }
+
+  /** A page of the ids the node holds hints for on behalf of {@code forMember}. */
+  public HintPage listHints(String forMember, String cursor, int limit) throws DyadException {
+    return rpc(() -> client.listHints(forMember, cursor == null ? "" : cursor, limit));
+  }
+
+  public void clearHints(String forMember, List<ObjectId> ids) throws DyadException {
+    List<String> values = new ArrayList<>(ids.size());
+    ids.forEach(i -> values.add(i.value()));
+    rpc(() -> {
+      client.clearHints(forMember, values);
+      return null;
+    });
   }
 
   public InventoryPage inventory(String cursor, int limit) throws DyadException {
@@ -148,7 +202,12 @@ public final class StorageNodeClient implements AutoCloseable {
    * @param sizeHint the expected length, or -1
    */
   public ObjectMeta put(ObjectId id, InputStream in, long sizeHint) throws DyadException, IOException {
-    WriteSession session = begin(id, sizeHint);
+    return put(id, in, sizeHint, Routing.NONE);
+  }
+
+  /** As {@link #put(ObjectId, InputStream, long)}, routed as given. */
+  public ObjectMeta put(ObjectId id, InputStream in, long sizeHint, Routing routing) throws DyadException, IOException {
+    WriteSession session = begin(id, sizeHint, routing);
     int chunk = Math.min(chunkBytes, session.getMaxChunkBytes());
     CRC32C crc = new CRC32C();
     byte[] buf = new byte[chunk];
@@ -161,7 +220,7 @@ public final class StorageNodeClient implements AutoCloseable {
         append(session.getSessionId(), offset, ByteBuffer.wrap(buf, 0, n));
         offset += n;
       }
-      ObjectMeta meta = commit(session.getSessionId(), offset, (int) crc.getValue());
+      ObjectMeta meta = commit(session.getSessionId(), offset, (int) crc.getValue(), routing);
       committed = true;
       return meta;
     } finally {
@@ -176,14 +235,19 @@ public final class StorageNodeClient implements AutoCloseable {
    * node's record. Returns the object's metadata.
    */
   public ObjectMeta get(ObjectId id, OutputStream out) throws DyadException, IOException {
-    ObjectMeta meta = stat(id);
+    return get(id, out, 0);
+  }
+
+  /** As {@link #get(ObjectId, OutputStream)}, under the given epoch. */
+  public ObjectMeta get(ObjectId id, OutputStream out, long epoch) throws DyadException, IOException {
+    ObjectMeta meta = stat(id, epoch);
     if (meta.tombstone()) {
       throw DyadException.notFound("object " + id + " was deleted");
     }
     CRC32C crc = new CRC32C();
     long offset = 0;
     while (offset < meta.length()) {
-      ByteBuffer data = readShared(id, offset, (int) Math.min(chunkBytes, meta.length() - offset));
+      ByteBuffer data = readShared(id, offset, (int) Math.min(chunkBytes, meta.length() - offset), epoch);
       if (!data.hasRemaining()) {
         throw new DyadException(ErrorCode.INTERNAL, target + " returned no bytes at offset " + offset
             + " of object " + id + " (" + meta.length() + " bytes)");

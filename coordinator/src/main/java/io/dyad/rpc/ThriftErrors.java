@@ -3,6 +3,7 @@ package io.dyad.rpc;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.common.StaleEpochException;
 import io.dyad.thrift.AccessDenied;
 import io.dyad.thrift.AlreadyExists;
 import io.dyad.thrift.ChecksumMismatch;
@@ -38,7 +39,11 @@ public final class ThriftErrors {
       case STORAGE_FULL:
         return new StorageFull().setMessage(m);
       case STALE_EPOCH:
-        return new StaleEpoch().setMessage(m);
+        StaleEpoch stale = new StaleEpoch().setMessage(m);
+        if (e instanceof StaleEpochException se) {
+          stale.setCurrentEpoch(se.currentEpoch());
+        }
+        return stale;
       case UNAVAILABLE:
         return new Unavailable().setMessage(m);
       case ACCESS_DENIED:
@@ -65,7 +70,9 @@ public final class ThriftErrors {
     } else if (e instanceof StorageFull) {
       return new DyadException(ErrorCode.STORAGE_FULL, ((StorageFull) e).getMessage(), e);
     } else if (e instanceof StaleEpoch) {
-      return new DyadException(ErrorCode.STALE_EPOCH, ((StaleEpoch) e).getMessage(), e);
+      StaleEpochException stale = new StaleEpochException(((StaleEpoch) e).getMessage(), ((StaleEpoch) e).getCurrentEpoch());
+      stale.initCause(e);
+      return stale;
     } else if (e instanceof Unavailable) {
       return new DyadException(ErrorCode.UNAVAILABLE, ((Unavailable) e).getMessage(), e);
     } else if (e instanceof AccessDenied) {

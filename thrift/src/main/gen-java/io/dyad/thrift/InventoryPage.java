@@ -437,14 +437,14 @@ public class InventoryPage implements org.apache.thrift.TBase<InventoryPage, Inv
           case 1: // ENTRIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list0 = iprot.readListBegin();
-                struct.entries = new java.util.ArrayList<io.dyad.thrift.ObjectInfo>(_list0.size);
-                @org.apache.thrift.annotation.Nullable io.dyad.thrift.ObjectInfo _elem1;
-                for (int _i2 = 0; _i2 < _list0.size; ++_i2)
+                org.apache.thrift.protocol.TList _list16 = iprot.readListBegin();
+                struct.entries = new java.util.ArrayList<io.dyad.thrift.ObjectInfo>(_list16.size);
+                @org.apache.thrift.annotation.Nullable io.dyad.thrift.ObjectInfo _elem17;
+                for (int _i18 = 0; _i18 < _list16.size; ++_i18)
                 {
-                  _elem1 = new io.dyad.thrift.ObjectInfo();
-                  _elem1.read(iprot);
-                  struct.entries.add(_elem1);
+                  _elem17 = new io.dyad.thrift.ObjectInfo();
+                  _elem17.read(iprot);
+                  struct.entries.add(_elem17);
                 }
                 iprot.readListEnd();
               }
@@ -481,9 +481,9 @@ public class InventoryPage implements org.apache.thrift.TBase<InventoryPage, Inv
         oprot.writeFieldBegin(ENTRIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.entries.size()));
-          for (io.dyad.thrift.ObjectInfo _iter3 : struct.entries)
+          for (io.dyad.thrift.ObjectInfo _iter19 : struct.entries)
           {
-            _iter3.write(oprot);
+            _iter19.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -516,9 +516,9 @@ public class InventoryPage implements org.apache.thrift.TBase<InventoryPage, Inv
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.entries.size());
-        for (io.dyad.thrift.ObjectInfo _iter4 : struct.entries)
+        for (io.dyad.thrift.ObjectInfo _iter20 : struct.entries)
         {
-          _iter4.write(oprot);
+          _iter20.write(oprot);
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -535,14 +535,14 @@ public class InventoryPage implements org.apache.thrift.TBase<InventoryPage, Inv
     public void read(org.apache.thrift.protocol.TProtocol prot, InventoryPage struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list5 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.entries = new java.util.ArrayList<io.dyad.thrift.ObjectInfo>(_list5.size);
-        @org.apache.thrift.annotation.Nullable io.dyad.thrift.ObjectInfo _elem6;
-        for (int _i7 = 0; _i7 < _list5.size; ++_i7)
+        org.apache.thrift.protocol.TList _list21 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.entries = new java.util.ArrayList<io.dyad.thrift.ObjectInfo>(_list21.size);
+        @org.apache.thrift.annotation.Nullable io.dyad.thrift.ObjectInfo _elem22;
+        for (int _i23 = 0; _i23 < _list21.size; ++_i23)
         {
-          _elem6 = new io.dyad.thrift.ObjectInfo();
-          _elem6.read(iprot);
-          struct.entries.add(_elem6);
+          _elem22 = new io.dyad.thrift.ObjectInfo();
+          _elem22.read(iprot);
+          struct.entries.add(_elem22);
         }
       }
       struct.setEntriesIsSet(true);

@@ -17,8 +17,9 @@ public class StorageNode {
      * 
      * @param id
      * @param sizeHint
+     * @param ctx
      */
-    public WriteSession beginWrite(java.lang.String id, long sizeHint) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public WriteSession beginWrite(java.lang.String id, long sizeHint, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
 
     /**
      * Appends a chunk. offset must equal the number of bytes appended so far (so a retried or reordered
@@ -34,13 +35,14 @@ public class StorageNode {
     /**
      * Makes the object durable and visible, if length and crc32c match what was appended; otherwise the
      * session is discarded and ChecksumMismatch (or InvalidArgument for a length mismatch) is thrown.
-     * The session ends either way.
+     * The session ends either way. Hints named in ctx are made durable before the object is.
      * 
      * @param sessionId
      * @param length
      * @param crc32c
+     * @param ctx
      */
-    public io.dyad.thrift.ObjectInfo commitWrite(java.lang.String sessionId, long length, int crc32c) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public io.dyad.thrift.ObjectInfo commitWrite(java.lang.String sessionId, long length, int crc32c, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
 
     /**
      * Discards a session and its bytes. Aborting an unknown session is not an error.
@@ -51,35 +53,67 @@ public class StorageNode {
 
     /**
      * Reads up to length bytes from offset (fewer only at the end of the object; none at the end).
-     * length must not exceed maxChunkBytes. A deleted object is NotFound.
+     * length must not exceed maxChunkBytes. A deleted object is NotFound. epoch as in WriteContext.
      * 
      * @param id
      * @param offset
      * @param length
+     * @param epoch
      */
-    public java.nio.ByteBuffer read(java.lang.String id, long offset, int length) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public java.nio.ByteBuffer read(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
 
     /**
      * Length, checksum and write time of an object or tombstone.
      * 
      * @param id
+     * @param epoch
      */
-    public io.dyad.thrift.ObjectInfo stat(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public io.dyad.thrift.ObjectInfo stat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
 
     /**
      * Whether this member holds the object, a tombstone for it, or nothing.
      * 
      * @param id
+     * @param epoch
      */
-    public io.dyad.thrift.ObjectState has(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public io.dyad.thrift.ObjectState has(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
 
     /**
      * Deletes an object by replacing it with a durable tombstone. Deleting an absent id still records the
-     * tombstone (a delete may arrive before the object it deletes); deleting twice is harmless.
+     * tombstone (a delete may arrive before the object it deletes); deleting twice is harmless. Hints named
+     * in ctx are made durable before the tombstone is.
      * 
      * @param id
+     * @param ctx
      */
-    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+
+    /**
+     * Records a durable hint that forMember lacks object id (for a write whose other copy failed after this
+     * node had committed).
+     * 
+     * @param forMember
+     * @param id
+     * @param ctx
+     */
+    public void addHint(java.lang.String forMember, java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+
+    /**
+     * The objects (and tombstones) this node holds hints for on behalf of forMember, limit (1..10000) at a time.
+     * 
+     * @param forMember
+     * @param cursor
+     * @param limit
+     */
+    public HintPage listHints(java.lang.String forMember, java.lang.String cursor, int limit) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+
+    /**
+     * Forgets hints once forMember has copied the objects. Unknown hints are ignored.
+     * 
+     * @param forMember
+     * @param ids
+     */
+    public void clearHints(java.lang.String forMember, java.util.List<java.lang.String> ids) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
 
     /**
      * A page of at most limit entries (1..10000) of everything the member holds, tombstones included.
@@ -98,21 +132,27 @@ public class StorageNode {
 
   public interface AsyncIface {
 
-    public void beginWrite(java.lang.String id, long sizeHint, org.apache.thrift.async.AsyncMethodCallback<WriteSession> resultHandler) throws org.apache.thrift.TException;
+    public void beginWrite(java.lang.String id, long sizeHint, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<WriteSession> resultHandler) throws org.apache.thrift.TException;
 
     public void append(java.lang.String sessionId, long offset, java.nio.ByteBuffer data, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
-    public void commitWrite(java.lang.String sessionId, long length, int crc32c, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
+    public void commitWrite(java.lang.String sessionId, long length, int crc32c, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
 
     public void abortWrite(java.lang.String sessionId, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
-    public void read(java.lang.String id, long offset, int length, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException;
+    public void read(java.lang.String id, long offset, int length, long epoch, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException;
 
-    public void stat(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
+    public void stat(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
 
-    public void has(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectState> resultHandler) throws org.apache.thrift.TException;
+    public void has(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectState> resultHandler) throws org.apache.thrift.TException;
 
-    public void deleteObject(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
+    public void deleteObject(java.lang.String id, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
+
+    public void addHint(java.lang.String forMember, java.lang.String id, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+
+    public void listHints(java.lang.String forMember, java.lang.String cursor, int limit, org.apache.thrift.async.AsyncMethodCallback<HintPage> resultHandler) throws org.apache.thrift.TException;
+
+    public void clearHints(java.lang.String forMember, java.util.List<java.lang.String> ids, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
     public void inventory(java.lang.String cursor, int limit, org.apache.thrift.async.AsyncMethodCallback<InventoryPage> resultHandler) throws org.apache.thrift.TException;
 
@@ -145,21 +185,22 @@ public class StorageNode {
     }
 
     @Override
-    public WriteSession beginWrite(java.lang.String id, long sizeHint) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public WriteSession beginWrite(java.lang.String id, long sizeHint, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
-      send_beginWrite(id, sizeHint);
+      send_beginWrite(id, sizeHint, ctx);
       return recv_beginWrite();
     }
 
-    public void send_beginWrite(java.lang.String id, long sizeHint) throws org.apache.thrift.TException
+    public void send_beginWrite(java.lang.String id, long sizeHint, WriteContext ctx) throws org.apache.thrift.TException
     {
       beginWrite_args args = new beginWrite_args();
       args.setId(id);
       args.setSizeHint(sizeHint);
+      args.setCtx(ctx);
       sendBase("beginWrite", args);
     }
 
-    public WriteSession recv_beginWrite() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public WriteSession recv_beginWrite() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
       beginWrite_result result = new beginWrite_result();
       receiveBase(result, "beginWrite");
@@ -177,6 +218,9 @@ public class StorageNode {
       }
       if (result.unavailable != null) {
         throw result.unavailable;
+      }
+      if (result.staleEpoch != null) {
+        throw result.staleEpoch;
       }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "beginWrite failed: unknown result");
     }
@@ -217,22 +261,23 @@ public class StorageNode {
     }
 
     @Override
-    public io.dyad.thrift.ObjectInfo commitWrite(java.lang.String sessionId, long length, int crc32c) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo commitWrite(java.lang.String sessionId, long length, int crc32c, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
-      send_commitWrite(sessionId, length, crc32c);
+      send_commitWrite(sessionId, length, crc32c, ctx);
       return recv_commitWrite();
     }
 
-    public void send_commitWrite(java.lang.String sessionId, long length, int crc32c) throws org.apache.thrift.TException
+    public void send_commitWrite(java.lang.String sessionId, long length, int crc32c, WriteContext ctx) throws org.apache.thrift.TException
     {
       commitWrite_args args = new commitWrite_args();
       args.setSessionId(sessionId);
       args.setLength(length);
       args.setCrc32c(crc32c);
+      args.setCtx(ctx);
       sendBase("commitWrite", args);
     }
 
-    public io.dyad.thrift.ObjectInfo recv_commitWrite() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo recv_commitWrite() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
       commitWrite_result result = new commitWrite_result();
       receiveBase(result, "commitWrite");
@@ -256,6 +301,9 @@ public class StorageNode {
       }
       if (result.unavailable != null) {
         throw result.unavailable;
+      }
+      if (result.staleEpoch != null) {
+        throw result.staleEpoch;
       }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "commitWrite failed: unknown result");
     }
@@ -285,22 +333,23 @@ public class StorageNode {
     }
 
     @Override
-    public java.nio.ByteBuffer read(java.lang.String id, long offset, int length) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public java.nio.ByteBuffer read(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
-      send_read(id, offset, length);
+      send_read(id, offset, length, epoch);
       return recv_read();
     }
 
-    public void send_read(java.lang.String id, long offset, int length) throws org.apache.thrift.TException
+    public void send_read(java.lang.String id, long offset, int length, long epoch) throws org.apache.thrift.TException
     {
       read_args args = new read_args();
       args.setId(id);
       args.setOffset(offset);
       args.setLength(length);
+      args.setEpoch(epoch);
       sendBase("read", args);
     }
 
-    public java.nio.ByteBuffer recv_read() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public java.nio.ByteBuffer recv_read() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
       read_result result = new read_result();
       receiveBase(result, "read");
@@ -319,24 +368,28 @@ public class StorageNode {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.staleEpoch != null) {
+        throw result.staleEpoch;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "read failed: unknown result");
     }
 
     @Override
-    public io.dyad.thrift.ObjectInfo stat(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo stat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
-      send_stat(id);
+      send_stat(id, epoch);
       return recv_stat();
     }
 
-    public void send_stat(java.lang.String id) throws org.apache.thrift.TException
+    public void send_stat(java.lang.String id, long epoch) throws org.apache.thrift.TException
     {
       stat_args args = new stat_args();
       args.setId(id);
+      args.setEpoch(epoch);
       sendBase("stat", args);
     }
 
-    public io.dyad.thrift.ObjectInfo recv_stat() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo recv_stat() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
       stat_result result = new stat_result();
       receiveBase(result, "stat");
@@ -355,24 +408,28 @@ public class StorageNode {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.staleEpoch != null) {
+        throw result.staleEpoch;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "stat failed: unknown result");
     }
 
     @Override
-    public io.dyad.thrift.ObjectState has(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectState has(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
-      send_has(id);
+      send_has(id, epoch);
       return recv_has();
     }
 
-    public void send_has(java.lang.String id) throws org.apache.thrift.TException
+    public void send_has(java.lang.String id, long epoch) throws org.apache.thrift.TException
     {
       has_args args = new has_args();
       args.setId(id);
+      args.setEpoch(epoch);
       sendBase("has", args);
     }
 
-    public io.dyad.thrift.ObjectState recv_has() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectState recv_has() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
       has_result result = new has_result();
       receiveBase(result, "has");
@@ -385,24 +442,28 @@ public class StorageNode {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.staleEpoch != null) {
+        throw result.staleEpoch;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "has failed: unknown result");
     }
 
     @Override
-    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
-      send_deleteObject(id);
+      send_deleteObject(id, ctx);
       return recv_deleteObject();
     }
 
-    public void send_deleteObject(java.lang.String id) throws org.apache.thrift.TException
+    public void send_deleteObject(java.lang.String id, WriteContext ctx) throws org.apache.thrift.TException
     {
       deleteObject_args args = new deleteObject_args();
       args.setId(id);
+      args.setCtx(ctx);
       sendBase("deleteObject", args);
     }
 
-    public io.dyad.thrift.ObjectInfo recv_deleteObject() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo recv_deleteObject() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
       deleteObject_result result = new deleteObject_result();
       receiveBase(result, "deleteObject");
@@ -418,7 +479,105 @@ public class StorageNode {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.staleEpoch != null) {
+        throw result.staleEpoch;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "deleteObject failed: unknown result");
+    }
+
+    @Override
+    public void addHint(java.lang.String forMember, java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    {
+      send_addHint(forMember, id, ctx);
+      recv_addHint();
+    }
+
+    public void send_addHint(java.lang.String forMember, java.lang.String id, WriteContext ctx) throws org.apache.thrift.TException
+    {
+      addHint_args args = new addHint_args();
+      args.setForMember(forMember);
+      args.setId(id);
+      args.setCtx(ctx);
+      sendBase("addHint", args);
+    }
+
+    public void recv_addHint() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    {
+      addHint_result result = new addHint_result();
+      receiveBase(result, "addHint");
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      if (result.storageFull != null) {
+        throw result.storageFull;
+      }
+      if (result.unavailable != null) {
+        throw result.unavailable;
+      }
+      if (result.staleEpoch != null) {
+        throw result.staleEpoch;
+      }
+      return;
+    }
+
+    @Override
+    public HintPage listHints(java.lang.String forMember, java.lang.String cursor, int limit) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    {
+      send_listHints(forMember, cursor, limit);
+      return recv_listHints();
+    }
+
+    public void send_listHints(java.lang.String forMember, java.lang.String cursor, int limit) throws org.apache.thrift.TException
+    {
+      listHints_args args = new listHints_args();
+      args.setForMember(forMember);
+      args.setCursor(cursor);
+      args.setLimit(limit);
+      sendBase("listHints", args);
+    }
+
+    public HintPage recv_listHints() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    {
+      listHints_result result = new listHints_result();
+      receiveBase(result, "listHints");
+      if (result.isSetSuccess()) {
+        return result.success;
+      }
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      if (result.unavailable != null) {
+        throw result.unavailable;
+      }
+      throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "listHints failed: unknown result");
+    }
+
+    @Override
+    public void clearHints(java.lang.String forMember, java.util.List<java.lang.String> ids) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    {
+      send_clearHints(forMember, ids);
+      recv_clearHints();
+    }
+
+    public void send_clearHints(java.lang.String forMember, java.util.List<java.lang.String> ids) throws org.apache.thrift.TException
+    {
+      clearHints_args args = new clearHints_args();
+      args.setForMember(forMember);
+      args.setIds(ids);
+      sendBase("clearHints", args);
+    }
+
+    public void recv_clearHints() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    {
+      clearHints_result result = new clearHints_result();
+      receiveBase(result, "clearHints");
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      if (result.unavailable != null) {
+        throw result.unavailable;
+      }
+      return;
     }
 
     @Override
@@ -515,9 +674,9 @@ public class StorageNode {
     }
 
     @Override
-    public void beginWrite(java.lang.String id, long sizeHint, org.apache.thrift.async.AsyncMethodCallback<WriteSession> resultHandler) throws org.apache.thrift.TException {
+    public void beginWrite(java.lang.String id, long sizeHint, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<WriteSession> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      beginWrite_call method_call = new beginWrite_call(id, sizeHint, resultHandler, this, ___protocolFactory, ___transport);
+      beginWrite_call method_call = new beginWrite_call(id, sizeHint, ctx, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -525,10 +684,12 @@ public class StorageNode {
     public static class beginWrite_call extends org.apache.thrift.async.TAsyncMethodCall<WriteSession> {
       private java.lang.String id;
       private long sizeHint;
-      public beginWrite_call(java.lang.String id, long sizeHint, org.apache.thrift.async.AsyncMethodCallback<WriteSession> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private WriteContext ctx;
+      public beginWrite_call(java.lang.String id, long sizeHint, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<WriteSession> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.id = id;
         this.sizeHint = sizeHint;
+        this.ctx = ctx;
       }
 
       @Override
@@ -537,12 +698,13 @@ public class StorageNode {
         beginWrite_args args = new beginWrite_args();
         args.setId(id);
         args.setSizeHint(sizeHint);
+        args.setCtx(ctx);
         args.write(prot);
         prot.writeMessageEnd();
       }
 
       @Override
-      public WriteSession getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public WriteSession getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -595,9 +757,9 @@ public class StorageNode {
     }
 
     @Override
-    public void commitWrite(java.lang.String sessionId, long length, int crc32c, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
+    public void commitWrite(java.lang.String sessionId, long length, int crc32c, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      commitWrite_call method_call = new commitWrite_call(sessionId, length, crc32c, resultHandler, this, ___protocolFactory, ___transport);
+      commitWrite_call method_call = new commitWrite_call(sessionId, length, crc32c, ctx, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -606,11 +768,13 @@ public class StorageNode {
       private java.lang.String sessionId;
       private long length;
       private int crc32c;
-      public commitWrite_call(java.lang.String sessionId, long length, int crc32c, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private WriteContext ctx;
+      public commitWrite_call(java.lang.String sessionId, long length, int crc32c, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.sessionId = sessionId;
         this.length = length;
         this.crc32c = crc32c;
+        this.ctx = ctx;
       }
 
       @Override
@@ -620,12 +784,13 @@ public class StorageNode {
         args.setSessionId(sessionId);
         args.setLength(length);
         args.setCrc32c(crc32c);
+        args.setCtx(ctx);
         args.write(prot);
         prot.writeMessageEnd();
       }
 
       @Override
-      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -672,9 +837,9 @@ public class StorageNode {
     }
 
     @Override
-    public void read(java.lang.String id, long offset, int length, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
+    public void read(java.lang.String id, long offset, int length, long epoch, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      read_call method_call = new read_call(id, offset, length, resultHandler, this, ___protocolFactory, ___transport);
+      read_call method_call = new read_call(id, offset, length, epoch, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -683,11 +848,13 @@ public class StorageNode {
       private java.lang.String id;
       private long offset;
       private int length;
-      public read_call(java.lang.String id, long offset, int length, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private long epoch;
+      public read_call(java.lang.String id, long offset, int length, long epoch, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.id = id;
         this.offset = offset;
         this.length = length;
+        this.epoch = epoch;
       }
 
       @Override
@@ -697,12 +864,13 @@ public class StorageNode {
         args.setId(id);
         args.setOffset(offset);
         args.setLength(length);
+        args.setEpoch(epoch);
         args.write(prot);
         prot.writeMessageEnd();
       }
 
       @Override
-      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -713,18 +881,20 @@ public class StorageNode {
     }
 
     @Override
-    public void stat(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
+    public void stat(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      stat_call method_call = new stat_call(id, resultHandler, this, ___protocolFactory, ___transport);
+      stat_call method_call = new stat_call(id, epoch, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
 
     public static class stat_call extends org.apache.thrift.async.TAsyncMethodCall<io.dyad.thrift.ObjectInfo> {
       private java.lang.String id;
-      public stat_call(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private long epoch;
+      public stat_call(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.id = id;
+        this.epoch = epoch;
       }
 
       @Override
@@ -732,12 +902,13 @@ public class StorageNode {
         prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("stat", org.apache.thrift.protocol.TMessageType.CALL, 0));
         stat_args args = new stat_args();
         args.setId(id);
+        args.setEpoch(epoch);
         args.write(prot);
         prot.writeMessageEnd();
       }
 
       @Override
-      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -748,18 +919,20 @@ public class StorageNode {
     }
 
     @Override
-    public void has(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectState> resultHandler) throws org.apache.thrift.TException {
+    public void has(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectState> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      has_call method_call = new has_call(id, resultHandler, this, ___protocolFactory, ___transport);
+      has_call method_call = new has_call(id, epoch, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
 
     public static class has_call extends org.apache.thrift.async.TAsyncMethodCall<io.dyad.thrift.ObjectState> {
       private java.lang.String id;
-      public has_call(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectState> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private long epoch;
+      public has_call(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectState> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.id = id;
+        this.epoch = epoch;
       }
 
       @Override
@@ -767,12 +940,13 @@ public class StorageNode {
         prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("has", org.apache.thrift.protocol.TMessageType.CALL, 0));
         has_args args = new has_args();
         args.setId(id);
+        args.setEpoch(epoch);
         args.write(prot);
         prot.writeMessageEnd();
       }
 
       @Override
-      public io.dyad.thrift.ObjectState getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public io.dyad.thrift.ObjectState getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -783,18 +957,20 @@ public class StorageNode {
     }
 
     @Override
-    public void deleteObject(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
+    public void deleteObject(java.lang.String id, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      deleteObject_call method_call = new deleteObject_call(id, resultHandler, this, ___protocolFactory, ___transport);
+      deleteObject_call method_call = new deleteObject_call(id, ctx, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
 
     public static class deleteObject_call extends org.apache.thrift.async.TAsyncMethodCall<io.dyad.thrift.ObjectInfo> {
       private java.lang.String id;
-      public deleteObject_call(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private WriteContext ctx;
+      public deleteObject_call(java.lang.String id, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.id = id;
+        this.ctx = ctx;
       }
 
       @Override
@@ -802,18 +978,141 @@ public class StorageNode {
         prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("deleteObject", org.apache.thrift.protocol.TMessageType.CALL, 0));
         deleteObject_args args = new deleteObject_args();
         args.setId(id);
+        args.setCtx(ctx);
         args.write(prot);
         prot.writeMessageEnd();
       }
 
       @Override
-      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
         org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
         org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
         return (new Client(prot)).recv_deleteObject();
+      }
+    }
+
+    @Override
+    public void addHint(java.lang.String forMember, java.lang.String id, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      addHint_call method_call = new addHint_call(forMember, id, ctx, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class addHint_call extends org.apache.thrift.async.TAsyncMethodCall<Void> {
+      private java.lang.String forMember;
+      private java.lang.String id;
+      private WriteContext ctx;
+      public addHint_call(java.lang.String forMember, java.lang.String id, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.forMember = forMember;
+        this.id = id;
+        this.ctx = ctx;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("addHint", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        addHint_args args = new addHint_args();
+        args.setForMember(forMember);
+        args.setId(id);
+        args.setCtx(ctx);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public Void getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        (new Client(prot)).recv_addHint();
+        return null;
+      }
+    }
+
+    @Override
+    public void listHints(java.lang.String forMember, java.lang.String cursor, int limit, org.apache.thrift.async.AsyncMethodCallback<HintPage> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      listHints_call method_call = new listHints_call(forMember, cursor, limit, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class listHints_call extends org.apache.thrift.async.TAsyncMethodCall<HintPage> {
+      private java.lang.String forMember;
+      private java.lang.String cursor;
+      private int limit;
+      public listHints_call(java.lang.String forMember, java.lang.String cursor, int limit, org.apache.thrift.async.AsyncMethodCallback<HintPage> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.forMember = forMember;
+        this.cursor = cursor;
+        this.limit = limit;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("listHints", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        listHints_args args = new listHints_args();
+        args.setForMember(forMember);
+        args.setCursor(cursor);
+        args.setLimit(limit);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public HintPage getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        return (new Client(prot)).recv_listHints();
+      }
+    }
+
+    @Override
+    public void clearHints(java.lang.String forMember, java.util.List<java.lang.String> ids, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      clearHints_call method_call = new clearHints_call(forMember, ids, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class clearHints_call extends org.apache.thrift.async.TAsyncMethodCall<Void> {
+      private java.lang.String forMember;
+      private java.util.List<java.lang.String> ids;
+      public clearHints_call(java.lang.String forMember, java.util.List<java.lang.String> ids, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.forMember = forMember;
+        this.ids = ids;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("clearHints", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        clearHints_args args = new clearHints_args();
+        args.setForMember(forMember);
+        args.setIds(ids);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public Void getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        (new Client(prot)).recv_clearHints();
+        return null;
       }
     }
 
@@ -941,6 +1240,9 @@ public class StorageNode {
       processMap.put("stat", new stat());
       processMap.put("has", new has());
       processMap.put("deleteObject", new deleteObject());
+      processMap.put("addHint", new addHint());
+      processMap.put("listHints", new listHints());
+      processMap.put("clearHints", new clearHints());
       processMap.put("inventory", new inventory());
       processMap.put("ping", new ping());
       processMap.put("health", new health());
@@ -971,7 +1273,7 @@ public class StorageNode {
       public beginWrite_result getResult(I iface, beginWrite_args args) throws org.apache.thrift.TException {
         beginWrite_result result = new beginWrite_result();
         try {
-          result.success = iface.beginWrite(args.id, args.sizeHint);
+          result.success = iface.beginWrite(args.id, args.sizeHint, args.ctx);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.AlreadyExists alreadyExists) {
@@ -980,6 +1282,8 @@ public class StorageNode {
           result.storageFull = storageFull;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
+          result.staleEpoch = staleEpoch;
         }
         return result;
       }
@@ -1047,7 +1351,7 @@ public class StorageNode {
       public commitWrite_result getResult(I iface, commitWrite_args args) throws org.apache.thrift.TException {
         commitWrite_result result = new commitWrite_result();
         try {
-          result.success = iface.commitWrite(args.sessionId, args.length, args.crc32c);
+          result.success = iface.commitWrite(args.sessionId, args.length, args.crc32c, args.ctx);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.NotFound notFound) {
@@ -1060,6 +1364,8 @@ public class StorageNode {
           result.storageFull = storageFull;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
+          result.staleEpoch = staleEpoch;
         }
         return result;
       }
@@ -1121,7 +1427,7 @@ public class StorageNode {
       public read_result getResult(I iface, read_args args) throws org.apache.thrift.TException {
         read_result result = new read_result();
         try {
-          result.success = iface.read(args.id, args.offset, args.length);
+          result.success = iface.read(args.id, args.offset, args.length, args.epoch);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.NotFound notFound) {
@@ -1130,6 +1436,8 @@ public class StorageNode {
           result.checksumMismatch = checksumMismatch;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
+          result.staleEpoch = staleEpoch;
         }
         return result;
       }
@@ -1159,7 +1467,7 @@ public class StorageNode {
       public stat_result getResult(I iface, stat_args args) throws org.apache.thrift.TException {
         stat_result result = new stat_result();
         try {
-          result.success = iface.stat(args.id);
+          result.success = iface.stat(args.id, args.epoch);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.NotFound notFound) {
@@ -1168,6 +1476,8 @@ public class StorageNode {
           result.checksumMismatch = checksumMismatch;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
+          result.staleEpoch = staleEpoch;
         }
         return result;
       }
@@ -1197,11 +1507,13 @@ public class StorageNode {
       public has_result getResult(I iface, has_args args) throws org.apache.thrift.TException {
         has_result result = new has_result();
         try {
-          result.success = iface.has(args.id);
+          result.success = iface.has(args.id, args.epoch);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
+          result.staleEpoch = staleEpoch;
         }
         return result;
       }
@@ -1231,11 +1543,119 @@ public class StorageNode {
       public deleteObject_result getResult(I iface, deleteObject_args args) throws org.apache.thrift.TException {
         deleteObject_result result = new deleteObject_result();
         try {
-          result.success = iface.deleteObject(args.id);
+          result.success = iface.deleteObject(args.id, args.ctx);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.StorageFull storageFull) {
           result.storageFull = storageFull;
+        } catch (io.dyad.thrift.Unavailable unavailable) {
+          result.unavailable = unavailable;
+        } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
+          result.staleEpoch = staleEpoch;
+        }
+        return result;
+      }
+    }
+
+    public static class addHint<I extends Iface> extends org.apache.thrift.ProcessFunction<I, addHint_args> {
+      public addHint() {
+        super("addHint");
+      }
+
+      @Override
+      public addHint_args getEmptyArgsInstance() {
+        return new addHint_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public addHint_result getResult(I iface, addHint_args args) throws org.apache.thrift.TException {
+        addHint_result result = new addHint_result();
+        try {
+          iface.addHint(args.forMember, args.id, args.ctx);
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
+        } catch (io.dyad.thrift.StorageFull storageFull) {
+          result.storageFull = storageFull;
+        } catch (io.dyad.thrift.Unavailable unavailable) {
+          result.unavailable = unavailable;
+        } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
+          result.staleEpoch = staleEpoch;
+        }
+        return result;
+      }
+    }
+
+    public static class listHints<I extends Iface> extends org.apache.thrift.ProcessFunction<I, listHints_args> {
+      public listHints() {
+        super("listHints");
+      }
+
+      @Override
+      public listHints_args getEmptyArgsInstance() {
+        return new listHints_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public listHints_result getResult(I iface, listHints_args args) throws org.apache.thrift.TException {
+        listHints_result result = new listHints_result();
+        try {
+          result.success = iface.listHints(args.forMember, args.cursor, args.limit);
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
+        } catch (io.dyad.thrift.Unavailable unavailable) {
+          result.unavailable = unavailable;
+        }
+        return result;
+      }
+    }
+
+    public static class clearHints<I extends Iface> extends org.apache.thrift.ProcessFunction<I, clearHints_args> {
+      public clearHints() {
+        super("clearHints");
+      }
+
+      @Override
+      public clearHints_args getEmptyArgsInstance() {
+        return new clearHints_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public clearHints_result getResult(I iface, clearHints_args args) throws org.apache.thrift.TException {
+        clearHints_result result = new clearHints_result();
+        try {
+          iface.clearHints(args.forMember, args.ids);
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
         }
@@ -1354,6 +1774,9 @@ public class StorageNode {
       processMap.put("stat", new stat());
       processMap.put("has", new has());
       processMap.put("deleteObject", new deleteObject());
+      processMap.put("addHint", new addHint());
+      processMap.put("listHints", new listHints());
+      processMap.put("clearHints", new clearHints());
       processMap.put("inventory", new inventory());
       processMap.put("ping", new ping());
       processMap.put("health", new health());
@@ -1409,6 +1832,10 @@ public class StorageNode {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.StaleEpoch) {
+              result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
+              result.setStaleEpochIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -1439,7 +1866,7 @@ public class StorageNode {
 
       @Override
       public void start(I iface, beginWrite_args args, org.apache.thrift.async.AsyncMethodCallback<WriteSession> resultHandler) throws org.apache.thrift.TException {
-        iface.beginWrite(args.id, args.sizeHint,resultHandler);
+        iface.beginWrite(args.id, args.sizeHint, args.ctx,resultHandler);
       }
     }
 
@@ -1582,6 +2009,10 @@ public class StorageNode {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.StaleEpoch) {
+              result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
+              result.setStaleEpochIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -1612,7 +2043,7 @@ public class StorageNode {
 
       @Override
       public void start(I iface, commitWrite_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
-        iface.commitWrite(args.sessionId, args.length, args.crc32c,resultHandler);
+        iface.commitWrite(args.sessionId, args.length, args.crc32c, args.ctx,resultHandler);
       }
     }
 
@@ -1735,6 +2166,10 @@ public class StorageNode {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.StaleEpoch) {
+              result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
+              result.setStaleEpochIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -1765,7 +2200,7 @@ public class StorageNode {
 
       @Override
       public void start(I iface, read_args args, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
-        iface.read(args.id, args.offset, args.length,resultHandler);
+        iface.read(args.id, args.offset, args.length, args.epoch,resultHandler);
       }
     }
 
@@ -1818,6 +2253,10 @@ public class StorageNode {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.StaleEpoch) {
+              result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
+              result.setStaleEpochIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -1848,7 +2287,7 @@ public class StorageNode {
 
       @Override
       public void start(I iface, stat_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
-        iface.stat(args.id,resultHandler);
+        iface.stat(args.id, args.epoch,resultHandler);
       }
     }
 
@@ -1893,6 +2332,10 @@ public class StorageNode {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.StaleEpoch) {
+              result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
+              result.setStaleEpochIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -1923,7 +2366,7 @@ public class StorageNode {
 
       @Override
       public void start(I iface, has_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectState> resultHandler) throws org.apache.thrift.TException {
-        iface.has(args.id,resultHandler);
+        iface.has(args.id, args.epoch,resultHandler);
       }
     }
 
@@ -1972,6 +2415,10 @@ public class StorageNode {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.StaleEpoch) {
+              result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
+              result.setStaleEpochIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2002,7 +2449,238 @@ public class StorageNode {
 
       @Override
       public void start(I iface, deleteObject_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
-        iface.deleteObject(args.id,resultHandler);
+        iface.deleteObject(args.id, args.ctx,resultHandler);
+      }
+    }
+
+    public static class addHint<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, addHint_args, Void> {
+      public addHint() {
+        super("addHint");
+      }
+
+      @Override
+      public addHint_args getEmptyArgsInstance() {
+        return new addHint_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<Void> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<Void>() { 
+          @Override
+          public void onComplete(Void o) {
+            addHint_result result = new addHint_result();
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            addHint_result result = new addHint_result();
+            if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.StorageFull) {
+              result.storageFull = (io.dyad.thrift.StorageFull) e;
+              result.setStorageFullIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.Unavailable) {
+              result.unavailable = (io.dyad.thrift.Unavailable) e;
+              result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.StaleEpoch) {
+              result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
+              result.setStaleEpochIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, addHint_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+        iface.addHint(args.forMember, args.id, args.ctx,resultHandler);
+      }
+    }
+
+    public static class listHints<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, listHints_args, HintPage> {
+      public listHints() {
+        super("listHints");
+      }
+
+      @Override
+      public listHints_args getEmptyArgsInstance() {
+        return new listHints_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<HintPage> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<HintPage>() { 
+          @Override
+          public void onComplete(HintPage o) {
+            listHints_result result = new listHints_result();
+            result.success = o;
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            listHints_result result = new listHints_result();
+            if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.Unavailable) {
+              result.unavailable = (io.dyad.thrift.Unavailable) e;
+              result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, listHints_args args, org.apache.thrift.async.AsyncMethodCallback<HintPage> resultHandler) throws org.apache.thrift.TException {
+        iface.listHints(args.forMember, args.cursor, args.limit,resultHandler);
+      }
+    }
+
+    public static class clearHints<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, clearHints_args, Void> {
+      public clearHints() {
+        super("clearHints");
+      }
+
+      @Override
+      public clearHints_args getEmptyArgsInstance() {
+        return new clearHints_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<Void> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<Void>() { 
+          @Override
+          public void onComplete(Void o) {
+            clearHints_result result = new clearHints_result();
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            clearHints_result result = new clearHints_result();
+            if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.Unavailable) {
+              result.unavailable = (io.dyad.thrift.Unavailable) e;
+              result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, clearHints_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+        iface.clearHints(args.forMember, args.ids,resultHandler);
       }
     }
 
@@ -2222,17 +2900,20 @@ public class StorageNode {
 
     private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
     private static final org.apache.thrift.protocol.TField SIZE_HINT_FIELD_DESC = new org.apache.thrift.protocol.TField("sizeHint", org.apache.thrift.protocol.TType.I64, (short)2);
+    private static final org.apache.thrift.protocol.TField CTX_FIELD_DESC = new org.apache.thrift.protocol.TField("ctx", org.apache.thrift.protocol.TType.STRUCT, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new beginWrite_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new beginWrite_argsTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
     public long sizeHint; // required
+    public @org.apache.thrift.annotation.Nullable WriteContext ctx; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       ID((short)1, "id"),
-      SIZE_HINT((short)2, "sizeHint");
+      SIZE_HINT((short)2, "sizeHint"),
+      CTX((short)3, "ctx");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -2252,6 +2933,8 @@ public class StorageNode {
             return ID;
           case 2: // SIZE_HINT
             return SIZE_HINT;
+          case 3: // CTX
+            return CTX;
           default:
             return null;
         }
@@ -2304,6 +2987,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , "ObjectId")));
       tmpMap.put(_Fields.SIZE_HINT, new org.apache.thrift.meta_data.FieldMetaData("sizeHint", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.CTX, new org.apache.thrift.meta_data.FieldMetaData("ctx", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, WriteContext.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(beginWrite_args.class, metaDataMap);
     }
@@ -2313,12 +2998,14 @@ public class StorageNode {
 
     public beginWrite_args(
       java.lang.String id,
-      long sizeHint)
+      long sizeHint,
+      WriteContext ctx)
     {
       this();
       this.id = id;
       this.sizeHint = sizeHint;
       setSizeHintIsSet(true);
+      this.ctx = ctx;
     }
 
     /**
@@ -2330,6 +3017,9 @@ public class StorageNode {
         this.id = other.id;
       }
       this.sizeHint = other.sizeHint;
+      if (other.isSetCtx()) {
+        this.ctx = new WriteContext(other.ctx);
+      }
     }
 
     @Override
@@ -2342,6 +3032,7 @@ public class StorageNode {
       this.id = null;
       setSizeHintIsSet(false);
       this.sizeHint = 0;
+      this.ctx = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -2392,6 +3083,31 @@ public class StorageNode {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __SIZEHINT_ISSET_ID, value);
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public WriteContext getCtx() {
+      return this.ctx;
+    }
+
+    public beginWrite_args setCtx(@org.apache.thrift.annotation.Nullable WriteContext ctx) {
+      this.ctx = ctx;
+      return this;
+    }
+
+    public void unsetCtx() {
+      this.ctx = null;
+    }
+
+    /** Returns true if field ctx is set (has been assigned a value) and false otherwise */
+    public boolean isSetCtx() {
+      return this.ctx != null;
+    }
+
+    public void setCtxIsSet(boolean value) {
+      if (!value) {
+        this.ctx = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -2411,6 +3127,14 @@ public class StorageNode {
         }
         break;
 
+      case CTX:
+        if (value == null) {
+          unsetCtx();
+        } else {
+          setCtx((WriteContext)value);
+        }
+        break;
+
       }
     }
 
@@ -2423,6 +3147,9 @@ public class StorageNode {
 
       case SIZE_HINT:
         return getSizeHint();
+
+      case CTX:
+        return getCtx();
 
       }
       throw new java.lang.IllegalStateException();
@@ -2440,6 +3167,8 @@ public class StorageNode {
         return isSetId();
       case SIZE_HINT:
         return isSetSizeHint();
+      case CTX:
+        return isSetCtx();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -2475,6 +3204,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_ctx = true && this.isSetCtx();
+      boolean that_present_ctx = true && that.isSetCtx();
+      if (this_present_ctx || that_present_ctx) {
+        if (!(this_present_ctx && that_present_ctx))
+          return false;
+        if (!this.ctx.equals(that.ctx))
+          return false;
+      }
+
       return true;
     }
 
@@ -2487,6 +3225,10 @@ public class StorageNode {
         hashCode = hashCode * 8191 + id.hashCode();
 
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(sizeHint);
+
+      hashCode = hashCode * 8191 + ((isSetCtx()) ? 131071 : 524287);
+      if (isSetCtx())
+        hashCode = hashCode * 8191 + ctx.hashCode();
 
       return hashCode;
     }
@@ -2515,6 +3257,16 @@ public class StorageNode {
       }
       if (isSetSizeHint()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.sizeHint, other.sizeHint);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCtx(), other.isSetCtx());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCtx()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.ctx, other.ctx);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -2554,6 +3306,14 @@ public class StorageNode {
       sb.append("sizeHint:");
       sb.append(this.sizeHint);
       first = false;
+      if (!first) sb.append(", ");
+      sb.append("ctx:");
+      if (this.ctx == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.ctx);
+      }
+      first = false;
       sb.append(")");
       return sb.toString();
     }
@@ -2561,6 +3321,9 @@ public class StorageNode {
     public void validate() throws org.apache.thrift.TException {
       // check for required fields
       // check for sub-struct validity
+      if (ctx != null) {
+        ctx.validate();
+      }
     }
 
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
@@ -2617,6 +3380,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // CTX
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.ctx = new WriteContext();
+                struct.ctx.read(iprot);
+                struct.setCtxIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -2641,6 +3413,11 @@ public class StorageNode {
         oprot.writeFieldBegin(SIZE_HINT_FIELD_DESC);
         oprot.writeI64(struct.sizeHint);
         oprot.writeFieldEnd();
+        if (struct.ctx != null) {
+          oprot.writeFieldBegin(CTX_FIELD_DESC);
+          struct.ctx.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -2666,19 +3443,25 @@ public class StorageNode {
         if (struct.isSetSizeHint()) {
           optionals.set(1);
         }
-        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetCtx()) {
+          optionals.set(2);
+        }
+        oprot.writeBitSet(optionals, 3);
         if (struct.isSetId()) {
           oprot.writeString(struct.id);
         }
         if (struct.isSetSizeHint()) {
           oprot.writeI64(struct.sizeHint);
         }
+        if (struct.isSetCtx()) {
+          struct.ctx.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, beginWrite_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(2);
+        java.util.BitSet incoming = iprot.readBitSet(3);
         if (incoming.get(0)) {
           struct.id = iprot.readString();
           struct.setIdIsSet(true);
@@ -2686,6 +3469,11 @@ public class StorageNode {
         if (incoming.get(1)) {
           struct.sizeHint = iprot.readI64();
           struct.setSizeHintIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.ctx = new WriteContext();
+          struct.ctx.read(iprot);
+          struct.setCtxIsSet(true);
         }
       }
     }
@@ -2704,6 +3492,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField ALREADY_EXISTS_FIELD_DESC = new org.apache.thrift.protocol.TField("alreadyExists", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new beginWrite_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new beginWrite_resultTupleSchemeFactory();
@@ -2713,6 +3502,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AlreadyExists alreadyExists; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -2720,7 +3510,8 @@ public class StorageNode {
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       ALREADY_EXISTS((short)2, "alreadyExists"),
       STORAGE_FULL((short)3, "storageFull"),
-      UNAVAILABLE((short)4, "unavailable");
+      UNAVAILABLE((short)4, "unavailable"),
+      STALE_EPOCH((short)5, "staleEpoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -2746,6 +3537,8 @@ public class StorageNode {
             return STORAGE_FULL;
           case 4: // UNAVAILABLE
             return UNAVAILABLE;
+          case 5: // STALE_EPOCH
+            return STALE_EPOCH;
           default:
             return null;
         }
@@ -2802,6 +3595,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StorageFull.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(beginWrite_result.class, metaDataMap);
     }
@@ -2814,7 +3609,8 @@ public class StorageNode {
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.AlreadyExists alreadyExists,
       io.dyad.thrift.StorageFull storageFull,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.StaleEpoch staleEpoch)
     {
       this();
       this.success = success;
@@ -2822,6 +3618,7 @@ public class StorageNode {
       this.alreadyExists = alreadyExists;
       this.storageFull = storageFull;
       this.unavailable = unavailable;
+      this.staleEpoch = staleEpoch;
     }
 
     /**
@@ -2843,6 +3640,9 @@ public class StorageNode {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetStaleEpoch()) {
+        this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
+      }
     }
 
     @Override
@@ -2857,6 +3657,7 @@ public class StorageNode {
       this.alreadyExists = null;
       this.storageFull = null;
       this.unavailable = null;
+      this.staleEpoch = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -2984,6 +3785,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StaleEpoch getStaleEpoch() {
+      return this.staleEpoch;
+    }
+
+    public beginWrite_result setStaleEpoch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch) {
+      this.staleEpoch = staleEpoch;
+      return this;
+    }
+
+    public void unsetStaleEpoch() {
+      this.staleEpoch = null;
+    }
+
+    /** Returns true if field staleEpoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetStaleEpoch() {
+      return this.staleEpoch != null;
+    }
+
+    public void setStaleEpochIsSet(boolean value) {
+      if (!value) {
+        this.staleEpoch = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -3027,6 +3853,14 @@ public class StorageNode {
         }
         break;
 
+      case STALE_EPOCH:
+        if (value == null) {
+          unsetStaleEpoch();
+        } else {
+          setStaleEpoch((io.dyad.thrift.StaleEpoch)value);
+        }
+        break;
+
       }
     }
 
@@ -3048,6 +3882,9 @@ public class StorageNode {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case STALE_EPOCH:
+        return getStaleEpoch();
 
       }
       throw new java.lang.IllegalStateException();
@@ -3071,6 +3908,8 @@ public class StorageNode {
         return isSetStorageFull();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case STALE_EPOCH:
+        return isSetStaleEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -3133,6 +3972,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_staleEpoch = true && this.isSetStaleEpoch();
+      boolean that_present_staleEpoch = true && that.isSetStaleEpoch();
+      if (this_present_staleEpoch || that_present_staleEpoch) {
+        if (!(this_present_staleEpoch && that_present_staleEpoch))
+          return false;
+        if (!this.staleEpoch.equals(that.staleEpoch))
+          return false;
+      }
+
       return true;
     }
 
@@ -3159,6 +4007,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
+      if (isSetStaleEpoch())
+        hashCode = hashCode * 8191 + staleEpoch.hashCode();
 
       return hashCode;
     }
@@ -3217,6 +4069,16 @@ public class StorageNode {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStaleEpoch(), other.isSetStaleEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStaleEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -3281,6 +4143,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("staleEpoch:");
+      if (this.staleEpoch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.staleEpoch);
       }
       first = false;
       sb.append(")");
@@ -3376,6 +4246,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // STALE_EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+                struct.staleEpoch.read(iprot);
+                struct.setStaleEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -3417,6 +4296,11 @@ public class StorageNode {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.staleEpoch != null) {
+          oprot.writeFieldBegin(STALE_EPOCH_FIELD_DESC);
+          struct.staleEpoch.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -3451,7 +4335,10 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           optionals.set(4);
         }
-        oprot.writeBitSet(optionals, 5);
+        if (struct.isSetStaleEpoch()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -3467,12 +4354,15 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetStaleEpoch()) {
+          struct.staleEpoch.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, beginWrite_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(5);
+        java.util.BitSet incoming = iprot.readBitSet(6);
         if (incoming.get(0)) {
           struct.success = new WriteSession();
           struct.success.read(iprot);
@@ -3497,6 +4387,11 @@ public class StorageNode {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(5)) {
+          struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+          struct.staleEpoch.read(iprot);
+          struct.setStaleEpochIsSet(true);
         }
       }
     }
@@ -4811,6 +5706,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField SESSION_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("sessionId", org.apache.thrift.protocol.TType.STRING, (short)1);
     private static final org.apache.thrift.protocol.TField LENGTH_FIELD_DESC = new org.apache.thrift.protocol.TField("length", org.apache.thrift.protocol.TType.I64, (short)2);
     private static final org.apache.thrift.protocol.TField CRC32C_FIELD_DESC = new org.apache.thrift.protocol.TField("crc32c", org.apache.thrift.protocol.TType.I32, (short)3);
+    private static final org.apache.thrift.protocol.TField CTX_FIELD_DESC = new org.apache.thrift.protocol.TField("ctx", org.apache.thrift.protocol.TType.STRUCT, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new commitWrite_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new commitWrite_argsTupleSchemeFactory();
@@ -4818,12 +5714,14 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable java.lang.String sessionId; // required
     public long length; // required
     public int crc32c; // required
+    public @org.apache.thrift.annotation.Nullable WriteContext ctx; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SESSION_ID((short)1, "sessionId"),
       LENGTH((short)2, "length"),
-      CRC32C((short)3, "crc32c");
+      CRC32C((short)3, "crc32c"),
+      CTX((short)4, "ctx");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -4845,6 +5743,8 @@ public class StorageNode {
             return LENGTH;
           case 3: // CRC32C
             return CRC32C;
+          case 4: // CTX
+            return CTX;
           default:
             return null;
         }
@@ -4900,6 +5800,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       tmpMap.put(_Fields.CRC32C, new org.apache.thrift.meta_data.FieldMetaData("crc32c", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+      tmpMap.put(_Fields.CTX, new org.apache.thrift.meta_data.FieldMetaData("ctx", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, WriteContext.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(commitWrite_args.class, metaDataMap);
     }
@@ -4910,7 +5812,8 @@ public class StorageNode {
     public commitWrite_args(
       java.lang.String sessionId,
       long length,
-      int crc32c)
+      int crc32c,
+      WriteContext ctx)
     {
       this();
       this.sessionId = sessionId;
@@ -4918,6 +5821,7 @@ public class StorageNode {
       setLengthIsSet(true);
       this.crc32c = crc32c;
       setCrc32cIsSet(true);
+      this.ctx = ctx;
     }
 
     /**
@@ -4930,6 +5834,9 @@ public class StorageNode {
       }
       this.length = other.length;
       this.crc32c = other.crc32c;
+      if (other.isSetCtx()) {
+        this.ctx = new WriteContext(other.ctx);
+      }
     }
 
     @Override
@@ -4944,6 +5851,7 @@ public class StorageNode {
       this.length = 0;
       setCrc32cIsSet(false);
       this.crc32c = 0;
+      this.ctx = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -5017,6 +5925,31 @@ public class StorageNode {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CRC32C_ISSET_ID, value);
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public WriteContext getCtx() {
+      return this.ctx;
+    }
+
+    public commitWrite_args setCtx(@org.apache.thrift.annotation.Nullable WriteContext ctx) {
+      this.ctx = ctx;
+      return this;
+    }
+
+    public void unsetCtx() {
+      this.ctx = null;
+    }
+
+    /** Returns true if field ctx is set (has been assigned a value) and false otherwise */
+    public boolean isSetCtx() {
+      return this.ctx != null;
+    }
+
+    public void setCtxIsSet(boolean value) {
+      if (!value) {
+        this.ctx = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -5044,6 +5977,14 @@ public class StorageNode {
         }
         break;
 
+      case CTX:
+        if (value == null) {
+          unsetCtx();
+        } else {
+          setCtx((WriteContext)value);
+        }
+        break;
+
       }
     }
 
@@ -5059,6 +6000,9 @@ public class StorageNode {
 
       case CRC32C:
         return getCrc32c();
+
+      case CTX:
+        return getCtx();
 
       }
       throw new java.lang.IllegalStateException();
@@ -5078,6 +6022,8 @@ public class StorageNode {
         return isSetLength();
       case CRC32C:
         return isSetCrc32c();
+      case CTX:
+        return isSetCtx();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -5122,6 +6068,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_ctx = true && this.isSetCtx();
+      boolean that_present_ctx = true && that.isSetCtx();
+      if (this_present_ctx || that_present_ctx) {
+        if (!(this_present_ctx && that_present_ctx))
+          return false;
+        if (!this.ctx.equals(that.ctx))
+          return false;
+      }
+
       return true;
     }
 
@@ -5136,6 +6091,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(length);
 
       hashCode = hashCode * 8191 + crc32c;
+
+      hashCode = hashCode * 8191 + ((isSetCtx()) ? 131071 : 524287);
+      if (isSetCtx())
+        hashCode = hashCode * 8191 + ctx.hashCode();
 
       return hashCode;
     }
@@ -5174,6 +6133,16 @@ public class StorageNode {
       }
       if (isSetCrc32c()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.crc32c, other.crc32c);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCtx(), other.isSetCtx());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCtx()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.ctx, other.ctx);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -5217,6 +6186,14 @@ public class StorageNode {
       sb.append("crc32c:");
       sb.append(this.crc32c);
       first = false;
+      if (!first) sb.append(", ");
+      sb.append("ctx:");
+      if (this.ctx == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.ctx);
+      }
+      first = false;
       sb.append(")");
       return sb.toString();
     }
@@ -5224,6 +6201,9 @@ public class StorageNode {
     public void validate() throws org.apache.thrift.TException {
       // check for required fields
       // check for sub-struct validity
+      if (ctx != null) {
+        ctx.validate();
+      }
     }
 
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
@@ -5288,6 +6268,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // CTX
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.ctx = new WriteContext();
+                struct.ctx.read(iprot);
+                struct.setCtxIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -5315,6 +6304,11 @@ public class StorageNode {
         oprot.writeFieldBegin(CRC32C_FIELD_DESC);
         oprot.writeI32(struct.crc32c);
         oprot.writeFieldEnd();
+        if (struct.ctx != null) {
+          oprot.writeFieldBegin(CTX_FIELD_DESC);
+          struct.ctx.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -5343,7 +6337,10 @@ public class StorageNode {
         if (struct.isSetCrc32c()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetCtx()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetSessionId()) {
           oprot.writeString(struct.sessionId);
         }
@@ -5353,12 +6350,15 @@ public class StorageNode {
         if (struct.isSetCrc32c()) {
           oprot.writeI32(struct.crc32c);
         }
+        if (struct.isSetCtx()) {
+          struct.ctx.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, commitWrite_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.sessionId = iprot.readString();
           struct.setSessionIdIsSet(true);
@@ -5370,6 +6370,11 @@ public class StorageNode {
         if (incoming.get(2)) {
           struct.crc32c = iprot.readI32();
           struct.setCrc32cIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.ctx = new WriteContext();
+          struct.ctx.read(iprot);
+          struct.setCtxIsSet(true);
         }
       }
     }
@@ -5390,6 +6395,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField ALREADY_EXISTS_FIELD_DESC = new org.apache.thrift.protocol.TField("alreadyExists", org.apache.thrift.protocol.TType.STRUCT, (short)4);
     private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)5);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)6);
+    private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)7);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new commitWrite_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new commitWrite_resultTupleSchemeFactory();
@@ -5401,6 +6407,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AlreadyExists alreadyExists; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -5410,7 +6417,8 @@ public class StorageNode {
       CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
       ALREADY_EXISTS((short)4, "alreadyExists"),
       STORAGE_FULL((short)5, "storageFull"),
-      UNAVAILABLE((short)6, "unavailable");
+      UNAVAILABLE((short)6, "unavailable"),
+      STALE_EPOCH((short)7, "staleEpoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -5440,6 +6448,8 @@ public class StorageNode {
             return STORAGE_FULL;
           case 6: // UNAVAILABLE
             return UNAVAILABLE;
+          case 7: // STALE_EPOCH
+            return STALE_EPOCH;
           default:
             return null;
         }
@@ -5500,6 +6510,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StorageFull.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(commitWrite_result.class, metaDataMap);
     }
@@ -5514,7 +6526,8 @@ public class StorageNode {
       io.dyad.thrift.ChecksumMismatch checksumMismatch,
       io.dyad.thrift.AlreadyExists alreadyExists,
       io.dyad.thrift.StorageFull storageFull,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.StaleEpoch staleEpoch)
     {
       this();
       this.success = success;
@@ -5524,6 +6537,7 @@ public class StorageNode {
       this.alreadyExists = alreadyExists;
       this.storageFull = storageFull;
       this.unavailable = unavailable;
+      this.staleEpoch = staleEpoch;
     }
 
     /**
@@ -5551,6 +6565,9 @@ public class StorageNode {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetStaleEpoch()) {
+        this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
+      }
     }
 
     @Override
@@ -5567,6 +6584,7 @@ public class StorageNode {
       this.alreadyExists = null;
       this.storageFull = null;
       this.unavailable = null;
+      this.staleEpoch = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -5744,6 +6762,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StaleEpoch getStaleEpoch() {
+      return this.staleEpoch;
+    }
+
+    public commitWrite_result setStaleEpoch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch) {
+      this.staleEpoch = staleEpoch;
+      return this;
+    }
+
+    public void unsetStaleEpoch() {
+      this.staleEpoch = null;
+    }
+
+    /** Returns true if field staleEpoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetStaleEpoch() {
+      return this.staleEpoch != null;
+    }
+
+    public void setStaleEpochIsSet(boolean value) {
+      if (!value) {
+        this.staleEpoch = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -5803,6 +6846,14 @@ public class StorageNode {
         }
         break;
 
+      case STALE_EPOCH:
+        if (value == null) {
+          unsetStaleEpoch();
+        } else {
+          setStaleEpoch((io.dyad.thrift.StaleEpoch)value);
+        }
+        break;
+
       }
     }
 
@@ -5831,6 +6882,9 @@ public class StorageNode {
       case UNAVAILABLE:
         return getUnavailable();
 
+      case STALE_EPOCH:
+        return getStaleEpoch();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -5857,6 +6911,8 @@ public class StorageNode {
         return isSetStorageFull();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case STALE_EPOCH:
+        return isSetStaleEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -5937,6 +6993,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_staleEpoch = true && this.isSetStaleEpoch();
+      boolean that_present_staleEpoch = true && that.isSetStaleEpoch();
+      if (this_present_staleEpoch || that_present_staleEpoch) {
+        if (!(this_present_staleEpoch && that_present_staleEpoch))
+          return false;
+        if (!this.staleEpoch.equals(that.staleEpoch))
+          return false;
+      }
+
       return true;
     }
 
@@ -5971,6 +7036,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
+      if (isSetStaleEpoch())
+        hashCode = hashCode * 8191 + staleEpoch.hashCode();
 
       return hashCode;
     }
@@ -6053,6 +7122,16 @@ public class StorageNode {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetStaleEpoch(), other.isSetStaleEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStaleEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -6129,6 +7208,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("staleEpoch:");
+      if (this.staleEpoch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.staleEpoch);
       }
       first = false;
       sb.append(")");
@@ -6242,6 +7329,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 7: // STALE_EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+                struct.staleEpoch.read(iprot);
+                struct.setStaleEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -6293,6 +7389,11 @@ public class StorageNode {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.staleEpoch != null) {
+          oprot.writeFieldBegin(STALE_EPOCH_FIELD_DESC);
+          struct.staleEpoch.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -6333,7 +7434,10 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           optionals.set(6);
         }
-        oprot.writeBitSet(optionals, 7);
+        if (struct.isSetStaleEpoch()) {
+          optionals.set(7);
+        }
+        oprot.writeBitSet(optionals, 8);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -6355,12 +7459,15 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetStaleEpoch()) {
+          struct.staleEpoch.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, commitWrite_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(7);
+        java.util.BitSet incoming = iprot.readBitSet(8);
         if (incoming.get(0)) {
           struct.success = new io.dyad.thrift.ObjectInfo();
           struct.success.read(iprot);
@@ -6395,6 +7502,11 @@ public class StorageNode {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(7)) {
+          struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+          struct.staleEpoch.read(iprot);
+          struct.setStaleEpochIsSet(true);
         }
       }
     }
@@ -7170,6 +8282,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
     private static final org.apache.thrift.protocol.TField OFFSET_FIELD_DESC = new org.apache.thrift.protocol.TField("offset", org.apache.thrift.protocol.TType.I64, (short)2);
     private static final org.apache.thrift.protocol.TField LENGTH_FIELD_DESC = new org.apache.thrift.protocol.TField("length", org.apache.thrift.protocol.TType.I32, (short)3);
+    private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new read_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new read_argsTupleSchemeFactory();
@@ -7177,12 +8290,14 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
     public long offset; // required
     public int length; // required
+    public long epoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       ID((short)1, "id"),
       OFFSET((short)2, "offset"),
-      LENGTH((short)3, "length");
+      LENGTH((short)3, "length"),
+      EPOCH((short)4, "epoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -7204,6 +8319,8 @@ public class StorageNode {
             return OFFSET;
           case 3: // LENGTH
             return LENGTH;
+          case 4: // EPOCH
+            return EPOCH;
           default:
             return null;
         }
@@ -7249,6 +8366,7 @@ public class StorageNode {
     // isset id assignments
     private static final int __OFFSET_ISSET_ID = 0;
     private static final int __LENGTH_ISSET_ID = 1;
+    private static final int __EPOCH_ISSET_ID = 2;
     private byte __isset_bitfield = 0;
     public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
     static {
@@ -7259,6 +8377,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       tmpMap.put(_Fields.LENGTH, new org.apache.thrift.meta_data.FieldMetaData("length", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+      tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(read_args.class, metaDataMap);
     }
@@ -7269,7 +8389,8 @@ public class StorageNode {
     public read_args(
       java.lang.String id,
       long offset,
-      int length)
+      int length,
+      long epoch)
     {
       this();
       this.id = id;
@@ -7277,6 +8398,8 @@ public class StorageNode {
       setOffsetIsSet(true);
       this.length = length;
       setLengthIsSet(true);
+      this.epoch = epoch;
+      setEpochIsSet(true);
     }
 
     /**
@@ -7289,6 +8412,7 @@ public class StorageNode {
       }
       this.offset = other.offset;
       this.length = other.length;
+      this.epoch = other.epoch;
     }
 
     @Override
@@ -7303,6 +8427,8 @@ public class StorageNode {
       this.offset = 0;
       setLengthIsSet(false);
       this.length = 0;
+      setEpochIsSet(false);
+      this.epoch = 0;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -7376,6 +8502,29 @@ public class StorageNode {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LENGTH_ISSET_ID, value);
     }
 
+    public long getEpoch() {
+      return this.epoch;
+    }
+
+    public read_args setEpoch(long epoch) {
+      this.epoch = epoch;
+      setEpochIsSet(true);
+      return this;
+    }
+
+    public void unsetEpoch() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    /** Returns true if field epoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetEpoch() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    public void setEpochIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -7403,6 +8552,14 @@ public class StorageNode {
         }
         break;
 
+      case EPOCH:
+        if (value == null) {
+          unsetEpoch();
+        } else {
+          setEpoch((java.lang.Long)value);
+        }
+        break;
+
       }
     }
 
@@ -7418,6 +8575,9 @@ public class StorageNode {
 
       case LENGTH:
         return getLength();
+
+      case EPOCH:
+        return getEpoch();
 
       }
       throw new java.lang.IllegalStateException();
@@ -7437,6 +8597,8 @@ public class StorageNode {
         return isSetOffset();
       case LENGTH:
         return isSetLength();
+      case EPOCH:
+        return isSetEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -7481,6 +8643,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_epoch = true;
+      boolean that_present_epoch = true;
+      if (this_present_epoch || that_present_epoch) {
+        if (!(this_present_epoch && that_present_epoch))
+          return false;
+        if (this.epoch != that.epoch)
+          return false;
+      }
+
       return true;
     }
 
@@ -7495,6 +8666,8 @@ public class StorageNode {
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(offset);
 
       hashCode = hashCode * 8191 + length;
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
 
       return hashCode;
     }
@@ -7537,6 +8710,16 @@ public class StorageNode {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetEpoch(), other.isSetEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -7575,6 +8758,10 @@ public class StorageNode {
       if (!first) sb.append(", ");
       sb.append("length:");
       sb.append(this.length);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("epoch:");
+      sb.append(this.epoch);
       first = false;
       sb.append(")");
       return sb.toString();
@@ -7647,6 +8834,14 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.epoch = iprot.readI64();
+                struct.setEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -7673,6 +8868,9 @@ public class StorageNode {
         oprot.writeFieldEnd();
         oprot.writeFieldBegin(LENGTH_FIELD_DESC);
         oprot.writeI32(struct.length);
+        oprot.writeFieldEnd();
+        oprot.writeFieldBegin(EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.epoch);
         oprot.writeFieldEnd();
         oprot.writeFieldStop();
         oprot.writeStructEnd();
@@ -7702,7 +8900,10 @@ public class StorageNode {
         if (struct.isSetLength()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetEpoch()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetId()) {
           oprot.writeString(struct.id);
         }
@@ -7712,12 +8913,15 @@ public class StorageNode {
         if (struct.isSetLength()) {
           oprot.writeI32(struct.length);
         }
+        if (struct.isSetEpoch()) {
+          oprot.writeI64(struct.epoch);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, read_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.id = iprot.readString();
           struct.setIdIsSet(true);
@@ -7729,6 +8933,10 @@ public class StorageNode {
         if (incoming.get(2)) {
           struct.length = iprot.readI32();
           struct.setLengthIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.epoch = iprot.readI64();
+          struct.setEpochIsSet(true);
         }
       }
     }
@@ -7747,6 +8955,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField CHECKSUM_MISMATCH_FIELD_DESC = new org.apache.thrift.protocol.TField("checksumMismatch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new read_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new read_resultTupleSchemeFactory();
@@ -7756,6 +8965,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -7763,7 +8973,8 @@ public class StorageNode {
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       NOT_FOUND((short)2, "notFound"),
       CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
-      UNAVAILABLE((short)4, "unavailable");
+      UNAVAILABLE((short)4, "unavailable"),
+      STALE_EPOCH((short)5, "staleEpoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -7789,6 +9000,8 @@ public class StorageNode {
             return CHECKSUM_MISMATCH;
           case 4: // UNAVAILABLE
             return UNAVAILABLE;
+          case 5: // STALE_EPOCH
+            return STALE_EPOCH;
           default:
             return null;
         }
@@ -7845,6 +9058,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.ChecksumMismatch.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(read_result.class, metaDataMap);
     }
@@ -7857,7 +9072,8 @@ public class StorageNode {
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.ChecksumMismatch checksumMismatch,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.StaleEpoch staleEpoch)
     {
       this();
       this.success = org.apache.thrift.TBaseHelper.copyBinary(success);
@@ -7865,6 +9081,7 @@ public class StorageNode {
       this.notFound = notFound;
       this.checksumMismatch = checksumMismatch;
       this.unavailable = unavailable;
+      this.staleEpoch = staleEpoch;
     }
 
     /**
@@ -7886,6 +9103,9 @@ public class StorageNode {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetStaleEpoch()) {
+        this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
+      }
     }
 
     @Override
@@ -7900,6 +9120,7 @@ public class StorageNode {
       this.notFound = null;
       this.checksumMismatch = null;
       this.unavailable = null;
+      this.staleEpoch = null;
     }
 
     public byte[] getSuccess() {
@@ -8036,6 +9257,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StaleEpoch getStaleEpoch() {
+      return this.staleEpoch;
+    }
+
+    public read_result setStaleEpoch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch) {
+      this.staleEpoch = staleEpoch;
+      return this;
+    }
+
+    public void unsetStaleEpoch() {
+      this.staleEpoch = null;
+    }
+
+    /** Returns true if field staleEpoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetStaleEpoch() {
+      return this.staleEpoch != null;
+    }
+
+    public void setStaleEpochIsSet(boolean value) {
+      if (!value) {
+        this.staleEpoch = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -8083,6 +9329,14 @@ public class StorageNode {
         }
         break;
 
+      case STALE_EPOCH:
+        if (value == null) {
+          unsetStaleEpoch();
+        } else {
+          setStaleEpoch((io.dyad.thrift.StaleEpoch)value);
+        }
+        break;
+
       }
     }
 
@@ -8104,6 +9358,9 @@ public class StorageNode {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case STALE_EPOCH:
+        return getStaleEpoch();
 
       }
       throw new java.lang.IllegalStateException();
@@ -8127,6 +9384,8 @@ public class StorageNode {
         return isSetChecksumMismatch();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case STALE_EPOCH:
+        return isSetStaleEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -8189,6 +9448,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_staleEpoch = true && this.isSetStaleEpoch();
+      boolean that_present_staleEpoch = true && that.isSetStaleEpoch();
+      if (this_present_staleEpoch || that_present_staleEpoch) {
+        if (!(this_present_staleEpoch && that_present_staleEpoch))
+          return false;
+        if (!this.staleEpoch.equals(that.staleEpoch))
+          return false;
+      }
+
       return true;
     }
 
@@ -8215,6 +9483,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
+      if (isSetStaleEpoch())
+        hashCode = hashCode * 8191 + staleEpoch.hashCode();
 
       return hashCode;
     }
@@ -8273,6 +9545,16 @@ public class StorageNode {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStaleEpoch(), other.isSetStaleEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStaleEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -8337,6 +9619,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("staleEpoch:");
+      if (this.staleEpoch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.staleEpoch);
       }
       first = false;
       sb.append(")");
@@ -8428,6 +9718,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // STALE_EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+                struct.staleEpoch.read(iprot);
+                struct.setStaleEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -8469,6 +9768,11 @@ public class StorageNode {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.staleEpoch != null) {
+          oprot.writeFieldBegin(STALE_EPOCH_FIELD_DESC);
+          struct.staleEpoch.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -8503,7 +9807,10 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           optionals.set(4);
         }
-        oprot.writeBitSet(optionals, 5);
+        if (struct.isSetStaleEpoch()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
         if (struct.isSetSuccess()) {
           oprot.writeBinary(struct.success);
         }
@@ -8519,12 +9826,15 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetStaleEpoch()) {
+          struct.staleEpoch.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, read_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(5);
+        java.util.BitSet incoming = iprot.readBitSet(6);
         if (incoming.get(0)) {
           struct.success = iprot.readBinary();
           struct.setSuccessIsSet(true);
@@ -8549,6 +9859,11 @@ public class StorageNode {
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
         }
+        if (incoming.get(5)) {
+          struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+          struct.staleEpoch.read(iprot);
+          struct.setStaleEpochIsSet(true);
+        }
       }
     }
 
@@ -8562,15 +9877,18 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("stat_args");
 
     private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)2);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new stat_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new stat_argsTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public long epoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
-      ID((short)1, "id");
+      ID((short)1, "id"),
+      EPOCH((short)2, "epoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -8588,6 +9906,8 @@ public class StorageNode {
         switch(fieldId) {
           case 1: // ID
             return ID;
+          case 2: // EPOCH
+            return EPOCH;
           default:
             return null;
         }
@@ -8631,11 +9951,15 @@ public class StorageNode {
     }
 
     // isset id assignments
+    private static final int __EPOCH_ISSET_ID = 0;
+    private byte __isset_bitfield = 0;
     public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
     static {
       java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
       tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , "ObjectId")));
+      tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(stat_args.class, metaDataMap);
     }
@@ -8644,19 +9968,24 @@ public class StorageNode {
     }
 
     public stat_args(
-      java.lang.String id)
+      java.lang.String id,
+      long epoch)
     {
       this();
       this.id = id;
+      this.epoch = epoch;
+      setEpochIsSet(true);
     }
 
     /**
      * Performs a deep copy on <i>other</i>.
      */
     public stat_args(stat_args other) {
+      __isset_bitfield = other.__isset_bitfield;
       if (other.isSetId()) {
         this.id = other.id;
       }
+      this.epoch = other.epoch;
     }
 
     @Override
@@ -8667,6 +9996,8 @@ public class StorageNode {
     @Override
     public void clear() {
       this.id = null;
+      setEpochIsSet(false);
+      this.epoch = 0;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -8694,6 +10025,29 @@ public class StorageNode {
       }
     }
 
+    public long getEpoch() {
+      return this.epoch;
+    }
+
+    public stat_args setEpoch(long epoch) {
+      this.epoch = epoch;
+      setEpochIsSet(true);
+      return this;
+    }
+
+    public void unsetEpoch() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    /** Returns true if field epoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetEpoch() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    public void setEpochIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -8702,6 +10056,14 @@ public class StorageNode {
           unsetId();
         } else {
           setId((java.lang.String)value);
+        }
+        break;
+
+      case EPOCH:
+        if (value == null) {
+          unsetEpoch();
+        } else {
+          setEpoch((java.lang.Long)value);
         }
         break;
 
@@ -8714,6 +10076,9 @@ public class StorageNode {
       switch (field) {
       case ID:
         return getId();
+
+      case EPOCH:
+        return getEpoch();
 
       }
       throw new java.lang.IllegalStateException();
@@ -8729,6 +10094,8 @@ public class StorageNode {
       switch (field) {
       case ID:
         return isSetId();
+      case EPOCH:
+        return isSetEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -8755,6 +10122,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_epoch = true;
+      boolean that_present_epoch = true;
+      if (this_present_epoch || that_present_epoch) {
+        if (!(this_present_epoch && that_present_epoch))
+          return false;
+        if (this.epoch != that.epoch)
+          return false;
+      }
+
       return true;
     }
 
@@ -8765,6 +10141,8 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
       if (isSetId())
         hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
 
       return hashCode;
     }
@@ -8783,6 +10161,16 @@ public class StorageNode {
       }
       if (isSetId()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetEpoch(), other.isSetEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -8818,6 +10206,10 @@ public class StorageNode {
         sb.append(this.id);
       }
       first = false;
+      if (!first) sb.append(", ");
+      sb.append("epoch:");
+      sb.append(this.epoch);
+      first = false;
       sb.append(")");
       return sb.toString();
     }
@@ -8837,6 +10229,8 @@ public class StorageNode {
 
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
       try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
         read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
       } catch (org.apache.thrift.TException te) {
         throw new java.io.IOException(te);
@@ -8871,6 +10265,14 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 2: // EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.epoch = iprot.readI64();
+                struct.setEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -8892,6 +10294,9 @@ public class StorageNode {
           oprot.writeString(struct.id);
           oprot.writeFieldEnd();
         }
+        oprot.writeFieldBegin(EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.epoch);
+        oprot.writeFieldEnd();
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -8914,19 +10319,29 @@ public class StorageNode {
         if (struct.isSetId()) {
           optionals.set(0);
         }
-        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetEpoch()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
         if (struct.isSetId()) {
           oprot.writeString(struct.id);
+        }
+        if (struct.isSetEpoch()) {
+          oprot.writeI64(struct.epoch);
         }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, stat_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(1);
+        java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           struct.id = iprot.readString();
           struct.setIdIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.epoch = iprot.readI64();
+          struct.setEpochIsSet(true);
         }
       }
     }
@@ -8945,6 +10360,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField CHECKSUM_MISMATCH_FIELD_DESC = new org.apache.thrift.protocol.TField("checksumMismatch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new stat_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new stat_resultTupleSchemeFactory();
@@ -8954,6 +10370,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -8961,7 +10378,8 @@ public class StorageNode {
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       NOT_FOUND((short)2, "notFound"),
       CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
-      UNAVAILABLE((short)4, "unavailable");
+      UNAVAILABLE((short)4, "unavailable"),
+      STALE_EPOCH((short)5, "staleEpoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -8987,6 +10405,8 @@ public class StorageNode {
             return CHECKSUM_MISMATCH;
           case 4: // UNAVAILABLE
             return UNAVAILABLE;
+          case 5: // STALE_EPOCH
+            return STALE_EPOCH;
           default:
             return null;
         }
@@ -9043,6 +10463,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.ChecksumMismatch.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(stat_result.class, metaDataMap);
     }
@@ -9055,7 +10477,8 @@ public class StorageNode {
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.ChecksumMismatch checksumMismatch,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.StaleEpoch staleEpoch)
     {
       this();
       this.success = success;
@@ -9063,6 +10486,7 @@ public class StorageNode {
       this.notFound = notFound;
       this.checksumMismatch = checksumMismatch;
       this.unavailable = unavailable;
+      this.staleEpoch = staleEpoch;
     }
 
     /**
@@ -9084,6 +10508,9 @@ public class StorageNode {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetStaleEpoch()) {
+        this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
+      }
     }
 
     @Override
@@ -9098,6 +10525,7 @@ public class StorageNode {
       this.notFound = null;
       this.checksumMismatch = null;
       this.unavailable = null;
+      this.staleEpoch = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -9225,6 +10653,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StaleEpoch getStaleEpoch() {
+      return this.staleEpoch;
+    }
+
+    public stat_result setStaleEpoch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch) {
+      this.staleEpoch = staleEpoch;
+      return this;
+    }
+
+    public void unsetStaleEpoch() {
+      this.staleEpoch = null;
+    }
+
+    /** Returns true if field staleEpoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetStaleEpoch() {
+      return this.staleEpoch != null;
+    }
+
+    public void setStaleEpochIsSet(boolean value) {
+      if (!value) {
+        this.staleEpoch = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -9268,6 +10721,14 @@ public class StorageNode {
         }
         break;
 
+      case STALE_EPOCH:
+        if (value == null) {
+          unsetStaleEpoch();
+        } else {
+          setStaleEpoch((io.dyad.thrift.StaleEpoch)value);
+        }
+        break;
+
       }
     }
 
@@ -9289,6 +10750,9 @@ public class StorageNode {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case STALE_EPOCH:
+        return getStaleEpoch();
 
       }
       throw new java.lang.IllegalStateException();
@@ -9312,6 +10776,8 @@ public class StorageNode {
         return isSetChecksumMismatch();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case STALE_EPOCH:
+        return isSetStaleEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -9374,6 +10840,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_staleEpoch = true && this.isSetStaleEpoch();
+      boolean that_present_staleEpoch = true && that.isSetStaleEpoch();
+      if (this_present_staleEpoch || that_present_staleEpoch) {
+        if (!(this_present_staleEpoch && that_present_staleEpoch))
+          return false;
+        if (!this.staleEpoch.equals(that.staleEpoch))
+          return false;
+      }
+
       return true;
     }
 
@@ -9400,6 +10875,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
+      if (isSetStaleEpoch())
+        hashCode = hashCode * 8191 + staleEpoch.hashCode();
 
       return hashCode;
     }
@@ -9458,6 +10937,16 @@ public class StorageNode {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStaleEpoch(), other.isSetStaleEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStaleEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -9522,6 +11011,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("staleEpoch:");
+      if (this.staleEpoch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.staleEpoch);
       }
       first = false;
       sb.append(")");
@@ -9617,6 +11114,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // STALE_EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+                struct.staleEpoch.read(iprot);
+                struct.setStaleEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -9658,6 +11164,11 @@ public class StorageNode {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.staleEpoch != null) {
+          oprot.writeFieldBegin(STALE_EPOCH_FIELD_DESC);
+          struct.staleEpoch.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -9692,7 +11203,10 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           optionals.set(4);
         }
-        oprot.writeBitSet(optionals, 5);
+        if (struct.isSetStaleEpoch()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -9708,12 +11222,15 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetStaleEpoch()) {
+          struct.staleEpoch.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, stat_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(5);
+        java.util.BitSet incoming = iprot.readBitSet(6);
         if (incoming.get(0)) {
           struct.success = new io.dyad.thrift.ObjectInfo();
           struct.success.read(iprot);
@@ -9739,6 +11256,11 @@ public class StorageNode {
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
         }
+        if (incoming.get(5)) {
+          struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+          struct.staleEpoch.read(iprot);
+          struct.setStaleEpochIsSet(true);
+        }
       }
     }
 
@@ -9752,15 +11274,18 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("has_args");
 
     private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)2);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new has_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new has_argsTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public long epoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
-      ID((short)1, "id");
+      ID((short)1, "id"),
+      EPOCH((short)2, "epoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -9778,6 +11303,8 @@ public class StorageNode {
         switch(fieldId) {
           case 1: // ID
             return ID;
+          case 2: // EPOCH
+            return EPOCH;
           default:
             return null;
         }
@@ -9821,11 +11348,15 @@ public class StorageNode {
     }
 
     // isset id assignments
+    private static final int __EPOCH_ISSET_ID = 0;
+    private byte __isset_bitfield = 0;
     public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
     static {
       java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
       tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , "ObjectId")));
+      tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(has_args.class, metaDataMap);
     }
@@ -9834,19 +11365,24 @@ public class StorageNode {
     }
 
     public has_args(
-      java.lang.String id)
+      java.lang.String id,
+      long epoch)
     {
       this();
       this.id = id;
+      this.epoch = epoch;
+      setEpochIsSet(true);
     }
 
     /**
      * Performs a deep copy on <i>other</i>.
      */
     public has_args(has_args other) {
+      __isset_bitfield = other.__isset_bitfield;
       if (other.isSetId()) {
         this.id = other.id;
       }
+      this.epoch = other.epoch;
     }
 
     @Override
@@ -9857,6 +11393,8 @@ public class StorageNode {
     @Override
     public void clear() {
       this.id = null;
+      setEpochIsSet(false);
+      this.epoch = 0;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -9884,6 +11422,29 @@ public class StorageNode {
       }
     }
 
+    public long getEpoch() {
+      return this.epoch;
+    }
+
+    public has_args setEpoch(long epoch) {
+      this.epoch = epoch;
+      setEpochIsSet(true);
+      return this;
+    }
+
+    public void unsetEpoch() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    /** Returns true if field epoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetEpoch() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    public void setEpochIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -9892,6 +11453,14 @@ public class StorageNode {
           unsetId();
         } else {
           setId((java.lang.String)value);
+        }
+        break;
+
+      case EPOCH:
+        if (value == null) {
+          unsetEpoch();
+        } else {
+          setEpoch((java.lang.Long)value);
         }
         break;
 
@@ -9904,6 +11473,9 @@ public class StorageNode {
       switch (field) {
       case ID:
         return getId();
+
+      case EPOCH:
+        return getEpoch();
 
       }
       throw new java.lang.IllegalStateException();
@@ -9919,6 +11491,8 @@ public class StorageNode {
       switch (field) {
       case ID:
         return isSetId();
+      case EPOCH:
+        return isSetEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -9945,6 +11519,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_epoch = true;
+      boolean that_present_epoch = true;
+      if (this_present_epoch || that_present_epoch) {
+        if (!(this_present_epoch && that_present_epoch))
+          return false;
+        if (this.epoch != that.epoch)
+          return false;
+      }
+
       return true;
     }
 
@@ -9955,6 +11538,8 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
       if (isSetId())
         hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
 
       return hashCode;
     }
@@ -9973,6 +11558,16 @@ public class StorageNode {
       }
       if (isSetId()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetEpoch(), other.isSetEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -10008,6 +11603,10 @@ public class StorageNode {
         sb.append(this.id);
       }
       first = false;
+      if (!first) sb.append(", ");
+      sb.append("epoch:");
+      sb.append(this.epoch);
+      first = false;
       sb.append(")");
       return sb.toString();
     }
@@ -10027,6 +11626,8 @@ public class StorageNode {
 
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
       try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
         read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
       } catch (org.apache.thrift.TException te) {
         throw new java.io.IOException(te);
@@ -10061,6 +11662,14 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 2: // EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.epoch = iprot.readI64();
+                struct.setEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -10082,6 +11691,9 @@ public class StorageNode {
           oprot.writeString(struct.id);
           oprot.writeFieldEnd();
         }
+        oprot.writeFieldBegin(EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.epoch);
+        oprot.writeFieldEnd();
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -10104,19 +11716,29 @@ public class StorageNode {
         if (struct.isSetId()) {
           optionals.set(0);
         }
-        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetEpoch()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
         if (struct.isSetId()) {
           oprot.writeString(struct.id);
+        }
+        if (struct.isSetEpoch()) {
+          oprot.writeI64(struct.epoch);
         }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, has_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(1);
+        java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           struct.id = iprot.readString();
           struct.setIdIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.epoch = iprot.readI64();
+          struct.setEpochIsSet(true);
         }
       }
     }
@@ -10133,6 +11755,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.I32, (short)0);
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new has_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new has_resultTupleSchemeFactory();
@@ -10144,6 +11767,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ObjectState success; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -10153,7 +11777,8 @@ public class StorageNode {
        */
       SUCCESS((short)0, "success"),
       INVALID_ARGUMENT((short)1, "invalidArgument"),
-      UNAVAILABLE((short)2, "unavailable");
+      UNAVAILABLE((short)2, "unavailable"),
+      STALE_EPOCH((short)3, "staleEpoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -10175,6 +11800,8 @@ public class StorageNode {
             return INVALID_ARGUMENT;
           case 2: // UNAVAILABLE
             return UNAVAILABLE;
+          case 3: // STALE_EPOCH
+            return STALE_EPOCH;
           default:
             return null;
         }
@@ -10227,6 +11854,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(has_result.class, metaDataMap);
     }
@@ -10237,12 +11866,14 @@ public class StorageNode {
     public has_result(
       io.dyad.thrift.ObjectState success,
       io.dyad.thrift.InvalidArgument invalidArgument,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.StaleEpoch staleEpoch)
     {
       this();
       this.success = success;
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
+      this.staleEpoch = staleEpoch;
     }
 
     /**
@@ -10258,6 +11889,9 @@ public class StorageNode {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetStaleEpoch()) {
+        this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
+      }
     }
 
     @Override
@@ -10270,6 +11904,7 @@ public class StorageNode {
       this.success = null;
       this.invalidArgument = null;
       this.unavailable = null;
+      this.staleEpoch = null;
     }
 
     /**
@@ -10355,6 +11990,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StaleEpoch getStaleEpoch() {
+      return this.staleEpoch;
+    }
+
+    public has_result setStaleEpoch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch) {
+      this.staleEpoch = staleEpoch;
+      return this;
+    }
+
+    public void unsetStaleEpoch() {
+      this.staleEpoch = null;
+    }
+
+    /** Returns true if field staleEpoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetStaleEpoch() {
+      return this.staleEpoch != null;
+    }
+
+    public void setStaleEpochIsSet(boolean value) {
+      if (!value) {
+        this.staleEpoch = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -10382,6 +12042,14 @@ public class StorageNode {
         }
         break;
 
+      case STALE_EPOCH:
+        if (value == null) {
+          unsetStaleEpoch();
+        } else {
+          setStaleEpoch((io.dyad.thrift.StaleEpoch)value);
+        }
+        break;
+
       }
     }
 
@@ -10397,6 +12065,9 @@ public class StorageNode {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case STALE_EPOCH:
+        return getStaleEpoch();
 
       }
       throw new java.lang.IllegalStateException();
@@ -10416,6 +12087,8 @@ public class StorageNode {
         return isSetInvalidArgument();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case STALE_EPOCH:
+        return isSetStaleEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -10460,6 +12133,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_staleEpoch = true && this.isSetStaleEpoch();
+      boolean that_present_staleEpoch = true && that.isSetStaleEpoch();
+      if (this_present_staleEpoch || that_present_staleEpoch) {
+        if (!(this_present_staleEpoch && that_present_staleEpoch))
+          return false;
+        if (!this.staleEpoch.equals(that.staleEpoch))
+          return false;
+      }
+
       return true;
     }
 
@@ -10478,6 +12160,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
+      if (isSetStaleEpoch())
+        hashCode = hashCode * 8191 + staleEpoch.hashCode();
 
       return hashCode;
     }
@@ -10516,6 +12202,16 @@ public class StorageNode {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStaleEpoch(), other.isSetStaleEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStaleEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -10564,6 +12260,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("staleEpoch:");
+      if (this.staleEpoch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.staleEpoch);
       }
       first = false;
       sb.append(")");
@@ -10637,6 +12341,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // STALE_EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+                struct.staleEpoch.read(iprot);
+                struct.setStaleEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -10668,6 +12381,11 @@ public class StorageNode {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.staleEpoch != null) {
+          oprot.writeFieldBegin(STALE_EPOCH_FIELD_DESC);
+          struct.staleEpoch.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -10696,7 +12414,10 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetStaleEpoch()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetSuccess()) {
           oprot.writeI32(struct.success.getValue());
         }
@@ -10706,12 +12427,15 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetStaleEpoch()) {
+          struct.staleEpoch.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, has_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.success = io.dyad.thrift.ObjectState.findByValue(iprot.readI32());
           struct.setSuccessIsSet(true);
@@ -10726,6 +12450,11 @@ public class StorageNode {
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
         }
+        if (incoming.get(3)) {
+          struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+          struct.staleEpoch.read(iprot);
+          struct.setStaleEpochIsSet(true);
+        }
       }
     }
 
@@ -10739,15 +12468,18 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("deleteObject_args");
 
     private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField CTX_FIELD_DESC = new org.apache.thrift.protocol.TField("ctx", org.apache.thrift.protocol.TType.STRUCT, (short)2);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new deleteObject_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new deleteObject_argsTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public @org.apache.thrift.annotation.Nullable WriteContext ctx; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
-      ID((short)1, "id");
+      ID((short)1, "id"),
+      CTX((short)2, "ctx");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -10765,6 +12497,8 @@ public class StorageNode {
         switch(fieldId) {
           case 1: // ID
             return ID;
+          case 2: // CTX
+            return CTX;
           default:
             return null;
         }
@@ -10813,6 +12547,8 @@ public class StorageNode {
       java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
       tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , "ObjectId")));
+      tmpMap.put(_Fields.CTX, new org.apache.thrift.meta_data.FieldMetaData("ctx", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, WriteContext.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(deleteObject_args.class, metaDataMap);
     }
@@ -10821,10 +12557,12 @@ public class StorageNode {
     }
 
     public deleteObject_args(
-      java.lang.String id)
+      java.lang.String id,
+      WriteContext ctx)
     {
       this();
       this.id = id;
+      this.ctx = ctx;
     }
 
     /**
@@ -10833,6 +12571,9 @@ public class StorageNode {
     public deleteObject_args(deleteObject_args other) {
       if (other.isSetId()) {
         this.id = other.id;
+      }
+      if (other.isSetCtx()) {
+        this.ctx = new WriteContext(other.ctx);
       }
     }
 
@@ -10844,6 +12585,7 @@ public class StorageNode {
     @Override
     public void clear() {
       this.id = null;
+      this.ctx = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -10871,6 +12613,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public WriteContext getCtx() {
+      return this.ctx;
+    }
+
+    public deleteObject_args setCtx(@org.apache.thrift.annotation.Nullable WriteContext ctx) {
+      this.ctx = ctx;
+      return this;
+    }
+
+    public void unsetCtx() {
+      this.ctx = null;
+    }
+
+    /** Returns true if field ctx is set (has been assigned a value) and false otherwise */
+    public boolean isSetCtx() {
+      return this.ctx != null;
+    }
+
+    public void setCtxIsSet(boolean value) {
+      if (!value) {
+        this.ctx = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -10879,6 +12646,14 @@ public class StorageNode {
           unsetId();
         } else {
           setId((java.lang.String)value);
+        }
+        break;
+
+      case CTX:
+        if (value == null) {
+          unsetCtx();
+        } else {
+          setCtx((WriteContext)value);
         }
         break;
 
@@ -10891,6 +12666,9 @@ public class StorageNode {
       switch (field) {
       case ID:
         return getId();
+
+      case CTX:
+        return getCtx();
 
       }
       throw new java.lang.IllegalStateException();
@@ -10906,6 +12684,8 @@ public class StorageNode {
       switch (field) {
       case ID:
         return isSetId();
+      case CTX:
+        return isSetCtx();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -10932,6 +12712,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_ctx = true && this.isSetCtx();
+      boolean that_present_ctx = true && that.isSetCtx();
+      if (this_present_ctx || that_present_ctx) {
+        if (!(this_present_ctx && that_present_ctx))
+          return false;
+        if (!this.ctx.equals(that.ctx))
+          return false;
+      }
+
       return true;
     }
 
@@ -10942,6 +12731,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
       if (isSetId())
         hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetCtx()) ? 131071 : 524287);
+      if (isSetCtx())
+        hashCode = hashCode * 8191 + ctx.hashCode();
 
       return hashCode;
     }
@@ -10960,6 +12753,16 @@ public class StorageNode {
       }
       if (isSetId()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCtx(), other.isSetCtx());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCtx()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.ctx, other.ctx);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -10995,6 +12798,14 @@ public class StorageNode {
         sb.append(this.id);
       }
       first = false;
+      if (!first) sb.append(", ");
+      sb.append("ctx:");
+      if (this.ctx == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.ctx);
+      }
+      first = false;
       sb.append(")");
       return sb.toString();
     }
@@ -11002,6 +12813,9 @@ public class StorageNode {
     public void validate() throws org.apache.thrift.TException {
       // check for required fields
       // check for sub-struct validity
+      if (ctx != null) {
+        ctx.validate();
+      }
     }
 
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
@@ -11048,6 +12862,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 2: // CTX
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.ctx = new WriteContext();
+                struct.ctx.read(iprot);
+                struct.setCtxIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -11067,6 +12890,11 @@ public class StorageNode {
         if (struct.id != null) {
           oprot.writeFieldBegin(ID_FIELD_DESC);
           oprot.writeString(struct.id);
+          oprot.writeFieldEnd();
+        }
+        if (struct.ctx != null) {
+          oprot.writeFieldBegin(CTX_FIELD_DESC);
+          struct.ctx.write(oprot);
           oprot.writeFieldEnd();
         }
         oprot.writeFieldStop();
@@ -11091,19 +12919,30 @@ public class StorageNode {
         if (struct.isSetId()) {
           optionals.set(0);
         }
-        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetCtx()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
         if (struct.isSetId()) {
           oprot.writeString(struct.id);
+        }
+        if (struct.isSetCtx()) {
+          struct.ctx.write(oprot);
         }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, deleteObject_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(1);
+        java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           struct.id = iprot.readString();
           struct.setIdIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.ctx = new WriteContext();
+          struct.ctx.read(iprot);
+          struct.setCtxIsSet(true);
         }
       }
     }
@@ -11121,6 +12960,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new deleteObject_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new deleteObject_resultTupleSchemeFactory();
@@ -11129,13 +12969,15 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       STORAGE_FULL((short)2, "storageFull"),
-      UNAVAILABLE((short)3, "unavailable");
+      UNAVAILABLE((short)3, "unavailable"),
+      STALE_EPOCH((short)4, "staleEpoch");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -11159,6 +13001,8 @@ public class StorageNode {
             return STORAGE_FULL;
           case 3: // UNAVAILABLE
             return UNAVAILABLE;
+          case 4: // STALE_EPOCH
+            return STALE_EPOCH;
           default:
             return null;
         }
@@ -11213,6 +13057,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StorageFull.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(deleteObject_result.class, metaDataMap);
     }
@@ -11224,13 +13070,15 @@ public class StorageNode {
       io.dyad.thrift.ObjectInfo success,
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.StorageFull storageFull,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.StaleEpoch staleEpoch)
     {
       this();
       this.success = success;
       this.invalidArgument = invalidArgument;
       this.storageFull = storageFull;
       this.unavailable = unavailable;
+      this.staleEpoch = staleEpoch;
     }
 
     /**
@@ -11249,6 +13097,9 @@ public class StorageNode {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetStaleEpoch()) {
+        this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
+      }
     }
 
     @Override
@@ -11262,6 +13113,7 @@ public class StorageNode {
       this.invalidArgument = null;
       this.storageFull = null;
       this.unavailable = null;
+      this.staleEpoch = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -11364,6 +13216,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StaleEpoch getStaleEpoch() {
+      return this.staleEpoch;
+    }
+
+    public deleteObject_result setStaleEpoch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch) {
+      this.staleEpoch = staleEpoch;
+      return this;
+    }
+
+    public void unsetStaleEpoch() {
+      this.staleEpoch = null;
+    }
+
+    /** Returns true if field staleEpoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetStaleEpoch() {
+      return this.staleEpoch != null;
+    }
+
+    public void setStaleEpochIsSet(boolean value) {
+      if (!value) {
+        this.staleEpoch = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -11399,6 +13276,14 @@ public class StorageNode {
         }
         break;
 
+      case STALE_EPOCH:
+        if (value == null) {
+          unsetStaleEpoch();
+        } else {
+          setStaleEpoch((io.dyad.thrift.StaleEpoch)value);
+        }
+        break;
+
       }
     }
 
@@ -11417,6 +13302,9 @@ public class StorageNode {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case STALE_EPOCH:
+        return getStaleEpoch();
 
       }
       throw new java.lang.IllegalStateException();
@@ -11438,6 +13326,8 @@ public class StorageNode {
         return isSetStorageFull();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case STALE_EPOCH:
+        return isSetStaleEpoch();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -11491,6 +13381,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_staleEpoch = true && this.isSetStaleEpoch();
+      boolean that_present_staleEpoch = true && that.isSetStaleEpoch();
+      if (this_present_staleEpoch || that_present_staleEpoch) {
+        if (!(this_present_staleEpoch && that_present_staleEpoch))
+          return false;
+        if (!this.staleEpoch.equals(that.staleEpoch))
+          return false;
+      }
+
       return true;
     }
 
@@ -11513,6 +13412,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
+      if (isSetStaleEpoch())
+        hashCode = hashCode * 8191 + staleEpoch.hashCode();
 
       return hashCode;
     }
@@ -11561,6 +13464,16 @@ public class StorageNode {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStaleEpoch(), other.isSetStaleEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStaleEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -11617,6 +13530,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("staleEpoch:");
+      if (this.staleEpoch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.staleEpoch);
       }
       first = false;
       sb.append(")");
@@ -11703,6 +13624,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // STALE_EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+                struct.staleEpoch.read(iprot);
+                struct.setStaleEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -11739,6 +13669,11 @@ public class StorageNode {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.staleEpoch != null) {
+          oprot.writeFieldBegin(STALE_EPOCH_FIELD_DESC);
+          struct.staleEpoch.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -11770,7 +13705,10 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetStaleEpoch()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -11783,12 +13721,15 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetStaleEpoch()) {
+          struct.staleEpoch.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, deleteObject_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.success = new io.dyad.thrift.ObjectInfo();
           struct.success.read(iprot);
@@ -11805,6 +13746,3511 @@ public class StorageNode {
           struct.setStorageFullIsSet(true);
         }
         if (incoming.get(3)) {
+          struct.unavailable = new io.dyad.thrift.Unavailable();
+          struct.unavailable.read(iprot);
+          struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+          struct.staleEpoch.read(iprot);
+          struct.setStaleEpochIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class addHint_args implements org.apache.thrift.TBase<addHint_args, addHint_args._Fields>, java.io.Serializable, Cloneable, Comparable<addHint_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("addHint_args");
+
+    private static final org.apache.thrift.protocol.TField FOR_MEMBER_FIELD_DESC = new org.apache.thrift.protocol.TField("forMember", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)2);
+    private static final org.apache.thrift.protocol.TField CTX_FIELD_DESC = new org.apache.thrift.protocol.TField("ctx", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new addHint_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new addHint_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.lang.String forMember; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public @org.apache.thrift.annotation.Nullable WriteContext ctx; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      FOR_MEMBER((short)1, "forMember"),
+      ID((short)2, "id"),
+      CTX((short)3, "ctx");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // FOR_MEMBER
+            return FOR_MEMBER;
+          case 2: // ID
+            return ID;
+          case 3: // CTX
+            return CTX;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.FOR_MEMBER, new org.apache.thrift.meta_data.FieldMetaData("forMember", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , "ObjectId")));
+      tmpMap.put(_Fields.CTX, new org.apache.thrift.meta_data.FieldMetaData("ctx", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, WriteContext.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(addHint_args.class, metaDataMap);
+    }
+
+    public addHint_args() {
+    }
+
+    public addHint_args(
+      java.lang.String forMember,
+      java.lang.String id,
+      WriteContext ctx)
+    {
+      this();
+      this.forMember = forMember;
+      this.id = id;
+      this.ctx = ctx;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public addHint_args(addHint_args other) {
+      if (other.isSetForMember()) {
+        this.forMember = other.forMember;
+      }
+      if (other.isSetId()) {
+        this.id = other.id;
+      }
+      if (other.isSetCtx()) {
+        this.ctx = new WriteContext(other.ctx);
+      }
+    }
+
+    @Override
+    public addHint_args deepCopy() {
+      return new addHint_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.forMember = null;
+      this.id = null;
+      this.ctx = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getForMember() {
+      return this.forMember;
+    }
+
+    public addHint_args setForMember(@org.apache.thrift.annotation.Nullable java.lang.String forMember) {
+      this.forMember = forMember;
+      return this;
+    }
+
+    public void unsetForMember() {
+      this.forMember = null;
+    }
+
+    /** Returns true if field forMember is set (has been assigned a value) and false otherwise */
+    public boolean isSetForMember() {
+      return this.forMember != null;
+    }
+
+    public void setForMemberIsSet(boolean value) {
+      if (!value) {
+        this.forMember = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getId() {
+      return this.id;
+    }
+
+    public addHint_args setId(@org.apache.thrift.annotation.Nullable java.lang.String id) {
+      this.id = id;
+      return this;
+    }
+
+    public void unsetId() {
+      this.id = null;
+    }
+
+    /** Returns true if field id is set (has been assigned a value) and false otherwise */
+    public boolean isSetId() {
+      return this.id != null;
+    }
+
+    public void setIdIsSet(boolean value) {
+      if (!value) {
+        this.id = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public WriteContext getCtx() {
+      return this.ctx;
+    }
+
+    public addHint_args setCtx(@org.apache.thrift.annotation.Nullable WriteContext ctx) {
+      this.ctx = ctx;
+      return this;
+    }
+
+    public void unsetCtx() {
+      this.ctx = null;
+    }
+
+    /** Returns true if field ctx is set (has been assigned a value) and false otherwise */
+    public boolean isSetCtx() {
+      return this.ctx != null;
+    }
+
+    public void setCtxIsSet(boolean value) {
+      if (!value) {
+        this.ctx = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case FOR_MEMBER:
+        if (value == null) {
+          unsetForMember();
+        } else {
+          setForMember((java.lang.String)value);
+        }
+        break;
+
+      case ID:
+        if (value == null) {
+          unsetId();
+        } else {
+          setId((java.lang.String)value);
+        }
+        break;
+
+      case CTX:
+        if (value == null) {
+          unsetCtx();
+        } else {
+          setCtx((WriteContext)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case FOR_MEMBER:
+        return getForMember();
+
+      case ID:
+        return getId();
+
+      case CTX:
+        return getCtx();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case FOR_MEMBER:
+        return isSetForMember();
+      case ID:
+        return isSetId();
+      case CTX:
+        return isSetCtx();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof addHint_args)
+        return this.equals((addHint_args)that);
+      return false;
+    }
+
+    public boolean equals(addHint_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_forMember = true && this.isSetForMember();
+      boolean that_present_forMember = true && that.isSetForMember();
+      if (this_present_forMember || that_present_forMember) {
+        if (!(this_present_forMember && that_present_forMember))
+          return false;
+        if (!this.forMember.equals(that.forMember))
+          return false;
+      }
+
+      boolean this_present_id = true && this.isSetId();
+      boolean that_present_id = true && that.isSetId();
+      if (this_present_id || that_present_id) {
+        if (!(this_present_id && that_present_id))
+          return false;
+        if (!this.id.equals(that.id))
+          return false;
+      }
+
+      boolean this_present_ctx = true && this.isSetCtx();
+      boolean that_present_ctx = true && that.isSetCtx();
+      if (this_present_ctx || that_present_ctx) {
+        if (!(this_present_ctx && that_present_ctx))
+          return false;
+        if (!this.ctx.equals(that.ctx))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetForMember()) ? 131071 : 524287);
+      if (isSetForMember())
+        hashCode = hashCode * 8191 + forMember.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
+      if (isSetId())
+        hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetCtx()) ? 131071 : 524287);
+      if (isSetCtx())
+        hashCode = hashCode * 8191 + ctx.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(addHint_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetForMember(), other.isSetForMember());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetForMember()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.forMember, other.forMember);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetId(), other.isSetId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCtx(), other.isSetCtx());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCtx()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.ctx, other.ctx);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("addHint_args(");
+      boolean first = true;
+
+      sb.append("forMember:");
+      if (this.forMember == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.forMember);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("id:");
+      if (this.id == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.id);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("ctx:");
+      if (this.ctx == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.ctx);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+      if (ctx != null) {
+        ctx.validate();
+      }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class addHint_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public addHint_argsStandardScheme getScheme() {
+        return new addHint_argsStandardScheme();
+      }
+    }
+
+    private static class addHint_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<addHint_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, addHint_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // FOR_MEMBER
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.forMember = iprot.readString();
+                struct.setForMemberIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.id = iprot.readString();
+                struct.setIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // CTX
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.ctx = new WriteContext();
+                struct.ctx.read(iprot);
+                struct.setCtxIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, addHint_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.forMember != null) {
+          oprot.writeFieldBegin(FOR_MEMBER_FIELD_DESC);
+          oprot.writeString(struct.forMember);
+          oprot.writeFieldEnd();
+        }
+        if (struct.id != null) {
+          oprot.writeFieldBegin(ID_FIELD_DESC);
+          oprot.writeString(struct.id);
+          oprot.writeFieldEnd();
+        }
+        if (struct.ctx != null) {
+          oprot.writeFieldBegin(CTX_FIELD_DESC);
+          struct.ctx.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class addHint_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public addHint_argsTupleScheme getScheme() {
+        return new addHint_argsTupleScheme();
+      }
+    }
+
+    private static class addHint_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<addHint_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, addHint_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetForMember()) {
+          optionals.set(0);
+        }
+        if (struct.isSetId()) {
+          optionals.set(1);
+        }
+        if (struct.isSetCtx()) {
+          optionals.set(2);
+        }
+        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetForMember()) {
+          oprot.writeString(struct.forMember);
+        }
+        if (struct.isSetId()) {
+          oprot.writeString(struct.id);
+        }
+        if (struct.isSetCtx()) {
+          struct.ctx.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, addHint_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(3);
+        if (incoming.get(0)) {
+          struct.forMember = iprot.readString();
+          struct.setForMemberIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.id = iprot.readString();
+          struct.setIdIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.ctx = new WriteContext();
+          struct.ctx.read(iprot);
+          struct.setCtxIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class addHint_result implements org.apache.thrift.TBase<addHint_result, addHint_result._Fields>, java.io.Serializable, Cloneable, Comparable<addHint_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("addHint_result");
+
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new addHint_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new addHint_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      INVALID_ARGUMENT((short)1, "invalidArgument"),
+      STORAGE_FULL((short)2, "storageFull"),
+      UNAVAILABLE((short)3, "unavailable"),
+      STALE_EPOCH((short)4, "staleEpoch");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          case 2: // STORAGE_FULL
+            return STORAGE_FULL;
+          case 3: // UNAVAILABLE
+            return UNAVAILABLE;
+          case 4: // STALE_EPOCH
+            return STALE_EPOCH;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      tmpMap.put(_Fields.STORAGE_FULL, new org.apache.thrift.meta_data.FieldMetaData("storageFull", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StorageFull.class)));
+      tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(addHint_result.class, metaDataMap);
+    }
+
+    public addHint_result() {
+    }
+
+    public addHint_result(
+      io.dyad.thrift.InvalidArgument invalidArgument,
+      io.dyad.thrift.StorageFull storageFull,
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.StaleEpoch staleEpoch)
+    {
+      this();
+      this.invalidArgument = invalidArgument;
+      this.storageFull = storageFull;
+      this.unavailable = unavailable;
+      this.staleEpoch = staleEpoch;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public addHint_result(addHint_result other) {
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+      if (other.isSetStorageFull()) {
+        this.storageFull = new io.dyad.thrift.StorageFull(other.storageFull);
+      }
+      if (other.isSetUnavailable()) {
+        this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+      if (other.isSetStaleEpoch()) {
+        this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
+      }
+    }
+
+    @Override
+    public addHint_result deepCopy() {
+      return new addHint_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.invalidArgument = null;
+      this.storageFull = null;
+      this.unavailable = null;
+      this.staleEpoch = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public addHint_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StorageFull getStorageFull() {
+      return this.storageFull;
+    }
+
+    public addHint_result setStorageFull(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull) {
+      this.storageFull = storageFull;
+      return this;
+    }
+
+    public void unsetStorageFull() {
+      this.storageFull = null;
+    }
+
+    /** Returns true if field storageFull is set (has been assigned a value) and false otherwise */
+    public boolean isSetStorageFull() {
+      return this.storageFull != null;
+    }
+
+    public void setStorageFullIsSet(boolean value) {
+      if (!value) {
+        this.storageFull = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.Unavailable getUnavailable() {
+      return this.unavailable;
+    }
+
+    public addHint_result setUnavailable(@org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable) {
+      this.unavailable = unavailable;
+      return this;
+    }
+
+    public void unsetUnavailable() {
+      this.unavailable = null;
+    }
+
+    /** Returns true if field unavailable is set (has been assigned a value) and false otherwise */
+    public boolean isSetUnavailable() {
+      return this.unavailable != null;
+    }
+
+    public void setUnavailableIsSet(boolean value) {
+      if (!value) {
+        this.unavailable = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StaleEpoch getStaleEpoch() {
+      return this.staleEpoch;
+    }
+
+    public addHint_result setStaleEpoch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch) {
+      this.staleEpoch = staleEpoch;
+      return this;
+    }
+
+    public void unsetStaleEpoch() {
+      this.staleEpoch = null;
+    }
+
+    /** Returns true if field staleEpoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetStaleEpoch() {
+      return this.staleEpoch != null;
+    }
+
+    public void setStaleEpochIsSet(boolean value) {
+      if (!value) {
+        this.staleEpoch = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      case STORAGE_FULL:
+        if (value == null) {
+          unsetStorageFull();
+        } else {
+          setStorageFull((io.dyad.thrift.StorageFull)value);
+        }
+        break;
+
+      case UNAVAILABLE:
+        if (value == null) {
+          unsetUnavailable();
+        } else {
+          setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      case STALE_EPOCH:
+        if (value == null) {
+          unsetStaleEpoch();
+        } else {
+          setStaleEpoch((io.dyad.thrift.StaleEpoch)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      case STORAGE_FULL:
+        return getStorageFull();
+
+      case UNAVAILABLE:
+        return getUnavailable();
+
+      case STALE_EPOCH:
+        return getStaleEpoch();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      case STORAGE_FULL:
+        return isSetStorageFull();
+      case UNAVAILABLE:
+        return isSetUnavailable();
+      case STALE_EPOCH:
+        return isSetStaleEpoch();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof addHint_result)
+        return this.equals((addHint_result)that);
+      return false;
+    }
+
+    public boolean equals(addHint_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      boolean this_present_storageFull = true && this.isSetStorageFull();
+      boolean that_present_storageFull = true && that.isSetStorageFull();
+      if (this_present_storageFull || that_present_storageFull) {
+        if (!(this_present_storageFull && that_present_storageFull))
+          return false;
+        if (!this.storageFull.equals(that.storageFull))
+          return false;
+      }
+
+      boolean this_present_unavailable = true && this.isSetUnavailable();
+      boolean that_present_unavailable = true && that.isSetUnavailable();
+      if (this_present_unavailable || that_present_unavailable) {
+        if (!(this_present_unavailable && that_present_unavailable))
+          return false;
+        if (!this.unavailable.equals(that.unavailable))
+          return false;
+      }
+
+      boolean this_present_staleEpoch = true && this.isSetStaleEpoch();
+      boolean that_present_staleEpoch = true && that.isSetStaleEpoch();
+      if (this_present_staleEpoch || that_present_staleEpoch) {
+        if (!(this_present_staleEpoch && that_present_staleEpoch))
+          return false;
+        if (!this.staleEpoch.equals(that.staleEpoch))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStorageFull()) ? 131071 : 524287);
+      if (isSetStorageFull())
+        hashCode = hashCode * 8191 + storageFull.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
+      if (isSetUnavailable())
+        hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
+      if (isSetStaleEpoch())
+        hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(addHint_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStorageFull(), other.isSetStorageFull());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStorageFull()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.storageFull, other.storageFull);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUnavailable(), other.isSetUnavailable());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUnavailable()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStaleEpoch(), other.isSetStaleEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStaleEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("addHint_result(");
+      boolean first = true;
+
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("storageFull:");
+      if (this.storageFull == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.storageFull);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("unavailable:");
+      if (this.unavailable == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("staleEpoch:");
+      if (this.staleEpoch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.staleEpoch);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class addHint_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public addHint_resultStandardScheme getScheme() {
+        return new addHint_resultStandardScheme();
+      }
+    }
+
+    private static class addHint_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<addHint_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, addHint_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // STORAGE_FULL
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.storageFull = new io.dyad.thrift.StorageFull();
+                struct.storageFull.read(iprot);
+                struct.setStorageFullIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // UNAVAILABLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.unavailable = new io.dyad.thrift.Unavailable();
+                struct.unavailable.read(iprot);
+                struct.setUnavailableIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // STALE_EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+                struct.staleEpoch.read(iprot);
+                struct.setStaleEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, addHint_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.storageFull != null) {
+          oprot.writeFieldBegin(STORAGE_FULL_FIELD_DESC);
+          struct.storageFull.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.unavailable != null) {
+          oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
+          struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.staleEpoch != null) {
+          oprot.writeFieldBegin(STALE_EPOCH_FIELD_DESC);
+          struct.staleEpoch.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class addHint_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public addHint_resultTupleScheme getScheme() {
+        return new addHint_resultTupleScheme();
+      }
+    }
+
+    private static class addHint_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<addHint_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, addHint_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(0);
+        }
+        if (struct.isSetStorageFull()) {
+          optionals.set(1);
+        }
+        if (struct.isSetUnavailable()) {
+          optionals.set(2);
+        }
+        if (struct.isSetStaleEpoch()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+        if (struct.isSetStorageFull()) {
+          struct.storageFull.write(oprot);
+        }
+        if (struct.isSetUnavailable()) {
+          struct.unavailable.write(oprot);
+        }
+        if (struct.isSetStaleEpoch()) {
+          struct.staleEpoch.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, addHint_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(4);
+        if (incoming.get(0)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.storageFull = new io.dyad.thrift.StorageFull();
+          struct.storageFull.read(iprot);
+          struct.setStorageFullIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.unavailable = new io.dyad.thrift.Unavailable();
+          struct.unavailable.read(iprot);
+          struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+          struct.staleEpoch.read(iprot);
+          struct.setStaleEpochIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class listHints_args implements org.apache.thrift.TBase<listHints_args, listHints_args._Fields>, java.io.Serializable, Cloneable, Comparable<listHints_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("listHints_args");
+
+    private static final org.apache.thrift.protocol.TField FOR_MEMBER_FIELD_DESC = new org.apache.thrift.protocol.TField("forMember", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField CURSOR_FIELD_DESC = new org.apache.thrift.protocol.TField("cursor", org.apache.thrift.protocol.TType.STRING, (short)2);
+    private static final org.apache.thrift.protocol.TField LIMIT_FIELD_DESC = new org.apache.thrift.protocol.TField("limit", org.apache.thrift.protocol.TType.I32, (short)3);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new listHints_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new listHints_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.lang.String forMember; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String cursor; // required
+    public int limit; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      FOR_MEMBER((short)1, "forMember"),
+      CURSOR((short)2, "cursor"),
+      LIMIT((short)3, "limit");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // FOR_MEMBER
+            return FOR_MEMBER;
+          case 2: // CURSOR
+            return CURSOR;
+          case 3: // LIMIT
+            return LIMIT;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    private static final int __LIMIT_ISSET_ID = 0;
+    private byte __isset_bitfield = 0;
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.FOR_MEMBER, new org.apache.thrift.meta_data.FieldMetaData("forMember", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.CURSOR, new org.apache.thrift.meta_data.FieldMetaData("cursor", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.LIMIT, new org.apache.thrift.meta_data.FieldMetaData("limit", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(listHints_args.class, metaDataMap);
+    }
+
+    public listHints_args() {
+    }
+
+    public listHints_args(
+      java.lang.String forMember,
+      java.lang.String cursor,
+      int limit)
+    {
+      this();
+      this.forMember = forMember;
+      this.cursor = cursor;
+      this.limit = limit;
+      setLimitIsSet(true);
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public listHints_args(listHints_args other) {
+      __isset_bitfield = other.__isset_bitfield;
+      if (other.isSetForMember()) {
+        this.forMember = other.forMember;
+      }
+      if (other.isSetCursor()) {
+        this.cursor = other.cursor;
+      }
+      this.limit = other.limit;
+    }
+
+    @Override
+    public listHints_args deepCopy() {
+      return new listHints_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.forMember = null;
+      this.cursor = null;
+      setLimitIsSet(false);
+      this.limit = 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getForMember() {
+      return this.forMember;
+    }
+
+    public listHints_args setForMember(@org.apache.thrift.annotation.Nullable java.lang.String forMember) {
+      this.forMember = forMember;
+      return this;
+    }
+
+    public void unsetForMember() {
+      this.forMember = null;
+    }
+
+    /** Returns true if field forMember is set (has been assigned a value) and false otherwise */
+    public boolean isSetForMember() {
+      return this.forMember != null;
+    }
+
+    public void setForMemberIsSet(boolean value) {
+      if (!value) {
+        this.forMember = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getCursor() {
+      return this.cursor;
+    }
+
+    public listHints_args setCursor(@org.apache.thrift.annotation.Nullable java.lang.String cursor) {
+      this.cursor = cursor;
+      return this;
+    }
+
+    public void unsetCursor() {
+      this.cursor = null;
+    }
+
+    /** Returns true if field cursor is set (has been assigned a value) and false otherwise */
+    public boolean isSetCursor() {
+      return this.cursor != null;
+    }
+
+    public void setCursorIsSet(boolean value) {
+      if (!value) {
+        this.cursor = null;
+      }
+    }
+
+    public int getLimit() {
+      return this.limit;
+    }
+
+    public listHints_args setLimit(int limit) {
+      this.limit = limit;
+      setLimitIsSet(true);
+      return this;
+    }
+
+    public void unsetLimit() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __LIMIT_ISSET_ID);
+    }
+
+    /** Returns true if field limit is set (has been assigned a value) and false otherwise */
+    public boolean isSetLimit() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __LIMIT_ISSET_ID);
+    }
+
+    public void setLimitIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LIMIT_ISSET_ID, value);
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case FOR_MEMBER:
+        if (value == null) {
+          unsetForMember();
+        } else {
+          setForMember((java.lang.String)value);
+        }
+        break;
+
+      case CURSOR:
+        if (value == null) {
+          unsetCursor();
+        } else {
+          setCursor((java.lang.String)value);
+        }
+        break;
+
+      case LIMIT:
+        if (value == null) {
+          unsetLimit();
+        } else {
+          setLimit((java.lang.Integer)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case FOR_MEMBER:
+        return getForMember();
+
+      case CURSOR:
+        return getCursor();
+
+      case LIMIT:
+        return getLimit();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case FOR_MEMBER:
+        return isSetForMember();
+      case CURSOR:
+        return isSetCursor();
+      case LIMIT:
+        return isSetLimit();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof listHints_args)
+        return this.equals((listHints_args)that);
+      return false;
+    }
+
+    public boolean equals(listHints_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_forMember = true && this.isSetForMember();
+      boolean that_present_forMember = true && that.isSetForMember();
+      if (this_present_forMember || that_present_forMember) {
+        if (!(this_present_forMember && that_present_forMember))
+          return false;
+        if (!this.forMember.equals(that.forMember))
+          return false;
+      }
+
+      boolean this_present_cursor = true && this.isSetCursor();
+      boolean that_present_cursor = true && that.isSetCursor();
+      if (this_present_cursor || that_present_cursor) {
+        if (!(this_present_cursor && that_present_cursor))
+          return false;
+        if (!this.cursor.equals(that.cursor))
+          return false;
+      }
+
+      boolean this_present_limit = true;
+      boolean that_present_limit = true;
+      if (this_present_limit || that_present_limit) {
+        if (!(this_present_limit && that_present_limit))
+          return false;
+        if (this.limit != that.limit)
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetForMember()) ? 131071 : 524287);
+      if (isSetForMember())
+        hashCode = hashCode * 8191 + forMember.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetCursor()) ? 131071 : 524287);
+      if (isSetCursor())
+        hashCode = hashCode * 8191 + cursor.hashCode();
+
+      hashCode = hashCode * 8191 + limit;
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(listHints_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetForMember(), other.isSetForMember());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetForMember()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.forMember, other.forMember);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCursor(), other.isSetCursor());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCursor()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.cursor, other.cursor);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetLimit(), other.isSetLimit());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetLimit()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.limit, other.limit);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("listHints_args(");
+      boolean first = true;
+
+      sb.append("forMember:");
+      if (this.forMember == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.forMember);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("cursor:");
+      if (this.cursor == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.cursor);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("limit:");
+      sb.append(this.limit);
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class listHints_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public listHints_argsStandardScheme getScheme() {
+        return new listHints_argsStandardScheme();
+      }
+    }
+
+    private static class listHints_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<listHints_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, listHints_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // FOR_MEMBER
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.forMember = iprot.readString();
+                struct.setForMemberIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // CURSOR
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.cursor = iprot.readString();
+                struct.setCursorIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // LIMIT
+              if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+                struct.limit = iprot.readI32();
+                struct.setLimitIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, listHints_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.forMember != null) {
+          oprot.writeFieldBegin(FOR_MEMBER_FIELD_DESC);
+          oprot.writeString(struct.forMember);
+          oprot.writeFieldEnd();
+        }
+        if (struct.cursor != null) {
+          oprot.writeFieldBegin(CURSOR_FIELD_DESC);
+          oprot.writeString(struct.cursor);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldBegin(LIMIT_FIELD_DESC);
+        oprot.writeI32(struct.limit);
+        oprot.writeFieldEnd();
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class listHints_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public listHints_argsTupleScheme getScheme() {
+        return new listHints_argsTupleScheme();
+      }
+    }
+
+    private static class listHints_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<listHints_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, listHints_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetForMember()) {
+          optionals.set(0);
+        }
+        if (struct.isSetCursor()) {
+          optionals.set(1);
+        }
+        if (struct.isSetLimit()) {
+          optionals.set(2);
+        }
+        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetForMember()) {
+          oprot.writeString(struct.forMember);
+        }
+        if (struct.isSetCursor()) {
+          oprot.writeString(struct.cursor);
+        }
+        if (struct.isSetLimit()) {
+          oprot.writeI32(struct.limit);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, listHints_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(3);
+        if (incoming.get(0)) {
+          struct.forMember = iprot.readString();
+          struct.setForMemberIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.cursor = iprot.readString();
+          struct.setCursorIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.limit = iprot.readI32();
+          struct.setLimitIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class listHints_result implements org.apache.thrift.TBase<listHints_result, listHints_result._Fields>, java.io.Serializable, Cloneable, Comparable<listHints_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("listHints_result");
+
+    private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRUCT, (short)0);
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new listHints_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new listHints_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable HintPage success; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      SUCCESS((short)0, "success"),
+      INVALID_ARGUMENT((short)1, "invalidArgument"),
+      UNAVAILABLE((short)2, "unavailable");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 0: // SUCCESS
+            return SUCCESS;
+          case 1: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          case 2: // UNAVAILABLE
+            return UNAVAILABLE;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.SUCCESS, new org.apache.thrift.meta_data.FieldMetaData("success", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, HintPage.class)));
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(listHints_result.class, metaDataMap);
+    }
+
+    public listHints_result() {
+    }
+
+    public listHints_result(
+      HintPage success,
+      io.dyad.thrift.InvalidArgument invalidArgument,
+      io.dyad.thrift.Unavailable unavailable)
+    {
+      this();
+      this.success = success;
+      this.invalidArgument = invalidArgument;
+      this.unavailable = unavailable;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public listHints_result(listHints_result other) {
+      if (other.isSetSuccess()) {
+        this.success = new HintPage(other.success);
+      }
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+      if (other.isSetUnavailable()) {
+        this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+    }
+
+    @Override
+    public listHints_result deepCopy() {
+      return new listHints_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.success = null;
+      this.invalidArgument = null;
+      this.unavailable = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public HintPage getSuccess() {
+      return this.success;
+    }
+
+    public listHints_result setSuccess(@org.apache.thrift.annotation.Nullable HintPage success) {
+      this.success = success;
+      return this;
+    }
+
+    public void unsetSuccess() {
+      this.success = null;
+    }
+
+    /** Returns true if field success is set (has been assigned a value) and false otherwise */
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
+    public void setSuccessIsSet(boolean value) {
+      if (!value) {
+        this.success = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public listHints_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.Unavailable getUnavailable() {
+      return this.unavailable;
+    }
+
+    public listHints_result setUnavailable(@org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable) {
+      this.unavailable = unavailable;
+      return this;
+    }
+
+    public void unsetUnavailable() {
+      this.unavailable = null;
+    }
+
+    /** Returns true if field unavailable is set (has been assigned a value) and false otherwise */
+    public boolean isSetUnavailable() {
+      return this.unavailable != null;
+    }
+
+    public void setUnavailableIsSet(boolean value) {
+      if (!value) {
+        this.unavailable = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case SUCCESS:
+        if (value == null) {
+          unsetSuccess();
+        } else {
+          setSuccess((HintPage)value);
+        }
+        break;
+
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      case UNAVAILABLE:
+        if (value == null) {
+          unsetUnavailable();
+        } else {
+          setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case SUCCESS:
+        return getSuccess();
+
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      case UNAVAILABLE:
+        return getUnavailable();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case SUCCESS:
+        return isSetSuccess();
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      case UNAVAILABLE:
+        return isSetUnavailable();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof listHints_result)
+        return this.equals((listHints_result)that);
+      return false;
+    }
+
+    public boolean equals(listHints_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_success = true && this.isSetSuccess();
+      boolean that_present_success = true && that.isSetSuccess();
+      if (this_present_success || that_present_success) {
+        if (!(this_present_success && that_present_success))
+          return false;
+        if (!this.success.equals(that.success))
+          return false;
+      }
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      boolean this_present_unavailable = true && this.isSetUnavailable();
+      boolean that_present_unavailable = true && that.isSetUnavailable();
+      if (this_present_unavailable || that_present_unavailable) {
+        if (!(this_present_unavailable && that_present_unavailable))
+          return false;
+        if (!this.unavailable.equals(that.unavailable))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetSuccess()) ? 131071 : 524287);
+      if (isSetSuccess())
+        hashCode = hashCode * 8191 + success.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
+      if (isSetUnavailable())
+        hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(listHints_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetSuccess(), other.isSetSuccess());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetSuccess()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.success, other.success);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUnavailable(), other.isSetUnavailable());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUnavailable()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("listHints_result(");
+      boolean first = true;
+
+      sb.append("success:");
+      if (this.success == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.success);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("unavailable:");
+      if (this.unavailable == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.unavailable);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+      if (success != null) {
+        success.validate();
+      }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class listHints_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public listHints_resultStandardScheme getScheme() {
+        return new listHints_resultStandardScheme();
+      }
+    }
+
+    private static class listHints_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<listHints_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, listHints_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 0: // SUCCESS
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.success = new HintPage();
+                struct.success.read(iprot);
+                struct.setSuccessIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 1: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // UNAVAILABLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.unavailable = new io.dyad.thrift.Unavailable();
+                struct.unavailable.read(iprot);
+                struct.setUnavailableIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, listHints_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.success != null) {
+          oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
+          struct.success.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.unavailable != null) {
+          oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
+          struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class listHints_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public listHints_resultTupleScheme getScheme() {
+        return new listHints_resultTupleScheme();
+      }
+    }
+
+    private static class listHints_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<listHints_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, listHints_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetSuccess()) {
+          optionals.set(0);
+        }
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(1);
+        }
+        if (struct.isSetUnavailable()) {
+          optionals.set(2);
+        }
+        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetSuccess()) {
+          struct.success.write(oprot);
+        }
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+        if (struct.isSetUnavailable()) {
+          struct.unavailable.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, listHints_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(3);
+        if (incoming.get(0)) {
+          struct.success = new HintPage();
+          struct.success.read(iprot);
+          struct.setSuccessIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.unavailable = new io.dyad.thrift.Unavailable();
+          struct.unavailable.read(iprot);
+          struct.setUnavailableIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class clearHints_args implements org.apache.thrift.TBase<clearHints_args, clearHints_args._Fields>, java.io.Serializable, Cloneable, Comparable<clearHints_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("clearHints_args");
+
+    private static final org.apache.thrift.protocol.TField FOR_MEMBER_FIELD_DESC = new org.apache.thrift.protocol.TField("forMember", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField IDS_FIELD_DESC = new org.apache.thrift.protocol.TField("ids", org.apache.thrift.protocol.TType.LIST, (short)2);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new clearHints_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new clearHints_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.lang.String forMember; // required
+    public @org.apache.thrift.annotation.Nullable java.util.List<java.lang.String> ids; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      FOR_MEMBER((short)1, "forMember"),
+      IDS((short)2, "ids");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // FOR_MEMBER
+            return FOR_MEMBER;
+          case 2: // IDS
+            return IDS;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.FOR_MEMBER, new org.apache.thrift.meta_data.FieldMetaData("forMember", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.IDS, new org.apache.thrift.meta_data.FieldMetaData("ids", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
+              new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING              , "ObjectId"))));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(clearHints_args.class, metaDataMap);
+    }
+
+    public clearHints_args() {
+    }
+
+    public clearHints_args(
+      java.lang.String forMember,
+      java.util.List<java.lang.String> ids)
+    {
+      this();
+      this.forMember = forMember;
+      this.ids = ids;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public clearHints_args(clearHints_args other) {
+      if (other.isSetForMember()) {
+        this.forMember = other.forMember;
+      }
+      if (other.isSetIds()) {
+        java.util.List<java.lang.String> __this__ids = new java.util.ArrayList<java.lang.String>(other.ids.size());
+        for (java.lang.String other_element : other.ids) {
+          __this__ids.add(other_element);
+        }
+        this.ids = __this__ids;
+      }
+    }
+
+    @Override
+    public clearHints_args deepCopy() {
+      return new clearHints_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.forMember = null;
+      this.ids = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getForMember() {
+      return this.forMember;
+    }
+
+    public clearHints_args setForMember(@org.apache.thrift.annotation.Nullable java.lang.String forMember) {
+      this.forMember = forMember;
+      return this;
+    }
+
+    public void unsetForMember() {
+      this.forMember = null;
+    }
+
+    /** Returns true if field forMember is set (has been assigned a value) and false otherwise */
+    public boolean isSetForMember() {
+      return this.forMember != null;
+    }
+
+    public void setForMemberIsSet(boolean value) {
+      if (!value) {
+        this.forMember = null;
+      }
+    }
+
+    public int getIdsSize() {
+      return (this.ids == null) ? 0 : this.ids.size();
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.util.Iterator<java.lang.String> getIdsIterator() {
+      return (this.ids == null) ? null : this.ids.iterator();
+    }
+
+    public void addToIds(java.lang.String elem) {
+      if (this.ids == null) {
+        this.ids = new java.util.ArrayList<java.lang.String>();
+      }
+      this.ids.add(elem);
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.util.List<java.lang.String> getIds() {
+      return this.ids;
+    }
+
+    public clearHints_args setIds(@org.apache.thrift.annotation.Nullable java.util.List<java.lang.String> ids) {
+      this.ids = ids;
+      return this;
+    }
+
+    public void unsetIds() {
+      this.ids = null;
+    }
+
+    /** Returns true if field ids is set (has been assigned a value) and false otherwise */
+    public boolean isSetIds() {
+      return this.ids != null;
+    }
+
+    public void setIdsIsSet(boolean value) {
+      if (!value) {
+        this.ids = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case FOR_MEMBER:
+        if (value == null) {
+          unsetForMember();
+        } else {
+          setForMember((java.lang.String)value);
+        }
+        break;
+
+      case IDS:
+        if (value == null) {
+          unsetIds();
+        } else {
+          setIds((java.util.List<java.lang.String>)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case FOR_MEMBER:
+        return getForMember();
+
+      case IDS:
+        return getIds();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case FOR_MEMBER:
+        return isSetForMember();
+      case IDS:
+        return isSetIds();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof clearHints_args)
+        return this.equals((clearHints_args)that);
+      return false;
+    }
+
+    public boolean equals(clearHints_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_forMember = true && this.isSetForMember();
+      boolean that_present_forMember = true && that.isSetForMember();
+      if (this_present_forMember || that_present_forMember) {
+        if (!(this_present_forMember && that_present_forMember))
+          return false;
+        if (!this.forMember.equals(that.forMember))
+          return false;
+      }
+
+      boolean this_present_ids = true && this.isSetIds();
+      boolean that_present_ids = true && that.isSetIds();
+      if (this_present_ids || that_present_ids) {
+        if (!(this_present_ids && that_present_ids))
+          return false;
+        if (!this.ids.equals(that.ids))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetForMember()) ? 131071 : 524287);
+      if (isSetForMember())
+        hashCode = hashCode * 8191 + forMember.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetIds()) ? 131071 : 524287);
+      if (isSetIds())
+        hashCode = hashCode * 8191 + ids.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(clearHints_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetForMember(), other.isSetForMember());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetForMember()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.forMember, other.forMember);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetIds(), other.isSetIds());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetIds()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.ids, other.ids);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("clearHints_args(");
+      boolean first = true;
+
+      sb.append("forMember:");
+      if (this.forMember == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.forMember);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("ids:");
+      if (this.ids == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.ids);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class clearHints_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public clearHints_argsStandardScheme getScheme() {
+        return new clearHints_argsStandardScheme();
+      }
+    }
+
+    private static class clearHints_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<clearHints_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, clearHints_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // FOR_MEMBER
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.forMember = iprot.readString();
+                struct.setForMemberIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // IDS
+              if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
+                {
+                  org.apache.thrift.protocol.TList _list24 = iprot.readListBegin();
+                  struct.ids = new java.util.ArrayList<java.lang.String>(_list24.size);
+                  @org.apache.thrift.annotation.Nullable java.lang.String _elem25;
+                  for (int _i26 = 0; _i26 < _list24.size; ++_i26)
+                  {
+                    _elem25 = iprot.readString();
+                    struct.ids.add(_elem25);
+                  }
+                  iprot.readListEnd();
+                }
+                struct.setIdsIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, clearHints_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.forMember != null) {
+          oprot.writeFieldBegin(FOR_MEMBER_FIELD_DESC);
+          oprot.writeString(struct.forMember);
+          oprot.writeFieldEnd();
+        }
+        if (struct.ids != null) {
+          oprot.writeFieldBegin(IDS_FIELD_DESC);
+          {
+            oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.ids.size()));
+            for (java.lang.String _iter27 : struct.ids)
+            {
+              oprot.writeString(_iter27);
+            }
+            oprot.writeListEnd();
+          }
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class clearHints_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public clearHints_argsTupleScheme getScheme() {
+        return new clearHints_argsTupleScheme();
+      }
+    }
+
+    private static class clearHints_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<clearHints_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, clearHints_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetForMember()) {
+          optionals.set(0);
+        }
+        if (struct.isSetIds()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetForMember()) {
+          oprot.writeString(struct.forMember);
+        }
+        if (struct.isSetIds()) {
+          {
+            oprot.writeI32(struct.ids.size());
+            for (java.lang.String _iter28 : struct.ids)
+            {
+              oprot.writeString(_iter28);
+            }
+          }
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, clearHints_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(2);
+        if (incoming.get(0)) {
+          struct.forMember = iprot.readString();
+          struct.setForMemberIsSet(true);
+        }
+        if (incoming.get(1)) {
+          {
+            org.apache.thrift.protocol.TList _list29 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+            struct.ids = new java.util.ArrayList<java.lang.String>(_list29.size);
+            @org.apache.thrift.annotation.Nullable java.lang.String _elem30;
+            for (int _i31 = 0; _i31 < _list29.size; ++_i31)
+            {
+              _elem30 = iprot.readString();
+              struct.ids.add(_elem30);
+            }
+          }
+          struct.setIdsIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class clearHints_result implements org.apache.thrift.TBase<clearHints_result, clearHints_result._Fields>, java.io.Serializable, Cloneable, Comparable<clearHints_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("clearHints_result");
+
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new clearHints_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new clearHints_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      INVALID_ARGUMENT((short)1, "invalidArgument"),
+      UNAVAILABLE((short)2, "unavailable");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          case 2: // UNAVAILABLE
+            return UNAVAILABLE;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(clearHints_result.class, metaDataMap);
+    }
+
+    public clearHints_result() {
+    }
+
+    public clearHints_result(
+      io.dyad.thrift.InvalidArgument invalidArgument,
+      io.dyad.thrift.Unavailable unavailable)
+    {
+      this();
+      this.invalidArgument = invalidArgument;
+      this.unavailable = unavailable;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public clearHints_result(clearHints_result other) {
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+      if (other.isSetUnavailable()) {
+        this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+    }
+
+    @Override
+    public clearHints_result deepCopy() {
+      return new clearHints_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.invalidArgument = null;
+      this.unavailable = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public clearHints_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.Unavailable getUnavailable() {
+      return this.unavailable;
+    }
+
+    public clearHints_result setUnavailable(@org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable) {
+      this.unavailable = unavailable;
+      return this;
+    }
+
+    public void unsetUnavailable() {
+      this.unavailable = null;
+    }
+
+    /** Returns true if field unavailable is set (has been assigned a value) and false otherwise */
+    public boolean isSetUnavailable() {
+      return this.unavailable != null;
+    }
+
+    public void setUnavailableIsSet(boolean value) {
+      if (!value) {
+        this.unavailable = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      case UNAVAILABLE:
+        if (value == null) {
+          unsetUnavailable();
+        } else {
+          setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      case UNAVAILABLE:
+        return getUnavailable();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      case UNAVAILABLE:
+        return isSetUnavailable();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof clearHints_result)
+        return this.equals((clearHints_result)that);
+      return false;
+    }
+
+    public boolean equals(clearHints_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      boolean this_present_unavailable = true && this.isSetUnavailable();
+      boolean that_present_unavailable = true && that.isSetUnavailable();
+      if (this_present_unavailable || that_present_unavailable) {
+        if (!(this_present_unavailable && that_present_unavailable))
+          return false;
+        if (!this.unavailable.equals(that.unavailable))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
+      if (isSetUnavailable())
+        hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(clearHints_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUnavailable(), other.isSetUnavailable());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUnavailable()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("clearHints_result(");
+      boolean first = true;
+
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("unavailable:");
+      if (this.unavailable == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.unavailable);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class clearHints_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public clearHints_resultStandardScheme getScheme() {
+        return new clearHints_resultStandardScheme();
+      }
+    }
+
+    private static class clearHints_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<clearHints_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, clearHints_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // UNAVAILABLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.unavailable = new io.dyad.thrift.Unavailable();
+                struct.unavailable.read(iprot);
+                struct.setUnavailableIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, clearHints_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.unavailable != null) {
+          oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
+          struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class clearHints_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public clearHints_resultTupleScheme getScheme() {
+        return new clearHints_resultTupleScheme();
+      }
+    }
+
+    private static class clearHints_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<clearHints_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, clearHints_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(0);
+        }
+        if (struct.isSetUnavailable()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+        if (struct.isSetUnavailable()) {
+          struct.unavailable.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, clearHints_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(2);
+        if (incoming.get(0)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
+        }
+        if (incoming.get(1)) {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);

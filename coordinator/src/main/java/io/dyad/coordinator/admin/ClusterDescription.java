@@ -26,8 +26,8 @@ public record ClusterDescription(String name, Map<String, CenterSpec> centers, L
     pairs = pairs == null ? List.of() : pairs;
   }
 
-  /** A storage center; {@code subnet} is optional (CIDR). */
-  public record CenterSpec(String subnet) {}
+  /** A storage center; {@code subnet} (CIDR) and {@code multicast} (GROUP:PORT) are optional. */
+  public record CenterSpec(String subnet, String multicast) {}
 
   /** A member; {@code kind} is "storage" or "directory"; {@code adminAddress} is optional. */
   public record MemberSpec(String id, String kind, String center, String address, String adminAddress) {}

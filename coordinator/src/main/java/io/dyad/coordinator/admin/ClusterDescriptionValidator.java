@@ -55,7 +55,8 @@ public final class ClusterDescriptionValidator {
       throw DyadException.invalidArgument(v.problems.get(0) + more);
     }
     Map<String, ClusterInfo.CenterInfo> centers = new TreeMap<>();
-    d.centers().forEach((name, spec) -> centers.put(name, new ClusterInfo.CenterInfo(spec == null ? null : spec.subnet())));
+    d.centers().forEach((name, spec) -> centers.put(name,
+        new ClusterInfo.CenterInfo(spec == null ? null : spec.subnet(), spec == null ? null : spec.multicast())));
     return new ClusterLayout(new ClusterInfo(d.name(), ClusterInfo.LAYOUT_VERSION, centers),
         List.copyOf(v.members.values()), List.copyOf(v.pairs), List.copyOf(v.generated));
   }
@@ -94,6 +95,13 @@ public final class ClusterDescriptionValidator {
       if (spec != null && spec.subnet() != null) {
         try {
           subnets.put(name, Subnet.parse(spec.subnet()));
+        } catch (DyadException e) {
+          problems.add("center " + name + ": " + e.getMessage());
+        }
+      }
+      if (spec != null && spec.multicast() != null) {
+        try {
+          io.dyad.search.MulticastGroup.parse(spec.multicast());
         } catch (DyadException e) {
           problems.add("center " + name + ": " + e.getMessage());
         }

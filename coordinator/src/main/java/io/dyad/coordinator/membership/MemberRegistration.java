@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  *   <li>RECONNECTED: if the znode is still ours, unfenced at once; otherwise registers again as above.
  * </ul>
  * All registration work runs on one internal thread, so transitions never interleave.
+ *
+ * <p>On top of the connection states, a registration is a lease: it is confirmed with ZooKeeper every quarter
+ * of the session timeout and is valid for half of it. A process that was paused (a long GC, SIGSTOP) finds its
+ * lease expired the moment it wakes, before its ZooKeeper client has even noticed that its session is gone,
+ * and refuses writes until ZooKeeper confirms it again.
  */
 public final class MemberRegistration extends AbstractIdleService implements Registration {
   private static final Logger LOG = LoggerFactory.getLogger(MemberRegistration.class);
@@ -54,6 +59,8 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
       new ThreadFactoryBuilder().setDaemon(true).setNameFormat("registration-%d").build());
 
+  private final long leaseNanos;
+  private volatile long confirmedAtNanos = Long.MIN_VALUE;
   private volatile LiveInfo registered;
   private volatile boolean connected = true;
   private volatile boolean fenced = true;
@@ -69,6 +76,7 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
     this.address = address;
     this.clock = clock;
     this.waitForOldZnode = waitForOldZnode;
+    this.leaseNanos = waitForOldZnode.toNanos() / 2;
   }
 
   @Override
@@ -81,6 +89,8 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
       }
     });
     worker.execute(this::registerUntilDone);
+    long confirmEvery = Math.max(50, waitForOldZnode.toMillis() / 4);
+    worker.scheduleWithFixedDelay(this::confirm, confirmEvery, confirmEvery, TimeUnit.MILLISECONDS);
     // a restarted member may have to wait for its previous session's znode to expire
     Duration limit = waitForOldZnode.multipliedBy(2).plusSeconds(10);
     if (!first.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -111,7 +121,30 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
 
   @Override
   public boolean mayAcceptWrites() {
-    return !fenced;
+    return !fenced && System.nanoTime() - confirmedAtNanos < leaseNanos;
+  }
+
+  /** Runs on the worker: renews the lease if the liveness znode is still ours under the current session. */
+  private void confirm() {
+    if (registered == null || !connected) {
+      return;
+    }
+    try {
+      long started = System.nanoTime();
+      Stat stat = client.checkExists().forPath(ZkPaths.live(memberId));
+      if (stat != null && stat.getEphemeralOwner() == sessionId()) {
+        confirmedAtNanos = started;
+      } else {
+        LOG.warn("[member={}] the liveness znode is no longer ours; registering again", memberId);
+        registered = null;
+        setFenced(true);
+        registerUntilDone();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.debug("[member={}] could not confirm the registration: {}", memberId, e.toString());
+    }
   }
 
   @Override
@@ -153,7 +186,9 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
       return;
     }
     try {
+      long started = System.nanoTime();
       if (tryRegister()) {
+        confirmedAtNanos = started;
         setFenced(false);
         return;
       }

@@ -15,6 +15,10 @@ public record ClusterInfo(String name, int layoutVersion, Map<String, CenterInfo
     centers = centers == null ? Map.of() : new TreeMap<>(centers);
   }
 
-  /** A storage center; {@code subnet} (CIDR, e.g. "127.0.1.0/24") may be null. */
-  public record CenterInfo(String subnet) {}
+  /**
+   * A storage center. {@code subnet} (CIDR, e.g. "127.0.1.0/24") may be null; {@code multicast} is the
+   * center's "who has this object?" group, GROUP:PORT (e.g. "239.255.0.1:9301"), or null if the center is
+   * searched point-to-point only.
+   */
+  public record CenterInfo(String subnet, String multicast) {}
 }

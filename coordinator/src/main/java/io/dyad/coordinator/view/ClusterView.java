@@ -1,8 +1,15 @@
 package io.dyad.coordinator.view;
 
 import com.google.common.util.concurrent.Service;
+import com.google.common.util.concurrent.MoreExecutors;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The cluster as seen through a watched ZooKeeper cache. Once running, {@link #current()} always returns a
@@ -18,4 +25,29 @@ public interface ClusterView extends Service {
    * {@code executor}. A listener that throws is logged and keeps receiving later snapshots.
    */
   void addListener(Consumer<ClusterSnapshot> listener, Executor executor);
+
+  /**
+   * Waits (on changes, not by polling) until the snapshot satisfies {@code condition}.
+   *
+   * @return the first snapshot that does, or empty if none did within {@code timeout}
+   */
+  default Optional<ClusterSnapshot> await(Predicate<ClusterSnapshot> condition, Duration timeout)
+      throws InterruptedException {
+    ClusterSnapshot now = current();
+    if (condition.test(now)) {
+      return Optional.of(now);
+    }
+    CountDownLatch met = new CountDownLatch(1);
+    AtomicReference<ClusterSnapshot> first = new AtomicReference<>();
+    addListener(s -> {
+      if (condition.test(s) && first.compareAndSet(null, s)) {
+        met.countDown();
+      }
+    }, MoreExecutors.directExecutor());
+    now = current();
+    if (condition.test(now)) {
+      return Optional.of(now);
+    }
+    return met.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(first.get()) : Optional.empty();
+  }
 }

@@ -6,7 +6,9 @@ import io.dyad.coordinator.admin.ClusterLayout;
 import io.dyad.coordinator.admin.FailoverRequests;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.failover.CoordinatorService;
+import io.dyad.coordinator.membership.GatewayRegistration;
 import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.membership.ResyncReporter;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.view.CuratorClusterView;
@@ -52,6 +54,16 @@ public final class ZkSession implements AutoCloseable {
   /** A (not yet started) registration of member {@code id} at {@code address}. */
   public MemberRegistration registration(String id, String address) {
     return new MemberRegistration(client, id, address, clock, config.sessionTimeout());
+  }
+
+  /** A (not yet started) registration of a live DOSM under /dyad/dosm. */
+  public GatewayRegistration dosmRegistration(GatewayInfo info) {
+    return new GatewayRegistration(client, ZkPaths.dosm(info.instance()), info, config.connectTimeout());
+  }
+
+  /** A (not yet started) registration of a live DDM under /dyad/ddm. */
+  public GatewayRegistration ddmRegistration(GatewayInfo info) {
+    return new GatewayRegistration(client, ZkPaths.ddm(info.instance()), info, config.connectTimeout());
   }
 
   public ResyncReporter resyncReporter() {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ClusterDescriptionValidatorTest {
   private static final Map<String, CenterSpec> TWO_CENTERS =
-      Map.of("A", new CenterSpec("127.0.1.0/24"), "B", new CenterSpec("127.0.2.0/24"));
+      Map.of("A", new CenterSpec("127.0.1.0/24", null), "B", new CenterSpec("127.0.2.0/24", null));
 
   private static MemberSpec m(String id, String center, String address) {
     return new MemberSpec(id, "storage", center, address, null);
@@ -75,7 +75,7 @@ class ClusterDescriptionValidatorTest {
 
   @Test
   void aPairInsideOneCenterNeedsNoSubnetMapping() throws Exception {
-    ClusterDescription d = new ClusterDescription("one-site", Map.of("A", new CenterSpec("10.0.0.0/8")),
+    ClusterDescription d = new ClusterDescription("one-site", Map.of("A", new CenterSpec("10.0.0.0/8", null)),
         List.of(m("n1", "A", "10.0.0.1:9100"), m("n2", "A", "10.9.9.9:9100")), List.of(new PairSpec("p1", null, "n1", "n2")));
     assertThat(ClusterDescriptionValidator.validate(d).pairs()).hasSize(1);
   }
@@ -84,7 +84,7 @@ class ClusterDescriptionValidatorTest {
   void eachKindOfFaultIsRefusedWithAMessageNamingIt() {
     assertRefused(new ClusterDescription(null, TWO_CENTERS, good().members(), good().pairs()), "no name");
     assertRefused(new ClusterDescription("x", Map.of(), good().members(), good().pairs()), "no storage centers");
-    assertRefused(new ClusterDescription("x", Map.of("A", new CenterSpec("127.0.1.0/24"), "B", new CenterSpec("127.0.2.0")),
+    assertRefused(new ClusterDescription("x", Map.of("A", new CenterSpec("127.0.1.0/24", null), "B", new CenterSpec("127.0.2.0", null)),
         good().members(), good().pairs()), "center B: subnet '127.0.2.0' is not in CIDR form");
     assertRefused(with(ms -> ms.add(m("a1", "A", "127.0.1.99:9100")), ps -> { }), "member a1 is declared twice");
     assertRefused(with(ms -> ms.set(0, m("a1", "C", "127.0.1.11:9100")), ps -> { }), "names center 'C'");

@@ -61,7 +61,7 @@ public final class ZkHarness implements AutoCloseable {
 
   /** A cluster of two centers and two storage pairs: p1 = (a1, b1), p2 = (a2, b2). */
   public static ClusterDescription twoPairs() {
-    return new ClusterDescription("test", Map.of("A", new CenterSpec("127.0.1.0/24"), "B", new CenterSpec("127.0.2.0/24")),
+    return new ClusterDescription("test", Map.of("A", new CenterSpec("127.0.1.0/24", null), "B", new CenterSpec("127.0.2.0/24", null)),
         List.of(new MemberSpec("a1", "storage", "A", "127.0.1.11:9100", null),
             new MemberSpec("a2", "storage", "A", "127.0.1.12:9100", null)),
         List.of(new PairSpec("p1", null, "a1", "b1"), new PairSpec("p2", null, "a2", "b2")));

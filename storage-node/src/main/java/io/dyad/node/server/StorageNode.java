@@ -21,16 +21,22 @@ public final class StorageNode {
   private final ThriftServerService server;
   private final ServiceStack service;
 
-  private StorageNode(StorageNodeConfig config, ObjectStore store, MetricRegistry metrics, Clock clock) {
+  private StorageNode(StorageNodeConfig config, ObjectStore store, AccessGate gate, MetricRegistry metrics, Clock clock) {
     this.config = config;
     this.store = store;
-    StorageNodeHandler handler = new StorageNodeHandler(config.memberId(), store, metrics, clock);
+    StorageNodeHandler handler = new StorageNodeHandler(config.memberId(), store, gate, metrics, clock);
     this.server = new ThriftServerService("node-" + config.memberId(), new Processor<>(handler), config.server());
     this.service = new ServiceStack("storage-node-" + config.memberId(), List.of(store, server), Duration.ofSeconds(15));
   }
 
+  /** A standalone node: serves every request ({@link AccessGate#OPEN}). */
   public static StorageNode create(StorageNodeConfig config, MetricRegistry metrics) {
-    return new StorageNode(config, FileObjectStore.create(config.store()), metrics, Clock.systemUTC());
+    return create(config, AccessGate.OPEN, metrics);
+  }
+
+  /** A node whose requests pass {@code gate} (a cluster member's fencing). */
+  public static StorageNode create(StorageNodeConfig config, AccessGate gate, MetricRegistry metrics) {
+    return new StorageNode(config, FileObjectStore.create(config.store()), gate, metrics, Clock.systemUTC());
   }
 
   /** The node's lifecycle: start it, stop it, watch it fail. */

@@ -11,39 +11,46 @@ import io.dyad.node.store.ObjectStore;
 import io.dyad.node.store.StoreStatus;
 import io.dyad.rpc.ReplyBuffers;
 import io.dyad.rpc.ThriftErrors;
+import io.dyad.thrift.HintPage;
 import io.dyad.thrift.InventoryPage;
 import io.dyad.thrift.NodeHealth;
 import io.dyad.thrift.ObjectInfo;
 import io.dyad.thrift.ObjectState;
 import io.dyad.thrift.StorageNode;
+import io.dyad.thrift.WriteContext;
 import io.dyad.thrift.WriteSession;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.thrift.TException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Thrift edge of a storage node: validates ids, converts between IDL and Dyad types, maps
- * {@link DyadException}s to the IDL's typed exceptions, and times every call. Holds no state of its own.
+ * The Thrift edge of a storage node: asks the {@link AccessGate} (fencing), validates ids, converts between
+ * IDL and Dyad types, maps {@link DyadException}s to the IDL's typed exceptions, and times every call. Holds
+ * no state of its own.
  */
 final class StorageNodeHandler implements StorageNode.Iface {
   private static final Logger LOG = LoggerFactory.getLogger(StorageNodeHandler.class);
-
   private static final int REPLY_BUFFERS = 8;
 
   private final String memberId;
   private final ObjectStore store;
+  private final AccessGate gate;
   private final MetricRegistry metrics;
   private final Meter bytesIn;
   private final Meter bytesOut;
   private final long startedAtMillis;
   private final ReplyBuffers replyBuffers;
 
-  StorageNodeHandler(String memberId, ObjectStore store, MetricRegistry metrics, Clock clock) {
+  StorageNodeHandler(String memberId, ObjectStore store, AccessGate gate, MetricRegistry metrics, Clock clock) {
     this.memberId = memberId;
     this.store = store;
+    this.gate = gate;
     this.metrics = metrics;
     this.bytesIn = metrics.meter("storage.bytes.in");
     this.bytesOut = metrics.meter("storage.bytes.out");
@@ -70,9 +77,21 @@ final class StorageNodeHandler implements StorageNode.Iface {
     }
   }
 
+  private static long epochOf(WriteContext ctx) {
+    return ctx == null ? 0 : ctx.getEpoch();
+  }
+
+  private static List<String> hintsOf(WriteContext ctx) {
+    return ctx == null || ctx.getHintFor() == null ? List.of() : ctx.getHintFor();
+  }
+
   @Override
-  public WriteSession beginWrite(String id, long sizeHint) throws TException {
-    return call("beginWrite", () -> new WriteSession(store.begin(ObjectId.of(id), sizeHint), store.maxChunkBytes()));
+  public WriteSession beginWrite(String id, long sizeHint, WriteContext ctx) throws TException {
+    return call("beginWrite", () -> {
+      ObjectId objectId = ObjectId.of(id);
+      gate.checkWrite(epochOf(ctx));
+      return new WriteSession(store.begin(objectId, sizeHint), store.maxChunkBytes());
+    });
   }
 
   @Override
@@ -86,8 +105,11 @@ final class StorageNodeHandler implements StorageNode.Iface {
   }
 
   @Override
-  public ObjectInfo commitWrite(String sessionId, long length, int crc32c) throws TException {
-    return call("commitWrite", () -> toThrift(store.commit(sessionId, length, crc32c)));
+  public ObjectInfo commitWrite(String sessionId, long length, int crc32c, WriteContext ctx) throws TException {
+    return call("commitWrite", () -> {
+      gate.checkWrite(epochOf(ctx));
+      return toThrift(store.commit(sessionId, length, crc32c, hintsOf(ctx)));
+    });
   }
 
   @Override
@@ -99,24 +121,32 @@ final class StorageNodeHandler implements StorageNode.Iface {
   }
 
   @Override
-  public ByteBuffer read(String id, long offset, int length) throws TException {
+  public ByteBuffer read(String id, long offset, int length, long epoch) throws TException {
     return call("read", () -> {
+      ObjectId objectId = ObjectId.of(id);
+      gate.checkRead(epoch);
       ByteBuffer scratch = length > 0 ? replyBuffers.lease(store.scratchBytesFor(length)) : null;
-      ByteBuffer data = store.read(ObjectId.of(id), offset, length, scratch);
+      ByteBuffer data = store.read(objectId, offset, length, scratch);
       bytesOut.mark(data.remaining());
       return data;
     });
   }
 
   @Override
-  public ObjectInfo stat(String id) throws TException {
-    return call("stat", () -> toThrift(store.stat(ObjectId.of(id))));
+  public ObjectInfo stat(String id, long epoch) throws TException {
+    return call("stat", () -> {
+      ObjectId objectId = ObjectId.of(id);
+      gate.checkRead(epoch);
+      return toThrift(store.stat(objectId));
+    });
   }
 
   @Override
-  public ObjectState has(String id) throws TException {
+  public ObjectState has(String id, long epoch) throws TException {
     return call("has", () -> {
-      switch (store.presence(ObjectId.of(id))) {
+      ObjectId objectId = ObjectId.of(id);
+      gate.checkLookup(epoch);
+      switch (store.presence(objectId)) {
         case PRESENT:
           return ObjectState.PRESENT;
         case DELETED:
@@ -128,8 +158,50 @@ final class StorageNodeHandler implements StorageNode.Iface {
   }
 
   @Override
-  public ObjectInfo deleteObject(String id) throws TException {
-    return call("deleteObject", () -> toThrift(store.delete(ObjectId.of(id))));
+  public ObjectInfo deleteObject(String id, WriteContext ctx) throws TException {
+    return call("deleteObject", () -> {
+      ObjectId objectId = ObjectId.of(id);
+      gate.checkWrite(epochOf(ctx));
+      return toThrift(store.delete(objectId, hintsOf(ctx)));
+    });
+  }
+
+  @Override
+  public void addHint(String forMember, String id, WriteContext ctx) throws TException {
+    call("addHint", () -> {
+      ObjectId objectId = ObjectId.of(id);
+      gate.checkWrite(epochOf(ctx));
+      store.addHint(forMember, objectId);
+      return null;
+    });
+  }
+
+  @Override
+  public HintPage listHints(String forMember, String cursor, int limit) throws TException {
+    return call("listHints", () -> {
+      if (limit < 1 || limit > 10_000) {
+        throw DyadException.invalidArgument("hint page size must be between 1 and 10000, was " + limit);
+      }
+      Optional<String> after = cursor == null || cursor.isEmpty() ? Optional.empty() : Optional.of(cursor);
+      List<ObjectId> ids = store.hints(forMember, after, limit);
+      HintPage page = new HintPage(ids.stream().map(ObjectId::value).collect(Collectors.toList()));
+      if (ids.size() == limit) {
+        page.setNextCursor(ids.get(ids.size() - 1).value());
+      }
+      return page;
+    });
+  }
+
+  @Override
+  public void clearHints(String forMember, List<String> ids) throws TException {
+    call("clearHints", () -> {
+      List<ObjectId> objectIds = new ArrayList<>(ids.size());
+      for (String id : ids) {
+        objectIds.add(ObjectId.of(id));
+      }
+      store.clearHints(forMember, objectIds);
+      return null;
+    });
   }
 
   @Override

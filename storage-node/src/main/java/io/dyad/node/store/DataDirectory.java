@@ -57,7 +57,7 @@ final class DataDirectory implements AutoCloseable {
         throw problem(dir, "is not a directory", null);
       }
       Files.createDirectories(dir);
-      for (String sub : new String[] {"objects", "tmp", "quarantine"}) {
+      for (String sub : new String[] {"objects", "tmp", "quarantine", "hints"}) {
         Files.createDirectories(dir.resolve(sub));
       }
       fsync(dir);
@@ -134,6 +134,10 @@ final class DataDirectory implements AutoCloseable {
 
   Path quarantine() {
     return quarantine;
+  }
+
+  Path hints() {
+    return root.resolve("hints");
   }
 
   long usableBytes() throws IOException {

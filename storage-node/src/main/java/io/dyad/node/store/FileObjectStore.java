@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -52,6 +53,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
   private volatile FanoutLayout layout;
   private volatile WriteSessions sessions;
   private volatile InventoryLister lister;
+  private volatile HintStore hints;
   private ScheduledExecutorService sweeper;
 
   public FileObjectStore(StoreConfig config, Clock clock, Ticker ticker) {
@@ -70,6 +72,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     layout = new FanoutLayout(dir.objects());
     sessions = new WriteSessions(dir.tmp(), ticker, config.sessionIdleTimeout(), config.maxOpenSessions());
     lister = new InventoryLister(layout, this::metaForListing);
+    hints = new HintStore(dir.hints());
     sweeper = Executors.newSingleThreadScheduledExecutor(
         new ThreadFactoryBuilder().setDaemon(true).setNameFormat("session-sweeper").build());
     long period = Math.max(1, Math.min(30_000, config.sessionIdleTimeout().toMillis() / 4));
@@ -122,12 +125,19 @@ public final class FileObjectStore extends AbstractIdleService implements Object
   }
 
   @Override
-  public ObjectMeta commit(String sessionId, long length, int crc32c) throws DyadException {
+  public ObjectMeta commit(String sessionId, long length, int crc32c, List<String> hintFor) throws DyadException {
     ensureRunning();
     WriteSession s = sessions.get(sessionId);
     sessions.remove(s);
+    for (String m : hintFor) {
+      HintStore.checkMember(m);
+    }
     WriteSession.Sealed sealed = s.seal(length, crc32c, clock.millis());
     ObjectId id = s.objectId();
+    if (!hintFor.isEmpty()) {
+      // the hint first: an object without its hint could be missed; a hint without its object is harmless
+      hints.add(hintFor, id);
+    }
     Lock lock = idLocks.get(id);
     lock.lock();
     try {
@@ -208,8 +218,11 @@ public final class FileObjectStore extends AbstractIdleService implements Object
   }
 
   @Override
-  public ObjectMeta delete(ObjectId id) throws DyadException {
+  public ObjectMeta delete(ObjectId id, List<String> hintFor) throws DyadException {
     ensureRunning();
+    if (!hintFor.isEmpty()) {
+      hints.add(hintFor, id);
+    }
     Lock lock = idLocks.get(id);
     lock.lock();
     Path temp = dir.tmp().resolve(UUID.randomUUID() + ".tombstone");
@@ -235,6 +248,24 @@ public final class FileObjectStore extends AbstractIdleService implements Object
       lock.unlock();
       deleteQuietly(temp);
     }
+  }
+
+  @Override
+  public void addHint(String member, ObjectId id) throws DyadException {
+    ensureRunning();
+    hints.add(List.of(member), id);
+  }
+
+  @Override
+  public List<ObjectId> hints(String member, Optional<String> afterId, int limit) throws DyadException {
+    ensureRunning();
+    return hints.list(member, afterId, limit);
+  }
+
+  @Override
+  public void clearHints(String member, List<ObjectId> ids) throws DyadException {
+    ensureRunning();
+    hints.clear(member, ids);
   }
 
   @Override

@@ -7,6 +7,8 @@ import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Presence;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A storage node's durable object store. Objects are immutable; an id, once committed or deleted, is never
@@ -25,7 +27,15 @@ public interface ObjectStore extends Service {
   void append(String sessionId, long offset, ByteBuffer chunk) throws DyadException;
 
   /** Verifies length and CRC32C, makes the object durable and visible. Ends the session either way. */
-  ObjectMeta commit(String sessionId, long length, int crc32c) throws DyadException;
+  default ObjectMeta commit(String sessionId, long length, int crc32c) throws DyadException {
+    return commit(sessionId, length, crc32c, List.of());
+  }
+
+  /**
+   * As {@link #commit(String, long, int)}, first recording durable hints that each of {@code hintFor} lacks
+   * the object (a degraded write).
+   */
+  ObjectMeta commit(String sessionId, long length, int crc32c, List<String> hintFor) throws DyadException;
 
   /** Ends a session and removes its bytes; unknown sessions are ignored. */
   void abort(String sessionId);
@@ -51,7 +61,21 @@ public interface ObjectStore extends Service {
   Presence presence(ObjectId id) throws DyadException;
 
   /** Replaces the object (present or not) with a durable tombstone; idempotent. */
-  ObjectMeta delete(ObjectId id) throws DyadException;
+  default ObjectMeta delete(ObjectId id) throws DyadException {
+    return delete(id, List.of());
+  }
+
+  /** As {@link #delete(ObjectId)}, first recording durable hints that each of {@code hintFor} lacks the tombstone. */
+  ObjectMeta delete(ObjectId id, List<String> hintFor) throws DyadException;
+
+  /** Records a durable hint that {@code member} lacks {@code id}. */
+  void addHint(String member, ObjectId id) throws DyadException;
+
+  /** Up to {@code limit} ids hinted for {@code member}, in id order, after {@code afterId} if given. */
+  List<ObjectId> hints(String member, Optional<String> afterId, int limit) throws DyadException;
+
+  /** Forgets hints for {@code member}; unknown ones are ignored. */
+  void clearHints(String member, List<ObjectId> ids) throws DyadException;
 
   /** A page of the inventory; start with an empty cursor. */
   InventoryPage inventory(String cursor, int limit) throws DyadException;

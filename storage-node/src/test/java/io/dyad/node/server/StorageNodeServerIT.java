@@ -102,11 +102,14 @@ class StorageNodeServerIT {
           io.dyad.rpc.ThriftConnections.open(node.address, io.dyad.rpc.ThriftClientConfig.defaults()));
       String[] invalid = {"", "a/b", "../../etc/passwd", "..", "nul\0byte", "x".repeat(201), "spa ce", "\u00e9"};
       for (String bad : invalid) {
-        assertThatThrownBy(() -> raw.beginWrite(bad, -1)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
-        assertThatThrownBy(() -> raw.read(bad, 0, 10)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
-        assertThatThrownBy(() -> raw.stat(bad)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
-        assertThatThrownBy(() -> raw.has(bad)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
-        assertThatThrownBy(() -> raw.deleteObject(bad)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
+        io.dyad.thrift.WriteContext ctx = new io.dyad.thrift.WriteContext();
+        assertThatThrownBy(() -> raw.beginWrite(bad, -1, ctx)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
+        assertThatThrownBy(() -> raw.read(bad, 0, 10, 0)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
+        assertThatThrownBy(() -> raw.stat(bad, 0)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
+        assertThatThrownBy(() -> raw.has(bad, 0)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
+        assertThatThrownBy(() -> raw.deleteObject(bad, ctx)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
+        assertThatThrownBy(() -> raw.addHint("b1", bad, ctx)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
+        assertThatThrownBy(() -> raw.addHint("../b1", "fine", ctx)).isInstanceOf(io.dyad.thrift.InvalidArgument.class);
       }
       raw.getInputProtocol().getTransport().close();
       try (Stream<Path> files = Files.walk(dataDir)) {

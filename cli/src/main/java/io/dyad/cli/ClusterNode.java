@@ -1,0 +1,57 @@
+package io.dyad.cli;
+
+import com.codahale.metrics.MetricRegistry;
+import com.google.common.util.concurrent.Service;
+import io.dyad.common.DyadException;
+import io.dyad.common.ServiceStack;
+import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.model.ClusterInfo;
+import io.dyad.coordinator.model.MemberInfo;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.node.cluster.ClusterGate;
+import io.dyad.node.cluster.MulticastResponder;
+import io.dyad.node.cluster.Resyncer;
+import io.dyad.node.server.StorageNode;
+import io.dyad.node.server.StorageNodeConfig;
+import io.dyad.rpc.ThriftClientConfig;
+import io.dyad.search.MulticastGroup;
+import io.dyad.search.MulticastSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A storage node as a cluster member, wired from its parts and started in dependency order: the cluster
+ * view (fencing reads it), the node (store, then Thrift server), its registration (live only once it
+ * serves), the resyncer, and the multicast search responder if its center has a group.
+ */
+final class ClusterNode {
+  final StorageNode node;
+  final ServiceStack service;
+
+  private ClusterNode(StorageNode node, ServiceStack service) {
+    this.node = node;
+    this.service = service;
+  }
+
+  /**
+   * @param view a view on {@code zk}, started already (it also told us the member's declaration)
+   */
+  static ClusterNode assemble(StorageNodeConfig config, MemberInfo member, ZkSession zk, ClusterView view,
+      MulticastSettings multicast, Duration handoffInterval) throws DyadException {
+    MemberRegistration registration = zk.registration(config.memberId(), member.address());
+    StorageNode node = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view),
+        new MetricRegistry());
+    Resyncer resyncer = new Resyncer(config.memberId(), node.store(), view, registration, zk.resyncReporter(),
+        ThriftClientConfig.defaults(), handoffInterval, Clock.systemUTC());
+    List<Service> parts = new ArrayList<>(List.of(node.service(), registration, resyncer));
+    ClusterInfo.CenterInfo center = view.current().cluster().map(c -> c.centers().get(member.center())).orElse(null);
+    if (center != null && center.multicast() != null) {
+      parts.add(new MulticastResponder(config.memberId(), node.store(), MulticastGroup.parse(center.multicast()),
+          multicast));
+    }
+    return new ClusterNode(node, new ServiceStack("member-" + config.memberId(), parts, Duration.ofSeconds(20)));
+  }
+}

@@ -1,0 +1,59 @@
+package io.dyad.cli;
+
+import com.codahale.metrics.MetricRegistry;
+import com.google.common.net.HostAndPort;
+import io.dyad.common.DyadException;
+import io.dyad.common.DyadVersion;
+import io.dyad.common.ServiceStack;
+import io.dyad.coordinator.model.GatewayInfo;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.dosm.Dosm;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dyad dosm}: one object gateway. Run several; clients find them in ZooKeeper. */
+@Command(name = "dosm", mixinStandardHelpOptions = true,
+    description = "Run a DOSM (object gateway) in the foreground. Run several; clients find them in ZooKeeper.")
+final class DosmCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ZkOptions zk;
+  @Mixin DosmOptions options;
+
+  @Option(names = "--listen", required = true, converter = HostPortConverter.class,
+      description = "HOST:PORT to serve the object API on, e.g. 127.0.0.1:9200 (port 0 picks a free one).")
+  HostAndPort listen;
+
+  @Option(names = "--id", description = "Instance id (default: HOST-PID).")
+  String id;
+
+  @Override
+  public Integer call() throws DyadException {
+    LogLevels.forDaemon();
+    String instance = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
+    try (ZkSession session = ZkSession.connect(zk.config())) {
+      ClusterView view = session.clusterView();
+      Dosm dosm = create(instance, listen, options, session, view);
+      ServiceStack stack = new ServiceStack("dosm-" + instance, List.of(view, dosm.service()), Duration.ofSeconds(20));
+      return DaemonRunner.run("dosm " + instance, List.of(stack), () -> {
+        spec.commandLine().getOut().printf("dosm %s listening on %s:%d (search: %s)%n", instance,
+            dosm.address().getAddress().getHostAddress(), dosm.address().getPort(), options.search);
+        spec.commandLine().getOut().flush();
+      }, spec.commandLine().getErr());
+    }
+  }
+
+  /** A DOSM that registers itself under /dyad/dosm once it serves. */
+  static Dosm create(String instance, HostAndPort listen, DosmOptions options, ZkSession session, ClusterView view) {
+    return Dosm.create(options.config(instance, listen), view, new MetricRegistry(), bound ->
+        session.dosmRegistration(new GatewayInfo(instance, bound.getAddress().getHostAddress() + ":" + bound.getPort(),
+            System.currentTimeMillis(), DyadVersion.get())));
+  }
+}

@@ -1,0 +1,47 @@
+package io.dyad.cli;
+
+import com.google.common.net.HostAndPort;
+import io.dyad.dosm.DosmConfig;
+import io.dyad.rpc.ThriftClientConfig;
+import io.dyad.rpc.ThriftServerConfig;
+import io.dyad.search.MulticastSettings;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The settings of a DOSM, shared by {@code dyad dosm} and {@code dyad local}. */
+final class DosmOptions {
+  @Option(names = "--search", defaultValue = "multicast",
+      description = "How to search for objects not where placement says: multicast or point-to-point (default: ${DEFAULT-VALUE}).")
+  String search;
+
+  @Option(names = "--multicast-interface", defaultValue = "lo",
+      description = "Network interface for multicast search (default: ${DEFAULT-VALUE}).")
+  String multicastInterface;
+
+  @Option(names = "--multicast-ttl", defaultValue = "0",
+      description = "TTL of search datagrams: 0 stays on this host, 1 on the local network (default: ${DEFAULT-VALUE}).")
+  int multicastTtl;
+
+  @Option(names = "--search-timeout-ms", defaultValue = "300",
+      description = "How long a search waits for a center's answers (default: ${DEFAULT-VALUE}).")
+  long searchTimeoutMs;
+
+  @Option(names = "--node-timeout-ms", defaultValue = "3000",
+      description = "How long a storage node may take to answer before its partner is tried (default: ${DEFAULT-VALUE}).")
+  long nodeTimeoutMs;
+
+  @Option(names = "--max-chunk-kib", defaultValue = "4096",
+      description = "Largest chunk a client may send or ask for, in KiB; at most the nodes' (default: ${DEFAULT-VALUE}).")
+  int maxChunkKib;
+
+  DosmConfig config(String instance, HostAndPort listen) {
+    int chunk = Math.multiplyExact(maxChunkKib, 1024);
+    ThriftServerConfig server = ThriftServerConfig.forChunks(new InetSocketAddress(listen.getHost(), listen.getPort()), chunk);
+    ThriftClientConfig nodes = ThriftClientConfig.defaults().withRequestTimeout(Duration.ofMillis(nodeTimeoutMs))
+        .withConnectTimeout(Duration.ofMillis(Math.min(2000, nodeTimeoutMs)));
+    return new DosmConfig(instance, server, nodes, chunk, search,
+        new MulticastSettings(multicastInterface, multicastTtl), Duration.ofMillis(searchTimeoutMs),
+        Duration.ofMinutes(10), 4096);
+  }
+}

@@ -1,0 +1,215 @@
+package io.dyad.cli;
+
+import com.google.common.net.HostAndPort;
+import com.google.common.util.concurrent.AbstractIdleService;
+import com.google.common.util.concurrent.Service;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.coordinator.admin.ClusterDescription;
+import io.dyad.coordinator.admin.ClusterDescription.CenterSpec;
+import io.dyad.coordinator.admin.ClusterDescription.MemberSpec;
+import io.dyad.coordinator.admin.ClusterDescription.PairSpec;
+import io.dyad.coordinator.admin.ClusterDescriptionValidator;
+import io.dyad.coordinator.failover.CoordinatorConfig;
+import io.dyad.coordinator.model.MemberInfo;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.coordinator.zk.EmbeddedZooKeeper;
+import io.dyad.coordinator.zk.ZkConfig;
+import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.dosm.Dosm;
+import io.dyad.node.server.StorageNodeConfig;
+import io.dyad.node.store.StoreConfig;
+import io.dyad.search.MulticastSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole object cluster on one machine: an embedded ZooKeeper, center A on 127.0.1.x and center B on
+ * 127.0.2.x (three storage nodes each, paired one-to-one, multicast search on loopback with TTL 0), a
+ * coordinator and a DOSM. Storage nodes run in this JVM, or — for fault drills and benchmarks that kill one —
+ * as child processes of the distribution's launcher. Started in dependency order, stopped in reverse.
+ */
+final class LocalCluster extends AbstractIdleService {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+  static final List<String> CENTER_A = List.of("a1", "a2", "a3");
+
+  /** Where everything goes. */
+  record Options(Path data, int zkPort, int nodePort, int dosmPort, DosmOptions dosm, boolean nodeProcesses,
+      Duration nodeSession, Duration grace) {}
+
+  private final Options options;
+  private final PrintWriter out;
+  private final List<Service> started = new ArrayList<>();
+  private final List<ZkSession> sessions = new ArrayList<>();
+  private final Map<String, Process> nodeProcesses = new LinkedHashMap<>();
+  private EmbeddedZooKeeper zk;
+  private Dosm dosm;
+  private ClusterView view;
+
+  LocalCluster(Options options, PrintWriter out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  String zkConnect() {
+    return "127.0.0.1:" + options.zkPort();
+  }
+
+  HostAndPort dosmAddress() {
+    InetSocketAddress a = dosm.address();
+    return HostAndPort.fromParts(a.getAddress().getHostAddress(), a.getPort());
+  }
+
+  ClusterView view() {
+    return view;
+  }
+
+  /** The node processes (when run as processes), by member id. */
+  Map<String, Process> nodeProcesses() {
+    return nodeProcesses;
+  }
+
+  static ClusterDescription description(int nodePort) {
+    List<MemberSpec> members = new ArrayList<>();
+    List<PairSpec> pairs = new ArrayList<>();
+    for (int i = 1; i <= CENTER_A.size(); i++) {
+      members.add(new MemberSpec("a" + i, "storage", "A", "127.0.1." + (10 + i) + ":" + nodePort, null));
+      pairs.add(new PairSpec("p" + i, "storage", "a" + i, "b" + i));
+    }
+    return new ClusterDescription("dyad-local",
+        Map.of("A", new CenterSpec("127.0.1.0/24", "239.255.0.1:9301"), "B", new CenterSpec("127.0.2.0/24", "239.255.0.2:9302")),
+        members, pairs);
+  }
+
+  private void print(String format, Object... args) {
+    out.printf(format + "%n", args);
+    out.flush();
+  }
+
+  private <S extends Service> S start(S s) {
+    s.startAsync().awaitRunning();
+    started.add(s);
+    return s;
+  }
+
+  private ZkSession session(Duration sessionTimeout) throws DyadException {
+    ZkSession s = ZkSession.connect(ZkConfig.of(zkConnect()).withSessionTimeout(sessionTimeout)
+        .withConnectTimeout(Duration.ofSeconds(30)));
+    sessions.add(s);
+    return s;
+  }
+
+  @Override
+  protected void startUp() throws Exception {
+    Files.createDirectories(options.data());
+    zk = start(new EmbeddedZooKeeper(options.data().resolve("zk"), new InetSocketAddress("127.0.0.1", options.zkPort()), 200));
+    print("zookeeper %s (data %s)", zkConnect(), options.data().resolve("zk"));
+    ZkSession infra = session(Duration.ofSeconds(10));
+    view = infra.clusterView();
+    start(view);
+    if (view.current().cluster().isEmpty()) {
+      infra.initCluster(ClusterDescriptionValidator.validate(description(options.nodePort())));
+      LOG.info("initialised cluster dyad-local");
+      if (view.await(s -> !s.pairs().isEmpty() && s.members().size() == 2 * CENTER_A.size(), Duration.ofSeconds(30))
+          .isEmpty()) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, "the new cluster did not show up in ZooKeeper");
+      }
+    }
+    for (MemberInfo m : view.current().members().values()) {
+      startNode(m);
+    }
+    start(infra.coordinator(view, new CoordinatorConfig("local-coordinator", options.grace())));
+    print("coordinator local-coordinator (grace %d ms)", options.grace().toMillis());
+    dosm = DosmCommand.create("local-dosm", HostAndPort.fromParts("127.0.0.1", options.dosmPort()), options.dosm(),
+        infra, view);
+    start(dosm.service());
+    print("dosm local-dosm %s (search: %s)", dosmAddress(), options.dosm().search);
+  }
+
+  private void startNode(MemberInfo m) throws Exception {
+    Path data = options.data().resolve(m.id());
+    if (options.nodeProcesses()) {
+      startNodeProcess(m, data);
+      print("node %s %s center %s (process %d, data %s)", m.id(), m.address(), m.center(),
+          nodeProcesses.get(m.id()).pid(), data);
+      return;
+    }
+    HostAndPort address = HostAndPort.fromString(m.address());
+    StorageNodeConfig config = StorageNodeConfig.of(m.id(), StoreConfig.defaults(data).withReserveBytes(64L << 20),
+        new InetSocketAddress(address.getHost(), address.getPort()));
+    ClusterNode node = ClusterNode.assemble(config, m, session(options.nodeSession()), view,
+        new MulticastSettings(options.dosm().multicastInterface, options.dosm().multicastTtl), Duration.ofSeconds(5));
+    start(node.service);
+    print("node %s %s center %s (data %s)", m.id(), m.address(), m.center(), data);
+  }
+
+  /** Starts {@code bin/dyad node} for the member and waits until it serves. */
+  Process startNodeProcess(MemberInfo m, Path data) throws IOException, InterruptedException, DyadException {
+    String home = System.getProperty("dyad.home");
+    if (home == null) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "node processes need the distribution's launcher (run bin/dyad)");
+    }
+    Path logs = Files.createDirectories(options.data().resolve("logs"));
+    Path log = logs.resolve(m.id() + ".log");
+    Process p = new ProcessBuilder(Path.of(home, "bin", "dyad").toString(), "node", "--id", m.id(), "--data",
+        data.toString(), "--zk", zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()),
+        "--hint-handoff-seconds", "5", "--reserve-mib", "64")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    nodeProcesses.put(m.id(), p);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, "node " + m.id() + " exited; see " + log);
+      }
+      if (Files.readString(log, StandardCharsets.UTF_8).contains("storage node " + m.id() + " listening on")) {
+        return p;
+      }
+      Thread.sleep(50);
+    }
+    throw new DyadException(ErrorCode.UNAVAILABLE, "node " + m.id() + " did not start within 60 s; see " + log);
+  }
+
+  @Override
+  protected void shutDown() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      Service s = started.get(i);
+      if (s == zk) {
+        stopNodeProcesses();
+        sessions.forEach(ZkSession::close);
+      }
+      try {
+        s.stopAsync().awaitTerminated(20, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("{} did not stop cleanly: {}", s, e.toString());
+      }
+    }
+  }
+
+  private void stopNodeProcesses() {
+    for (Process p : nodeProcesses.values()) {
+      p.destroy();
+    }
+    for (Process p : nodeProcesses.values()) {
+      try {
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+  }
+}

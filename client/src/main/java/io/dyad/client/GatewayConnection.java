@@ -1,0 +1,45 @@
+package io.dyad.client;
+
+import com.google.common.net.HostAndPort;
+import io.dyad.common.DyadException;
+import io.dyad.rpc.ThriftClientConfig;
+import io.dyad.rpc.ThriftConnections;
+import io.dyad.rpc.ThriftErrors;
+import io.dyad.thrift.ObjectGateway;
+import org.apache.thrift.TException;
+import org.apache.thrift.protocol.TProtocol;
+
+/** One connection to one DOSM; every failure a {@link DyadException}. Not thread-safe. */
+final class GatewayConnection implements AutoCloseable {
+  final HostAndPort target;
+  private final TProtocol protocol;
+  private final ObjectGateway.Client client;
+
+  private GatewayConnection(HostAndPort target, TProtocol protocol) {
+    this.target = target;
+    this.protocol = protocol;
+    this.client = new ObjectGateway.Client(protocol);
+  }
+
+  static GatewayConnection open(HostAndPort target, ThriftClientConfig config) throws DyadException {
+    return new GatewayConnection(target, ThriftConnections.open(target, config));
+  }
+
+  @FunctionalInterface
+  interface Rpc<T> {
+    T call(ObjectGateway.Client c) throws TException;
+  }
+
+  <T> T call(Rpc<T> rpc) throws DyadException {
+    try {
+      return rpc.call(client);
+    } catch (TException e) {
+      throw ThriftErrors.fromThrift(target, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    protocol.getTransport().close();
+  }
+}

@@ -1,0 +1,70 @@
+package io.dyad.search;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dyad.common.Presence;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * The datagrams of multicast search, UTF-8 JSON (small enough for one datagram):
+ *
+ * <pre>
+ *   question (DOSM to a center's group):  {"v":1,"q":"&lt;request id&gt;","id":"&lt;object id&gt;","reply":"HOST:PORT"}
+ *   answer (holder to "reply", unicast):  {"v":1,"q":"&lt;request id&gt;","member":"a1","state":"PRESENT"|"DELETED"}
+ * </pre>
+ *
+ * Only members that hold the object or a tombstone for it answer. Malformed datagrams decode to empty.
+ */
+public final class SearchMessages {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SearchMessages() {}
+
+  public record Question(String requestId, String objectId, String replyTo) {}
+
+  public record Answer(String requestId, String member, Presence state) {}
+
+  public static byte[] encode(Question q) {
+    ObjectNode n = JSON.createObjectNode().put("v", 1).put("q", q.requestId()).put("id", q.objectId())
+        .put("reply", q.replyTo());
+    return n.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static byte[] encode(Answer a) {
+    ObjectNode n = JSON.createObjectNode().put("v", 1).put("q", a.requestId()).put("member", a.member())
+        .put("state", a.state().name());
+    return n.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static Optional<Question> question(byte[] data, int length) {
+    JsonNode n = parse(data, length);
+    if (n == null || !n.hasNonNull("q") || !n.hasNonNull("id") || !n.hasNonNull("reply")) {
+      return Optional.empty();
+    }
+    return Optional.of(new Question(n.get("q").asText(), n.get("id").asText(), n.get("reply").asText()));
+  }
+
+  public static Optional<Answer> answer(byte[] data, int length) {
+    JsonNode n = parse(data, length);
+    if (n == null || !n.hasNonNull("q") || !n.hasNonNull("member") || !n.hasNonNull("state")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new Answer(n.get("q").asText(), n.get("member").asText(), Presence.valueOf(n.get("state").asText())));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static JsonNode parse(byte[] data, int length) {
+    try {
+      JsonNode n = JSON.readTree(data, 0, length);
+      return n != null && n.isObject() && n.path("v").asInt() == 1 ? n : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.dyad.dosm;
+
+import com.codahale.metrics.MetricRegistry;
+import com.google.common.util.concurrent.Service;
+import io.dyad.common.ServiceStack;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.rpc.ThriftServerService;
+import io.dyad.thrift.ObjectGateway;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One DOSM: its core, then its Thrift service, then (optionally) its registration under /dyad/dosm — started
+ * in that order so that a registered DOSM always serves. The cluster view is the caller's (started first).
+ */
+public final class Dosm {
+  private final DosmCore core;
+  private final ThriftServerService server;
+  private final ServiceStack service;
+
+  private Dosm(DosmConfig config, ClusterView view, MetricRegistry metrics,
+      Function<InetSocketAddress, Service> registration) {
+    this.core = new DosmCore(config, view);
+    ObjectGateway.Iface handler = new ObjectGatewayHandler(config.instance(), core::gateway, config.maxChunkBytes(),
+        metrics);
+    this.server = new ThriftServerService("dosm-" + config.instance(), new ObjectGateway.Processor<>(handler),
+        config.server());
+    List<Service> parts = new ArrayList<>(List.of(core, server));
+    if (registration != null) {
+      parts.add(new RegistrationAfterStart(server, registration));
+    }
+    this.service = new ServiceStack("dosm-" + config.instance(), parts, Duration.ofSeconds(20));
+  }
+
+  /**
+   * @param registration makes the registration service from the bound address (null: do not register)
+   */
+  public static Dosm create(DosmConfig config, ClusterView view, MetricRegistry metrics,
+      Function<InetSocketAddress, Service> registration) {
+    return new Dosm(config, view, metrics, registration);
+  }
+
+  public ServiceStack service() {
+    return service;
+  }
+
+  /** Where the Thrift service listens (with the real port). Valid while running. */
+  public InetSocketAddress address() {
+    return server.boundAddress();
+  }
+
+  /** Starts the registration made from the server's bound address. */
+  private static final class RegistrationAfterStart extends com.google.common.util.concurrent.AbstractIdleService {
+    private final ThriftServerService server;
+    private final Function<InetSocketAddress, Service> factory;
+    private Service registration;
+
+    RegistrationAfterStart(ThriftServerService server, Function<InetSocketAddress, Service> factory) {
+      this.server = server;
+      this.factory = factory;
+    }
+
+    @Override
+    protected void startUp() {
+      registration = factory.apply(server.boundAddress());
+      registration.startAsync().awaitRunning();
+    }
+
+    @Override
+    protected void shutDown() {
+      registration.stopAsync().awaitTerminated();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.dyad.dosm;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import io.dyad.rpc.ThriftClientConfig;
+import io.dyad.rpc.ThriftServerConfig;
+import io.dyad.search.MulticastSettings;
+import java.time.Duration;
+
+/**
+ * A DOSM's settings. Immutable.
+ *
+ * @param instance this DOSM's id (its znode under /dyad/dosm)
+ * @param server where and how its Thrift service listens
+ * @param nodes how it connects to storage nodes; the request timeout bounds how long a stalled node can hold a
+ *     client up before the partner is tried
+ * @param maxChunkBytes the largest chunk a client may send or ask for (at most the nodes' limit)
+ * @param searchMode "multicast" or "point-to-point"
+ * @param multicast interface and TTL for multicast search
+ * @param searchTimeout how long one center's search waits for answers
+ * @param putIdleTimeout a put without a chunk for this long is aborted
+ * @param maxOpenPuts at most this many puts at once
+ */
+public record DosmConfig(String instance, ThriftServerConfig server, ThriftClientConfig nodes, int maxChunkBytes,
+    String searchMode, MulticastSettings multicast, Duration searchTimeout, Duration putIdleTimeout, int maxOpenPuts) {
+
+  public static final String MULTICAST = "multicast";
+  public static final String POINT_TO_POINT = "point-to-point";
+
+  public DosmConfig {
+    requireNonNull(instance, "instance");
+    requireNonNull(server, "server");
+    requireNonNull(nodes, "nodes");
+    requireNonNull(multicast, "multicast");
+    requireNonNull(searchTimeout, "searchTimeout");
+    requireNonNull(putIdleTimeout, "putIdleTimeout");
+    checkArgument(searchMode.equals(MULTICAST) || searchMode.equals(POINT_TO_POINT),
+        "search mode must be multicast or point-to-point, was '%s'", searchMode);
+    checkArgument(maxChunkBytes >= 4096 && server.maxFrameBytes() >= maxChunkBytes, "chunk limit does not fit the frame limit");
+    checkArgument(maxOpenPuts >= 1, "maxOpenPuts must be at least 1");
+  }
+}

@@ -1,0 +1,236 @@
+package io.dyad.dosm;
+
+import com.google.common.net.HostAndPort;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.common.ObjectId;
+import io.dyad.common.ObjectMeta;
+import io.dyad.common.Presence;
+import io.dyad.common.Routing;
+import io.dyad.common.StaleEpochException;
+import io.dyad.coordinator.model.MemberInfo;
+import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.view.ClusterSnapshot;
+import io.dyad.rpc.ReplyBuffers;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DOSM's object operations, in Dyad's own types: puts (through {@link PutOperation}), reads (through
+ * {@link ObjectReader}), deletes, and locate. Thread-safe.
+ */
+final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final int ATTEMPTS = 3;
+
+  private final int maxChunkBytes;
+  private final Router router;
+  private final NodePool pool;
+  private final ObjectSearch search;
+  private final LocationCache locations;
+  private final PutSessions puts;
+  private final Executor fanout;
+  private final ObjectReader reader;
+
+  Gateway(int maxChunkBytes, Router router, NodePool pool, ObjectSearch search, LocationCache locations,
+      PutSessions puts, Executor fanout) {
+    this.maxChunkBytes = maxChunkBytes;
+    this.router = router;
+    this.pool = pool;
+    this.search = search;
+    this.locations = locations;
+    this.puts = puts;
+    this.fanout = fanout;
+    this.reader = new ObjectReader(pool, search, locations, router);
+  }
+
+  int maxChunkBytes() {
+    return maxChunkBytes;
+  }
+
+  PutOperation beginPut(long sizeHint, Optional<ObjectId> requested) throws DyadException {
+    if (sizeHint < -1) {
+      throw DyadException.invalidArgument("size hint must be -1 (unknown) or a length, was " + sizeHint);
+    }
+    puts.checkRoom();
+    ObjectId id = requested.orElseGet(ObjectId::random);
+    String putId = UUID.randomUUID().toString();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        PutOperation op = PutOperation.begin(putId, id, sizeHint, router.snapshot(), pool, fanout);
+        puts.add(op);
+        return op;
+      } catch (StaleEpochException e) {
+        if (attempt + 1 >= ATTEMPTS) {
+          throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster changed repeatedly while starting a put; retry", e);
+        }
+        router.awaitEpoch(e.currentEpoch());
+      }
+    }
+  }
+
+  void putChunk(String putId, long offset, ByteBuffer data) throws DyadException {
+    if (data.remaining() > maxChunkBytes) {
+      throw DyadException.invalidArgument("chunk of " + data.remaining() + " bytes exceeds the limit of "
+          + maxChunkBytes + " bytes");
+    }
+    PutOperation op = puts.get(putId);
+    try {
+      op.chunk(offset, data);
+    } catch (DyadException e) {
+      if (e.code() != ErrorCode.INVALID_ARGUMENT) {
+        puts.remove(op); // the put has ended
+      }
+      throw e;
+    }
+  }
+
+  ObjectMeta commitPut(String putId, long length, int crc32c) throws DyadException {
+    PutOperation op = puts.get(putId);
+    puts.remove(op);
+    return op.commit(length, crc32c);
+  }
+
+  void abortPut(String putId) {
+    try {
+      PutOperation op = puts.get(putId);
+      puts.remove(op);
+      op.abort();
+    } catch (DyadException unknown) {
+      // aborting an unknown put is not an error
+    }
+  }
+
+  /** A verified range, copied into a buffer leased from {@code buffers} (valid until the reply is written). */
+  ByteBuffer get(ObjectId id, long offset, int length, ReplyBuffers buffers) throws DyadException {
+    if (offset < 0 || length < 0 || length > maxChunkBytes) {
+      throw DyadException.invalidArgument("read of " + length + " bytes at offset " + offset
+          + " is not allowed (the chunk limit is " + maxChunkBytes + " bytes)");
+    }
+    return reader.onSomeCopy(id, (client, epoch) -> {
+      ByteBuffer shared = client.readShared(id, offset, length, epoch);
+      return buffers.lease(shared.remaining()).put(shared).flip();
+    });
+  }
+
+  ObjectMeta stat(ObjectId id) throws DyadException {
+    ObjectMeta m = reader.onSomeCopy(id, (client, epoch) -> client.stat(id, epoch));
+    if (m.tombstone()) {
+      throw DyadException.notFound("object " + id + " was deleted");
+    }
+    return m;
+  }
+
+  /** A tombstone on every member that takes writes, hints for the others. */
+  ObjectMeta delete(ObjectId id) throws DyadException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return deleteOnce(id, router.snapshot());
+      } catch (StaleEpochException e) {
+        if (attempt + 1 >= ATTEMPTS) {
+          throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster changed repeatedly while deleting " + id, e);
+        }
+        router.awaitEpoch(e.currentEpoch());
+      }
+    }
+  }
+
+  private ObjectMeta deleteOnce(ObjectId id, ClusterSnapshot s) throws DyadException {
+    PairInfo pair = Placement.pairFor(id, s);
+    List<String> targets = Router.writeTargets(pair, s);
+    Set<String> lacking = new LinkedHashSet<>(List.of(pair.a(), pair.b()));
+    lacking.removeAll(targets);
+    Routing routing = new Routing(s.epoch(), List.copyOf(lacking));
+    ObjectMeta tombstone = null;
+    List<String> done = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    DyadException last = null;
+    for (String member : targets) {
+      HostAndPort node = Router.address(member, s);
+      try (NodePool.Lease lease = pool.lease(node)) {
+        try {
+          tombstone = lease.client().delete(id, routing);
+          done.add(member);
+        } catch (DyadException e) {
+          lease.checkBroken(e);
+          throw e;
+        }
+      } catch (StaleEpochException e) {
+        throw e;
+      } catch (DyadException e) {
+        if (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.INTERNAL) {
+          throw e;
+        }
+        pool.forget(node);
+        failed.add(member);
+        last = e;
+      }
+    }
+    if (tombstone == null) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "no member of pair " + pair.id() + " could record the delete of "
+          + id, last);
+    }
+    for (String member : failed) {
+      hint(member, id, done, s);
+    }
+    locations.forget(id);
+    return tombstone;
+  }
+
+  private void hint(String lackingMember, ObjectId id, List<String> holders, ClusterSnapshot s) throws DyadException {
+    for (String h : holders) {
+      try (NodePool.Lease lease = pool.lease(Router.address(h, s))) {
+        lease.client().addHint(lackingMember, id, s.epoch());
+        return;
+      } catch (DyadException e) {
+        LOG.warn("could not record on {} that {} lacks {}: {}", h, lackingMember, id, e.getMessage());
+      }
+    }
+    throw new DyadException(ErrorCode.UNAVAILABLE, "the delete of " + id + " reached only " + holders
+        + " and no hint could be recorded for " + lackingMember + "; retry the delete");
+  }
+
+  /** Every member known to hold the object or its tombstone. */
+  Locations locate(ObjectId id) throws DyadException {
+    ClusterSnapshot s = router.snapshot();
+    PairInfo pair = Placement.pairFor(id, s);
+    List<Locations.Location> out = new ArrayList<>();
+    Set<String> asked = new HashSet<>();
+    for (String member : new String[] {pair.a(), pair.b()}) {
+      asked.add(member);
+      MemberInfo m = s.members().get(member);
+      if (m == null || !s.isLive(member)) {
+        continue;
+      }
+      try (NodePool.Lease lease = pool.lease(HostAndPort.fromString(m.address()))) {
+        Presence p = lease.client().has(id, 0);
+        if (p != Presence.ABSENT) {
+          out.add(new Locations.Location(member, m.address(), m.center(), p, "placement"));
+        }
+      } catch (DyadException e) {
+        LOG.debug("locate {}: {} did not answer: {}", id, member, e.getMessage());
+      }
+    }
+    try {
+      for (String center : s.cluster().map(c -> c.centers().keySet()).orElse(java.util.Set.of())) {
+        for (ObjectSearch.Found f : search.search(id, center, s, asked, false)) {
+          MemberInfo m = s.members().get(f.member());
+          out.add(new Locations.Location(f.member(), m.address(), m.center(), f.state(), "search"));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DyadException(ErrorCode.UNAVAILABLE, "interrupted while locating " + id, e);
+    }
+    return new Locations(id, pair.id(), out);
+  }
+}

@@ -1,0 +1,133 @@
+package io.dyad.dosm;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.dyad.common.DyadException;
+import io.dyad.common.ObjectId;
+import io.dyad.common.ObjectMeta;
+import io.dyad.rpc.ReplyBuffers;
+import io.dyad.rpc.ThriftErrors;
+import io.dyad.thrift.Location;
+import io.dyad.thrift.ObjectGateway;
+import io.dyad.thrift.ObjectInfo;
+import io.dyad.thrift.ObjectState;
+import io.dyad.thrift.PutSession;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.thrift.TException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Thrift edge of a DOSM: ids validated, types converted, errors mapped, every call timed. */
+final class ObjectGatewayHandler implements ObjectGateway.Iface {
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectGatewayHandler.class);
+
+  private final String instance;
+  private final Supplier<Gateway> gateways;
+  private final MetricRegistry metrics;
+  private final ReplyBuffers replyBuffers;
+
+  /** @param gateways the gateway (it exists once the DOSM core runs, before the server accepts calls) */
+  ObjectGatewayHandler(String instance, Supplier<Gateway> gateways, int maxChunkBytes, MetricRegistry metrics) {
+    this.instance = instance;
+    this.gateways = gateways;
+    this.metrics = metrics;
+    this.replyBuffers = new ReplyBuffers(maxChunkBytes, 16);
+  }
+
+  @FunctionalInterface
+  private interface GatewayCall<T> {
+    T run(Gateway gateway) throws DyadException;
+  }
+
+  private <T> T call(String method, GatewayCall<T> body) throws TException {
+    try (Timer.Context ignored = metrics.timer("dosm.rpc." + method).time()) {
+      return body.run(gateways.get());
+    } catch (DyadException e) {
+      LOG.debug("[dosm={}] {} failed: {}", instance, method, e.getMessage());
+      metrics.counter("dosm.errors." + e.code().name().toLowerCase()).inc();
+      throw ThriftErrors.toThrift(e);
+    } catch (RuntimeException e) {
+      LOG.error("[dosm={}] {} failed unexpectedly", instance, method, e);
+      throw e;
+    }
+  }
+
+  @Override
+  public PutSession beginPut(long sizeHint, String id) throws TException {
+    return call("beginPut", gateway -> {
+      Optional<ObjectId> requested = id == null || id.isEmpty() ? Optional.empty() : Optional.of(ObjectId.of(id));
+      PutOperation op = gateway.beginPut(sizeHint, requested);
+      return new PutSession(op.putId, op.id.value(), gateway.maxChunkBytes());
+    });
+  }
+
+  @Override
+  public void putChunk(String putId, long offset, ByteBuffer data) throws TException {
+    call("putChunk", gateway -> {
+      int n = data.remaining();
+      gateway.putChunk(putId, offset, data);
+      metrics.meter("dosm.bytes.in").mark(n);
+      return null;
+    });
+  }
+
+  @Override
+  public ObjectInfo commitPut(String putId, long length, int crc32c) throws TException {
+    return call("commitPut", gateway -> toThrift(gateway.commitPut(putId, length, crc32c)));
+  }
+
+  @Override
+  public void abortPut(String putId) throws TException {
+    call("abortPut", gateway -> {
+      gateway.abortPut(putId);
+      return null;
+    });
+  }
+
+  @Override
+  public ByteBuffer get(String id, long offset, int length) throws TException {
+    return call("get", gateway -> {
+      ByteBuffer data = gateway.get(ObjectId.of(id), offset, length, replyBuffers);
+      metrics.meter("dosm.bytes.out").mark(data.remaining());
+      return data;
+    });
+  }
+
+  @Override
+  public ObjectInfo stat(String id) throws TException {
+    return call("stat", gateway -> toThrift(gateway.stat(ObjectId.of(id))));
+  }
+
+  @Override
+  public ObjectInfo deleteObject(String id) throws TException {
+    return call("deleteObject", gateway -> toThrift(gateway.delete(ObjectId.of(id))));
+  }
+
+  @Override
+  public io.dyad.thrift.Locations locate(String id) throws TException {
+    return call("locate", gateway -> {
+      Locations l = gateway.locate(ObjectId.of(id));
+      List<Location> out = new ArrayList<>();
+      for (Locations.Location loc : l.locations()) {
+        ObjectState state = switch (loc.state()) {
+          case PRESENT -> ObjectState.PRESENT;
+          case DELETED -> ObjectState.DELETED;
+          default -> ObjectState.ABSENT;
+        };
+        out.add(new Location(loc.member(), loc.address(), loc.center(), state, loc.how()));
+      }
+      return new io.dyad.thrift.Locations(l.id().value(), l.pairId(), out);
+    });
+  }
+
+  @Override
+  public void ping() {}
+
+  private static ObjectInfo toThrift(ObjectMeta m) {
+    return new ObjectInfo(m.id().value(), m.length(), m.crc32c(), m.tombstone(), m.writtenAtMillis());
+  }
+}

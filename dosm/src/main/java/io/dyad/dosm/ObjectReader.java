@@ -1,0 +1,186 @@
+package io.dyad.dosm;
+
+import com.google.common.net.HostAndPort;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.common.ObjectId;
+import io.dyad.common.Presence;
+import io.dyad.common.StaleEpochException;
+import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.view.ClusterSnapshot;
+import io.dyad.rpc.StorageNodeClient;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a read-side call (read a range, stat) against whichever copy of an object can answer:
+ *
+ * <ol>
+ *   <li>the members of its pair that serve, the pair's first member first — on a connection error, timeout
+ *       or checksum error the next one is tried at once, without waiting for ZooKeeper;
+ *   <li>if neither has it: where this DOSM last found it, then a search of the storage centers — the second
+ *       member's center first, then the first's (claims 7, 8, 17, 18) — by multicast or point-to-point.
+ * </ol>
+ * A tombstone anywhere ends the search: a deleted object is never read back from a stale copy. A member
+ * that answers StaleEpoch makes the DOSM wait for its view to catch up and start again.
+ */
+final class ObjectReader {
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectReader.class);
+  private static final int ATTEMPTS = 3;
+
+  /** A call against one member's connection; the result must not alias the connection's buffers. */
+  @FunctionalInterface
+  interface NodeCall<T> {
+    T call(StorageNodeClient client, long epoch) throws DyadException;
+  }
+
+  private final NodePool pool;
+  private final ObjectSearch search;
+  private final LocationCache locations;
+  private final Router router;
+
+  ObjectReader(NodePool pool, ObjectSearch search, LocationCache locations, Router router) {
+    this.pool = pool;
+    this.search = search;
+    this.locations = locations;
+    this.router = router;
+  }
+
+  <T> T onSomeCopy(ObjectId id, NodeCall<T> call) throws DyadException {
+    StaleEpochException stale = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (stale != null) {
+        router.awaitEpoch(stale.currentEpoch());
+      }
+      try {
+        return attempt(id, call, router.snapshot());
+      } catch (StaleEpochException e) {
+        stale = e;
+      }
+    }
+    throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster changed repeatedly while reading " + id + "; retry");
+  }
+
+  private <T> T attempt(ObjectId id, NodeCall<T> call, ClusterSnapshot s) throws DyadException {
+    PairInfo pair = Placement.pairFor(id, s);
+    Set<String> asked = new HashSet<>();
+    Outcome outcome = new Outcome();
+    for (String member : Router.readOrder(pair, s)) {
+      asked.add(member);
+      Optional<T> r = tryMember(member, id, call, s, outcome);
+      if (r.isPresent()) {
+        return r.get();
+      }
+      if (outcome.deleted) {
+        throw deleted(id);
+      }
+    }
+    Optional<String> cached = locations.get(id);
+    if (cached.isPresent() && !asked.contains(cached.get()) && s.isServing(cached.get())) {
+      asked.add(cached.get());
+      Optional<T> r = tryMember(cached.get(), id, call, s, outcome);
+      if (r.isPresent()) {
+        return r.get();
+      }
+      locations.forget(id);
+    }
+    for (String center : searchOrder(pair, s)) {
+      List<ObjectSearch.Found> found = searchCenter(id, center, s, asked);
+      for (ObjectSearch.Found f : found) {
+        asked.add(f.member());
+        if (f.state() == Presence.DELETED) {
+          throw deleted(id);
+        }
+        Optional<T> r = tryMember(f.member(), id, call, s, outcome);
+        if (r.isPresent()) {
+          locations.put(id, f.member());
+          LOG.info("object {} found by {} search on {} (its pair is {})", id, search.mode(), f.member(), pair.id());
+          return r.get();
+        }
+      }
+    }
+    if (outcome.someoneAnswered) {
+      throw DyadException.notFound("object " + id + " does not exist");
+    }
+    throw new DyadException(ErrorCode.UNAVAILABLE, "no copy of object " + id + " could be reached (pair "
+        + pair.id() + ": " + pair.a() + ", " + pair.b() + ")", outcome.lastError);
+  }
+
+  /** The partner's center first, then the first member's (claims 7-8): the order of the search. */
+  static List<String> searchOrder(PairInfo pair, ClusterSnapshot s) {
+    LinkedHashSet<String> centers = new LinkedHashSet<>();
+    String first = Router.centerOf(pair.a(), s);
+    String second = Router.centerOf(pair.b(), s);
+    if (second != null) {
+      centers.add(second);
+    }
+    if (first != null) {
+      centers.add(first);
+    }
+    return new ArrayList<>(centers);
+  }
+
+  private List<ObjectSearch.Found> searchCenter(ObjectId id, String center, ClusterSnapshot s, Set<String> asked)
+      throws DyadException {
+    try {
+      return search.search(id, center, s, asked, true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DyadException(ErrorCode.UNAVAILABLE, "interrupted while searching for " + id, e);
+    }
+  }
+
+  /** What the members asked so far said. */
+  private static final class Outcome {
+    boolean someoneAnswered;
+    boolean deleted;
+    DyadException lastError;
+  }
+
+  private <T> Optional<T> tryMember(String member, ObjectId id, NodeCall<T> call, ClusterSnapshot s, Outcome outcome)
+      throws DyadException {
+    HostAndPort node = Router.address(member, s);
+    try (NodePool.Lease lease = pool.lease(node)) {
+      try {
+        return Optional.of(call.call(lease.client(), s.epoch()));
+      } catch (StaleEpochException e) {
+        throw e;
+      } catch (DyadException e) {
+        lease.checkBroken(e);
+        switch (e.code()) {
+          case NOT_FOUND:
+            outcome.someoneAnswered = true;
+            outcome.deleted = lease.client().has(id, s.epoch()) == Presence.DELETED;
+            return Optional.empty();
+          case INVALID_ARGUMENT:
+            throw e;
+          default:
+            // unreachable, timed out, corrupt copy, fenced: try the next copy at once
+            if (e.code() == ErrorCode.UNAVAILABLE) {
+              pool.forget(node);
+            }
+            outcome.lastError = e;
+            LOG.debug("reading {} from {} failed ({}); trying the next copy", id, member, e.getMessage());
+            return Optional.empty();
+        }
+      }
+    } catch (StaleEpochException e) {
+      throw e;
+    } catch (DyadException e) {
+      // could not even connect, or the has() check failed
+      pool.forget(node);
+      outcome.lastError = e;
+      return Optional.empty();
+    }
+  }
+
+  private static DyadException deleted(ObjectId id) {
+    return DyadException.notFound("object " + id + " was deleted");
+  }
+}

@@ -1,0 +1,86 @@
+/*
+ * Dyad — the object gateway (DOSM, distributed object storage manager): the client-facing object service.
+ *
+ * A DOSM stores each object on both members of the pair that placement picks for its id, acknowledges a
+ * write only when both have committed it (or, if one is failed over or unreachable, when the other has
+ * committed it together with a durable hint), reads from whichever member serves, and searches the storage
+ * centers for objects that are not where placement says. DOSMs are stateless apart from puts in progress:
+ * run several (they register under /dyad/dosm in ZooKeeper) and retry another on Unavailable.
+ *
+ * Puts are chunked like storage-node writes: beginPut -> putChunk (in order) -> commitPut (length + CRC32C).
+ */
+
+include "common.thrift"
+
+namespace java io.dyad.thrift
+namespace py dyad.dosm
+namespace js Dyad
+namespace go dyad.dosm
+
+/** An open put. */
+struct PutSession {
+  1: required string putId,
+  /** the id the object will have (the DOSM assigns a random one unless the caller asked for one) */
+  2: required common.ObjectId objectId,
+  3: required i32 maxChunkBytes,
+}
+
+/** Where one copy of an object is. */
+struct Location {
+  1: required string memberId,
+  2: required string address,
+  3: required string center,
+  4: required common.ObjectState state,
+  /** "placement" for the pair placement picks, "search" for a copy found elsewhere */
+  5: required string how,
+}
+
+struct Locations {
+  1: required common.ObjectId id,
+  /** the pair placement picks for the id */
+  2: required string pairId,
+  3: required list<Location> locations,
+}
+
+service ObjectGateway {
+  /** Starts a put. id: the object id to use, or empty for a new random one. */
+  PutSession beginPut(1: i64 sizeHint, 2: string id)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.AlreadyExists alreadyExists,
+            3: common.StorageFull storageFull, 4: common.Unavailable unavailable),
+
+  /** Sends a chunk; offset must equal the bytes sent so far. */
+  void putChunk(1: string putId, 2: i64 offset, 3: binary data)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.StorageFull storageFull, 4: common.Unavailable unavailable),
+
+  /**
+   * Commits the object on both partners (or one plus a durable hint) and returns it. The put ends either
+   * way; on Unavailable nothing was acknowledged and the put may be retried with the same id.
+   */
+  common.ObjectInfo commitPut(1: string putId, 2: i64 length, 3: i32 crc32c)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.ChecksumMismatch checksumMismatch, 4: common.AlreadyExists alreadyExists,
+            5: common.StorageFull storageFull, 6: common.Unavailable unavailable),
+
+  void abortPut(1: string putId),
+
+  /** Up to length (<= maxChunkBytes) bytes of an object from offset, from whichever copy serves. */
+  binary get(1: common.ObjectId id, 2: i64 offset, 3: i32 length)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable),
+
+  common.ObjectInfo stat(1: common.ObjectId id)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.Unavailable unavailable),
+
+  /** Deletes an object on both partners (a tombstone each, or one plus a hint). Idempotent. */
+  common.ObjectInfo deleteObject(1: common.ObjectId id)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.StorageFull storageFull,
+            3: common.Unavailable unavailable),
+
+  /** Every member known to hold the object or a tombstone for it: its pair, and copies found by search. */
+  Locations locate(1: common.ObjectId id)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable),
+
+  void ping(),
+}
