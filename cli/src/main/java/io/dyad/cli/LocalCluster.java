@@ -82,6 +82,11 @@ final class LocalCluster extends AbstractIdleService {
   }
 
   static ClusterDescription description(int nodePort) {
+    return description(nodePort, "239.255.0.1:9301", "239.255.0.2:9302");
+  }
+
+  /** Three pairs a_i/b_i on 127.0.1.1i and 127.0.2.1i, all on {@code nodePort}, with these search groups. */
+  static ClusterDescription description(int nodePort, String groupA, String groupB) {
     List<MemberSpec> members = new ArrayList<>();
     List<PairSpec> pairs = new ArrayList<>();
     for (int i = 1; i <= CENTER_A.size(); i++) {
@@ -89,7 +94,7 @@ final class LocalCluster extends AbstractIdleService {
       pairs.add(new PairSpec("p" + i, "storage", "a" + i, "b" + i));
     }
     return new ClusterDescription("dyad-local",
-        Map.of("A", new CenterSpec("127.0.1.0/24", "239.255.0.1:9301"), "B", new CenterSpec("127.0.2.0/24", "239.255.0.2:9302")),
+        Map.of("A", new CenterSpec("127.0.1.0/24", groupA), "B", new CenterSpec("127.0.2.0/24", groupB)),
         members, pairs);
   }
 

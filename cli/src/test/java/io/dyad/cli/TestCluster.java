@@ -1,0 +1,206 @@
+package io.dyad.cli;
+
+import static org.awaitility.Awaitility.await;
+
+import com.google.common.net.HostAndPort;
+import io.dyad.client.ClientConfig;
+import io.dyad.client.DyadClient;
+import io.dyad.common.DyadException;
+import io.dyad.common.InventoryPage;
+import io.dyad.common.ObjectId;
+import io.dyad.common.ObjectMeta;
+import io.dyad.coordinator.admin.ClusterDescriptionValidator;
+import io.dyad.coordinator.failover.CoordinatorConfig;
+import io.dyad.coordinator.failover.CoordinatorService;
+import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.view.ClusterSnapshot;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.coordinator.zk.EmbeddedZooKeeper;
+import io.dyad.coordinator.zk.ZkConfig;
+import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.dosm.Dosm;
+import io.dyad.dosm.Placement;
+import io.dyad.rpc.StorageNodeClient;
+import io.dyad.rpc.ThriftClientConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A real two-center cluster for fault tests: an embedded ZooKeeper (100 ms ticks, so sessions can be 2 s), six
+ * storage nodes as separate {@code bin/dyad node} processes (killable with SIGKILL, pausable with SIGSTOP), a
+ * coordinator and two DOSMs in this JVM, and a client that finds the DOSMs through ZooKeeper. Every fault is
+ * one call: {@link #kill}, {@link #pause}, {@link #resume}, {@link #restart}, {@link #wipe}.
+ */
+final class TestCluster implements AutoCloseable {
+  static final Duration SESSION = Duration.ofSeconds(2);
+  static final Duration GRACE = Duration.ofMillis(500);
+  static final List<String> MEMBERS = List.of("a1", "a2", "a3", "b1", "b2", "b3");
+
+  final Path dir;
+  final int nodePort;
+  private final EmbeddedZooKeeper zk;
+  private final List<ZkSession> sessions = new ArrayList<>();
+  private final List<com.google.common.util.concurrent.Service> services = new ArrayList<>();
+  private final Map<String, DyadProcess> nodes = new LinkedHashMap<>();
+  final ClusterView view;
+  final CoordinatorService coordinator;
+  final List<Dosm> dosms = new ArrayList<>();
+  final DyadClient client;
+
+  TestCluster(Path dir, String searchMode) throws Exception {
+    this.dir = dir;
+    int zkPort = FreePorts.freeOnAll("127.0.0.1");
+    zk = started(new EmbeddedZooKeeper(dir.resolve("zk"), new InetSocketAddress("127.0.0.1", zkPort), 100));
+    nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
+    ZkSession infra = session();
+    int r = ThreadLocalRandom.current().nextInt(1, 250);
+    int udpA = freeUdpPort();
+    int udpB = freeUdpPort();
+    infra.initCluster(ClusterDescriptionValidator.validate(LocalCluster.description(nodePort,
+        "239.255." + r + ".1:" + udpA, "239.255." + r + ".2:" + udpB)));
+    view = started(infra.clusterView());
+    view.await(s -> s.members().size() == 6, Duration.ofSeconds(20)).orElseThrow();
+    for (String m : MEMBERS) {
+      startNode(m);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> MEMBERS.stream().allMatch(m -> view.current().isLive(m)));
+    coordinator = started(infra.coordinator(view, new CoordinatorConfig("test-coordinator", GRACE)));
+    for (String id : new String[] {"d1", "d2"}) {
+      DosmOptions options = new DosmOptions();
+      options.search = searchMode;
+      options.multicastInterface = "lo";
+      options.multicastTtl = 0;
+      options.searchTimeoutMs = 300;
+      options.nodeTimeoutMs = 2000;
+      options.maxChunkKib = 1024;
+      ZkSession s = session();
+      ClusterView v = started(s.clusterView());
+      Dosm dosm = DosmCommand.create(id, HostAndPort.fromParts("127.0.0.1", 0), options, s, v);
+      started(dosm.service());
+      dosms.add(dosm);
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> view.current().dosms().size() == 2);
+    client = DyadClient.connect(ClientConfig.discover(zkConfig()).withChunkBytes(256 * 1024)
+        .withThrift(ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(20))));
+  }
+
+  private static int freeUdpPort() throws java.io.IOException {
+    try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  ZkConfig zkConfig() {
+    return ZkConfig.of(zk.connectString()).withSessionTimeout(Duration.ofSeconds(10));
+  }
+
+  private ZkSession session() throws DyadException {
+    ZkSession s = ZkSession.connect(zkConfig());
+    sessions.add(s);
+    return s;
+  }
+
+  private <S extends com.google.common.util.concurrent.Service> S started(S s) {
+    s.startAsync().awaitRunning();
+    services.add(s);
+    return s;
+  }
+
+  /** Starts (or starts again) the node process of {@code member} on its data directory. */
+  void startNode(String member) throws Exception {
+    DyadProcess p = DyadProcess.start(dir.resolve("logs"), Map.of("DYAD_HEAP", "-Xmx192m"),
+        "node", "--id", member, "--data", dataDir(member).toString(), "--zk", zk.connectString(),
+        "--zk-session-ms", Long.toString(SESSION.toMillis()), "--hint-handoff-seconds", "2", "--reserve-mib", "0");
+    nodes.put(member, p);
+    p.awaitOutput("listening on", Duration.ofSeconds(60));
+  }
+
+  Path dataDir(String member) {
+    return dir.resolve("nodes").resolve(member);
+  }
+
+  void kill(String member) throws InterruptedException {
+    nodes.get(member).kill9();
+  }
+
+  void pause(String member) throws Exception {
+    nodes.get(member).signal("STOP");
+  }
+
+  void resume(String member) throws Exception {
+    nodes.get(member).signal("CONT");
+  }
+
+  void restart(String member) throws Exception {
+    startNode(member);
+  }
+
+  /** Deletes a (stopped) node's data directory: it comes back empty. */
+  void wipe(String member) throws Exception {
+    com.google.common.io.MoreFiles.deleteRecursively(dataDir(member),
+        com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
+  }
+
+  ClusterSnapshot snapshot() {
+    return view.current();
+  }
+
+  HostAndPort address(String member) {
+    return HostAndPort.fromString(snapshot().members().get(member).address());
+  }
+
+  StorageNodeClient node(String member) throws DyadException {
+    return StorageNodeClient.connect(address(member), ThriftClientConfig.defaults());
+  }
+
+  PairInfo pairOf(ObjectId id) throws DyadException {
+    return Placement.pairFor(id, snapshot());
+  }
+
+  /** Every entry of a member's inventory, by id. */
+  Map<ObjectId, ObjectMeta> inventory(String member) throws DyadException {
+    Map<ObjectId, ObjectMeta> all = new LinkedHashMap<>();
+    try (StorageNodeClient c = node(member)) {
+      String cursor = "";
+      while (cursor != null) {
+        InventoryPage page = c.inventory(cursor, 5000);
+        page.entries().forEach(m -> all.put(m.id(), m));
+        cursor = page.nextCursor().orElse(null);
+      }
+    }
+    return all;
+  }
+
+  /** Waits until the member is serving again (failed back), after a failover. */
+  void awaitServing(String member, Duration timeout) {
+    await().atMost(timeout).until(() -> snapshot().isServing(member));
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    for (int i = services.size() - 1; i >= 0; i--) {
+      var s = services.get(i);
+      if (s == zk) {
+        for (DyadProcess p : nodes.values()) {
+          p.close();
+        }
+        sessions.forEach(ZkSession::close);
+      }
+      s.stopAsync();
+      try {
+        s.awaitTerminated(Duration.ofSeconds(20));
+      } catch (Exception ignored) {
+        // a failed service is stopped too
+      }
+    }
+  }
+}
