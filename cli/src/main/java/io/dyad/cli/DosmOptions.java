@@ -10,7 +10,7 @@ import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The settings of a DOSM, shared by {@code dyad dosm} and {@code dyad local}. */
-final class DosmOptions {
+public final class DosmOptions {
   @Option(names = "--search", defaultValue = "multicast",
       description = "How to search for objects not where placement says: multicast or point-to-point (default: ${DEFAULT-VALUE}).")
   String search;

@@ -41,12 +41,12 @@ import org.slf4j.LoggerFactory;
  * coordinator and a DOSM. Storage nodes run in this JVM, or — for fault drills and benchmarks that kill one —
  * as child processes of the distribution's launcher. Started in dependency order, stopped in reverse.
  */
-final class LocalCluster extends AbstractIdleService {
+public final class LocalCluster extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
   static final List<String> CENTER_A = List.of("a1", "a2", "a3");
 
   /** Where everything goes. */
-  record Options(Path data, int zkPort, int nodePort, int dosmPort, DosmOptions dosm, boolean nodeProcesses,
+  public record Options(Path data, int zkPort, int nodePort, int dosmPort, DosmOptions dosm, boolean nodeProcesses,
       Duration nodeSession, Duration grace) {}
 
   private final Options options;
@@ -58,26 +58,26 @@ final class LocalCluster extends AbstractIdleService {
   private Dosm dosm;
   private ClusterView view;
 
-  LocalCluster(Options options, PrintWriter out) {
+  public LocalCluster(Options options, PrintWriter out) {
     this.options = options;
     this.out = out;
   }
 
-  String zkConnect() {
+  public String zkConnect() {
     return "127.0.0.1:" + options.zkPort();
   }
 
-  HostAndPort dosmAddress() {
+  public HostAndPort dosmAddress() {
     InetSocketAddress a = dosm.address();
     return HostAndPort.fromParts(a.getAddress().getHostAddress(), a.getPort());
   }
 
-  ClusterView view() {
+  public ClusterView view() {
     return view;
   }
 
   /** The node processes (when run as processes), by member id. */
-  Map<String, Process> nodeProcesses() {
+  public Map<String, Process> nodeProcesses() {
     return nodeProcesses;
   }
 

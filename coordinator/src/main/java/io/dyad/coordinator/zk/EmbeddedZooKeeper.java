@@ -57,6 +57,7 @@ public final class EmbeddedZooKeeper extends AbstractIdleService {
     p.setProperty("initLimit", "10");
     p.setProperty("syncLimit", "5");
     p.setProperty("admin.enableServer", "false");
+    p.setProperty("maxCnxns", "1000");
     p.setProperty("4lw.commands.whitelist", "ruok,stat,mntr,srvr");
     p.setProperty("autopurge.snapRetainCount", "3");
     p.setProperty("autopurge.purgeInterval", "1");

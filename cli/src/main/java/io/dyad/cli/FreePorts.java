@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Ports that are free right now on every given loopback address (partners must share a port). */
-final class FreePorts {
+public final class FreePorts {
   private FreePorts() {}
 
-  static int freeOnAll(String... hosts) throws IOException {
+  public static int freeOnAll(String... hosts) throws IOException {
     for (int attempt = 0; attempt < 100; attempt++) {
       int port;
       try (ServerSocket first = new ServerSocket()) {

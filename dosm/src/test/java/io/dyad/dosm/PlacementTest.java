@@ -1,0 +1,64 @@
+package io.dyad.dosm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dyad.common.ObjectId;
+import io.dyad.coordinator.model.MemberInfo;
+import io.dyad.coordinator.model.MemberKind;
+import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.view.ClusterSnapshot;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PlacementTest {
+  static ClusterSnapshot withPairs(int n) {
+    Map<String, PairInfo> pairs = new HashMap<>();
+    Map<String, MemberInfo> members = new HashMap<>();
+    for (int i = 1; i <= n; i++) {
+      pairs.put("p" + i, new PairInfo("p" + i, MemberKind.STORAGE, "a" + i, "b" + i, "127.0.1." + i + ":1", "127.0.2." + i + ":1"));
+      members.put("a" + i, new MemberInfo("a" + i, MemberKind.STORAGE, "A", "127.0.1." + i + ":1", null));
+      members.put("b" + i, new MemberInfo("b" + i, MemberKind.STORAGE, "B", "127.0.2." + i + ":1", null));
+    }
+    return new ClusterSnapshot(1, Optional.empty(), members, Map.of(), pairs, Map.of(), 0, Map.of(), Map.of(), Map.of(),
+        Map.of(), Optional.empty());
+  }
+
+  @Test
+  void spreadsObjectsEvenlyAndAgreesWithItself() throws Exception {
+    ClusterSnapshot s = withPairs(3);
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < 30_000; i++) {
+      ObjectId id = ObjectId.of("obj-" + i);
+      String pair = Placement.pairFor(id, s).id();
+      assertThat(Placement.pairFor(id, withPairs(3)).id()).isEqualTo(pair);
+      counts.merge(pair, 1, Integer::sum);
+    }
+    assertThat(counts.values()).allSatisfy(c -> assertThat(c).isBetween(9_000, 11_000));
+  }
+
+  @Test
+  void addingAPairMovesOnlyTheObjectsItWins() throws Exception {
+    ClusterSnapshot three = withPairs(3);
+    ClusterSnapshot four = withPairs(4);
+    int moved = 0;
+    for (int i = 0; i < 20_000; i++) {
+      ObjectId id = ObjectId.of("obj-" + i);
+      String before = Placement.pairFor(id, three).id();
+      String after = Placement.pairFor(id, four).id();
+      if (!before.equals(after)) {
+        assertThat(after).as("an object only ever moves to the new pair").isEqualTo("p4");
+        moved++;
+      }
+    }
+    assertThat(moved).as("about a quarter moves").isBetween(4_000, 6_000);
+  }
+
+  @Test
+  void theSearchAsksThePartnersCenterFirstThenTheFirstOne() {
+    ClusterSnapshot s = withPairs(1);
+    assertThat(ObjectReader.searchOrder(s.pairs().get("p1"), s)).isEqualTo(List.of("B", "A"));
+  }
+}
