@@ -1,9 +1,17 @@
 package io.dyad.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.common.ObjectId;
+import io.dyad.common.ObjectMeta;
+import io.dyad.common.Presence;
 import io.dyad.dosm.DosmConfig;
+import io.dyad.rpc.StorageNodeClient;
+import java.util.Optional;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -30,6 +38,27 @@ class GatewayFailoverIT {
         assertThat(load.failures).as("failed client requests").isEmpty();
       }
       acked.verifyAll(cluster.client);
+    }
+  }
+
+  @Test
+  void aPutRepeatedUnderTheSameIdSucceedsOnlyWithTheSameBytes() throws Exception {
+    try (TestCluster cluster = new TestCluster(dir, DosmConfig.POINT_TO_POINT)) {
+      // a put that died after one member committed: only that member has the object
+      ObjectId id = ObjectId.of("repeated-" + java.util.UUID.randomUUID());
+      String first = cluster.pairOf(id).a();
+      String second = cluster.pairOf(id).b();
+      try (StorageNodeClient c = cluster.node(first)) {
+        c.put(id, Streams.generated(5, 70_000), 70_000);
+      }
+      ObjectMeta again = cluster.client.put(Optional.of(id), () -> Streams.generated(5, 70_000), 70_000);
+      assertThat(again.crc32c()).isEqualTo(Streams.crcOf(Streams.generated(5, 70_000)));
+      try (StorageNodeClient c = cluster.node(second)) {
+        assertThat(c.has(id)).as("the repeat completed the copy on %s", second).isEqualTo(Presence.PRESENT);
+      }
+      assertThatThrownBy(() -> cluster.client.put(Optional.of(id), () -> Streams.generated(6, 70_000), 70_000))
+          .isInstanceOf(DyadException.class)
+          .satisfies(e -> assertThat(((DyadException) e).code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
     }
   }
 }

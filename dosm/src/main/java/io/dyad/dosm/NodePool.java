@@ -71,6 +71,10 @@ public final class NodePool implements AutoCloseable {
       return client;
     }
 
+    public boolean isBroken() {
+      return broken;
+    }
+
     /** Marks the connection unusable (after a transport failure or timeout). */
     public void broken() {
       broken = true;

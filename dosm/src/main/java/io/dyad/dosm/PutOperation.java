@@ -51,20 +51,27 @@ final class PutOperation {
   private final long epoch;
   private final List<Target> targets;
   private final Set<String> lacking;
+  /** Members that already hold the id (a repeated put): they count as committed if their copy is identical. */
+  private final List<String> preexisting;
+  private final ClusterSnapshot snapshot;
+  private final NodePool pool;
   private final Executor fanout;
   private final CRC32C crc = new CRC32C();
   private long offset;
   private boolean ended;
   private volatile long lastTouchedNanos = System.nanoTime();
 
-  private PutOperation(String putId, ObjectId id, PairInfo pair, long epoch, List<Target> targets,
-      Set<String> lacking, Executor fanout) {
+  private PutOperation(String putId, ObjectId id, PairInfo pair, ClusterSnapshot snapshot, List<Target> targets,
+      Set<String> lacking, List<String> preexisting, NodePool pool, Executor fanout) {
     this.putId = putId;
     this.id = id;
     this.pair = pair;
-    this.epoch = epoch;
+    this.snapshot = snapshot;
+    this.epoch = snapshot.epoch();
     this.targets = targets;
     this.lacking = lacking;
+    this.preexisting = preexisting;
+    this.pool = pool;
     this.fanout = fanout;
   }
 
@@ -80,6 +87,7 @@ final class PutOperation {
     PairInfo pair = Placement.pairFor(id, s);
     Set<String> lacking = new LinkedHashSet<>(List.of(pair.a(), pair.b()));
     List<Target> targets = new ArrayList<>(2);
+    List<String> preexisting = new ArrayList<>(2);
     DyadException refusal = null;
     for (String member : Router.writeTargets(pair, s)) {
       NodePool.Lease lease = null;
@@ -91,6 +99,14 @@ final class PutOperation {
       } catch (DyadException e) {
         if (lease != null) {
           lease.checkBroken(e);
+        }
+        if (e.code() == ErrorCode.ALREADY_EXISTS && lease != null && mayBeIdentical(lease, id, sizeHint, s.epoch())) {
+          preexisting.add(member); // a repeated put: compared at commit
+          lacking.remove(member);
+          lease.close();
+          continue;
+        }
+        if (lease != null) {
           lease.close();
         }
         if (e.code() != ErrorCode.UNAVAILABLE) {
@@ -100,16 +116,26 @@ final class PutOperation {
         LOG.info("put {} of {}: member {} unavailable at begin ({}); writing degraded", putId, id, member, e.getMessage());
       }
     }
-    PutOperation op = new PutOperation(putId, id, pair, s.epoch(), targets, lacking, fanout);
+    PutOperation op = new PutOperation(putId, id, pair, s, targets, lacking, preexisting, pool, fanout);
     if (refusal != null) {
       op.abort();
       throw refusal;
     }
-    if (targets.isEmpty()) {
+    if (targets.isEmpty() && preexisting.isEmpty()) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "no member of pair " + pair.id() + " (" + pair.a() + ", "
           + pair.b() + ") can take writes now");
     }
     return op;
+  }
+
+  /** Whether the member's existing copy could be what is being put again (not a tombstone, same length). */
+  private static boolean mayBeIdentical(NodePool.Lease lease, ObjectId id, long sizeHint, long epoch) {
+    try {
+      ObjectMeta there = lease.client().stat(id, epoch);
+      return !there.tombstone() && (sizeHint < 0 || there.length() == sizeHint);
+    } catch (DyadException e) {
+      return false;
+    }
   }
 
   long lastTouchedNanos() {
@@ -145,7 +171,7 @@ final class PutOperation {
         failOrRethrow(live.get(i), e);
       }
     }
-    if (live().isEmpty()) {
+    if (live().isEmpty() && preexisting.isEmpty()) {
       abort();
       throw new DyadException(ErrorCode.UNAVAILABLE, "put " + putId + " of " + id + ": both members of pair "
           + pair.id() + " failed; nothing was stored");
@@ -182,6 +208,7 @@ final class PutOperation {
    */
   synchronized ObjectMeta commit(long length, int crc32c) throws DyadException {
     ensureOpen();
+    boolean acknowledged = false;
     try {
       if (length != offset) {
         throw DyadException.invalidArgument("commit of " + id + " says " + length + " bytes but " + offset + " were sent");
@@ -191,21 +218,21 @@ final class PutOperation {
             "object %s: the %d bytes received have CRC32C %08x but the client sent %08x", id, offset,
             (int) crc.getValue(), crc32c));
       }
+      ObjectMeta committed = checkPreexisting();
       Routing routing = new Routing(epoch, List.copyOf(lacking));
       List<Target> live = live();
       List<CompletableFuture<Object>> commits = new ArrayList<>();
       for (Target t : live) {
         commits.add(CompletableFuture.supplyAsync(() -> commitOn(t, routing), fanout));
       }
-      ObjectMeta committed = null;
-      List<Target> committedOn = new ArrayList<>();
+      List<String> committedOn = new ArrayList<>(preexisting);
       List<String> failedAtCommit = new ArrayList<>();
       DyadException lastError = null;
       for (int i = 0; i < live.size(); i++) {
         Object r = join(commits.get(i));
         if (r instanceof ObjectMeta m) {
           committed = m;
-          committedOn.add(live.get(i));
+          committedOn.add(live.get(i).member);
         } else {
           DyadException e = (DyadException) r;
           if (e.code() == ErrorCode.CHECKSUM_MISMATCH || e.code() == ErrorCode.INVALID_ARGUMENT
@@ -228,10 +255,36 @@ final class PutOperation {
       for (String member : failedAtCommit) {
         hintOnSomeone(member, committedOn);
       }
+      acknowledged = true;
       return committed;
     } finally {
-      end();
+      if (acknowledged) {
+        end();
+      } else {
+        abort(); // sessions not committed are dropped now rather than left to expire
+      }
     }
+  }
+
+  /**
+   * For a repeated put: each member that already held the id must hold exactly these bytes.
+   *
+   * @return the existing record if some member holds it, else null
+   * @throws DyadException ALREADY_EXISTS if a member holds different bytes under this id
+   */
+  private ObjectMeta checkPreexisting() throws DyadException {
+    ObjectMeta found = null;
+    for (String member : preexisting) {
+      try (NodePool.Lease lease = pool.lease(Router.address(member, snapshot))) {
+        ObjectMeta there = lease.client().stat(id, epoch);
+        if (there.tombstone() || there.length() != offset || there.crc32c() != (int) crc.getValue()) {
+          throw new DyadException(ErrorCode.ALREADY_EXISTS, "object " + id + " already exists on " + member
+              + " with different content");
+        }
+        found = there;
+      }
+    }
+    return found;
   }
 
   /** The commit's result: the ObjectMeta, or the DyadException. */
@@ -254,12 +307,12 @@ final class PutOperation {
     }
   }
 
-  private void hintOnSomeone(String lackingMember, List<Target> holders) throws DyadException {
+  private void hintOnSomeone(String lackingMember, List<String> holders) throws DyadException {
     DyadException last = null;
-    for (Target h : holders) {
-      try {
-        h.lease.client().addHint(lackingMember, id, epoch);
-        LOG.info("put {} of {}: {} failed at commit; hint recorded on {}", putId, id, lackingMember, h.member);
+    for (String h : holders) {
+      try (NodePool.Lease lease = pool.lease(Router.address(h, snapshot))) {
+        lease.client().addHint(lackingMember, id, epoch);
+        LOG.info("put {} of {}: {} failed at commit; hint recorded on {}", putId, id, lackingMember, h);
         return;
       } catch (DyadException e) {
         last = e;
@@ -275,7 +328,7 @@ final class PutOperation {
       return;
     }
     for (Target t : targets) {
-      if (!t.failed) {
+      if (!t.failed && !t.lease.isBroken()) {
         try {
           t.lease.client().abort(t.sessionId);
         } catch (DyadException e) {
