@@ -52,7 +52,10 @@ public final class DyadClient implements AutoCloseable {
   private final ZkSession zk;
   private final ClusterView view;
   private final ConcurrentMap<HostAndPort, Queue<GatewayConnection>> idle = new ConcurrentHashMap<>();
+  private static final long SUSPECT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+
   private final AtomicInteger next = new AtomicInteger();
+  private final ConcurrentMap<HostAndPort, Long> suspects = new ConcurrentHashMap<>();
 
   private DyadClient(ClientConfig config, ZkSession zk, ClusterView view) {
     this.config = config;
@@ -103,16 +106,19 @@ public final class DyadClient implements AutoCloseable {
   public ObjectMeta put(Optional<ObjectId> id, Source source, long sizeHint) throws DyadException, IOException {
     Optional<ObjectId> useId = id;
     DyadException last = null;
+    int start = next.getAndIncrement();
     for (int attempt = 0; attempt < config.attempts(); attempt++) {
-      HostAndPort dosm = pick(attempt);
-      GatewayConnection c = borrow(dosm);
+      HostAndPort dosm = pick(start + attempt);
+      GatewayConnection c = null;
       PutSession session = null;
       boolean healthy = false;
       try (InputStream in = source.open()) {
+        c = borrow(dosm);
+        final GatewayConnection conn = c;
         final Optional<ObjectId> requested = useId;
-        session = c.call(g -> g.beginPut(sizeHint, requested.map(ObjectId::value).orElse("")));
+        session = conn.call(g -> g.beginPut(sizeHint, requested.map(ObjectId::value).orElse("")));
         useId = Optional.of(ObjectId.of(session.getObjectId())); // a retry reuses the id
-        ObjectMeta meta = stream(c, session, in);
+        ObjectMeta meta = stream(conn, session, in);
         healthy = true;
         return meta;
       } catch (DyadException e) {
@@ -121,6 +127,7 @@ public final class DyadClient implements AutoCloseable {
           throw e;
         }
         last = e;
+        suspect(dosm);
         LOG.info("put through {} failed ({}); trying another DOSM", dosm, e.getMessage());
       } finally {
         giveBack(c, healthy);
@@ -159,15 +166,18 @@ public final class DyadClient implements AutoCloseable {
     long offset = 0;
     DyadException last = null;
     int failures = 0;
+    int start = next.getAndIncrement();
     while (offset < meta.length()) {
-      HostAndPort dosm = pick(failures);
-      GatewayConnection c = borrow(dosm);
+      HostAndPort dosm = pick(start + failures);
+      GatewayConnection c = null;
       boolean healthy = false;
       try {
+        c = borrow(dosm);
         while (offset < meta.length()) {
           final long at = offset;
           final int len = (int) Math.min(config.chunkBytes(), meta.length() - offset);
-          ByteBuffer data = c.call(g -> g.get(id.value(), at, len));
+          final GatewayConnection conn = c;
+          ByteBuffer data = conn.call(g -> g.get(id.value(), at, len));
           if (!data.hasRemaining()) {
             throw new DyadException(ErrorCode.INTERNAL, dosm + " returned no bytes at offset " + offset + " of " + id);
           }
@@ -182,6 +192,7 @@ public final class DyadClient implements AutoCloseable {
           throw retriable(e) ? exhausted("get of " + id, e) : e;
         }
         last = e;
+        suspect(dosm);
         LOG.info("get of {} through {} failed at offset {} ({}); resuming on another DOSM", id, dosm, offset,
             e.getMessage());
       } finally {
@@ -226,10 +237,13 @@ public final class DyadClient implements AutoCloseable {
 
   private <T> T withGateway(String what, Op<T> op) throws DyadException {
     DyadException last = null;
+    int start = next.getAndIncrement();
     for (int attempt = 0; attempt < config.attempts(); attempt++) {
-      GatewayConnection c = borrow(pick(attempt));
+      HostAndPort dosm = pick(start + attempt);
+      GatewayConnection c = null;
       boolean healthy = false;
       try {
+        c = borrow(dosm);
         T r = op.run(c);
         healthy = true;
         return r;
@@ -239,6 +253,7 @@ public final class DyadClient implements AutoCloseable {
           throw e;
         }
         last = e;
+        suspect(dosm);
       } finally {
         giveBack(c, healthy);
       }
@@ -255,12 +270,30 @@ public final class DyadClient implements AutoCloseable {
         + (last == null ? "" : ": " + last.getMessage()), last);
   }
 
-  private HostAndPort pick(int attempt) throws DyadException {
+  /**
+   * The {@code n}-th DOSM in round-robin order, skipping those that failed in the last few seconds (unless
+   * every one did): an operation retries on {@code start}, {@code start + 1}, ...
+   */
+  private HostAndPort pick(int n) throws DyadException {
     List<HostAndPort> all = gateways();
     if (all.isEmpty()) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "no DOSM is running (none registered under /dyad/dosm)");
     }
-    return all.get(Math.floorMod(next.getAndIncrement() + attempt, all.size()));
+    long now = System.nanoTime();
+    List<HostAndPort> healthy = new ArrayList<>(all.size());
+    for (HostAndPort d : all) {
+      Long until = suspects.get(d);
+      if (until == null || now - until > 0) {
+        healthy.add(d);
+      }
+    }
+    List<HostAndPort> from = healthy.isEmpty() ? all : healthy;
+    return from.get(Math.floorMod(n, from.size()));
+  }
+
+  /** Avoids a DOSM that just failed, for a few seconds (until discovery notices it is gone, if it is). */
+  private void suspect(HostAndPort dosm) {
+    suspects.put(dosm, System.nanoTime() + SUSPECT_NANOS);
   }
 
   private GatewayConnection borrow(HostAndPort dosm) throws DyadException {
@@ -269,6 +302,9 @@ public final class DyadClient implements AutoCloseable {
   }
 
   private void giveBack(GatewayConnection c, boolean healthy) {
+    if (c == null) {
+      return;
+    }
     if (healthy) {
       idle.computeIfAbsent(c.target, d -> new ConcurrentLinkedQueue<>()).offer(c);
     } else {

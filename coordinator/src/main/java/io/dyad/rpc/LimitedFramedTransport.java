@@ -1,11 +1,8 @@
 package io.dyad.rpc;
 
-import org.apache.thrift.TConfiguration;
-import org.apache.thrift.transport.TMemoryInputTransport;
 import org.apache.thrift.transport.TTransport;
 import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.TTransportFactory;
-import org.apache.thrift.transport.layered.TLayeredTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,29 +10,22 @@ import org.slf4j.LoggerFactory;
  * The read side of a server connection: framed like {@code TFramedTransport}, but a frame over the limit does
  * not kill the connection. Its first bytes (which hold the message header) are kept, the rest is read and
  * discarded, and {@link OversizeFrameGuard} answers the call with a PROTOCOL_ERROR. Frames beyond the drain
- * limit, and negative sizes (a stranger speaking another protocol), close the connection.
+ * limit (a stranger speaking another protocol, say) close the connection.
  *
  * <p>Not thread-safe: one per connection, used by the connection's worker thread.
  */
-final class LimitedFramedTransport extends TLayeredTransport {
+final class LimitedFramedTransport extends FramedReadTransport {
   private static final Logger LOG = LoggerFactory.getLogger(LimitedFramedTransport.class);
 
   /** Enough of an oversize frame to parse its message header (version, method name, sequence id). */
   static final int HEAD_BYTES = 4096;
 
-  private final int maxFrameBytes;
   private final long drainLimitBytes;
-  private final TMemoryInputTransport readBuffer;
-  private final byte[] sizeBuffer = new byte[4];
   private long oversizeFrameBytes = -1;
-  private byte[] frame = new byte[0];
 
   LimitedFramedTransport(TTransport inner, int maxFrameBytes, long drainLimitBytes) throws TTransportException {
-    super(inner);
-    this.maxFrameBytes = maxFrameBytes;
+    super(inner, maxFrameBytes);
     this.drainLimitBytes = drainLimitBytes;
-    TConfiguration config = new TConfiguration(maxFrameBytes, maxFrameBytes, TConfiguration.DEFAULT_RECURSION_DEPTH);
-    this.readBuffer = new TMemoryInputTransport(config, new byte[0]);
   }
 
   static TTransportFactory factory(ThriftServerConfig config) {
@@ -49,7 +39,7 @@ final class LimitedFramedTransport extends TLayeredTransport {
 
   /** Reads the next frame if the current one is used up. Blocks; throws on end of stream. */
   void awaitFrame() throws TTransportException {
-    if (readBuffer.getBytesRemainingInBuffer() <= 0) {
+    if (frameUsedUp()) {
       readFrame();
     }
   }
@@ -65,23 +55,15 @@ final class LimitedFramedTransport extends TLayeredTransport {
     return maxFrameBytes;
   }
 
-  /** Drops whatever is left of the current frame. */
-  void discardFrame() {
-    readBuffer.reset(new byte[0]);
+  void dropFrame() {
+    discardFrame();
   }
 
-  private void readFrame() throws TTransportException {
-    getInnerTransport().readAll(sizeBuffer, 0, 4);
-    long size = Integer.toUnsignedLong(
-        ((sizeBuffer[0] & 0xff) << 24) | ((sizeBuffer[1] & 0xff) << 16) | ((sizeBuffer[2] & 0xff) << 8)
-            | (sizeBuffer[3] & 0xff));
+  @Override
+  protected void readFrame() throws TTransportException {
+    long size = readFrameSize();
     if (size <= maxFrameBytes) {
-      // one buffer per connection, reused: binary arguments alias it and are valid only during their call
-      if (frame.length < size) {
-        frame = new byte[(int) size];
-      }
-      getInnerTransport().readAll(frame, 0, (int) size);
-      readBuffer.reset(frame, 0, (int) size);
+      loadFrame((int) size);
       oversizeFrameBytes = -1;
       return;
     }
@@ -95,7 +77,7 @@ final class LimitedFramedTransport extends TLayeredTransport {
     byte[] head = new byte[HEAD_BYTES];
     getInnerTransport().readAll(head, 0, head.length);
     skip(size - head.length);
-    readBuffer.reset(head);
+    setFrame(head);
     oversizeFrameBytes = size;
     LOG.warn("refused a request frame of {} bytes from {}: the limit is {} bytes", size, peer(), maxFrameBytes);
   }
@@ -114,52 +96,7 @@ final class LimitedFramedTransport extends TLayeredTransport {
   }
 
   @Override
-  public int read(byte[] buf, int off, int len) throws TTransportException {
-    int got = readBuffer.read(buf, off, len);
-    if (got > 0) {
-      return got;
-    }
-    readFrame();
-    return readBuffer.read(buf, off, len);
-  }
-
-  @Override
-  public byte[] getBuffer() {
-    return readBuffer.getBuffer();
-  }
-
-  @Override
-  public int getBufferPosition() {
-    return readBuffer.getBufferPosition();
-  }
-
-  @Override
-  public int getBytesRemainingInBuffer() {
-    return readBuffer.getBytesRemainingInBuffer();
-  }
-
-  @Override
-  public void consumeBuffer(int len) {
-    readBuffer.consumeBuffer(len);
-  }
-
-  @Override
   public void write(byte[] buf, int off, int len) throws TTransportException {
     throw new TTransportException(TTransportException.NOT_OPEN, "the read side of a connection cannot write");
-  }
-
-  @Override
-  public boolean isOpen() {
-    return getInnerTransport().isOpen();
-  }
-
-  @Override
-  public void open() throws TTransportException {
-    getInnerTransport().open();
-  }
-
-  @Override
-  public void close() {
-    getInnerTransport().close();
   }
 }

@@ -43,7 +43,7 @@ final class OversizeFrameGuard implements TProcessor {
       throw new TTransportException(TTransportException.CORRUPTED_DATA,
           "oversize frame without a readable message header", e);
     }
-    frames.discardFrame();
+    frames.dropFrame();
     TApplicationException refusal = new TApplicationException(TApplicationException.PROTOCOL_ERROR,
         "request frame of " + oversize + " bytes exceeds the limit of " + frames.maxFrameBytes()
             + " bytes; send smaller chunks");
