@@ -13,7 +13,6 @@ import io.dyad.thrift.NodeHealth;
 import io.dyad.thrift.ObjectState;
 import io.dyad.thrift.WriteContext;
 import io.dyad.thrift.ObjectInfo;
-import io.dyad.thrift.StorageNode;
 import io.dyad.thrift.WriteSession;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,16 +33,18 @@ import org.apache.thrift.protocol.TProtocol;
 public final class StorageNodeClient implements AutoCloseable {
   /** Chunk size used by {@link #put} and {@link #get}, bounded by what the node advertises. */
   public static final int DEFAULT_CHUNK_BYTES = 1024 * 1024;
+  /** How many chunk reads {@link #get} keeps in flight on the connection. */
+  private static final int READ_AHEAD = 2;
 
   private final HostAndPort target;
   private final TProtocol protocol;
-  private final StorageNode.Client client;
+  private final PipelinedStorageNodeClient client;
   private final int chunkBytes;
 
   private StorageNodeClient(HostAndPort target, TProtocol protocol, int chunkBytes) {
     this.target = target;
     this.protocol = protocol;
-    this.client = new StorageNode.Client(protocol);
+    this.client = new PipelinedStorageNodeClient(protocol);
     this.chunkBytes = chunkBytes;
   }
 
@@ -246,21 +247,32 @@ public final class StorageNodeClient implements AutoCloseable {
     }
     CRC32C crc = new CRC32C();
     long offset = 0;
-    while (offset < meta.length()) {
-      ByteBuffer data = readShared(id, offset, (int) Math.min(chunkBytes, meta.length() - offset), epoch);
-      if (!data.hasRemaining()) {
-        throw new DyadException(ErrorCode.INTERNAL, target + " returned no bytes at offset " + offset
-            + " of object " + id + " (" + meta.length() + " bytes)");
-      }
-      crc.update(data.duplicate());
-      offset += data.remaining();
-      if (data.hasArray()) {
+    long requested = 0;
+    try {
+      while (offset < meta.length()) {
+        // keep the next chunk's request in flight while this one is checked and written out
+        while (client.inFlight() < READ_AHEAD && requested < meta.length()) {
+          final long at = requested;
+          final int len = (int) Math.min(chunkBytes, meta.length() - requested);
+          rpc(() -> {
+            client.send_read(id.value(), at, len, epoch);
+            return null;
+          });
+          requested += len;
+        }
+        ByteBuffer data = rpc(client::recv_read);
+        long expected = Math.min(chunkBytes, meta.length() - offset);
+        if (data.remaining() != expected) {
+          throw new DyadException(ErrorCode.INTERNAL, target + " returned " + data.remaining() + " bytes at offset "
+              + offset + " of object " + id + " where " + expected + " were asked for");
+        }
+        crc.update(data.duplicate());
+        offset += data.remaining();
         out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
-      } else {
-        byte[] copy = new byte[data.remaining()];
-        data.get(copy);
-        out.write(copy);
       }
+    } catch (DyadException | IOException | RuntimeException e) {
+      drainInFlight();
+      throw e;
     }
     if ((int) crc.getValue() != meta.crc32c()) {
       throw new DyadException(ErrorCode.CHECKSUM_MISMATCH, String.format(
@@ -268,6 +280,20 @@ public final class StorageNodeClient implements AutoCloseable {
           meta.crcHex()));
     }
     return meta;
+  }
+
+  /** Reads and drops the replies of calls still in flight, so that the connection can be used again. */
+  private void drainInFlight() {
+    while (client.inFlight() > 0) {
+      try {
+        client.recv_read();
+      } catch (TException ignored) {
+        // a typed error for a chunk nobody wants any more; a broken connection ends the loop below
+        if (!protocol.getTransport().isOpen()) {
+          return;
+        }
+      }
+    }
   }
 
   private void abortQuietly(String sessionId) {
