@@ -89,10 +89,10 @@ final class NodeCommand implements Callable<Integer> {
         view = session.clusterView();
         view.startAsync().awaitRunning();
         MemberInfo member = declared(view);
-        ClusterNode member1 = ClusterNode.assemble(config(HostAndPort.fromString(member.address())), member, session,
-            view, new MulticastSettings(multicastInterface, 0), Duration.ofSeconds(handoffSeconds));
-        node = member1.node;
-        parts.add(member1.service);
+        ClusterNode clusterNode = ClusterNode.assemble(config(HostAndPort.fromString(member.address())), member,
+            session, view, new MulticastSettings(multicastInterface, 0), Duration.ofSeconds(handoffSeconds));
+        node = clusterNode.node;
+        parts.add(clusterNode.service);
       } else {
         node = StorageNode.create(config(listen), new MetricRegistry());
         parts.add(node.service());

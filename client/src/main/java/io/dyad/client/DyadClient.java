@@ -262,7 +262,7 @@ public final class DyadClient implements AutoCloseable {
   }
 
   private static boolean retriable(DyadException e) {
-    return e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.INTERNAL;
+    return e.code().isRetriableElsewhere();
   }
 
   private static DyadException exhausted(String what, DyadException last) {

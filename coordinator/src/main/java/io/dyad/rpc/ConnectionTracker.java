@@ -2,7 +2,6 @@ package io.dyad.rpc;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.server.ServerContext;
 import org.apache.thrift.server.TServerEventHandler;
@@ -14,7 +13,6 @@ import org.apache.thrift.transport.TTransport;
  */
 final class ConnectionTracker implements TServerEventHandler {
   private final Set<TTransport> open = ConcurrentHashMap.newKeySet();
-  private final AtomicLong accepted = new AtomicLong();
   private final Runnable onServing;
 
   ConnectionTracker(Runnable onServing) {
@@ -29,7 +27,6 @@ final class ConnectionTracker implements TServerEventHandler {
   @Override
   public ServerContext createContext(TProtocol input, TProtocol output) {
     open.add(input.getTransport());
-    accepted.incrementAndGet();
     return null;
   }
 
@@ -43,10 +40,6 @@ final class ConnectionTracker implements TServerEventHandler {
 
   int openConnections() {
     return open.size();
-  }
-
-  long acceptedConnections() {
-    return accepted.get();
   }
 
   void closeAll() {

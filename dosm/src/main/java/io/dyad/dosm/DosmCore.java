@@ -3,7 +3,6 @@ package io.dyad.dosm;
 import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dyad.coordinator.view.ClusterView;
-import io.dyad.search.MulticastSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -69,9 +68,5 @@ final class DosmCore extends AbstractIdleService {
   /** The gateway; valid once running. */
   Gateway gateway() {
     return gateway;
-  }
-
-  MulticastSettings multicast() {
-    return config.multicast();
   }
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
@@ -41,7 +40,6 @@ public final class CoordinatorService extends AbstractIdleService {
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
       new ThreadFactoryBuilder().setDaemon(true).setNameFormat("coordinator-%d").build());
   private final Map<String, Long> notLiveSince = new HashMap<>();
-  private final AtomicLong decisionsApplied = new AtomicLong();
   private final ConnectionStateListener connectionListener = (c, state) -> onConnectionState(state);
 
   private LeaderLatch latch;
@@ -101,11 +99,6 @@ public final class CoordinatorService extends AbstractIdleService {
     return latch == null ? null : latch.getOurPath();
   }
 
-  /** Decisions this coordinator has written since it started. */
-  public long decisionsApplied() {
-    return decisionsApplied.get();
-  }
-
   private void onLeadership(boolean leads) {
     acting = leads && client.getZookeeperClient().isConnected();
     notLiveSince.clear();
@@ -142,7 +135,6 @@ public final class CoordinatorService extends AbstractIdleService {
       try {
         long epoch = writer.apply(d, latch.getOurPath());
         if (epoch >= 0) {
-          decisionsApplied.incrementAndGet();
           LOG.info("[coordinator={} epoch={}] {}", config.id(), epoch, d);
         }
       } catch (DyadException e) {

@@ -33,7 +33,7 @@ public final class ZnodeCodec<T> {
 
   static final ObjectMapper MAPPER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+      .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
   public static final ZnodeCodec<ClusterInfo> CLUSTER = new ZnodeCodec<>(ClusterInfo.class);
   public static final ZnodeCodec<MemberInfo> MEMBER = new ZnodeCodec<>(MemberInfo.class);
