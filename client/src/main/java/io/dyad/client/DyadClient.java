@@ -9,8 +9,8 @@ import io.dyad.common.Presence;
 import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.rpc.ThriftTypes;
 import io.dyad.thrift.Location;
-import io.dyad.thrift.ObjectInfo;
 import io.dyad.thrift.ObjectState;
 import io.dyad.thrift.PutSession;
 import java.io.IOException;
@@ -153,7 +153,7 @@ public final class DyadClient implements AutoCloseable {
       offset += n;
     }
     final long length = offset;
-    return toMeta(c.call(g -> g.commitPut(session.getPutId(), length, (int) crc.getValue())));
+    return ThriftTypes.toMeta(c.target, c.call(g -> g.commitPut(session.getPutId(), length, (int) crc.getValue())));
   }
 
   /**
@@ -210,11 +210,11 @@ public final class DyadClient implements AutoCloseable {
   }
 
   public ObjectMeta stat(ObjectId id) throws DyadException {
-    return toMeta(withGateway("stat of " + id, c -> c.call(g -> g.stat(id.value()))));
+    return withGateway("stat of " + id, c -> ThriftTypes.toMeta(c.target, c.call(g -> g.stat(id.value()))));
   }
 
   public ObjectMeta delete(ObjectId id) throws DyadException {
-    return toMeta(withGateway("delete of " + id, c -> c.call(g -> g.deleteObject(id.value()))));
+    return withGateway("delete of " + id, c -> ThriftTypes.toMeta(c.target, c.call(g -> g.deleteObject(id.value()))));
   }
 
   public Located locate(ObjectId id) throws DyadException {
@@ -316,10 +316,6 @@ public final class DyadClient implements AutoCloseable {
     }
   }
 
-  private static ObjectMeta toMeta(ObjectInfo info) throws DyadException {
-    return new ObjectMeta(ObjectId.of(info.getId()), info.getLength(), info.getCrc32c(), info.isTombstone(),
-        info.getWrittenAtMillis());
-  }
 
   @Override
   public void close() {

@@ -305,12 +305,7 @@ public final class StorageNodeClient implements AutoCloseable {
   }
 
   private ObjectMeta toMeta(ObjectInfo info) throws DyadException {
-    String problem = ObjectId.problemWith(info.getId());
-    if (problem != null) {
-      throw new DyadException(ErrorCode.INTERNAL, target + " sent an invalid object id: " + problem);
-    }
-    return new ObjectMeta(ObjectId.of(info.getId()), info.getLength(), info.getCrc32c(), info.isTombstone(),
-        info.getWrittenAtMillis());
+    return ThriftTypes.toMeta(target, info);
   }
 
   @Override

@@ -1,10 +1,11 @@
 package io.dyad.dosm;
 
+import static io.dyad.rpc.ThriftTypes.toThrift;
+
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
-import io.dyad.common.ObjectMeta;
 import io.dyad.rpc.ReplyBuffers;
 import io.dyad.rpc.ThriftErrors;
 import io.dyad.thrift.Location;
@@ -126,8 +127,4 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
 
   @Override
   public void ping() {}
-
-  private static ObjectInfo toThrift(ObjectMeta m) {
-    return new ObjectInfo(m.id().value(), m.length(), m.crc32c(), m.tombstone(), m.writtenAtMillis());
-  }
 }

@@ -1,16 +1,18 @@
 package io.dyad.node.server;
 
+import static io.dyad.rpc.ThriftTypes.toThrift;
+
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.dyad.common.DyadException;
 import io.dyad.common.DyadVersion;
 import io.dyad.common.ObjectId;
-import io.dyad.common.ObjectMeta;
 import io.dyad.node.store.ObjectStore;
 import io.dyad.node.store.StoreStatus;
 import io.dyad.rpc.ReplyBuffers;
 import io.dyad.rpc.ThriftErrors;
+import io.dyad.rpc.ThriftTypes;
 import io.dyad.thrift.HintPage;
 import io.dyad.thrift.InventoryPage;
 import io.dyad.thrift.NodeHealth;
@@ -209,7 +211,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
     return call("inventory", () -> {
       io.dyad.common.InventoryPage page = store.inventory(cursor, limit);
       InventoryPage out = new InventoryPage(
-          page.entries().stream().map(StorageNodeHandler::toThrift).collect(Collectors.toList()));
+          page.entries().stream().map(ThriftTypes::toThrift).collect(Collectors.toList()));
       page.nextCursor().ifPresent(out::setNextCursor);
       return out;
     });
@@ -225,9 +227,5 @@ final class StorageNodeHandler implements StorageNode.Iface {
       return new NodeHealth(memberId, "SERVING", startedAtMillis, s.usableBytes(), s.totalBytes(), s.reserveBytes(),
           s.openSessions(), store.maxChunkBytes(), DyadVersion.get());
     });
-  }
-
-  static ObjectInfo toThrift(ObjectMeta m) {
-    return new ObjectInfo(m.id().value(), m.length(), m.crc32c(), m.tombstone(), m.writtenAtMillis());
   }
 }
