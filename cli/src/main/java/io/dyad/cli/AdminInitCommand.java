@@ -5,7 +5,7 @@ import io.dyad.coordinator.admin.ClusterDescription;
 import io.dyad.coordinator.admin.ClusterDescriptionValidator;
 import io.dyad.coordinator.admin.ClusterLayout;
 import io.dyad.coordinator.model.MemberInfo;
-import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.coordinator.ZkSession;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.dyad.coordinator.membership.MemberRegistration;
 import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.view.ClusterView;
-import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.coordinator.ZkSession;
 import io.dyad.node.cluster.ClusterGate;
 import io.dyad.node.cluster.MulticastResponder;
 import io.dyad.node.cluster.Resyncer;

@@ -5,7 +5,7 @@ import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.zk.ZkConfig;
-import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.coordinator.ZkSession;
 import java.time.Duration;
 import java.util.function.Predicate;
 

@@ -5,7 +5,7 @@ import io.dyad.common.ServiceStack;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.failover.CoordinatorService;
 import io.dyad.coordinator.view.ClusterView;
-import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.coordinator.ZkSession;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;

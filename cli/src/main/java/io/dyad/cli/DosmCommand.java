@@ -7,7 +7,7 @@ import io.dyad.common.DyadVersion;
 import io.dyad.common.ServiceStack;
 import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.view.ClusterView;
-import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.coordinator.ZkSession;
 import io.dyad.dosm.Dosm;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import io.dyad.common.ServiceStack;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterView;
-import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.coordinator.ZkSession;
 import io.dyad.search.MulticastSettings;
 import io.dyad.node.server.StorageNode;
 import io.dyad.node.server.StorageNodeConfig;

@@ -1,6 +1,5 @@
 package io.dyad.cli;
 
-import io.dyad.coordinator.zk.EmbeddedZooKeeper;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;

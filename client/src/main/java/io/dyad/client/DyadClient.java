@@ -8,7 +8,7 @@ import io.dyad.common.ObjectMeta;
 import io.dyad.common.Presence;
 import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.view.ClusterView;
-import io.dyad.coordinator.zk.ZkSession;
+import io.dyad.coordinator.ZkSession;
 import io.dyad.rpc.ThriftTypes;
 import io.dyad.thrift.Location;
 import io.dyad.thrift.ObjectState;

@@ -1,4 +1,4 @@
-package io.dyad.coordinator.zk;
+package io.dyad.coordinator;
 
 import io.dyad.common.DyadException;
 import io.dyad.coordinator.admin.ClusterInit;
@@ -12,6 +12,9 @@ import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.membership.ResyncReporter;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.view.CuratorClusterView;
+import io.dyad.coordinator.zk.ZkClients;
+import io.dyad.coordinator.zk.ZkConfig;
+import io.dyad.coordinator.zk.ZkPaths;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.curator.framework.CuratorFramework;

@@ -1,4 +1,4 @@
-package io.dyad.coordinator.zk;
+package io.dyad.cli;
 
 import com.google.common.util.concurrent.AbstractIdleService;
 import io.dyad.common.DyadException;
