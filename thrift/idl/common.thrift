@@ -16,8 +16,8 @@ namespace js Dyad
 namespace go dyad.common
 
 /**
- * An object id: 1 to 200 characters from [A-Za-z0-9._~:@+=-], never containing "..".
- * Anything else (an empty id, '/', NUL, "..", an overlong id) is rejected with InvalidArgument.
+ * An object id: 1 to 200 characters from [A-Za-z0-9._~:@+=-], never containing ".." and not made of dots only.
+ * Anything else (an empty id, '/', NUL, "..", ".", an overlong id) is rejected with InvalidArgument.
  */
 typedef string ObjectId
 

@@ -42,6 +42,22 @@ struct Locations {
   3: required list<Location> locations,
 }
 
+/**
+ * How to reach the cluster: every live gateway, and the limits a client needs. A client that knows one gateway
+ * learns the others from it, so it needs no ZooKeeper.
+ */
+struct GatewayList {
+  /** HOST:PORT of every live object gateway (DOSM) */
+  1: required list<string> objectGateways,
+  /** HOST:PORT of every live directory gateway (DDM) */
+  2: required list<string> directoryGateways,
+  /** the largest chunk putChunk accepts and get returns, in bytes */
+  3: required i32 maxChunkBytes,
+  4: required string clusterName,
+  /** the Dyad version of the gateway that answered */
+  5: required string version,
+}
+
 service ObjectGateway {
   /** Starts a put. id: the object id to use, or empty for a new random one. */
   PutSession beginPut(1: i64 sizeHint, 2: string id)
@@ -81,6 +97,10 @@ service ObjectGateway {
   /** Every member known to hold the object or a tombstone for it: its pair, and copies found by search. */
   Locations locate(1: common.ObjectId id)
     throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable),
+
+  /** The live gateways of the cluster (this one included) and the chunk limit. */
+  GatewayList listGateways()
+    throws (1: common.Unavailable unavailable),
 
   void ping(),
 }

@@ -50,7 +50,11 @@ struct InventoryPage {
 /** A member's view of its own health. */
 struct NodeHealth {
   1: required string memberId,
-  /** "SERVING" while the node accepts reads and writes */
+  /**
+   * SERVING (reads and writes), RESYNCING (catching up with its partner: writes, no reads), JOINING (a new
+   * incarnation or data directory waiting for the coordinator: no reads), FAILED_OVER (its partner serves in its
+   * place), FENCED (no valid ZooKeeper registration: nothing), or STANDALONE (not in a cluster: everything)
+   */
   2: required string status,
   3: required i64 startedAtMillis,
   /** bytes free for new objects on the data volume, before the reserve is taken off */
@@ -61,6 +65,8 @@ struct NodeHealth {
   7: required i32 openWriteSessions,
   8: required i32 maxChunkBytes,
   9: required string version,
+  /** why the status is what it is, in a sentence (e.g. "failed over at epoch 7; b1 serves in its place") */
+  10: optional string detail,
 }
 
 service StorageNode {
@@ -108,6 +114,22 @@ service StorageNode {
 
   /** Length, checksum and write time of an object or tombstone. */
   common.ObjectInfo stat(1: common.ObjectId id, 2: i64 epoch)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
+            5: common.StaleEpoch staleEpoch),
+
+  /**
+   * What this member itself holds of an object or tombstone, whatever its failover state (RESYNCING included):
+   * for a partner copying what it lacks, and for a gateway checking a repeated put. Its copy may be stale; clients
+   * read through stat and read. NotFound if it holds neither.
+   */
+  common.ObjectInfo localStat(1: common.ObjectId id, 2: i64 epoch)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
+            5: common.StaleEpoch staleEpoch),
+
+  /** As read, but served in any failover state, like localStat: for a partner copying what it lacks. */
+  binary localRead(1: common.ObjectId id, 2: i64 offset, 3: i32 length, 4: i64 epoch)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
             3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
             5: common.StaleEpoch staleEpoch),

@@ -4,20 +4,54 @@ import com.google.common.net.HostAndPort;
 import io.dyad.client.ClientConfig;
 import io.dyad.client.DyadClient;
 import io.dyad.common.DyadException;
+import io.dyad.coordinator.model.GatewayInfo;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** How object commands reach the cluster: DOSMs found through ZooKeeper, or given with --dosm. */
+/**
+ * How object commands reach the cluster: the gateways given with {@code --gateway} (or {@code $DYAD_GATEWAYS},
+ * comma-separated), else the DOSMs registered in ZooKeeper ({@code --zk}, {@code $DYAD_ZK}). The client learns the
+ * other live gateways from the first that answers.
+ */
 final class ClientOptions {
   @Mixin ZkOptions zk;
 
-  @Option(names = "--dosm", converter = HostPortConverter.class, paramLabel = "HOST:PORT",
-      description = "A DOSM to use (repeatable); default: the DOSMs registered in ZooKeeper.")
-  List<HostAndPort> dosms;
+  @Option(names = {"--gateway", "--dosm"}, converter = HostPortConverter.class, paramLabel = "HOST:PORT",
+      description = "A gateway (DOSM) to start from (repeatable); default: $DYAD_GATEWAYS, else the DOSMs registered "
+          + "in ZooKeeper.")
+  List<HostAndPort> gateways;
 
   DyadClient connect() throws DyadException {
-    ClientConfig config = dosms == null || dosms.isEmpty() ? ClientConfig.discover(zk.config()) : ClientConfig.fixed(dosms);
-    return DyadClient.connect(config);
+    return DyadClient.connect(ClientConfig.of(seeds()));
+  }
+
+  /** The gateways to start from. */
+  List<HostAndPort> seeds() throws DyadException {
+    if (gateways != null && !gateways.isEmpty()) {
+      return gateways;
+    }
+    String env = System.getenv("DYAD_GATEWAYS");
+    if (env != null && !env.isBlank()) {
+      List<HostAndPort> out = new ArrayList<>();
+      for (String part : env.split(",")) {
+        if (!part.isBlank()) {
+          out.add(HostPortConverter.parse(part.trim(), "$DYAD_GATEWAYS"));
+        }
+      }
+      return out;
+    }
+    try (ClusterSession session = ClusterSession.open(zk.config())) {
+      List<HostAndPort> out = new ArrayList<>();
+      for (GatewayInfo g : session.snapshot().dosms().values()) {
+        out.add(HostAndPort.fromString(g.address()));
+      }
+      if (out.isEmpty()) {
+        throw new DyadException(io.dyad.common.ErrorCode.UNAVAILABLE, "no DOSM is running (none registered under "
+            + "/dyad/dosm at " + zk.connectString() + "); start one with 'dyad dosm', or give --gateway HOST:PORT");
+      }
+      return out;
+    }
   }
 }

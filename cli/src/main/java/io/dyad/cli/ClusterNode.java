@@ -2,6 +2,7 @@ package io.dyad.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import com.google.common.util.concurrent.Service;
+import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ServiceStack;
 import io.dyad.coordinator.membership.MemberRegistration;
@@ -41,17 +42,23 @@ final class ClusterNode {
    */
   static ClusterNode assemble(StorageNodeConfig config, MemberInfo member, ZkSession zk, ClusterView view,
       MulticastSettings multicast, Duration handoffInterval) throws DyadException {
-    MemberRegistration registration = zk.registration(config.memberId(), member.address());
-    StorageNode node = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view),
-        new MetricRegistry());
-    Resyncer resyncer = new Resyncer(config.memberId(), node.store(), view, registration, zk.resyncReporter(),
-        ThriftClientConfig.defaults(), handoffInterval, Clock.systemUTC());
-    List<Service> parts = new ArrayList<>(List.of(node.service(), registration, resyncer));
+    // the store is opened first (the node's service starts it), so its data directory's identity is known
+    // by the time the registration runs
+    StorageNode[] node = new StorageNode[1];
+    MemberRegistration registration = zk.registration(config.memberId(), member.address(),
+        () -> node[0].store().dataId());
+    node[0] = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view), new MetricRegistry());
+    // partners see a member's calls come from its declared address
+    ThriftClientConfig peers = ThriftClientConfig.defaults()
+        .withLocalHost(HostAndPort.fromString(member.address()).getHost());
+    Resyncer resyncer = new Resyncer(config.memberId(), node[0].store(), view, registration, zk.resyncReporter(),
+        peers, handoffInterval, Clock.systemUTC());
+    List<Service> parts = new ArrayList<>(List.of(node[0].service(), registration, resyncer));
     ClusterInfo.CenterInfo center = view.current().cluster().map(c -> c.centers().get(member.center())).orElse(null);
     if (center != null && center.multicast() != null) {
-      parts.add(new MulticastResponder(config.memberId(), node.store(), MulticastGroup.parse(center.multicast()),
+      parts.add(new MulticastResponder(config.memberId(), node[0].store(), MulticastGroup.parse(center.multicast()),
           multicast));
     }
-    return new ClusterNode(node, new ServiceStack("member-" + config.memberId(), parts, Duration.ofSeconds(20)));
+    return new ClusterNode(node[0], new ServiceStack("member-" + config.memberId(), parts, Duration.ofSeconds(20)));
   }
 }

@@ -3,7 +3,7 @@ package io.dyad.cli;
 import com.google.common.net.HostAndPort;
 import io.dyad.dosm.DosmConfig;
 import io.dyad.rpc.ThriftClientConfig;
-import io.dyad.rpc.ThriftServerConfig;
+import io.dyad.rpc.server.ThriftServerConfig;
 import io.dyad.search.MulticastSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -35,13 +35,36 @@ public final class DosmOptions {
       description = "Largest chunk a client may send or ask for, in KiB; at most the nodes' (default: ${DEFAULT-VALUE}).")
   int maxChunkKib;
 
+  @Option(names = "--max-connections", defaultValue = "4096",
+      description = "Client connections open at once; more are closed on accept (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--idle-seconds", defaultValue = "300",
+      description = "Close a client connection idle this long (default: ${DEFAULT-VALUE}).")
+  long idleSeconds;
+
+  @Option(names = "--put-idle-seconds", defaultValue = "120",
+      description = "Abort a put that sends nothing for this long (default: ${DEFAULT-VALUE}).")
+  long putIdleSeconds;
+
+  @Option(names = "--max-puts-per-connection", defaultValue = "64",
+      description = "Puts one client connection may have open at once (default: ${DEFAULT-VALUE}).")
+  int maxPutsPerConnection;
+
+  @Option(names = "--max-connections-per-node", defaultValue = "64",
+      description = "Connections to one storage node at most (default: ${DEFAULT-VALUE}).")
+  int maxConnectionsPerNode;
+
   DosmConfig config(String instance, HostAndPort listen) {
     int chunk = Math.multiplyExact(maxChunkKib, 1024);
-    ThriftServerConfig server = ThriftServerConfig.forChunks(new InetSocketAddress(listen.getHost(), listen.getPort()), chunk);
+    ThriftServerConfig defaults = ThriftServerConfig.forChunks(
+        new InetSocketAddress(listen.getHost(), listen.getPort()), chunk);
+    ThriftServerConfig server = defaults.withMaxConnections(maxConnections, Math.max(1, maxConnections / 4))
+        .withTimeouts(Duration.ofSeconds(idleSeconds), defaults.frameTimeout(), defaults.writeTimeout());
     ThriftClientConfig nodes = ThriftClientConfig.defaults().withRequestTimeout(Duration.ofMillis(nodeTimeoutMs))
         .withConnectTimeout(Duration.ofMillis(Math.min(2000, nodeTimeoutMs)));
     return new DosmConfig(instance, server, nodes, chunk, search,
         new MulticastSettings(multicastInterface, multicastTtl), Duration.ofMillis(searchTimeoutMs),
-        Duration.ofMinutes(10), 4096);
+        Duration.ofSeconds(putIdleSeconds), 4096, maxPutsPerConnection, maxConnectionsPerNode);
   }
 }

@@ -70,14 +70,11 @@ final class TestCluster implements AutoCloseable {
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> MEMBERS.stream().allMatch(m -> view.current().isLive(m)));
     coordinator = started(infra.coordinator(view, new CoordinatorConfig("test-coordinator", GRACE)));
+    await().atMost(Duration.ofSeconds(60)).until(() -> MEMBERS.stream().allMatch(m -> view.current().isServing(m)));
     for (String id : new String[] {"d1", "d2"}) {
-      DosmOptions options = new DosmOptions();
-      options.search = searchMode;
-      options.multicastInterface = "lo";
-      options.multicastTtl = 0;
-      options.searchTimeoutMs = 300;
-      options.nodeTimeoutMs = 2000;
-      options.maxChunkKib = 1024;
+      DosmOptions options = picocli.CommandLine.populateCommand(new DosmOptions(), "--search", searchMode,
+          "--multicast-interface", "lo", "--multicast-ttl", "0", "--search-timeout-ms", "300",
+          "--node-timeout-ms", "2000", "--max-chunk-kib", "1024");
       ZkSession s = session();
       ClusterView v = started(s.clusterView());
       Dosm dosm = DosmCommand.create(id, HostAndPort.fromParts("127.0.0.1", 0), options, s, v);
@@ -85,7 +82,7 @@ final class TestCluster implements AutoCloseable {
       dosms.add(dosm);
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> view.current().dosms().size() == 2);
-    client = DyadClient.connect(ClientConfig.discover(zkConfig()).withChunkBytes(256 * 1024)
+    client = DyadClient.connect(ClientConfig.of(List.of(dosmAddress(0))).withChunkBytes(256 * 1024)
         .withThrift(ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(20))));
   }
 
@@ -93,6 +90,11 @@ final class TestCluster implements AutoCloseable {
     try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  HostAndPort dosmAddress(int i) {
+    InetSocketAddress a = dosms.get(i).address();
+    return HostAndPort.fromParts(a.getAddress().getHostAddress(), a.getPort());
   }
 
   ZkConfig zkConfig() {

@@ -4,51 +4,59 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.net.HostAndPort;
-import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.rpc.ThriftClientConfig;
+import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * How a client finds and talks to DOSMs. Immutable.
+ * How a client reaches a cluster. Immutable.
  *
- * @param dosms fixed DOSM addresses; if empty, DOSMs are discovered in ZooKeeper under /dyad/dosm
- * @param zk the cluster's ZooKeeper, for discovery
+ * @param gateways one or more object gateway (DOSM) addresses to start from; the client learns the others from
+ *     them, so one reachable gateway is enough
  * @param thrift connection timeouts and frame limit
  * @param chunkBytes chunk size for puts and gets (the DOSM may lower it)
- * @param attempts how many DOSMs an operation tries before giving up
+ * @param attempts how many gateways an operation tries before giving up
+ * @param maxConnectionsPerGateway connections to one gateway at most (an operation waits for one up to the
+ *     request timeout)
+ * @param maxIdle an idle pooled connection is closed after this long (keep it below the gateways' idle timeout)
+ * @param refreshEvery how often the list of gateways is asked for again
  */
-public record ClientConfig(List<HostAndPort> dosms, Optional<ZkConfig> zk, ThriftClientConfig thrift, int chunkBytes,
-    int attempts) {
+public record ClientConfig(List<HostAndPort> gateways, ThriftClientConfig thrift, int chunkBytes, int attempts,
+    int maxConnectionsPerGateway, Duration maxIdle, Duration refreshEvery) {
 
   public ClientConfig {
-    dosms = List.copyOf(dosms);
-    requireNonNull(zk, "zk");
+    gateways = List.copyOf(gateways);
     requireNonNull(thrift, "thrift");
-    checkArgument(!dosms.isEmpty() || zk.isPresent(), "give DOSM addresses or a ZooKeeper to find them in");
+    requireNonNull(maxIdle, "maxIdle");
+    requireNonNull(refreshEvery, "refreshEvery");
+    checkArgument(!gateways.isEmpty(), "give at least one gateway address");
     checkArgument(chunkBytes >= 4096, "chunkBytes must be at least 4096");
     checkArgument(attempts >= 1, "attempts must be at least 1");
+    checkArgument(maxConnectionsPerGateway >= 1, "maxConnectionsPerGateway must be at least 1");
   }
 
-  /** Discover DOSMs through ZooKeeper. */
-  public static ClientConfig discover(ZkConfig zk) {
-    return new ClientConfig(List.of(), Optional.of(zk), ThriftClientConfig.defaults(), 1024 * 1024, 3);
-  }
-
-  /** Talk to these DOSMs. */
-  public static ClientConfig fixed(List<HostAndPort> dosms) {
-    return new ClientConfig(dosms, Optional.empty(), ThriftClientConfig.defaults(), 1024 * 1024, 3);
+  /**
+   * Start from these gateways: 1 MiB chunks, 3 attempts, 16 connections per gateway closed after 30 s idle, the
+   * gateway list refreshed every 30 s.
+   */
+  public static ClientConfig of(List<HostAndPort> gateways) {
+    return new ClientConfig(gateways, ThriftClientConfig.defaults(), 1024 * 1024, 3, 16, Duration.ofSeconds(30),
+        Duration.ofSeconds(30));
   }
 
   public ClientConfig withChunkBytes(int bytes) {
-    return new ClientConfig(dosms, zk, thrift, bytes, attempts);
+    return new ClientConfig(gateways, thrift, bytes, attempts, maxConnectionsPerGateway, maxIdle, refreshEvery);
   }
 
   public ClientConfig withThrift(ThriftClientConfig t) {
-    return new ClientConfig(dosms, zk, t, chunkBytes, attempts);
+    return new ClientConfig(gateways, t, chunkBytes, attempts, maxConnectionsPerGateway, maxIdle, refreshEvery);
   }
 
   public ClientConfig withAttempts(int n) {
-    return new ClientConfig(dosms, zk, thrift, chunkBytes, n);
+    return new ClientConfig(gateways, thrift, chunkBytes, n, maxConnectionsPerGateway, maxIdle, refreshEvery);
+  }
+
+  public ClientConfig withMaxIdle(Duration idle) {
+    return new ClientConfig(gateways, thrift, chunkBytes, attempts, maxConnectionsPerGateway, idle, refreshEvery);
   }
 }

@@ -6,9 +6,7 @@ import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Presence;
-import io.dyad.coordinator.model.GatewayInfo;
-import io.dyad.coordinator.view.ClusterView;
-import io.dyad.coordinator.ZkSession;
+import io.dyad.rpc.ConnectionPool;
 import io.dyad.rpc.ThriftTypes;
 import io.dyad.thrift.Location;
 import io.dyad.thrift.ObjectState;
@@ -22,10 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -34,10 +28,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A client of a Dyad cluster. Thread-safe: share one per process.
  *
- * <p>Every operation goes to a live DOSM (round robin); if that DOSM is unavailable the operation moves to the
- * next one — a get resumes where it stopped, a put of a re-readable source starts again under the same object
- * id (so a put that was in fact stored once is not stored twice). Gets check the CRC32C of everything they
- * received against the object's record, so corrupted or truncated data is never handed over silently.
+ * <p>It starts from one or more gateway addresses and learns the other live gateways from them (no ZooKeeper
+ * needed). Every operation goes to a gateway (round robin); if that gateway is unavailable the operation moves to
+ * the next one — a get resumes where it stopped, a put of a re-readable source starts again under the same object
+ * id (so a put that was in fact stored once is not stored twice). Gets check the CRC32C of everything they received
+ * against the object's record, so corrupted or truncated data is never handed over silently. Connections are
+ * pooled, bounded per gateway and closed when idle.
  */
 public final class DyadClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DyadClient.class);
@@ -49,47 +45,37 @@ public final class DyadClient implements AutoCloseable {
   }
 
   private final ClientConfig config;
-  private final ZkSession zk;
-  private final ClusterView view;
-  private final ConcurrentMap<HostAndPort, Queue<GatewayConnection>> idle = new ConcurrentHashMap<>();
-  private static final long SUSPECT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
-
+  private final ConnectionPool<GatewayConnection> pool;
+  private final GatewayDirectory directory;
   private final AtomicInteger next = new AtomicInteger();
-  private final ConcurrentMap<HostAndPort, Long> suspects = new ConcurrentHashMap<>();
 
-  private DyadClient(ClientConfig config, ZkSession zk, ClusterView view) {
+  private DyadClient(ClientConfig config) {
     this.config = config;
-    this.zk = zk;
-    this.view = view;
+    this.pool = new ConnectionPool<>(g -> GatewayConnection.open(g, config.thrift()),
+        config.maxConnectionsPerGateway(), config.thrift().requestTimeout(), config.maxIdle());
+    this.directory = new GatewayDirectory(config.gateways(),
+        g -> pool.call(g, ConnectionPool.Retry.SAFE, c -> c.call(gw -> gw.listGateways())), config.refreshEvery());
   }
 
-  /** @throws DyadException UNAVAILABLE if ZooKeeper (for discovery) cannot be reached */
+  /**
+   * A client that has learned the live gateways from one of {@code config.gateways()}.
+   *
+   * @throws DyadException UNAVAILABLE if none of them answers
+   */
   public static DyadClient connect(ClientConfig config) throws DyadException {
-    if (!config.dosms().isEmpty()) {
-      return new DyadClient(config, null, null);
-    }
-    ZkSession zk = ZkSession.connect(config.zk().orElseThrow());
-    ClusterView view = zk.clusterView();
+    DyadClient client = new DyadClient(config);
     try {
-      view.startAsync().awaitRunning();
-    } catch (IllegalStateException e) {
-      zk.close();
-      throw new DyadException(ErrorCode.UNAVAILABLE, "cannot read the cluster from ZooKeeper: "
-          + (view.failureCause() == null ? e.getMessage() : view.failureCause().getMessage()), e);
+      client.directory.refresh();
+    } catch (DyadException e) {
+      client.close();
+      throw e;
     }
-    return new DyadClient(config, zk, view);
+    return client;
   }
 
-  /** The DOSMs this client can use now. */
+  /** The gateways this client can use now. */
   public List<HostAndPort> gateways() {
-    if (view == null) {
-      return config.dosms();
-    }
-    List<HostAndPort> out = new ArrayList<>();
-    for (GatewayInfo g : view.current().dosms().values()) {
-      out.add(HostAndPort.fromString(g.address()));
-    }
-    return out;
+    return directory.gateways();
   }
 
   // ---- operations ----
@@ -101,36 +87,42 @@ public final class DyadClient implements AutoCloseable {
 
   /**
    * Stores what {@code source} yields. {@code id}: the id to use, or empty for a new random one; sizeHint: the
-   * length, or -1. If the DOSM fails midway, the source is opened again and the put repeated elsewhere.
+   * length, or -1. If the gateway fails midway, the source is opened again and the put repeated elsewhere.
    */
   public ObjectMeta put(Optional<ObjectId> id, Source source, long sizeHint) throws DyadException, IOException {
     Optional<ObjectId> useId = id;
     DyadException last = null;
     int start = next.getAndIncrement();
     for (int attempt = 0; attempt < config.attempts(); attempt++) {
-      HostAndPort dosm = pick(start + attempt);
-      GatewayConnection c = null;
-      PutSession session = null;
-      boolean healthy = false;
+      HostAndPort dosm = directory.pick(start + attempt);
+      ConnectionPool<GatewayConnection>.Lease lease = null;
       try (InputStream in = source.open()) {
-        c = borrow(dosm);
-        final GatewayConnection conn = c;
-        final Optional<ObjectId> requested = useId;
-        session = conn.call(g -> g.beginPut(sizeHint, requested.map(ObjectId::value).orElse("")));
+        String requested = useId.map(ObjectId::value).orElse("");
+        lease = pool.lease(dosm);
+        PutSession session;
+        try {
+          session = lease.connection().call(g -> g.beginPut(sizeHint, requested));
+        } catch (DyadException e) {
+          if (!lease.reused() || !lease.connection().isBroken()) {
+            throw e;
+          }
+          lease.close(); // a pooled connection the gateway had closed: once more on a fresh one
+          lease = pool.leaseFresh(dosm);
+          session = lease.connection().call(g -> g.beginPut(sizeHint, requested));
+        }
         useId = Optional.of(ObjectId.of(session.getObjectId())); // a retry reuses the id
-        ObjectMeta meta = stream(conn, session, in);
-        healthy = true;
-        return meta;
+        return stream(lease.connection(), session, in);
       } catch (DyadException e) {
-        if (!retriable(e)) {
-          healthy = true;
+        if (!e.code().isRetriableElsewhere()) {
           throw e;
         }
         last = e;
-        suspect(dosm);
-        LOG.info("put through {} failed ({}); trying another DOSM", dosm, e.getMessage());
+        directory.suspect(dosm);
+        LOG.info("put through {} failed ({}); trying another gateway", dosm, e.getMessage());
       } finally {
-        giveBack(c, healthy);
+        if (lease != null) {
+          lease.close();
+        }
       }
     }
     throw exhausted("put", last);
@@ -158,55 +150,49 @@ public final class DyadClient implements AutoCloseable {
 
   /**
    * Streams object {@code id} into {@code out}, checking the CRC32C of everything received against its record.
-   * If a DOSM fails midway, the rest comes from another.
+   * If a gateway fails midway, the rest comes from another.
    */
   public ObjectMeta get(ObjectId id, OutputStream out) throws DyadException, IOException {
     ObjectMeta meta = stat(id);
     CRC32C crc = new CRC32C();
     long offset = 0;
-    DyadException last = null;
     int failures = 0;
     int start = next.getAndIncrement();
+    int chunk = Math.min(config.chunkBytes(), directory.maxChunkBytes());
     while (offset < meta.length()) {
-      HostAndPort dosm = pick(start + failures);
-      GatewayConnection c = null;
-      boolean healthy = false;
+      HostAndPort dosm = directory.pick(start + failures);
       try {
-        c = borrow(dosm);
-        while (offset < meta.length()) {
-          final long at = offset;
-          final int len = (int) Math.min(config.chunkBytes(), meta.length() - offset);
-          final GatewayConnection conn = c;
-          ByteBuffer data = conn.call(g -> g.get(id.value(), at, len));
-          if (!data.hasRemaining()) {
-            throw new DyadException(ErrorCode.INTERNAL, dosm + " returned no bytes at offset " + offset + " of " + id);
-          }
-          crc.update(data.duplicate());
-          offset += data.remaining();
-          out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+        final long at = offset;
+        final int len = (int) Math.min(chunk, meta.length() - offset);
+        ByteBuffer data = pool.call(dosm, ConnectionPool.Retry.SAFE, c -> copy(c.call(g -> g.get(id.value(), at, len))));
+        if (!data.hasRemaining()) {
+          throw new DyadException(ErrorCode.INTERNAL, dosm + " returned no bytes at offset " + offset + " of " + id);
         }
-        healthy = true;
+        crc.update(data.duplicate());
+        offset += data.remaining();
+        out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
       } catch (DyadException e) {
-        if (!retriable(e) || ++failures >= config.attempts()) {
-          healthy = !retriable(e);
-          throw retriable(e) ? exhausted("get of " + id, e) : e;
+        if (!e.code().isRetriableElsewhere()) {
+          throw e;
         }
-        last = e;
-        suspect(dosm);
-        LOG.info("get of {} through {} failed at offset {} ({}); resuming on another DOSM", id, dosm, offset,
+        if (++failures >= config.attempts()) {
+          throw exhausted("get of " + id, e);
+        }
+        directory.suspect(dosm);
+        LOG.info("get of {} through {} failed at offset {} ({}); resuming on another gateway", id, dosm, offset,
             e.getMessage());
-      } finally {
-        giveBack(c, healthy);
       }
     }
     if ((int) crc.getValue() != meta.crc32c()) {
       throw new DyadException(ErrorCode.CHECKSUM_MISMATCH, String.format(
           "object %s: the bytes received have CRC32C %08x, its record says %s", id, (int) crc.getValue(), meta.crcHex()));
     }
-    if (last != null) {
-      LOG.debug("get of {} completed after a DOSM failure", id);
-    }
     return meta;
+  }
+
+  /** The reply aliases the connection's buffer, which goes back to the pool: keep a copy. */
+  private static ByteBuffer copy(ByteBuffer shared) {
+    return ByteBuffer.allocate(shared.remaining()).put(shared).flip();
   }
 
   public ObjectMeta stat(ObjectId id) throws DyadException {
@@ -230,102 +216,32 @@ public final class DyadClient implements AutoCloseable {
 
   // ---- plumbing ----
 
-  @FunctionalInterface
-  private interface Op<T> {
-    T run(GatewayConnection c) throws DyadException;
-  }
-
-  private <T> T withGateway(String what, Op<T> op) throws DyadException {
+  /** An operation that may be sent again to the same or another gateway. */
+  private <T> T withGateway(String what, ConnectionPool.Call<GatewayConnection, T> op) throws DyadException {
     DyadException last = null;
     int start = next.getAndIncrement();
     for (int attempt = 0; attempt < config.attempts(); attempt++) {
-      HostAndPort dosm = pick(start + attempt);
-      GatewayConnection c = null;
-      boolean healthy = false;
+      HostAndPort dosm = directory.pick(start + attempt);
       try {
-        c = borrow(dosm);
-        T r = op.run(c);
-        healthy = true;
-        return r;
+        return pool.call(dosm, ConnectionPool.Retry.SAFE, op);
       } catch (DyadException e) {
-        if (!retriable(e)) {
-          healthy = true;
+        if (!e.code().isRetriableElsewhere()) {
           throw e;
         }
         last = e;
-        suspect(dosm);
-      } finally {
-        giveBack(c, healthy);
+        directory.suspect(dosm);
       }
     }
     throw exhausted(what, last);
   }
 
-  private static boolean retriable(DyadException e) {
-    return e.code().isRetriableElsewhere();
-  }
-
   private static DyadException exhausted(String what, DyadException last) {
-    return new DyadException(ErrorCode.UNAVAILABLE, what + " failed on every DOSM tried"
+    return new DyadException(ErrorCode.UNAVAILABLE, what + " failed on every gateway tried"
         + (last == null ? "" : ": " + last.getMessage()), last);
   }
 
-  /**
-   * The {@code n}-th DOSM in round-robin order, skipping those that failed in the last few seconds (unless
-   * every one did): an operation retries on {@code start}, {@code start + 1}, ...
-   */
-  private HostAndPort pick(int n) throws DyadException {
-    List<HostAndPort> all = gateways();
-    if (all.isEmpty()) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "no DOSM is running (none registered under /dyad/dosm)");
-    }
-    long now = System.nanoTime();
-    List<HostAndPort> healthy = new ArrayList<>(all.size());
-    for (HostAndPort d : all) {
-      Long until = suspects.get(d);
-      if (until == null || now - until > 0) {
-        healthy.add(d);
-      }
-    }
-    List<HostAndPort> from = healthy.isEmpty() ? all : healthy;
-    return from.get(Math.floorMod(n, from.size()));
-  }
-
-  /** Avoids a DOSM that just failed, for a few seconds (until discovery notices it is gone, if it is). */
-  private void suspect(HostAndPort dosm) {
-    suspects.put(dosm, System.nanoTime() + SUSPECT_NANOS);
-  }
-
-  private GatewayConnection borrow(HostAndPort dosm) throws DyadException {
-    GatewayConnection c = idle.computeIfAbsent(dosm, d -> new ConcurrentLinkedQueue<>()).poll();
-    return c != null ? c : GatewayConnection.open(dosm, config.thrift());
-  }
-
-  private void giveBack(GatewayConnection c, boolean healthy) {
-    if (c == null) {
-      return;
-    }
-    if (healthy) {
-      idle.computeIfAbsent(c.target, d -> new ConcurrentLinkedQueue<>()).offer(c);
-    } else {
-      c.close();
-      Queue<GatewayConnection> q = idle.remove(c.target);
-      if (q != null) {
-        q.forEach(GatewayConnection::close);
-      }
-    }
-  }
-
-
   @Override
   public void close() {
-    idle.values().forEach(q -> q.forEach(GatewayConnection::close));
-    idle.clear();
-    if (view != null) {
-      view.stopAsync().awaitTerminated();
-    }
-    if (zk != null) {
-      zk.close();
-    }
+    pool.close();
   }
 }

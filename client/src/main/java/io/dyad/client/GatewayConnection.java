@@ -2,18 +2,24 @@ package io.dyad.client;
 
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
+import io.dyad.rpc.PooledConnection;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.ThriftConnections;
 import io.dyad.rpc.ThriftErrors;
 import io.dyad.thrift.ObjectGateway;
+import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TProtocol;
 
-/** One connection to one DOSM; every failure a {@link DyadException}. Not thread-safe. */
-final class GatewayConnection implements AutoCloseable {
+/**
+ * One connection to one DOSM; every failure a {@link DyadException}. After a failure of the connection itself it
+ * is broken and must not be reused. Not thread-safe.
+ */
+final class GatewayConnection implements PooledConnection {
   final HostAndPort target;
   private final TProtocol protocol;
   private final ObjectGateway.Client client;
+  private boolean broken;
 
   private GatewayConnection(HostAndPort target, TProtocol protocol) {
     this.target = target;
@@ -34,8 +40,16 @@ final class GatewayConnection implements AutoCloseable {
     try {
       return rpc.call(client);
     } catch (TException e) {
+      if (!ThriftErrors.isTypedReply(e) && !(e instanceof TApplicationException)) {
+        broken = true;
+      }
       throw ThriftErrors.fromThrift(target, e);
     }
+  }
+
+  @Override
+  public boolean isBroken() {
+    return broken || !protocol.getTransport().isOpen();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.dyad.rpc;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.thrift.transport.TTransport;
@@ -15,18 +16,20 @@ import org.apache.thrift.transport.TTransportException;
  * <p>Callers must not modify a buffer they wrote until the frame is flushed; Thrift's generated code does
  * not (a message is serialized and flushed in one call).
  */
-final class FrameWriter {
+public final class FrameWriter {
   /** Writes at least this big are kept by reference. */
   static final int REFERENCE_THRESHOLD = 16 * 1024;
 
   private final List<byte[]> arrays = new ArrayList<>();
   private final List<int[]> ranges = new ArrayList<>();
-  private byte[] scratch = new byte[4096];
+  private static final int SCRATCH_BYTES = 4096;
+
+  private byte[] scratch = new byte[SCRATCH_BYTES];
   private int scratchStart;
   private int scratchEnd;
   private long frameBytes;
 
-  void write(byte[] buf, int off, int len) {
+  public void write(byte[] buf, int off, int len) {
     if (len >= REFERENCE_THRESHOLD) {
       sealScratch();
       arrays.add(buf);
@@ -36,7 +39,7 @@ final class FrameWriter {
         sealScratch();
         if (len > scratch.length - scratchEnd) {
           // earlier pieces keep the old array; only new bytes go to the new one
-          scratch = new byte[Math.max(scratch.length, len)];
+          scratch = new byte[Math.max(SCRATCH_BYTES, len)];
           scratchStart = 0;
           scratchEnd = 0;
         }
@@ -70,6 +73,31 @@ final class FrameWriter {
         out.write(arrays.get(i), r[0], r[1]);
       }
       out.flush();
+    } finally {
+      clear();
+    }
+  }
+
+  /**
+   * The frame (4-byte size, then every piece in order) as buffers for a gathering write, and starts a new frame.
+   * The buffers reference the written arrays: they must not change until the frame has been sent.
+   */
+  public ByteBuffer[] takeFrame(int maxFrameBytes) throws TTransportException {
+    sealScratch();
+    try {
+      if (frameBytes > maxFrameBytes) {
+        throw new TTransportException(TTransportException.CORRUPTED_DATA,
+            "frame of " + frameBytes + " bytes exceeds the limit of " + maxFrameBytes + " bytes");
+      }
+      ByteBuffer[] out = new ByteBuffer[arrays.size() + 1];
+      out[0] = ByteBuffer.allocate(4).putInt(0, (int) frameBytes);
+      for (int i = 0; i < arrays.size(); i++) {
+        int[] r = ranges.get(i);
+        out[i + 1] = ByteBuffer.wrap(arrays.get(i), r[0], r[1]);
+      }
+      // later frames must not overwrite what these buffers reference: the next write allocates afresh
+      scratch = new byte[0];
+      return out;
     } finally {
       clear();
     }

@@ -8,11 +8,13 @@ import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Presence;
 import io.dyad.common.Routing;
-import io.dyad.thrift.HintPage;
+import io.dyad.common.HintPage;
+import io.dyad.common.MemberHealth;
+import io.dyad.common.WriteSessionInfo;
 import io.dyad.thrift.NodeHealth;
+import io.dyad.thrift.ObjectInfo;
 import io.dyad.thrift.ObjectState;
 import io.dyad.thrift.WriteContext;
-import io.dyad.thrift.ObjectInfo;
 import io.dyad.thrift.WriteSession;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
+import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TProtocol;
 
@@ -29,8 +32,12 @@ import org.apache.thrift.protocol.TProtocol;
  * A typed client of one storage node over one connection: Dyad types in and out, every failure a
  * {@link DyadException}. Also streams whole objects in bounded memory ({@link #put}, {@link #get}), checking
  * the CRC32C end to end. Not thread-safe: use one per thread (or pool them).
+ *
+ * <p>After a failure of the connection itself (it broke, timed out, or answered out of order) the client is
+ * {@link #isBroken() broken}: its state is unknown and it must be closed, not reused. A typed refusal (NotFound,
+ * StaleEpoch...) leaves it usable.
  */
-public final class StorageNodeClient implements AutoCloseable {
+public final class StorageNodeClient implements PooledConnection {
   /** Chunk size used by {@link #put} and {@link #get}, bounded by what the node advertises. */
   public static final int DEFAULT_CHUNK_BYTES = 1024 * 1024;
   /** How many chunk reads {@link #get} keeps in flight on the connection. */
@@ -40,6 +47,7 @@ public final class StorageNodeClient implements AutoCloseable {
   private final TProtocol protocol;
   private final PipelinedStorageNodeClient client;
   private final int chunkBytes;
+  private boolean broken;
 
   private StorageNodeClient(HostAndPort target, TProtocol protocol, int chunkBytes) {
     this.target = target;
@@ -70,20 +78,40 @@ public final class StorageNodeClient implements AutoCloseable {
     try {
       return call.call();
     } catch (TException e) {
+      if (!ThriftErrors.isTypedReply(e) && !isRefusal(e)) {
+        broken = true;
+      }
       throw ThriftErrors.fromThrift(target, e);
     }
+  }
+
+  /** A well-formed refusal (the server answered PROTOCOL_ERROR, say): the connection is still in step. */
+  private static boolean isRefusal(TException e) {
+    return e instanceof TApplicationException a && a.getType() != TApplicationException.BAD_SEQUENCE_ID
+        && a.getType() != TApplicationException.MISSING_RESULT;
+  }
+
+  /** Whether the connection failed and must be closed instead of reused. */
+  public boolean isBroken() {
+    return broken || !protocol.getTransport().isOpen();
+  }
+
+  /** Drops big buffers kept from earlier replies; call before the connection goes idle in a pool. */
+  public void trim() {
+    ((DyadFramedTransport) protocol.getTransport()).trim();
   }
 
   private static WriteContext context(Routing routing) {
     return new WriteContext().setEpoch(routing.epoch()).setHintFor(new ArrayList<>(routing.hintFor()));
   }
 
-  public WriteSession begin(ObjectId id, long sizeHint) throws DyadException {
+  public WriteSessionInfo begin(ObjectId id, long sizeHint) throws DyadException {
     return begin(id, sizeHint, Routing.NONE);
   }
 
-  public WriteSession begin(ObjectId id, long sizeHint, Routing routing) throws DyadException {
-    return rpc(() -> client.beginWrite(id.value(), sizeHint, context(routing)));
+  public WriteSessionInfo begin(ObjectId id, long sizeHint, Routing routing) throws DyadException {
+    WriteSession s = rpc(() -> client.beginWrite(id.value(), sizeHint, context(routing)));
+    return new WriteSessionInfo(s.getSessionId(), s.getMaxChunkBytes());
   }
 
   public void append(String sessionId, long offset, ByteBuffer chunk) throws DyadException {
@@ -126,6 +154,16 @@ public final class StorageNodeClient implements AutoCloseable {
     return rpc(() -> client.read(id.value(), offset, length, epoch));
   }
 
+  /** What the member itself holds of {@code id}, whatever its failover state (for resync and repeated puts). */
+  public ObjectMeta localStat(ObjectId id, long epoch) throws DyadException {
+    return toMeta(rpc(() -> client.localStat(id.value(), epoch)));
+  }
+
+  /** As {@link #readShared}, served in any failover state (for resync). */
+  public ByteBuffer localReadShared(ObjectId id, long offset, int length, long epoch) throws DyadException {
+    return rpc(() -> client.localRead(id.value(), offset, length, epoch));
+  }
+
   public ObjectMeta stat(ObjectId id) throws DyadException {
     return stat(id, 0);
   }
@@ -164,7 +202,16 @@ public final class StorageNodeClient implements AutoCloseable {
 
   /** A page of the ids the node holds hints for on behalf of {@code forMember}. */
   public HintPage listHints(String forMember, String cursor, int limit) throws DyadException {
-    return rpc(() -> client.listHints(forMember, cursor == null ? "" : cursor, limit));
+    io.dyad.thrift.HintPage page = rpc(() -> client.listHints(forMember, cursor == null ? "" : cursor, limit));
+    List<ObjectId> ids = new ArrayList<>(page.getIdsSize());
+    for (String raw : page.getIds()) {
+      String problem = ObjectId.problemWith(raw);
+      if (problem != null) {
+        throw new DyadException(ErrorCode.INTERNAL, target + " listed an invalid hinted id: " + problem);
+      }
+      ids.add(ObjectId.of(raw));
+    }
+    return new HintPage(ids, Optional.ofNullable(page.getNextCursor()));
   }
 
   public void clearHints(String forMember, List<ObjectId> ids) throws DyadException {
@@ -192,8 +239,11 @@ public final class StorageNodeClient implements AutoCloseable {
     });
   }
 
-  public NodeHealth health() throws DyadException {
-    return rpc(client::health);
+  public MemberHealth health() throws DyadException {
+    NodeHealth h = rpc(client::health);
+    return new MemberHealth(h.getMemberId(), h.getStatus(), h.isSetDetail() ? h.getDetail() : "", h.getStartedAtMillis(),
+        h.getUsableBytes(), h.getTotalBytes(), h.getReserveBytes(), h.getOpenWriteSessions(), h.getMaxChunkBytes(),
+        h.getVersion());
   }
 
   /**
@@ -208,8 +258,8 @@ public final class StorageNodeClient implements AutoCloseable {
 
   /** As {@link #put(ObjectId, InputStream, long)}, routed as given. */
   public ObjectMeta put(ObjectId id, InputStream in, long sizeHint, Routing routing) throws DyadException, IOException {
-    WriteSession session = begin(id, sizeHint, routing);
-    int chunk = Math.min(chunkBytes, session.getMaxChunkBytes());
+    WriteSessionInfo session = begin(id, sizeHint, routing);
+    int chunk = Math.min(chunkBytes, session.maxChunkBytes());
     CRC32C crc = new CRC32C();
     byte[] buf = new byte[chunk];
     long offset = 0;
@@ -218,15 +268,15 @@ public final class StorageNodeClient implements AutoCloseable {
       int n;
       while ((n = in.readNBytes(buf, 0, chunk)) > 0) {
         crc.update(buf, 0, n);
-        append(session.getSessionId(), offset, ByteBuffer.wrap(buf, 0, n));
+        append(session.sessionId(), offset, ByteBuffer.wrap(buf, 0, n));
         offset += n;
       }
-      ObjectMeta meta = commit(session.getSessionId(), offset, (int) crc.getValue(), routing);
+      ObjectMeta meta = commit(session.sessionId(), offset, (int) crc.getValue(), routing);
       committed = true;
       return meta;
     } finally {
       if (!committed) {
-        abortQuietly(session.getSessionId());
+        abortQuietly(session.sessionId());
       }
     }
   }

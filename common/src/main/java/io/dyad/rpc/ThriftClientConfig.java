@@ -4,19 +4,25 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * How a client connects: timeouts and the largest reply frame it accepts. Immutable.
+ * How a client connects: timeouts, the largest reply frame it accepts, and the local address it connects from.
+ * Immutable.
  *
  * @param connectTimeout how long to wait for a TCP connection
  * @param requestTimeout how long to wait for any one reply (a read or write call of one chunk)
  * @param maxFrameBytes the largest reply frame accepted; must exceed the largest chunk the servers send
+ * @param localHost the address to connect from (a member connects from its own declared address, so that its
+ *     partner sees who it is); empty: the system chooses
  */
-public record ThriftClientConfig(Duration connectTimeout, Duration requestTimeout, int maxFrameBytes) {
+public record ThriftClientConfig(Duration connectTimeout, Duration requestTimeout, int maxFrameBytes,
+    Optional<String> localHost) {
 
   public ThriftClientConfig {
     requireNonNull(connectTimeout, "connectTimeout");
     requireNonNull(requestTimeout, "requestTimeout");
+    requireNonNull(localHost, "localHost");
     checkArgument(connectTimeout.toMillis() > 0, "connectTimeout must be positive");
     checkArgument(requestTimeout.toMillis() > 0, "requestTimeout must be positive");
     checkArgument(maxFrameBytes >= 4096, "maxFrameBytes must be at least 4096");
@@ -24,14 +30,18 @@ public record ThriftClientConfig(Duration connectTimeout, Duration requestTimeou
 
   /** 2 s to connect, 30 s per request, replies up to 64 MiB. */
   public static ThriftClientConfig defaults() {
-    return new ThriftClientConfig(Duration.ofSeconds(2), Duration.ofSeconds(30), 64 * 1024 * 1024);
+    return new ThriftClientConfig(Duration.ofSeconds(2), Duration.ofSeconds(30), 64 * 1024 * 1024, Optional.empty());
   }
 
   public ThriftClientConfig withRequestTimeout(Duration timeout) {
-    return new ThriftClientConfig(connectTimeout, timeout, maxFrameBytes);
+    return new ThriftClientConfig(connectTimeout, timeout, maxFrameBytes, localHost);
   }
 
   public ThriftClientConfig withConnectTimeout(Duration timeout) {
-    return new ThriftClientConfig(timeout, requestTimeout, maxFrameBytes);
+    return new ThriftClientConfig(timeout, requestTimeout, maxFrameBytes, localHost);
+  }
+
+  public ThriftClientConfig withLocalHost(String host) {
+    return new ThriftClientConfig(connectTimeout, requestTimeout, maxFrameBytes, Optional.of(host));
   }
 }

@@ -3,15 +3,25 @@ package io.dyad.rpc;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
-import org.apache.thrift.TConfiguration;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TProtocol;
+import org.apache.thrift.protocol.TProtocolUtil;
 import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransport;
 import org.apache.thrift.transport.TTransportException;
 
 /** Opens client connections in Dyad's wire format (framed, strict binary) with timeouts and frame limits. */
 public final class ThriftConnections {
+  /** A reply nesting unknown structs deeper than this is refused, not skipped by recursion. */
+  private static final int MAX_SKIP_DEPTH = 64;
+
+  static {
+    TProtocolUtil.setMaxSkipDepth(MAX_SKIP_DEPTH);
+  }
+
   private ThriftConnections() {}
 
   /**
@@ -21,19 +31,25 @@ public final class ThriftConnections {
    * @throws DyadException {@link ErrorCode#UNAVAILABLE} if the connection cannot be made
    */
   public static TProtocol open(HostAndPort target, ThriftClientConfig config) throws DyadException {
-    TConfiguration tconf = new TConfiguration(config.maxFrameBytes(), config.maxFrameBytes(),
-        TConfiguration.DEFAULT_RECURSION_DEPTH);
+    Socket socket = new Socket();
     TTransport transport = null;
     try {
-      TSocket socket = new TSocket(tconf, target.getHost(), target.getPort(),
-          (int) config.requestTimeout().toMillis(), (int) config.connectTimeout().toMillis());
-      socket.getSocket().setTcpNoDelay(true);
-      transport = new DyadFramedTransport(socket, config.maxFrameBytes());
-      transport.open();
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout((int) config.requestTimeout().toMillis());
+      if (config.localHost().isPresent()) {
+        socket.bind(new InetSocketAddress(config.localHost().get(), 0));
+      }
+      socket.connect(new InetSocketAddress(target.getHost(), target.getPort()), (int) config.connectTimeout().toMillis());
+      transport = new DyadFramedTransport(new TSocket(socket), config.maxFrameBytes());
       return new TBinaryProtocol(transport, true, true);
-    } catch (TTransportException | java.net.SocketException e) {
+    } catch (IOException | TTransportException e) {
       if (transport != null) {
         transport.close();
+      }
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // failing anyway
       }
       throw new DyadException(ErrorCode.UNAVAILABLE, "cannot connect to " + target + ": " + rootMessage(e), e);
     }

@@ -53,6 +53,13 @@ public final class ThriftErrors {
     }
   }
 
+  /** Whether {@code e} is one of the IDL's typed exceptions: the peer answered in good order. */
+  public static boolean isTypedReply(TException e) {
+    return e instanceof NotFound || e instanceof AlreadyExists || e instanceof ChecksumMismatch
+        || e instanceof InvalidArgument || e instanceof StorageFull || e instanceof StaleEpoch
+        || e instanceof Unavailable || e instanceof AccessDenied;
+  }
+
   /**
    * A Dyad error for whatever a Thrift call to {@code peer} threw: typed exceptions keep their code; a broken
    * or timed-out connection is {@link ErrorCode#UNAVAILABLE}; a refused oversize frame is

@@ -14,7 +14,7 @@ class ObjectIdTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a/b", "/etc/passwd", "..", "a..b", "../x", "nul\0byte", "back\\slash", "sp ace",
+  @ValueSource(strings = {"", ".", "...", "a/b", "/etc/passwd", "..", "a..b", "../x", "nul\0byte", "back\\slash", "sp ace",
       "new\nline", "ünïcödé"})
   void refusesIdsThatCouldNameAPathOrHideABadCharacter(String value) {
     assertThatThrownBy(() -> ObjectId.of(value)).isInstanceOf(DyadException.class)

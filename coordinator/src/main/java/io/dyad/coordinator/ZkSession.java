@@ -17,6 +17,7 @@ import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.coordinator.zk.ZkPaths;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -54,9 +55,12 @@ public final class ZkSession implements AutoCloseable {
     return new CoordinatorService(client, view, coordinatorConfig, clock);
   }
 
-  /** A (not yet started) registration of member {@code id} at {@code address}. */
-  public MemberRegistration registration(String id, String address) {
-    return new MemberRegistration(client, id, address, clock, config.sessionTimeout());
+  /**
+   * A (not yet started) registration of member {@code id} at {@code address}, running on the data directory whose
+   * identity {@code dataId} gives.
+   */
+  public MemberRegistration registration(String id, String address, Supplier<String> dataId) {
+    return new MemberRegistration(client, id, address, dataId, clock, config.sessionTimeout());
   }
 
   /** A (not yet started) registration of a live DOSM under /dyad/dosm. */

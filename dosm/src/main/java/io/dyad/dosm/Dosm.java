@@ -4,7 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.ServiceStack;
 import io.dyad.coordinator.view.ClusterView;
-import io.dyad.rpc.ThriftServerService;
+import io.dyad.rpc.server.ThriftServerService;
 import io.dyad.thrift.ObjectGateway;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import io.dyad.rpc.ThriftClientConfig;
-import io.dyad.rpc.ThriftServerConfig;
+import io.dyad.rpc.server.ThriftServerConfig;
 import io.dyad.search.MulticastSettings;
 import java.time.Duration;
 
@@ -21,9 +21,13 @@ import java.time.Duration;
  * @param searchTimeout how long one center's search waits for answers
  * @param putIdleTimeout a put without a chunk for this long is aborted
  * @param maxOpenPuts at most this many puts at once
+ * @param maxPutsPerConnection at most this many puts opened by one client connection at once
+ * @param maxConnectionsPerNode connections to one storage node at most (a caller waits for one up to the node
+ *     request timeout)
  */
 public record DosmConfig(String instance, ThriftServerConfig server, ThriftClientConfig nodes, int maxChunkBytes,
-    String searchMode, MulticastSettings multicast, Duration searchTimeout, Duration putIdleTimeout, int maxOpenPuts) {
+    String searchMode, MulticastSettings multicast, Duration searchTimeout, Duration putIdleTimeout, int maxOpenPuts,
+    int maxPutsPerConnection, int maxConnectionsPerNode) {
 
   public static final String MULTICAST = "multicast";
   public static final String POINT_TO_POINT = "point-to-point";
@@ -39,5 +43,7 @@ public record DosmConfig(String instance, ThriftServerConfig server, ThriftClien
         "search mode must be multicast or point-to-point, was '%s'", searchMode);
     checkArgument(maxChunkBytes >= 4096 && server.maxFrameBytes() >= maxChunkBytes, "chunk limit does not fit the frame limit");
     checkArgument(maxOpenPuts >= 1, "maxOpenPuts must be at least 1");
+    checkArgument(maxPutsPerConnection >= 1, "maxPutsPerConnection must be at least 1");
+    checkArgument(maxConnectionsPerNode >= 2, "maxConnectionsPerNode must be at least 2");
   }
 }

@@ -3,30 +3,47 @@ package io.dyad.dosm;
 import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dyad.coordinator.view.ClusterView;
+import io.dyad.rpc.ConnectionPool;
+import io.dyad.rpc.StorageNodeClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The DOSM's moving parts behind its Thrift service: node connections, the search, put sessions (swept for
- * idle ones) and the fan-out threads. Started before the Thrift server, stopped after it.
+ * idle ones) and the fan-out threads, all bounded. Started before the Thrift server, stopped after it.
  */
 final class DosmCore extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(DosmCore.class);
+  /** Threads that write both members of a pair at once, search, and clean up; more work waits in a queue. */
+  private static final int FANOUT_THREADS = 64;
+  private static final int FANOUT_QUEUE = 4096;
+  /** Idle node connections are closed well before the nodes' own idle timeout (5 minutes) would. */
+  private static final Duration NODE_CONNECTION_MAX_IDLE = Duration.ofSeconds(30);
 
   private final DosmConfig config;
   private final ClusterView view;
-  private final ExecutorService fanout = Executors.newCachedThreadPool(
-      new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dosm-fanout-%d").build());
+  private final ThreadPoolExecutor fanout = new ThreadPoolExecutor(FANOUT_THREADS, FANOUT_THREADS, 30,
+      TimeUnit.SECONDS, new ArrayBlockingQueue<>(FANOUT_QUEUE),
+      new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dosm-fanout-%d").build(),
+      new ThreadPoolExecutor.CallerRunsPolicy());
+  /**
+   * Aborts the puts of closed client connections. Close actions come from the server's I/O thread, which must
+   * never wait: when this queue is full an abort is dropped (the nodes expire those sessions anyway).
+   */
+  private final ThreadPoolExecutor cleanup = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
+      new ArrayBlockingQueue<>(FANOUT_QUEUE), new ThreadFactoryBuilder().setDaemon(true)
+      .setNameFormat("dosm-cleanup-%d").build(), new ThreadPoolExecutor.DiscardPolicy());
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
-      new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dosm-put-sweeper").build());
-  private NodePool pool;
+      new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dosm-sweeper").build());
+  private ConnectionPool<StorageNodeClient> pool;
   private ObjectSearch search;
   private PutSessions puts;
   private volatile Gateway gateway;
@@ -34,20 +51,34 @@ final class DosmCore extends AbstractIdleService {
   DosmCore(DosmConfig config, ClusterView view) {
     this.config = config;
     this.view = view;
+    fanout.allowCoreThreadTimeOut(true);
+    cleanup.allowCoreThreadTimeOut(true);
   }
 
   @Override
   protected void startUp() throws IOException {
-    pool = new NodePool(config.nodes(), config.maxChunkBytes(), 16);
+    pool = new ConnectionPool<>(node -> StorageNodeClient.connect(node, config.nodes(), config.maxChunkBytes()),
+        config.maxConnectionsPerNode(), config.nodes().requestTimeout(), NODE_CONNECTION_MAX_IDLE);
     search = config.searchMode().equals(DosmConfig.MULTICAST)
         ? new MulticastSearch(config.multicast(), replyHost(), config.searchTimeout())
         : new PointToPointSearch(pool, fanout, config.searchTimeout());
-    puts = new PutSessions(config.putIdleTimeout(), config.maxOpenPuts());
-    long sweep = Math.max(1000, config.putIdleTimeout().toMillis() / 4);
-    sweeper.scheduleWithFixedDelay(puts::expireIdle, sweep, sweep, TimeUnit.MILLISECONDS);
-    gateway = new Gateway(config.maxChunkBytes(), new Router(view, Duration.ofSeconds(5)), pool, search,
-        new LocationCache(100_000, Duration.ofMinutes(10)), puts, fanout);
+    puts = new PutSessions(config.putIdleTimeout(), config.maxOpenPuts(), config.maxPutsPerConnection(), cleanup);
+    long sweep = Math.max(1000, Math.min(config.putIdleTimeout().toMillis() / 4, 10_000));
+    sweeper.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+    Router router = new Router(view, Duration.ofSeconds(5));
+    gateway = new Gateway(config.maxChunkBytes(), new PutContext(pool, fanout, router), search,
+        new LocationCache(100_000, Duration.ofMinutes(10)), puts);
     LOG.info("[dosm={}] searching by {}", config.instance(), search.mode());
+  }
+
+  /** Expires idle puts and idle node connections; one failure must not stop the next sweep. */
+  private void sweep() {
+    try {
+      puts.expireIdle();
+      pool.evictIdle();
+    } catch (RuntimeException e) {
+      LOG.error("[dosm={}] sweeping idle puts and connections failed; trying again later", config.instance(), e);
+    }
   }
 
   /** Holders answer multicast searches here: the address the DOSM listens on (reachable by the nodes). */
@@ -61,12 +92,28 @@ final class DosmCore extends AbstractIdleService {
     sweeper.shutdownNow();
     puts.abortAll();
     search.close();
-    pool.close();
+    cleanup.shutdown();
+    fanout.shutdown();
+    try {
+      fanout.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     fanout.shutdownNow();
+    pool.close();
   }
 
   /** The gateway; valid once running. */
   Gateway gateway() {
     return gateway;
+  }
+
+  /** Puts open now. */
+  int openPuts() {
+    return puts.size();
+  }
+
+  ConnectionPool<StorageNodeClient> pool() {
+    return pool;
   }
 }

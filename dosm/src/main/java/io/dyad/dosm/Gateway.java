@@ -1,6 +1,8 @@
 package io.dyad.dosm;
 
+import io.dyad.rpc.ConnectionPool;
 import com.google.common.net.HostAndPort;
+import io.dyad.common.Blame;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
@@ -11,7 +13,8 @@ import io.dyad.common.StaleEpochException;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
-import io.dyad.rpc.ReplyBuffers;
+import io.dyad.rpc.server.CallContext;
+import io.dyad.rpc.server.ReplyBuffers;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,7 +23,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,47 +35,47 @@ final class Gateway {
   private static final int ATTEMPTS = 3;
 
   private final int maxChunkBytes;
-  private final Router router;
-  private final NodePool pool;
+  private final PutContext ctx;
   private final ObjectSearch search;
   private final LocationCache locations;
   private final PutSessions puts;
-  private final Executor fanout;
   private final ObjectReader reader;
 
-  Gateway(int maxChunkBytes, Router router, NodePool pool, ObjectSearch search, LocationCache locations,
-      PutSessions puts, Executor fanout) {
+  Gateway(int maxChunkBytes, PutContext ctx, ObjectSearch search, LocationCache locations, PutSessions puts) {
     this.maxChunkBytes = maxChunkBytes;
-    this.router = router;
-    this.pool = pool;
+    this.ctx = ctx;
     this.search = search;
     this.locations = locations;
     this.puts = puts;
-    this.fanout = fanout;
-    this.reader = new ObjectReader(pool, search, locations, router);
+    this.reader = new ObjectReader(ctx.pool(), search, locations, ctx.router());
   }
 
   int maxChunkBytes() {
     return maxChunkBytes;
   }
 
+  ClusterSnapshot snapshot() {
+    return ctx.router().snapshot();
+  }
+
   PutOperation beginPut(long sizeHint, Optional<ObjectId> requested) throws DyadException {
     if (sizeHint < -1) {
       throw DyadException.invalidArgument("size hint must be -1 (unknown) or a length, was " + sizeHint);
     }
-    puts.checkRoom();
+    Optional<CallContext> caller = CallContext.current();
+    puts.checkRoom(caller);
     ObjectId id = requested.orElseGet(ObjectId::random);
     String putId = UUID.randomUUID().toString();
     for (int attempt = 0; ; attempt++) {
       try {
-        PutOperation op = PutOperation.begin(putId, id, sizeHint, router.snapshot(), pool, fanout);
-        puts.add(op);
+        PutOperation op = PutOperation.begin(putId, id, sizeHint, ctx.router().snapshot(), ctx);
+        puts.add(op, caller);
         return op;
       } catch (StaleEpochException e) {
         if (attempt + 1 >= ATTEMPTS) {
           throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster changed repeatedly while starting a put; retry", e);
         }
-        router.awaitEpoch(e.currentEpoch());
+        ctx.router().awaitEpoch(e.currentEpoch());
       }
     }
   }
@@ -86,11 +88,10 @@ final class Gateway {
     PutOperation op = puts.get(putId);
     try {
       op.chunk(offset, data);
-    } catch (DyadException e) {
-      if (e.code() != ErrorCode.INVALID_ARGUMENT) {
-        puts.remove(op); // the put has ended
+    } finally {
+      if (op.isEnded()) {
+        puts.remove(op);
       }
-      throw e;
     }
   }
 
@@ -110,15 +111,17 @@ final class Gateway {
     }
   }
 
-  /** A verified range, copied into a buffer leased from {@code buffers} (valid until the reply is written). */
+  /** A verified range, in a buffer leased from {@code buffers} (valid until the reply is written). */
   ByteBuffer get(ObjectId id, long offset, int length, ReplyBuffers buffers) throws DyadException {
     if (offset < 0 || length < 0 || length > maxChunkBytes) {
       throw DyadException.invalidArgument("read of " + length + " bytes at offset " + offset
           + " is not allowed (the chunk limit is " + maxChunkBytes + " bytes)");
     }
+    // the reply buffer first: the budget bounds the node replies in memory too, not only ours
+    ByteBuffer out = buffers.lease(length);
     return reader.onSomeCopy(id, (client, epoch) -> {
       ByteBuffer shared = client.readShared(id, offset, length, epoch);
-      return buffers.lease(shared.remaining()).put(shared).flip();
+      return out.clear().put(shared).flip();
     });
   }
 
@@ -134,12 +137,12 @@ final class Gateway {
   ObjectMeta delete(ObjectId id) throws DyadException {
     for (int attempt = 0; ; attempt++) {
       try {
-        return deleteOnce(id, router.snapshot());
+        return deleteOnce(id, ctx.router().snapshot());
       } catch (StaleEpochException e) {
         if (attempt + 1 >= ATTEMPTS) {
           throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster changed repeatedly while deleting " + id, e);
         }
-        router.awaitEpoch(e.currentEpoch());
+        ctx.router().awaitEpoch(e.currentEpoch());
       }
     }
   }
@@ -156,21 +159,14 @@ final class Gateway {
     DyadException last = null;
     for (String member : targets) {
       HostAndPort node = Router.address(member, s);
-      try (NodePool.Lease lease = pool.lease(node)) {
-        try {
-          tombstone = lease.client().delete(id, routing);
-          done.add(member);
-        } catch (DyadException e) {
-          lease.checkBroken(e);
-          throw e;
-        }
-      } catch (StaleEpochException e) {
-        throw e;
+      try {
+        tombstone = ctx.pool().call(node, ConnectionPool.Retry.SAFE, c -> c.delete(id, routing));
+        done.add(member);
       } catch (DyadException e) {
-        if (e.code() != ErrorCode.UNAVAILABLE && e.code() != ErrorCode.INTERNAL) {
+        if (Blame.of(e, Blame.Access.WRITE) != Blame.MEMBER) {
           throw e;
         }
-        pool.forget(node);
+        ctx.pool().forget(node);
         failed.add(member);
         last = e;
       }
@@ -188,8 +184,11 @@ final class Gateway {
 
   private void hint(String lackingMember, ObjectId id, List<String> holders, ClusterSnapshot s) throws DyadException {
     for (String h : holders) {
-      try (NodePool.Lease lease = pool.lease(Router.address(h, s))) {
-        lease.client().addHint(lackingMember, id, s.epoch());
+      try {
+        ctx.pool().call(Router.address(h, s), ConnectionPool.Retry.SAFE, c -> {
+          c.addHint(lackingMember, id, s.epoch());
+          return null;
+        });
         return;
       } catch (DyadException e) {
         LOG.warn("could not record on {} that {} lacks {}: {}", h, lackingMember, id, e.getMessage());
@@ -201,7 +200,7 @@ final class Gateway {
 
   /** Every member known to hold the object or its tombstone. */
   Locations locate(ObjectId id) throws DyadException {
-    ClusterSnapshot s = router.snapshot();
+    ClusterSnapshot s = ctx.router().snapshot();
     PairInfo pair = Placement.pairFor(id, s);
     List<Locations.Location> out = new ArrayList<>();
     Set<String> asked = new HashSet<>();
@@ -211,8 +210,8 @@ final class Gateway {
       if (m == null || !s.isLive(member)) {
         continue;
       }
-      try (NodePool.Lease lease = pool.lease(HostAndPort.fromString(m.address()))) {
-        Presence p = lease.client().has(id, 0);
+      try {
+        Presence p = ctx.pool().call(HostAndPort.fromString(m.address()), ConnectionPool.Retry.SAFE, c -> c.has(id, 0));
         if (p != Presence.ABSENT) {
           out.add(new Locations.Location(member, m.address(), m.center(), p, "placement"));
         }
@@ -221,7 +220,7 @@ final class Gateway {
       }
     }
     try {
-      for (String center : s.cluster().map(c -> c.centers().keySet()).orElse(java.util.Set.of())) {
+      for (String center : s.cluster().map(c -> c.centers().keySet()).orElse(Set.of())) {
         for (ObjectSearch.Found f : search.search(id, center, s, asked, false)) {
           MemberInfo m = s.members().get(f.member());
           out.add(new Locations.Location(f.member(), m.address(), m.center(), f.state(), "search"));

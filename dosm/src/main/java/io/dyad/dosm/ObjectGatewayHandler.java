@@ -5,8 +5,12 @@ import static io.dyad.rpc.ThriftTypes.toThrift;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.dyad.common.DyadException;
+import io.dyad.common.DyadVersion;
 import io.dyad.common.ObjectId;
-import io.dyad.rpc.ReplyBuffers;
+import io.dyad.coordinator.model.GatewayInfo;
+import io.dyad.coordinator.view.ClusterSnapshot;
+import io.dyad.thrift.GatewayList;
+import io.dyad.rpc.server.ReplyBuffers;
 import io.dyad.rpc.ThriftErrors;
 import io.dyad.thrift.Location;
 import io.dyad.thrift.ObjectGateway;
@@ -18,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +41,7 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
     this.instance = instance;
     this.gateways = gateways;
     this.metrics = metrics;
-    this.replyBuffers = new ReplyBuffers(maxChunkBytes, 16);
+    this.replyBuffers = ReplyBuffers.forHeap(maxChunkBytes, 16);
   }
 
   @FunctionalInterface
@@ -53,8 +58,16 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
       throw ThriftErrors.toThrift(e);
     } catch (RuntimeException e) {
       LOG.error("[dosm={}] {} failed unexpectedly", instance, method, e);
-      throw e;
+      throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
+          method + " failed inside DOSM " + instance + " (see its log): " + e);
     }
+  }
+
+  private static <T> T required(T value, String name) throws DyadException {
+    if (value == null) {
+      throw DyadException.invalidArgument("the argument " + name + " is missing");
+    }
+    return value;
   }
 
   @Override
@@ -69,8 +82,8 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
   @Override
   public void putChunk(String putId, long offset, ByteBuffer data) throws TException {
     call("putChunk", gateway -> {
-      int n = data.remaining();
-      gateway.putChunk(putId, offset, data);
+      int n = required(data, "data").remaining();
+      gateway.putChunk(required(putId, "putId"), offset, data);
       metrics.meter("dosm.bytes.in").mark(n);
       return null;
     });
@@ -78,7 +91,7 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
 
   @Override
   public ObjectInfo commitPut(String putId, long length, int crc32c) throws TException {
-    return call("commitPut", gateway -> toThrift(gateway.commitPut(putId, length, crc32c)));
+    return call("commitPut", gateway -> toThrift(gateway.commitPut(required(putId, "putId"), length, crc32c)));
   }
 
   @Override
@@ -122,6 +135,17 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
         out.add(new Location(loc.member(), loc.address(), loc.center(), state, loc.how()));
       }
       return new io.dyad.thrift.Locations(l.id().value(), l.pairId(), out);
+    });
+  }
+
+  @Override
+  public GatewayList listGateways() throws TException {
+    return call("listGateways", gateway -> {
+      ClusterSnapshot s = gateway.snapshot();
+      List<String> dosms = s.dosms().values().stream().map(GatewayInfo::address).sorted().toList();
+      List<String> ddms = s.ddms().values().stream().map(GatewayInfo::address).sorted().toList();
+      return new GatewayList(new ArrayList<>(dosms), new ArrayList<>(ddms), gateway.maxChunkBytes(),
+          s.cluster().map(c -> c.name()).orElse(""), DyadVersion.get());
     });
   }
 

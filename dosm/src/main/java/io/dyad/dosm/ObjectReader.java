@@ -1,6 +1,9 @@
 package io.dyad.dosm;
 
+import io.dyad.rpc.StorageNodeClient;
+import io.dyad.rpc.ConnectionPool;
 import com.google.common.net.HostAndPort;
+import io.dyad.common.Blame;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
@@ -8,7 +11,6 @@ import io.dyad.common.Presence;
 import io.dyad.common.StaleEpochException;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
-import io.dyad.rpc.StorageNodeClient;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -37,15 +39,15 @@ final class ObjectReader {
   /** A call against one member's connection; the result must not alias the connection's buffers. */
   @FunctionalInterface
   interface NodeCall<T> {
-    T call(StorageNodeClient client, long epoch) throws DyadException;
+    T call(io.dyad.rpc.StorageNodeClient client, long epoch) throws DyadException;
   }
 
-  private final NodePool pool;
+  private final ConnectionPool<StorageNodeClient> pool;
   private final ObjectSearch search;
   private final LocationCache locations;
   private final Router router;
 
-  ObjectReader(NodePool pool, ObjectSearch search, LocationCache locations, Router router) {
+  ObjectReader(ConnectionPool<StorageNodeClient> pool, ObjectSearch search, LocationCache locations, Router router) {
     this.pool = pool;
     this.search = search;
     this.locations = locations;
@@ -143,40 +145,44 @@ final class ObjectReader {
     DyadException lastError;
   }
 
+  /**
+   * Runs the call on one member. Empty if that member cannot answer now (the next copy is tried) or does not have
+   * the object; a wrong request (InvalidArgument: a range past the end, say) is the caller's and is thrown at once,
+   * as is StaleEpoch (the read starts again under a fresh view).
+   */
   private <T> Optional<T> tryMember(String member, ObjectId id, NodeCall<T> call, ClusterSnapshot s, Outcome outcome)
       throws DyadException {
     HostAndPort node = Router.address(member, s);
-    try (NodePool.Lease lease = pool.lease(node)) {
-      try {
-        return Optional.of(call.call(lease.client(), s.epoch()));
-      } catch (StaleEpochException e) {
-        throw e;
-      } catch (DyadException e) {
-        lease.checkBroken(e);
-        switch (e.code()) {
-          case NOT_FOUND:
-            outcome.someoneAnswered = true;
-            outcome.deleted = lease.client().has(id, s.epoch()) == Presence.DELETED;
-            return Optional.empty();
-          case INVALID_ARGUMENT:
-            throw e;
-          default:
-            // unreachable, timed out, corrupt copy, fenced: try the next copy at once
-            if (e.code() == ErrorCode.UNAVAILABLE) {
-              pool.forget(node);
-            }
-            outcome.lastError = e;
-            LOG.debug("reading {} from {} failed ({}); trying the next copy", id, member, e.getMessage());
-            return Optional.empty();
-        }
-      }
-    } catch (StaleEpochException e) {
-      throw e;
+    try {
+      return Optional.of(pool.call(node, ConnectionPool.Retry.SAFE, c -> call.call(c, s.epoch())));
     } catch (DyadException e) {
-      // could not even connect, or the has() check failed
-      pool.forget(node);
-      outcome.lastError = e;
-      return Optional.empty();
+      switch (Blame.of(e, Blame.Access.READ)) {
+        case ROUTER:
+          throw e;
+        case REQUEST:
+          if (e.code() != ErrorCode.NOT_FOUND) {
+            throw e;
+          }
+          outcome.someoneAnswered = true;
+          outcome.deleted = presenceOn(node, id, s) == Presence.DELETED;
+          return Optional.empty();
+        default:
+          // unreachable, timed out, corrupt copy, fenced: try the next copy at once
+          if (e.code() == ErrorCode.UNAVAILABLE) {
+            pool.forget(node);
+          }
+          outcome.lastError = e;
+          LOG.debug("reading {} from {} failed ({}); trying the next copy", id, member, e.getMessage());
+          return Optional.empty();
+      }
+    }
+  }
+
+  private Presence presenceOn(HostAndPort node, ObjectId id, ClusterSnapshot s) {
+    try {
+      return pool.call(node, ConnectionPool.Retry.SAFE, c -> c.has(id, s.epoch()));
+    } catch (DyadException e) {
+      return Presence.ABSENT;
     }
   }
 

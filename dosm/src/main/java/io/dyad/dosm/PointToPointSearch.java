@@ -1,5 +1,7 @@
 package io.dyad.dosm;
 
+import io.dyad.rpc.StorageNodeClient;
+import io.dyad.rpc.ConnectionPool;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
@@ -18,11 +20,11 @@ import java.util.concurrent.TimeoutException;
 
 /** Search by asking every live storage node of a center {@code has(id)} in parallel (claims 10 and 20). */
 public final class PointToPointSearch implements ObjectSearch {
-  private final NodePool pool;
+  private final ConnectionPool<StorageNodeClient> pool;
   private final ExecutorService executor;
   private final Duration timeout;
 
-  public PointToPointSearch(NodePool pool, ExecutorService executor, Duration timeout) {
+  public PointToPointSearch(ConnectionPool<StorageNodeClient> pool, ExecutorService executor, Duration timeout) {
     this.pool = pool;
     this.executor = executor;
     this.timeout = timeout;
@@ -59,14 +61,8 @@ public final class PointToPointSearch implements ObjectSearch {
   }
 
   private Presence ask(MemberInfo m, ObjectId id, long epoch) {
-    HostAndPort node = HostAndPort.fromString(m.address());
-    try (NodePool.Lease lease = pool.lease(node)) {
-      try {
-        return lease.client().has(id, epoch);
-      } catch (DyadException e) {
-        lease.checkBroken(e);
-        return Presence.ABSENT;
-      }
+    try {
+      return pool.call(HostAndPort.fromString(m.address()), ConnectionPool.Retry.SAFE, c -> c.has(id, epoch));
     } catch (DyadException e) {
       return Presence.ABSENT;
     }

@@ -1,13 +1,17 @@
 package io.dyad.dosm;
 
+import io.dyad.rpc.ConnectionPool;
+import com.google.common.net.HostAndPort;
+import io.dyad.common.Blame;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Routing;
+import io.dyad.common.StaleEpochException;
+import io.dyad.common.WriteSessionInfo;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
-import io.dyad.thrift.WriteSession;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,32 +19,42 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One object being written through this DOSM: a write session on each member of its pair that takes writes,
- * fed the same chunks at the same time. A member that fails (connection lost, timeout, refusal) is dropped
- * and the write goes on degraded on the other. The put is acknowledged only when every remaining member has
- * committed, and every member that lacks the object has a durable hint on one that has it — recorded in the
- * same commit when the member was known missing, or added right after when it failed at commit time.
- * Methods are synchronized: a put is driven by one client, but expiry may abort it concurrently.
+ * fed the same chunks at the same time. No node connection is held between the client's calls: an idle put pins
+ * nothing but its sessions on the nodes.
+ *
+ * <p>A member that fails (unreachable, full, its session lost — {@link Blame#MEMBER}) is dropped and the write goes
+ * on degraded on the other. The put is acknowledged only when every remaining member has committed, and every
+ * member that lacks the object has a durable hint on one that has it — recorded in the same commit when the member
+ * was known to lack it, or added right after when it failed at commit time. A commit that meets a newer epoch is
+ * sent again under it; one whose answer was lost is checked on the member before it counts as failed.
+ *
+ * <p>The client drives a put one call at a time; {@link #abort} never waits for a call in progress (that call
+ * finds the put aborted when it ends).
  */
 final class PutOperation {
   private static final Logger LOG = LoggerFactory.getLogger(PutOperation.class);
+  private static final int COMMIT_ATTEMPTS = 3;
+  private static final int HINT_ATTEMPTS = 3;
 
   /** One member's side of the put. */
   private static final class Target {
     final String member;
-    final NodePool.Lease lease;
+    final HostAndPort node;
     final String sessionId;
-    boolean failed;
+    volatile boolean failed;
 
-    Target(String member, NodePool.Lease lease, String sessionId) {
+    Target(String member, HostAndPort node, String sessionId) {
       this.member = member;
-      this.lease = lease;
+      this.node = node;
       this.sessionId = sessionId;
     }
   }
@@ -48,80 +62,75 @@ final class PutOperation {
   final String putId;
   final ObjectId id;
   final PairInfo pair;
-  private final long epoch;
+  private final PutContext ctx;
+  private final ClusterSnapshot snapshot;
   private final List<Target> targets;
   private final Set<String> lacking;
   /** Members that already hold the id (a repeated put): they count as committed if their copy is identical. */
   private final List<String> preexisting;
-  private final ClusterSnapshot snapshot;
-  private final NodePool pool;
-  private final Executor fanout;
   private final CRC32C crc = new CRC32C();
+  private final ReentrantLock busy = new ReentrantLock();
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile boolean abortRequested;
   private long offset;
-  private boolean ended;
   private volatile long lastTouchedNanos = System.nanoTime();
 
   private PutOperation(String putId, ObjectId id, PairInfo pair, ClusterSnapshot snapshot, List<Target> targets,
-      Set<String> lacking, List<String> preexisting, NodePool pool, Executor fanout) {
+      Set<String> lacking, List<String> preexisting, PutContext ctx) {
     this.putId = putId;
     this.id = id;
     this.pair = pair;
     this.snapshot = snapshot;
-    this.epoch = snapshot.epoch();
     this.targets = targets;
     this.lacking = lacking;
     this.preexisting = preexisting;
-    this.pool = pool;
-    this.fanout = fanout;
+    this.ctx = ctx;
   }
 
   /**
-   * Opens write sessions on the pair's members that take writes. Members that are failed over, or that cannot
-   * be reached now, will get hints instead.
+   * Opens write sessions on the pair's members that take writes. Members that are failed over, full, or cannot be
+   * reached now will get hints instead.
    *
-   * @throws DyadException UNAVAILABLE if no member can take the write; ALREADY_EXISTS, STORAGE_FULL,
-   *     STALE_EPOCH as the members answer
+   * @throws DyadException UNAVAILABLE (or STORAGE_FULL) if no member can take the write; ALREADY_EXISTS,
+   *     INVALID_ARGUMENT or STALE_EPOCH as the members answer
    */
-  static PutOperation begin(String putId, ObjectId id, long sizeHint, ClusterSnapshot s, NodePool pool,
-      Executor fanout) throws DyadException {
+  static PutOperation begin(String putId, ObjectId id, long sizeHint, ClusterSnapshot s, PutContext ctx)
+      throws DyadException {
     PairInfo pair = Placement.pairFor(id, s);
     Set<String> lacking = new LinkedHashSet<>(List.of(pair.a(), pair.b()));
     List<Target> targets = new ArrayList<>(2);
     List<String> preexisting = new ArrayList<>(2);
     DyadException refusal = null;
+    DyadException full = null;
     for (String member : Router.writeTargets(pair, s)) {
-      NodePool.Lease lease = null;
+      HostAndPort node = Router.address(member, s);
       try {
-        lease = pool.lease(Router.address(member, s));
-        WriteSession ws = lease.client().begin(id, sizeHint, Routing.at(s.epoch()));
-        targets.add(new Target(member, lease, ws.getSessionId()));
+        WriteSessionInfo ws = ctx.pool().call(node, ConnectionPool.Retry.SAFE,
+            c -> c.begin(id, sizeHint, Routing.at(s.epoch())));
+        targets.add(new Target(member, node, ws.sessionId()));
         lacking.remove(member);
       } catch (DyadException e) {
-        if (lease != null) {
-          lease.checkBroken(e);
-        }
-        if (e.code() == ErrorCode.ALREADY_EXISTS && lease != null && mayBeIdentical(lease, id, sizeHint, s.epoch())) {
+        if (e.code() == ErrorCode.ALREADY_EXISTS && mayBeIdentical(ctx, node, id, sizeHint, s.epoch())) {
           preexisting.add(member); // a repeated put: compared at commit
           lacking.remove(member);
-          lease.close();
-          continue;
-        }
-        if (lease != null) {
-          lease.close();
-        }
-        if (e.code() != ErrorCode.UNAVAILABLE) {
-          refusal = e; // the member answered: the put cannot go on as asked
+        } else if (Blame.of(e, Blame.Access.WRITE) == Blame.MEMBER) {
+          full = e.code() == ErrorCode.STORAGE_FULL ? e : full;
+          LOG.info("put {} of {}: member {} cannot take it ({}); writing degraded", putId, id, member, e.getMessage());
+        } else {
+          refusal = e; // the request is wrong, or the view is stale: the put cannot go on as asked
           break;
         }
-        LOG.info("put {} of {}: member {} unavailable at begin ({}); writing degraded", putId, id, member, e.getMessage());
       }
     }
-    PutOperation op = new PutOperation(putId, id, pair, s, targets, lacking, preexisting, pool, fanout);
+    PutOperation op = new PutOperation(putId, id, pair, s, targets, lacking, preexisting, ctx);
     if (refusal != null) {
-      op.abort();
+      op.abortNow();
       throw refusal;
     }
     if (targets.isEmpty() && preexisting.isEmpty()) {
+      if (full != null) {
+        throw full;
+      }
       throw new DyadException(ErrorCode.UNAVAILABLE, "no member of pair " + pair.id() + " (" + pair.a() + ", "
           + pair.b() + ") can take writes now");
     }
@@ -129,9 +138,9 @@ final class PutOperation {
   }
 
   /** Whether the member's existing copy could be what is being put again (not a tombstone, same length). */
-  private static boolean mayBeIdentical(NodePool.Lease lease, ObjectId id, long sizeHint, long epoch) {
+  private static boolean mayBeIdentical(PutContext ctx, HostAndPort node, ObjectId id, long sizeHint, long epoch) {
     try {
-      ObjectMeta there = lease.client().stat(id, epoch);
+      ObjectMeta there = ctx.pool().call(node, ConnectionPool.Retry.SAFE, c -> c.localStat(id, epoch));
       return !there.tombstone() && (sizeHint < 0 || there.length() == sizeHint);
     } catch (DyadException e) {
       return false;
@@ -142,47 +151,49 @@ final class PutOperation {
     return lastTouchedNanos;
   }
 
-  synchronized long length() {
-    return offset;
-  }
-
   /** Sends one chunk to every live target at once; drops those that fail. */
-  synchronized void chunk(long chunkOffset, ByteBuffer data) throws DyadException {
-    ensureOpen();
-    lastTouchedNanos = System.nanoTime();
-    if (chunkOffset != offset) {
-      throw DyadException.invalidArgument("chunk at offset " + chunkOffset + " but put " + putId + " holds " + offset
-          + " bytes; chunks must be sent in order, each once");
-    }
-    int n = data.remaining();
-    List<Target> live = live();
-    List<CompletableFuture<DyadException>> sends = new ArrayList<>(live.size());
-    for (int i = 0; i < live.size(); i++) {
-      Target t = live.get(i);
-      if (i == live.size() - 1) {
-        sends.add(CompletableFuture.completedFuture(send(t, data.duplicate())));
-      } else {
-        sends.add(CompletableFuture.supplyAsync(() -> send(t, data.duplicate()), fanout));
+  void chunk(long chunkOffset, ByteBuffer data) throws DyadException {
+    busy.lock();
+    try {
+      ensureOpen();
+      lastTouchedNanos = System.nanoTime();
+      if (chunkOffset != offset) {
+        throw DyadException.invalidArgument("chunk at offset " + chunkOffset + " but put " + putId + " holds " + offset
+            + " bytes; chunks must be sent in order, each once");
       }
-    }
-    for (int i = 0; i < live.size(); i++) {
-      DyadException e = join(sends.get(i));
-      if (e != null) {
-        failOrRethrow(live.get(i), e);
+      List<Target> live = live();
+      List<CompletableFuture<DyadException>> sends = new ArrayList<>(live.size());
+      for (int i = 0; i < live.size(); i++) {
+        Target t = live.get(i);
+        Supplier<DyadException> send = () -> append(t, data.duplicate());
+        sends.add(i == live.size() - 1 ? CompletableFuture.completedFuture(send.get())
+            : CompletableFuture.supplyAsync(send, ctx.fanout()));
       }
+      for (int i = 0; i < live.size(); i++) {
+        DyadException e = join(sends.get(i));
+        if (e != null) {
+          dropOrRethrow(live.get(i), e);
+        }
+      }
+      if (live().isEmpty() && preexisting.isEmpty()) {
+        abortNow();
+        throw new DyadException(ErrorCode.UNAVAILABLE, "put " + putId + " of " + id + ": both members of pair "
+            + pair.id() + " failed; nothing was stored");
+      }
+      crc.update(data.duplicate());
+      offset += data.remaining();
+    } finally {
+      busy.unlock();
+      abortIfAsked();
     }
-    if (live().isEmpty() && preexisting.isEmpty()) {
-      abort();
-      throw new DyadException(ErrorCode.UNAVAILABLE, "put " + putId + " of " + id + ": both members of pair "
-          + pair.id() + " failed; nothing was stored");
-    }
-    crc.update(data.duplicate());
-    offset += n;
   }
 
-  private DyadException send(Target t, ByteBuffer chunk) {
+  private DyadException append(Target t, ByteBuffer chunk) {
     try {
-      t.lease.client().append(t.sessionId, offset, chunk);
+      ctx.pool().call(t.node, ConnectionPool.Retry.NEVER, c -> {
+        c.append(t.sessionId, offset, chunk);
+        return null;
+      });
       return null;
     } catch (DyadException e) {
       return e;
@@ -190,26 +201,27 @@ final class PutOperation {
   }
 
   /** A target's failure: drop it (degraded write) if it is the member's fault, else end the put. */
-  private void failOrRethrow(Target t, DyadException e) throws DyadException {
-    if (e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.STALE_EPOCH) {
+  private void dropOrRethrow(Target t, DyadException e) throws DyadException {
+    if (Blame.of(e, Blame.Access.WRITE) == Blame.MEMBER) {
       LOG.info("put {} of {}: member {} failed ({}); going on degraded", putId, id, t.member, e.getMessage());
       t.failed = true;
-      t.lease.broken();
       lacking.add(t.member);
       return;
     }
-    abort();
+    abortNow();
     throw e;
   }
 
   /**
-   * Commits on every live target (with hints for members already known to lack the object), then adds hints
-   * for members that failed at commit. Ends the put either way.
+   * Commits on every live target (with hints for members known to lack the object), then adds hints for members
+   * that failed at commit. Ends the put either way.
    */
-  synchronized ObjectMeta commit(long length, int crc32c) throws DyadException {
-    ensureOpen();
+  ObjectMeta commit(long length, int crc32c) throws DyadException {
+    busy.lock();
     boolean acknowledged = false;
     try {
+      ensureOpen();
+      lastTouchedNanos = System.nanoTime();
       if (length != offset) {
         throw DyadException.invalidArgument("commit of " + id + " says " + length + " bytes but " + offset + " were sent");
       }
@@ -219,38 +231,34 @@ final class PutOperation {
             (int) crc.getValue(), crc32c));
       }
       ObjectMeta committed = checkPreexisting();
-      Routing routing = new Routing(epoch, List.copyOf(lacking));
       List<Target> live = live();
       List<CompletableFuture<Object>> commits = new ArrayList<>();
       for (Target t : live) {
-        commits.add(CompletableFuture.supplyAsync(() -> commitOn(t, routing), fanout));
+        commits.add(CompletableFuture.supplyAsync(() -> commitOn(t), ctx.fanout()));
       }
       List<String> committedOn = new ArrayList<>(preexisting);
       List<String> failedAtCommit = new ArrayList<>();
-      DyadException lastError = null;
+      DyadException requestError = null;
+      DyadException memberError = null;
       for (int i = 0; i < live.size(); i++) {
         Object r = join(commits.get(i));
         if (r instanceof ObjectMeta m) {
           committed = m;
           committedOn.add(live.get(i).member);
-        } else {
-          DyadException e = (DyadException) r;
-          if (e.code() == ErrorCode.CHECKSUM_MISMATCH || e.code() == ErrorCode.INVALID_ARGUMENT
-              || e.code() == ErrorCode.ALREADY_EXISTS || e.code() == ErrorCode.STORAGE_FULL) {
-            lastError = e;
-          } else {
-            lastError = lastError == null ? e : lastError;
-          }
-          live.get(i).failed = true;
-          live.get(i).lease.broken();
-          failedAtCommit.add(live.get(i).member);
+          continue;
         }
+        DyadException e = (DyadException) r;
+        if (Blame.of(e, Blame.Access.WRITE) == Blame.REQUEST) {
+          requestError = e;
+        } else {
+          memberError = e;
+        }
+        live.get(i).failed = true;
+        failedAtCommit.add(live.get(i).member);
       }
       if (committed == null) {
-        throw lastError != null && lastError.code() != ErrorCode.INTERNAL && lastError.code() != ErrorCode.STALE_EPOCH
-            ? lastError
-            : new DyadException(ErrorCode.UNAVAILABLE, "put " + putId + " of " + id + ": no member of pair "
-                + pair.id() + " committed; nothing was acknowledged", lastError);
+        throw requestError != null ? requestError : new DyadException(ErrorCode.UNAVAILABLE, "put " + putId + " of "
+            + id + ": no member of pair " + pair.id() + " committed; nothing was acknowledged", memberError);
       }
       for (String member : failedAtCommit) {
         hintOnSomeone(member, committedOn);
@@ -259,10 +267,11 @@ final class PutOperation {
       return committed;
     } finally {
       if (acknowledged) {
-        end();
+        ended.set(true);
       } else {
-        abort(); // sessions not committed are dropped now rather than left to expire
+        abortNow(); // sessions not committed are dropped now rather than left to expire
       }
+      busy.unlock();
     }
   }
 
@@ -275,79 +284,147 @@ final class PutOperation {
   private ObjectMeta checkPreexisting() throws DyadException {
     ObjectMeta found = null;
     for (String member : preexisting) {
-      try (NodePool.Lease lease = pool.lease(Router.address(member, snapshot))) {
-        ObjectMeta there = lease.client().stat(id, epoch);
-        if (there.tombstone() || there.length() != offset || there.crc32c() != (int) crc.getValue()) {
-          throw new DyadException(ErrorCode.ALREADY_EXISTS, "object " + id + " already exists on " + member
-              + " with different content");
-        }
-        found = there;
+      ObjectMeta there = ctx.pool().call(Router.address(member, snapshot), ConnectionPool.Retry.SAFE,
+          c -> c.localStat(id, ctx.router().snapshot().epoch()));
+      if (!identical(there)) {
+        throw new DyadException(ErrorCode.ALREADY_EXISTS, "object " + id + " already exists on " + member
+            + " with different content");
       }
+      found = there;
     }
     return found;
   }
 
-  /** The commit's result: the ObjectMeta, or the DyadException. */
-  private Object commitOn(Target t, Routing routing) {
-    try {
-      return t.lease.client().commit(t.sessionId, offset, (int) crc.getValue(), routing);
-    } catch (DyadException e) {
-      if (e.code() == ErrorCode.ALREADY_EXISTS) {
-        // a retried put of the same id: identical bytes already there count as committed
-        try {
-          ObjectMeta there = t.lease.client().stat(id, epoch);
-          if (!there.tombstone() && there.length() == offset && there.crc32c() == (int) crc.getValue()) {
-            return there;
-          }
-        } catch (DyadException ignored) {
-          // report the original refusal
+  private boolean identical(ObjectMeta there) {
+    return !there.tombstone() && there.length() == offset && there.crc32c() == (int) crc.getValue();
+  }
+
+  /** The commit's result on one member: the ObjectMeta, or the DyadException. */
+  private Object commitOn(Target t) {
+    DyadException last = null;
+    for (int attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
+      long epoch = ctx.router().snapshot().epoch();
+      Routing routing = new Routing(epoch, List.copyOf(lacking));
+      try {
+        return ctx.pool().call(t.node, ConnectionPool.Retry.NEVER,
+            c -> c.commit(t.sessionId, offset, (int) crc.getValue(), routing));
+      } catch (StaleEpochException e) {
+        last = e; // the session is still open: commit again once our view has caught up
+        if (!awaitEpoch(e)) {
+          break;
         }
+      } catch (DyadException e) {
+        return committedAnyway(t, e);
       }
-      return e;
+    }
+    return last;
+  }
+
+  /**
+   * After a commit that failed: a repeated put's identical bytes already there count as committed, and so does a
+   * commit whose answer was lost (the member has the object now).
+   */
+  private Object committedAnyway(Target t, DyadException failure) {
+    if (failure.code() != ErrorCode.ALREADY_EXISTS && Blame.of(failure, Blame.Access.WRITE) != Blame.MEMBER) {
+      return failure;
+    }
+    try {
+      ObjectMeta there = ctx.pool().call(t.node, ConnectionPool.Retry.SAFE,
+          c -> c.localStat(id, ctx.router().snapshot().epoch()));
+      if (identical(there)) {
+        return there;
+      }
+    } catch (DyadException ignored) {
+      // report the original failure
+    }
+    return failure;
+  }
+
+  private boolean awaitEpoch(StaleEpochException e) {
+    try {
+      ctx.router().awaitEpoch(e.currentEpoch());
+      return true;
+    } catch (DyadException timedOut) {
+      return false;
     }
   }
 
+  /** Records on a member that committed that {@code lackingMember} lacks the object; tries each a few times. */
   private void hintOnSomeone(String lackingMember, List<String> holders) throws DyadException {
     DyadException last = null;
-    for (String h : holders) {
-      try (NodePool.Lease lease = pool.lease(Router.address(h, snapshot))) {
-        lease.client().addHint(lackingMember, id, epoch);
-        LOG.info("put {} of {}: {} failed at commit; hint recorded on {}", putId, id, lackingMember, h);
-        return;
-      } catch (DyadException e) {
-        last = e;
+    for (int attempt = 0; attempt < HINT_ATTEMPTS; attempt++) {
+      for (String h : holders) {
+        try {
+          long epoch = ctx.router().snapshot().epoch();
+          ctx.pool().call(Router.address(h, snapshot), ConnectionPool.Retry.SAFE, c -> {
+            c.addHint(lackingMember, id, epoch);
+            return null;
+          });
+          LOG.info("put {} of {}: {} failed at commit; hint recorded on {}", putId, id, lackingMember, h);
+          return;
+        } catch (StaleEpochException e) {
+          last = e;
+          awaitEpoch(e);
+        } catch (DyadException e) {
+          last = e;
+        }
       }
     }
+    LOG.warn("put {} of {}: committed on {} but {} failed at commit and no hint could be recorded; not acknowledged "
+        + "(a retry of the put with the same id completes it)", putId, id, holders, lackingMember);
     throw new DyadException(ErrorCode.UNAVAILABLE, "put " + putId + " of " + id + ": " + lackingMember
         + " failed at commit and no hint could be recorded; not acknowledged (retry the put with the same id)", last);
   }
 
-  /** Ends the put without committing: sessions aborted (best effort), connections returned. */
-  synchronized void abort() {
-    if (ended) {
+  /** Ends the put without committing, without waiting for a call in progress (that call cleans up when it ends). */
+  void abort() {
+    abortRequested = true;
+    if (busy.tryLock()) {
+      try {
+        abortNow();
+      } finally {
+        busy.unlock();
+      }
+    }
+  }
+
+  private void abortIfAsked() {
+    if (abortRequested && busy.tryLock()) {
+      try {
+        abortNow();
+      } finally {
+        busy.unlock();
+      }
+    }
+  }
+
+  /** Ends the put: the sessions of live targets are aborted in the background (best effort; they expire anyway). */
+  private void abortNow() {
+    if (!ended.compareAndSet(false, true)) {
       return;
     }
     for (Target t : targets) {
-      if (!t.failed && !t.lease.isBroken()) {
-        try {
-          t.lease.client().abort(t.sessionId);
-        } catch (DyadException e) {
-          t.lease.checkBroken(e);
-        }
+      if (!t.failed) {
+        ctx.fanout().execute(() -> {
+          try {
+            ctx.pool().call(t.node, ConnectionPool.Retry.SAFE, c -> {
+              c.abort(t.sessionId);
+              return null;
+            });
+          } catch (DyadException e) {
+            LOG.debug("put {}: aborting the session on {} failed: {}", putId, t.member, e.getMessage());
+          }
+        });
       }
     }
-    end();
   }
 
-  private void end() {
-    ended = true;
-    for (Target t : targets) {
-      t.lease.close();
-    }
+  boolean isEnded() {
+    return ended.get();
   }
 
   private void ensureOpen() throws DyadException {
-    if (ended) {
+    if (ended.get() || abortRequested) {
       throw DyadException.notFound("put " + putId + " has ended (committed, aborted or expired)");
     }
   }

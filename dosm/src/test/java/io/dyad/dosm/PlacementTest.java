@@ -22,8 +22,7 @@ class PlacementTest {
       members.put("a" + i, new MemberInfo("a" + i, MemberKind.STORAGE, "A", "127.0.1." + i + ":1", null));
       members.put("b" + i, new MemberInfo("b" + i, MemberKind.STORAGE, "B", "127.0.2." + i + ":1", null));
     }
-    return new ClusterSnapshot(1, Optional.empty(), members, Map.of(), pairs, Map.of(), 0, Map.of(), Map.of(), Map.of(),
-        Map.of(), Optional.empty());
+    return ClusterSnapshot.builder().version(1).members(members).pairs(pairs).build();
   }
 
   @Test

@@ -22,13 +22,16 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
   private static final org.apache.thrift.protocol.TField OPEN_WRITE_SESSIONS_FIELD_DESC = new org.apache.thrift.protocol.TField("openWriteSessions", org.apache.thrift.protocol.TType.I32, (short)7);
   private static final org.apache.thrift.protocol.TField MAX_CHUNK_BYTES_FIELD_DESC = new org.apache.thrift.protocol.TField("maxChunkBytes", org.apache.thrift.protocol.TType.I32, (short)8);
   private static final org.apache.thrift.protocol.TField VERSION_FIELD_DESC = new org.apache.thrift.protocol.TField("version", org.apache.thrift.protocol.TType.STRING, (short)9);
+  private static final org.apache.thrift.protocol.TField DETAIL_FIELD_DESC = new org.apache.thrift.protocol.TField("detail", org.apache.thrift.protocol.TType.STRING, (short)10);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new NodeHealthStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new NodeHealthTupleSchemeFactory();
 
   public @org.apache.thrift.annotation.Nullable java.lang.String memberId; // required
   /**
-   * "SERVING" while the node accepts reads and writes
+   * SERVING (reads and writes), RESYNCING (catching up with its partner: writes, no reads), JOINING (a new
+   * incarnation or data directory waiting for the coordinator: no reads), FAILED_OVER (its partner serves in its
+   * place), FENCED (no valid ZooKeeper registration: nothing), or STANDALONE (not in a cluster: everything)
    */
   public @org.apache.thrift.annotation.Nullable java.lang.String status; // required
   public long startedAtMillis; // required
@@ -44,12 +47,18 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
   public int openWriteSessions; // required
   public int maxChunkBytes; // required
   public @org.apache.thrift.annotation.Nullable java.lang.String version; // required
+  /**
+   * why the status is what it is, in a sentence (e.g. "failed over at epoch 7; b1 serves in its place")
+   */
+  public @org.apache.thrift.annotation.Nullable java.lang.String detail; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
     MEMBER_ID((short)1, "memberId"),
     /**
-     * "SERVING" while the node accepts reads and writes
+     * SERVING (reads and writes), RESYNCING (catching up with its partner: writes, no reads), JOINING (a new
+     * incarnation or data directory waiting for the coordinator: no reads), FAILED_OVER (its partner serves in its
+     * place), FENCED (no valid ZooKeeper registration: nothing), or STANDALONE (not in a cluster: everything)
      */
     STATUS((short)2, "status"),
     STARTED_AT_MILLIS((short)3, "startedAtMillis"),
@@ -64,7 +73,11 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
     RESERVE_BYTES((short)6, "reserveBytes"),
     OPEN_WRITE_SESSIONS((short)7, "openWriteSessions"),
     MAX_CHUNK_BYTES((short)8, "maxChunkBytes"),
-    VERSION((short)9, "version");
+    VERSION((short)9, "version"),
+    /**
+     * why the status is what it is, in a sentence (e.g. "failed over at epoch 7; b1 serves in its place")
+     */
+    DETAIL((short)10, "detail");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -98,6 +111,8 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
           return MAX_CHUNK_BYTES;
         case 9: // VERSION
           return VERSION;
+        case 10: // DETAIL
+          return DETAIL;
         default:
           return null;
       }
@@ -148,6 +163,7 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
   private static final int __OPENWRITESESSIONS_ISSET_ID = 4;
   private static final int __MAXCHUNKBYTES_ISSET_ID = 5;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.DETAIL};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -168,6 +184,8 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
     tmpMap.put(_Fields.MAX_CHUNK_BYTES, new org.apache.thrift.meta_data.FieldMetaData("maxChunkBytes", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
     tmpMap.put(_Fields.VERSION, new org.apache.thrift.meta_data.FieldMetaData("version", org.apache.thrift.TFieldRequirementType.REQUIRED, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.DETAIL, new org.apache.thrift.meta_data.FieldMetaData("detail", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(NodeHealth.class, metaDataMap);
@@ -225,6 +243,9 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
     if (other.isSetVersion()) {
       this.version = other.version;
     }
+    if (other.isSetDetail()) {
+      this.detail = other.detail;
+    }
   }
 
   @Override
@@ -249,6 +270,7 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
     setMaxChunkBytesIsSet(false);
     this.maxChunkBytes = 0;
     this.version = null;
+    this.detail = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -277,7 +299,9 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
   }
 
   /**
-   * "SERVING" while the node accepts reads and writes
+   * SERVING (reads and writes), RESYNCING (catching up with its partner: writes, no reads), JOINING (a new
+   * incarnation or data directory waiting for the coordinator: no reads), FAILED_OVER (its partner serves in its
+   * place), FENCED (no valid ZooKeeper registration: nothing), or STANDALONE (not in a cluster: everything)
    */
   @org.apache.thrift.annotation.Nullable
   public java.lang.String getStatus() {
@@ -285,7 +309,9 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
   }
 
   /**
-   * "SERVING" while the node accepts reads and writes
+   * SERVING (reads and writes), RESYNCING (catching up with its partner: writes, no reads), JOINING (a new
+   * incarnation or data directory waiting for the coordinator: no reads), FAILED_OVER (its partner serves in its
+   * place), FENCED (no valid ZooKeeper registration: nothing), or STANDALONE (not in a cluster: everything)
    */
   public NodeHealth setStatus(@org.apache.thrift.annotation.Nullable java.lang.String status) {
     this.status = status;
@@ -482,6 +508,37 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
     }
   }
 
+  /**
+   * why the status is what it is, in a sentence (e.g. "failed over at epoch 7; b1 serves in its place")
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getDetail() {
+    return this.detail;
+  }
+
+  /**
+   * why the status is what it is, in a sentence (e.g. "failed over at epoch 7; b1 serves in its place")
+   */
+  public NodeHealth setDetail(@org.apache.thrift.annotation.Nullable java.lang.String detail) {
+    this.detail = detail;
+    return this;
+  }
+
+  public void unsetDetail() {
+    this.detail = null;
+  }
+
+  /** Returns true if field detail is set (has been assigned a value) and false otherwise */
+  public boolean isSetDetail() {
+    return this.detail != null;
+  }
+
+  public void setDetailIsSet(boolean value) {
+    if (!value) {
+      this.detail = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -557,6 +614,14 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
       }
       break;
 
+    case DETAIL:
+      if (value == null) {
+        unsetDetail();
+      } else {
+        setDetail((java.lang.String)value);
+      }
+      break;
+
     }
   }
 
@@ -591,6 +656,9 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
     case VERSION:
       return getVersion();
 
+    case DETAIL:
+      return getDetail();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -621,6 +689,8 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
       return isSetMaxChunkBytes();
     case VERSION:
       return isSetVersion();
+    case DETAIL:
+      return isSetDetail();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -719,6 +789,15 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
         return false;
     }
 
+    boolean this_present_detail = true && this.isSetDetail();
+    boolean that_present_detail = true && that.isSetDetail();
+    if (this_present_detail || that_present_detail) {
+      if (!(this_present_detail && that_present_detail))
+        return false;
+      if (!this.detail.equals(that.detail))
+        return false;
+    }
+
     return true;
   }
 
@@ -749,6 +828,10 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
     hashCode = hashCode * 8191 + ((isSetVersion()) ? 131071 : 524287);
     if (isSetVersion())
       hashCode = hashCode * 8191 + version.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetDetail()) ? 131071 : 524287);
+    if (isSetDetail())
+      hashCode = hashCode * 8191 + detail.hashCode();
 
     return hashCode;
   }
@@ -851,6 +934,16 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetDetail(), other.isSetDetail());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetDetail()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.detail, other.detail);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -922,6 +1015,16 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
       sb.append(this.version);
     }
     first = false;
+    if (isSetDetail()) {
+      if (!first) sb.append(", ");
+      sb.append("detail:");
+      if (this.detail == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.detail);
+      }
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -1056,6 +1159,14 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 10: // DETAIL
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.detail = iprot.readString();
+              struct.setDetailIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1123,6 +1234,13 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
         oprot.writeString(struct.version);
         oprot.writeFieldEnd();
       }
+      if (struct.detail != null) {
+        if (struct.isSetDetail()) {
+          oprot.writeFieldBegin(DETAIL_FIELD_DESC);
+          oprot.writeString(struct.detail);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1150,6 +1268,14 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
       oprot.writeI32(struct.openWriteSessions);
       oprot.writeI32(struct.maxChunkBytes);
       oprot.writeString(struct.version);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetDetail()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetDetail()) {
+        oprot.writeString(struct.detail);
+      }
     }
 
     @Override
@@ -1173,6 +1299,11 @@ public class NodeHealth implements org.apache.thrift.TBase<NodeHealth, NodeHealt
       struct.setMaxChunkBytesIsSet(true);
       struct.version = iprot.readString();
       struct.setVersionIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.detail = iprot.readString();
+        struct.setDetailIsSet(true);
+      }
     }
   }
 

@@ -65,6 +65,11 @@ public class ObjectGateway {
      */
     public Locations locate(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
 
+    /**
+     * The live gateways of the cluster (this one included) and the chunk limit.
+     */
+    public GatewayList listGateways() throws io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+
     public void ping() throws org.apache.thrift.TException;
 
   }
@@ -86,6 +91,8 @@ public class ObjectGateway {
     public void deleteObject(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
 
     public void locate(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<Locations> resultHandler) throws org.apache.thrift.TException;
+
+    public void listGateways(org.apache.thrift.async.AsyncMethodCallback<GatewayList> resultHandler) throws org.apache.thrift.TException;
 
     public void ping(org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
@@ -382,6 +389,32 @@ public class ObjectGateway {
         throw result.unavailable;
       }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "locate failed: unknown result");
+    }
+
+    @Override
+    public GatewayList listGateways() throws io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    {
+      send_listGateways();
+      return recv_listGateways();
+    }
+
+    public void send_listGateways() throws org.apache.thrift.TException
+    {
+      listGateways_args args = new listGateways_args();
+      sendBase("listGateways", args);
+    }
+
+    public GatewayList recv_listGateways() throws io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    {
+      listGateways_result result = new listGateways_result();
+      receiveBase(result, "listGateways");
+      if (result.isSetSuccess()) {
+        return result.success;
+      }
+      if (result.unavailable != null) {
+        throw result.unavailable;
+      }
+      throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "listGateways failed: unknown result");
     }
 
     @Override
@@ -727,6 +760,38 @@ public class ObjectGateway {
     }
 
     @Override
+    public void listGateways(org.apache.thrift.async.AsyncMethodCallback<GatewayList> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      listGateways_call method_call = new listGateways_call(resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class listGateways_call extends org.apache.thrift.async.TAsyncMethodCall<GatewayList> {
+      public listGateways_call(org.apache.thrift.async.AsyncMethodCallback<GatewayList> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("listGateways", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        listGateways_args args = new listGateways_args();
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public GatewayList getResult() throws io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        return (new Client(prot)).recv_listGateways();
+      }
+    }
+
+    @Override
     public void ping(org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
       checkReady();
       ping_call method_call = new ping_call(resultHandler, this, ___protocolFactory, ___transport);
@@ -780,6 +845,7 @@ public class ObjectGateway {
       processMap.put("stat", new stat());
       processMap.put("deleteObject", new deleteObject());
       processMap.put("locate", new locate());
+      processMap.put("listGateways", new listGateways());
       processMap.put("ping", new ping());
       return processMap;
     }
@@ -1074,6 +1140,38 @@ public class ObjectGateway {
       }
     }
 
+    public static class listGateways<I extends Iface> extends org.apache.thrift.ProcessFunction<I, listGateways_args> {
+      public listGateways() {
+        super("listGateways");
+      }
+
+      @Override
+      public listGateways_args getEmptyArgsInstance() {
+        return new listGateways_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public listGateways_result getResult(I iface, listGateways_args args) throws org.apache.thrift.TException {
+        listGateways_result result = new listGateways_result();
+        try {
+          result.success = iface.listGateways();
+        } catch (io.dyad.thrift.Unavailable unavailable) {
+          result.unavailable = unavailable;
+        }
+        return result;
+      }
+    }
+
     public static class ping<I extends Iface> extends org.apache.thrift.ProcessFunction<I, ping_args> {
       public ping() {
         super("ping");
@@ -1123,6 +1221,7 @@ public class ObjectGateway {
       processMap.put("stat", new stat());
       processMap.put("deleteObject", new deleteObject());
       processMap.put("locate", new locate());
+      processMap.put("listGateways", new listGateways());
       processMap.put("ping", new ping());
       return processMap;
     }
@@ -1762,6 +1861,77 @@ public class ObjectGateway {
       @Override
       public void start(I iface, locate_args args, org.apache.thrift.async.AsyncMethodCallback<Locations> resultHandler) throws org.apache.thrift.TException {
         iface.locate(args.id,resultHandler);
+      }
+    }
+
+    public static class listGateways<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, listGateways_args, GatewayList> {
+      public listGateways() {
+        super("listGateways");
+      }
+
+      @Override
+      public listGateways_args getEmptyArgsInstance() {
+        return new listGateways_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<GatewayList> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<GatewayList>() { 
+          @Override
+          public void onComplete(GatewayList o) {
+            listGateways_result result = new listGateways_result();
+            result.success = o;
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            listGateways_result result = new listGateways_result();
+            if (e instanceof io.dyad.thrift.Unavailable) {
+              result.unavailable = (io.dyad.thrift.Unavailable) e;
+              result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, listGateways_args args, org.apache.thrift.async.AsyncMethodCallback<GatewayList> resultHandler) throws org.apache.thrift.TException {
+        iface.listGateways(resultHandler);
       }
     }
 
@@ -11189,6 +11359,762 @@ public class ObjectGateway {
           struct.setInvalidArgumentIsSet(true);
         }
         if (incoming.get(2)) {
+          struct.unavailable = new io.dyad.thrift.Unavailable();
+          struct.unavailable.read(iprot);
+          struct.setUnavailableIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class listGateways_args implements org.apache.thrift.TBase<listGateways_args, listGateways_args._Fields>, java.io.Serializable, Cloneable, Comparable<listGateways_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("listGateways_args");
+
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new listGateways_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new listGateways_argsTupleSchemeFactory();
+
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+;
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(listGateways_args.class, metaDataMap);
+    }
+
+    public listGateways_args() {
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public listGateways_args(listGateways_args other) {
+    }
+
+    @Override
+    public listGateways_args deepCopy() {
+      return new listGateways_args(this);
+    }
+
+    @Override
+    public void clear() {
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof listGateways_args)
+        return this.equals((listGateways_args)that);
+      return false;
+    }
+
+    public boolean equals(listGateways_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(listGateways_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("listGateways_args(");
+      boolean first = true;
+
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class listGateways_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public listGateways_argsStandardScheme getScheme() {
+        return new listGateways_argsStandardScheme();
+      }
+    }
+
+    private static class listGateways_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<listGateways_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, listGateways_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, listGateways_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class listGateways_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public listGateways_argsTupleScheme getScheme() {
+        return new listGateways_argsTupleScheme();
+      }
+    }
+
+    private static class listGateways_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<listGateways_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, listGateways_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, listGateways_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class listGateways_result implements org.apache.thrift.TBase<listGateways_result, listGateways_result._Fields>, java.io.Serializable, Cloneable, Comparable<listGateways_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("listGateways_result");
+
+    private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRUCT, (short)0);
+    private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new listGateways_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new listGateways_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable GatewayList success; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      SUCCESS((short)0, "success"),
+      UNAVAILABLE((short)1, "unavailable");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 0: // SUCCESS
+            return SUCCESS;
+          case 1: // UNAVAILABLE
+            return UNAVAILABLE;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.SUCCESS, new org.apache.thrift.meta_data.FieldMetaData("success", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, GatewayList.class)));
+      tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(listGateways_result.class, metaDataMap);
+    }
+
+    public listGateways_result() {
+    }
+
+    public listGateways_result(
+      GatewayList success,
+      io.dyad.thrift.Unavailable unavailable)
+    {
+      this();
+      this.success = success;
+      this.unavailable = unavailable;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public listGateways_result(listGateways_result other) {
+      if (other.isSetSuccess()) {
+        this.success = new GatewayList(other.success);
+      }
+      if (other.isSetUnavailable()) {
+        this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+    }
+
+    @Override
+    public listGateways_result deepCopy() {
+      return new listGateways_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.success = null;
+      this.unavailable = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public GatewayList getSuccess() {
+      return this.success;
+    }
+
+    public listGateways_result setSuccess(@org.apache.thrift.annotation.Nullable GatewayList success) {
+      this.success = success;
+      return this;
+    }
+
+    public void unsetSuccess() {
+      this.success = null;
+    }
+
+    /** Returns true if field success is set (has been assigned a value) and false otherwise */
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
+    public void setSuccessIsSet(boolean value) {
+      if (!value) {
+        this.success = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.Unavailable getUnavailable() {
+      return this.unavailable;
+    }
+
+    public listGateways_result setUnavailable(@org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable) {
+      this.unavailable = unavailable;
+      return this;
+    }
+
+    public void unsetUnavailable() {
+      this.unavailable = null;
+    }
+
+    /** Returns true if field unavailable is set (has been assigned a value) and false otherwise */
+    public boolean isSetUnavailable() {
+      return this.unavailable != null;
+    }
+
+    public void setUnavailableIsSet(boolean value) {
+      if (!value) {
+        this.unavailable = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case SUCCESS:
+        if (value == null) {
+          unsetSuccess();
+        } else {
+          setSuccess((GatewayList)value);
+        }
+        break;
+
+      case UNAVAILABLE:
+        if (value == null) {
+          unsetUnavailable();
+        } else {
+          setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case SUCCESS:
+        return getSuccess();
+
+      case UNAVAILABLE:
+        return getUnavailable();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case SUCCESS:
+        return isSetSuccess();
+      case UNAVAILABLE:
+        return isSetUnavailable();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof listGateways_result)
+        return this.equals((listGateways_result)that);
+      return false;
+    }
+
+    public boolean equals(listGateways_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_success = true && this.isSetSuccess();
+      boolean that_present_success = true && that.isSetSuccess();
+      if (this_present_success || that_present_success) {
+        if (!(this_present_success && that_present_success))
+          return false;
+        if (!this.success.equals(that.success))
+          return false;
+      }
+
+      boolean this_present_unavailable = true && this.isSetUnavailable();
+      boolean that_present_unavailable = true && that.isSetUnavailable();
+      if (this_present_unavailable || that_present_unavailable) {
+        if (!(this_present_unavailable && that_present_unavailable))
+          return false;
+        if (!this.unavailable.equals(that.unavailable))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetSuccess()) ? 131071 : 524287);
+      if (isSetSuccess())
+        hashCode = hashCode * 8191 + success.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
+      if (isSetUnavailable())
+        hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(listGateways_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetSuccess(), other.isSetSuccess());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetSuccess()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.success, other.success);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUnavailable(), other.isSetUnavailable());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUnavailable()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("listGateways_result(");
+      boolean first = true;
+
+      sb.append("success:");
+      if (this.success == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.success);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("unavailable:");
+      if (this.unavailable == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.unavailable);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+      if (success != null) {
+        success.validate();
+      }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class listGateways_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public listGateways_resultStandardScheme getScheme() {
+        return new listGateways_resultStandardScheme();
+      }
+    }
+
+    private static class listGateways_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<listGateways_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, listGateways_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 0: // SUCCESS
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.success = new GatewayList();
+                struct.success.read(iprot);
+                struct.setSuccessIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 1: // UNAVAILABLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.unavailable = new io.dyad.thrift.Unavailable();
+                struct.unavailable.read(iprot);
+                struct.setUnavailableIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, listGateways_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.success != null) {
+          oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
+          struct.success.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.unavailable != null) {
+          oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
+          struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class listGateways_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public listGateways_resultTupleScheme getScheme() {
+        return new listGateways_resultTupleScheme();
+      }
+    }
+
+    private static class listGateways_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<listGateways_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, listGateways_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetSuccess()) {
+          optionals.set(0);
+        }
+        if (struct.isSetUnavailable()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetSuccess()) {
+          struct.success.write(oprot);
+        }
+        if (struct.isSetUnavailable()) {
+          struct.unavailable.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, listGateways_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(2);
+        if (incoming.get(0)) {
+          struct.success = new GatewayList();
+          struct.success.read(iprot);
+          struct.setSuccessIsSet(true);
+        }
+        if (incoming.get(1)) {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);

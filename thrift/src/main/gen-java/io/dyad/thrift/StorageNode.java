@@ -71,6 +71,26 @@ public class StorageNode {
     public io.dyad.thrift.ObjectInfo stat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
 
     /**
+     * What this member itself holds of an object or tombstone, whatever its failover state (RESYNCING included):
+     * for a partner copying what it lacks, and for a gateway checking a repeated put. Its copy may be stale; clients
+     * read through stat and read. NotFound if it holds neither.
+     * 
+     * @param id
+     * @param epoch
+     */
+    public io.dyad.thrift.ObjectInfo localStat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+
+    /**
+     * As read, but served in any failover state, like localStat: for a partner copying what it lacks.
+     * 
+     * @param id
+     * @param offset
+     * @param length
+     * @param epoch
+     */
+    public java.nio.ByteBuffer localRead(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+
+    /**
      * Whether this member holds the object, a tombstone for it, or nothing.
      * 
      * @param id
@@ -143,6 +163,10 @@ public class StorageNode {
     public void read(java.lang.String id, long offset, int length, long epoch, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException;
 
     public void stat(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
+
+    public void localStat(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
+
+    public void localRead(java.lang.String id, long offset, int length, long epoch, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException;
 
     public void has(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectState> resultHandler) throws org.apache.thrift.TException;
 
@@ -412,6 +436,88 @@ public class StorageNode {
         throw result.staleEpoch;
       }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "stat failed: unknown result");
+    }
+
+    @Override
+    public io.dyad.thrift.ObjectInfo localStat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    {
+      send_localStat(id, epoch);
+      return recv_localStat();
+    }
+
+    public void send_localStat(java.lang.String id, long epoch) throws org.apache.thrift.TException
+    {
+      localStat_args args = new localStat_args();
+      args.setId(id);
+      args.setEpoch(epoch);
+      sendBase("localStat", args);
+    }
+
+    public io.dyad.thrift.ObjectInfo recv_localStat() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    {
+      localStat_result result = new localStat_result();
+      receiveBase(result, "localStat");
+      if (result.isSetSuccess()) {
+        return result.success;
+      }
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      if (result.notFound != null) {
+        throw result.notFound;
+      }
+      if (result.checksumMismatch != null) {
+        throw result.checksumMismatch;
+      }
+      if (result.unavailable != null) {
+        throw result.unavailable;
+      }
+      if (result.staleEpoch != null) {
+        throw result.staleEpoch;
+      }
+      throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "localStat failed: unknown result");
+    }
+
+    @Override
+    public java.nio.ByteBuffer localRead(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    {
+      send_localRead(id, offset, length, epoch);
+      return recv_localRead();
+    }
+
+    public void send_localRead(java.lang.String id, long offset, int length, long epoch) throws org.apache.thrift.TException
+    {
+      localRead_args args = new localRead_args();
+      args.setId(id);
+      args.setOffset(offset);
+      args.setLength(length);
+      args.setEpoch(epoch);
+      sendBase("localRead", args);
+    }
+
+    public java.nio.ByteBuffer recv_localRead() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    {
+      localRead_result result = new localRead_result();
+      receiveBase(result, "localRead");
+      if (result.isSetSuccess()) {
+        return result.success;
+      }
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      if (result.notFound != null) {
+        throw result.notFound;
+      }
+      if (result.checksumMismatch != null) {
+        throw result.checksumMismatch;
+      }
+      if (result.unavailable != null) {
+        throw result.unavailable;
+      }
+      if (result.staleEpoch != null) {
+        throw result.staleEpoch;
+      }
+      throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "localRead failed: unknown result");
     }
 
     @Override
@@ -919,6 +1025,88 @@ public class StorageNode {
     }
 
     @Override
+    public void localStat(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      localStat_call method_call = new localStat_call(id, epoch, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class localStat_call extends org.apache.thrift.async.TAsyncMethodCall<io.dyad.thrift.ObjectInfo> {
+      private java.lang.String id;
+      private long epoch;
+      public localStat_call(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.id = id;
+        this.epoch = epoch;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("localStat", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        localStat_args args = new localStat_args();
+        args.setId(id);
+        args.setEpoch(epoch);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        return (new Client(prot)).recv_localStat();
+      }
+    }
+
+    @Override
+    public void localRead(java.lang.String id, long offset, int length, long epoch, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      localRead_call method_call = new localRead_call(id, offset, length, epoch, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class localRead_call extends org.apache.thrift.async.TAsyncMethodCall<java.nio.ByteBuffer> {
+      private java.lang.String id;
+      private long offset;
+      private int length;
+      private long epoch;
+      public localRead_call(java.lang.String id, long offset, int length, long epoch, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.id = id;
+        this.offset = offset;
+        this.length = length;
+        this.epoch = epoch;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("localRead", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        localRead_args args = new localRead_args();
+        args.setId(id);
+        args.setOffset(offset);
+        args.setLength(length);
+        args.setEpoch(epoch);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        return (new Client(prot)).recv_localRead();
+      }
+    }
+
+    @Override
     public void has(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectState> resultHandler) throws org.apache.thrift.TException {
       checkReady();
       has_call method_call = new has_call(id, epoch, resultHandler, this, ___protocolFactory, ___transport);
@@ -1238,6 +1426,8 @@ public class StorageNode {
       processMap.put("abortWrite", new abortWrite());
       processMap.put("read", new read());
       processMap.put("stat", new stat());
+      processMap.put("localStat", new localStat());
+      processMap.put("localRead", new localRead());
       processMap.put("has", new has());
       processMap.put("deleteObject", new deleteObject());
       processMap.put("addHint", new addHint());
@@ -1468,6 +1658,86 @@ public class StorageNode {
         stat_result result = new stat_result();
         try {
           result.success = iface.stat(args.id, args.epoch);
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
+        } catch (io.dyad.thrift.NotFound notFound) {
+          result.notFound = notFound;
+        } catch (io.dyad.thrift.ChecksumMismatch checksumMismatch) {
+          result.checksumMismatch = checksumMismatch;
+        } catch (io.dyad.thrift.Unavailable unavailable) {
+          result.unavailable = unavailable;
+        } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
+          result.staleEpoch = staleEpoch;
+        }
+        return result;
+      }
+    }
+
+    public static class localStat<I extends Iface> extends org.apache.thrift.ProcessFunction<I, localStat_args> {
+      public localStat() {
+        super("localStat");
+      }
+
+      @Override
+      public localStat_args getEmptyArgsInstance() {
+        return new localStat_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public localStat_result getResult(I iface, localStat_args args) throws org.apache.thrift.TException {
+        localStat_result result = new localStat_result();
+        try {
+          result.success = iface.localStat(args.id, args.epoch);
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
+        } catch (io.dyad.thrift.NotFound notFound) {
+          result.notFound = notFound;
+        } catch (io.dyad.thrift.ChecksumMismatch checksumMismatch) {
+          result.checksumMismatch = checksumMismatch;
+        } catch (io.dyad.thrift.Unavailable unavailable) {
+          result.unavailable = unavailable;
+        } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
+          result.staleEpoch = staleEpoch;
+        }
+        return result;
+      }
+    }
+
+    public static class localRead<I extends Iface> extends org.apache.thrift.ProcessFunction<I, localRead_args> {
+      public localRead() {
+        super("localRead");
+      }
+
+      @Override
+      public localRead_args getEmptyArgsInstance() {
+        return new localRead_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public localRead_result getResult(I iface, localRead_args args) throws org.apache.thrift.TException {
+        localRead_result result = new localRead_result();
+        try {
+          result.success = iface.localRead(args.id, args.offset, args.length, args.epoch);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.NotFound notFound) {
@@ -1772,6 +2042,8 @@ public class StorageNode {
       processMap.put("abortWrite", new abortWrite());
       processMap.put("read", new read());
       processMap.put("stat", new stat());
+      processMap.put("localStat", new localStat());
+      processMap.put("localRead", new localRead());
       processMap.put("has", new has());
       processMap.put("deleteObject", new deleteObject());
       processMap.put("addHint", new addHint());
@@ -2288,6 +2560,180 @@ public class StorageNode {
       @Override
       public void start(I iface, stat_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
         iface.stat(args.id, args.epoch,resultHandler);
+      }
+    }
+
+    public static class localStat<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, localStat_args, io.dyad.thrift.ObjectInfo> {
+      public localStat() {
+        super("localStat");
+      }
+
+      @Override
+      public localStat_args getEmptyArgsInstance() {
+        return new localStat_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo>() { 
+          @Override
+          public void onComplete(io.dyad.thrift.ObjectInfo o) {
+            localStat_result result = new localStat_result();
+            result.success = o;
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            localStat_result result = new localStat_result();
+            if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.NotFound) {
+              result.notFound = (io.dyad.thrift.NotFound) e;
+              result.setNotFoundIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.ChecksumMismatch) {
+              result.checksumMismatch = (io.dyad.thrift.ChecksumMismatch) e;
+              result.setChecksumMismatchIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.Unavailable) {
+              result.unavailable = (io.dyad.thrift.Unavailable) e;
+              result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.StaleEpoch) {
+              result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
+              result.setStaleEpochIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, localStat_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
+        iface.localStat(args.id, args.epoch,resultHandler);
+      }
+    }
+
+    public static class localRead<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, localRead_args, java.nio.ByteBuffer> {
+      public localRead() {
+        super("localRead");
+      }
+
+      @Override
+      public localRead_args getEmptyArgsInstance() {
+        return new localRead_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer>() { 
+          @Override
+          public void onComplete(java.nio.ByteBuffer o) {
+            localRead_result result = new localRead_result();
+            result.success = o;
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            localRead_result result = new localRead_result();
+            if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.NotFound) {
+              result.notFound = (io.dyad.thrift.NotFound) e;
+              result.setNotFoundIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.ChecksumMismatch) {
+              result.checksumMismatch = (io.dyad.thrift.ChecksumMismatch) e;
+              result.setChecksumMismatchIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.Unavailable) {
+              result.unavailable = (io.dyad.thrift.Unavailable) e;
+              result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.StaleEpoch) {
+              result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
+              result.setStaleEpochIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, localRead_args args, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
+        iface.localRead(args.id, args.offset, args.length, args.epoch,resultHandler);
       }
     }
 
@@ -11234,6 +11680,3000 @@ public class StorageNode {
         if (incoming.get(0)) {
           struct.success = new io.dyad.thrift.ObjectInfo();
           struct.success.read(iprot);
+          struct.setSuccessIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.notFound = new io.dyad.thrift.NotFound();
+          struct.notFound.read(iprot);
+          struct.setNotFoundIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.checksumMismatch = new io.dyad.thrift.ChecksumMismatch();
+          struct.checksumMismatch.read(iprot);
+          struct.setChecksumMismatchIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.unavailable = new io.dyad.thrift.Unavailable();
+          struct.unavailable.read(iprot);
+          struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(5)) {
+          struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+          struct.staleEpoch.read(iprot);
+          struct.setStaleEpochIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class localStat_args implements org.apache.thrift.TBase<localStat_args, localStat_args._Fields>, java.io.Serializable, Cloneable, Comparable<localStat_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("localStat_args");
+
+    private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)2);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new localStat_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new localStat_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public long epoch; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      ID((short)1, "id"),
+      EPOCH((short)2, "epoch");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // ID
+            return ID;
+          case 2: // EPOCH
+            return EPOCH;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    private static final int __EPOCH_ISSET_ID = 0;
+    private byte __isset_bitfield = 0;
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , "ObjectId")));
+      tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(localStat_args.class, metaDataMap);
+    }
+
+    public localStat_args() {
+    }
+
+    public localStat_args(
+      java.lang.String id,
+      long epoch)
+    {
+      this();
+      this.id = id;
+      this.epoch = epoch;
+      setEpochIsSet(true);
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public localStat_args(localStat_args other) {
+      __isset_bitfield = other.__isset_bitfield;
+      if (other.isSetId()) {
+        this.id = other.id;
+      }
+      this.epoch = other.epoch;
+    }
+
+    @Override
+    public localStat_args deepCopy() {
+      return new localStat_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.id = null;
+      setEpochIsSet(false);
+      this.epoch = 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getId() {
+      return this.id;
+    }
+
+    public localStat_args setId(@org.apache.thrift.annotation.Nullable java.lang.String id) {
+      this.id = id;
+      return this;
+    }
+
+    public void unsetId() {
+      this.id = null;
+    }
+
+    /** Returns true if field id is set (has been assigned a value) and false otherwise */
+    public boolean isSetId() {
+      return this.id != null;
+    }
+
+    public void setIdIsSet(boolean value) {
+      if (!value) {
+        this.id = null;
+      }
+    }
+
+    public long getEpoch() {
+      return this.epoch;
+    }
+
+    public localStat_args setEpoch(long epoch) {
+      this.epoch = epoch;
+      setEpochIsSet(true);
+      return this;
+    }
+
+    public void unsetEpoch() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    /** Returns true if field epoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetEpoch() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    public void setEpochIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case ID:
+        if (value == null) {
+          unsetId();
+        } else {
+          setId((java.lang.String)value);
+        }
+        break;
+
+      case EPOCH:
+        if (value == null) {
+          unsetEpoch();
+        } else {
+          setEpoch((java.lang.Long)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case ID:
+        return getId();
+
+      case EPOCH:
+        return getEpoch();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case ID:
+        return isSetId();
+      case EPOCH:
+        return isSetEpoch();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof localStat_args)
+        return this.equals((localStat_args)that);
+      return false;
+    }
+
+    public boolean equals(localStat_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_id = true && this.isSetId();
+      boolean that_present_id = true && that.isSetId();
+      if (this_present_id || that_present_id) {
+        if (!(this_present_id && that_present_id))
+          return false;
+        if (!this.id.equals(that.id))
+          return false;
+      }
+
+      boolean this_present_epoch = true;
+      boolean that_present_epoch = true;
+      if (this_present_epoch || that_present_epoch) {
+        if (!(this_present_epoch && that_present_epoch))
+          return false;
+        if (this.epoch != that.epoch)
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
+      if (isSetId())
+        hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(localStat_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetId(), other.isSetId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetEpoch(), other.isSetEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("localStat_args(");
+      boolean first = true;
+
+      sb.append("id:");
+      if (this.id == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.id);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("epoch:");
+      sb.append(this.epoch);
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class localStat_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public localStat_argsStandardScheme getScheme() {
+        return new localStat_argsStandardScheme();
+      }
+    }
+
+    private static class localStat_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<localStat_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, localStat_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.id = iprot.readString();
+                struct.setIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.epoch = iprot.readI64();
+                struct.setEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, localStat_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.id != null) {
+          oprot.writeFieldBegin(ID_FIELD_DESC);
+          oprot.writeString(struct.id);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldBegin(EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.epoch);
+        oprot.writeFieldEnd();
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class localStat_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public localStat_argsTupleScheme getScheme() {
+        return new localStat_argsTupleScheme();
+      }
+    }
+
+    private static class localStat_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<localStat_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, localStat_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetId()) {
+          optionals.set(0);
+        }
+        if (struct.isSetEpoch()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetId()) {
+          oprot.writeString(struct.id);
+        }
+        if (struct.isSetEpoch()) {
+          oprot.writeI64(struct.epoch);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, localStat_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(2);
+        if (incoming.get(0)) {
+          struct.id = iprot.readString();
+          struct.setIdIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.epoch = iprot.readI64();
+          struct.setEpochIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class localStat_result implements org.apache.thrift.TBase<localStat_result, localStat_result._Fields>, java.io.Serializable, Cloneable, Comparable<localStat_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("localStat_result");
+
+    private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRUCT, (short)0);
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField CHECKSUM_MISMATCH_FIELD_DESC = new org.apache.thrift.protocol.TField("checksumMismatch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new localStat_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new localStat_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ObjectInfo success; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      SUCCESS((short)0, "success"),
+      INVALID_ARGUMENT((short)1, "invalidArgument"),
+      NOT_FOUND((short)2, "notFound"),
+      CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
+      UNAVAILABLE((short)4, "unavailable"),
+      STALE_EPOCH((short)5, "staleEpoch");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 0: // SUCCESS
+            return SUCCESS;
+          case 1: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          case 2: // NOT_FOUND
+            return NOT_FOUND;
+          case 3: // CHECKSUM_MISMATCH
+            return CHECKSUM_MISMATCH;
+          case 4: // UNAVAILABLE
+            return UNAVAILABLE;
+          case 5: // STALE_EPOCH
+            return STALE_EPOCH;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.SUCCESS, new org.apache.thrift.meta_data.FieldMetaData("success", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.ObjectInfo.class)));
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      tmpMap.put(_Fields.NOT_FOUND, new org.apache.thrift.meta_data.FieldMetaData("notFound", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.NotFound.class)));
+      tmpMap.put(_Fields.CHECKSUM_MISMATCH, new org.apache.thrift.meta_data.FieldMetaData("checksumMismatch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.ChecksumMismatch.class)));
+      tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(localStat_result.class, metaDataMap);
+    }
+
+    public localStat_result() {
+    }
+
+    public localStat_result(
+      io.dyad.thrift.ObjectInfo success,
+      io.dyad.thrift.InvalidArgument invalidArgument,
+      io.dyad.thrift.NotFound notFound,
+      io.dyad.thrift.ChecksumMismatch checksumMismatch,
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.StaleEpoch staleEpoch)
+    {
+      this();
+      this.success = success;
+      this.invalidArgument = invalidArgument;
+      this.notFound = notFound;
+      this.checksumMismatch = checksumMismatch;
+      this.unavailable = unavailable;
+      this.staleEpoch = staleEpoch;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public localStat_result(localStat_result other) {
+      if (other.isSetSuccess()) {
+        this.success = new io.dyad.thrift.ObjectInfo(other.success);
+      }
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+      if (other.isSetNotFound()) {
+        this.notFound = new io.dyad.thrift.NotFound(other.notFound);
+      }
+      if (other.isSetChecksumMismatch()) {
+        this.checksumMismatch = new io.dyad.thrift.ChecksumMismatch(other.checksumMismatch);
+      }
+      if (other.isSetUnavailable()) {
+        this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+      if (other.isSetStaleEpoch()) {
+        this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
+      }
+    }
+
+    @Override
+    public localStat_result deepCopy() {
+      return new localStat_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.success = null;
+      this.invalidArgument = null;
+      this.notFound = null;
+      this.checksumMismatch = null;
+      this.unavailable = null;
+      this.staleEpoch = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.ObjectInfo getSuccess() {
+      return this.success;
+    }
+
+    public localStat_result setSuccess(@org.apache.thrift.annotation.Nullable io.dyad.thrift.ObjectInfo success) {
+      this.success = success;
+      return this;
+    }
+
+    public void unsetSuccess() {
+      this.success = null;
+    }
+
+    /** Returns true if field success is set (has been assigned a value) and false otherwise */
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
+    public void setSuccessIsSet(boolean value) {
+      if (!value) {
+        this.success = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public localStat_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.NotFound getNotFound() {
+      return this.notFound;
+    }
+
+    public localStat_result setNotFound(@org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound) {
+      this.notFound = notFound;
+      return this;
+    }
+
+    public void unsetNotFound() {
+      this.notFound = null;
+    }
+
+    /** Returns true if field notFound is set (has been assigned a value) and false otherwise */
+    public boolean isSetNotFound() {
+      return this.notFound != null;
+    }
+
+    public void setNotFoundIsSet(boolean value) {
+      if (!value) {
+        this.notFound = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.ChecksumMismatch getChecksumMismatch() {
+      return this.checksumMismatch;
+    }
+
+    public localStat_result setChecksumMismatch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch) {
+      this.checksumMismatch = checksumMismatch;
+      return this;
+    }
+
+    public void unsetChecksumMismatch() {
+      this.checksumMismatch = null;
+    }
+
+    /** Returns true if field checksumMismatch is set (has been assigned a value) and false otherwise */
+    public boolean isSetChecksumMismatch() {
+      return this.checksumMismatch != null;
+    }
+
+    public void setChecksumMismatchIsSet(boolean value) {
+      if (!value) {
+        this.checksumMismatch = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.Unavailable getUnavailable() {
+      return this.unavailable;
+    }
+
+    public localStat_result setUnavailable(@org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable) {
+      this.unavailable = unavailable;
+      return this;
+    }
+
+    public void unsetUnavailable() {
+      this.unavailable = null;
+    }
+
+    /** Returns true if field unavailable is set (has been assigned a value) and false otherwise */
+    public boolean isSetUnavailable() {
+      return this.unavailable != null;
+    }
+
+    public void setUnavailableIsSet(boolean value) {
+      if (!value) {
+        this.unavailable = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StaleEpoch getStaleEpoch() {
+      return this.staleEpoch;
+    }
+
+    public localStat_result setStaleEpoch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch) {
+      this.staleEpoch = staleEpoch;
+      return this;
+    }
+
+    public void unsetStaleEpoch() {
+      this.staleEpoch = null;
+    }
+
+    /** Returns true if field staleEpoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetStaleEpoch() {
+      return this.staleEpoch != null;
+    }
+
+    public void setStaleEpochIsSet(boolean value) {
+      if (!value) {
+        this.staleEpoch = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case SUCCESS:
+        if (value == null) {
+          unsetSuccess();
+        } else {
+          setSuccess((io.dyad.thrift.ObjectInfo)value);
+        }
+        break;
+
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      case NOT_FOUND:
+        if (value == null) {
+          unsetNotFound();
+        } else {
+          setNotFound((io.dyad.thrift.NotFound)value);
+        }
+        break;
+
+      case CHECKSUM_MISMATCH:
+        if (value == null) {
+          unsetChecksumMismatch();
+        } else {
+          setChecksumMismatch((io.dyad.thrift.ChecksumMismatch)value);
+        }
+        break;
+
+      case UNAVAILABLE:
+        if (value == null) {
+          unsetUnavailable();
+        } else {
+          setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      case STALE_EPOCH:
+        if (value == null) {
+          unsetStaleEpoch();
+        } else {
+          setStaleEpoch((io.dyad.thrift.StaleEpoch)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case SUCCESS:
+        return getSuccess();
+
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      case NOT_FOUND:
+        return getNotFound();
+
+      case CHECKSUM_MISMATCH:
+        return getChecksumMismatch();
+
+      case UNAVAILABLE:
+        return getUnavailable();
+
+      case STALE_EPOCH:
+        return getStaleEpoch();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case SUCCESS:
+        return isSetSuccess();
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      case NOT_FOUND:
+        return isSetNotFound();
+      case CHECKSUM_MISMATCH:
+        return isSetChecksumMismatch();
+      case UNAVAILABLE:
+        return isSetUnavailable();
+      case STALE_EPOCH:
+        return isSetStaleEpoch();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof localStat_result)
+        return this.equals((localStat_result)that);
+      return false;
+    }
+
+    public boolean equals(localStat_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_success = true && this.isSetSuccess();
+      boolean that_present_success = true && that.isSetSuccess();
+      if (this_present_success || that_present_success) {
+        if (!(this_present_success && that_present_success))
+          return false;
+        if (!this.success.equals(that.success))
+          return false;
+      }
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      boolean this_present_notFound = true && this.isSetNotFound();
+      boolean that_present_notFound = true && that.isSetNotFound();
+      if (this_present_notFound || that_present_notFound) {
+        if (!(this_present_notFound && that_present_notFound))
+          return false;
+        if (!this.notFound.equals(that.notFound))
+          return false;
+      }
+
+      boolean this_present_checksumMismatch = true && this.isSetChecksumMismatch();
+      boolean that_present_checksumMismatch = true && that.isSetChecksumMismatch();
+      if (this_present_checksumMismatch || that_present_checksumMismatch) {
+        if (!(this_present_checksumMismatch && that_present_checksumMismatch))
+          return false;
+        if (!this.checksumMismatch.equals(that.checksumMismatch))
+          return false;
+      }
+
+      boolean this_present_unavailable = true && this.isSetUnavailable();
+      boolean that_present_unavailable = true && that.isSetUnavailable();
+      if (this_present_unavailable || that_present_unavailable) {
+        if (!(this_present_unavailable && that_present_unavailable))
+          return false;
+        if (!this.unavailable.equals(that.unavailable))
+          return false;
+      }
+
+      boolean this_present_staleEpoch = true && this.isSetStaleEpoch();
+      boolean that_present_staleEpoch = true && that.isSetStaleEpoch();
+      if (this_present_staleEpoch || that_present_staleEpoch) {
+        if (!(this_present_staleEpoch && that_present_staleEpoch))
+          return false;
+        if (!this.staleEpoch.equals(that.staleEpoch))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetSuccess()) ? 131071 : 524287);
+      if (isSetSuccess())
+        hashCode = hashCode * 8191 + success.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetNotFound()) ? 131071 : 524287);
+      if (isSetNotFound())
+        hashCode = hashCode * 8191 + notFound.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetChecksumMismatch()) ? 131071 : 524287);
+      if (isSetChecksumMismatch())
+        hashCode = hashCode * 8191 + checksumMismatch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
+      if (isSetUnavailable())
+        hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
+      if (isSetStaleEpoch())
+        hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(localStat_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetSuccess(), other.isSetSuccess());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetSuccess()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.success, other.success);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetNotFound(), other.isSetNotFound());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetNotFound()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.notFound, other.notFound);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetChecksumMismatch(), other.isSetChecksumMismatch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetChecksumMismatch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.checksumMismatch, other.checksumMismatch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUnavailable(), other.isSetUnavailable());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUnavailable()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStaleEpoch(), other.isSetStaleEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStaleEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("localStat_result(");
+      boolean first = true;
+
+      sb.append("success:");
+      if (this.success == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.success);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("notFound:");
+      if (this.notFound == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.notFound);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("checksumMismatch:");
+      if (this.checksumMismatch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.checksumMismatch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("unavailable:");
+      if (this.unavailable == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("staleEpoch:");
+      if (this.staleEpoch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.staleEpoch);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+      if (success != null) {
+        success.validate();
+      }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class localStat_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public localStat_resultStandardScheme getScheme() {
+        return new localStat_resultStandardScheme();
+      }
+    }
+
+    private static class localStat_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<localStat_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, localStat_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 0: // SUCCESS
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.success = new io.dyad.thrift.ObjectInfo();
+                struct.success.read(iprot);
+                struct.setSuccessIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 1: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // NOT_FOUND
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.notFound = new io.dyad.thrift.NotFound();
+                struct.notFound.read(iprot);
+                struct.setNotFoundIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // CHECKSUM_MISMATCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.checksumMismatch = new io.dyad.thrift.ChecksumMismatch();
+                struct.checksumMismatch.read(iprot);
+                struct.setChecksumMismatchIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // UNAVAILABLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.unavailable = new io.dyad.thrift.Unavailable();
+                struct.unavailable.read(iprot);
+                struct.setUnavailableIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 5: // STALE_EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+                struct.staleEpoch.read(iprot);
+                struct.setStaleEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, localStat_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.success != null) {
+          oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
+          struct.success.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.notFound != null) {
+          oprot.writeFieldBegin(NOT_FOUND_FIELD_DESC);
+          struct.notFound.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.checksumMismatch != null) {
+          oprot.writeFieldBegin(CHECKSUM_MISMATCH_FIELD_DESC);
+          struct.checksumMismatch.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.unavailable != null) {
+          oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
+          struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.staleEpoch != null) {
+          oprot.writeFieldBegin(STALE_EPOCH_FIELD_DESC);
+          struct.staleEpoch.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class localStat_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public localStat_resultTupleScheme getScheme() {
+        return new localStat_resultTupleScheme();
+      }
+    }
+
+    private static class localStat_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<localStat_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, localStat_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetSuccess()) {
+          optionals.set(0);
+        }
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(1);
+        }
+        if (struct.isSetNotFound()) {
+          optionals.set(2);
+        }
+        if (struct.isSetChecksumMismatch()) {
+          optionals.set(3);
+        }
+        if (struct.isSetUnavailable()) {
+          optionals.set(4);
+        }
+        if (struct.isSetStaleEpoch()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
+        if (struct.isSetSuccess()) {
+          struct.success.write(oprot);
+        }
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+        if (struct.isSetNotFound()) {
+          struct.notFound.write(oprot);
+        }
+        if (struct.isSetChecksumMismatch()) {
+          struct.checksumMismatch.write(oprot);
+        }
+        if (struct.isSetUnavailable()) {
+          struct.unavailable.write(oprot);
+        }
+        if (struct.isSetStaleEpoch()) {
+          struct.staleEpoch.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, localStat_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(6);
+        if (incoming.get(0)) {
+          struct.success = new io.dyad.thrift.ObjectInfo();
+          struct.success.read(iprot);
+          struct.setSuccessIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.notFound = new io.dyad.thrift.NotFound();
+          struct.notFound.read(iprot);
+          struct.setNotFoundIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.checksumMismatch = new io.dyad.thrift.ChecksumMismatch();
+          struct.checksumMismatch.read(iprot);
+          struct.setChecksumMismatchIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.unavailable = new io.dyad.thrift.Unavailable();
+          struct.unavailable.read(iprot);
+          struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(5)) {
+          struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+          struct.staleEpoch.read(iprot);
+          struct.setStaleEpochIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class localRead_args implements org.apache.thrift.TBase<localRead_args, localRead_args._Fields>, java.io.Serializable, Cloneable, Comparable<localRead_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("localRead_args");
+
+    private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField OFFSET_FIELD_DESC = new org.apache.thrift.protocol.TField("offset", org.apache.thrift.protocol.TType.I64, (short)2);
+    private static final org.apache.thrift.protocol.TField LENGTH_FIELD_DESC = new org.apache.thrift.protocol.TField("length", org.apache.thrift.protocol.TType.I32, (short)3);
+    private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)4);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new localRead_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new localRead_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public long offset; // required
+    public int length; // required
+    public long epoch; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      ID((short)1, "id"),
+      OFFSET((short)2, "offset"),
+      LENGTH((short)3, "length"),
+      EPOCH((short)4, "epoch");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // ID
+            return ID;
+          case 2: // OFFSET
+            return OFFSET;
+          case 3: // LENGTH
+            return LENGTH;
+          case 4: // EPOCH
+            return EPOCH;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    private static final int __OFFSET_ISSET_ID = 0;
+    private static final int __LENGTH_ISSET_ID = 1;
+    private static final int __EPOCH_ISSET_ID = 2;
+    private byte __isset_bitfield = 0;
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , "ObjectId")));
+      tmpMap.put(_Fields.OFFSET, new org.apache.thrift.meta_data.FieldMetaData("offset", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.LENGTH, new org.apache.thrift.meta_data.FieldMetaData("length", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+      tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(localRead_args.class, metaDataMap);
+    }
+
+    public localRead_args() {
+    }
+
+    public localRead_args(
+      java.lang.String id,
+      long offset,
+      int length,
+      long epoch)
+    {
+      this();
+      this.id = id;
+      this.offset = offset;
+      setOffsetIsSet(true);
+      this.length = length;
+      setLengthIsSet(true);
+      this.epoch = epoch;
+      setEpochIsSet(true);
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public localRead_args(localRead_args other) {
+      __isset_bitfield = other.__isset_bitfield;
+      if (other.isSetId()) {
+        this.id = other.id;
+      }
+      this.offset = other.offset;
+      this.length = other.length;
+      this.epoch = other.epoch;
+    }
+
+    @Override
+    public localRead_args deepCopy() {
+      return new localRead_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.id = null;
+      setOffsetIsSet(false);
+      this.offset = 0;
+      setLengthIsSet(false);
+      this.length = 0;
+      setEpochIsSet(false);
+      this.epoch = 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getId() {
+      return this.id;
+    }
+
+    public localRead_args setId(@org.apache.thrift.annotation.Nullable java.lang.String id) {
+      this.id = id;
+      return this;
+    }
+
+    public void unsetId() {
+      this.id = null;
+    }
+
+    /** Returns true if field id is set (has been assigned a value) and false otherwise */
+    public boolean isSetId() {
+      return this.id != null;
+    }
+
+    public void setIdIsSet(boolean value) {
+      if (!value) {
+        this.id = null;
+      }
+    }
+
+    public long getOffset() {
+      return this.offset;
+    }
+
+    public localRead_args setOffset(long offset) {
+      this.offset = offset;
+      setOffsetIsSet(true);
+      return this;
+    }
+
+    public void unsetOffset() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __OFFSET_ISSET_ID);
+    }
+
+    /** Returns true if field offset is set (has been assigned a value) and false otherwise */
+    public boolean isSetOffset() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __OFFSET_ISSET_ID);
+    }
+
+    public void setOffsetIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __OFFSET_ISSET_ID, value);
+    }
+
+    public int getLength() {
+      return this.length;
+    }
+
+    public localRead_args setLength(int length) {
+      this.length = length;
+      setLengthIsSet(true);
+      return this;
+    }
+
+    public void unsetLength() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __LENGTH_ISSET_ID);
+    }
+
+    /** Returns true if field length is set (has been assigned a value) and false otherwise */
+    public boolean isSetLength() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __LENGTH_ISSET_ID);
+    }
+
+    public void setLengthIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LENGTH_ISSET_ID, value);
+    }
+
+    public long getEpoch() {
+      return this.epoch;
+    }
+
+    public localRead_args setEpoch(long epoch) {
+      this.epoch = epoch;
+      setEpochIsSet(true);
+      return this;
+    }
+
+    public void unsetEpoch() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    /** Returns true if field epoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetEpoch() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    public void setEpochIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case ID:
+        if (value == null) {
+          unsetId();
+        } else {
+          setId((java.lang.String)value);
+        }
+        break;
+
+      case OFFSET:
+        if (value == null) {
+          unsetOffset();
+        } else {
+          setOffset((java.lang.Long)value);
+        }
+        break;
+
+      case LENGTH:
+        if (value == null) {
+          unsetLength();
+        } else {
+          setLength((java.lang.Integer)value);
+        }
+        break;
+
+      case EPOCH:
+        if (value == null) {
+          unsetEpoch();
+        } else {
+          setEpoch((java.lang.Long)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case ID:
+        return getId();
+
+      case OFFSET:
+        return getOffset();
+
+      case LENGTH:
+        return getLength();
+
+      case EPOCH:
+        return getEpoch();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case ID:
+        return isSetId();
+      case OFFSET:
+        return isSetOffset();
+      case LENGTH:
+        return isSetLength();
+      case EPOCH:
+        return isSetEpoch();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof localRead_args)
+        return this.equals((localRead_args)that);
+      return false;
+    }
+
+    public boolean equals(localRead_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_id = true && this.isSetId();
+      boolean that_present_id = true && that.isSetId();
+      if (this_present_id || that_present_id) {
+        if (!(this_present_id && that_present_id))
+          return false;
+        if (!this.id.equals(that.id))
+          return false;
+      }
+
+      boolean this_present_offset = true;
+      boolean that_present_offset = true;
+      if (this_present_offset || that_present_offset) {
+        if (!(this_present_offset && that_present_offset))
+          return false;
+        if (this.offset != that.offset)
+          return false;
+      }
+
+      boolean this_present_length = true;
+      boolean that_present_length = true;
+      if (this_present_length || that_present_length) {
+        if (!(this_present_length && that_present_length))
+          return false;
+        if (this.length != that.length)
+          return false;
+      }
+
+      boolean this_present_epoch = true;
+      boolean that_present_epoch = true;
+      if (this_present_epoch || that_present_epoch) {
+        if (!(this_present_epoch && that_present_epoch))
+          return false;
+        if (this.epoch != that.epoch)
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
+      if (isSetId())
+        hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(offset);
+
+      hashCode = hashCode * 8191 + length;
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(localRead_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetId(), other.isSetId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetOffset(), other.isSetOffset());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetOffset()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.offset, other.offset);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetLength(), other.isSetLength());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetLength()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.length, other.length);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetEpoch(), other.isSetEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("localRead_args(");
+      boolean first = true;
+
+      sb.append("id:");
+      if (this.id == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.id);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("offset:");
+      sb.append(this.offset);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("length:");
+      sb.append(this.length);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("epoch:");
+      sb.append(this.epoch);
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class localRead_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public localRead_argsStandardScheme getScheme() {
+        return new localRead_argsStandardScheme();
+      }
+    }
+
+    private static class localRead_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<localRead_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, localRead_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.id = iprot.readString();
+                struct.setIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // OFFSET
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.offset = iprot.readI64();
+                struct.setOffsetIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // LENGTH
+              if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+                struct.length = iprot.readI32();
+                struct.setLengthIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.epoch = iprot.readI64();
+                struct.setEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, localRead_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.id != null) {
+          oprot.writeFieldBegin(ID_FIELD_DESC);
+          oprot.writeString(struct.id);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldBegin(OFFSET_FIELD_DESC);
+        oprot.writeI64(struct.offset);
+        oprot.writeFieldEnd();
+        oprot.writeFieldBegin(LENGTH_FIELD_DESC);
+        oprot.writeI32(struct.length);
+        oprot.writeFieldEnd();
+        oprot.writeFieldBegin(EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.epoch);
+        oprot.writeFieldEnd();
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class localRead_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public localRead_argsTupleScheme getScheme() {
+        return new localRead_argsTupleScheme();
+      }
+    }
+
+    private static class localRead_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<localRead_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, localRead_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetId()) {
+          optionals.set(0);
+        }
+        if (struct.isSetOffset()) {
+          optionals.set(1);
+        }
+        if (struct.isSetLength()) {
+          optionals.set(2);
+        }
+        if (struct.isSetEpoch()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetId()) {
+          oprot.writeString(struct.id);
+        }
+        if (struct.isSetOffset()) {
+          oprot.writeI64(struct.offset);
+        }
+        if (struct.isSetLength()) {
+          oprot.writeI32(struct.length);
+        }
+        if (struct.isSetEpoch()) {
+          oprot.writeI64(struct.epoch);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, localRead_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(4);
+        if (incoming.get(0)) {
+          struct.id = iprot.readString();
+          struct.setIdIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.offset = iprot.readI64();
+          struct.setOffsetIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.length = iprot.readI32();
+          struct.setLengthIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.epoch = iprot.readI64();
+          struct.setEpochIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class localRead_result implements org.apache.thrift.TBase<localRead_result, localRead_result._Fields>, java.io.Serializable, Cloneable, Comparable<localRead_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("localRead_result");
+
+    private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRING, (short)0);
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField CHECKSUM_MISMATCH_FIELD_DESC = new org.apache.thrift.protocol.TField("checksumMismatch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new localRead_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new localRead_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer success; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      SUCCESS((short)0, "success"),
+      INVALID_ARGUMENT((short)1, "invalidArgument"),
+      NOT_FOUND((short)2, "notFound"),
+      CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
+      UNAVAILABLE((short)4, "unavailable"),
+      STALE_EPOCH((short)5, "staleEpoch");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 0: // SUCCESS
+            return SUCCESS;
+          case 1: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          case 2: // NOT_FOUND
+            return NOT_FOUND;
+          case 3: // CHECKSUM_MISMATCH
+            return CHECKSUM_MISMATCH;
+          case 4: // UNAVAILABLE
+            return UNAVAILABLE;
+          case 5: // STALE_EPOCH
+            return STALE_EPOCH;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.SUCCESS, new org.apache.thrift.meta_data.FieldMetaData("success", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , true)));
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      tmpMap.put(_Fields.NOT_FOUND, new org.apache.thrift.meta_data.FieldMetaData("notFound", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.NotFound.class)));
+      tmpMap.put(_Fields.CHECKSUM_MISMATCH, new org.apache.thrift.meta_data.FieldMetaData("checksumMismatch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.ChecksumMismatch.class)));
+      tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(localRead_result.class, metaDataMap);
+    }
+
+    public localRead_result() {
+    }
+
+    public localRead_result(
+      java.nio.ByteBuffer success,
+      io.dyad.thrift.InvalidArgument invalidArgument,
+      io.dyad.thrift.NotFound notFound,
+      io.dyad.thrift.ChecksumMismatch checksumMismatch,
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.StaleEpoch staleEpoch)
+    {
+      this();
+      this.success = org.apache.thrift.TBaseHelper.copyBinary(success);
+      this.invalidArgument = invalidArgument;
+      this.notFound = notFound;
+      this.checksumMismatch = checksumMismatch;
+      this.unavailable = unavailable;
+      this.staleEpoch = staleEpoch;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public localRead_result(localRead_result other) {
+      if (other.isSetSuccess()) {
+        this.success = org.apache.thrift.TBaseHelper.copyBinary(other.success);
+      }
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+      if (other.isSetNotFound()) {
+        this.notFound = new io.dyad.thrift.NotFound(other.notFound);
+      }
+      if (other.isSetChecksumMismatch()) {
+        this.checksumMismatch = new io.dyad.thrift.ChecksumMismatch(other.checksumMismatch);
+      }
+      if (other.isSetUnavailable()) {
+        this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+      if (other.isSetStaleEpoch()) {
+        this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
+      }
+    }
+
+    @Override
+    public localRead_result deepCopy() {
+      return new localRead_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.success = null;
+      this.invalidArgument = null;
+      this.notFound = null;
+      this.checksumMismatch = null;
+      this.unavailable = null;
+      this.staleEpoch = null;
+    }
+
+    public byte[] getSuccess() {
+      setSuccess(org.apache.thrift.TBaseHelper.rightSize(success));
+      return success == null ? null : success.array();
+    }
+
+    public java.nio.ByteBuffer bufferForSuccess() {
+      return org.apache.thrift.TBaseHelper.copyBinary(success);
+    }
+
+    public localRead_result setSuccess(byte[] success) {
+      this.success = success == null ? (java.nio.ByteBuffer)null     : java.nio.ByteBuffer.wrap(success.clone());
+      return this;
+    }
+
+    public localRead_result setSuccess(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer success) {
+      this.success = org.apache.thrift.TBaseHelper.copyBinary(success);
+      return this;
+    }
+
+    public void unsetSuccess() {
+      this.success = null;
+    }
+
+    /** Returns true if field success is set (has been assigned a value) and false otherwise */
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
+    public void setSuccessIsSet(boolean value) {
+      if (!value) {
+        this.success = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public localRead_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.NotFound getNotFound() {
+      return this.notFound;
+    }
+
+    public localRead_result setNotFound(@org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound) {
+      this.notFound = notFound;
+      return this;
+    }
+
+    public void unsetNotFound() {
+      this.notFound = null;
+    }
+
+    /** Returns true if field notFound is set (has been assigned a value) and false otherwise */
+    public boolean isSetNotFound() {
+      return this.notFound != null;
+    }
+
+    public void setNotFoundIsSet(boolean value) {
+      if (!value) {
+        this.notFound = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.ChecksumMismatch getChecksumMismatch() {
+      return this.checksumMismatch;
+    }
+
+    public localRead_result setChecksumMismatch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch) {
+      this.checksumMismatch = checksumMismatch;
+      return this;
+    }
+
+    public void unsetChecksumMismatch() {
+      this.checksumMismatch = null;
+    }
+
+    /** Returns true if field checksumMismatch is set (has been assigned a value) and false otherwise */
+    public boolean isSetChecksumMismatch() {
+      return this.checksumMismatch != null;
+    }
+
+    public void setChecksumMismatchIsSet(boolean value) {
+      if (!value) {
+        this.checksumMismatch = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.Unavailable getUnavailable() {
+      return this.unavailable;
+    }
+
+    public localRead_result setUnavailable(@org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable) {
+      this.unavailable = unavailable;
+      return this;
+    }
+
+    public void unsetUnavailable() {
+      this.unavailable = null;
+    }
+
+    /** Returns true if field unavailable is set (has been assigned a value) and false otherwise */
+    public boolean isSetUnavailable() {
+      return this.unavailable != null;
+    }
+
+    public void setUnavailableIsSet(boolean value) {
+      if (!value) {
+        this.unavailable = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StaleEpoch getStaleEpoch() {
+      return this.staleEpoch;
+    }
+
+    public localRead_result setStaleEpoch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch) {
+      this.staleEpoch = staleEpoch;
+      return this;
+    }
+
+    public void unsetStaleEpoch() {
+      this.staleEpoch = null;
+    }
+
+    /** Returns true if field staleEpoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetStaleEpoch() {
+      return this.staleEpoch != null;
+    }
+
+    public void setStaleEpochIsSet(boolean value) {
+      if (!value) {
+        this.staleEpoch = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case SUCCESS:
+        if (value == null) {
+          unsetSuccess();
+        } else {
+          if (value instanceof byte[]) {
+            setSuccess((byte[])value);
+          } else {
+            setSuccess((java.nio.ByteBuffer)value);
+          }
+        }
+        break;
+
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      case NOT_FOUND:
+        if (value == null) {
+          unsetNotFound();
+        } else {
+          setNotFound((io.dyad.thrift.NotFound)value);
+        }
+        break;
+
+      case CHECKSUM_MISMATCH:
+        if (value == null) {
+          unsetChecksumMismatch();
+        } else {
+          setChecksumMismatch((io.dyad.thrift.ChecksumMismatch)value);
+        }
+        break;
+
+      case UNAVAILABLE:
+        if (value == null) {
+          unsetUnavailable();
+        } else {
+          setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      case STALE_EPOCH:
+        if (value == null) {
+          unsetStaleEpoch();
+        } else {
+          setStaleEpoch((io.dyad.thrift.StaleEpoch)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case SUCCESS:
+        return getSuccess();
+
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      case NOT_FOUND:
+        return getNotFound();
+
+      case CHECKSUM_MISMATCH:
+        return getChecksumMismatch();
+
+      case UNAVAILABLE:
+        return getUnavailable();
+
+      case STALE_EPOCH:
+        return getStaleEpoch();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case SUCCESS:
+        return isSetSuccess();
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      case NOT_FOUND:
+        return isSetNotFound();
+      case CHECKSUM_MISMATCH:
+        return isSetChecksumMismatch();
+      case UNAVAILABLE:
+        return isSetUnavailable();
+      case STALE_EPOCH:
+        return isSetStaleEpoch();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof localRead_result)
+        return this.equals((localRead_result)that);
+      return false;
+    }
+
+    public boolean equals(localRead_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_success = true && this.isSetSuccess();
+      boolean that_present_success = true && that.isSetSuccess();
+      if (this_present_success || that_present_success) {
+        if (!(this_present_success && that_present_success))
+          return false;
+        if (!this.success.equals(that.success))
+          return false;
+      }
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      boolean this_present_notFound = true && this.isSetNotFound();
+      boolean that_present_notFound = true && that.isSetNotFound();
+      if (this_present_notFound || that_present_notFound) {
+        if (!(this_present_notFound && that_present_notFound))
+          return false;
+        if (!this.notFound.equals(that.notFound))
+          return false;
+      }
+
+      boolean this_present_checksumMismatch = true && this.isSetChecksumMismatch();
+      boolean that_present_checksumMismatch = true && that.isSetChecksumMismatch();
+      if (this_present_checksumMismatch || that_present_checksumMismatch) {
+        if (!(this_present_checksumMismatch && that_present_checksumMismatch))
+          return false;
+        if (!this.checksumMismatch.equals(that.checksumMismatch))
+          return false;
+      }
+
+      boolean this_present_unavailable = true && this.isSetUnavailable();
+      boolean that_present_unavailable = true && that.isSetUnavailable();
+      if (this_present_unavailable || that_present_unavailable) {
+        if (!(this_present_unavailable && that_present_unavailable))
+          return false;
+        if (!this.unavailable.equals(that.unavailable))
+          return false;
+      }
+
+      boolean this_present_staleEpoch = true && this.isSetStaleEpoch();
+      boolean that_present_staleEpoch = true && that.isSetStaleEpoch();
+      if (this_present_staleEpoch || that_present_staleEpoch) {
+        if (!(this_present_staleEpoch && that_present_staleEpoch))
+          return false;
+        if (!this.staleEpoch.equals(that.staleEpoch))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetSuccess()) ? 131071 : 524287);
+      if (isSetSuccess())
+        hashCode = hashCode * 8191 + success.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetNotFound()) ? 131071 : 524287);
+      if (isSetNotFound())
+        hashCode = hashCode * 8191 + notFound.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetChecksumMismatch()) ? 131071 : 524287);
+      if (isSetChecksumMismatch())
+        hashCode = hashCode * 8191 + checksumMismatch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
+      if (isSetUnavailable())
+        hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
+      if (isSetStaleEpoch())
+        hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(localRead_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetSuccess(), other.isSetSuccess());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetSuccess()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.success, other.success);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetNotFound(), other.isSetNotFound());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetNotFound()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.notFound, other.notFound);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetChecksumMismatch(), other.isSetChecksumMismatch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetChecksumMismatch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.checksumMismatch, other.checksumMismatch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUnavailable(), other.isSetUnavailable());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUnavailable()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStaleEpoch(), other.isSetStaleEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStaleEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("localRead_result(");
+      boolean first = true;
+
+      sb.append("success:");
+      if (this.success == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.success, sb);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("notFound:");
+      if (this.notFound == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.notFound);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("checksumMismatch:");
+      if (this.checksumMismatch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.checksumMismatch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("unavailable:");
+      if (this.unavailable == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("staleEpoch:");
+      if (this.staleEpoch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.staleEpoch);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class localRead_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public localRead_resultStandardScheme getScheme() {
+        return new localRead_resultStandardScheme();
+      }
+    }
+
+    private static class localRead_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<localRead_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, localRead_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 0: // SUCCESS
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.success = iprot.readBinary();
+                struct.setSuccessIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 1: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // NOT_FOUND
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.notFound = new io.dyad.thrift.NotFound();
+                struct.notFound.read(iprot);
+                struct.setNotFoundIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // CHECKSUM_MISMATCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.checksumMismatch = new io.dyad.thrift.ChecksumMismatch();
+                struct.checksumMismatch.read(iprot);
+                struct.setChecksumMismatchIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // UNAVAILABLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.unavailable = new io.dyad.thrift.Unavailable();
+                struct.unavailable.read(iprot);
+                struct.setUnavailableIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 5: // STALE_EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+                struct.staleEpoch.read(iprot);
+                struct.setStaleEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, localRead_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.success != null) {
+          oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
+          oprot.writeBinary(struct.success);
+          oprot.writeFieldEnd();
+        }
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.notFound != null) {
+          oprot.writeFieldBegin(NOT_FOUND_FIELD_DESC);
+          struct.notFound.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.checksumMismatch != null) {
+          oprot.writeFieldBegin(CHECKSUM_MISMATCH_FIELD_DESC);
+          struct.checksumMismatch.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.unavailable != null) {
+          oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
+          struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.staleEpoch != null) {
+          oprot.writeFieldBegin(STALE_EPOCH_FIELD_DESC);
+          struct.staleEpoch.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class localRead_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public localRead_resultTupleScheme getScheme() {
+        return new localRead_resultTupleScheme();
+      }
+    }
+
+    private static class localRead_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<localRead_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, localRead_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetSuccess()) {
+          optionals.set(0);
+        }
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(1);
+        }
+        if (struct.isSetNotFound()) {
+          optionals.set(2);
+        }
+        if (struct.isSetChecksumMismatch()) {
+          optionals.set(3);
+        }
+        if (struct.isSetUnavailable()) {
+          optionals.set(4);
+        }
+        if (struct.isSetStaleEpoch()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
+        if (struct.isSetSuccess()) {
+          oprot.writeBinary(struct.success);
+        }
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+        if (struct.isSetNotFound()) {
+          struct.notFound.write(oprot);
+        }
+        if (struct.isSetChecksumMismatch()) {
+          struct.checksumMismatch.write(oprot);
+        }
+        if (struct.isSetUnavailable()) {
+          struct.unavailable.write(oprot);
+        }
+        if (struct.isSetStaleEpoch()) {
+          struct.staleEpoch.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, localRead_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(6);
+        if (incoming.get(0)) {
+          struct.success = iprot.readBinary();
           struct.setSuccessIsSet(true);
         }
         if (incoming.get(1)) {

@@ -11,7 +11,6 @@ import io.dyad.client.ClientConfig;
 import io.dyad.client.DyadClient;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
-import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.rpc.ThriftClientConfig;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -81,10 +80,10 @@ final class ClusterBench implements Callable<Integer> {
     out.printf("dyad bench cluster: starting a local cluster (3 + 3 node processes) in %s%n", clusterDir);
     out.flush();
     cluster.startAsync().awaitRunning();
-    try (DyadClient client = DyadClient.connect(ClientConfig.fixed(List.of(cluster.dosmAddress()))
+    try (DyadClient client = DyadClient.connect(ClientConfig.of(List.of(cluster.dosmAddress()))
         .withChunkBytes(chunkKib * 1024).withThrift(ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(30))))) {
       throughput(out, dir, client);
-      FailoverDrill.Result drill = new FailoverDrill(cluster, ClientConfig.discover(ZkConfig.of(cluster.zkConnect())),
+      FailoverDrill.Result drill = new FailoverDrill(cluster, ClientConfig.of(List.of(cluster.dosmAddress())),
           threads, Duration.ofSeconds(drillSeconds)).run();
       out.println();
       out.println("failover drill: kill -9 of storage node " + drill.killed() + " under load (" + threads

@@ -5,6 +5,7 @@ import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.model.EpochInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.zk.ZkErrors;
 import io.dyad.coordinator.zk.ZkPaths;
 import io.dyad.coordinator.zk.ZnodeCodec;
 import java.time.Clock;
@@ -49,7 +50,7 @@ public final class ClusterInit {
       throw new DyadException(ErrorCode.ALREADY_EXISTS, "ZooKeeper already holds part of a Dyad cluster ("
           + e.getPath() + "); nothing was written", e);
     } catch (Exception e) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "writing the cluster to ZooKeeper failed: " + e.getMessage(), e);
+      throw ZkErrors.unavailable("writing the cluster to ZooKeeper", e);
     }
   }
 }

@@ -1,9 +1,9 @@
 package io.dyad.coordinator.admin;
 
 import io.dyad.common.DyadException;
-import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.model.AdminHold;
 import io.dyad.coordinator.model.MemberInfo;
+import io.dyad.coordinator.zk.ZkErrors;
 import io.dyad.coordinator.zk.ZkPaths;
 import io.dyad.coordinator.zk.ZnodeCodec;
 import java.time.Clock;
@@ -89,6 +89,6 @@ public final class FailoverRequests {
   }
 
   private static DyadException zkFailure(String doing, Exception e) {
-    return new DyadException(ErrorCode.UNAVAILABLE, "ZooKeeper failed while " + doing + ": " + e.getMessage(), e);
+    return ZkErrors.unavailable(doing, e);
   }
 }

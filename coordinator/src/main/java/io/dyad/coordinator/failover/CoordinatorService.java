@@ -43,6 +43,9 @@ public final class CoordinatorService extends AbstractIdleService {
   private final ConnectionStateListener connectionListener = (c, state) -> onConnectionState(state);
 
   private LeaderLatch latch;
+  /** The epoch of our last write: we decide again only from a view that shows it (never from a stale one). */
+  private long lastWrittenEpoch;
+  private ClusterView.Subscription subscription;
   private volatile boolean acting;
   private ScheduledFuture<?> deadline;
 
@@ -57,6 +60,7 @@ public final class CoordinatorService extends AbstractIdleService {
 
   @Override
   protected void startUp() throws Exception {
+    ensureParents();
     latch = new LeaderLatch(client, ZkPaths.COORDINATOR_LATCH, config.id(), LeaderLatch.CloseMode.NOTIFY_LEADER);
     latch.addListener(new LeaderLatchListener() {
       @Override
@@ -70,14 +74,29 @@ public final class CoordinatorService extends AbstractIdleService {
       }
     }, worker);
     client.getConnectionStateListenable().addListener(connectionListener);
-    view.addListener(snapshot -> decide(), worker);
+    subscription = view.addListener(snapshot -> decide(), worker);
     latch.start();
     LOG.info("[coordinator={}] started; competing for leadership", config.id());
+  }
+
+  /** Znode parents that clusters initialised by older versions lack. */
+  private void ensureParents() throws Exception {
+    for (String parent : ZkPaths.PARENTS) {
+      if (client.checkExists().forPath(parent) == null) {
+        try {
+          client.create().forPath(parent, new byte[0]);
+          LOG.info("[coordinator={}] created {}", config.id(), parent);
+        } catch (org.apache.zookeeper.KeeperException.NodeExistsException raced) {
+          // another coordinator made it
+        }
+      }
+    }
   }
 
   @Override
   protected void shutDown() throws Exception {
     client.getConnectionStateListenable().removeListener(connectionListener);
+    subscription.close();
     acting = false;
     latch.close();
     worker.shutdown();
@@ -102,6 +121,7 @@ public final class CoordinatorService extends AbstractIdleService {
   private void onLeadership(boolean leads) {
     acting = leads && client.getZookeeperClient().isConnected();
     notLiveSince.clear();
+    lastWrittenEpoch = 0;
     LOG.info("[coordinator={}] {}", config.id(), leads ? "leads; acting on failover" : "does not lead");
     if (acting) {
       decide();
@@ -125,6 +145,9 @@ public final class CoordinatorService extends AbstractIdleService {
       return;
     }
     ClusterSnapshot s = view.current();
+    if (s.epoch() < lastWrittenEpoch) {
+      return; // our own last change has not reached the view yet; its arrival runs decide() again
+    }
     long now = clock.millis();
     trackLiveness(s, now);
     List<Decision> decisions = policy.decide(s, notLiveSince, now);
@@ -135,6 +158,7 @@ public final class CoordinatorService extends AbstractIdleService {
       try {
         long epoch = writer.apply(d, latch.getOurPath());
         if (epoch >= 0) {
+          lastWrittenEpoch = Math.max(lastWrittenEpoch, epoch);
           LOG.info("[coordinator={} epoch={}] {}", config.id(), epoch, d);
         }
       } catch (DyadException e) {

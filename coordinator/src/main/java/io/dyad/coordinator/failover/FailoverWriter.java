@@ -2,9 +2,12 @@ package io.dyad.coordinator.failover;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.coordinator.model.AdmittedInfo;
 import io.dyad.coordinator.model.EpochInfo;
 import io.dyad.coordinator.model.FailoverInfo;
 import io.dyad.coordinator.model.FailoverState;
+import io.dyad.coordinator.model.LiveInfo;
+import io.dyad.coordinator.zk.ZkErrors;
 import io.dyad.coordinator.zk.ZkPaths;
 import io.dyad.coordinator.zk.ZnodeCodec;
 import java.time.Clock;
@@ -16,9 +19,10 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * Writes a {@link Decision} as one ZooKeeper transaction: check that our latch znode still exists (so a
- * deposed leader's write fails), change {@code /dyad/failover/<member>} (version-checked), and bump
- * {@code /dyad/epoch} (version-checked). Before writing, the member's current record is read again and the
+ * Writes a {@link Decision} as one ZooKeeper transaction: check that our latch znode still exists (so a deposed
+ * leader's write fails), change {@code /dyad/failover/<member>} and {@code /dyad/admitted/<member>} (each
+ * version-checked), check that the member's liveness znode is still the incarnation decided on, and bump
+ * {@code /dyad/epoch} (version-checked). Before writing, the member's current state is read again and the
  * decision dropped if it no longer applies (a stale snapshot never causes a second change).
  */
 public final class FailoverWriter {
@@ -32,6 +36,82 @@ public final class FailoverWriter {
     this.clock = clock;
   }
 
+  /** The transaction being built for one decision. */
+  private final class Txn {
+    final String member;
+    final long next;
+    final long now = clock.millis();
+    final List<CuratorOp> ops = new ArrayList<>();
+    final Stat recordStat = new Stat();
+    final FailoverInfo record;
+
+    Txn(String member, long next, String latchPath) throws Exception {
+      this.member = member;
+      this.next = next;
+      this.record = read(ZkPaths.failover(member), recordStat);
+      ops.add(client.transactionOp().check().forPath(latchPath));
+    }
+
+    String path() {
+      return ZkPaths.failover(member);
+    }
+
+    void setRecord(FailoverInfo f) throws Exception {
+      ops.add(client.transactionOp().setData().withVersion(recordStat.getVersion())
+          .forPath(path(), ZnodeCodec.FAILOVER.encode(f)));
+    }
+
+    void createRecord(FailoverInfo f) throws Exception {
+      ops.add(client.transactionOp().create().forPath(path(), ZnodeCodec.FAILOVER.encode(f)));
+    }
+
+    void deleteRecord() throws Exception {
+      ops.add(client.transactionOp().delete().withVersion(recordStat.getVersion()).forPath(path()));
+    }
+
+    /** False if the member's live incarnation is no longer {@code incarnation}; else the txn checks it stays so. */
+    boolean liveIs(long incarnation) throws Exception {
+      Stat stat = new Stat();
+      byte[] data;
+      try {
+        data = client.getData().storingStatIn(stat).forPath(ZkPaths.live(member));
+      } catch (KeeperException.NoNodeException gone) {
+        return false;
+      }
+      LiveInfo live = ZnodeCodec.LIVE.decode(ZkPaths.live(member), data);
+      if (live.incarnation() != incarnation) {
+        return false;
+      }
+      ops.add(client.transactionOp().check().withVersion(stat.getVersion()).forPath(ZkPaths.live(member)));
+      return true;
+    }
+
+    /** A progress report of an earlier resync must not count for the one that starts now. */
+    void forgetResyncProgress() throws Exception {
+      if (client.checkExists().forPath(ZkPaths.resync(member)) != null) {
+        ops.add(client.transactionOp().delete().forPath(ZkPaths.resync(member)));
+      }
+    }
+
+    /** Whether the member's admitted incarnation is {@code incarnation} already. */
+    boolean admittedIs(long incarnation) throws Exception {
+      try {
+        byte[] data = client.getData().forPath(ZkPaths.admitted(member));
+        return ZnodeCodec.ADMITTED.decode(ZkPaths.admitted(member), data).incarnation() == incarnation;
+      } catch (KeeperException.NoNodeException e) {
+        return false;
+      }
+    }
+
+    void admit(long incarnation, String dataId) throws Exception {
+      String path = ZkPaths.admitted(member);
+      byte[] data = ZnodeCodec.ADMITTED.encode(new AdmittedInfo(member, incarnation, dataId, next, now, coordinatorId));
+      Stat stat = client.checkExists().forPath(path);
+      ops.add(stat == null ? client.transactionOp().create().forPath(path, data)
+          : client.transactionOp().setData().withVersion(stat.getVersion()).forPath(path, data));
+    }
+  }
+
   /**
    * @param latchPath the znode of our leader latch
    * @return the new epoch, or -1 if the decision no longer applied
@@ -39,64 +119,80 @@ public final class FailoverWriter {
    *     somebody changed the record or the epoch first)
    */
   public long apply(Decision decision, String latchPath) throws DyadException {
-    String member = decision.member();
-    String path = ZkPaths.failover(member);
     try {
-      Stat recordStat = new Stat();
-      FailoverInfo current = read(path, recordStat);
       Stat epochStat = new Stat();
       EpochInfo epoch = ZnodeCodec.EPOCH.decode(ZkPaths.EPOCH,
           client.getData().storingStatIn(epochStat).forPath(ZkPaths.EPOCH));
-      long next = epoch.epoch() + 1;
-      long now = clock.millis();
-      List<CuratorOp> ops = new ArrayList<>();
-      ops.add(client.transactionOp().check().forPath(latchPath));
-      String change;
-      if (decision instanceof Decision.FailOver f) {
-        if (current != null) {
-          return -1;
-        }
-        FailoverInfo record = new FailoverInfo(member, f.servedBy(), now, f.reason(), next,
-            FailoverState.FAILED_OVER, coordinatorId);
-        ops.add(client.transactionOp().create().forPath(path, ZnodeCodec.FAILOVER.encode(record)));
-        change = "failover " + member + " -> " + f.servedBy() + " (" + f.reason() + ")";
-      } else if (decision instanceof Decision.StartResync) {
-        if (current == null || current.state() != FailoverState.FAILED_OVER) {
-          return -1;
-        }
-        ops.add(client.transactionOp().setData().withVersion(recordStat.getVersion())
-            .forPath(path, ZnodeCodec.FAILOVER.encode(current.withState(FailoverState.RESYNCING, next, coordinatorId))));
-        change = "resync " + member;
-      } else if (decision instanceof Decision.BackToFailedOver b) {
-        if (current == null || current.state() != FailoverState.RESYNCING) {
-          return -1;
-        }
-        ops.add(client.transactionOp().setData().withVersion(recordStat.getVersion())
-            .forPath(path, ZnodeCodec.FAILOVER.encode(current.withState(FailoverState.FAILED_OVER, next, coordinatorId))));
-        change = "failover " + member + " again (" + b.reason() + ")";
-      } else {
-        if (current == null || current.state() != FailoverState.RESYNCING) {
-          return -1;
-        }
-        ops.add(client.transactionOp().delete().withVersion(recordStat.getVersion()).forPath(path));
-        if (client.checkExists().forPath(ZkPaths.resync(member)) != null) {
-          ops.add(client.transactionOp().delete().forPath(ZkPaths.resync(member)));
-        }
-        change = "failback " + member;
+      Txn t = new Txn(decision.member(), epoch.epoch() + 1, latchPath);
+      String change = build(decision, t);
+      if (change == null) {
+        return -1;
       }
-      ops.add(client.transactionOp().setData().withVersion(epochStat.getVersion())
-          .forPath(ZkPaths.EPOCH, ZnodeCodec.EPOCH.encode(new EpochInfo(next, now, coordinatorId, change))));
-      client.transaction().forOperations(ops);
-      return next;
+      t.ops.add(client.transactionOp().setData().withVersion(epochStat.getVersion())
+          .forPath(ZkPaths.EPOCH, ZnodeCodec.EPOCH.encode(new EpochInfo(t.next, t.now, coordinatorId, change))));
+      client.transaction().forOperations(t.ops);
+      return t.next;
     } catch (DyadException e) {
       throw e;
     } catch (KeeperException e) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "coordinator " + coordinatorId + " could not apply " + decision
           + ": " + e.code() + (e.getPath() == null ? "" : " at " + e.getPath()), e);
     } catch (Exception e) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "coordinator " + coordinatorId + " could not apply " + decision
-          + ": " + e.getMessage(), e);
+      throw ZkErrors.unavailable("coordinator " + coordinatorId + " applying " + decision, e);
     }
+  }
+
+  /** Adds the decision's operations; returns a description of the change, or null if it no longer applies. */
+  private String build(Decision decision, Txn t) throws Exception {
+    String member = t.member;
+    FailoverInfo current = t.record;
+    if (decision instanceof Decision.FailOver f) {
+      if (current != null) {
+        return null;
+      }
+      t.createRecord(new FailoverInfo(member, f.servedBy(), t.now, f.reason(), t.next, FailoverState.FAILED_OVER,
+          coordinatorId, false, 0));
+      return "failover " + member + " -> " + f.servedBy() + " (" + f.reason() + ")";
+    }
+    if (decision instanceof Decision.StartResync) {
+      if (current == null || current.state() != FailoverState.FAILED_OVER) {
+        return null;
+      }
+      t.setRecord(current.withState(FailoverState.RESYNCING, t.next, coordinatorId));
+      t.forgetResyncProgress();
+      return "resync " + member;
+    }
+    if (decision instanceof Decision.BackToFailedOver b) {
+      if (current == null || current.state() != FailoverState.RESYNCING) {
+        return null;
+      }
+      t.setRecord(current.withState(FailoverState.FAILED_OVER, t.next, coordinatorId));
+      return "failover " + member + " again (" + b.reason() + ")";
+    }
+    if (decision instanceof Decision.Rejoin r) {
+      if (current != null || t.admittedIs(r.incarnation()) || !t.liveIs(r.incarnation())) {
+        return null;
+      }
+      t.createRecord(new FailoverInfo(member, r.servedBy(), t.now, r.reason(), t.next, FailoverState.RESYNCING,
+          coordinatorId, r.wasComplete(), 0));
+      t.forgetResyncProgress();
+      return "rejoin " + member + " (" + r.reason() + ")";
+    }
+    if (decision instanceof Decision.Admit a) {
+      if (current != null || t.admittedIs(a.incarnation()) || !t.liveIs(a.incarnation())) {
+        return null;
+      }
+      t.admit(a.incarnation(), a.dataId());
+      return "admit " + member + " incarnation " + a.incarnation() + " (" + a.reason() + ")";
+    }
+    Decision.FailBack b = (Decision.FailBack) decision;
+    if (current == null || current.state() != FailoverState.RESYNCING || !t.liveIs(b.incarnation())) {
+      return null;
+    }
+    t.deleteRecord();
+    t.admit(b.incarnation(), b.dataId());
+    t.forgetResyncProgress();
+    return "failback " + member + " (incarnation " + b.incarnation() + " admitted)";
   }
 
   private FailoverInfo read(String path, Stat stat) throws Exception {

@@ -9,20 +9,21 @@ import io.dyad.coordinator.zk.ZkPaths;
 import io.dyad.coordinator.zk.ZnodeCodec;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,18 +32,19 @@ import org.slf4j.LoggerFactory;
  * Registers a member with an ephemeral {@code /dyad/live/<id>} znode and keeps it registered.
  *
  * <ul>
- *   <li>SUSPENDED (connection lost, session maybe alive): fenced until we know more.
- *   <li>LOST (session expired): fenced, unregistered; once reconnected under a new session, it waits for the old
- *       session's znode to vanish (ZooKeeper deletes it when that session expires) and registers again with a
- *       fresh incarnation.
- *   <li>RECONNECTED: if the znode is still ours, unfenced at once; otherwise registers again as above.
+ *   <li>The registration is a lease: it is confirmed with ZooKeeper every quarter of the (negotiated) session
+ *       timeout and is valid for half of it. Writes are taken only within the lease. A process that was paused
+ *       (a long GC, SIGSTOP) finds its lease expired the moment it wakes; a ZooKeeper outage lets writes go on
+ *       until the lease runs out, and they resume at the first confirmation after ZooKeeper returns.
+ *   <li>SUSPENDED (connection lost, session maybe alive): reads go on; nothing else changes.
+ *   <li>LOST (the session expired, or Curator gave it up after a session timeout without ZooKeeper): no more
+ *       writes. Reads go on until the member is registered again — during a ZooKeeper outage nobody can be failed
+ *       over, so its copy is still the pair's — and once reconnected under a new session it waits for the old
+ *       session's znode to vanish and registers again as a new incarnation (which catches up before it serves).
+ *   <li>RECONNECTED: confirmed at once if the znode is still ours; otherwise registers again as above.
  * </ul>
- * All registration work runs on one internal thread, so transitions never interleave.
- *
- * <p>On top of the connection states, a registration is a lease: it is confirmed with ZooKeeper every quarter
- * of the session timeout and is valid for half of it. A process that was paused (a long GC, SIGSTOP) finds its
- * lease expired the moment it wakes, before its ZooKeeper client has even noticed that its session is gone,
- * and refuses writes until ZooKeeper confirms it again.
+ * Registration work runs on one internal thread, so transitions never interleave; confirmations use the raw
+ * ZooKeeper handle, which fails at once while disconnected instead of retrying.
  */
 public final class MemberRegistration extends AbstractIdleService implements Registration {
   private static final Logger LOG = LoggerFactory.getLogger(MemberRegistration.class);
@@ -51,51 +53,63 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
   private final CuratorFramework client;
   private final String memberId;
   private final String address;
+  private final Supplier<String> dataId;
   private final Clock clock;
-  private final Duration waitForOldZnode;
-  private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
+  private final Duration sessionTimeout;
   private final AtomicLong lastIncarnation = new AtomicLong();
+  private final AtomicReference<LiveInfo> registered = new AtomicReference<>();
+  private final CountDownLatch firstRegistration = new CountDownLatch(1);
   private final ConnectionStateListener stateListener = (c, state) -> onConnectionState(state);
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
       new ThreadFactoryBuilder().setDaemon(true).setNameFormat("registration-%d").build());
 
-  private final long leaseNanos;
-  private volatile long confirmedAtNanos = Long.MIN_VALUE;
-  private volatile LiveInfo registered;
-  private volatile boolean connected = true;
-  private volatile boolean fenced = true;
+  private volatile long confirmedAtNanos;
+  /** The registration's session is known to be gone: no writes until registered again. */
+  private volatile boolean sessionLost;
+  /**
+   * ZooKeeper became unreachable while the lease was still valid: an outage this member saw begin, not a pause it
+   * woke up from (a paused process finds its lease expired before it hears of any disconnection). Reads go on.
+   */
+  private volatile boolean outageSeenWhileHealthy;
+  private volatile long leaseNanos;
+  private volatile boolean writable;
 
   /**
-   * @param waitForOldZnode how long to wait for a previous session's liveness znode to vanish before giving
-   *     up on a registration attempt (and trying again); the session timeout is a good value
+   * @param dataId the identity of the member's data directory, read at each registration
+   * @param sessionTimeout the session timeout asked for; also how long to wait for an earlier session's
+   *     liveness znode to vanish before trying again
    */
-  public MemberRegistration(CuratorFramework client, String memberId, String address, Clock clock,
-      Duration waitForOldZnode) {
+  public MemberRegistration(CuratorFramework client, String memberId, String address, Supplier<String> dataId,
+      Clock clock, Duration sessionTimeout) {
     this.client = client;
     this.memberId = memberId;
     this.address = address;
+    this.dataId = dataId;
     this.clock = clock;
-    this.waitForOldZnode = waitForOldZnode;
-    this.leaseNanos = waitForOldZnode.toNanos() / 2;
+    this.sessionTimeout = sessionTimeout;
+    this.leaseNanos = sessionTimeout.toNanos() / 2;
   }
 
   @Override
   protected void startUp() throws Exception {
     client.getConnectionStateListenable().addListener(stateListener);
-    CountDownLatch first = new CountDownLatch(1);
-    addListener(mayWrite -> {
-      if (mayWrite) {
-        first.countDown();
-      }
-    });
     worker.execute(this::registerUntilDone);
-    long confirmEvery = Math.max(50, waitForOldZnode.toMillis() / 4);
-    worker.scheduleWithFixedDelay(this::confirm, confirmEvery, confirmEvery, TimeUnit.MILLISECONDS);
+    scheduleConfirm();
     // a restarted member may have to wait for its previous session's znode to expire
-    Duration limit = waitForOldZnode.multipliedBy(2).plusSeconds(10);
-    if (!first.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+    Duration limit = sessionTimeout.multipliedBy(2).plusSeconds(10);
+    if (!firstRegistration.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId + " could not register in ZooKeeper within "
           + limit.toSeconds() + " s (is another process registered as " + memberId + "?)");
+    }
+  }
+
+  private void scheduleConfirm() {
+    long every = Math.max(TimeUnit.MILLISECONDS.toNanos(50), leaseNanos / 2);
+    if (!worker.isShutdown()) {
+      worker.schedule(() -> {
+        confirm();
+        scheduleConfirm();
+      }, every, TimeUnit.NANOSECONDS);
     }
   }
 
@@ -103,15 +117,16 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
   protected void shutDown() throws Exception {
     client.getConnectionStateListenable().removeListener(stateListener);
     worker.shutdownNow();
-    setFenced(true);
-    LiveInfo mine = registered;
-    registered = null;
+    LiveInfo mine = registered.getAndSet(null);
+    updateWritable();
     if (mine != null) {
       try {
         Stat stat = client.checkExists().forPath(ZkPaths.live(memberId));
         if (stat != null && stat.getEphemeralOwner() == sessionId()) {
           client.delete().withVersion(stat.getVersion()).forPath(ZkPaths.live(memberId));
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } catch (Exception e) {
         LOG.info("[member={}] could not remove the liveness znode on stop ({}); it vanishes with the session",
             memberId, e.getMessage());
@@ -121,23 +136,39 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
 
   @Override
   public boolean mayAcceptWrites() {
-    return !fenced && System.nanoTime() - confirmedAtNanos < leaseNanos;
+    return registered.get() != null && !sessionLost && leaseValid();
+  }
+
+  @Override
+  public boolean mayServe() {
+    return registered.get() != null && (leaseValid() || outageSeenWhileHealthy);
+  }
+
+  private boolean leaseValid() {
+    return System.nanoTime() - confirmedAtNanos < leaseNanos;
+  }
+
+  @Override
+  public Optional<LiveInfo> current() {
+    return Optional.ofNullable(registered.get());
   }
 
   /** Runs on the worker: renews the lease if the liveness znode is still ours under the current session. */
   private void confirm() {
-    if (registered == null || !connected) {
+    if (registered.get() == null || sessionLost) {
+      updateWritable();
       return;
     }
     try {
       long started = System.nanoTime();
-      Stat stat = client.checkExists().forPath(ZkPaths.live(memberId));
-      if (stat != null && stat.getEphemeralOwner() == sessionId()) {
+      ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+      Stat stat = zk.exists(ZKPaths.makePath(client.getNamespace(), ZkPaths.live(memberId)), false);
+      if (stat != null && stat.getEphemeralOwner() == zk.getSessionId()) {
+        leaseNanos = TimeUnit.MILLISECONDS.toNanos(zk.getSessionTimeout()) / 2;
         confirmedAtNanos = started;
       } else {
         LOG.warn("[member={}] the liveness znode is no longer ours; registering again", memberId);
-        registered = null;
-        setFenced(true);
+        sessionLost = true;
         registerUntilDone();
       }
     } catch (InterruptedException e) {
@@ -145,34 +176,28 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
     } catch (Exception e) {
       LOG.debug("[member={}] could not confirm the registration: {}", memberId, e.toString());
     }
-  }
-
-  @Override
-  public Optional<LiveInfo> current() {
-    return Optional.ofNullable(registered);
-  }
-
-  @Override
-  public void addListener(Consumer<Boolean> onFenceChange) {
-    listeners.add(onFenceChange);
+    updateWritable();
   }
 
   private void onConnectionState(ConnectionState state) {
     switch (state) {
       case SUSPENDED:
-        connected = false;
-        setFenced(true);
-        LOG.warn("[member={}] ZooKeeper connection suspended; refusing writes until it is back", memberId);
+        outageSeenWhileHealthy = registered.get() != null && !sessionLost && leaseValid();
+        if (outageSeenWhileHealthy) {
+          LOG.warn("[member={}] ZooKeeper connection suspended; reads go on, writes until the lease runs out", memberId);
+        } else {
+          LOG.warn("[member={}] ZooKeeper connection suspended after the lease ran out (was this process paused?); "
+              + "serving nothing until registered again", memberId);
+        }
         break;
       case LOST:
-        connected = false;
-        registered = null;
-        setFenced(true);
-        LOG.warn("[member={}] ZooKeeper session lost; will register again when reconnected", memberId);
+        sessionLost = true;
+        updateWritable();
+        LOG.warn("[member={}] ZooKeeper session lost; no writes, reads until it is registered again", memberId);
         break;
       case CONNECTED:
       case RECONNECTED:
-        connected = true;
+        outageSeenWhileHealthy = false;
         worker.execute(this::registerUntilDone);
         break;
       default:
@@ -182,14 +207,13 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
 
   /** Runs on the worker: registers (or confirms the registration) and retries until done or stopped. */
   private void registerUntilDone() {
-    if (!connected || worker.isShutdown()) {
+    if (worker.isShutdown()) {
       return;
     }
     try {
-      long started = System.nanoTime();
       if (tryRegister()) {
-        confirmedAtNanos = started;
-        setFenced(false);
+        firstRegistration.countDown();
+        updateWritable();
         return;
       }
     } catch (InterruptedException e) {
@@ -206,10 +230,12 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
   /** One attempt; true if the liveness znode is ours afterwards. */
   private boolean tryRegister() throws Exception {
     String path = ZkPaths.live(memberId);
+    long started = System.nanoTime();
     long session = sessionId();
     Stat existing = client.checkExists().forPath(path);
-    if (existing != null && existing.getEphemeralOwner() == session && registered != null) {
-      return true; // reconnected within the same session: still ours
+    if (existing != null && existing.getEphemeralOwner() == session && registered.get() != null && !sessionLost) {
+      confirmedAtNanos = started; // reconnected within the same session: still ours
+      return true;
     }
     if (existing != null && existing.getEphemeralOwner() != session) {
       LOG.info("[member={}] waiting for the liveness znode of an earlier session (0x{}) to vanish",
@@ -219,7 +245,8 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
       }
     }
     long incarnation = lastIncarnation.updateAndGet(prev -> Math.max(prev + 1, clock.millis()));
-    LiveInfo info = new LiveInfo(memberId, address, Long.toHexString(session), clock.millis(), incarnation);
+    LiveInfo info = new LiveInfo(memberId, address, Long.toHexString(session), clock.millis(), incarnation,
+        dataId.get());
     try {
       client.create().withMode(CreateMode.EPHEMERAL).forPath(path, ZnodeCodec.LIVE.encode(info));
     } catch (KeeperException.NodeExistsException e) {
@@ -228,9 +255,11 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
         return false;
       }
     }
-    registered = info;
-    LOG.info("[member={}] registered at {} (incarnation {}, session 0x{})", memberId, address, incarnation,
-        Long.toHexString(session));
+    confirmedAtNanos = started;
+    registered.set(info);
+    sessionLost = false;
+    LOG.info("[member={}] registered at {} (incarnation {}, data {}, session 0x{})", memberId, address, incarnation,
+        info.dataId(), Long.toHexString(session));
     return true;
   }
 
@@ -240,7 +269,7 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
     if (stat == null) {
       return true;
     }
-    return gone.await(waitForOldZnode.toMillis(), TimeUnit.MILLISECONDS)
+    return gone.await(sessionTimeout.toMillis(), TimeUnit.MILLISECONDS)
         && client.checkExists().forPath(path) == null;
   }
 
@@ -248,17 +277,12 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
     return client.getZookeeperClient().getZooKeeper().getSessionId();
   }
 
-  private void setFenced(boolean nowFenced) {
-    if (fenced == nowFenced) {
-      return;
-    }
-    fenced = nowFenced;
-    for (Consumer<Boolean> l : listeners) {
-      try {
-        l.accept(!nowFenced);
-      } catch (RuntimeException e) {
-        LOG.error("[member={}] a fencing listener failed", memberId, e);
-      }
+  /** Logs a change of the write fence once, when it really changes. */
+  private void updateWritable() {
+    boolean now = mayAcceptWrites();
+    if (now != writable) {
+      writable = now;
+      LOG.info("[member={}] {}", memberId, now ? "takes writes" : "takes no writes (no confirmed registration)");
     }
   }
 

@@ -1,8 +1,8 @@
 package io.dyad.coordinator.membership;
 
 import io.dyad.common.DyadException;
-import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.model.ResyncInfo;
+import io.dyad.coordinator.zk.ZkErrors;
 import io.dyad.coordinator.zk.ZkPaths;
 import io.dyad.coordinator.zk.ZnodeCodec;
 import org.apache.curator.framework.CuratorFramework;
@@ -22,8 +22,7 @@ public final class ResyncReporter {
     try {
       client.create().orSetData().forPath(ZkPaths.resync(progress.member()), ZnodeCodec.RESYNC.encode(progress));
     } catch (Exception e) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "could not report resync progress of " + progress.member()
-          + ": " + e.getMessage(), e);
+      throw ZkErrors.unavailable("reporting the resync progress of " + progress.member(), e);
     }
   }
 }

@@ -5,6 +5,9 @@ package io.dyad.coordinator.model;
  *
  * @param session the owning session id, as hex
  * @param startedAt when this registration was made, ms since the epoch
- * @param incarnation differs for every registration of the member (grows over time)
+ * @param incarnation differs for every registration of the member (grows over time): a restarted process, or one
+ *     that lost its session, is a new incarnation and must catch up before it serves reads again
+ * @param dataId the identity of the data directory the member runs on (a random id written when the directory is
+ *     first used): a replaced or wiped disk has a new one; null from members that predate it
  */
-public record LiveInfo(String id, String address, String session, long startedAt, long incarnation) {}
+public record LiveInfo(String id, String address, String session, long startedAt, long incarnation, String dataId) {}

@@ -1,6 +1,7 @@
 package io.dyad.coordinator.view;
 
 import io.dyad.coordinator.model.AdminHold;
+import io.dyad.coordinator.model.AdmittedInfo;
 import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.FailoverInfo;
 import io.dyad.coordinator.model.FailoverState;
@@ -17,11 +18,14 @@ import java.util.TreeMap;
 
 /**
  * The whole cluster as one immutable value: what a router or the coordinator decides from. Maps are sorted
- * by id. {@link #version()} grows with every change the view saw.
+ * by id. {@link #version()} grows with every change the view saw. Build one with {@link #builder()}.
+ *
+ * <p>A member <em>serves</em> (reads and writes) when it is live, not failed over, and its live incarnation is the
+ * one the coordinator admitted; it <em>takes writes</em> when it serves or is RESYNCING. A live member with a new
+ * incarnation that has not been admitted yet (it just restarted) does neither until the coordinator decides.
  */
 public final class ClusterSnapshot {
-  public static final ClusterSnapshot EMPTY = new ClusterSnapshot(0, Optional.empty(), Map.of(), Map.of(), Map.of(),
-      Map.of(), 0, Map.of(), Map.of(), Map.of(), Map.of(), Optional.empty());
+  public static final ClusterSnapshot EMPTY = builder().build();
 
   private final long version;
   private final Optional<ClusterInfo> cluster;
@@ -29,6 +33,7 @@ public final class ClusterSnapshot {
   private final Map<String, LiveInfo> live;
   private final Map<String, PairInfo> pairs;
   private final Map<String, FailoverInfo> failovers;
+  private final Map<String, AdmittedInfo> admitted;
   private final long epoch;
   private final Map<String, AdminHold> holds;
   private final Map<String, ResyncInfo> resync;
@@ -37,22 +42,20 @@ public final class ClusterSnapshot {
   private final Optional<String> coordinatorLeader;
   private final Map<String, PairInfo> pairByMember;
 
-  public ClusterSnapshot(long version, Optional<ClusterInfo> cluster, Map<String, MemberInfo> members,
-      Map<String, LiveInfo> live, Map<String, PairInfo> pairs, Map<String, FailoverInfo> failovers, long epoch,
-      Map<String, AdminHold> holds, Map<String, ResyncInfo> resync, Map<String, GatewayInfo> dosms,
-      Map<String, GatewayInfo> ddms, Optional<String> coordinatorLeader) {
-    this.version = version;
-    this.cluster = cluster;
-    this.members = sorted(members);
-    this.live = sorted(live);
-    this.pairs = sorted(pairs);
-    this.failovers = sorted(failovers);
-    this.epoch = epoch;
-    this.holds = sorted(holds);
-    this.resync = sorted(resync);
-    this.dosms = sorted(dosms);
-    this.ddms = sorted(ddms);
-    this.coordinatorLeader = coordinatorLeader;
+  private ClusterSnapshot(Builder b) {
+    this.version = b.version;
+    this.cluster = b.cluster;
+    this.members = sorted(b.members);
+    this.live = sorted(b.live);
+    this.pairs = sorted(b.pairs);
+    this.failovers = sorted(b.failovers);
+    this.admitted = sorted(b.admitted);
+    this.epoch = b.epoch;
+    this.holds = sorted(b.holds);
+    this.resync = sorted(b.resync);
+    this.dosms = sorted(b.dosms);
+    this.ddms = sorted(b.ddms);
+    this.coordinatorLeader = b.coordinatorLeader;
     Map<String, PairInfo> index = new HashMap<>();
     for (PairInfo p : pairs.values()) {
       index.put(p.a(), p);
@@ -63,6 +66,10 @@ public final class ClusterSnapshot {
 
   private static <V> Map<String, V> sorted(Map<String, V> m) {
     return Collections.unmodifiableMap(new TreeMap<>(m));
+  }
+
+  public static Builder builder() {
+    return new Builder();
   }
 
   public long version() {
@@ -87,6 +94,11 @@ public final class ClusterSnapshot {
 
   public Map<String, FailoverInfo> failovers() {
     return failovers;
+  }
+
+  /** Per member, the incarnation the coordinator last admitted to serve reads. */
+  public Map<String, AdmittedInfo> admitted() {
+    return admitted;
   }
 
   public long epoch() {
@@ -132,20 +144,115 @@ public final class ClusterSnapshot {
     return Optional.ofNullable(failovers.get(member));
   }
 
-  /** Live and not failed over in any state: a member that serves reads and writes. */
+  /** Whether the member's live incarnation is the one the coordinator admitted. */
+  public boolean isAdmitted(String member) {
+    LiveInfo l = live.get(member);
+    AdmittedInfo a = admitted.get(member);
+    return l != null && a != null && a.incarnation() == l.incarnation();
+  }
+
+  /** Live, admitted and not failed over: a member that serves reads and writes, and holds all its pair has. */
   public boolean isServing(String member) {
-    return isLive(member) && !failovers.containsKey(member);
+    return isAdmitted(member) && !failovers.containsKey(member);
   }
 
   /** Whether the member takes writes: serving, or resyncing (it takes new writes while it catches up). */
   public boolean takesWrites(String member) {
     FailoverInfo f = failovers.get(member);
-    return isLive(member) && (f == null || f.state() == FailoverState.RESYNCING);
+    return f == null ? isServing(member) : isLive(member) && f.state() == FailoverState.RESYNCING;
   }
 
   @Override
   public String toString() {
     return "ClusterSnapshot[v" + version + " epoch " + epoch + ", " + members.size() + " members, " + live.size()
         + " live, failovers " + failovers.keySet() + "]";
+  }
+
+  /** Collects the parts of a snapshot; every map starts empty. Not thread-safe. */
+  public static final class Builder {
+    private long version;
+    private Optional<ClusterInfo> cluster = Optional.empty();
+    private Map<String, MemberInfo> members = Map.of();
+    private Map<String, LiveInfo> live = Map.of();
+    private Map<String, PairInfo> pairs = Map.of();
+    private Map<String, FailoverInfo> failovers = Map.of();
+    private Map<String, AdmittedInfo> admitted = Map.of();
+    private long epoch;
+    private Map<String, AdminHold> holds = Map.of();
+    private Map<String, ResyncInfo> resync = Map.of();
+    private Map<String, GatewayInfo> dosms = Map.of();
+    private Map<String, GatewayInfo> ddms = Map.of();
+    private Optional<String> coordinatorLeader = Optional.empty();
+
+    private Builder() {}
+
+    public Builder version(long v) {
+      this.version = v;
+      return this;
+    }
+
+    public Builder cluster(Optional<ClusterInfo> c) {
+      this.cluster = c;
+      return this;
+    }
+
+    public Builder members(Map<String, MemberInfo> m) {
+      this.members = m;
+      return this;
+    }
+
+    public Builder live(Map<String, LiveInfo> m) {
+      this.live = m;
+      return this;
+    }
+
+    public Builder pairs(Map<String, PairInfo> m) {
+      this.pairs = m;
+      return this;
+    }
+
+    public Builder failovers(Map<String, FailoverInfo> m) {
+      this.failovers = m;
+      return this;
+    }
+
+    public Builder admitted(Map<String, AdmittedInfo> m) {
+      this.admitted = m;
+      return this;
+    }
+
+    public Builder epoch(long e) {
+      this.epoch = e;
+      return this;
+    }
+
+    public Builder holds(Map<String, AdminHold> m) {
+      this.holds = m;
+      return this;
+    }
+
+    public Builder resync(Map<String, ResyncInfo> m) {
+      this.resync = m;
+      return this;
+    }
+
+    public Builder dosms(Map<String, GatewayInfo> m) {
+      this.dosms = m;
+      return this;
+    }
+
+    public Builder ddms(Map<String, GatewayInfo> m) {
+      this.ddms = m;
+      return this;
+    }
+
+    public Builder coordinatorLeader(Optional<String> id) {
+      this.coordinatorLeader = id;
+      return this;
+    }
+
+    public ClusterSnapshot build() {
+      return new ClusterSnapshot(this);
+    }
   }
 }

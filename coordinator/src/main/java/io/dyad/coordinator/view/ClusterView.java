@@ -22,9 +22,16 @@ public interface ClusterView extends Service {
 
   /**
    * Calls {@code listener} with every new snapshot (and once with the current one, if running), on
-   * {@code executor}. A listener that throws is logged and keeps receiving later snapshots.
+   * {@code executor}, until the returned handle is closed. A listener that throws is logged and keeps receiving
+   * later snapshots.
    */
-  void addListener(Consumer<ClusterSnapshot> listener, Executor executor);
+  Subscription addListener(Consumer<ClusterSnapshot> listener, Executor executor);
+
+  /** A listener's registration; closing it stops the calls (closing twice is harmless). */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   /**
    * Waits (on changes, not by polling) until the snapshot satisfies {@code condition}.
@@ -39,15 +46,16 @@ public interface ClusterView extends Service {
     }
     CountDownLatch met = new CountDownLatch(1);
     AtomicReference<ClusterSnapshot> first = new AtomicReference<>();
-    addListener(s -> {
+    try (Subscription ignored = addListener(s -> {
       if (condition.test(s) && first.compareAndSet(null, s)) {
         met.countDown();
       }
-    }, MoreExecutors.directExecutor());
-    now = current();
-    if (condition.test(now)) {
-      return Optional.of(now);
+    }, MoreExecutors.directExecutor())) {
+      now = current();
+      if (condition.test(now)) {
+        return Optional.of(now);
+      }
+      return met.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(first.get()) : Optional.empty();
     }
-    return met.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? Optional.of(first.get()) : Optional.empty();
   }
 }

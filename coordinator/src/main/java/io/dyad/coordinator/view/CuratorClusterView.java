@@ -80,12 +80,18 @@ public final class CuratorClusterView extends AbstractIdleService implements Clu
   }
 
   @Override
-  public void addListener(Consumer<ClusterSnapshot> listener, Executor executor) {
+  public Subscription addListener(Consumer<ClusterSnapshot> listener, Executor executor) {
     Subscriber s = new Subscriber(listener, executor);
     subscribers.add(s);
     if (isRunning()) {
       s.deliver(current);
     }
+    return () -> subscribers.remove(s);
+  }
+
+  /** Listeners registered now (each await adds one while it waits). */
+  public int listenerCount() {
+    return subscribers.size();
   }
 
   private void scheduleRebuild() {
@@ -109,7 +115,16 @@ public final class CuratorClusterView extends AbstractIdleService implements Clu
     }
   }
 
-  private record Subscriber(Consumer<ClusterSnapshot> listener, Executor executor) {
+  /** One registration (compared by identity: the same listener may be added twice). */
+  private static final class Subscriber {
+    private final Consumer<ClusterSnapshot> listener;
+    private final Executor executor;
+
+    Subscriber(Consumer<ClusterSnapshot> listener, Executor executor) {
+      this.listener = listener;
+      this.executor = executor;
+    }
+
     void deliver(ClusterSnapshot snapshot) {
       try {
         executor.execute(() -> {

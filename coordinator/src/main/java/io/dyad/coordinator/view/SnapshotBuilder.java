@@ -2,6 +2,7 @@ package io.dyad.coordinator.view;
 
 import io.dyad.common.DyadException;
 import io.dyad.coordinator.model.AdminHold;
+import io.dyad.coordinator.model.AdmittedInfo;
 import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.FailoverInfo;
 import io.dyad.coordinator.model.GatewayInfo;
@@ -39,6 +40,7 @@ final class SnapshotBuilder {
     Map<String, ResyncInfo> resync = new HashMap<>();
     Map<String, GatewayInfo> dosms = new HashMap<>();
     Map<String, GatewayInfo> ddms = new HashMap<>();
+    Map<String, AdmittedInfo> admitted = new HashMap<>();
     long epoch = 0;
     String leaderNode = null;
     String leader = null;
@@ -64,6 +66,8 @@ final class SnapshotBuilder {
           holds.put(name, ZnodeCodec.ADMIN_HOLD.decode(path, data));
         } else if (parent.equals(ZkPaths.RESYNC)) {
           resync.put(name, ZnodeCodec.RESYNC.decode(path, data));
+        } else if (parent.equals(ZkPaths.ADMITTED)) {
+          admitted.put(name, ZnodeCodec.ADMITTED.decode(path, data));
         } else if (parent.equals(ZkPaths.DOSM)) {
           dosms.put(name, ZnodeCodec.GATEWAY.decode(path, data));
         } else if (parent.equals(ZkPaths.DDM)) {
@@ -82,8 +86,9 @@ final class SnapshotBuilder {
         }
       }
     }
-    return new ClusterSnapshot(version, cluster, members, live, pairs, failovers, epoch, holds, resync, dosms, ddms,
-        Optional.ofNullable(leader));
+    return ClusterSnapshot.builder().version(version).cluster(cluster).members(members).live(live).pairs(pairs)
+        .failovers(failovers).admitted(admitted).epoch(epoch).holds(holds).resync(resync).dosms(dosms).ddms(ddms)
+        .coordinatorLeader(Optional.ofNullable(leader)).build();
   }
 
   private static long sequenceOf(String latchNode) {

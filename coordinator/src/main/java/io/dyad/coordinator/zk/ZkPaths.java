@@ -19,12 +19,13 @@ public final class ZkPaths {
   public static final String COORDINATOR_LATCH = "/election/coordinator";
   public static final String EPOCH = "/epoch";
   public static final String RESYNC = "/resync";
+  public static final String ADMITTED = "/admitted";
   public static final String ADMIN = "/admin";
   public static final String ADMIN_HOLDS = "/admin/failover";
 
   /** Parents created by {@code dyad admin init}, so that no role has to create structure. */
   public static final String[] PARENTS = {MEMBERS, LIVE, PAIRS, FAILOVER, VOLUMES, DOSM, DDM, ELECTION,
-      COORDINATOR_LATCH, RESYNC, ADMIN, ADMIN_HOLDS};
+      COORDINATOR_LATCH, RESYNC, ADMITTED, ADMIN, ADMIN_HOLDS};
 
   private ZkPaths() {}
 
@@ -46,6 +47,10 @@ public final class ZkPaths {
 
   public static String resync(String member) {
     return RESYNC + "/" + member;
+  }
+
+  public static String admitted(String member) {
+    return ADMITTED + "/" + member;
   }
 
   public static String adminHold(String member) {

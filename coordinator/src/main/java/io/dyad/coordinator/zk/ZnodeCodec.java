@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.model.AdminHold;
+import io.dyad.coordinator.model.AdmittedInfo;
 import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.EpochInfo;
 import io.dyad.coordinator.model.FailoverInfo;
@@ -44,6 +45,7 @@ public final class ZnodeCodec<T> {
   public static final ZnodeCodec<ResyncInfo> RESYNC = new ZnodeCodec<>(ResyncInfo.class);
   public static final ZnodeCodec<AdminHold> ADMIN_HOLD = new ZnodeCodec<>(AdminHold.class);
   public static final ZnodeCodec<GatewayInfo> GATEWAY = new ZnodeCodec<>(GatewayInfo.class);
+  public static final ZnodeCodec<AdmittedInfo> ADMITTED = new ZnodeCodec<>(AdmittedInfo.class);
 
   private final Class<T> type;
 

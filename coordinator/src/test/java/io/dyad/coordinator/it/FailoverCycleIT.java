@@ -86,7 +86,7 @@ class FailoverCycleIT {
 
     long incarnation = back.current().orElseThrow().incarnation();
     new ResyncReporter(zk.client(SESSION)).report(
-        new ResyncInfo("a1", incarnation, ResyncInfo.Phase.CAUGHT_UP, 10, 1000, 10, 100.0, System.currentTimeMillis()));
+        new ResyncInfo("a1", incarnation, ResyncInfo.Phase.CAUGHT_UP, 10, 1000, 10, 100.0, System.currentTimeMillis(), null));
     await().atMost(Duration.ofSeconds(10)).until(() -> view.current().failover("a1").isEmpty());
     assertThat(view.current().epoch()).isEqualTo(resyncEpoch + 1);
     assertThat(view.current().resync()).as("resync report removed with the failback").doesNotContainKey("a1");
@@ -94,20 +94,32 @@ class FailoverCycleIT {
   }
 
   @Test
-  void aMemberThatReturnsWithinTheGracePeriodIsNotFailedOver() throws Exception {
+  void aMemberThatReturnsWithinTheGracePeriodIsNotFailedOverButRejoinsThroughAResync() throws Exception {
+    Duration grace = Duration.ofSeconds(3);
     MemberRegistration a1 = members.register("a1", SESSION);
-    coordinator = startCoordinator("c2", Duration.ofSeconds(5));
-    long epoch = view.current().epoch();
+    coordinator = startCoordinator("c2", grace);
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.current().isServing("a1") && view.current().isServing("b1"));
     long firstIncarnation = a1.current().orElseThrow().incarnation();
     zk.expireSession(zk.client(SESSION)); // an unrelated session, as a control
-    // expire a1's own session: it registers again at once, with a new incarnation
+    // expire a1's own session: its liveness znode vanishes at once and it registers again, a new incarnation
     java.lang.reflect.Field f = MemberRegistration.class.getDeclaredField("client");
     f.setAccessible(true);
+    long expiredAt = System.nanoTime();
     zk.expireSession((org.apache.curator.framework.CuratorFramework) f.get(a1));
     await().atMost(Duration.ofSeconds(10)).until(() -> a1.current().map(l -> l.incarnation() > firstIncarnation)
         .orElse(false) && a1.mayAcceptWrites());
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
-        .until(() -> view.current().failover("a1").isEmpty() && view.current().epoch() == epoch);
+    long newIncarnation = a1.current().orElseThrow().incarnation();
+    // it must catch up before it serves reads again, but it is never failed over: watch until well past the grace
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.current().failover("a1")
+        .map(r -> r.state() == FailoverState.RESYNCING).orElse(false));
+    assertThat(view.current().isServing("a1")).isFalse();
+    Duration pastGrace = grace.plusSeconds(1).minusNanos(System.nanoTime() - expiredAt);
+    await().during(pastGrace.isNegative() ? Duration.ZERO : pastGrace).atMost(pastGrace.plusSeconds(2))
+        .until(() -> view.current().failover("a1").map(r -> r.state() == FailoverState.RESYNCING).orElse(false));
+    new ResyncReporter(zk.client(SESSION)).report(new ResyncInfo("a1", newIncarnation, ResyncInfo.Phase.CAUGHT_UP,
+        0, 0, 0, 100.0, 0, null));
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.current().isServing("a1"));
+    assertThat(view.current().admitted().get("a1").incarnation()).isEqualTo(newIncarnation);
   }
 
   @Test
@@ -125,7 +137,7 @@ class FailoverCycleIT {
     await().atMost(Duration.ofSeconds(10)).until(() ->
         view.current().failover("a1").map(f -> f.state() == FailoverState.RESYNCING).orElse(false));
     new ResyncReporter(zk.client(SESSION)).report(new ResyncInfo("a1", a1.current().orElseThrow().incarnation(),
-        ResyncInfo.Phase.CAUGHT_UP, 0, 0, 0, 100.0, 0));
+        ResyncInfo.Phase.CAUGHT_UP, 0, 0, 0, 100.0, 0, null));
     await().atMost(Duration.ofSeconds(10)).until(() -> view.current().failover("a1").isEmpty());
 
     List<String> centerA = requests.membersOfCenter("A");

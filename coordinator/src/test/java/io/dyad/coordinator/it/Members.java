@@ -25,7 +25,7 @@ final class Members implements AutoCloseable {
   }
 
   MemberRegistration register(CuratorFramework client, String id, Duration sessionTimeout) {
-    MemberRegistration r = new MemberRegistration(client, id, "127.0.0.1:1", Clock.systemUTC(), sessionTimeout);
+    MemberRegistration r = new MemberRegistration(client, id, "127.0.0.1:1", () -> "data-" + id, Clock.systemUTC(), sessionTimeout);
     r.startAsync().awaitRunning();
     started.add(r);
     return r;

@@ -77,7 +77,7 @@ class QuorumIT {
     ClusterView view = started(new CuratorClusterView(client(), Duration.ofSeconds(20)));
     List<MemberRegistration> regs = new ArrayList<>();
     for (String id : new String[] {"a1", "b1", "b2"}) {
-      regs.add(started(new MemberRegistration(client(), id, "127.0.0.1:1", Clock.systemUTC(), SESSION)));
+      regs.add(started(new MemberRegistration(client(), id, "127.0.0.1:1", () -> "data-" + id, Clock.systemUTC(), SESSION)));
     }
     CoordinatorService coordinator = started(new CoordinatorService(client(), started(new CuratorClusterView(client(),
         Duration.ofSeconds(20))), new CoordinatorConfig("c1", Duration.ofMillis(300)), Clock.systemUTC()));
@@ -86,7 +86,7 @@ class QuorumIT {
     // one server of three lost: members register, the coordinator acts
     List<TestingZooKeeperServer> servers = ensemble.getServers();
     servers.get(0).kill();
-    regs.add(started(new MemberRegistration(client(), "a2", "127.0.0.1:1", Clock.systemUTC(), SESSION)));
+    regs.add(started(new MemberRegistration(client(), "a2", "127.0.0.1:1", () -> "data-" + "a2", Clock.systemUTC(), SESSION)));
     new FailoverRequests(client(), Clock.systemUTC()).hold(List.of("a1"), "quorum test", "test");
     await().atMost(Duration.ofSeconds(20)).until(() -> view.current().failover("a1").isPresent());
     // members whose server died reconnect to another one within their session: nobody stays fenced

@@ -44,13 +44,18 @@ class ZkCliIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> view.current().failover("a1").isPresent());
 
         assertThat(zkCli(zk.connectString(), "ls", "/dyad"))
-            .contains("[admin, cluster, ddm, dosm, election, epoch, failover, live, members, pairs, resync, volumes]");
+            .contains("[admin, admitted, cluster, ddm, dosm, election, epoch, failover, live, members, pairs, resync, "
+                + "volumes]");
         assertThat(zkCli(zk.connectString(), "get", "/dyad/pairs/p1")).contains(
             "{\"v\":1,\"id\":\"p1\",\"kind\":\"storage\",\"a\":\"a1\",\"b\":\"b1\",\"aAddress\":\"127.0.1.11:9100\","
                 + "\"bAddress\":\"127.0.2.11:9100\"}");
         assertThat(zkCli(zk.connectString(), "get", "/dyad/failover/a1"))
             .containsPattern("\\{\"v\":1,\"member\":\"a1\",\"servedBy\":\"b1\",\"since\":\\d+,"
-                + "\"reason\":\"operator: cli test\",\"epoch\":1,\"state\":\"FAILED_OVER\",\"decidedBy\":\"c1\"\\}");
+                + "\"reason\":\"operator: cli test\",\"epoch\":\\d+,\"state\":\"FAILED_OVER\",\"decidedBy\":\"c1\","
+                + "\"wasComplete\":false,\"lastWritableEpoch\":0\\}");
+        assertThat(zkCli(zk.connectString(), "get", "/dyad/admitted/b1"))
+            .containsPattern("\\{\"v\":1,\"member\":\"b1\",\"incarnation\":\\d+,\"dataId\":\"data-b1\",\"epoch\":\\d+,"
+                + "\"since\":\\d+,\"decidedBy\":\"c1\"\\}");
       } finally {
         c.stopAsync().awaitTerminated();
       }

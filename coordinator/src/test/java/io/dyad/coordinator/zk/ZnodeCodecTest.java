@@ -19,7 +19,7 @@ class ZnodeCodecTest {
         + "\"b\":\"b1\",\"aAddress\":\"127.0.1.11:9100\",\"bAddress\":\"127.0.2.11:9100\"}");
     assertThat(ZnodeCodec.PAIR.decode("/pairs/p1", bytes)).isEqualTo(pair);
 
-    FailoverInfo f = new FailoverInfo("a1", "b1", 1234, "liveness lost", 7, FailoverState.RESYNCING, "c1");
+    FailoverInfo f = new FailoverInfo("a1", "b1", 1234, "liveness lost", 7, FailoverState.RESYNCING, "c1", true, 3);
     assertThat(ZnodeCodec.FAILOVER.decode("/failover/a1", ZnodeCodec.FAILOVER.encode(f))).isEqualTo(f);
   }
 

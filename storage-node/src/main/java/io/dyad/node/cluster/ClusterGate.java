@@ -6,20 +6,26 @@ import io.dyad.common.StaleEpochException;
 import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.model.FailoverInfo;
 import io.dyad.coordinator.model.FailoverState;
+import io.dyad.coordinator.model.LiveInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.node.server.AccessGate;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Fencing for a cluster member:
  *
  * <ul>
- *   <li>without a valid registration (session lost, suspended, or lease expired after a pause) it serves
- *       nothing: its partner may already serve alone;
+ *   <li>without a registration (its session is known lost) it serves nothing; it takes writes only while its
+ *       registration is confirmed within the lease (through a ZooKeeper outage reads go on, writes stop when the
+ *       lease runs out): its partner may already serve alone;
  *   <li>a request routed under an epoch older than the member knows is refused with StaleEpoch, so the router
  *       refreshes its view;
- *   <li>a FAILED_OVER member takes no writes and serves no reads; a RESYNCING one takes writes but serves no
- *       reads (it may still lack objects and tombstones). Both still answer lookups.
+ *   <li>it serves reads only while it serves: not failed over, and its live incarnation admitted by the
+ *       coordinator. A new incarnation (a restart, a lost session, another disk) is JOINING until the coordinator
+ *       decides: no reads, no writes (they go to its partner with hints). A RESYNCING member takes writes but
+ *       serves no reads; a FAILED_OVER one does neither. All of them answer lookups (what they hold).
  * </ul>
  */
 public final class ClusterGate implements AccessGate {
@@ -35,31 +41,80 @@ public final class ClusterGate implements AccessGate {
 
   @Override
   public void checkRead(long epoch) throws DyadException {
-    ClusterSnapshot s = common(epoch);
-    FailoverInfo f = s.failovers().get(memberId);
-    if (f != null) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId + " is " + f.state() + " (epoch "
-          + f.epoch() + "); read from " + f.servedBy());
+    ClusterSnapshot s = registered(epoch);
+    Status status = statusIn(s);
+    if (!status.name().equals("SERVING")) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId + " serves no reads now: " + status.detail());
     }
   }
 
   @Override
   public void checkWrite(long epoch) throws DyadException {
-    ClusterSnapshot s = common(epoch);
-    FailoverInfo f = s.failovers().get(memberId);
-    if (f != null && f.state() == FailoverState.FAILED_OVER) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId + " is failed over (epoch " + f.epoch()
-          + "); " + f.servedBy() + " takes its writes");
+    if (!registration.mayAcceptWrites()) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId
+          + " has no confirmed ZooKeeper registration right now; it takes no writes (fenced)");
+    }
+    ClusterSnapshot s = registered(epoch);
+    Status status = statusIn(s);
+    if (!status.name().equals("SERVING") && !status.name().equals("RESYNCING")) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId + " takes no writes now: " + status.detail());
     }
   }
 
   @Override
   public void checkLookup(long epoch) throws DyadException {
-    common(epoch);
+    registered(epoch);
   }
 
-  private ClusterSnapshot common(long epoch) throws DyadException {
-    if (!registration.mayAcceptWrites()) {
+  @Override
+  public void checkHintTargets(List<String> members) throws DyadException {
+    if (members.isEmpty()) {
+      return;
+    }
+    Optional<String> partner = view.current().partnerOf(memberId);
+    for (String m : members) {
+      if (partner.isEmpty() || !partner.get().equals(m)) {
+        throw DyadException.invalidArgument("member " + memberId + " keeps hints only for its partner "
+            + partner.orElse("(none in the cluster view)") + ", not for '" + m + "'");
+      }
+    }
+  }
+
+  @Override
+  public Status status() {
+    if (!registration.mayServe()) {
+      return new Status("FENCED", "no valid ZooKeeper registration: its session was lost; registering again");
+    }
+    return statusIn(view.current());
+  }
+
+  private Status statusIn(ClusterSnapshot s) {
+    Optional<LiveInfo> me = registration.current();
+    if (me.isEmpty()) {
+      return new Status("FENCED", "not registered in ZooKeeper");
+    }
+    FailoverInfo f = s.failovers().get(memberId);
+    if (f != null && f.state() == FailoverState.FAILED_OVER) {
+      return new Status("FAILED_OVER", "failed over at epoch " + f.epoch() + " (" + f.reason() + "); "
+          + f.servedBy() + " serves in its place");
+    }
+    if (f != null) {
+      return new Status("RESYNCING", "catching up with " + f.servedBy() + " since epoch " + f.epoch()
+          + "; takes writes, serves no reads");
+    }
+    var admitted = s.admitted().get(memberId);
+    if (admitted == null || admitted.incarnation() != me.get().incarnation()) {
+      return new Status("JOINING", "incarnation " + me.get().incarnation()
+          + " waits for the coordinator to admit it (admitted: " + (admitted == null ? "none" : admitted.incarnation())
+          + "); serves no reads until it has caught up");
+    }
+    return new Status("SERVING", "serves reads and writes (incarnation " + admitted.incarnation() + ", admitted at epoch "
+        + admitted.epoch() + ")");
+  }
+
+  /** The snapshot to decide from, once the member is registered and the request's epoch is not stale. */
+  private ClusterSnapshot registered(long epoch) throws DyadException {
+    if (!registration.mayServe()) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId
           + " has no valid ZooKeeper registration right now; it is fenced");
     }

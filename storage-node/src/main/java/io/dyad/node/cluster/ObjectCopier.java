@@ -12,7 +12,8 @@ import java.nio.ByteBuffer;
 /**
  * Brings one object or tombstone from a partner into the local store, streaming in chunks. The local commit
  * checks the bytes against the partner's CRC32C, so a copy is either exact or not made. A tombstone always
- * wins: a deleted object is never copied back.
+ * wins: a deleted object is never copied back. Reads the partner's own copy whatever its failover state
+ * ({@code localRead}): two members that both catch up take what the other holds.
  */
 final class ObjectCopier {
   private final ObjectStore store;
@@ -51,7 +52,8 @@ final class ObjectCopier {
     try {
       long offset = 0;
       while (offset < remote.length()) {
-        ByteBuffer data = partner.readShared(id, offset, (int) Math.min(chunkBytes, remote.length() - offset), epoch);
+        ByteBuffer data = partner.localReadShared(id, offset, (int) Math.min(chunkBytes, remote.length() - offset),
+            epoch);
         if (!data.hasRemaining()) {
           throw new DyadException(ErrorCode.INTERNAL, "partner returned no bytes at offset " + offset + " of " + id);
         }

@@ -4,27 +4,20 @@ import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.AbstractExecutionThreadService;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.dyad.common.DyadException;
-import io.dyad.common.ObjectId;
-import io.dyad.common.ObjectMeta;
-import io.dyad.common.Routing;
+import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.membership.ResyncReporter;
 import io.dyad.coordinator.model.FailoverInfo;
 import io.dyad.coordinator.model.FailoverState;
 import io.dyad.coordinator.model.LiveInfo;
-import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.ResyncInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.coordinator.view.ClusterView;
-import io.dyad.node.store.FanoutLayout;
 import io.dyad.node.store.ObjectStore;
 import io.dyad.rpc.StorageNodeClient;
 import io.dyad.rpc.ThriftClientConfig;
-import io.dyad.thrift.HintPage;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -35,18 +28,25 @@ import org.slf4j.LoggerFactory;
  * Brings this member up to date with its partner.
  *
  * <ul>
- *   <li>When the coordinator marks the member RESYNCING (it came back after a failover, perhaps with an empty
- *       disk), it copies every object and tombstone it lacks — hinted ones first, then everything a merge of
- *       the two inventories shows, then the hints again — while the node keeps taking new writes, reporting
- *       progress in ZooKeeper; then it reports CAUGHT_UP and the coordinator fails it back.
- *   <li>While serving, it collects hints from its partner every {@code handoffInterval}: objects written
- *       while this member was briefly unreachable without being failed over.
+ *   <li>When the coordinator marks the member RESYNCING (it came back after a failover, restarted, or came back on
+ *       an empty disk), it runs one {@link PartnerSync} pass — hinted objects, an inventory merge, the hints again
+ *       — while the node keeps taking new writes, reporting progress in ZooKeeper; then it reports CAUGHT_UP for
+ *       its incarnation and the coordinator fails it back. A member that held everything when it stopped and came
+ *       back on the same disk needs only the hints (see {@link #onAdmittedData}). The partner need not serve: it
+ *       only has to be up (two members that both catch up take what the other holds). One pass per RESYNCING record
+ *       and incarnation.
+ *   <li>If its disk fills, it stops, reports STALLED with the reason (shown by {@code dyad status}) and tries
+ *       again after a growing pause (30 s, doubling to 5 minutes), not from scratch every second.
+ *   <li>While serving, it collects hints from its partner every {@code handoffInterval}: objects written while
+ *       this member was briefly unreachable without being failed over.
  * </ul>
  */
 public final class Resyncer extends AbstractExecutionThreadService {
   private static final Logger LOG = LoggerFactory.getLogger(Resyncer.class);
-  private static final int PAGE = 1000;
   private static final Duration REPORT_EVERY = Duration.ofSeconds(1);
+  private static final Duration RETRY = Duration.ofMillis(500);
+  private static final Duration FIRST_STALL_PAUSE = Duration.ofSeconds(30);
+  private static final Duration MAX_STALL_PAUSE = Duration.ofMinutes(5);
 
   private final String memberId;
   private final ObjectStore store;
@@ -57,6 +57,11 @@ public final class Resyncer extends AbstractExecutionThreadService {
   private final Duration handoffInterval;
   private final Clock clock;
   private final Semaphore wake = new Semaphore(0);
+  private ClusterView.Subscription subscription;
+  /** The RESYNCING record (its epoch) and incarnation this member last reported CAUGHT_UP for. */
+  private String caughtUpFor = "";
+  private Duration stallPause = FIRST_STALL_PAUSE;
+  private String waitingFor = "";
 
   public Resyncer(String memberId, ObjectStore store, ClusterView view, Registration registration,
       ResyncReporter reporter, ThriftClientConfig clientConfig, Duration handoffInterval, Clock clock) {
@@ -72,7 +77,7 @@ public final class Resyncer extends AbstractExecutionThreadService {
 
   @Override
   protected void startUp() {
-    view.addListener(s -> {
+    subscription = view.addListener(s -> {
       FailoverInfo f = s.failovers().get(memberId);
       if (f != null && f.state() == FailoverState.RESYNCING) {
         wake.release();
@@ -81,25 +86,30 @@ public final class Resyncer extends AbstractExecutionThreadService {
   }
 
   @Override
+  protected void shutDown() {
+    subscription.close();
+  }
+
+  @Override
   protected void run() throws InterruptedException {
+    Duration pause = handoffInterval;
     while (isRunning()) {
-      wake.tryAcquire(handoffInterval.toMillis(), TimeUnit.MILLISECONDS);
+      wake.tryAcquire(pause.toMillis(), TimeUnit.MILLISECONDS);
       wake.drainPermits();
       if (!isRunning()) {
         return;
       }
+      pause = handoffInterval;
       try {
-        ClusterSnapshot s = view.current();
-        FailoverInfo f = s.failovers().get(memberId);
-        if (f != null && f.state() == FailoverState.RESYNCING && registration.mayAcceptWrites()) {
-          resync(s);
-        } else if (f == null && registration.mayAcceptWrites()) {
-          handOffHints(s);
-        }
+        step();
+        stallPause = FIRST_STALL_PAUSE;
       } catch (DyadException e) {
-        LOG.warn("[member={}] resync step failed, will retry: {}", memberId, e.getMessage());
-        wake.release(); // retry soon, not after a whole handoff interval
-        TimeUnit.MILLISECONDS.sleep(500);
+        if (e.code() == ErrorCode.STORAGE_FULL) {
+          pause = stalled(e);
+        } else {
+          LOG.warn("[member={}] resync step failed, will retry: {}", memberId, e.getMessage());
+          pause = RETRY;
+        }
       }
     }
   }
@@ -109,14 +119,40 @@ public final class Resyncer extends AbstractExecutionThreadService {
     wake.release();
   }
 
+  private void step() throws DyadException {
+    ClusterSnapshot s = view.current();
+    FailoverInfo f = s.failovers().get(memberId);
+    Optional<LiveInfo> me = registration.current();
+    if (me.isEmpty() || !registration.mayAcceptWrites()) {
+      return;
+    }
+    if (f != null && f.state() == FailoverState.RESYNCING) {
+      String key = f.epoch() + "/" + me.get().incarnation();
+      if (!key.equals(caughtUpFor)) {
+        resync(s, f, me.get(), key);
+      }
+    } else if (f == null && s.isServing(memberId)) {
+      handOffHints(s);
+    }
+  }
+
   private Optional<StorageNodeClient> connectToPartner(ClusterSnapshot s) throws DyadException {
     Optional<String> partner = s.partnerOf(memberId);
-    if (partner.isEmpty() || !s.isServing(partner.get())) {
+    if (partner.isEmpty() || !s.isLive(partner.get())) {
+      waitFor("partner " + partner.orElse("(none)") + " to come up");
       return Optional.empty();
     }
-    MemberInfo p = s.members().get(partner.get());
-    return Optional.of(StorageNodeClient.connect(HostAndPort.fromString(p.address()), clientConfig,
-        store.maxChunkBytes()));
+    waitingFor = "";
+    HostAndPort target = HostAndPort.fromString(s.members().get(partner.get()).address());
+    return Optional.of(StorageNodeClient.connect(target, clientConfig, store.maxChunkBytes()));
+  }
+
+  /** Logs what the resync waits for once, when it changes (not on every retry). */
+  private void waitFor(String what) {
+    if (!what.equals(waitingFor)) {
+      waitingFor = what;
+      LOG.info("[member={}] resync waits for {}", memberId, what);
+    }
   }
 
   private void handOffHints(ClusterSnapshot s) throws DyadException {
@@ -125,137 +161,95 @@ public final class Resyncer extends AbstractExecutionThreadService {
       return;
     }
     try (StorageNodeClient c = partner.get()) {
-      Progress p = new Progress(0);
-      copyHinted(c, s.epoch(), p);
-      if (p.objects > 0) {
-        LOG.info("[member={}] collected {} hinted object(s) ({} bytes) from {}", memberId, p.objects, p.bytes,
-            c.target());
+      ResyncProgress p = new ResyncProgress(0);
+      new PartnerSync(memberId, store, c, s.epoch(), p, this::isRunning, () -> {}).copyHinted();
+      if (p.objects + p.tombstones > 0) {
+        LOG.info("[member={}] collected {} hinted object(s) ({} bytes) and {} tombstone(s) from {}", memberId,
+            p.objects, p.bytes, p.tombstones, c.target());
       }
     }
   }
 
-  private void resync(ClusterSnapshot s) throws DyadException {
-    LiveInfo me = registration.current().orElse(null);
+  private void resync(ClusterSnapshot s, FailoverInfo record, LiveInfo me, String key) throws DyadException {
     Optional<StorageNodeClient> partner = connectToPartner(s);
-    if (me == null || partner.isEmpty()) {
-      throw DyadException.unavailable("partner of " + memberId + " is not serving; cannot resync yet", null);
+    if (partner.isEmpty()) {
+      return;
     }
     long started = clock.millis();
-    Progress progress = new Progress(me.incarnation());
+    ResyncProgress progress = new ResyncProgress(me.incarnation());
+    long[] reportedAt = {0};
+    Runnable tick = () -> {
+      if (clock.millis() - reportedAt[0] >= REPORT_EVERY.toMillis() && stillResyncing(key)) {
+        reportQuietly(progress, ResyncInfo.Phase.RUNNING, null);
+        reportedAt[0] = clock.millis();
+      }
+    };
     try (StorageNodeClient c = partner.get()) {
-      LOG.info("[member={} epoch={}] resync from {} started", memberId, s.epoch(), c.target());
-      report(progress, ResyncInfo.Phase.RUNNING, 0);
-      copyHinted(c, s.epoch(), progress);
-      mergeInventories(c, s.epoch(), progress);
-      copyHinted(c, s.epoch(), progress);
-      if (!stillResyncing(me)) {
-        LOG.info("[member={}] resync finished but the member is no longer resyncing; not reporting", memberId);
+      LOG.info("[member={} epoch={}] resync from {} started ({})", memberId, s.epoch(), c.target(), record.reason());
+      report(progress, ResyncInfo.Phase.RUNNING, null);
+      PartnerSync sync = new PartnerSync(memberId, store, c, s.epoch(), progress, () -> isRunning()
+          && stillResyncing(key), tick);
+      boolean hintsSuffice = record.wasComplete() && onAdmittedData(s);
+      sync.copyHinted();
+      if (!hintsSuffice) {
+        sync.mergeInventories();
+      }
+      sync.copyHinted();
+      if (!isRunning() || !stillResyncing(key)) {
+        LOG.info("[member={}] resync stopped: the member is no longer resyncing under this record", memberId);
         return;
       }
-      report(progress, ResyncInfo.Phase.CAUGHT_UP, 100);
-      LOG.info("[member={}] resync caught up: {} objects ({} bytes) copied, {} tombstones, in {} ms", memberId,
-          progress.objects, progress.bytes, progress.tombstones, clock.millis() - started);
+      progress.at(100);
+      report(progress, ResyncInfo.Phase.CAUGHT_UP, null);
+      caughtUpFor = key;
+      LOG.info("[member={}] resync caught up: {} objects ({} bytes) copied, {} tombstones, {} examined, in {} ms",
+          memberId, progress.objects, progress.bytes, progress.tombstones, progress.examined,
+          clock.millis() - started);
+    } catch (DyadException e) {
+      if (e.code() == ErrorCode.STORAGE_FULL && stillResyncing(key)) {
+        reportQuietly(progress, ResyncInfo.Phase.STALLED, e.getMessage() + "; retrying in " + stallPause.toSeconds()
+            + " s");
+      }
+      throw e;
     }
   }
 
-  private boolean stillResyncing(LiveInfo me) {
-    ClusterSnapshot now = view.current();
-    FailoverInfo f = now.failovers().get(memberId);
+  /**
+   * Whether this member runs on the data directory it was last admitted with. Then, if it held everything when it
+   * stopped ({@code wasComplete}), everything it lacks now was written while it was away, and every such write left
+   * a durable hint on its partner: the hints alone bring it up to date, without comparing inventories.
+   */
+  private boolean onAdmittedData(ClusterSnapshot s) {
+    var admitted = s.admitted().get(memberId);
+    return admitted != null && store.dataId().equals(admitted.dataId());
+  }
+
+  /** A full disk: say so (once per pause) and wait longer each time. */
+  private Duration stalled(DyadException e) {
+    Duration pause = stallPause;
+    LOG.warn("[member={}] resync stalled: {}; trying again in {} s", memberId, e.getMessage(), pause.toSeconds());
+    Duration doubled = stallPause.multipliedBy(2);
+    stallPause = doubled.compareTo(MAX_STALL_PAUSE) > 0 ? MAX_STALL_PAUSE : doubled;
+    return pause;
+  }
+
+  /** Still RESYNCING under the same record, as the same incarnation. */
+  private boolean stillResyncing(String key) {
+    FailoverInfo f = view.current().failovers().get(memberId);
     return f != null && f.state() == FailoverState.RESYNCING && registration.current()
-        .map(l -> l.incarnation() == me.incarnation()).orElse(false);
+        .map(l -> (f.epoch() + "/" + l.incarnation()).equals(key)).orElse(false);
   }
 
-  /** Copies every object (and tombstone) the partner holds a hint for on our behalf, then clears those hints. */
-  private void copyHinted(StorageNodeClient partner, long epoch, Progress progress) throws DyadException {
-    ObjectCopier copier = new ObjectCopier(store, partner, store.maxChunkBytes());
-    String cursor = "";
-    while (isRunning()) {
-      HintPage page = partner.listHints(memberId, cursor, PAGE);
-      List<ObjectId> done = new ArrayList<>();
-      for (String raw : page.getIds()) {
-        ObjectId id = ObjectId.of(raw);
-        ObjectMeta remote;
-        try {
-          remote = partner.stat(id, epoch);
-        } catch (DyadException e) {
-          if (e.code() != io.dyad.common.ErrorCode.NOT_FOUND) {
-            throw e;
-          }
-          done.add(id); // a hint for an object whose write never completed: nothing to copy
-          continue;
-        }
-        progress.count(remote, copier.bring(remote, epoch));
-        done.add(id);
-      }
-      partner.clearHints(memberId, done);
-      if (!page.isSetNextCursor()) {
-        return;
-      }
-      cursor = page.getNextCursor();
-    }
+  private void report(ResyncProgress p, ResyncInfo.Phase phase, String detail) throws DyadException {
+    reporter.report(new ResyncInfo(memberId, p.incarnation, phase, p.objects, p.bytes, p.examined, p.percent,
+        clock.millis(), detail));
   }
 
-  /** One merge pass over both inventories: copy what we lack; push tombstones the partner lacks. */
-  private void mergeInventories(StorageNodeClient partner, long epoch, Progress progress) throws DyadException {
-    ObjectCopier copier = new ObjectCopier(store, partner, store.maxChunkBytes());
-    InventoryMerge.Cursor remote = new InventoryMerge.Cursor(cursor -> partner.inventory(cursor, PAGE));
-    InventoryMerge.Cursor local = new InventoryMerge.Cursor(cursor -> store.inventory(cursor, PAGE));
-    while (isRunning() && remote.peek() != null) {
-      ObjectMeta r = remote.peek();
-      ObjectMeta l = local.peek();
-      int cmp = l == null ? 1 : InventoryMerge.ORDER.compare(l, r);
-      if (cmp < 0) {
-        local.take();
-        continue;
-      }
-      remote.take();
-      if (cmp == 0) {
-        local.take();
-        if (l.tombstone() && !r.tombstone()) {
-          partner.delete(r.id(), Routing.at(epoch)); // a tombstone always wins: the partner missed a delete
-          continue;
-        }
-      }
-      progress.count(r, copier.bring(r, epoch));
-      progress.position = FanoutLayout.bucketOf(r.id());
-      if (progress.dueForReport(clock.millis())) {
-        report(progress, ResyncInfo.Phase.RUNNING, 100.0 * progress.position / FanoutLayout.BUCKETS);
-      }
-    }
-  }
-
-  private void report(Progress p, ResyncInfo.Phase phase, double percent) throws DyadException {
-    reporter.report(new ResyncInfo(memberId, p.incarnation, phase, p.objects, p.bytes, p.examined,
-        Math.min(100, percent), clock.millis()));
-    p.reportedAt = clock.millis();
-  }
-
-  /** Counters of one resync or handoff. */
-  private static final class Progress {
-    final long incarnation;
-    long objects;
-    long tombstones;
-    long bytes;
-    long examined;
-    int position;
-    long reportedAt;
-
-    Progress(long incarnation) {
-      this.incarnation = incarnation;
-    }
-
-    void count(ObjectMeta remote, ObjectCopier.Outcome outcome) {
-      examined++;
-      if (outcome == ObjectCopier.Outcome.COPIED) {
-        objects++;
-        bytes += remote.length();
-      } else if (outcome == ObjectCopier.Outcome.TOMBSTONED) {
-        tombstones++;
-      }
-    }
-
-    boolean dueForReport(long now) {
-      return now - reportedAt >= REPORT_EVERY.toMillis();
+  private void reportQuietly(ResyncProgress p, ResyncInfo.Phase phase, String detail) {
+    try {
+      report(p, phase, detail);
+    } catch (DyadException e) {
+      LOG.debug("[member={}] could not report resync progress: {}", memberId, e.getMessage());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.dyad.node.server;
 
 import io.dyad.common.DyadException;
+import java.util.List;
 
 /**
  * Decides whether the node may serve a request now (fencing). A standalone node serves everything
@@ -18,14 +19,34 @@ public interface AccessGate {
 
     @Override
     public void checkLookup(long epoch) {}
+
+    @Override
+    public void checkHintTargets(List<String> members) {}
+
+    @Override
+    public Status status() {
+      return new Status("STANDALONE", "not a member of a cluster; serves every request");
+    }
   };
 
-  /** Before serving object bytes or metadata. @throws DyadException UNAVAILABLE or STALE_EPOCH */
+  /** Before serving object bytes or metadata to a reader. @throws DyadException UNAVAILABLE or STALE_EPOCH */
   void checkRead(long epoch) throws DyadException;
 
   /** Before taking a write, delete or hint. @throws DyadException UNAVAILABLE or STALE_EPOCH */
   void checkWrite(long epoch) throws DyadException;
 
-  /** Before answering whether it holds an object (search). @throws DyadException UNAVAILABLE or STALE_EPOCH */
+  /**
+   * Before telling what the node itself holds, whatever its failover state (search, a partner's resync, a
+   * gateway's check of a repeated put). @throws DyadException UNAVAILABLE or STALE_EPOCH
+   */
   void checkLookup(long epoch) throws DyadException;
+
+  /** Hints may only be kept for members this node may hold hints for. @throws DyadException INVALID_ARGUMENT */
+  void checkHintTargets(List<String> members) throws DyadException;
+
+  /** What the node may do now, as its health reports it. */
+  Status status();
+
+  /** @param name SERVING, RESYNCING, JOINING, FAILED_OVER, FENCED or STANDALONE; @param detail why */
+  record Status(String name, String detail) {}
 }

@@ -4,7 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import io.dyad.common.ServiceStack;
 import io.dyad.node.store.FileObjectStore;
 import io.dyad.node.store.ObjectStore;
-import io.dyad.rpc.ThriftServerService;
+import io.dyad.rpc.server.ThriftServerService;
 import io.dyad.thrift.StorageNode.Processor;
 import java.net.InetSocketAddress;
 import java.time.Clock;

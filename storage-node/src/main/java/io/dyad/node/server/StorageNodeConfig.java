@@ -4,7 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import io.dyad.node.store.StoreConfig;
-import io.dyad.rpc.ThriftServerConfig;
+import io.dyad.rpc.server.ThriftServerConfig;
 import java.net.InetSocketAddress;
 
 /**

@@ -10,9 +10,9 @@ import io.dyad.common.DyadVersion;
 import io.dyad.common.ObjectId;
 import io.dyad.node.store.ObjectStore;
 import io.dyad.node.store.StoreStatus;
-import io.dyad.rpc.ReplyBuffers;
 import io.dyad.rpc.ThriftErrors;
 import io.dyad.rpc.ThriftTypes;
+import io.dyad.rpc.server.ReplyBuffers;
 import io.dyad.thrift.HintPage;
 import io.dyad.thrift.InventoryPage;
 import io.dyad.thrift.NodeHealth;
@@ -25,20 +25,21 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Thrift edge of a storage node: asks the {@link AccessGate} (fencing), validates ids, converts between
- * IDL and Dyad types, maps {@link DyadException}s to the IDL's typed exceptions, and times every call. Holds
- * no state of its own.
+ * The Thrift edge of a storage node: checks every argument (a missing or negative one is InvalidArgument, never
+ * an internal error), asks the {@link AccessGate} (fencing), converts between IDL and Dyad types, maps
+ * {@link DyadException}s to the IDL's typed exceptions, and times every call. Holds no state of its own.
  */
 final class StorageNodeHandler implements StorageNode.Iface {
   private static final Logger LOG = LoggerFactory.getLogger(StorageNodeHandler.class);
   private static final int REPLY_BUFFERS = 8;
+  private static final int MAX_PAGE = 10_000;
 
   private final String memberId;
   private final ObjectStore store;
@@ -58,7 +59,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
     this.bytesOut = metrics.meter("storage.bytes.out");
     this.startedAtMillis = clock.millis();
     // a few buffers of the largest read: enough for the concurrent big reads a node serves at full speed
-    this.replyBuffers = new ReplyBuffers(store.scratchBytesFor(store.maxChunkBytes()), REPLY_BUFFERS);
+    this.replyBuffers = ReplyBuffers.forHeap(store.scratchBytesFor(store.maxChunkBytes()), REPLY_BUFFERS);
   }
 
   /** One RPC's body; may throw Dyad errors, which the edge maps. */
@@ -75,16 +76,43 @@ final class StorageNodeHandler implements StorageNode.Iface {
       throw ThriftErrors.toThrift(e);
     } catch (RuntimeException e) {
       LOG.error("[member={}] {} failed unexpectedly", memberId, method, e);
-      throw e;
+      throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
+          method + " failed inside storage node " + memberId + " (see its log): " + e);
     }
   }
 
-  private static long epochOf(WriteContext ctx) {
-    return ctx == null ? 0 : ctx.getEpoch();
+  private static <T> T required(T value, String name) throws DyadException {
+    if (value == null) {
+      throw DyadException.invalidArgument("the argument " + name + " is missing");
+    }
+    return value;
   }
 
-  private static List<String> hintsOf(WriteContext ctx) {
-    return ctx == null || ctx.getHintFor() == null ? List.of() : ctx.getHintFor();
+  private static long epoch(long epoch) throws DyadException {
+    if (epoch < 0) {
+      throw DyadException.invalidArgument("epoch must not be negative, was " + epoch);
+    }
+    return epoch;
+  }
+
+  private static long epochOf(WriteContext ctx) throws DyadException {
+    return ctx == null ? 0 : epoch(ctx.getEpoch());
+  }
+
+  private List<String> hintsOf(WriteContext ctx) throws DyadException {
+    List<String> hintFor = ctx == null || ctx.getHintFor() == null ? List.of() : ctx.getHintFor();
+    if (hintFor.contains(null)) {
+      throw DyadException.invalidArgument("hintFor names a missing member");
+    }
+    gate.checkHintTargets(hintFor);
+    return hintFor;
+  }
+
+  private static int pageSize(int limit, String what) throws DyadException {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw DyadException.invalidArgument(what + " page size must be between 1 and " + MAX_PAGE + ", was " + limit);
+    }
+    return limit;
   }
 
   @Override
@@ -99,7 +127,8 @@ final class StorageNodeHandler implements StorageNode.Iface {
   @Override
   public void append(String sessionId, long offset, ByteBuffer data) throws TException {
     call("append", () -> {
-      int n = data.remaining();
+      required(sessionId, "sessionId");
+      int n = required(data, "data").remaining();
       store.append(sessionId, offset, data);
       bytesIn.mark(n);
       return null;
@@ -109,6 +138,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
   @Override
   public ObjectInfo commitWrite(String sessionId, long length, int crc32c, WriteContext ctx) throws TException {
     return call("commitWrite", () -> {
+      required(sessionId, "sessionId");
       gate.checkWrite(epochOf(ctx));
       return toThrift(store.commit(sessionId, length, crc32c, hintsOf(ctx)));
     });
@@ -117,7 +147,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
   @Override
   public void abortWrite(String sessionId) throws TException {
     call("abortWrite", () -> {
-      store.abort(sessionId);
+      store.abort(required(sessionId, "sessionId"));
       return null;
     });
   }
@@ -126,19 +156,45 @@ final class StorageNodeHandler implements StorageNode.Iface {
   public ByteBuffer read(String id, long offset, int length, long epoch) throws TException {
     return call("read", () -> {
       ObjectId objectId = ObjectId.of(id);
-      gate.checkRead(epoch);
-      ByteBuffer scratch = length > 0 ? replyBuffers.lease(store.scratchBytesFor(length)) : null;
-      ByteBuffer data = store.read(objectId, offset, length, scratch);
-      bytesOut.mark(data.remaining());
-      return data;
+      gate.checkRead(epoch(epoch));
+      return readRange(objectId, offset, length);
     });
+  }
+
+  @Override
+  public ByteBuffer localRead(String id, long offset, int length, long epoch) throws TException {
+    return call("localRead", () -> {
+      ObjectId objectId = ObjectId.of(id);
+      gate.checkLookup(epoch(epoch));
+      return readRange(objectId, offset, length);
+    });
+  }
+
+  private ByteBuffer readRange(ObjectId id, long offset, int length) throws DyadException {
+    if (length < 0 || length > store.maxChunkBytes()) {
+      throw DyadException.invalidArgument("read of " + length + " bytes is not allowed (0 to "
+          + store.maxChunkBytes() + " bytes per call)");
+    }
+    ByteBuffer scratch = length > 0 ? replyBuffers.lease(store.scratchBytesFor(length)) : null;
+    ByteBuffer data = store.read(id, offset, length, scratch);
+    bytesOut.mark(data.remaining());
+    return data;
   }
 
   @Override
   public ObjectInfo stat(String id, long epoch) throws TException {
     return call("stat", () -> {
       ObjectId objectId = ObjectId.of(id);
-      gate.checkRead(epoch);
+      gate.checkRead(epoch(epoch));
+      return toThrift(store.stat(objectId));
+    });
+  }
+
+  @Override
+  public ObjectInfo localStat(String id, long epoch) throws TException {
+    return call("localStat", () -> {
+      ObjectId objectId = ObjectId.of(id);
+      gate.checkLookup(epoch(epoch));
       return toThrift(store.stat(objectId));
     });
   }
@@ -147,7 +203,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
   public ObjectState has(String id, long epoch) throws TException {
     return call("has", () -> {
       ObjectId objectId = ObjectId.of(id);
-      gate.checkLookup(epoch);
+      gate.checkLookup(epoch(epoch));
       switch (store.presence(objectId)) {
         case PRESENT:
           return ObjectState.PRESENT;
@@ -172,7 +228,9 @@ final class StorageNodeHandler implements StorageNode.Iface {
   public void addHint(String forMember, String id, WriteContext ctx) throws TException {
     call("addHint", () -> {
       ObjectId objectId = ObjectId.of(id);
+      required(forMember, "forMember");
       gate.checkWrite(epochOf(ctx));
+      gate.checkHintTargets(List.of(forMember));
       store.addHint(forMember, objectId);
       return null;
     });
@@ -181,24 +239,20 @@ final class StorageNodeHandler implements StorageNode.Iface {
   @Override
   public HintPage listHints(String forMember, String cursor, int limit) throws TException {
     return call("listHints", () -> {
-      if (limit < 1 || limit > 10_000) {
-        throw DyadException.invalidArgument("hint page size must be between 1 and 10000, was " + limit);
-      }
-      Optional<String> after = cursor == null || cursor.isEmpty() ? Optional.empty() : Optional.of(cursor);
-      List<ObjectId> ids = store.hints(forMember, after, limit);
-      HintPage page = new HintPage(ids.stream().map(ObjectId::value).collect(Collectors.toList()));
-      if (ids.size() == limit) {
-        page.setNextCursor(ids.get(ids.size() - 1).value());
-      }
-      return page;
+      gate.checkHintTargets(List.of(required(forMember, "forMember")));
+      io.dyad.common.HintPage page = store.hints(forMember, cursor == null ? "" : cursor, pageSize(limit, "hint"));
+      HintPage out = new HintPage(page.ids().stream().map(ObjectId::value).collect(Collectors.toList()));
+      page.nextCursor().ifPresent(out::setNextCursor);
+      return out;
     });
   }
 
   @Override
   public void clearHints(String forMember, List<String> ids) throws TException {
     call("clearHints", () -> {
-      List<ObjectId> objectIds = new ArrayList<>(ids.size());
-      for (String id : ids) {
+      gate.checkHintTargets(List.of(required(forMember, "forMember")));
+      List<ObjectId> objectIds = new ArrayList<>();
+      for (String id : required(ids, "ids")) {
         objectIds.add(ObjectId.of(id));
       }
       store.clearHints(forMember, objectIds);
@@ -209,7 +263,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
   @Override
   public InventoryPage inventory(String cursor, int limit) throws TException {
     return call("inventory", () -> {
-      io.dyad.common.InventoryPage page = store.inventory(cursor, limit);
+      io.dyad.common.InventoryPage page = store.inventory(cursor == null ? "" : cursor, pageSize(limit, "inventory"));
       InventoryPage out = new InventoryPage(
           page.entries().stream().map(ThriftTypes::toThrift).collect(Collectors.toList()));
       page.nextCursor().ifPresent(out::setNextCursor);
@@ -224,8 +278,9 @@ final class StorageNodeHandler implements StorageNode.Iface {
   public NodeHealth health() throws TException {
     return call("health", () -> {
       StoreStatus s = store.status();
-      return new NodeHealth(memberId, "SERVING", startedAtMillis, s.usableBytes(), s.totalBytes(), s.reserveBytes(),
-          s.openSessions(), store.maxChunkBytes(), DyadVersion.get());
+      AccessGate.Status status = gate.status();
+      return new NodeHealth(memberId, status.name(), startedAtMillis, s.usableBytes(), s.totalBytes(),
+          s.reserveBytes(), s.openSessions(), store.maxChunkBytes(), DyadVersion.get()).setDetail(status.detail());
     });
   }
 }

@@ -19,11 +19,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A storage node's data directory: {@code objects/} (the fan-out tree), {@code tmp/} (write sessions in
- * progress), {@code quarantine/} (objects that failed their checksum) and a {@code LOCK} file held while the
- * store is open, so that two processes never share one directory.
+ * progress), {@code quarantine/} (objects that failed their checksum), {@code hints/}, the directory's
+ * {@code IDENTITY}, and a {@code LOCK} file held while the store is open, so that two processes never share one
+ * directory.
  */
 final class DataDirectory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
+  private static final String IDENTITY_FILE = "IDENTITY";
 
   private final Path root;
   private final Path objects;
@@ -32,6 +34,7 @@ final class DataDirectory implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final FileStore fileStore;
+  private String identity;
 
   private DataDirectory(Path root, FileChannel lockChannel, FileLock lock, FileStore fileStore) {
     this.root = root;
@@ -74,6 +77,7 @@ final class DataDirectory implements AutoCloseable {
       DataDirectory d = new DataDirectory(dir, channel, lock, Files.getFileStore(dir));
       channel = null;
       d.removeLeftovers();
+      d.identity = d.readOrCreateIdentity();
       return d;
     } catch (AccessDeniedException e) {
       throw problem(dir, "is not writable", e);
@@ -111,6 +115,38 @@ final class DataDirectory implements AutoCloseable {
       fsync(tmp);
       LOG.info("removed {} leftover file(s) of interrupted writes from {}", removed, tmp);
     }
+  }
+
+  /**
+   * The directory's identity, a random id written (durably) the first time it is used. A member that comes back
+   * on another directory (a replaced disk, a wiped one) has a new identity, so the cluster knows it may lack
+   * everything. Never copy a data directory, or restore one from a backup: the copy would claim the identity of
+   * data it does not hold.
+   */
+  private String readOrCreateIdentity() throws IOException {
+    Path file = root.resolve(IDENTITY_FILE);
+    if (Files.exists(file)) {
+      String id = Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).trim();
+      if (id.matches("[0-9a-f-]{36}")) {
+        return id;
+      }
+      LOG.warn("{} holds no valid identity; giving the directory a new one", file);
+    }
+    String id = java.util.UUID.randomUUID().toString();
+    Path temp = tmp.resolve(IDENTITY_FILE + ".new");
+    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap((id + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      ch.force(true);
+    }
+    Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    fsync(root);
+    LOG.info("data directory {} has the new identity {}", root, id);
+    return id;
+  }
+
+  String identity() {
+    return identity;
   }
 
   /** Makes a directory's entries (creations, renames, deletions) durable. */

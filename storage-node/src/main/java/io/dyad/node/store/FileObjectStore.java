@@ -11,6 +11,7 @@ import com.google.common.util.concurrent.Striped;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.common.HintPage;
 import io.dyad.common.InventoryPage;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
@@ -73,6 +74,11 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     sessions = new WriteSessions(dir.tmp(), ticker, config.sessionIdleTimeout(), config.maxOpenSessions());
     lister = new InventoryLister(layout, this::metaForListing);
     hints = new HintStore(dir.hints());
+    try {
+      hints.migrateFlatHints();
+    } catch (IOException e) {
+      throw IoErrors.translate(e, "moving hints into the fan-out layout");
+    }
     sweeper = Executors.newSingleThreadScheduledExecutor(
         new ThreadFactoryBuilder().setDaemon(true).setNameFormat("session-sweeper").build());
     long period = Math.max(1, Math.min(30_000, config.sessionIdleTimeout().toMillis() / 4));
@@ -175,8 +181,10 @@ public final class FileObjectStore extends AbstractIdleService implements Object
           + config.maxChunkBytes() + " bytes per call");
     }
     Path path = layout.pathOf(id);
+    Trailer seen = null;
     try (FileChannel ch = openExisting(id, path)) {
       Trailer t = ObjectFileReader.readTrailer(ch);
+      seen = t;
       if (t.tombstone()) {
         throw DyadException.notFound("object " + id + " was deleted");
       }
@@ -186,7 +194,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
       }
       return ObjectFileReader.readRange(ch, t, offset, length, scratch);
     } catch (CorruptObjectException e) {
-      throw corrupt(id, path, e);
+      throw corrupt(id, path, seen, e);
     } catch (IOException e) {
       throw IoErrors.translate(e, "reading object " + id);
     }
@@ -199,7 +207,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     try (FileChannel ch = openExisting(id, path)) {
       return meta(id, ObjectFileReader.readTrailer(ch));
     } catch (CorruptObjectException e) {
-      throw corrupt(id, path, e);
+      throw corrupt(id, path, null, e);
     } catch (IOException e) {
       throw IoErrors.translate(e, "reading object " + id);
     }
@@ -257,9 +265,9 @@ public final class FileObjectStore extends AbstractIdleService implements Object
   }
 
   @Override
-  public List<ObjectId> hints(String member, Optional<String> afterId, int limit) throws DyadException {
+  public HintPage hints(String member, String cursor, int limit) throws DyadException {
     ensureRunning();
-    return hints.list(member, afterId, limit);
+    return hints.list(member, cursor, limit);
   }
 
   @Override
@@ -283,6 +291,11 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     } catch (IOException e) {
       throw IoErrors.translate(e, "reading the free space of " + dir.root());
     }
+  }
+
+  @Override
+  public String dataId() {
+    return dir.identity();
   }
 
   @Override
@@ -331,16 +344,25 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     }
   }
 
-  private DyadException corrupt(ObjectId id, Path path, CorruptObjectException e) {
-    quarantine(id, path, e.getMessage());
+  /** @param seen the trailer read before the damage was found; null if the trailer itself was damaged */
+  private DyadException corrupt(ObjectId id, Path path, Trailer seen, CorruptObjectException e) {
+    quarantine(id, path, seen, e.getMessage());
     return new DyadException(ErrorCode.CHECKSUM_MISMATCH,
         "object " + id + " is corrupt on this node (" + e.getMessage() + "); it has been quarantined");
   }
 
-  private void quarantine(ObjectId id, Path path, String reason) {
+  /**
+   * Moves the damaged file aside, unless it was replaced meanwhile (a delete installs a tombstone over an object
+   * without waiting for readers): under the id's lock, the file there now must be the one found damaged.
+   */
+  private void quarantine(ObjectId id, Path path, Trailer seen, String reason) {
     Lock lock = idLocks.get(id);
     lock.lock();
     try {
+      if (!stillTheDamagedFile(path, seen)) {
+        LOG.info("object {} failed a check ({}) but was replaced meanwhile; nothing to quarantine", id, reason);
+        return;
+      }
       Path aside = dir.quarantine().resolve(id.value() + "." + clock.millis());
       Files.move(path, aside, ATOMIC_MOVE);
       DataDirectory.fsync(path.getParent());
@@ -353,6 +375,17 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Caller holds the id's lock. */
+  private static boolean stillTheDamagedFile(Path path, Trailer seen) throws IOException {
+    Trailer now;
+    try (FileChannel ch = FileChannel.open(path, READ)) {
+      now = ObjectFileReader.readTrailer(ch);
+    } catch (CorruptObjectException e) {
+      return true; // its trailer is damaged now: whatever it was, it cannot be served
+    }
+    return now.equals(seen);
   }
 
   private void ensureRoomFor(long bytes, ObjectId id) throws DyadException {

@@ -24,7 +24,7 @@ record InventoryCursor(int bucket, String lastId) {
         // fall through to the refusal below
       }
     }
-    throw DyadException.invalidArgument("inventory cursor '" + cursor + "' was not issued by this node");
+    throw DyadException.invalidArgument("cursor '" + cursor + "' was not issued by this node");
   }
 
   String encode() {

@@ -2,13 +2,13 @@ package io.dyad.node.store;
 
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
+import io.dyad.common.HintPage;
 import io.dyad.common.InventoryPage;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Presence;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A storage node's durable object store. Objects are immutable; an id, once committed or deleted, is never
@@ -71,8 +71,11 @@ public interface ObjectStore extends Service {
   /** Records a durable hint that {@code member} lacks {@code id}. */
   void addHint(String member, ObjectId id) throws DyadException;
 
-  /** Up to {@code limit} ids hinted for {@code member}, in id order, after {@code afterId} if given. */
-  List<ObjectId> hints(String member, Optional<String> afterId, int limit) throws DyadException;
+  /**
+   * Up to {@code limit} ids hinted for {@code member}, in fan-out order, after {@code cursor} ("" for the start).
+   * INVALID_ARGUMENT for a cursor this store did not issue.
+   */
+  HintPage hints(String member, String cursor, int limit) throws DyadException;
 
   /** Forgets hints for {@code member}; unknown ones are ignored. */
   void clearHints(String member, List<ObjectId> ids) throws DyadException;
@@ -81,6 +84,9 @@ public interface ObjectStore extends Service {
   InventoryPage inventory(String cursor, int limit) throws DyadException;
 
   StoreStatus status() throws DyadException;
+
+  /** The identity of the data directory (a random id given it when it was first used). Valid once running. */
+  String dataId();
 
   int maxChunkBytes();
 }

@@ -9,11 +9,15 @@ import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.StaleEpochException;
 import io.dyad.coordinator.membership.Registration;
+import io.dyad.coordinator.model.AdmittedInfo;
 import io.dyad.coordinator.model.FailoverInfo;
 import io.dyad.coordinator.model.FailoverState;
 import io.dyad.coordinator.model.LiveInfo;
+import io.dyad.coordinator.model.MemberKind;
+import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.coordinator.view.ClusterView;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -22,12 +26,20 @@ import org.junit.jupiter.api.Test;
 
 /** The fencing rules, on fakes of the registration and the view (their real behaviour is tested elsewhere). */
 class ClusterGateTest {
-  private boolean registered = true;
-  private ClusterSnapshot snapshot = snapshot(7, Map.of());
+  private static final PairInfo P1 = new PairInfo("p1", MemberKind.STORAGE, "a1", "b1", "x:1", "y:1");
 
-  private static ClusterSnapshot snapshot(long epoch, Map<String, FailoverInfo> failovers) {
-    return new ClusterSnapshot(1, Optional.empty(), Map.of(), Map.of(), Map.of(), failovers, epoch, Map.of(), Map.of(),
-        Map.of(), Map.of(), Optional.empty());
+  private boolean confirmed = true;
+  private boolean registered = true;
+  private long incarnation = 5;
+  private ClusterSnapshot snapshot = snapshot(7, Map.of(), 5);
+
+  private static ClusterSnapshot snapshot(long epoch, Map<String, FailoverInfo> failovers, long admittedIncarnation) {
+    return ClusterSnapshot.builder().version(1).pairs(Map.of("p1", P1)).failovers(failovers).epoch(epoch)
+        .admitted(Map.of("a1", new AdmittedInfo("a1", admittedIncarnation, "d", 3, 0, "c1"))).build();
+  }
+
+  private static FailoverInfo record(FailoverState state, long epoch) {
+    return new FailoverInfo("a1", "b1", 0, "x", epoch, state, "c1", false, 0);
   }
 
   private final Registration registration = new FakeRegistration();
@@ -44,6 +56,7 @@ class ClusterGateTest {
     assertThatCode(() -> gate.checkWrite(7)).doesNotThrowAnyException();
     assertThatCode(() -> gate.checkRead(8)).doesNotThrowAnyException();
     assertThatCode(() -> gate.checkRead(0)).doesNotThrowAnyException();
+    assertThat(gate.status().name()).isEqualTo("SERVING");
   }
 
   @Test
@@ -55,37 +68,68 @@ class ClusterGateTest {
   }
 
   @Test
-  void withoutAValidRegistrationNothingIsServed() {
+  void withoutARegistrationNothingIsServed() {
     registered = false;
     assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkRead(7));
     assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkWrite(7));
     assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkLookup(7));
+    assertThat(gate.status().name()).isEqualTo("FENCED");
+  }
+
+  @Test
+  void whenTheLeaseRunsOutReadsGoOnButWritesStop() {
+    confirmed = false; // ZooKeeper unreachable for longer than the lease
+    assertThatCode(() -> gate.checkRead(7)).doesNotThrowAnyException();
+    assertThatCode(() -> gate.checkLookup(7)).doesNotThrowAnyException();
+    assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkWrite(7));
   }
 
   @Test
   void aFailedOverMemberServesNothingButLookupsAndAResyncingOneTakesWritesOnly() {
-    snapshot = snapshot(7, Map.of("a1", new FailoverInfo("a1", "b1", 0, "x", 7, FailoverState.FAILED_OVER, "c1")));
+    snapshot = snapshot(7, Map.of("a1", record(FailoverState.FAILED_OVER, 7)), 5);
     assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkRead(7));
     assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkWrite(7));
     assertThatCode(() -> gate.checkLookup(7)).doesNotThrowAnyException();
-    snapshot = snapshot(8, Map.of("a1", new FailoverInfo("a1", "b1", 0, "x", 8, FailoverState.RESYNCING, "c1")));
+    assertThat(gate.status().name()).isEqualTo("FAILED_OVER");
+    snapshot = snapshot(8, Map.of("a1", record(FailoverState.RESYNCING, 8)), 5);
     assertThatCode(() -> gate.checkWrite(8)).doesNotThrowAnyException();
     assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkRead(8));
+    assertThat(gate.status().name()).isEqualTo("RESYNCING");
+  }
+
+  @Test
+  void aNewIncarnationNotYetAdmittedServesNoReadsAndTakesNoWrites() {
+    incarnation = 6; // restarted: the coordinator admitted incarnation 5
+    assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkRead(7));
+    assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkWrite(7));
+    assertThatCode(() -> gate.checkLookup(7)).doesNotThrowAnyException();
+    assertThat(gate.status().name()).isEqualTo("JOINING");
+    assertThat(gate.status().detail()).contains("incarnation 6");
+  }
+
+  @Test
+  void hintsAreKeptOnlyForThePartner() {
+    assertThatCode(() -> gate.checkHintTargets(List.of("b1"))).doesNotThrowAnyException();
+    assertCode(ErrorCode.INVALID_ARGUMENT, () -> gate.checkHintTargets(List.of("b2")));
+    assertCode(ErrorCode.INVALID_ARGUMENT, () -> gate.checkHintTargets(List.of("a1")));
+    assertCode(ErrorCode.INVALID_ARGUMENT, () -> gate.checkHintTargets(List.of("nobody")));
   }
 
   private final class FakeRegistration extends AbstractIdleService implements Registration {
     @Override
     public boolean mayAcceptWrites() {
+      return registered && confirmed;
+    }
+
+    @Override
+    public boolean mayServe() {
       return registered;
     }
 
     @Override
     public Optional<LiveInfo> current() {
-      return Optional.empty();
+      return registered ? Optional.of(new LiveInfo("a1", "x:1", "1", 0, incarnation, "d")) : Optional.empty();
     }
-
-    @Override
-    public void addListener(Consumer<Boolean> onFenceChange) {}
 
     @Override
     protected void startUp() {}
@@ -101,7 +145,9 @@ class ClusterGateTest {
     }
 
     @Override
-    public void addListener(Consumer<ClusterSnapshot> listener, Executor executor) {}
+    public Subscription addListener(Consumer<ClusterSnapshot> listener, Executor executor) {
+      return () -> {};
+    }
 
     @Override
     protected void startUp() {}

@@ -6,7 +6,7 @@ import io.dyad.common.DyadException;
 import io.dyad.node.store.StoreConfig;
 import io.dyad.rpc.StorageNodeClient;
 import io.dyad.rpc.ThriftClientConfig;
-import io.dyad.rpc.ThriftServerConfig;
+import io.dyad.rpc.server.ThriftServerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -11,7 +11,7 @@ import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Presence;
 import io.dyad.rpc.StorageNodeClient;
-import io.dyad.thrift.WriteSession;
+import io.dyad.common.WriteSessionInfo;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -88,7 +88,7 @@ class StorageNodeServerIT {
         assertThat(c.stat(id)).isEqualTo(put);
         assertThat(c.has(id)).isEqualTo(Presence.PRESENT);
       }
-      assertThat(c.health().getMemberId()).isEqualTo("t1");
+      assertThat(c.health().memberId()).isEqualTo("t1");
     }
   }
 
@@ -114,7 +114,7 @@ class StorageNodeServerIT {
       raw.getInputProtocol().getTransport().close();
       try (Stream<Path> files = Files.walk(dataDir)) {
         assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
-            .as("nothing but the keeper and the lock file was written").containsExactlyInAnyOrder("keeper", "LOCK");
+            .as("nothing but the keeper and the lock file was written").containsExactlyInAnyOrder("keeper", "LOCK", "IDENTITY");
       }
       assertThat(get(c, keeper)).isEqualTo(content);
     }
@@ -124,9 +124,9 @@ class StorageNodeServerIT {
   void aWrongChecksumAtCommitIsRefusedAndNothingIsStored() throws Exception {
     try (StorageNodeClient c = node.client()) {
       byte[] content = random(2, 100_000);
-      WriteSession s = c.begin(id("bad-crc"), content.length);
-      c.append(s.getSessionId(), 0, ByteBuffer.wrap(content));
-      assertFails(ErrorCode.CHECKSUM_MISMATCH, () -> c.commit(s.getSessionId(), content.length, crc(content) + 1));
+      WriteSessionInfo s = c.begin(id("bad-crc"), content.length);
+      c.append(s.sessionId(), 0, ByteBuffer.wrap(content));
+      assertFails(ErrorCode.CHECKSUM_MISMATCH, () -> c.commit(s.sessionId(), content.length, crc(content) + 1));
       assertFails(ErrorCode.NOT_FOUND, () -> c.stat(id("bad-crc")));
       c.ping();
     }
@@ -144,22 +144,22 @@ class StorageNodeServerIT {
   @Test
   void aFrameOverTheLimitGetsAProtocolErrorAndTheConnectionStaysUsable() throws Exception {
     try (StorageNodeClient c = node.client()) {
-      WriteSession s = c.begin(id("huge-chunk"), -1);
+      WriteSessionInfo s = c.begin(id("huge-chunk"), -1);
       byte[] twoMib = new byte[2 * NodeHarness.MAX_CHUNK];
-      assertThatThrownBy(() -> c.append(s.getSessionId(), 0, ByteBuffer.wrap(twoMib)))
+      assertThatThrownBy(() -> c.append(s.sessionId(), 0, ByteBuffer.wrap(twoMib)))
           .isInstanceOf(DyadException.class)
           .hasMessageContaining("exceeds the limit")
           .satisfies(e -> assertThat(((DyadException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
       // same connection, next call: the node drained the frame and still serves it
       c.ping();
       byte[] ok = random(3, 1000);
-      c.append(s.getSessionId(), 0, ByteBuffer.wrap(ok));
-      assertThat(c.commit(s.getSessionId(), ok.length, crc(ok)).length()).isEqualTo(1000);
+      c.append(s.sessionId(), 0, ByteBuffer.wrap(ok));
+      assertThat(c.commit(s.sessionId(), ok.length, crc(ok)).length()).isEqualTo(1000);
 
       // a chunk over the store's limit but inside the frame limit is refused by the store itself
-      WriteSession s2 = c.begin(id("big-chunk"), -1);
+      WriteSessionInfo s2 = c.begin(id("big-chunk"), -1);
       assertFails(ErrorCode.INVALID_ARGUMENT,
-          () -> c.append(s2.getSessionId(), 0, ByteBuffer.wrap(new byte[NodeHarness.MAX_CHUNK + 1])));
+          () -> c.append(s2.sessionId(), 0, ByteBuffer.wrap(new byte[NodeHarness.MAX_CHUNK + 1])));
       c.ping();
     }
   }
@@ -167,9 +167,9 @@ class StorageNodeServerIT {
   @Test
   void aFrameBeyondTheDrainLimitOrAStrangerProtocolClosesOnlyThatConnection() throws Exception {
     try (StorageNodeClient c = node.client()) {
-      WriteSession s = c.begin(id("monster"), -1);
+      WriteSessionInfo s = c.begin(id("monster"), -1);
       byte[] eightMib = new byte[8 * NodeHarness.MAX_CHUNK];
-      assertFails(ErrorCode.UNAVAILABLE, () -> c.append(s.getSessionId(), 0, ByteBuffer.wrap(eightMib)));
+      assertFails(ErrorCode.UNAVAILABLE, () -> c.append(s.sessionId(), 0, ByteBuffer.wrap(eightMib)));
     }
     try (Socket http = new Socket()) {
       http.connect(new InetSocketAddress(node.address.getHost(), node.address.getPort()), 2000);
@@ -210,7 +210,7 @@ class StorageNodeServerIT {
   @Test
   void connectionsBeyondTheBoundAreRefusedAndServedAgainOnceOneCloses() throws Exception {
     node.close();
-    node = NodeHarness.start(dataDir, 0, sc -> sc.withThreads(1, 2));
+    node = NodeHarness.start(dataDir, 0, sc -> sc.withWorkers(1).withMaxConnections(2, 2));
     StorageNodeClient first = node.client();
     StorageNodeClient second = node.client();
     first.ping();

@@ -9,7 +9,8 @@ import io.dyad.common.ObjectId;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
+import io.dyad.common.HintPage;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,15 +37,52 @@ class HintStoreTest {
     store.stopAsync().awaitTerminated();
 
     store = open();
-    List<ObjectId> first = store.hints("a1", Optional.empty(), 10);
-    assertThat(first).hasSize(10);
-    assertThat(first.get(0).value()).isEqualTo("gone");
-    List<ObjectId> rest = store.hints("a1", Optional.of(first.get(9).value()), 100);
-    assertThat(rest).hasSize(16);
-    assertThat(store.hints("a2", Optional.empty(), 10)).extracting(ObjectId::value).containsExactly("gone", "late");
-    store.clearHints("a1", first);
-    assertThat(store.hints("a1", Optional.empty(), 100)).hasSize(16);
-    assertThat(store.hints("nobody", Optional.empty(), 100)).isEmpty();
+    HintPage first = store.hints("a1", "", 10);
+    assertThat(first.ids()).hasSize(10);
+    HintPage rest = store.hints("a1", first.nextCursor().orElseThrow(), 100);
+    assertThat(rest.ids()).hasSize(16);
+    assertThat(rest.nextCursor()).as("the last page").isEmpty();
+    List<ObjectId> all = new ArrayList<>(first.ids());
+    all.addAll(rest.ids());
+    assertThat(all).as("every hint once").doesNotHaveDuplicates().contains(id("gone"), id("obj-00"), id("obj-24"));
+    assertThat(store.hints("a2", "", 10).ids()).extracting(ObjectId::value).containsExactlyInAnyOrder("gone", "late");
+    store.clearHints("a1", first.ids());
+    assertThat(store.hints("a1", "", 100).ids()).containsExactlyInAnyOrderElementsOf(rest.ids());
+    assertThat(store.hints("nobody", "", 100).ids()).isEmpty();
+    store.stopAsync().awaitTerminated();
+  }
+
+  @Test
+  void aCursorTheStoreDidNotIssueIsRefused() throws Exception {
+    FileObjectStore store = open();
+    store.addHint("a1", id("x"));
+    for (String bad : new String[] {"garbage", "zzzz/x", "0001/..", "00/x", "0001"}) {
+      FileObjectStoreTest.assertFails(ErrorCode.INVALID_ARGUMENT, () -> store.hints("a1", bad, 10));
+    }
+    store.stopAsync().awaitTerminated();
+  }
+
+  @Test
+  void pagingThroughManyHintsReturnsEachOnceInFullPages() throws Exception {
+    FileObjectStore store = open();
+    List<ObjectId> ids = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      ids.add(id("h-" + i));
+    }
+    for (ObjectId id : ids) {
+      store.addHint("b1", id);
+    }
+    List<ObjectId> seen = new ArrayList<>();
+    String cursor = "";
+    int pages = 0;
+    do {
+      HintPage page = store.hints("b1", cursor, 50);
+      seen.addAll(page.ids());
+      cursor = page.nextCursor().orElse(null);
+      pages++;
+    } while (cursor != null);
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(pages).as("12 full pages, and an empty one to learn it was the last").isBetween(12, 13);
     store.stopAsync().awaitTerminated();
   }
 

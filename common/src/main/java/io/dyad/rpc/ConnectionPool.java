@@ -1,0 +1,248 @@
+package io.dyad.rpc;
+
+import com.google.common.net.HostAndPort;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Client connections to servers, bounded per server (as Ambry pools its connections per host): at most
+ * {@code maxPerTarget} open at once (a caller waits up to the checkout timeout for one, then gets UNAVAILABLE);
+ * idle ones are kept for reuse, most recently used first, but closed once idle longer than {@code maxIdle} —
+ * which must be well below the servers' own idle timeout, so that a reused connection is never one the server has
+ * already closed. A call made on a reused connection that fails because the connection broke is repeated once on
+ * a fresh one before the server is treated as failed ({@link #call}). Thread-safe.
+ *
+ * @param <C> the connection type
+ */
+public final class ConnectionPool<C extends PooledConnection> implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionPool.class);
+
+  /** Opens a connection to a server. */
+  @FunctionalInterface
+  public interface Factory<C> {
+    C connect(HostAndPort target) throws DyadException;
+  }
+
+  /** A call against one connection. */
+  @FunctionalInterface
+  public interface Call<C, T> {
+    T call(C connection) throws DyadException;
+  }
+
+  /** Whether a call may be sent again after its connection broke (the first may have been carried out). */
+  public enum Retry {
+    SAFE,
+    NEVER
+  }
+
+  private final Factory<C> factory;
+  private final int maxPerTarget;
+  private final Duration checkoutTimeout;
+  private final long maxIdleNanos;
+  private final ConcurrentMap<HostAndPort, Target> targets = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public ConnectionPool(Factory<C> factory, int maxPerTarget, Duration checkoutTimeout, Duration maxIdle) {
+    this.factory = factory;
+    this.maxPerTarget = maxPerTarget;
+    this.checkoutTimeout = checkoutTimeout;
+    this.maxIdleNanos = maxIdle.toNanos();
+  }
+
+  /** One server's connections: a permit per connection in use, idle ones most recently used first. */
+  private final class Target {
+    final Semaphore permits = new Semaphore(maxPerTarget, true);
+    final ArrayDeque<Idle<C>> idle = new ArrayDeque<>();
+  }
+
+  private record Idle<C>(C connection, long since) {}
+
+  /**
+   * Runs {@code fn} on a connection to {@code target}. If it fails because a reused connection broke (the server
+   * closed it, say) and {@code retry} is SAFE, it runs once more on a fresh connection.
+   *
+   * @throws DyadException what {@code fn} threw, or UNAVAILABLE if no connection could be had
+   */
+  public <T> T call(HostAndPort target, Retry retry, Call<C, T> fn) throws DyadException {
+    try (Lease lease = lease(target)) {
+      try {
+        return fn.call(lease.connection());
+      } catch (DyadException e) {
+        if (!lease.reused() || retry == Retry.NEVER || !lease.connection().isBroken()) {
+          throw e;
+        }
+        LOG.debug("a reused connection to {} failed ({}); trying a fresh one", target, e.getMessage());
+      }
+    }
+    try (Lease fresh = leaseFresh(target)) {
+      return fn.call(fresh.connection());
+    }
+  }
+
+  /** A connection to {@code target}, reused if one is idle. The caller must close the lease. */
+  public Lease lease(HostAndPort target) throws DyadException {
+    Target t = acquire(target);
+    C c = takeIdle(t);
+    return c != null ? new Lease(target, t, c, true) : connect(target, t);
+  }
+
+  /** A new connection to {@code target} (for a retry after a reused one broke). The caller must close the lease. */
+  public Lease leaseFresh(HostAndPort target) throws DyadException {
+    return connect(target, acquire(target));
+  }
+
+  private Lease connect(HostAndPort target, Target t) throws DyadException {
+    try {
+      return new Lease(target, t, factory.connect(target), false);
+    } catch (DyadException | RuntimeException e) {
+      t.permits.release();
+      throw e;
+    }
+  }
+
+  private Target acquire(HostAndPort target) throws DyadException {
+    if (closed) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "the connection pool is closed (shutting down)");
+    }
+    Target t = targets.computeIfAbsent(target, n -> new Target());
+    try {
+      if (!t.permits.tryAcquire(checkoutTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, "all " + maxPerTarget + " connections to " + target
+            + " stayed busy for " + checkoutTimeout.toMillis() + " ms");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DyadException(ErrorCode.UNAVAILABLE, "interrupted while waiting for a connection to " + target, e);
+    }
+    return t;
+  }
+
+  private C takeIdle(Target t) {
+    long now = System.nanoTime();
+    List<C> stale = new ArrayList<>();
+    C found = null;
+    synchronized (t) {
+      Idle<C> i;
+      while (found == null && (i = t.idle.pollFirst()) != null) {
+        if (now - i.since() < maxIdleNanos && !i.connection().isBroken()) {
+          found = i.connection();
+        } else {
+          stale.add(i.connection());
+        }
+      }
+    }
+    stale.forEach(PooledConnection::close);
+    return found;
+  }
+
+  /** Closes connections idle for longer than the limit; returns how many. Call now and then. */
+  public int evictIdle() {
+    long now = System.nanoTime();
+    int evicted = 0;
+    for (Target t : targets.values()) {
+      List<C> old = new ArrayList<>();
+      synchronized (t) {
+        while (!t.idle.isEmpty() && now - t.idle.peekLast().since() >= maxIdleNanos) {
+          old.add(t.idle.pollLast().connection());
+        }
+      }
+      old.forEach(PooledConnection::close);
+      evicted += old.size();
+    }
+    return evicted;
+  }
+
+  /** Drops idle connections to a server (it failed): the next lease connects afresh. */
+  public void forget(HostAndPort target) {
+    Target t = targets.get(target);
+    if (t == null) {
+      return;
+    }
+    List<Idle<C>> dropped;
+    synchronized (t) {
+      dropped = new ArrayList<>(t.idle);
+      t.idle.clear();
+    }
+    dropped.forEach(i -> i.connection().close());
+  }
+
+  /** Connections open per server now (in use and idle). */
+  public Map<HostAndPort, Integer> openConnections() {
+    Map<HostAndPort, Integer> out = new TreeMap<>(Comparator.comparing(HostAndPort::toString));
+    targets.forEach((target, t) -> {
+      int idle;
+      synchronized (t) {
+        idle = t.idle.size();
+      }
+      out.put(target, maxPerTarget - t.permits.availablePermits() + idle);
+    });
+    return out;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (HostAndPort target : targets.keySet()) {
+      forget(target);
+    }
+  }
+
+  /** One borrowed connection; closing it returns the connection (or closes it if it broke). */
+  public final class Lease implements AutoCloseable {
+    private final HostAndPort target;
+    private final Target owner;
+    private final C connection;
+    private final boolean reused;
+    private boolean returned;
+
+    private Lease(HostAndPort target, Target owner, C connection, boolean reused) {
+      this.target = target;
+      this.owner = owner;
+      this.connection = connection;
+      this.reused = reused;
+    }
+
+    public C connection() {
+      return connection;
+    }
+
+    public HostAndPort target() {
+      return target;
+    }
+
+    /** Whether the connection was idle in the pool before (it may have gone stale), rather than new. */
+    public boolean reused() {
+      return reused;
+    }
+
+    @Override
+    public void close() {
+      if (returned) {
+        return;
+      }
+      returned = true;
+      if (closed || connection.isBroken()) {
+        connection.close();
+      } else {
+        connection.trim();
+        synchronized (owner) {
+          owner.idle.addFirst(new Idle<>(connection, System.nanoTime()));
+        }
+      }
+      owner.permits.release();
+    }
+  }
+}

@@ -1,0 +1,393 @@
+package io.dyad.rpc.server;
+
+import io.dyad.common.LogLimiter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One client connection of a {@link ThriftServerService}: reads one request frame at a time without blocking,
+ * buffering only the bytes that have arrived (the buffer grows as they come, against the server's
+ * {@link MemoryBudget}), hands the complete frame to a worker, writes the reply without blocking, and only then
+ * reads the next frame. Everything but {@link #onClose} and the worker's part runs on the connection's
+ * {@link SelectorLoop} thread.
+ */
+final class Connection implements CallContext {
+  private enum State {
+    /** between requests, or inside the 4-byte size of the next frame */
+    SIZE,
+    BODY,
+    /** an oversize frame: its head is kept, the rest discarded as it arrives */
+    DRAIN,
+    PROCESSING,
+    WRITING,
+    CLOSED
+  }
+
+  private static final int FIRST_BUFFER_BYTES = 8 * 1024;
+  private static final int HEAD_BYTES = 4 * 1024;
+
+  private final ServerCore server;
+  private final SelectorLoop loop;
+  private final SocketChannel channel;
+  private final long id;
+  private final String peerHost;
+  private final String peer;
+  private final List<Runnable> closeActions = new ArrayList<>();
+  private SelectionKey key;
+
+  private State state = State.SIZE;
+  private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
+  private byte[] frame;
+  private int filled;
+  private int expected;
+  private long budgetHeld;
+  private long drainLeft;
+  private long oversizeBytes;
+  private boolean paused;
+
+  private long idleSinceNanos;
+  private long frameStartNanos;
+  private long pausedSinceNanos;
+  private long pausedTotalNanos;
+  private long writeProgressNanos;
+  private ByteBuffer[] reply;
+  private List<ReplyBuffers.Lease> replyLeases = List.of();
+  private String closeAfterReply;
+  private volatile boolean closed;
+
+  Connection(ServerCore server, SelectorLoop loop, SocketChannel channel, long id) {
+    this.server = server;
+    this.loop = loop;
+    this.channel = channel;
+    this.id = id;
+    InetSocketAddress remote = remoteOf(channel);
+    this.peerHost = remote == null ? "unknown" : remote.getAddress().getHostAddress();
+    this.peer = remote == null ? "an unknown peer" : peerHost + ":" + remote.getPort();
+    this.idleSinceNanos = System.nanoTime();
+  }
+
+  private static InetSocketAddress remoteOf(SocketChannel channel) {
+    try {
+      return (InetSocketAddress) channel.getRemoteAddress();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  // ---- CallContext ----
+
+  @Override
+  public long connectionId() {
+    return id;
+  }
+
+  @Override
+  public String peerHost() {
+    return peerHost;
+  }
+
+  @Override
+  public String peer() {
+    return peer;
+  }
+
+  @Override
+  public void onClose(Runnable action) {
+    synchronized (closeActions) {
+      if (!closed) {
+        closeActions.add(action);
+        return;
+      }
+    }
+    server.runCloseAction(action);
+  }
+
+  // ---- selector loop ----
+
+  void register() throws IOException {
+    key = channel.register(loop.selector(), SelectionKey.OP_READ, this);
+  }
+
+  /** Reads what has arrived; dispatches a complete frame. */
+  void onReadable() throws IOException {
+    while (state == State.SIZE || state == State.BODY || state == State.DRAIN) {
+      boolean progressed = switch (state) {
+        case SIZE -> readSize();
+        case BODY -> readBody();
+        default -> readDrain();
+      };
+      if (!progressed) {
+        return;
+      }
+    }
+  }
+
+  private boolean readSize() throws IOException {
+    int n = channel.read(sizeBuffer);
+    if (n < 0) {
+      close(null);
+      return false;
+    }
+    if (n == 0) {
+      return false;
+    }
+    if (frameStartNanos == 0) {
+      frameStartNanos = System.nanoTime();
+      pausedTotalNanos = 0;
+    }
+    if (sizeBuffer.hasRemaining()) {
+      return false;
+    }
+    long size = Integer.toUnsignedLong(sizeBuffer.getInt(0));
+    sizeBuffer.clear();
+    if (size > server.config().drainLimitBytes() || size == 0) {
+      byte[] first = new byte[4];
+      sizeBuffer.get(0, first);
+      close("not Dyad's wire format (framed, strict binary Thrift): it looks like "
+          + ProtocolSniffer.describe(first, 4));
+      return false;
+    }
+    if (size > server.config().maxFrameBytes()) {
+      oversizeBytes = size;
+      drainLeft = size;
+      frame = new byte[(int) Math.min(size, HEAD_BYTES)];
+      filled = 0;
+      state = State.DRAIN;
+      return true;
+    }
+    expected = (int) size;
+    filled = 0;
+    state = State.BODY;
+    return true;
+  }
+
+  private boolean readBody() throws IOException {
+    if (frame == null || filled == frame.length) {
+      int capacity = frame == null ? Math.min(expected, FIRST_BUFFER_BYTES)
+          : (int) Math.min(expected, 4L * frame.length);
+      long more = capacity - (frame == null ? 0 : frame.length);
+      if (!server.budget().tryTake(more)) {
+        pause();
+        return false;
+      }
+      budgetHeld += more;
+      frame = frame == null ? new byte[capacity] : Arrays.copyOf(frame, capacity);
+    }
+    int n = channel.read(ByteBuffer.wrap(frame, filled, frame.length - filled));
+    if (n < 0) {
+      close(null);
+      return false;
+    }
+    filled += n;
+    if (filled == expected) {
+      dispatch(() -> server.runner().run(this, frame, filled));
+      return false;
+    }
+    return n > 0;
+  }
+
+  private boolean readDrain() throws IOException {
+    int n;
+    if (filled < frame.length) {
+      n = channel.read(ByteBuffer.wrap(frame, filled, frame.length - filled));
+      if (n > 0) {
+        filled += n;
+      }
+    } else {
+      ByteBuffer scratch = loop.scratch();
+      scratch.clear().limit((int) Math.min(scratch.capacity(), drainLeft));
+      n = channel.read(scratch);
+    }
+    if (n < 0) {
+      close(null);
+      return false;
+    }
+    drainLeft -= Math.max(0, n);
+    if (drainLeft == 0) {
+      long size = oversizeBytes;
+      LogLimiter.warn(server.log(), "oversize:" + peerHost, "[{}] refused a request frame of {} bytes from {}: the "
+          + "limit is {} bytes", server.name(), size, peer, server.config().maxFrameBytes());
+      dispatch(() -> server.runner().refuseOversize(frame, filled, size));
+      return false;
+    }
+    return n > 0;
+  }
+
+  private void dispatch(java.util.function.Supplier<RequestRunner.Reply> work) {
+    state = State.PROCESSING;
+    key.interestOps(0);
+    server.dispatcher().add(peerHost, () -> {
+      RequestRunner.Reply r;
+      try {
+        r = work.get();
+      } catch (RuntimeException | Error e) {
+        server.log().error("[{}] a request from {} failed unexpectedly", server.name(), peer, e);
+        r = RequestRunner.Reply.close("the server failed to handle a request");
+      }
+      RequestRunner.Reply done = r;
+      loop.execute(() -> startReply(done));
+    });
+  }
+
+  private void pause() {
+    paused = true;
+    pausedSinceNanos = System.nanoTime();
+    key.interestOps(0);
+    loop.paused(this);
+  }
+
+  /** Called on the loop when budget was given back: reads again (and may pause again). */
+  void resume() throws IOException {
+    if (!paused || state == State.CLOSED) {
+      return;
+    }
+    paused = false;
+    pausedTotalNanos += System.nanoTime() - pausedSinceNanos;
+    key.interestOps(SelectionKey.OP_READ);
+    onReadable();
+  }
+
+  private void startReply(RequestRunner.Reply r) {
+    if (state == State.CLOSED) {
+      ReplyBuffers.release(r.leases());
+      releaseFrame();
+      return;
+    }
+    if (r.frame() == null) {
+      ReplyBuffers.release(r.leases());
+      close(r.closeReason());
+      return;
+    }
+    reply = r.frame();
+    replyLeases = r.leases();
+    closeAfterReply = r.closeAfter() ? r.closeReason() : null;
+    state = State.WRITING;
+    writeProgressNanos = System.nanoTime();
+    try {
+      onWritable();
+    } catch (IOException e) {
+      close(null);
+    }
+  }
+
+  void onWritable() throws IOException {
+    if (state != State.WRITING) {
+      return;
+    }
+    long n = channel.write(reply);
+    if (n > 0) {
+      writeProgressNanos = System.nanoTime();
+    }
+    if (reply[reply.length - 1].hasRemaining()) {
+      key.interestOps(SelectionKey.OP_WRITE);
+      return;
+    }
+    ReplyBuffers.release(replyLeases);
+    replyLeases = List.of();
+    reply = null;
+    releaseFrame();
+    if (closeAfterReply != null) {
+      close(closeAfterReply);
+      return;
+    }
+    state = State.SIZE;
+    frameStartNanos = 0;
+    idleSinceNanos = System.nanoTime();
+    key.interestOps(SelectionKey.OP_READ);
+    onReadable(); // the client may have sent its next request already
+  }
+
+  private void releaseFrame() {
+    frame = null;
+    filled = 0;
+    server.budget().giveBack(budgetHeld);
+    budgetHeld = 0;
+  }
+
+  /** Closes a connection that has been idle, stuck in a frame, or not reading its reply for too long. */
+  void checkTimeouts(long now) {
+    ThriftServerConfig c = server.config();
+    switch (state) {
+      case SIZE:
+        if (frameStartNanos == 0) {
+          if (now - idleSinceNanos > c.idleTimeout().toNanos()) {
+            close(null); // idle: quietly
+          }
+          break;
+        }
+        checkFrameTimeout(now, c);
+        break;
+      case BODY:
+      case DRAIN:
+        checkFrameTimeout(now, c);
+        break;
+      case WRITING:
+        if (now - writeProgressNanos > c.writeTimeout().toNanos()) {
+          close("it did not read its reply for " + c.writeTimeout().toSeconds() + " s");
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void checkFrameTimeout(long now, ThriftServerConfig c) {
+    long waitedOnUs = pausedTotalNanos + (paused ? now - pausedSinceNanos : 0);
+    if (now - frameStartNanos - waitedOnUs > c.frameTimeout().toNanos()) {
+      close("a request frame did not arrive completely within " + c.frameTimeout().toSeconds() + " s ("
+          + filled + " of " + (state == State.DRAIN ? oversizeBytes : expected) + " bytes)");
+    }
+  }
+
+  /**
+   * Closes the connection and runs its close actions. {@code reason} null: an ordinary close (the peer hung up, an
+   * idle timeout, the server stopping), logged at DEBUG; otherwise a WARN line for the operator.
+   */
+  void close(String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean processing = state == State.PROCESSING;
+    state = State.CLOSED;
+    if (reason != null) {
+      LogLimiter.warn(server.log(), "close:" + peerHost, "[{}] closing the connection from {}: {}", server.name(),
+          peer, reason);
+    } else {
+      server.log().debug("[{}] connection from {} closed", server.name(), peer);
+    }
+    if (key != null) {
+      key.cancel();
+    }
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+    if (!processing) {
+      // a worker still uses the frame otherwise; startReply releases it when the worker is done
+      releaseFrame();
+      ReplyBuffers.release(replyLeases);
+      replyLeases = List.of();
+    }
+    loop.forget(this);
+    server.closed(this);
+    List<Runnable> actions;
+    synchronized (closeActions) {
+      closed = true;
+      actions = List.copyOf(closeActions);
+      closeActions.clear();
+    }
+    actions.forEach(server::runCloseAction);
+  }
+
+  @Override
+  public String toString() {
+    return "connection " + id + " from " + peer;
+  }
+}
