@@ -41,9 +41,26 @@ final class TestCluster implements AutoCloseable {
   static final Duration GRACE = Duration.ofMillis(500);
   static final List<String> MEMBERS = List.of("a1", "a2", "a3", "b1", "b2", "b3");
 
+  /** How to start the cluster: the DOSMs' search mode and extra arguments for every node and every DOSM. */
+  record Options(String searchMode, List<String> nodeArgs, List<String> dosmArgs) {
+    static Options of(String searchMode) {
+      return new Options(searchMode, List.of(), List.of());
+    }
+
+    Options withNodeArgs(String... args) {
+      return new Options(searchMode, List.of(args), dosmArgs);
+    }
+
+    Options withDosmArgs(String... args) {
+      return new Options(searchMode, nodeArgs, List.of(args));
+    }
+  }
+
   final Path dir;
   final int nodePort;
-  private final EmbeddedZooKeeper zk;
+  private final Options options;
+  private final int zkPort;
+  private EmbeddedZooKeeper zk;
   private final List<ZkSession> sessions = new ArrayList<>();
   private final List<com.google.common.util.concurrent.Service> services = new ArrayList<>();
   private final Map<String, DyadProcess> nodes = new LinkedHashMap<>();
@@ -51,13 +68,20 @@ final class TestCluster implements AutoCloseable {
   final CoordinatorService coordinator;
   final List<Dosm> dosms = new ArrayList<>();
   final DyadClient client;
+  private final ZkSession infra;
 
   TestCluster(Path dir, String searchMode) throws Exception {
+    this(dir, Options.of(searchMode));
+  }
+
+  TestCluster(Path dir, Options options) throws Exception {
     this.dir = dir;
-    int zkPort = FreePorts.freeOnAll("127.0.0.1");
-    zk = started(new EmbeddedZooKeeper(dir.resolve("zk"), new InetSocketAddress("127.0.0.1", zkPort), 100));
+    this.options = options;
+    String searchMode = options.searchMode();
+    zkPort = FreePorts.freeOnAll("127.0.0.1");
+    zk = started(newZooKeeper());
     nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
-    ZkSession infra = session();
+    infra = session();
     int r = ThreadLocalRandom.current().nextInt(1, 250);
     int udpA = freeUdpPort();
     int udpB = freeUdpPort();
@@ -72,18 +96,37 @@ final class TestCluster implements AutoCloseable {
     coordinator = started(infra.coordinator(view, new CoordinatorConfig("test-coordinator", GRACE)));
     await().atMost(Duration.ofSeconds(60)).until(() -> MEMBERS.stream().allMatch(m -> view.current().isServing(m)));
     for (String id : new String[] {"d1", "d2"}) {
-      DosmOptions options = picocli.CommandLine.populateCommand(new DosmOptions(), "--search", searchMode,
-          "--multicast-interface", "lo", "--multicast-ttl", "0", "--search-timeout-ms", "300",
-          "--node-timeout-ms", "2000", "--max-chunk-kib", "1024");
+      List<String> args = new ArrayList<>(List.of("--search", searchMode, "--multicast-interface", "lo",
+          "--multicast-ttl", "0", "--search-timeout-ms", "300", "--node-timeout-ms", "2000", "--max-chunk-kib", "1024"));
+      args.addAll(options.dosmArgs());
+      DosmOptions dosmOptions = picocli.CommandLine.populateCommand(new DosmOptions(), args.toArray(new String[0]));
       ZkSession s = session();
       ClusterView v = started(s.clusterView());
-      Dosm dosm = DosmCommand.create(id, HostAndPort.fromParts("127.0.0.1", 0), options, s, v);
+      Dosm dosm = DosmCommand.create(id, HostAndPort.fromParts("127.0.0.1", 0), dosmOptions, s, v);
       started(dosm.service());
       dosms.add(dosm);
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> view.current().dosms().size() == 2);
     client = DyadClient.connect(ClientConfig.of(List.of(dosmAddress(0))).withChunkBytes(256 * 1024)
         .withThrift(ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(20))));
+  }
+
+  private EmbeddedZooKeeper newZooKeeper() {
+    return new EmbeddedZooKeeper(dir.resolve("zk"), new InetSocketAddress("127.0.0.1", zkPort), 100);
+  }
+
+  String zkConnect() {
+    return "127.0.0.1:" + zkPort;
+  }
+
+  /** Stops the ZooKeeper server (every session's connection drops), waits {@code down}, starts it again. */
+  void restartZooKeeper(Duration down) {
+    zk.stopAsync().awaitTerminated();
+    await().pollDelay(down).atMost(down.plusSeconds(1)).until(() -> true); // ZooKeeper stays down this long
+    EmbeddedZooKeeper again = newZooKeeper();
+    again.startAsync().awaitRunning();
+    services.set(services.indexOf(zk), again);
+    zk = again;
   }
 
   private static int freeUdpPort() throws java.io.IOException {
@@ -98,7 +141,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   ZkConfig zkConfig() {
-    return ZkConfig.of(zk.connectString()).withSessionTimeout(Duration.ofSeconds(10));
+    return ZkConfig.of(zkConnect()).withSessionTimeout(Duration.ofSeconds(10));
   }
 
   private ZkSession session() throws DyadException {
@@ -114,12 +157,22 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** Starts (or starts again) the node process of {@code member} on its data directory. */
-  void startNode(String member) throws Exception {
-    DyadProcess p = DyadProcess.start(dir.resolve("logs"), Map.of("DYAD_HEAP", "-Xmx192m"),
-        "node", "--id", member, "--data", dataDir(member).toString(), "--zk", zk.connectString(),
-        "--zk-session-ms", Long.toString(SESSION.toMillis()), "--hint-handoff-seconds", "2", "--reserve-mib", "0");
+  void startNode(String member, String... extraArgs) throws Exception {
+    List<String> args = new ArrayList<>(List.of("node", "--id", member, "--data", dataDir(member).toString(),
+        "--zk", zkConnect(), "--zk-session-ms", Long.toString(SESSION.toMillis()), "--hint-handoff-seconds", "2"));
+    args.addAll(options.nodeArgs());
+    args.addAll(List.of(extraArgs));
+    if (!args.contains("--reserve-mib")) {
+      args.addAll(List.of("--reserve-mib", "0"));
+    }
+    DyadProcess p = DyadProcess.start(dir.resolve("logs"), Map.of("DYAD_HEAP", "-Xmx192m"), args.toArray(new String[0]));
     nodes.put(member, p);
     p.awaitOutput("listening on", Duration.ofSeconds(60));
+  }
+
+  /** The running process of a node. */
+  DyadProcess process(String member) {
+    return nodes.get(member);
   }
 
   Path dataDir(String member) {
@@ -138,8 +191,14 @@ final class TestCluster implements AutoCloseable {
     nodes.get(member).signal("CONT");
   }
 
-  void restart(String member) throws Exception {
-    startNode(member);
+  void restart(String member, String... extraArgs) throws Exception {
+    startNode(member, extraArgs);
+  }
+
+  /** What a process supervisor does: kill -9, and start the node again at once on its data directory. */
+  void killAndRestartAtOnce(String member, String... extraArgs) throws Exception {
+    kill(member);
+    restart(member, extraArgs);
   }
 
   /** Deletes a (stopped) node's data directory: it comes back empty. */
@@ -176,6 +235,29 @@ final class TestCluster implements AutoCloseable {
       }
     }
     return all;
+  }
+
+  /** Operator holds (dyad admin failover/failback). */
+  io.dyad.coordinator.admin.FailoverRequests requests() {
+    return infra.failoverRequests();
+  }
+
+  /** A raw Thrift client of DOSM {@code i}, for requests the Java client would not send; close its transport. */
+  io.dyad.thrift.ObjectGateway.Client rawGateway(int i) throws DyadException {
+    return new io.dyad.thrift.ObjectGateway.Client(io.dyad.rpc.ThriftConnections.open(dosmAddress(i),
+        ThriftClientConfig.defaults()));
+  }
+
+  /** Waits until neither member of the pair holds hints for the other (every degraded write was handed off). */
+  void awaitNoHints(String member, String partner, Duration timeout) {
+    await().atMost(timeout).until(() -> hintsFor(member, partner) == 0 && hintsFor(partner, member) == 0);
+  }
+
+  /** How many hints {@code holder} keeps for {@code lacking} (first page only: zero is what matters). */
+  int hintsFor(String holder, String lacking) throws DyadException {
+    try (StorageNodeClient c = node(holder)) {
+      return c.listHints(lacking, "", 1000).ids().size();
+    }
   }
 
   /** Waits until the member is serving again (failed back), after a failover. */

@@ -53,6 +53,13 @@ final class GatewayConnection implements PooledConnection {
   }
 
   @Override
+  public boolean closedByPeer() {
+    boolean closed = io.dyad.rpc.IdleSocketProbe.closedByPeer(protocol.getTransport());
+    broken |= closed;
+    return closed;
+  }
+
+  @Override
   public void close() {
     protocol.getTransport().close();
   }

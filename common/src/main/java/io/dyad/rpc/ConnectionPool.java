@@ -48,6 +48,9 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
     NEVER
   }
 
+  /** A connection idle this long is checked for a close by the server before it is reused. */
+  private static final long PROBE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final Factory<C> factory;
   private final int maxPerTarget;
   private final Duration checkoutTimeout;
@@ -130,22 +133,24 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
     return t;
   }
 
+  /** The most recently used idle connection that is still good, or null; stale ones are closed on the way. */
   private C takeIdle(Target t) {
-    long now = System.nanoTime();
-    List<C> stale = new ArrayList<>();
-    C found = null;
-    synchronized (t) {
+    while (true) {
       Idle<C> i;
-      while (found == null && (i = t.idle.pollFirst()) != null) {
-        if (now - i.since() < maxIdleNanos && !i.connection().isBroken()) {
-          found = i.connection();
-        } else {
-          stale.add(i.connection());
-        }
+      synchronized (t) {
+        i = t.idle.pollFirst();
       }
+      if (i == null) {
+        return null;
+      }
+      long idle = System.nanoTime() - i.since();
+      if (idle >= maxIdleNanos || i.connection().isBroken()
+          || (idle > PROBE_AFTER_NANOS && i.connection().closedByPeer())) {
+        i.connection().close();
+        continue;
+      }
+      return i.connection();
     }
-    stale.forEach(PooledConnection::close);
-    return found;
   }
 
   /** Closes connections idle for longer than the limit; returns how many. Call now and then. */

@@ -8,6 +8,14 @@ public interface PooledConnection extends AutoCloseable {
   /** Drops big buffers kept from earlier replies, before the connection goes idle. */
   default void trim() {}
 
+  /**
+   * Whether the server closed the connection while it was idle (it timed it out, or restarted). Asked before an
+   * idle connection is reused; costs a system call, so asked only of connections idle for a while.
+   */
+  default boolean closedByPeer() {
+    return false;
+  }
+
   @Override
   void close();
 }

@@ -96,6 +96,13 @@ public final class StorageNodeClient implements PooledConnection {
     return broken || !protocol.getTransport().isOpen();
   }
 
+  @Override
+  public boolean closedByPeer() {
+    boolean closed = IdleSocketProbe.closedByPeer(protocol.getTransport());
+    broken |= closed;
+    return closed;
+  }
+
   /** Drops big buffers kept from earlier replies; call before the connection goes idle in a pool. */
   public void trim() {
     ((DyadFramedTransport) protocol.getTransport()).trim();

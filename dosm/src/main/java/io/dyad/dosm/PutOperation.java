@@ -237,6 +237,7 @@ final class PutOperation {
         commits.add(CompletableFuture.supplyAsync(() -> commitOn(t), ctx.fanout()));
       }
       List<String> committedOn = new ArrayList<>(preexisting);
+      List<DyadException> failures = new ArrayList<>();
       List<String> failedAtCommit = new ArrayList<>();
       DyadException requestError = null;
       DyadException memberError = null;
@@ -255,13 +256,14 @@ final class PutOperation {
         }
         live.get(i).failed = true;
         failedAtCommit.add(live.get(i).member);
+        failures.add(e);
       }
       if (committed == null) {
         throw requestError != null ? requestError : new DyadException(ErrorCode.UNAVAILABLE, "put " + putId + " of "
             + id + ": no member of pair " + pair.id() + " committed; nothing was acknowledged", memberError);
       }
-      for (String member : failedAtCommit) {
-        hintOnSomeone(member, committedOn);
+      for (int i = 0; i < failedAtCommit.size(); i++) {
+        hintOnSomeone(failedAtCommit.get(i), committedOn, failures.get(i));
       }
       acknowledged = true;
       return committed;
@@ -350,7 +352,7 @@ final class PutOperation {
   }
 
   /** Records on a member that committed that {@code lackingMember} lacks the object; tries each a few times. */
-  private void hintOnSomeone(String lackingMember, List<String> holders) throws DyadException {
+  private void hintOnSomeone(String lackingMember, List<String> holders, DyadException why) throws DyadException {
     DyadException last = null;
     for (int attempt = 0; attempt < HINT_ATTEMPTS; attempt++) {
       for (String h : holders) {
@@ -360,7 +362,8 @@ final class PutOperation {
             c.addHint(lackingMember, id, epoch);
             return null;
           });
-          LOG.info("put {} of {}: {} failed at commit; hint recorded on {}", putId, id, lackingMember, h);
+          LOG.info("put {} of {}: {} failed at commit ({}); hint recorded on {}", putId, id, lackingMember,
+              why.getMessage(), h);
           return;
         } catch (StaleEpochException e) {
           last = e;

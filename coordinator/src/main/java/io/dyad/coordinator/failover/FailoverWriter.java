@@ -189,8 +189,10 @@ public final class FailoverWriter {
     if (current == null || current.state() != FailoverState.RESYNCING || !t.liveIs(b.incarnation())) {
       return null;
     }
-    t.deleteRecord();
+    // admitted first: a view that sees this transaction half applied must see the member RESYNCING (takes writes),
+    // never without a record and not admitted (which would look like a new incarnation that takes no writes)
     t.admit(b.incarnation(), b.dataId());
+    t.deleteRecord();
     t.forgetResyncProgress();
     return "failback " + member + " (incarnation " + b.incarnation() + " admitted)";
   }

@@ -61,6 +61,11 @@ public final class Resyncer extends AbstractExecutionThreadService {
   /** The RESYNCING record (its epoch) and incarnation this member last reported CAUGHT_UP for. */
   private String caughtUpFor = "";
   private Duration stallPause = FIRST_STALL_PAUSE;
+  /** A resync that stalled is not tried again before this time, unless its record changes. */
+  private String stalledFor = "";
+  /** The record and incarnation being resynced now (or last). */
+  private String resyncing = "";
+  private long stalledUntilNanos;
   private String waitingFor = "";
 
   public Resyncer(String memberId, ObjectStore store, ClusterView view, Registration registration,
@@ -102,10 +107,9 @@ public final class Resyncer extends AbstractExecutionThreadService {
       pause = handoffInterval;
       try {
         step();
-        stallPause = FIRST_STALL_PAUSE;
       } catch (DyadException e) {
         if (e.code() == ErrorCode.STORAGE_FULL) {
-          pause = stalled(e);
+          stalled(e);
         } else {
           LOG.warn("[member={}] resync step failed, will retry: {}", memberId, e.getMessage());
           pause = RETRY;
@@ -128,8 +132,11 @@ public final class Resyncer extends AbstractExecutionThreadService {
     }
     if (f != null && f.state() == FailoverState.RESYNCING) {
       String key = f.epoch() + "/" + me.get().incarnation();
-      if (!key.equals(caughtUpFor)) {
+      boolean waitingAfterStall = key.equals(stalledFor) && System.nanoTime() < stalledUntilNanos;
+      if (!key.equals(caughtUpFor) && !waitingAfterStall) {
+        resyncing = key;
         resync(s, f, me.get(), key);
+        stallPause = FIRST_STALL_PAUSE;
       }
     } else if (f == null && s.isServing(memberId)) {
       handOffHints(s);
@@ -224,13 +231,14 @@ public final class Resyncer extends AbstractExecutionThreadService {
     return admitted != null && store.dataId().equals(admitted.dataId());
   }
 
-  /** A full disk: say so (once per pause) and wait longer each time. */
-  private Duration stalled(DyadException e) {
+  /** A full disk: say so (once per pause) and wait longer each time before trying this resync again. */
+  private void stalled(DyadException e) {
     Duration pause = stallPause;
     LOG.warn("[member={}] resync stalled: {}; trying again in {} s", memberId, e.getMessage(), pause.toSeconds());
+    stalledFor = resyncing;
+    stalledUntilNanos = System.nanoTime() + pause.toNanos();
     Duration doubled = stallPause.multipliedBy(2);
     stallPause = doubled.compareTo(MAX_STALL_PAUSE) > 0 ? MAX_STALL_PAUSE : doubled;
-    return pause;
   }
 
   /** Still RESYNCING under the same record, as the same incarnation. */

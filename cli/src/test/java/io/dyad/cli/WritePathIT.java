@@ -1,0 +1,162 @@
+package io.dyad.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.common.ObjectId;
+import io.dyad.common.ObjectMeta;
+import io.dyad.common.Presence;
+import io.dyad.common.Routing;
+import io.dyad.coordinator.model.ResyncInfo;
+import io.dyad.dosm.DosmConfig;
+import io.dyad.rpc.StorageNodeClient;
+import io.dyad.thrift.InvalidArgument;
+import io.dyad.thrift.ObjectGateway;
+import io.dyad.thrift.PutSession;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The write path under the cluster's changes, and errors that tell the truth. */
+class WritePathIT {
+  @TempDir Path dir;
+  private TestCluster cluster;
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = new TestCluster(dir, DosmConfig.POINT_TO_POINT);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    cluster.close();
+  }
+
+  /** A fresh id placed on {@code pairId}. */
+  private ObjectId idOn(String pairId) throws DyadException {
+    while (true) {
+      ObjectId id = ObjectId.of("wp-" + UUID.randomUUID());
+      if (cluster.pairOf(id).id().equals(pairId)) {
+        return id;
+      }
+    }
+  }
+
+  private static int crc(byte[] b) {
+    CRC32C c = new CRC32C();
+    c.update(b);
+    return (int) c.getValue();
+  }
+
+  @Test
+  void aPutInFlightAcrossAnEpochChangeOfAnotherPairCommitsOnBothMembers() throws Exception {
+    ObjectId id = idOn("p1");
+    byte[] data = new byte[100_000];
+    new java.util.Random(1).nextBytes(data);
+    ObjectGateway.Client raw = cluster.rawGateway(0);
+    try {
+      PutSession put = raw.beginPut(data.length, id.value());
+      raw.putChunk(put.getPutId(), 0, ByteBuffer.wrap(data));
+      long epoch = cluster.snapshot().epoch();
+      cluster.requests().hold(List.of("a2"), "epoch change during a put", "test");
+      await().atMost(Duration.ofSeconds(10)).until(() -> cluster.snapshot().epoch() > epoch);
+      assertThat(raw.commitPut(put.getPutId(), data.length, crc(data)).getLength()).isEqualTo(data.length);
+    } finally {
+      raw.getInputProtocol().getTransport().close();
+    }
+    for (String member : List.of("a1", "b1")) {
+      try (StorageNodeClient c = cluster.node(member)) {
+        assertThat(c.has(id)).as("on %s", member).isEqualTo(Presence.PRESENT);
+      }
+    }
+    assertThat(cluster.hintsFor("b1", "a1") + cluster.hintsFor("a1", "b1")).as("written on both, no hint").isZero();
+  }
+
+  @Test
+  void aFullMemberIsWrittenAroundWithAHintAndARebuildOntoATooSmallDiskStallsWithAReason() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      cluster.client.put(Optional.of(idOn("p1")), () -> Streams.generated(2, 20_000), 20_000);
+    }
+    // a1 comes back with a disk too small for anything: the pair's writes go to b1 with hints for a1
+    cluster.kill("a1");
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.snapshot().failover("a1").isPresent());
+    cluster.wipe("a1");
+    cluster.restart("a1", "--reserve-mib", "100000000");
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.snapshot().resync().containsKey("a1")
+        && cluster.snapshot().resync().get("a1").state() == ResyncInfo.Phase.STALLED);
+    ResyncInfo stalled = cluster.snapshot().resync().get("a1");
+    assertThat(stalled.detail()).contains("no room").contains("retrying in");
+    try (StorageNodeClient a1 = cluster.node("a1")) {
+      assertThat(a1.health().status()).isEqualTo("RESYNCING");
+    }
+    ObjectId id = idOn("p1");
+    ObjectMeta m = cluster.client.put(Optional.of(id), () -> Streams.generated(3, 5000), 5000);
+    assertThat(m.length()).isEqualTo(5000);
+    assertThat(cluster.hintsFor("b1", "a1")).as("a1 is full: b1 keeps a hint for it").isPositive();
+    // it retries slowly, not from scratch every second
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5))
+        .until(() -> cluster.snapshot().resync().get("a1").updatedAt() == stalled.updatedAt());
+
+    // with room again it catches up and serves
+    cluster.kill("a1");
+    cluster.restart("a1");
+    cluster.awaitServing("a1", Duration.ofSeconds(90));
+    try (StorageNodeClient a1 = cluster.node("a1")) {
+      assertThat(a1.has(id)).isEqualTo(Presence.PRESENT);
+      assertThat(a1.health().status()).isEqualTo("SERVING");
+    }
+    assertThat(cluster.snapshot().resync()).as("the resync report goes with the failback").doesNotContainKey("a1");
+  }
+
+  @Test
+  void aReadPastTheEndIsTheCallersMistakeAndMissingOrNegativeArgumentsAreRefused() throws Exception {
+    ObjectId id = idOn("p2");
+    cluster.client.put(Optional.of(id), () -> Streams.generated(4, 1000), 1000);
+    ObjectGateway.Client raw = cluster.rawGateway(0);
+    try {
+      assertThatThrownBy(() -> raw.get(id.value(), 5000, 10)).isInstanceOf(InvalidArgument.class)
+          .hasMessageContaining("beyond the end");
+      assertThatThrownBy(() -> raw.putChunk("no-such-put", 0, null)).isInstanceOf(InvalidArgument.class);
+      assertThatThrownBy(() -> raw.get(".", 0, 10)).isInstanceOf(InvalidArgument.class);
+      assertThat(raw.stat(id.value()).getLength()).as("the connection still serves").isEqualTo(1000);
+    } finally {
+      raw.getInputProtocol().getTransport().close();
+    }
+    long epoch = cluster.snapshot().epoch();
+    try (StorageNodeClient a2 = cluster.node("a2")) {
+      assertFails(ErrorCode.INVALID_ARGUMENT, () -> a2.read(id, 0, 10, -1));
+      assertFails(ErrorCode.INVALID_ARGUMENT, () -> a2.addHint("b3", id, epoch));
+      assertFails(ErrorCode.INVALID_ARGUMENT, () -> a2.addHint("nobody", id, epoch));
+      assertFails(ErrorCode.INVALID_ARGUMENT, () -> a2.delete(ObjectId.of("x" + UUID.randomUUID()),
+          new Routing(epoch, List.of("a3"))));
+      assertFails(ErrorCode.INVALID_ARGUMENT, () -> a2.listHints("b2", "not-a-cursor", 10));
+      a2.addHint("b2", id, epoch); // its partner: fine
+      assertThat(a2.health().status()).isEqualTo("SERVING");
+    }
+  }
+
+  @Test
+  void aCleanStopLogsNoStackTraces() throws Exception {
+    cluster.client.put(Optional.empty(), () -> Streams.generated(9, 300_000), 300_000);
+    DyadProcess b3 = cluster.process("b3");
+    assertThat(b3.terminate(Duration.ofSeconds(30))).isEqualTo(143);
+    String log = b3.stderr() + b3.stdout();
+    assertThat(log).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  private static void assertFails(ErrorCode code, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    assertThatThrownBy(call).isInstanceOf(DyadException.class)
+        .satisfies(e -> assertThat(((DyadException) e).code()).isEqualTo(code));
+  }
+}
