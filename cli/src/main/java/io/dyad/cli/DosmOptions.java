@@ -43,6 +43,11 @@ public final class DosmOptions {
       description = "Close a client connection idle this long (default: ${DEFAULT-VALUE}).")
   long idleSeconds;
 
+  @Option(names = "--frame-timeout-seconds", defaultValue = "30",
+      description = "Close a connection whose request does not arrive completely within this long (default: "
+          + "${DEFAULT-VALUE}).")
+  long frameTimeoutSeconds;
+
   @Option(names = "--put-idle-seconds", defaultValue = "120",
       description = "Abort a put that sends nothing for this long (default: ${DEFAULT-VALUE}).")
   long putIdleSeconds;
@@ -60,7 +65,7 @@ public final class DosmOptions {
     ThriftServerConfig defaults = ThriftServerConfig.forChunks(
         new InetSocketAddress(listen.getHost(), listen.getPort()), chunk);
     ThriftServerConfig server = defaults.withMaxConnections(maxConnections, Math.max(1, maxConnections / 4))
-        .withTimeouts(Duration.ofSeconds(idleSeconds), defaults.frameTimeout(), defaults.writeTimeout());
+        .withTimeouts(Duration.ofSeconds(idleSeconds), Duration.ofSeconds(frameTimeoutSeconds), defaults.writeTimeout());
     ThriftClientConfig nodes = ThriftClientConfig.defaults().withRequestTimeout(Duration.ofMillis(nodeTimeoutMs))
         .withConnectTimeout(Duration.ofMillis(Math.min(2000, nodeTimeoutMs)));
     return new DosmConfig(instance, server, nodes, chunk, search,

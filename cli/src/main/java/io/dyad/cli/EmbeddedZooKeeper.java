@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedZooKeeper extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
 
+  private static final int MAX_SESSION_MILLIS = 60_000;
+
   private final Path dataDir;
   private final InetSocketAddress address;
   private final int tickMillis;
@@ -54,6 +56,8 @@ public final class EmbeddedZooKeeper extends AbstractIdleService {
     p.setProperty("clientPort", Integer.toString(address.getPort()));
     p.setProperty("clientPortAddress", address.getHostString());
     p.setProperty("tickTime", Integer.toString(tickMillis));
+    // a short tick lets sessions be short; it must not also cap them (ZooKeeper's default maximum is 20 ticks)
+    p.setProperty("maxSessionTimeout", Integer.toString(Math.max(20 * tickMillis, MAX_SESSION_MILLIS)));
     p.setProperty("initLimit", "10");
     p.setProperty("syncLimit", "5");
     p.setProperty("admin.enableServer", "false");

@@ -65,6 +65,11 @@ final class NodeCommand implements Callable<Integer> {
       description = "Close a connection idle this long (default: ${DEFAULT-VALUE}).")
   long idleSeconds;
 
+  @Option(names = "--frame-timeout-seconds", defaultValue = "30",
+      description = "Close a connection whose request does not arrive completely within this long (default: "
+          + "${DEFAULT-VALUE}).")
+  long frameTimeoutSeconds;
+
   @Option(names = "--session-idle-seconds", defaultValue = "600",
       description = "Abort write sessions idle this long (default: ${DEFAULT-VALUE}).")
   long sessionIdleSeconds;
@@ -147,7 +152,7 @@ final class NodeCommand implements Callable<Integer> {
     }
     ThriftServerConfig defaults = ThriftServerConfig.forChunks(bind, store.maxChunkBytes());
     ThriftServerConfig server = defaults.withMaxConnections(maxConnections, Math.max(1, maxConnections / 4))
-        .withTimeouts(Duration.ofSeconds(idleSeconds), defaults.frameTimeout(), defaults.writeTimeout());
+        .withTimeouts(Duration.ofSeconds(idleSeconds), Duration.ofSeconds(frameTimeoutSeconds), defaults.writeTimeout());
     return new StorageNodeConfig(id, store, server);
   }
 }

@@ -42,17 +42,28 @@ final class TestCluster implements AutoCloseable {
   static final List<String> MEMBERS = List.of("a1", "a2", "a3", "b1", "b2", "b3");
 
   /** How to start the cluster: the DOSMs' search mode and extra arguments for every node and every DOSM. */
-  record Options(String searchMode, List<String> nodeArgs, List<String> dosmArgs) {
+  record Options(String searchMode, List<String> nodeArgs, List<String> dosmArgs, Duration nodeSession,
+      int inProcessDosms) {
     static Options of(String searchMode) {
-      return new Options(searchMode, List.of(), List.of());
+      return new Options(searchMode, List.of(), List.of(), SESSION, 2);
     }
 
     Options withNodeArgs(String... args) {
-      return new Options(searchMode, List.of(args), dosmArgs);
+      return new Options(searchMode, List.of(args), dosmArgs, nodeSession, inProcessDosms);
     }
 
     Options withDosmArgs(String... args) {
-      return new Options(searchMode, nodeArgs, List.of(args));
+      return new Options(searchMode, nodeArgs, List.of(args), nodeSession, inProcessDosms);
+    }
+
+    /** The nodes' ZooKeeper session timeout (their lease is half of it). */
+    Options withNodeSession(Duration session) {
+      return new Options(searchMode, nodeArgs, dosmArgs, session, inProcessDosms);
+    }
+
+    /** How many DOSMs run in the test's JVM (0: the test starts its own, and {@link #client} is null). */
+    Options withInProcessDosms(int n) {
+      return new Options(searchMode, nodeArgs, dosmArgs, nodeSession, n);
     }
   }
 
@@ -64,6 +75,7 @@ final class TestCluster implements AutoCloseable {
   private final List<ZkSession> sessions = new ArrayList<>();
   private final List<com.google.common.util.concurrent.Service> services = new ArrayList<>();
   private final Map<String, DyadProcess> nodes = new LinkedHashMap<>();
+  private final List<DyadProcess> dosmProcesses = new ArrayList<>();
   final ClusterView view;
   final CoordinatorService coordinator;
   final List<Dosm> dosms = new ArrayList<>();
@@ -95,7 +107,7 @@ final class TestCluster implements AutoCloseable {
     await().atMost(Duration.ofSeconds(60)).until(() -> MEMBERS.stream().allMatch(m -> view.current().isLive(m)));
     coordinator = started(infra.coordinator(view, new CoordinatorConfig("test-coordinator", GRACE)));
     await().atMost(Duration.ofSeconds(60)).until(() -> MEMBERS.stream().allMatch(m -> view.current().isServing(m)));
-    for (String id : new String[] {"d1", "d2"}) {
+    for (String id : List.of("d1", "d2").subList(0, options.inProcessDosms())) {
       List<String> args = new ArrayList<>(List.of("--search", searchMode, "--multicast-interface", "lo",
           "--multicast-ttl", "0", "--search-timeout-ms", "300", "--node-timeout-ms", "2000", "--max-chunk-kib", "1024"));
       args.addAll(options.dosmArgs());
@@ -106,8 +118,8 @@ final class TestCluster implements AutoCloseable {
       started(dosm.service());
       dosms.add(dosm);
     }
-    await().atMost(Duration.ofSeconds(20)).until(() -> view.current().dosms().size() == 2);
-    client = DyadClient.connect(ClientConfig.of(List.of(dosmAddress(0))).withChunkBytes(256 * 1024)
+    await().atMost(Duration.ofSeconds(20)).until(() -> view.current().dosms().size() == options.inProcessDosms());
+    client = options.inProcessDosms() == 0 ? null : DyadClient.connect(ClientConfig.of(List.of(dosmAddress(0))).withChunkBytes(256 * 1024)
         .withThrift(ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(20))));
   }
 
@@ -159,7 +171,8 @@ final class TestCluster implements AutoCloseable {
   /** Starts (or starts again) the node process of {@code member} on its data directory. */
   void startNode(String member, String... extraArgs) throws Exception {
     List<String> args = new ArrayList<>(List.of("node", "--id", member, "--data", dataDir(member).toString(),
-        "--zk", zkConnect(), "--zk-session-ms", Long.toString(SESSION.toMillis()), "--hint-handoff-seconds", "2"));
+        "--zk", zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()),
+        "--hint-handoff-seconds", "2"));
     args.addAll(options.nodeArgs());
     args.addAll(List.of(extraArgs));
     if (!args.contains("--reserve-mib")) {
@@ -168,6 +181,18 @@ final class TestCluster implements AutoCloseable {
     DyadProcess p = DyadProcess.start(dir.resolve("logs"), Map.of("DYAD_HEAP", "-Xmx192m"), args.toArray(new String[0]));
     nodes.put(member, p);
     p.awaitOutput("listening on", Duration.ofSeconds(60));
+  }
+
+  /** Starts {@code bin/dyad dosm} as a process with the given heap; returns it and its address once it serves. */
+  DyadProcess startDosmProcess(String id, String heap, String... extraArgs) throws Exception {
+    List<String> args = new ArrayList<>(List.of("dosm", "--id", id, "--listen", "127.0.0.1:0", "--zk", zkConnect(),
+        "--search", options.searchMode(), "--multicast-interface", "lo", "--multicast-ttl", "0",
+        "--node-timeout-ms", "2000"));
+    args.addAll(List.of(extraArgs));
+    DyadProcess p = DyadProcess.start(dir.resolve("logs"), Map.of("DYAD_HEAP", heap), args.toArray(new String[0]));
+    p.awaitOutput("dosm \\S+ listening on", Duration.ofSeconds(60));
+    dosmProcesses.add(p);
+    return p;
   }
 
   /** The running process of a node. */
@@ -269,6 +294,9 @@ final class TestCluster implements AutoCloseable {
   public void close() throws Exception {
     if (client != null) {
       client.close();
+    }
+    for (DyadProcess p : dosmProcesses) {
+      p.close();
     }
     for (int i = services.size() - 1; i >= 0; i--) {
       var s = services.get(i);

@@ -197,7 +197,11 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
         break;
       case CONNECTED:
       case RECONNECTED:
-        outageSeenWhileHealthy = false;
+        if (!sessionLost) {
+          outageSeenWhileHealthy = false; // the same session: the registration below renews the lease at once
+        }
+        // after a lost session, reads go on until the new registration replaces the old one: the old session's
+        // znode vanishes first, and with it any chance that the old incarnation is still served from here
         worker.execute(this::registerUntilDone);
         break;
       default:
@@ -258,6 +262,7 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
     confirmedAtNanos = started;
     registered.set(info);
     sessionLost = false;
+    outageSeenWhileHealthy = false;
     LOG.info("[member={}] registered at {} (incarnation {}, data {}, session 0x{})", memberId, address, incarnation,
         info.dataId(), Long.toHexString(session));
     return true;
