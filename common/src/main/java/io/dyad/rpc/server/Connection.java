@@ -168,16 +168,17 @@ final class Connection implements CallContext {
   }
 
   private boolean readBody() throws IOException {
-    if (frame == null || filled == frame.length) {
-      int capacity = frame == null ? Math.min(expected, FIRST_BUFFER_BYTES)
-          : (int) Math.min(expected, 4L * frame.length);
-      long more = capacity - (frame == null ? 0 : frame.length);
-      if (!server.budget().tryTake(more)) {
+    if (frame == null) {
+      return readFirstBodyBytes();
+    }
+    if (filled == frame.length) {
+      int capacity = (int) Math.min(expected, 4L * frame.length);
+      if (!server.budget().tryTake(this, capacity - frame.length)) {
         pause();
         return false;
       }
-      budgetHeld += more;
-      frame = frame == null ? new byte[capacity] : Arrays.copyOf(frame, capacity);
+      budgetHeld += capacity - frame.length;
+      frame = Arrays.copyOf(frame, capacity);
     }
     int n = channel.read(ByteBuffer.wrap(frame, filled, frame.length - filled));
     if (n < 0) {
@@ -185,11 +186,44 @@ final class Connection implements CallContext {
       return false;
     }
     filled += n;
-    if (filled == expected) {
-      dispatch(() -> server.runner().run(this, frame, filled));
+    frameArrived();
+    return n > 0;
+  }
+
+  /**
+   * Reads the first bytes of a frame's body into the loop's scratch buffer, and allocates the frame only once some
+   * have arrived: a connection that announced a frame and sent nothing more holds no memory. The budget is taken
+   * before reading, so that a server at its budget reads nothing more.
+   */
+  private boolean readFirstBodyBytes() throws IOException {
+    int capacity = Math.min(expected, FIRST_BUFFER_BYTES);
+    if (!server.budget().tryTake(this, capacity)) {
+      pause();
       return false;
     }
-    return n > 0;
+    ByteBuffer scratch = loop.scratch();
+    scratch.clear().limit(capacity);
+    int n = channel.read(scratch);
+    if (n <= 0) {
+      server.budget().giveBack(this, capacity);
+      if (n < 0) {
+        close(null);
+      }
+      return false;
+    }
+    budgetHeld = capacity;
+    frame = new byte[capacity];
+    System.arraycopy(scratch.array(), 0, frame, 0, n);
+    filled = n;
+    frameArrived();
+    return true;
+  }
+
+  /** Hands the frame to a worker once it is complete (the read loop then stops: the connection is processing). */
+  private void frameArrived() {
+    if (filled == expected) {
+      dispatch(() -> server.runner().run(this, frame, filled));
+    }
   }
 
   private boolean readDrain() throws IOException {
@@ -306,7 +340,7 @@ final class Connection implements CallContext {
   private void releaseFrame() {
     frame = null;
     filled = 0;
-    server.budget().giveBack(budgetHeld);
+    server.budget().giveBack(this, budgetHeld);
     budgetHeld = 0;
   }
 
@@ -356,8 +390,11 @@ final class Connection implements CallContext {
     boolean processing = state == State.PROCESSING;
     state = State.CLOSED;
     if (reason != null) {
-      LogLimiter.warn(server.log(), "close:" + peerHost, "[{}] closing the connection from {}: {}", server.name(),
-          peer, reason);
+      // one line a minute per peer and kind of problem (the reason without its numbers): a flood of one kind
+      // cannot hide another
+      String kind = reason.replaceAll("[0-9]+", "#");
+      LogLimiter.warn(server.log(), "close:" + peerHost + ":" + kind, "[{}] closing the connection from {}: {}",
+          server.name(), peer, reason);
     } else {
       server.log().debug("[{}] connection from {} closed", server.name(), peer);
     }

@@ -73,7 +73,8 @@ public final class ThriftServerService extends AbstractIdleService implements Se
     this.name = requireNonNull(name, "name");
     this.config = requireNonNull(config, "config");
     this.runner = new RequestRunner(name, requireNonNull(processor, "processor"), config.maxFrameBytes());
-    this.budget = new MemoryBudget(config.requestBudgetBytes(), () -> loops.forEach(SelectorLoop::wakeForBudget));
+    this.budget = new MemoryBudget(config.requestBudgetBytes(), config.maxFrameBytes(),
+        () -> loops.forEach(SelectorLoop::wakeForBudget));
   }
 
   @Override

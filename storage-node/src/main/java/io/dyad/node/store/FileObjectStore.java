@@ -346,7 +346,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
 
   /** @param seen the trailer read before the damage was found; null if the trailer itself was damaged */
   private DyadException corrupt(ObjectId id, Path path, Trailer seen, CorruptObjectException e) {
-    quarantine(id, path, seen, e.getMessage());
+    quarantine(id, seen, e.getMessage());
     return new DyadException(ErrorCode.CHECKSUM_MISMATCH,
         "object " + id + " is corrupt on this node (" + e.getMessage() + "); it has been quarantined");
   }
@@ -355,7 +355,8 @@ public final class FileObjectStore extends AbstractIdleService implements Object
    * Moves the damaged file aside, unless it was replaced meanwhile (a delete installs a tombstone over an object
    * without waiting for readers): under the id's lock, the file there now must be the one found damaged.
    */
-  private void quarantine(ObjectId id, Path path, Trailer seen, String reason) {
+  void quarantine(ObjectId id, Trailer seen, String reason) {
+    Path path = layout.pathOf(id);
     Lock lock = idLocks.get(id);
     lock.lock();
     try {

@@ -196,6 +196,31 @@ class FileObjectStoreTest {
   }
 
   @Test
+  void aReaderThatFoundAnObjectCorruptDoesNotQuarantineTheTombstoneADeleteInstalledMeanwhile() throws Exception {
+    ObjectId id = id("deleted-while-read");
+    byte[] content = randomBytes(9, 200_000);
+    put(store, id, content, CHUNK);
+    ObjectFileFormat.Trailer seen;
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(objectFile(id))) {
+      seen = ObjectFileReader.readTrailer(ch);
+    }
+    // the reader saw this object damaged; before it quarantines, a delete replaces the object with a tombstone
+    store.delete(id);
+    store.quarantine(id, seen, "a block failed its checksum");
+    assertThat(store.presence(id)).as("the tombstone stays").isEqualTo(Presence.DELETED);
+    assertThat(filesIn(dataDir.resolve("quarantine"))).isZero();
+
+    ObjectId other = id("damaged");
+    put(store, other, content, CHUNK);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(objectFile(other))) {
+      seen = ObjectFileReader.readTrailer(ch);
+    }
+    store.quarantine(other, seen, "a block failed its checksum");
+    assertThat(store.presence(other)).as("the very file found damaged is set aside").isEqualTo(Presence.ABSENT);
+    assertThat(filesIn(dataDir.resolve("quarantine"))).isEqualTo(1);
+  }
+
+  @Test
   void aFlippedTrailerOrTableByteOrATruncatedFileIsDetected() throws Exception {
     byte[] content = randomBytes(8, 100_000);
     ObjectId trailer = id("bad-trailer");

@@ -1,0 +1,244 @@
+package io.dyad.rpc.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.google.common.net.HostAndPort;
+import io.dyad.rpc.ThriftClientConfig;
+import io.dyad.rpc.ThriftConnections;
+import io.dyad.thrift.ObjectGateway;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.thrift.TApplicationException;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TField;
+import org.apache.thrift.protocol.TMessage;
+import org.apache.thrift.protocol.TMessageType;
+import org.apache.thrift.protocol.TStruct;
+import org.apache.thrift.protocol.TType;
+import org.apache.thrift.transport.TMemoryBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server against clients that are careless or hostile, on real sockets: a service whose {@code ping} answers,
+ * whose {@code putChunk} accepts any chunk, and whose other calls fail.
+ */
+class ThriftServerIT {
+  private static final int MAX_CHUNK = 1 << 20;
+
+  private final AtomicInteger closedConnections = new AtomicInteger();
+  private final List<Socket> sockets = new ArrayList<>();
+  private ThriftServerService server;
+
+  private HostAndPort start(ThriftServerConfig config) {
+    ObjectGateway.Iface handler = (ObjectGateway.Iface) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {ObjectGateway.Iface.class}, (proxy, method, args) -> {
+          switch (method.getName()) {
+            case "ping":
+              CallContext.current().orElseThrow().onClose(closedConnections::incrementAndGet);
+              return null;
+            case "putChunk":
+              return null;
+            default:
+              throw new UnsupportedOperationException(method.getName());
+          }
+        });
+    server = new ThriftServerService("test", new ObjectGateway.Processor<>(handler), config);
+    server.startAsync().awaitRunning();
+    InetSocketAddress a = server.boundAddress();
+    return HostAndPort.fromParts(a.getAddress().getHostAddress(), a.getPort());
+  }
+
+  private static ThriftServerConfig config() {
+    return ThriftServerConfig.forChunks(new InetSocketAddress("127.0.0.1", 0), MAX_CHUNK).withWorkers(4);
+  }
+
+  private static ObjectGateway.Client client(HostAndPort target) throws Exception {
+    return new ObjectGateway.Client(ThriftConnections.open(target, ThriftClientConfig.defaults()));
+  }
+
+  private Socket socket(HostAndPort target) throws IOException {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5000);
+    sockets.add(s);
+    return s;
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    for (Socket s : sockets) {
+      s.close();
+    }
+    if (server != null) {
+      server.stopAsync().awaitTerminated();
+    }
+  }
+
+  @Test
+  void farMoreConnectionsThanWorkersAreServed() throws Exception {
+    HostAndPort target = start(config());
+    List<ObjectGateway.Client> clients = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      ObjectGateway.Client c = client(target);
+      c.ping();
+      clients.add(c);
+    }
+    assertThat(server.openConnections()).isEqualTo(300);
+    for (ObjectGateway.Client c : clients) {
+      c.ping();
+      c.getInputProtocol().getTransport().close();
+    }
+    // each connection asked to be told of its close twice (once per ping)
+    await().atMost(Duration.ofSeconds(10)).until(() -> closedConnections.get() == 2 * 300);
+  }
+
+  @Test
+  void framesAreBufferedAsTheirBytesArriveNotAsAnnounced() throws Exception {
+    HostAndPort target = start(config());
+    for (int i = 0; i < 200; i++) {
+      new DataOutputStream(socket(target).getOutputStream()).writeInt(MAX_CHUNK); // a header and nothing more
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 200);
+    assertThat(server.bufferedRequestBytes()).as("bytes held for frames whose bodies never came").isZero();
+    ObjectGateway.Client c = client(target);
+    c.ping();
+    c.getInputProtocol().getTransport().close();
+  }
+
+  @Test
+  void aFrameThatTricklesInOrAConnectionLeftIdleIsClosedAfterItsTimeout() throws Exception {
+    HostAndPort target = start(config().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1),
+        Duration.ofSeconds(5)));
+    Socket trickler = socket(target);
+    OutputStream out = trickler.getOutputStream();
+    out.write(new byte[] {0, 0, 0, 50, 1});
+    Socket idle = socket(target);
+    long start = System.nanoTime();
+    assertThat(readsEndOfStream(trickler)).as("the trickling frame is cut off").isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(readsEndOfStream(idle)).as("the idle connection is closed").isTrue();
+  }
+
+  @Test
+  void concurrentFramesOverTheBudgetWaitTheirTurnInsteadOfFailing() throws Exception {
+    ThriftServerConfig tight = config();
+    HostAndPort target = start(tight.withRequestBudget(2L * tight.maxFrameBytes()));
+    ExecutorService pool = Executors.newFixedThreadPool(10);
+    List<Future<?>> sends = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      sends.add(pool.submit(() -> {
+        ObjectGateway.Client c = client(target);
+        try {
+          for (int k = 0; k < 3; k++) {
+            c.putChunk("p", 0, ByteBuffer.wrap(new byte[MAX_CHUNK]));
+          }
+        } finally {
+          c.getInputProtocol().getTransport().close();
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : sends) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(server.bufferedRequestBytes()).isZero();
+  }
+
+  @Test
+  void aStructNestedFarTooDeepGetsAProtocolErrorAndTheConnectionStaysUsable() throws Exception {
+    HostAndPort target = start(config());
+    TMemoryBuffer body = new TMemoryBuffer(1 << 20);
+    TBinaryProtocol p = new TBinaryProtocol(body, true, true);
+    p.writeMessageBegin(new TMessage("ping", TMessageType.CALL, 7));
+    p.writeStructBegin(new TStruct("ping_args"));
+    for (int depth = 0; depth < 100_000; depth++) {
+      p.writeFieldBegin(new TField("x", TType.STRUCT, (short) 99));
+    }
+    for (int depth = 0; depth < 100_000; depth++) {
+      p.writeFieldStop();
+    }
+    p.writeFieldStop();
+    p.writeMessageEnd();
+    Socket s = socket(target);
+    DataOutputStream out = new DataOutputStream(s.getOutputStream());
+    out.writeInt(body.length());
+    out.write(body.getArray(), 0, body.length());
+    out.flush();
+    java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+    byte[] frame = new byte[in.readInt()];
+    in.readFully(frame);
+    TBinaryProtocol reply = new TBinaryProtocol(new org.apache.thrift.transport.TMemoryInputTransport(frame), true, true);
+    TMessage m = reply.readMessageBegin();
+    assertThat(m.type).isEqualTo(TMessageType.EXCEPTION);
+    assertThat(m.seqid).isEqualTo(7);
+    TApplicationException x = TApplicationException.readFrom(reply);
+    assertThat(x.getType()).isEqualTo(TApplicationException.PROTOCOL_ERROR);
+    ObjectGateway.Client c = client(target);
+    c.ping();
+    c.getInputProtocol().getTransport().close();
+  }
+
+  @Test
+  void aPeerSpeakingAnotherProtocolIsClosedWithALogLineNamingIt() throws Exception {
+    Logger log = (Logger) LoggerFactory.getLogger(ThriftServerService.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    log.addAppender(lines);
+    try {
+      HostAndPort target = start(config());
+      Socket http = socket(target);
+      http.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(readsEndOfStream(http)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> lines.list.stream()
+          .anyMatch(e -> e.getFormattedMessage().contains("it looks like HTTP")));
+      assertThatThrownBy(() -> {
+        Socket unframed = socket(target);
+        TBinaryProtocol p = new TBinaryProtocol(new org.apache.thrift.transport.TIOStreamTransport(
+            unframed.getOutputStream()), true, true);
+        p.writeMessageBegin(new TMessage("ping", TMessageType.CALL, 1));
+        p.getTransport().flush();
+        if (readsEndOfStream(unframed)) {
+          throw new IOException("closed");
+        }
+      }).isInstanceOf(IOException.class);
+      await().atMost(Duration.ofSeconds(5)).until(() -> lines.list.stream()
+          .anyMatch(e -> e.getFormattedMessage().contains("unframed binary Thrift")));
+    } finally {
+      log.detachAppender(lines);
+    }
+  }
+
+  private static boolean readsEndOfStream(Socket s) throws IOException {
+    s.setSoTimeout(10_000);
+    InputStream in = s.getInputStream();
+    try {
+      return in.read() == -1;
+    } catch (java.net.SocketTimeoutException stillOpen) {
+      return false;
+    } catch (IOException reset) {
+      return true;
+    }
+  }
+}
