@@ -47,6 +47,13 @@ public final class Dosm {
     return service;
   }
 
+  /** The sizes of everything clients can make grow, now (they become metrics later). Valid while running. */
+  public DosmStats stats() {
+    int nodeConnections = core.pool().openConnections().values().stream().mapToInt(Integer::intValue).sum();
+    return new DosmStats(server.openConnections(), server.queuedRequests(), server.bufferedRequestBytes(),
+        core.openPuts(), nodeConnections);
+  }
+
   /** Where the Thrift service listens (with the real port). Valid while running. */
   public InetSocketAddress address() {
     return server.boundAddress();
