@@ -3,6 +3,7 @@ package io.dyad.cli;
 import io.dyad.common.DyadException;
 import io.dyad.coordinator.admin.ClusterDescription;
 import io.dyad.coordinator.admin.ClusterDescriptionValidator;
+import io.dyad.coordinator.admin.ClusterInit;
 import io.dyad.coordinator.admin.ClusterLayout;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.ZkSession;
@@ -49,6 +50,8 @@ final class AdminInitCommand implements Callable<Integer> {
       out.printf("  generated member %s in center %s at %s%n", m.id(), m.center(), m.address());
     }
     if (dryRun) {
+      out.println("dry run: these znodes would be created, in one transaction:");
+      ClusterInit.describe(ClusterInit.plan(layout, java.time.Clock.systemUTC())).forEach(l -> out.println("  " + l));
       out.println("dry run: nothing written");
       out.flush();
       return ExitCodes.OK;

@@ -72,6 +72,9 @@ final class StatusReport {
       if (r != null && f.state() == io.dyad.coordinator.model.FailoverState.RESYNCING) {
         base += String.format(Locale.ROOT, ", resync %s %.1f%% (%d objects, %d bytes)", r.state(), r.percent(),
             r.objectsCopied(), r.bytesCopied());
+        if (r.detail() != null) {
+          base += ": " + r.detail();
+        }
       }
       return base + held;
     }
@@ -81,7 +84,9 @@ final class StatusReport {
         serving.add(other.member());
       }
     }
-    String base = s.isLive(member) ? "serving" : "down (not failed over yet)";
+    String base = !s.isLive(member) ? "down (not failed over yet)"
+        : s.isServing(member) ? "serving"
+        : "joining: a new incarnation waits for the coordinator (no reads until it has caught up)";
     return (serving.isEmpty() ? base : base + ", also for " + String.join(", ", serving)) + held;
   }
 
@@ -110,6 +115,7 @@ final class StatusReport {
     out.put("live", s.live());
     out.put("pairs", s.pairs());
     out.put("failovers", s.failovers());
+    out.put("admitted", s.admitted());
     out.put("holds", s.holds());
     out.put("resync", s.resync());
     Map<String, Map<String, GatewayInfo>> gateways = new LinkedHashMap<>();

@@ -74,7 +74,11 @@ class ClusterCliIT {
     assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.stderr()).contains("is invalid").contains("pairs must be one-to-one").doesNotContain("\tat ");
 
-    DyadProcess.Result init = dyad("admin", "init", "--config", description("good.yaml", GOOD).toString());
+    DyadProcess.Result dry = dyad("admin", "init", "--config", description("good.yaml", GOOD).toString(), "--dry-run");
+    assertThat(dry.exitCode()).as(dry.stderr()).isZero();
+    assertThat(dry.stdout()).as("what it would write").contains("/dyad/members/b1  {\"v\":1,\"id\":\"b1\"")
+        .contains("/dyad/pairs/p2  {").contains("/dyad/admitted").contains("nothing written");
+    DyadProcess.Result init = dyad("admin", "init", "--config", tmp.resolve("good.yaml").toString());
     assertThat(init.exitCode()).as(init.stderr()).isZero();
     assertThat(init.stdout()).contains("generated member b1 in center B at 127.0.2.31:" + nodePort);
     assertThat(dyad("admin", "init", "--config", tmp.resolve("good.yaml").toString()).exitCode()).isEqualTo(6);

@@ -1,5 +1,7 @@
 package io.dyad.coordinator.admin;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.model.EpochInfo;
@@ -10,7 +12,9 @@ import io.dyad.coordinator.zk.ZkPaths;
 import io.dyad.coordinator.zk.ZnodeCodec;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.KeeperException;
@@ -18,6 +22,34 @@ import org.apache.zookeeper.KeeperException;
 /** Writes a validated {@link ClusterLayout} to ZooKeeper in one transaction: all of it or nothing. */
 public final class ClusterInit {
   private ClusterInit() {}
+
+  /**
+   * Every znode the layout becomes, in the order they are created: path (under {@code /dyad}) to payload (empty for
+   * the parents that only hold children).
+   */
+  public static Map<String, byte[]> plan(ClusterLayout layout, Clock clock) {
+    Map<String, byte[]> znodes = new LinkedHashMap<>();
+    znodes.put(ZkPaths.CLUSTER, ZnodeCodec.CLUSTER.encode(layout.cluster()));
+    for (String parent : ZkPaths.PARENTS) {
+      znodes.put(parent, new byte[0]);
+    }
+    for (MemberInfo m : layout.members()) {
+      znodes.put(ZkPaths.member(m.id()), ZnodeCodec.MEMBER.encode(m));
+    }
+    for (PairInfo p : layout.pairs()) {
+      znodes.put(ZkPaths.pair(p.id()), ZnodeCodec.PAIR.encode(p));
+    }
+    znodes.put(ZkPaths.EPOCH, ZnodeCodec.EPOCH.encode(new EpochInfo(0, clock.millis(), "admin init", "cluster created")));
+    return znodes;
+  }
+
+  /** The plan as lines an operator can read: "/dyad/path payload". */
+  public static List<String> describe(Map<String, byte[]> plan) {
+    List<String> lines = new ArrayList<>();
+    plan.forEach((path, data) -> lines.add("/" + ZkPaths.NAMESPACE + path + (data.length == 0 ? ""
+        : "  " + new String(data, UTF_8))));
+    return lines;
+  }
 
   /**
    * @throws DyadException ALREADY_EXISTS if the namespace already holds a cluster; UNAVAILABLE if ZooKeeper
@@ -31,18 +63,9 @@ public final class ClusterInit {
             + ZkPaths.NAMESPACE + "; it was not changed");
       }
       List<CuratorOp> ops = new ArrayList<>();
-      ops.add(client.transactionOp().create().forPath(ZkPaths.CLUSTER, ZnodeCodec.CLUSTER.encode(layout.cluster())));
-      for (String parent : ZkPaths.PARENTS) {
-        ops.add(client.transactionOp().create().forPath(parent, new byte[0]));
+      for (Map.Entry<String, byte[]> z : plan(layout, clock).entrySet()) {
+        ops.add(client.transactionOp().create().forPath(z.getKey(), z.getValue()));
       }
-      for (MemberInfo m : layout.members()) {
-        ops.add(client.transactionOp().create().forPath(ZkPaths.member(m.id()), ZnodeCodec.MEMBER.encode(m)));
-      }
-      for (PairInfo p : layout.pairs()) {
-        ops.add(client.transactionOp().create().forPath(ZkPaths.pair(p.id()), ZnodeCodec.PAIR.encode(p)));
-      }
-      ops.add(client.transactionOp().create().forPath(ZkPaths.EPOCH,
-          ZnodeCodec.EPOCH.encode(new EpochInfo(0, clock.millis(), "admin init", "cluster created"))));
       client.transaction().forOperations(ops);
     } catch (DyadException e) {
       throw e;
