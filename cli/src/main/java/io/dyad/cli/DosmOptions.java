@@ -7,6 +7,7 @@ import io.dyad.rpc.server.ThriftServerConfig;
 import io.dyad.search.MulticastSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The settings of a DOSM, shared by {@code dyad dosm} and {@code dyad local}. */
@@ -35,18 +36,7 @@ public final class DosmOptions {
       description = "Largest chunk a client may send or ask for, in KiB; at most the nodes' (default: ${DEFAULT-VALUE}).")
   int maxChunkKib;
 
-  @Option(names = "--max-connections", defaultValue = "4096",
-      description = "Client connections open at once; more are closed on accept (default: ${DEFAULT-VALUE}).")
-  int maxConnections;
-
-  @Option(names = "--idle-seconds", defaultValue = "300",
-      description = "Close a client connection idle this long (default: ${DEFAULT-VALUE}).")
-  long idleSeconds;
-
-  @Option(names = "--frame-timeout-seconds", defaultValue = "30",
-      description = "Close a connection whose request does not arrive completely within this long (default: "
-          + "${DEFAULT-VALUE}).")
-  long frameTimeoutSeconds;
+  @Mixin ServerOptions server;
 
   @Option(names = "--put-idle-seconds", defaultValue = "120",
       description = "Abort a put that sends nothing for this long (default: ${DEFAULT-VALUE}).")
@@ -62,13 +52,10 @@ public final class DosmOptions {
 
   DosmConfig config(String instance, HostAndPort listen) {
     int chunk = Math.multiplyExact(maxChunkKib, 1024);
-    ThriftServerConfig defaults = ThriftServerConfig.forChunks(
-        new InetSocketAddress(listen.getHost(), listen.getPort()), chunk);
-    ThriftServerConfig server = defaults.withMaxConnections(maxConnections, Math.max(1, maxConnections / 4))
-        .withTimeouts(Duration.ofSeconds(idleSeconds), Duration.ofSeconds(frameTimeoutSeconds), defaults.writeTimeout());
+    ThriftServerConfig serverConfig = server.config(new InetSocketAddress(listen.getHost(), listen.getPort()), chunk);
     ThriftClientConfig nodes = ThriftClientConfig.defaults().withRequestTimeout(Duration.ofMillis(nodeTimeoutMs))
         .withConnectTimeout(Duration.ofMillis(Math.min(2000, nodeTimeoutMs)));
-    return new DosmConfig(instance, server, nodes, chunk, search,
+    return new DosmConfig(instance, serverConfig, nodes, chunk, search,
         new MulticastSettings(multicastInterface, multicastTtl), Duration.ofMillis(searchTimeoutMs),
         Duration.ofSeconds(putIdleSeconds), 4096, maxPutsPerConnection, maxConnectionsPerNode);
   }

@@ -136,6 +136,11 @@ public final class LocalCluster extends AbstractIdleService {
     }
     start(infra.coordinator(view, new CoordinatorConfig("local-coordinator", options.grace())));
     print("coordinator local-coordinator (grace %d ms)", options.grace().toMillis());
+    // "ready" means serving: every member admitted (after a restart on existing data, each first collects what its
+    // partner holds for it)
+    if (view.await(s -> s.members().keySet().stream().allMatch(s::isServing), Duration.ofSeconds(120)).isEmpty()) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "the storage nodes did not all come to serve within 120 s");
+    }
     dosm = DosmCommand.create("local-dosm", HostAndPort.fromParts("127.0.0.1", options.dosmPort()), options.dosm(),
         infra, view);
     start(dosm.service());

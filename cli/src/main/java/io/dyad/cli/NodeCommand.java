@@ -14,7 +14,6 @@ import io.dyad.search.MulticastSettings;
 import io.dyad.node.server.StorageNode;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.node.store.StoreConfig;
-import io.dyad.rpc.server.ThriftServerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,18 +56,7 @@ final class NodeCommand implements Callable<Integer> {
       description = "Free space writes may not use, in MiB (default: ${DEFAULT-VALUE}).")
   long reserveMib;
 
-  @Option(names = "--max-connections", defaultValue = "4096",
-      description = "Connections open at once; more are closed on accept (default: ${DEFAULT-VALUE}).")
-  int maxConnections;
-
-  @Option(names = "--idle-seconds", defaultValue = "300",
-      description = "Close a connection idle this long (default: ${DEFAULT-VALUE}).")
-  long idleSeconds;
-
-  @Option(names = "--frame-timeout-seconds", defaultValue = "30",
-      description = "Close a connection whose request does not arrive completely within this long (default: "
-          + "${DEFAULT-VALUE}).")
-  long frameTimeoutSeconds;
+  @Mixin ServerOptions server;
 
   @Option(names = "--session-idle-seconds", defaultValue = "600",
       description = "Abort write sessions idle this long (default: ${DEFAULT-VALUE}).")
@@ -150,9 +138,6 @@ final class NodeCommand implements Callable<Integer> {
     if (bind.isUnresolved()) {
       throw new IllegalArgumentException("cannot resolve the host of " + address);
     }
-    ThriftServerConfig defaults = ThriftServerConfig.forChunks(bind, store.maxChunkBytes());
-    ThriftServerConfig server = defaults.withMaxConnections(maxConnections, Math.max(1, maxConnections / 4))
-        .withTimeouts(Duration.ofSeconds(idleSeconds), Duration.ofSeconds(frameTimeoutSeconds), defaults.writeTimeout());
-    return new StorageNodeConfig(id, store, server);
+    return new StorageNodeConfig(id, store, server.config(bind, store.maxChunkBytes()));
   }
 }

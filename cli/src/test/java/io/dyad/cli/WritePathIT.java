@@ -147,6 +147,40 @@ class WritePathIT {
   }
 
   @Test
+  void anAbortDoesNotWaitForAChunkStuckOnAPausedMember() throws Exception {
+    ObjectId id = idOn("p3");
+    ObjectGateway.Client writer = cluster.rawGateway(0);
+    ObjectGateway.Client aborter = cluster.rawGateway(0);
+    try {
+      PutSession put = writer.beginPut(-1, id.value());
+      cluster.pause("b3"); // the chunk's append to b3 now waits for the node timeout (2 s)
+      java.util.concurrent.CompletableFuture<Void> chunk = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          writer.putChunk(put.getPutId(), 0, ByteBuffer.wrap(new byte[50_000]));
+        } catch (org.apache.thrift.TException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> !chunk.isDone());
+      long start = System.nanoTime();
+      aborter.abortPut(put.getPutId());
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("abortPut returned while the chunk was stuck")
+          .isLessThan(Duration.ofMillis(1000));
+      assertThat(chunk.isDone()).as("the chunk is still waiting for b3").isFalse();
+      chunk.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThatThrownBy(() -> writer.commitPut(put.getPutId(), 50_000, crc(new byte[50_000])))
+          .as("the put has ended").isInstanceOf(io.dyad.thrift.NotFound.class);
+    } finally {
+      cluster.resume("b3");
+      writer.getInputProtocol().getTransport().close();
+      aborter.getInputProtocol().getTransport().close();
+    }
+    try (StorageNodeClient a3 = cluster.node("a3")) {
+      assertThat(a3.has(id)).as("an aborted put stores nothing").isEqualTo(Presence.ABSENT);
+    }
+  }
+
+  @Test
   void aCleanStopLogsNoStackTraces() throws Exception {
     cluster.client.put(Optional.empty(), () -> Streams.generated(9, 300_000), 300_000);
     DyadProcess b3 = cluster.process("b3");
