@@ -46,6 +46,8 @@ final class DosmCore extends AbstractIdleService {
   private ConnectionPool<StorageNodeClient> pool;
   private ObjectSearch search;
   private PutSessions puts;
+  private final PendingHints pendingHints = new PendingHints();
+  private Router router;
   private volatile Gateway gateway;
 
   DosmCore(DosmConfig config, ClusterView view) {
@@ -65,8 +67,8 @@ final class DosmCore extends AbstractIdleService {
     puts = new PutSessions(config.putIdleTimeout(), config.maxOpenPuts(), config.maxPutsPerConnection(), cleanup);
     long sweep = Math.max(1000, Math.min(config.putIdleTimeout().toMillis() / 4, 10_000));
     sweeper.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
-    Router router = new Router(view, Duration.ofSeconds(5));
-    gateway = new Gateway(config.maxChunkBytes(), new PutContext(pool, fanout, router), search,
+    router = new Router(view, Duration.ofSeconds(5));
+    gateway = new Gateway(config.maxChunkBytes(), new PutContext(pool, fanout, router, pendingHints), search,
         new LocationCache(100_000, Duration.ofMinutes(10)), puts);
     LOG.info("[dosm={}] searching by {}", config.instance(), search.mode());
   }
@@ -76,6 +78,7 @@ final class DosmCore extends AbstractIdleService {
     try {
       puts.expireIdle();
       pool.evictIdle();
+      pendingHints.retry(pool, router);
     } catch (RuntimeException e) {
       LOG.error("[dosm={}] sweeping idle puts and connections failed; trying again later", config.instance(), e);
     }

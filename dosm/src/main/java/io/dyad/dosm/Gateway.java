@@ -194,8 +194,9 @@ final class Gateway {
         LOG.warn("could not record on {} that {} lacks {}: {}", h, lackingMember, id, e.getMessage());
       }
     }
+    ctx.pendingHints().add(id, lackingMember, holders);
     throw new DyadException(ErrorCode.UNAVAILABLE, "the delete of " + id + " reached only " + holders
-        + " and no hint could be recorded for " + lackingMember + "; retry the delete");
+        + " and no hint could be recorded for " + lackingMember + " yet; retry the delete");
   }
 
   /** Every member known to hold the object or its tombstone. */

@@ -374,7 +374,9 @@ final class PutOperation {
       }
     }
     LOG.warn("put {} of {}: committed on {} but {} failed at commit and no hint could be recorded; not acknowledged "
-        + "(a retry of the put with the same id completes it)", putId, id, holders, lackingMember);
+        + "(a retry of the put with the same id completes it; the hint is tried again meanwhile)", putId, id, holders,
+        lackingMember);
+    ctx.pendingHints().add(id, lackingMember, holders);
     throw new DyadException(ErrorCode.UNAVAILABLE, "put " + putId + " of " + id + ": " + lackingMember
         + " failed at commit and no hint could be recorded; not acknowledged (retry the put with the same id)", last);
   }
