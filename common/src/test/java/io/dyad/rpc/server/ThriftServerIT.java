@@ -120,7 +120,8 @@ class ThriftServerIT {
       new DataOutputStream(socket(target).getOutputStream()).writeInt(MAX_CHUNK); // a header and nothing more
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 200);
-    assertThat(server.bufferedRequestBytes()).as("bytes held for frames whose bodies never came").isZero();
+    // bytes held for frames whose bodies never came: none (a glimpse while a header is being read is allowed)
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> server.bufferedRequestBytes() == 0);
     ObjectGateway.Client c = client(target);
     c.ping();
     c.getInputProtocol().getTransport().close();
@@ -163,7 +164,8 @@ class ThriftServerIT {
       f.get(60, TimeUnit.SECONDS);
     }
     pool.shutdown();
-    assertThat(server.bufferedRequestBytes()).isZero();
+    // a frame's bytes go back just after its reply is written, which may be a moment after the client read it
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.bufferedRequestBytes() == 0);
   }
 
   @Test
