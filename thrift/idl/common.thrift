@@ -31,6 +31,9 @@ enum ErrorCode {
   STALE_EPOCH = 6,
   UNAVAILABLE = 7,
   ACCESS_DENIED = 8,
+  NOT_A_DIRECTORY = 9,
+  IS_A_DIRECTORY = 10,
+  NOT_EMPTY = 11,
 }
 
 /** The object (or write session, or other named thing) does not exist. */
@@ -80,6 +83,24 @@ exception Unavailable {
 /** The caller lacks a valid credential or storage resource locator for this operation. */
 exception AccessDenied {
   1: ErrorCode code = ErrorCode.ACCESS_DENIED,
+  2: string message,
+}
+
+/** A path names a file (or goes through one) where a directory is needed. */
+exception NotADirectory {
+  1: ErrorCode code = ErrorCode.NOT_A_DIRECTORY,
+  2: string message,
+}
+
+/** A path names a directory where a file is needed. */
+exception IsADirectory {
+  1: ErrorCode code = ErrorCode.IS_A_DIRECTORY,
+  2: string message,
+}
+
+/** A directory that must be empty for the operation is not. */
+exception NotEmpty {
+  1: ErrorCode code = ErrorCode.NOT_EMPTY,
   2: string message,
 }
 

@@ -1,7 +1,7 @@
 package io.dyad.common;
 
 /**
- * Why an operation failed. The first eight codes are the codes of the Thrift IDL's typed exceptions
+ * Why an operation failed. All but the last are the codes of the Thrift IDL's typed exceptions
  * (common.thrift, same numbers); {@link #INTERNAL} stands for a fault on the far side that Thrift reports
  * as a {@code TApplicationException}.
  */
@@ -14,6 +14,9 @@ public enum ErrorCode {
   STALE_EPOCH(6),
   UNAVAILABLE(7),
   ACCESS_DENIED(8),
+  NOT_A_DIRECTORY(9),
+  IS_A_DIRECTORY(10),
+  NOT_EMPTY(11),
   INTERNAL(99);
 
   private final int wireValue;

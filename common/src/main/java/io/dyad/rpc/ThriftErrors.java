@@ -8,6 +8,9 @@ import io.dyad.thrift.AccessDenied;
 import io.dyad.thrift.AlreadyExists;
 import io.dyad.thrift.ChecksumMismatch;
 import io.dyad.thrift.InvalidArgument;
+import io.dyad.thrift.IsADirectory;
+import io.dyad.thrift.NotADirectory;
+import io.dyad.thrift.NotEmpty;
 import io.dyad.thrift.NotFound;
 import io.dyad.thrift.StaleEpoch;
 import io.dyad.thrift.StorageFull;
@@ -48,6 +51,12 @@ public final class ThriftErrors {
         return new Unavailable().setMessage(m);
       case ACCESS_DENIED:
         return new AccessDenied().setMessage(m);
+      case NOT_A_DIRECTORY:
+        return new NotADirectory().setMessage(m);
+      case IS_A_DIRECTORY:
+        return new IsADirectory().setMessage(m);
+      case NOT_EMPTY:
+        return new NotEmpty().setMessage(m);
       default:
         return new TApplicationException(TApplicationException.INTERNAL_ERROR, m);
     }
@@ -57,7 +66,8 @@ public final class ThriftErrors {
   public static boolean isTypedReply(TException e) {
     return e instanceof NotFound || e instanceof AlreadyExists || e instanceof ChecksumMismatch
         || e instanceof InvalidArgument || e instanceof StorageFull || e instanceof StaleEpoch
-        || e instanceof Unavailable || e instanceof AccessDenied;
+        || e instanceof Unavailable || e instanceof AccessDenied || e instanceof NotADirectory
+        || e instanceof IsADirectory || e instanceof NotEmpty;
   }
 
   /**
@@ -84,6 +94,12 @@ public final class ThriftErrors {
       return new DyadException(ErrorCode.UNAVAILABLE, ((Unavailable) e).getMessage(), e);
     } else if (e instanceof AccessDenied) {
       return new DyadException(ErrorCode.ACCESS_DENIED, ((AccessDenied) e).getMessage(), e);
+    } else if (e instanceof NotADirectory) {
+      return new DyadException(ErrorCode.NOT_A_DIRECTORY, ((NotADirectory) e).getMessage(), e);
+    } else if (e instanceof IsADirectory) {
+      return new DyadException(ErrorCode.IS_A_DIRECTORY, ((IsADirectory) e).getMessage(), e);
+    } else if (e instanceof NotEmpty) {
+      return new DyadException(ErrorCode.NOT_EMPTY, ((NotEmpty) e).getMessage(), e);
     } else if (e instanceof TTransportException) {
       boolean timedOut = ((TTransportException) e).getType() == TTransportException.TIMED_OUT
           || e.getCause() instanceof SocketTimeoutException;

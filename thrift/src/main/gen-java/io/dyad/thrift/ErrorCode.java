@@ -18,7 +18,10 @@ public enum ErrorCode implements org.apache.thrift.TEnum {
   STORAGE_FULL(5),
   STALE_EPOCH(6),
   UNAVAILABLE(7),
-  ACCESS_DENIED(8);
+  ACCESS_DENIED(8),
+  NOT_A_DIRECTORY(9),
+  IS_A_DIRECTORY(10),
+  NOT_EMPTY(11);
 
   private final int value;
 
@@ -57,6 +60,12 @@ public enum ErrorCode implements org.apache.thrift.TEnum {
         return UNAVAILABLE;
       case 8:
         return ACCESS_DENIED;
+      case 9:
+        return NOT_A_DIRECTORY;
+      case 10:
+        return IS_A_DIRECTORY;
+      case 11:
+        return NOT_EMPTY;
       default:
         return null;
     }
