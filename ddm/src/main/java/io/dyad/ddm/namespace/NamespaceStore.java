@@ -1,0 +1,269 @@
+package io.dyad.ddm.namespace;
+
+import com.google.common.util.concurrent.AbstractIdleService;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.thrift.Change;
+import io.dyad.thrift.Inode;
+import io.dyad.thrift.VolumeRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A directory server's volumes in RocksDB (layout in {@link Keys}). Changes are applied one at a time, strictly in
+ * each volume's sequence, each as one atomic batch — its effects, its log entry and the volume's new last sequence
+ * number — written with the WAL synced before {@link #apply} returns. Reads see applied changes only. Thread-safe.
+ */
+public final class NamespaceStore extends AbstractIdleService {
+  private static final Logger LOG = LoggerFactory.getLogger(NamespaceStore.class);
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path dir;
+  private final ReentrantLock writes = new ReentrantLock();
+  private final ThriftCodec codec = new ThriftCodec();
+  private final ChangeApplier applier = new ChangeApplier(codec);
+  private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+  private DBOptions options;
+  private ColumnFamilyOptions cfOptions;
+  private WriteOptions synced;
+  private volatile Tables tables;
+
+  public NamespaceStore(Path dir) {
+    this.dir = dir;
+  }
+
+  @Override
+  protected void startUp() throws Exception {
+    Files.createDirectories(dir);
+    options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+    cfOptions = new ColumnFamilyOptions();
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+    for (String name : Tables.NAMES) {
+      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), cfOptions));
+    }
+    RocksDB db;
+    try {
+      db = RocksDB.open(options, dir.toString(), descriptors, handles);
+    } catch (RocksDBException e) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "cannot open the directory store in " + dir + ": "
+          + e.getMessage(), e);
+    }
+    tables = new Tables(db, handles.get(1), handles.get(2), handles.get(3), handles.get(4), handles.get(5),
+        handles.get(6));
+    synced = new WriteOptions().setSync(true);
+    LOG.info("directory store open in {} ({} volumes)", dir, volumeNames().size());
+  }
+
+  @Override
+  protected void shutDown() {
+    writes.lock();
+    try {
+      handles.forEach(ColumnFamilyHandle::close);
+      tables.db().close();
+      synced.close();
+      cfOptions.close();
+      options.close();
+      LOG.info("directory store in {} closed", dir);
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  /**
+   * Applies a change durably, if it is the volume's next one. A change already applied is ignored (a duplicate sent
+   * again); one that skips ahead is refused with {@link OutOfOrderException} (the missing ones must come first).
+   *
+   * @throws DyadException the typed error of a change that does not apply to the volume (nothing is written)
+   */
+  public void apply(Change change) throws DyadException {
+    ensureRunning();
+    writes.lock();
+    try (VolumeTxn txn = new VolumeTxn(change.getVolume(), tables, codec)) {
+      Optional<VolumeRecord> before = txn.volumeRecord();
+      long last = before.map(VolumeRecord::getLastSeq).orElse(0L);
+      if (change.getSeq() <= last) {
+        return;
+      }
+      if (change.getSeq() != last + 1) {
+        throw new OutOfOrderException(change.getVolume(), last, change.getSeq());
+      }
+      VolumeRecord after = applier.apply(change.getOp(), before, txn).setLastSeq(change.getSeq());
+      txn.putVolumeRecord(after);
+      txn.putLog(change.getSeq(), codec.encode(change));
+      tables.db().write(synced, txn.batch);
+    } catch (RocksDBException e) {
+      throw VolumeTxn.storeFailure(e);
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  /** Makes the change a primary decides from the volume's current record (its next inode id, say). */
+  @FunctionalInterface
+  public interface Decision {
+    io.dyad.thrift.ChangeOp decide(Optional<VolumeRecord> volume) throws DyadException;
+  }
+
+  /**
+   * The primary's side: decides the volume's next change from its current state, gives it the next sequence number
+   * and applies it durably, all under the store's lock (so two decisions never take the same number). Returns the
+   * change as applied, for the duplicate.
+   *
+   * @throws DyadException the typed error of a change that does not apply (nothing is written)
+   */
+  public Change decideAndApply(String volume, Decision decision) throws DyadException {
+    ensureRunning();
+    writes.lock();
+    try {
+      Optional<VolumeRecord> current = volume(volume);
+      Change change = new Change(volume, current.map(VolumeRecord::getLastSeq).orElse(0L) + 1,
+          decision.decide(current));
+      apply(change);
+      return change;
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  /** The volumes this directory holds. */
+  public List<String> volumes() throws DyadException {
+    ensureRunning();
+    return volumeNames();
+  }
+
+  private List<String> volumeNames() {
+    List<String> out = new ArrayList<>();
+    try (RocksIterator it = tables.db().newIterator(tables.volumes())) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        out.add(new String(it.key(), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  public Optional<VolumeRecord> volume(String volume) throws DyadException {
+    ensureRunning();
+    try (VolumeTxn txn = new VolumeTxn(volume, tables, codec)) {
+      return txn.volumeRecord();
+    }
+  }
+
+  /** The inode a path names. @throws DyadException NOT_FOUND, NOT_A_DIRECTORY */
+  public Inode stat(String volume, FsPath path) throws DyadException {
+    try (VolumeTxn txn = reading(volume)) {
+      return txn.resolve(path);
+    }
+  }
+
+  /**
+   * Up to {@code limit} entries of a directory, in name order, after {@code afterName} ("" for the start).
+   *
+   * @throws DyadException NOT_FOUND, NOT_A_DIRECTORY
+   */
+  public ListPage list(String volume, FsPath path, String afterName, int limit) throws DyadException {
+    try (VolumeTxn txn = reading(volume)) {
+      Inode dir = txn.resolveDirectory(path);
+      byte[] prefix = Keys.entries(volume, dir.getId());
+      List<Inode> entries = new ArrayList<>(Math.min(limit, 1024));
+      try (RocksIterator it = tables.db().newIterator(tables.entries())) {
+        it.seek(afterName.isEmpty() ? prefix : Keys.entry(volume, dir.getId(), afterName));
+        if (!afterName.isEmpty() && it.isValid() && Keys.entryName(it.key(), prefix.length).equals(afterName)) {
+          it.next();
+        }
+        for (; it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+          if (entries.size() == limit) {
+            return new ListPage(entries, Optional.of(entries.get(entries.size() - 1).getName()));
+          }
+          long id = Keys.longAt(it.value(), 0);
+          entries.add(txn.inode(id).orElseThrow(() -> new DyadException(ErrorCode.INTERNAL, "entry of " + path
+              + " names a missing inode " + id)));
+        }
+      }
+      return new ListPage(entries, Optional.empty());
+    }
+  }
+
+  /** Changes of a volume from {@code fromSeq} on, at most {@code limit}, in order (what a lagging duplicate lacks). */
+  public List<Change> log(String volume, long fromSeq, int limit) throws DyadException {
+    ensureRunning();
+    List<Change> out = new ArrayList<>();
+    byte[] prefix = Keys.volume(volume);
+    try (RocksIterator it = tables.db().newIterator(tables.log())) {
+      for (it.seek(Keys.log(volume, fromSeq)); it.isValid() && Keys.startsWith(it.key(), prefix)
+          && out.size() < limit; it.next()) {
+        out.add(codec.decode(new Change(), it.value()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A digest (SHA-256, hex) of everything a volume holds but its log: its record, inodes, entries, garbage and
+   * uploads. Two directories of a pair that applied the same changes have the same digest.
+   */
+  public String digest(String volume) throws DyadException {
+    ensureRunning();
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+    byte[] prefix = Keys.volume(volume);
+    for (ColumnFamilyHandle cf : List.of(tables.inodes(), tables.entries(), tables.garbage(), tables.uploads())) {
+      try (RocksIterator it = tables.db().newIterator(cf)) {
+        for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+          update(sha, it.key());
+          update(sha, it.value());
+        }
+      }
+    }
+    volume(volume).ifPresent(v -> update(sha, codec.encode(v)));
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static void update(MessageDigest sha, byte[] bytes) {
+    sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+    sha.update(bytes);
+  }
+
+  private VolumeTxn reading(String volume) throws DyadException {
+    ensureRunning();
+    VolumeTxn txn = new VolumeTxn(volume, tables, codec);
+    if (txn.volumeRecord().isEmpty()) {
+      txn.close();
+      throw DyadException.notFound("volume " + volume + " does not exist on this directory");
+    }
+    return txn;
+  }
+
+  private void ensureRunning() throws DyadException {
+    if (state() != State.RUNNING) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "the directory store is not running (" + state() + ")");
+    }
+  }
+
+  /** One page of a listing; {@code next} is where the next page starts (absent on the last). */
+  public record ListPage(List<Inode> entries, Optional<String> next) {}
+}

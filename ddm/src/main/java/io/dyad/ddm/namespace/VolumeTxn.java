@@ -1,0 +1,208 @@
+package io.dyad.ddm.namespace;
+
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.thrift.EntryType;
+import io.dyad.thrift.Inode;
+import io.dyad.thrift.VolumeRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatchWithIndex;
+
+/**
+ * One change being applied to one volume: reads see the database with the change's own writes so far on top
+ * ({@code WriteBatchWithIndex}), writes go to the batch, which the store then writes atomically, WAL synced. Not
+ * thread-safe; closed by the store.
+ */
+final class VolumeTxn implements AutoCloseable {
+  static final long ROOT = 1;
+
+  final String volume;
+  private final Tables t;
+  private final ThriftCodec codec;
+  final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+  private final ReadOptions read = new ReadOptions();
+
+  VolumeTxn(String volume, Tables t, ThriftCodec codec) {
+    this.volume = volume;
+    this.t = t;
+    this.codec = codec;
+  }
+
+  private byte[] get(ColumnFamilyHandle cf, byte[] key) throws DyadException {
+    try {
+      return batch.getFromBatchAndDB(t.db(), cf, read, key);
+    } catch (RocksDBException e) {
+      throw storeFailure(e);
+    }
+  }
+
+  private void put(ColumnFamilyHandle cf, byte[] key, byte[] value) throws DyadException {
+    try {
+      batch.put(cf, key, value);
+    } catch (RocksDBException e) {
+      throw storeFailure(e);
+    }
+  }
+
+  private void delete(ColumnFamilyHandle cf, byte[] key) throws DyadException {
+    try {
+      batch.delete(cf, key);
+    } catch (RocksDBException e) {
+      throw storeFailure(e);
+    }
+  }
+
+  static DyadException storeFailure(RocksDBException e) {
+    return new DyadException(ErrorCode.UNAVAILABLE, "the directory's store failed: " + e.getMessage(), e);
+  }
+
+  // ---- volume ----
+
+  Optional<VolumeRecord> volumeRecord() throws DyadException {
+    byte[] v = get(t.volumes(), Keys.volume(volume));
+    return v == null ? Optional.empty() : Optional.of(codec.decode(new VolumeRecord(), v));
+  }
+
+  void putVolumeRecord(VolumeRecord r) throws DyadException {
+    put(t.volumes(), Keys.volume(volume), codec.encode(r));
+  }
+
+  void putLog(long seq, byte[] change) throws DyadException {
+    put(t.log(), Keys.log(volume, seq), change);
+  }
+
+  // ---- inodes and entries ----
+
+  Optional<Inode> inode(long id) throws DyadException {
+    byte[] v = get(t.inodes(), Keys.inode(volume, id));
+    return v == null ? Optional.empty() : Optional.of(codec.decode(new Inode(), v));
+  }
+
+  void putInode(Inode i) throws DyadException {
+    put(t.inodes(), Keys.inode(volume, i.getId()), codec.encode(i));
+  }
+
+  void deleteInode(long id) throws DyadException {
+    delete(t.inodes(), Keys.inode(volume, id));
+  }
+
+  Optional<Long> child(long parent, String name) throws DyadException {
+    byte[] v = get(t.entries(), Keys.entry(volume, parent, name));
+    return v == null ? Optional.empty() : Optional.of(Keys.longAt(v, 0));
+  }
+
+  void putEntry(long parent, String name, long child) throws DyadException {
+    put(t.entries(), Keys.entry(volume, parent, name), Keys.longBytes(child));
+  }
+
+  void deleteEntry(long parent, String name) throws DyadException {
+    delete(t.entries(), Keys.entry(volume, parent, name));
+  }
+
+  /** Up to {@code limit} children of a directory (inode ids), in name order — this change's writes included. */
+  List<Long> childIds(long parent, int limit) {
+    List<Long> out = new ArrayList<>();
+    byte[] prefix = Keys.entries(volume, parent);
+    try (RocksIterator base = t.db().newIterator(t.entries());
+        RocksIterator it = batch.newIteratorWithBase(t.entries(), base)) {
+      for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix) && out.size() < limit; it.next()) {
+        out.add(Keys.longAt(it.value(), 0));
+      }
+    }
+    return out;
+  }
+
+  /** The names of a directory's children (this change's writes included), in name order. */
+  List<String> childNames(long parent) {
+    List<String> out = new ArrayList<>();
+    byte[] prefix = Keys.entries(volume, parent);
+    try (RocksIterator base = t.db().newIterator(t.entries());
+        RocksIterator it = batch.newIteratorWithBase(t.entries(), base)) {
+      for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+        out.add(Keys.entryName(it.key(), prefix.length));
+      }
+    }
+    return out;
+  }
+
+  boolean hasChildren(long parent) {
+    return !childIds(parent, 1).isEmpty();
+  }
+
+  // ---- garbage and uploads ----
+
+  void addGarbage(long due, String objectId) throws DyadException {
+    put(t.garbage(), Keys.garbage(volume, due, objectId), new byte[0]);
+  }
+
+  void forgetGarbage(long due, String objectId) throws DyadException {
+    delete(t.garbage(), Keys.garbage(volume, due, objectId));
+  }
+
+  boolean hasUpload(String uploadId) throws DyadException {
+    return get(t.uploads(), Keys.upload(volume, uploadId)) != null;
+  }
+
+  void putUpload(String uploadId, byte[] upload) throws DyadException {
+    put(t.uploads(), Keys.upload(volume, uploadId), upload);
+  }
+
+  void deleteUpload(String uploadId) throws DyadException {
+    delete(t.uploads(), Keys.upload(volume, uploadId));
+  }
+
+  // ---- paths ----
+
+  /**
+   * The inode a path names.
+   *
+   * @throws DyadException NOT_FOUND if it or an ancestor does not exist; NOT_A_DIRECTORY if an ancestor is a file
+   */
+  Inode resolve(FsPath path) throws DyadException {
+    Inode at = inode(ROOT).orElseThrow(() -> DyadException.notFound("volume " + volume + " has no root"));
+    StringBuilder walked = new StringBuilder();
+    for (String name : path.components()) {
+      if (at.getType() != EntryType.DIRECTORY) {
+        throw new DyadException(ErrorCode.NOT_A_DIRECTORY, volume + ":" + (walked.length() == 0 ? "/" : walked)
+            + " is a file, not a directory");
+      }
+      walked.append('/').append(name);
+      long id = child(at.getId(), name).orElseThrow(
+          () -> DyadException.notFound("no such file or directory: " + volume + ":" + walked));
+      at = inode(id).orElseThrow(() -> new DyadException(ErrorCode.INTERNAL, "entry " + walked + " of volume "
+          + volume + " names inode " + id + ", which does not exist"));
+    }
+    return at;
+  }
+
+  /** The directory a path names. @throws DyadException as {@link #resolve}, or NOT_A_DIRECTORY */
+  Inode resolveDirectory(FsPath path) throws DyadException {
+    Inode i = resolve(path);
+    if (i.getType() != EntryType.DIRECTORY) {
+      throw new DyadException(ErrorCode.NOT_A_DIRECTORY, volume + ":" + path + " is a file, not a directory");
+    }
+    return i;
+  }
+
+  /** The inode a path names, or empty if the last component does not exist (its parent must). */
+  Optional<Inode> lookup(FsPath path) throws DyadException {
+    if (path.isRoot()) {
+      return Optional.of(resolve(path));
+    }
+    Inode parent = resolveDirectory(path.parent());
+    Optional<Long> id = child(parent.getId(), path.name());
+    return id.isEmpty() ? Optional.empty() : inode(id.get());
+  }
+
+  @Override
+  public void close() {
+    batch.close();
+    read.close();
+  }
+}
