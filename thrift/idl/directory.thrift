@@ -131,3 +131,124 @@ struct Change {
   2: required i64 seq,
   3: required ChangeOp op,
 }
+
+/** What a write left behind: the change's place in the volume's order, and the inode it made or moved, if any. */
+struct Applied {
+  1: required i64 seq,
+  2: optional Inode inode,
+}
+
+/** One page of a directory listing, in name order (bytes of the UTF-8 names). */
+struct EntryPage {
+  1: required list<Inode> entries,
+  /** pass as afterName to get the following page; absent on the last page */
+  2: optional string nextAfter,
+}
+
+/** Where a directory server is with one of its volumes. */
+struct VolumeState {
+  1: required string volume,
+  /** the sequence number of the last change applied */
+  2: required i64 lastSeq,
+  /** the oldest change still in the log (older ones were trimmed: a directory further behind needs a snapshot) */
+  3: required i64 firstLogSeq,
+}
+
+/** Changes of one volume, in order. */
+struct LogPage {
+  1: required list<Change> changes,
+  /** the sender's last sequence number for the volume when it answered */
+  2: required i64 lastSeq,
+  /** the oldest change the sender still has in its log */
+  3: required i64 firstLogSeq,
+}
+
+/** A directory server's state, as its health and `dyad status` show it. */
+struct DirectoryStatus {
+  1: required string member,
+  /** SERVING, RESYNCING, JOINING, FAILED_OVER, FENCED or STANDALONE */
+  2: required string state,
+  3: required string detail,
+  /** PRIMARY, DUPLICATE or NONE (not serving) */
+  4: required string role,
+  5: required list<VolumeState> volumes,
+}
+
+/** A consistent copy of a directory server's whole store, to seed a partner that is too far behind. */
+struct SnapshotManifest {
+  1: required string snapshotId,
+  /** file name → length in bytes */
+  2: required map<string, i64> files,
+}
+
+/**
+ * A directory server. Writes go to the pair's primary (DirectoryStatus.role); reads to either serving member.
+ * Every call carries the caller's cluster epoch (0: unknown); a caller behind the server gets StaleEpoch.
+ */
+service DirectoryServer {
+  /**
+   * The primary decides, orders and applies a change that a DDM asks for (inode ids and times in op are chosen by
+   * the primary, whatever the request holds); it answers once both directories of the pair hold it (or the
+   * partner is failed over).
+   */
+  Applied submit(1: string volume, 2: ChangeOp op, 3: i64 epoch)
+    throws (1: common.NotFound notFound, 2: common.AlreadyExists alreadyExists,
+            3: common.InvalidArgument invalidArgument, 4: common.NotADirectory notADirectory,
+            5: common.IsADirectory isADirectory, 6: common.NotEmpty notEmpty,
+            7: common.Unavailable unavailable, 8: common.StaleEpoch staleEpoch),
+
+  /** The inode a path names. */
+  Inode stat(1: string volume, 2: string path, 3: i64 epoch)
+    throws (1: common.NotFound notFound, 2: common.NotADirectory notADirectory,
+            3: common.InvalidArgument invalidArgument, 4: common.Unavailable unavailable,
+            5: common.StaleEpoch staleEpoch),
+
+  /** Up to limit (1-10000) entries of a directory after afterName ("" for the first page). */
+  EntryPage listDirectory(1: string volume, 2: string path, 3: string afterName, 4: i32 limit, 5: i64 epoch)
+    throws (1: common.NotFound notFound, 2: common.NotADirectory notADirectory,
+            3: common.InvalidArgument invalidArgument, 4: common.Unavailable unavailable,
+            5: common.StaleEpoch staleEpoch),
+
+  /** The volumes this server holds and how far each is. Answered in any failover state. */
+  list<VolumeState> volumes(1: i64 epoch) throws (1: common.Unavailable unavailable, 2: common.StaleEpoch staleEpoch),
+
+  /** The server's state and role. Answered in any failover state, without a registration too. */
+  DirectoryStatus status(),
+
+  /** SHA-256 (hex) of everything a volume holds but its log: equal on two directories that applied the same changes. */
+  string digest(1: string volume) throws (1: common.NotFound notFound, 2: common.Unavailable unavailable),
+
+  // ---- between the two directories of a pair ----
+
+  /**
+   * The primary sends changes of one volume in order; the duplicate applies those that follow its last one and
+   * answers with its last sequence number afterwards (lower than the last change sent: it has a gap, which the
+   * primary fills from its log). Only the pair's primary, under the duplicate's epoch, may send.
+   */
+  i64 replicate(1: string sender, 2: string volume, 3: list<Change> changes, 4: i64 epoch)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable,
+            3: common.StaleEpoch staleEpoch),
+
+  /** Changes of a volume from fromSeq on (at most maxChanges): what a partner that is behind lacks. */
+  LogPage fetchLog(1: string volume, 2: i64 fromSeq, 3: i32 maxChanges, 4: i64 epoch)
+    throws (1: common.NotFound notFound, 2: common.InvalidArgument invalidArgument,
+            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch),
+
+  /**
+   * A catching-up partner that has pulled (nearly) all of the primary's log asks to be replicated to synchronously
+   * from now on; the primary sends what it still lacks and from then on answers no write before the partner holds
+   * it. Only then does the partner report CAUGHT_UP. Unavailable: still too far behind, pull more first.
+   */
+  void join(1: string member, 2: i64 incarnation, 3: list<VolumeState> volumes, 4: i64 epoch)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable,
+            3: common.StaleEpoch staleEpoch),
+
+  /** A consistent copy of the whole store (a RocksDB checkpoint), kept for a while for the partner to read. */
+  SnapshotManifest openSnapshot(1: string member, 2: i64 epoch)
+    throws (1: common.Unavailable unavailable, 2: common.StaleEpoch staleEpoch),
+
+  /** Up to maxBytes of one file of a snapshot from offset. */
+  binary readSnapshot(1: string snapshotId, 2: string file, 3: i64 offset, 4: i32 maxBytes)
+    throws (1: common.NotFound notFound, 2: common.InvalidArgument invalidArgument,
+            3: common.Unavailable unavailable),
+}

@@ -6,14 +6,18 @@ import io.dyad.common.ErrorCode;
 import io.dyad.thrift.Change;
 import io.dyad.thrift.Inode;
 import io.dyad.thrift.VolumeRecord;
+import io.dyad.thrift.VolumeState;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -33,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NamespaceStore extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceStore.class);
+  /** in the default column family: this data directory's identity */
+  private static final byte[] DATA_ID_KEY = "dataId".getBytes(StandardCharsets.UTF_8);
 
   static {
     RocksDB.loadLibrary();
@@ -47,6 +53,7 @@ public final class NamespaceStore extends AbstractIdleService {
   private ColumnFamilyOptions cfOptions;
   private WriteOptions synced;
   private volatile Tables tables;
+  private volatile String dataId;
 
   public NamespaceStore(Path dir) {
     this.dir = dir;
@@ -60,7 +67,7 @@ public final class NamespaceStore extends AbstractIdleService {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
     for (String name : Tables.NAMES) {
-      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(java.nio.charset.StandardCharsets.UTF_8), cfOptions));
+      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
     }
     RocksDB db;
     try {
@@ -72,7 +79,17 @@ public final class NamespaceStore extends AbstractIdleService {
     tables = new Tables(db, handles.get(1), handles.get(2), handles.get(3), handles.get(4), handles.get(5),
         handles.get(6));
     synced = new WriteOptions().setSync(true);
+    dataId = loadOrCreateDataId(db);
     LOG.info("directory store open in {} ({} volumes)", dir, volumeNames().size());
+  }
+
+  private String loadOrCreateDataId(RocksDB db) throws RocksDBException {
+    byte[] id = db.get(DATA_ID_KEY);
+    if (id == null) {
+      id = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+      db.put(synced, DATA_ID_KEY, id);
+    }
+    return new String(id, StandardCharsets.UTF_8);
   }
 
   @Override
@@ -92,31 +109,142 @@ public final class NamespaceStore extends AbstractIdleService {
 
   /**
    * Applies a change durably, if it is the volume's next one. A change already applied is ignored (a duplicate sent
-   * again); one that skips ahead is refused with {@link OutOfOrderException} (the missing ones must come first).
+   * again) unless it differs from the one this directory applied with that number ({@link DivergedException}); one
+   * that skips ahead is refused with {@link OutOfOrderException} (the missing ones must come first).
    *
    * @throws DyadException the typed error of a change that does not apply to the volume (nothing is written)
    */
   public void apply(Change change) throws DyadException {
+    long last = applyInOrder(change.getVolume(), List.of(change));
+    if (last < change.getSeq()) {
+      throw new OutOfOrderException(change.getVolume(), last, change.getSeq());
+    }
+  }
+
+  /**
+   * Applies, in one durable batch, those of {@code changes} (of one volume, in order) that follow the volume's last
+   * applied change without a gap; changes already applied are checked against the log and skipped, and a gap stops
+   * the batch there. Returns the volume's last sequence number afterwards: less than the last change given when
+   * there was a gap.
+   *
+   * @throws DyadException the typed error of a change that does not apply (nothing of the batch is written), or
+   *     {@link DivergedException}
+   */
+  public long applyInOrder(String volume, List<Change> changes) throws DyadException {
     ensureRunning();
     writes.lock();
-    try (VolumeTxn txn = new VolumeTxn(change.getVolume(), tables, codec)) {
-      Optional<VolumeRecord> before = txn.volumeRecord();
-      long last = before.map(VolumeRecord::getLastSeq).orElse(0L);
-      if (change.getSeq() <= last) {
-        return;
+    try (VolumeTxn txn = new VolumeTxn(volume, tables, codec)) {
+      Optional<VolumeRecord> state = txn.volumeRecord();
+      long last = state.map(VolumeRecord::getLastSeq).orElse(0L);
+      long first = last;
+      for (Change change : changes) {
+        if (!change.getVolume().equals(volume)) {
+          throw DyadException.invalidArgument("a change of volume " + change.getVolume() + " in a batch of " + volume);
+        }
+        if (change.getSeq() <= first) {
+          checkSameAsLogged(change);
+          continue;
+        }
+        if (change.getSeq() != last + 1) {
+          break;
+        }
+        VolumeRecord after = applier.apply(change.getOp(), state, txn).setLastSeq(change.getSeq());
+        txn.putVolumeRecord(after);
+        txn.putLog(change.getSeq(), codec.encode(change));
+        state = Optional.of(after);
+        last = change.getSeq();
       }
-      if (change.getSeq() != last + 1) {
-        throw new OutOfOrderException(change.getVolume(), last, change.getSeq());
+      if (last > first) {
+        tables.db().write(synced, txn.batch);
       }
-      VolumeRecord after = applier.apply(change.getOp(), before, txn).setLastSeq(change.getSeq());
-      txn.putVolumeRecord(after);
-      txn.putLog(change.getSeq(), codec.encode(change));
-      tables.db().write(synced, txn.batch);
+      return last;
     } catch (RocksDBException e) {
       throw VolumeTxn.storeFailure(e);
     } finally {
       writes.unlock();
     }
+  }
+
+  /** A change sent again must be the one applied with its number: otherwise the two directories went apart. */
+  private void checkSameAsLogged(Change change) throws DyadException {
+    byte[] mine;
+    try {
+      mine = tables.db().get(tables.log(), Keys.log(change.getVolume(), change.getSeq()));
+    } catch (RocksDBException e) {
+      throw VolumeTxn.storeFailure(e);
+    }
+    if (mine != null && !Arrays.equals(mine, codec.encode(change))) {
+      throw new DivergedException(change.getVolume(), change.getSeq());
+    }
+  }
+
+  /**
+   * The primary's first step: decides the volume's next change from its current state, gives it the next sequence
+   * number and checks that it applies — writing nothing (the duplicate applies it first, then {@link #apply}). The
+   * caller must keep other writers of the volume out until it has applied or dropped the change.
+   *
+   * @throws DyadException the typed error of a change that does not apply
+   */
+  public Change prepare(String volume, Decision decision) throws DyadException {
+    ensureRunning();
+    writes.lock();
+    try (VolumeTxn txn = new VolumeTxn(volume, tables, codec)) {
+      Optional<VolumeRecord> current = txn.volumeRecord();
+      Change change = new Change(volume, current.map(VolumeRecord::getLastSeq).orElse(0L) + 1,
+          decision.decide(current));
+      applier.apply(change.getOp(), current, txn);
+      return change;
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  /**
+   * Drops a volume's log entries older than the last {@code keep}: a partner further behind than that needs a
+   * snapshot. Returns the oldest sequence number still in the log.
+   */
+  public long trimLog(String volume, long keep) throws DyadException {
+    ensureRunning();
+    writes.lock();
+    try {
+      long last = volume(volume).map(VolumeRecord::getLastSeq).orElse(0L);
+      long firstKept = Math.max(1, last - keep + 1);
+      if (firstLogSeq(volume, last) < firstKept) {
+        tables.db().deleteRange(tables.log(), synced, Keys.log(volume, 0), Keys.log(volume, firstKept));
+      }
+      return firstKept;
+    } catch (RocksDBException e) {
+      throw VolumeTxn.storeFailure(e);
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  /** Where this directory is with each of its volumes. */
+  public List<VolumeState> volumeStates() throws DyadException {
+    ensureRunning();
+    List<VolumeState> out = new ArrayList<>();
+    for (String name : volumeNames()) {
+      long last = volume(name).map(VolumeRecord::getLastSeq).orElse(0L);
+      out.add(new VolumeState(name, last, firstLogSeq(name, last)));
+    }
+    return out;
+  }
+
+  /** The oldest change of the volume still logged ({@code last + 1} if none is). */
+  private long firstLogSeq(String volume, long last) {
+    try (RocksIterator it = tables.db().newIterator(tables.log())) {
+      it.seek(Keys.log(volume, 0));
+      if (it.isValid() && Keys.startsWith(it.key(), Keys.volume(volume))) {
+        return Keys.longAt(it.key(), it.key().length - 8);
+      }
+      return last + 1;
+    }
+  }
+
+  /** The identity of this data directory: made when it was first used, so a replaced or wiped disk has a new one. */
+  public String dataId() {
+    return dataId;
   }
 
   /** Makes the change a primary decides from the volume's current record (its next inode id, say). */
@@ -156,7 +284,8 @@ public final class NamespaceStore extends AbstractIdleService {
     List<String> out = new ArrayList<>();
     try (RocksIterator it = tables.db().newIterator(tables.volumes())) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
-        out.add(new String(it.key(), java.nio.charset.StandardCharsets.UTF_8));
+        byte[] key = it.key(); // the volume's name and the NUL that ends it (Keys.volume)
+        out.add(new String(key, 0, key.length - 1, StandardCharsets.UTF_8));
       }
     }
     return out;

@@ -1,69 +1,37 @@
 package io.dyad.node.cluster;
 
 import io.dyad.common.DyadException;
-import io.dyad.common.ErrorCode;
-import io.dyad.common.StaleEpochException;
+import io.dyad.coordinator.fencing.MemberGate;
 import io.dyad.coordinator.membership.Registration;
-import io.dyad.coordinator.model.FailoverInfo;
-import io.dyad.coordinator.model.FailoverState;
-import io.dyad.coordinator.model.LiveInfo;
-import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.node.server.AccessGate;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Fencing for a cluster member:
- *
- * <ul>
- *   <li>without a registration (its session is known lost) it serves nothing; it takes writes only while its
- *       registration is confirmed within the lease (through a ZooKeeper outage reads go on, writes stop when the
- *       lease runs out): its partner may already serve alone;
- *   <li>a request routed under an epoch older than the member knows is refused with StaleEpoch, so the router
- *       refreshes its view;
- *   <li>it serves reads only while it serves: not failed over, and its live incarnation admitted by the
- *       coordinator. A new incarnation (a restart, a lost session, another disk) is JOINING until the coordinator
- *       decides: no reads, no writes (they go to its partner with hints). A RESYNCING member takes writes but
- *       serves no reads; a FAILED_OVER one does neither. All of them answer lookups (what they hold).
- * </ul>
+ * A storage node's fencing as a cluster member: the rules of {@link MemberGate} (registration, lease, epoch,
+ * failover state), and hints kept only for the node's partner. A JOINING node's writes go to its partner with hints.
  */
 public final class ClusterGate implements AccessGate {
-  private final String memberId;
-  private final Registration registration;
-  private final ClusterView view;
+  private final MemberGate member;
 
   public ClusterGate(String memberId, Registration registration, ClusterView view) {
-    this.memberId = memberId;
-    this.registration = registration;
-    this.view = view;
+    this.member = new MemberGate(memberId, registration, view);
   }
 
   @Override
   public void checkRead(long epoch) throws DyadException {
-    ClusterSnapshot s = registered(epoch);
-    Status status = statusIn(s);
-    if (!status.name().equals("SERVING")) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId + " serves no reads now: " + status.detail());
-    }
+    member.checkRead(epoch);
   }
 
   @Override
   public void checkWrite(long epoch) throws DyadException {
-    if (!registration.mayAcceptWrites()) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId
-          + " has no confirmed ZooKeeper registration right now; it takes no writes (fenced)");
-    }
-    ClusterSnapshot s = registered(epoch);
-    Status status = statusIn(s);
-    if (!status.name().equals("SERVING") && !status.name().equals("RESYNCING")) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId + " takes no writes now: " + status.detail());
-    }
+    member.checkWrite(epoch);
   }
 
   @Override
   public void checkLookup(long epoch) throws DyadException {
-    registered(epoch);
+    member.checkLookup(epoch);
   }
 
   @Override
@@ -71,10 +39,10 @@ public final class ClusterGate implements AccessGate {
     if (members.isEmpty()) {
       return;
     }
-    Optional<String> partner = view.current().partnerOf(memberId);
+    Optional<String> partner = member.view().current().partnerOf(member.memberId());
     for (String m : members) {
       if (partner.isEmpty() || !partner.get().equals(m)) {
-        throw DyadException.invalidArgument("member " + memberId + " keeps hints only for its partner "
+        throw DyadException.invalidArgument("member " + member.memberId() + " keeps hints only for its partner "
             + partner.orElse("(none in the cluster view)") + ", not for '" + m + "'");
       }
     }
@@ -82,47 +50,7 @@ public final class ClusterGate implements AccessGate {
 
   @Override
   public Status status() {
-    if (!registration.mayServe()) {
-      return new Status("FENCED", "no valid ZooKeeper registration: its session was lost; registering again");
-    }
-    return statusIn(view.current());
-  }
-
-  private Status statusIn(ClusterSnapshot s) {
-    Optional<LiveInfo> me = registration.current();
-    if (me.isEmpty()) {
-      return new Status("FENCED", "not registered in ZooKeeper");
-    }
-    FailoverInfo f = s.failovers().get(memberId);
-    if (f != null && f.state() == FailoverState.FAILED_OVER) {
-      return new Status("FAILED_OVER", "failed over at epoch " + f.epoch() + " (" + f.reason() + "); "
-          + f.servedBy() + " serves in its place");
-    }
-    if (f != null) {
-      return new Status("RESYNCING", "catching up with " + f.servedBy() + " since epoch " + f.epoch()
-          + "; takes writes, serves no reads");
-    }
-    var admitted = s.admitted().get(memberId);
-    if (admitted == null || admitted.incarnation() != me.get().incarnation()) {
-      return new Status("JOINING", "incarnation " + me.get().incarnation()
-          + " waits for the coordinator to admit it (admitted: " + (admitted == null ? "none" : admitted.incarnation())
-          + "); serves no reads until it has caught up");
-    }
-    return new Status("SERVING", "serves reads and writes (incarnation " + admitted.incarnation() + ", admitted at epoch "
-        + admitted.epoch() + ")");
-  }
-
-  /** The snapshot to decide from, once the member is registered and the request's epoch is not stale. */
-  private ClusterSnapshot registered(long epoch) throws DyadException {
-    if (!registration.mayServe()) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId
-          + " has no valid ZooKeeper registration right now; it is fenced");
-    }
-    ClusterSnapshot s = view.current();
-    if (epoch > 0 && epoch < s.epoch()) {
-      throw new StaleEpochException("request routed under epoch " + epoch + " but member " + memberId
-          + " knows epoch " + s.epoch(), s.epoch());
-    }
-    return s;
+    MemberGate.Status s = member.status();
+    return new Status(s.name(), s.detail());
   }
 }
