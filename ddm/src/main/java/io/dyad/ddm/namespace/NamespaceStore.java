@@ -4,108 +4,91 @@ import com.google.common.util.concurrent.AbstractIdleService;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.thrift.Change;
+import io.dyad.thrift.ChangeOp;
 import io.dyad.thrift.Inode;
 import io.dyad.thrift.VolumeRecord;
 import io.dyad.thrift.VolumeState;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
-import org.rocksdb.ColumnFamilyDescriptor;
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.DBOptions;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
 import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A directory server's volumes in RocksDB (layout in {@link Keys}). Changes are applied one at a time, strictly in
+ * A directory server's volumes (layout in {@link Keys}), as a service. Changes are applied one at a time, strictly in
  * each volume's sequence, each as one atomic batch — its effects, its log entry and the volume's new last sequence
  * number — written with the WAL synced before {@link #apply} returns. Reads see applied changes only. Thread-safe.
+ *
+ * <p>The whole store can be replaced by a snapshot of the partner's ({@link #replaceWith}): every call holds a shared
+ * guard, the swap an exclusive one, so no call ever touches a closed database.
  */
 public final class NamespaceStore extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(NamespaceStore.class);
-  /** in the default column family: this data directory's identity */
-  private static final byte[] DATA_ID_KEY = "dataId".getBytes(StandardCharsets.UTF_8);
 
   static {
     RocksDB.loadLibrary();
   }
 
   private final Path dir;
-  private final ReentrantLock writes = new ReentrantLock();
-  private final ThriftCodec codec = new ThriftCodec();
-  private final ChangeApplier applier = new ChangeApplier(codec);
-  private final List<ColumnFamilyHandle> handles = new ArrayList<>();
-  private DBOptions options;
-  private ColumnFamilyOptions cfOptions;
-  private WriteOptions synced;
-  private volatile Tables tables;
-  private volatile String dataId;
+  private final ReentrantReadWriteLock guard = new ReentrantReadWriteLock();
+  private volatile Namespace ns;
 
+  /** @param dir the RocksDB directory (created if missing) */
   public NamespaceStore(Path dir) {
     this.dir = dir;
   }
 
   @Override
   protected void startUp() throws Exception {
-    Files.createDirectories(dir);
-    options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
-    cfOptions = new ColumnFamilyOptions();
-    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-    for (String name : Tables.NAMES) {
-      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
-    }
-    RocksDB db;
-    try {
-      db = RocksDB.open(options, dir.toString(), descriptors, handles);
-    } catch (RocksDBException e) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "cannot open the directory store in " + dir + ": "
-          + e.getMessage(), e);
-    }
-    tables = new Tables(db, handles.get(1), handles.get(2), handles.get(3), handles.get(4), handles.get(5),
-        handles.get(6));
-    synced = new WriteOptions().setSync(true);
-    dataId = loadOrCreateDataId(db);
-    LOG.info("directory store open in {} ({} volumes)", dir, volumeNames().size());
-  }
-
-  private String loadOrCreateDataId(RocksDB db) throws RocksDBException {
-    byte[] id = db.get(DATA_ID_KEY);
-    if (id == null) {
-      id = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
-      db.put(synced, DATA_ID_KEY, id);
-    }
-    return new String(id, StandardCharsets.UTF_8);
+    ns = Namespace.open(dir);
   }
 
   @Override
   protected void shutDown() {
-    writes.lock();
+    guard.writeLock().lock();
     try {
-      handles.forEach(ColumnFamilyHandle::close);
-      tables.db().close();
-      synced.close();
-      cfOptions.close();
-      options.close();
-      LOG.info("directory store in {} closed", dir);
+      ns.close();
     } finally {
-      writes.unlock();
+      guard.writeLock().unlock();
     }
   }
+
+  /** A call against the open database. */
+  @FunctionalInterface
+  private interface Body<T> {
+    T run(Namespace ns) throws DyadException;
+  }
+
+  private <T> T guarded(Body<T> body) throws DyadException {
+    guard.readLock().lock();
+    try {
+      State s = state();
+      if (s != State.RUNNING) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, "the directory store is not running (" + s + ")");
+      }
+      return body.run(ns);
+    } finally {
+      guard.readLock().unlock();
+    }
+  }
+
+  /** Makes the change a primary decides from the volume's current record (its next inode id, say). */
+  @FunctionalInterface
+  public interface Decision {
+    ChangeOp decide(Optional<VolumeRecord> volume) throws DyadException;
+  }
+
+  /** One page of a listing; {@code next} is where the next page starts (absent on the last). */
+  public record ListPage(List<Inode> entries, Optional<String> next) {}
 
   /**
    * Applies a change durably, if it is the volume's next one. A change already applied is ignored (a duplicate sent
@@ -115,10 +98,10 @@ public final class NamespaceStore extends AbstractIdleService {
    * @throws DyadException the typed error of a change that does not apply to the volume (nothing is written)
    */
   public void apply(Change change) throws DyadException {
-    long last = applyInOrder(change.getVolume(), List.of(change));
-    if (last < change.getSeq()) {
-      throw new OutOfOrderException(change.getVolume(), last, change.getSeq());
-    }
+    guarded(n -> {
+      n.apply(change);
+      return null;
+    });
   }
 
   /**
@@ -131,51 +114,7 @@ public final class NamespaceStore extends AbstractIdleService {
    *     {@link DivergedException}
    */
   public long applyInOrder(String volume, List<Change> changes) throws DyadException {
-    ensureRunning();
-    writes.lock();
-    try (VolumeTxn txn = new VolumeTxn(volume, tables, codec)) {
-      Optional<VolumeRecord> state = txn.volumeRecord();
-      long last = state.map(VolumeRecord::getLastSeq).orElse(0L);
-      long first = last;
-      for (Change change : changes) {
-        if (!change.getVolume().equals(volume)) {
-          throw DyadException.invalidArgument("a change of volume " + change.getVolume() + " in a batch of " + volume);
-        }
-        if (change.getSeq() <= first) {
-          checkSameAsLogged(change);
-          continue;
-        }
-        if (change.getSeq() != last + 1) {
-          break;
-        }
-        VolumeRecord after = applier.apply(change.getOp(), state, txn).setLastSeq(change.getSeq());
-        txn.putVolumeRecord(after);
-        txn.putLog(change.getSeq(), codec.encode(change));
-        state = Optional.of(after);
-        last = change.getSeq();
-      }
-      if (last > first) {
-        tables.db().write(synced, txn.batch);
-      }
-      return last;
-    } catch (RocksDBException e) {
-      throw VolumeTxn.storeFailure(e);
-    } finally {
-      writes.unlock();
-    }
-  }
-
-  /** A change sent again must be the one applied with its number: otherwise the two directories went apart. */
-  private void checkSameAsLogged(Change change) throws DyadException {
-    byte[] mine;
-    try {
-      mine = tables.db().get(tables.log(), Keys.log(change.getVolume(), change.getSeq()));
-    } catch (RocksDBException e) {
-      throw VolumeTxn.storeFailure(e);
-    }
-    if (mine != null && !Arrays.equals(mine, codec.encode(change))) {
-      throw new DivergedException(change.getVolume(), change.getSeq());
-    }
+    return guarded(n -> n.applyInOrder(volume, changes));
   }
 
   /**
@@ -186,17 +125,15 @@ public final class NamespaceStore extends AbstractIdleService {
    * @throws DyadException the typed error of a change that does not apply
    */
   public Change prepare(String volume, Decision decision) throws DyadException {
-    ensureRunning();
-    writes.lock();
-    try (VolumeTxn txn = new VolumeTxn(volume, tables, codec)) {
-      Optional<VolumeRecord> current = txn.volumeRecord();
-      Change change = new Change(volume, current.map(VolumeRecord::getLastSeq).orElse(0L) + 1,
-          decision.decide(current));
-      applier.apply(change.getOp(), current, txn);
-      return change;
-    } finally {
-      writes.unlock();
-    }
+    return guarded(n -> n.prepare(volume, decision));
+  }
+
+  /**
+   * Decides the volume's next change, gives it the next sequence number and applies it durably, under the store's
+   * lock (a directory on its own; tests). Returns the change as applied.
+   */
+  public Change decideAndApply(String volume, Decision decision) throws DyadException {
+    return guarded(n -> n.decideAndApply(volume, decision));
   }
 
   /**
@@ -204,105 +141,26 @@ public final class NamespaceStore extends AbstractIdleService {
    * snapshot. Returns the oldest sequence number still in the log.
    */
   public long trimLog(String volume, long keep) throws DyadException {
-    ensureRunning();
-    writes.lock();
-    try {
-      long last = volume(volume).map(VolumeRecord::getLastSeq).orElse(0L);
-      long firstKept = Math.max(1, last - keep + 1);
-      if (firstLogSeq(volume, last) < firstKept) {
-        tables.db().deleteRange(tables.log(), synced, Keys.log(volume, 0), Keys.log(volume, firstKept));
-      }
-      return firstKept;
-    } catch (RocksDBException e) {
-      throw VolumeTxn.storeFailure(e);
-    } finally {
-      writes.unlock();
-    }
+    return guarded(n -> n.trimLog(volume, keep));
   }
 
   /** Where this directory is with each of its volumes. */
   public List<VolumeState> volumeStates() throws DyadException {
-    ensureRunning();
-    List<VolumeState> out = new ArrayList<>();
-    for (String name : volumeNames()) {
-      long last = volume(name).map(VolumeRecord::getLastSeq).orElse(0L);
-      out.add(new VolumeState(name, last, firstLogSeq(name, last)));
-    }
-    return out;
-  }
-
-  /** The oldest change of the volume still logged ({@code last + 1} if none is). */
-  private long firstLogSeq(String volume, long last) {
-    try (RocksIterator it = tables.db().newIterator(tables.log())) {
-      it.seek(Keys.log(volume, 0));
-      if (it.isValid() && Keys.startsWith(it.key(), Keys.volume(volume))) {
-        return Keys.longAt(it.key(), it.key().length - 8);
-      }
-      return last + 1;
-    }
-  }
-
-  /** The identity of this data directory: made when it was first used, so a replaced or wiped disk has a new one. */
-  public String dataId() {
-    return dataId;
-  }
-
-  /** Makes the change a primary decides from the volume's current record (its next inode id, say). */
-  @FunctionalInterface
-  public interface Decision {
-    io.dyad.thrift.ChangeOp decide(Optional<VolumeRecord> volume) throws DyadException;
-  }
-
-  /**
-   * The primary's side: decides the volume's next change from its current state, gives it the next sequence number
-   * and applies it durably, all under the store's lock (so two decisions never take the same number). Returns the
-   * change as applied, for the duplicate.
-   *
-   * @throws DyadException the typed error of a change that does not apply (nothing is written)
-   */
-  public Change decideAndApply(String volume, Decision decision) throws DyadException {
-    ensureRunning();
-    writes.lock();
-    try {
-      Optional<VolumeRecord> current = volume(volume);
-      Change change = new Change(volume, current.map(VolumeRecord::getLastSeq).orElse(0L) + 1,
-          decision.decide(current));
-      apply(change);
-      return change;
-    } finally {
-      writes.unlock();
-    }
+    return guarded(Namespace::volumeStates);
   }
 
   /** The volumes this directory holds. */
   public List<String> volumes() throws DyadException {
-    ensureRunning();
-    return volumeNames();
-  }
-
-  private List<String> volumeNames() {
-    List<String> out = new ArrayList<>();
-    try (RocksIterator it = tables.db().newIterator(tables.volumes())) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        byte[] key = it.key(); // the volume's name and the NUL that ends it (Keys.volume)
-        out.add(new String(key, 0, key.length - 1, StandardCharsets.UTF_8));
-      }
-    }
-    return out;
+    return guarded(Namespace::volumes);
   }
 
   public Optional<VolumeRecord> volume(String volume) throws DyadException {
-    ensureRunning();
-    try (VolumeTxn txn = new VolumeTxn(volume, tables, codec)) {
-      return txn.volumeRecord();
-    }
+    return guarded(n -> n.volume(volume));
   }
 
   /** The inode a path names. @throws DyadException NOT_FOUND, NOT_A_DIRECTORY */
   public Inode stat(String volume, FsPath path) throws DyadException {
-    try (VolumeTxn txn = reading(volume)) {
-      return txn.resolve(path);
-    }
+    return guarded(n -> n.stat(volume, path));
   }
 
   /**
@@ -311,40 +169,12 @@ public final class NamespaceStore extends AbstractIdleService {
    * @throws DyadException NOT_FOUND, NOT_A_DIRECTORY
    */
   public ListPage list(String volume, FsPath path, String afterName, int limit) throws DyadException {
-    try (VolumeTxn txn = reading(volume)) {
-      Inode dir = txn.resolveDirectory(path);
-      byte[] prefix = Keys.entries(volume, dir.getId());
-      List<Inode> entries = new ArrayList<>(Math.min(limit, 1024));
-      try (RocksIterator it = tables.db().newIterator(tables.entries())) {
-        it.seek(afterName.isEmpty() ? prefix : Keys.entry(volume, dir.getId(), afterName));
-        if (!afterName.isEmpty() && it.isValid() && Keys.entryName(it.key(), prefix.length).equals(afterName)) {
-          it.next();
-        }
-        for (; it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
-          if (entries.size() == limit) {
-            return new ListPage(entries, Optional.of(entries.get(entries.size() - 1).getName()));
-          }
-          long id = Keys.longAt(it.value(), 0);
-          entries.add(txn.inode(id).orElseThrow(() -> new DyadException(ErrorCode.INTERNAL, "entry of " + path
-              + " names a missing inode " + id)));
-        }
-      }
-      return new ListPage(entries, Optional.empty());
-    }
+    return guarded(n -> n.list(volume, path, afterName, limit));
   }
 
   /** Changes of a volume from {@code fromSeq} on, at most {@code limit}, in order (what a lagging duplicate lacks). */
   public List<Change> log(String volume, long fromSeq, int limit) throws DyadException {
-    ensureRunning();
-    List<Change> out = new ArrayList<>();
-    byte[] prefix = Keys.volume(volume);
-    try (RocksIterator it = tables.db().newIterator(tables.log())) {
-      for (it.seek(Keys.log(volume, fromSeq)); it.isValid() && Keys.startsWith(it.key(), prefix)
-          && out.size() < limit; it.next()) {
-        out.add(codec.decode(new Change(), it.value()));
-      }
-    }
-    return out;
+    return guarded(n -> n.log(volume, fromSeq, limit));
   }
 
   /**
@@ -352,47 +182,87 @@ public final class NamespaceStore extends AbstractIdleService {
    * uploads. Two directories of a pair that applied the same changes have the same digest.
    */
   public String digest(String volume) throws DyadException {
-    ensureRunning();
-    MessageDigest sha;
+    return guarded(n -> n.digest(volume));
+  }
+
+  /**
+   * Writes a consistent copy of the whole store into {@code target} (which must not exist): a RocksDB checkpoint,
+   * hard links to the immutable table files where it can. A partner too far behind is seeded from it.
+   */
+  public void checkpoint(Path target) throws DyadException {
+    guarded(n -> {
+      n.checkpoint(target);
+      return null;
+    });
+  }
+
+  /** The identity of this data directory: made when it was first used, so a replaced or wiped disk has a new one. */
+  public String dataId() {
+    return ns.dataId();
+  }
+
+  /**
+   * Replaces everything this store holds with the checkpoint in {@code snapshot} (a partner's, fully written and
+   * synced), keeping this directory's data identity. Calls wait meanwhile. The old database is moved aside first and
+   * put back if the snapshot cannot be opened.
+   */
+  public void replaceWith(Path snapshot) throws DyadException {
+    guard.writeLock().lock();
     try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      if (state() != State.RUNNING) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, "the directory store is not running (" + state() + ")");
+      }
+      String keepId = ns.dataId();
+      Path aside = dir.resolveSibling(dir.getFileName() + ".replaced");
+      ns.close();
+      try {
+        deleteTree(aside);
+        Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(snapshot, dir, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(dir.getParent());
+        ns = Namespace.open(dir, keepId);
+      } catch (IOException | DyadException e) {
+        LOG.error("installing the snapshot in {} failed; putting the old store back: {}", snapshot, e.toString());
+        restore(aside);
+        throw e instanceof DyadException d ? d : new DyadException(ErrorCode.UNAVAILABLE,
+            "cannot install the snapshot: " + e.getMessage(), e);
+      }
+      deleteTree(aside);
+      LOG.info("directory store in {} replaced by a snapshot ({} volumes)", dir, ns.volumes().size());
+    } catch (IOException e) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "cannot install the snapshot: " + e.getMessage(), e);
+    } finally {
+      guard.writeLock().unlock();
     }
-    byte[] prefix = Keys.volume(volume);
-    for (ColumnFamilyHandle cf : List.of(tables.inodes(), tables.entries(), tables.garbage(), tables.uploads())) {
-      try (RocksIterator it = tables.db().newIterator(cf)) {
-        for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
-          update(sha, it.key());
-          update(sha, it.value());
-        }
+  }
+
+  private void restore(Path aside) throws DyadException {
+    try {
+      if (Files.exists(aside)) {
+        deleteTree(dir);
+        Files.move(aside, dir, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException e) {
+      LOG.error("cannot put the old store back from {}: {}", aside, e.toString());
+    }
+    ns = Namespace.open(dir);
+  }
+
+  private static void syncDirectory(Path d) throws IOException {
+    try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  /** Deletes a directory tree, if it exists. */
+  public static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
       }
     }
-    volume(volume).ifPresent(v -> update(sha, codec.encode(v)));
-    return HexFormat.of().formatHex(sha.digest());
   }
-
-  private static void update(MessageDigest sha, byte[] bytes) {
-    sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
-    sha.update(bytes);
-  }
-
-  private VolumeTxn reading(String volume) throws DyadException {
-    ensureRunning();
-    VolumeTxn txn = new VolumeTxn(volume, tables, codec);
-    if (txn.volumeRecord().isEmpty()) {
-      txn.close();
-      throw DyadException.notFound("volume " + volume + " does not exist on this directory");
-    }
-    return txn;
-  }
-
-  private void ensureRunning() throws DyadException {
-    if (state() != State.RUNNING) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "the directory store is not running (" + state() + ")");
-    }
-  }
-
-  /** One page of a listing; {@code next} is where the next page starts (absent on the last). */
-  public record ListPage(List<Inode> entries, Optional<String> next) {}
 }

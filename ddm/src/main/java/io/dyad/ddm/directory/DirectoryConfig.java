@@ -1,0 +1,40 @@
+package io.dyad.ddm.directory;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import io.dyad.rpc.server.ThriftServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a directory server needs to run. Immutable.
+ *
+ * @param memberId its id in the cluster, e.g. "da1"
+ * @param data its data directory: {@code namespace/} (RocksDB), {@code snapshots/} (served to the partner),
+ *     {@code incoming/} (a snapshot being received)
+ * @param server where and how the Thrift service listens
+ * @param patience how long a change waits for the partner before the caller gets Unavailable (it is then completed
+ *     before the volume's next change)
+ * @param logRetention changes kept in each volume's log for a partner that falls behind
+ */
+public record DirectoryConfig(String memberId, Path data, ThriftServerConfig server, Duration patience,
+    long logRetention) {
+  /** Snapshot files are read in chunks of up to 4 MiB. */
+  public static final int MAX_REPLY_CHUNK = Snapshots.MAX_CHUNK;
+
+  public DirectoryConfig {
+    requireNonNull(memberId, "memberId");
+    requireNonNull(data, "data");
+    requireNonNull(server, "server");
+    requireNonNull(patience, "patience");
+    checkArgument(memberId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"),
+        "member id must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit: '%s'", memberId);
+    checkArgument(logRetention >= Sequencer.MAX_JOIN_GAP, "the log must keep at least %s changes",
+        Sequencer.MAX_JOIN_GAP);
+  }
+
+  public Path namespaceDir() {
+    return data.resolve("namespace");
+  }
+}

@@ -1,0 +1,100 @@
+package io.dyad.ddm.directory;
+
+import com.codahale.metrics.MetricRegistry;
+import com.google.common.net.HostAndPort;
+import com.google.common.util.concurrent.AbstractIdleService;
+import com.google.common.util.concurrent.Service;
+import io.dyad.common.DyadException;
+import io.dyad.common.ServiceStack;
+import io.dyad.coordinator.ZkSession;
+import io.dyad.coordinator.fencing.MemberGate;
+import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.model.MemberInfo;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.ddm.namespace.NamespaceStore;
+import io.dyad.ddm.rpc.DirectoryClient;
+import io.dyad.rpc.ConnectionPool;
+import io.dyad.rpc.ThriftClientConfig;
+import io.dyad.rpc.server.ThriftServerService;
+import io.dyad.thrift.DirectoryServer;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A directory server as a cluster member, wired from its parts and started in dependency order: the store, the
+ * Thrift server, the registration (live only once it serves), catching up, log trimming. Stopped in reverse.
+ */
+public final class DirectoryMember {
+  private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
+
+  private final NamespaceStore store;
+  private final ThriftServerService server;
+  private final MemberGate gate;
+  private final ServiceStack service;
+
+  private DirectoryMember(NamespaceStore store, ThriftServerService server, MemberGate gate, ServiceStack service) {
+    this.store = store;
+    this.server = server;
+    this.gate = gate;
+    this.service = service;
+  }
+
+  /**
+   * @param view a started view on {@code zk} (it also gave the member's declaration)
+   */
+  public static DirectoryMember assemble(DirectoryConfig config, MemberInfo member, ZkSession zk, ClusterView view,
+      MetricRegistry metrics) throws DyadException {
+    String id = config.memberId();
+    NamespaceStore store = new NamespaceStore(config.namespaceDir());
+    MemberRegistration registration = zk.registration(id, member.address(), store::dataId);
+    MemberGate gate = new MemberGate(id, registration, view);
+    // partners see a member's calls come from its declared address
+    ThriftClientConfig peers = ThriftClientConfig.defaults().withRequestTimeout(PEER_TIMEOUT)
+        .withLocalHost(HostAndPort.fromString(member.address()).getHost());
+    ConnectionPool<DirectoryClient> pool = new ConnectionPool<>(t -> DirectoryClient.connect(t, peers), 16,
+        PEER_TIMEOUT, Duration.ofSeconds(30));
+    Sequencer sequencer = new Sequencer(id, store, gate, new PartnerLink(id, store, pool), Clock.systemUTC(),
+        config.patience());
+    Snapshots snapshots = new Snapshots(store, config.data().resolve("snapshots"), Duration.ofMinutes(10));
+    DirectoryHandler handler = new DirectoryHandler(id, store, gate, sequencer, new ReplicaReceiver(id, store, gate),
+        snapshots, metrics);
+    ThriftServerService server = new ThriftServerService("directory-" + id, new DirectoryServer.Processor<>(handler),
+        config.server());
+    CatchUp catchUp = new CatchUp(id, store, gate, zk.resyncReporter(), pool,
+        new SnapshotInstaller(id, store, config.data().resolve("incoming"), pool), Clock.systemUTC());
+    LogTrimmer trimmer = new LogTrimmer(store, config.logRetention(), Duration.ofMinutes(1));
+    Service housekeeping = new AbstractIdleService() {
+      @Override
+      protected void startUp() throws Exception {
+        snapshots.clear();
+      }
+
+      @Override
+      protected void shutDown() {
+        pool.close();
+      }
+    };
+    List<Service> parts = List.of(store, housekeeping, server, registration, catchUp, trimmer);
+    return new DirectoryMember(store, server, gate, new ServiceStack("directory-" + id, parts, Duration.ofSeconds(20)));
+  }
+
+  public ServiceStack service() {
+    return service;
+  }
+
+  /** Where the Thrift service listens (with the real port). Valid while running. */
+  public InetSocketAddress address() {
+    return server.boundAddress();
+  }
+
+  public NamespaceStore store() {
+    return store;
+  }
+
+  /** What the member may do now. */
+  public MemberGate.Status status() {
+    return gate.status();
+  }
+}

@@ -1,0 +1,230 @@
+package io.dyad.ddm.directory;
+
+import com.google.common.net.HostAndPort;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.coordinator.fencing.MemberGate;
+import io.dyad.coordinator.model.AdmittedInfo;
+import io.dyad.coordinator.model.FailoverInfo;
+import io.dyad.coordinator.model.FailoverState;
+import io.dyad.coordinator.model.LiveInfo;
+import io.dyad.coordinator.view.ClusterSnapshot;
+import io.dyad.ddm.namespace.FsPath;
+import io.dyad.ddm.namespace.NamespaceStore;
+import io.dyad.thrift.Applied;
+import io.dyad.thrift.Change;
+import io.dyad.thrift.ChangeOp;
+import io.dyad.thrift.VolumeState;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+/**
+ * The primary's write path: one order for all changes of the pair.
+ *
+ * <p>For each change it asks for, under one lock: the store decides the change and checks that it applies (writing
+ * nothing); the partner applies it (when it must: {@link PairRoles#duty}); then this directory applies it, and only
+ * then is it acknowledged. The duplicate applies first so that a change is never on the primary alone: a primary
+ * that stops never holds a change its partner lacks.
+ *
+ * <p>A change the partner did not confirm in time stays <em>in doubt</em>: the partner may hold it. It is sent again
+ * (and then applied here) before any other change of its volume is decided, so no other change can take its
+ * number. It is dropped only if this directory stops being the primary meanwhile (it then catches up from its
+ * partner, whose log says what became of it).
+ */
+final class Sequencer {
+  private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  /** a catching-up partner further behind than this on a volume keeps pulling before it may join */
+  static final long MAX_JOIN_GAP = 5_000;
+
+  private final String memberId;
+  private final NamespaceStore store;
+  private final MemberGate gate;
+  private final PartnerLink link;
+  private final Clock clock;
+  private final Duration patience;
+  private final ReentrantLock order = new ReentrantLock(true);
+  /** guarded by order */
+  private final Map<String, InDoubt> inDoubt = new HashMap<>();
+  private volatile Joined joined = new Joined("", -1);
+
+  private record InDoubt(Change change, long term) {}
+
+  private record Joined(String member, long incarnation) {}
+
+  /**
+   * @param patience how long a change waits for the partner (and for the lock) before the caller gets UNAVAILABLE
+   */
+  Sequencer(String memberId, NamespaceStore store, MemberGate gate, PartnerLink link, Clock clock, Duration patience) {
+    this.memberId = memberId;
+    this.store = store;
+    this.gate = gate;
+    this.link = link;
+    this.clock = clock;
+    this.patience = patience;
+  }
+
+  Applied submit(String volume, ChangeOp request, long epoch) throws DyadException {
+    ClusterSnapshot s = gate.checkWrite(epoch);
+    long term = requirePrimary(s);
+    long deadline = System.nanoTime() + patience.toNanos();
+    lock(deadline);
+    try {
+      settle(volume, term, deadline);
+      Change change = store.prepare(volume, current -> Decisions.decide(request, current, clock.millis()));
+      inDoubt.put(volume, new InDoubt(change, term));
+      replicate(change, deadline);
+      store.apply(change);
+      inDoubt.remove(volume);
+      return applied(change);
+    } finally {
+      order.unlock();
+    }
+  }
+
+  /**
+   * A catching-up partner asks to be replicated to from now on. The primary sends it what it still lacks (if that
+   * is little) and from then on acknowledges no change it does not hold.
+   */
+  void join(String member, long incarnation, List<VolumeState> theirs, long epoch) throws DyadException {
+    ClusterSnapshot s = gate.checkWrite(epoch);
+    long term = requirePrimary(s);
+    String partner = s.partnerOf(memberId).orElse("");
+    if (!partner.equals(member)) {
+      throw DyadException.invalidArgument("member " + member + " is not the partner of " + memberId);
+    }
+    FailoverInfo f = s.failovers().get(member);
+    LiveInfo live = s.live().get(member);
+    if (f == null || f.state() != FailoverState.RESYNCING || live == null || live.incarnation() != incarnation) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + member + " is not catching up as incarnation "
+          + incarnation + " in the view of " + memberId + " (epoch " + s.epoch() + ")");
+    }
+    Map<String, Long> their = theirs.stream().collect(Collectors.toMap(VolumeState::getVolume, VolumeState::getLastSeq,
+        Math::max));
+    long deadline = System.nanoTime() + patience.toNanos();
+    lock(deadline);
+    try {
+      for (String volume : List.copyOf(inDoubt.keySet())) {
+        settle(volume, term, deadline);
+      }
+      List<VolumeState> mine = store.volumeStates();
+      for (VolumeState v : mine) {
+        long behind = v.getLastSeq() - their.getOrDefault(v.getVolume(), 0L);
+        if (behind > MAX_JOIN_GAP) {
+          throw new DyadException(ErrorCode.UNAVAILABLE, member + " is " + behind + " changes behind on volume "
+              + v.getVolume() + "; it pulls more before it joins");
+        }
+      }
+      HostAndPort address = addressOf(s, member);
+      for (VolumeState v : mine) {
+        long theirLast = their.getOrDefault(v.getVolume(), 0L);
+        if (theirLast < v.getLastSeq()) {
+          link.fill(address, v.getVolume(), theirLast, null, s.epoch());
+        }
+      }
+      joined = new Joined(member, incarnation);
+    } finally {
+      order.unlock();
+    }
+  }
+
+  /** Sends an in-doubt change of the volume again and applies it here, or drops it if the term changed. */
+  private void settle(String volume, long term, long deadline) throws DyadException {
+    InDoubt d = inDoubt.get(volume);
+    if (d == null) {
+      return;
+    }
+    if (d.term() != term) {
+      inDoubt.remove(volume);
+      return;
+    }
+    replicate(d.change(), deadline);
+    store.apply(d.change());
+    inDoubt.remove(volume);
+  }
+
+  /** Gets the change to the partner if it must hold it first; waits (up to the deadline) while that is unsure. */
+  private void replicate(Change change, long deadline) throws DyadException {
+    DyadException last = null;
+    while (true) {
+      gate.requireWriteLease();
+      ClusterSnapshot s = gate.view().current();
+      requirePrimary(s);
+      String partner = s.partnerOf(memberId).orElseThrow(() -> new DyadException(ErrorCode.INTERNAL,
+          memberId + " has no partner in the cluster view"));
+      Joined j = joined;
+      PairRoles.PartnerDuty duty = PairRoles.duty(s, partner, j.member().equals(partner) ? j.incarnation() : -1);
+      if (duty == PairRoles.PartnerDuty.ALONE) {
+        return;
+      }
+      if (duty == PairRoles.PartnerDuty.REPLICATE) {
+        try {
+          link.send(addressOf(s, partner), change, s.epoch());
+          return;
+        } catch (DyadException e) {
+          last = e;
+        }
+      }
+      if (System.nanoTime() - deadline > 0) {
+        String why = duty == PairRoles.PartnerDuty.WAIT
+            ? "its partner " + partner + " neither serves nor is failed over yet (the coordinator decides)"
+            : "its partner " + partner + " did not confirm it (" + (last == null ? "no answer" : last.getMessage()) + ")";
+        throw new DyadException(ErrorCode.UNAVAILABLE, "change " + change.getSeq() + " of volume " + change.getVolume()
+            + " is not acknowledged: " + why + "; it is completed before the volume's next change");
+      }
+      LockSupport.parkNanos(PAUSE_NANOS);
+    }
+  }
+
+  /** @return this member's admission epoch: the term in which it is primary */
+  private long requirePrimary(ClusterSnapshot s) throws DyadException {
+    if (!PairRoles.isPrimary(s, memberId)) {
+      String primary = s.pairOf(memberId).flatMap(p -> PairRoles.primary(s, p)).orElse("none");
+      throw new DyadException(ErrorCode.UNAVAILABLE, memberId + " is not the primary of its pair at epoch "
+          + s.epoch() + " (the primary is " + primary + "); send changes there");
+    }
+    AdmittedInfo a = s.admitted().get(memberId);
+    return a.epoch();
+  }
+
+  private void lock(long deadline) throws DyadException {
+    try {
+      if (!order.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, memberId + " is busy: earlier changes wait for its partner");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DyadException(ErrorCode.UNAVAILABLE, memberId + " is shutting down");
+    }
+  }
+
+  private Applied applied(Change change) throws DyadException {
+    Applied a = new Applied(change.getSeq());
+    ChangeOp op = change.getOp();
+    String path = switch (op.getSetField()) {
+      case MKDIR -> op.getMkdir().getPath();
+      case BIND_FILE -> op.getBindFile().getPath();
+      case RENAME -> op.getRename().getTarget();
+      case CREATE_VOLUME -> "/";
+      default -> null;
+    };
+    if (path != null) {
+      a.setInode(store.stat(change.getVolume(), FsPath.of(path)));
+    }
+    return a;
+  }
+
+  static HostAndPort addressOf(ClusterSnapshot s, String member) throws DyadException {
+    var m = s.members().get(member);
+    if (m == null) {
+      throw new DyadException(ErrorCode.INTERNAL, "member " + member + " is not declared in the cluster view");
+    }
+    return HostAndPort.fromString(m.address());
+  }
+}
