@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code dyad} command. */
 @Command(name = "dyad", mixinStandardHelpOptions = true, versionProvider = Dyad.Version.class,
     description = "Dyad: a storage cluster that keeps every file in two storage centers.",
-    subcommands = {LocalCommand.class, ZkCommand.class, CoordinatorCommand.class, NodeCommand.class, DosmCommand.class,
+    subcommands = {LocalCommand.class, ZkCommand.class, CoordinatorCommand.class, NodeCommand.class, DirectoryCommand.class, DosmCommand.class,
         AdminCommand.class, StatusCommand.class, ObjectCommand.class, BenchCommand.class})
 public final class Dyad implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

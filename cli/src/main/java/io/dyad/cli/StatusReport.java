@@ -70,8 +70,11 @@ final class StatusReport {
           f.reason());
       ResyncInfo r = s.resync().get(member);
       if (r != null && f.state() == io.dyad.coordinator.model.FailoverState.RESYNCING) {
-        base += String.format(Locale.ROOT, ", resync %s %.1f%% (%d objects, %d bytes)", r.state(), r.percent(),
-            r.objectsCopied(), r.bytesCopied());
+        base += isDirectory(member)
+            ? String.format(Locale.ROOT, ", catch-up %s %.1f%% (%d of %d changes)", r.state(), r.percent(),
+                r.objectsCopied(), r.objectsTotal())
+            : String.format(Locale.ROOT, ", resync %s %.1f%% (%d objects, %d bytes)", r.state(), r.percent(),
+                r.objectsCopied(), r.bytesCopied());
         if (r.detail() != null) {
           base += ": " + r.detail();
         }
@@ -85,9 +88,22 @@ final class StatusReport {
       }
     }
     String base = !s.isLive(member) ? "down (not failed over yet)"
-        : s.isServing(member) ? "serving"
+        : s.isServing(member) ? "serving" + role(member)
         : "joining: a new incarnation waits for the coordinator (no reads until it has caught up)";
     return (serving.isEmpty() ? base : base + ", also for " + String.join(", ", serving)) + held;
+  }
+
+  private boolean isDirectory(String member) {
+    MemberInfo m = s.members().get(member);
+    return m != null && m.kind() == io.dyad.coordinator.model.MemberKind.DIRECTORY;
+  }
+
+  /** A serving directory server's part in its pair: the primary orders the pair's changes. */
+  private String role(String member) {
+    if (!isDirectory(member)) {
+      return "";
+    }
+    return io.dyad.ddm.directory.PairRoles.isPrimary(s, member) ? " (primary)" : " (duplicate)";
   }
 
   private static void appendTable(StringBuilder b, List<String[]> rows) {

@@ -27,6 +27,7 @@ class ModuleRulesTest {
   private static final String COORDINATOR = "io.dyad.coordinator..";
   private static final String NODE = "io.dyad.node..";
   private static final String DOSM = "io.dyad.dosm..";
+  private static final String DDM = "io.dyad.ddm..";
   private static final String CLIENT = "io.dyad.client..";
   private static final String CLI = "io.dyad.cli..";
 
@@ -39,6 +40,7 @@ class ModuleRulesTest {
     // the rules below would pass on nothing: make sure every module's classes were found
     for (Class<?> c : new Class<?>[] {io.dyad.common.ObjectId.class, io.dyad.rpc.StorageNodeClient.class,
         io.dyad.coordinator.ZkSession.class, io.dyad.node.server.StorageNode.class, io.dyad.dosm.Dosm.class,
+        io.dyad.ddm.directory.DirectoryMember.class,
         io.dyad.client.DyadClient.class, Dyad.class, io.dyad.thrift.ObjectGateway.class}) {
       org.assertj.core.api.Assertions.assertThat(classes.contain(c)).as("imported %s", c.getName()).isTrue();
     }
@@ -55,29 +57,38 @@ class ModuleRulesTest {
   @Test
   void commonCodeDependsOnNoCoordinationNoRoleAndNoClient() {
     noClasses().that().resideInAnyPackage(COMMON, RPC, SEARCH)
-        .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, NODE, DOSM, CLIENT, CLI)
+        .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, NODE, DOSM, DDM, CLIENT, CLI)
         .check(classes);
   }
 
   @Test
   void theCoordinatorDependsOnNoRole() {
     noClasses().that().resideInAPackage(COORDINATOR)
-        .should().dependOnClassesThat().resideInAnyPackage(NODE, DOSM, CLIENT, CLI)
+        .should().dependOnClassesThat().resideInAnyPackage(NODE, DOSM, DDM, CLIENT, CLI)
         .check(classes);
   }
 
   @Test
   void noRoleDependsOnAnotherRole() {
-    noClasses().that().resideInAPackage(NODE).should().dependOnClassesThat().resideInAnyPackage(DOSM, CLIENT, CLI)
-        .check(classes);
-    noClasses().that().resideInAPackage(DOSM).should().dependOnClassesThat().resideInAnyPackage(NODE, CLIENT, CLI)
-        .check(classes);
+    noClasses().that().resideInAPackage(NODE).should().dependOnClassesThat()
+        .resideInAnyPackage(DOSM, DDM, CLIENT, CLI).check(classes);
+    noClasses().that().resideInAPackage(DOSM).should().dependOnClassesThat()
+        .resideInAnyPackage(NODE, DDM, CLIENT, CLI).check(classes);
+    noClasses().that().resideInAPackage(DDM).should().dependOnClassesThat()
+        .resideInAnyPackage(NODE, DOSM, CLIENT, CLI).check(classes);
   }
 
   @Test
   void theClientNeedsOnlyTheIdlAndCommonCode() {
     noClasses().that().resideInAPackage(CLIENT)
-        .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, NODE, DOSM, CLI)
+        .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, NODE, DOSM, DDM, CLI)
+        .check(classes);
+  }
+
+  @Test
+  void theNamespaceStoreKnowsNothingOfTheCluster() {
+    noClasses().that().resideInAPackage("io.dyad.ddm.namespace..")
+        .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, "io.dyad.ddm.directory..")
         .check(classes);
   }
 

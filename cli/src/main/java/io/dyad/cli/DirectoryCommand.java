@@ -1,0 +1,101 @@
+package io.dyad.cli;
+
+import com.codahale.metrics.MetricRegistry;
+import com.google.common.net.HostAndPort;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.coordinator.ZkSession;
+import io.dyad.coordinator.model.MemberInfo;
+import io.dyad.coordinator.model.MemberKind;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.ddm.directory.DirectoryConfig;
+import io.dyad.ddm.directory.DirectoryMember;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dyad directory}: one directory server in the foreground, a member of the cluster. */
+@Command(name = "directory", mixinStandardHelpOptions = true,
+    description = "Run a directory server in the foreground: keeps volumes (directories and files) under --data "
+        + "and serves them over Thrift, as the declared directory member --id of the cluster at --zk (or $DYAD_ZK).")
+final class DirectoryCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ZkOptions zk;
+
+  @Option(names = "--id", required = true, description = "Member id of this directory server, e.g. da1.")
+  String id;
+
+  @Option(names = "--data", required = true, description = "Data directory (created if missing).")
+  Path data;
+
+  @Option(names = "--listen", converter = HostPortConverter.class,
+      description = "HOST:PORT to serve Thrift on; defaults to the member's declared address and must equal it.")
+  HostAndPort listen;
+
+  @Option(names = "--patience-seconds", defaultValue = "5",
+      description = "How long a change waits for the partner directory before the caller is told to retry "
+          + "(default: ${DEFAULT-VALUE}).")
+  long patienceSeconds;
+
+  @Option(names = "--log-retention", defaultValue = "1000000",
+      description = "Changes kept in each volume's log for a partner that falls behind; further behind, it is "
+          + "rebuilt from a snapshot (default: ${DEFAULT-VALUE}).")
+  long logRetention;
+
+  @Mixin ServerOptions server;
+
+  @Override
+  public Integer call() throws DyadException {
+    LogLevels.forDaemon();
+    ZkSession session = ZkSession.connect(zk.config());
+    ClusterView view = session.clusterView();
+    try {
+      view.startAsync().awaitRunning();
+      MemberInfo member = declared(view);
+      HostAndPort address = HostAndPort.fromString(member.address());
+      InetSocketAddress bind = new InetSocketAddress(address.getHost(), address.getPort());
+      if (bind.isUnresolved()) {
+        throw DyadException.invalidArgument("cannot resolve the host of " + address);
+      }
+      DirectoryConfig config = new DirectoryConfig(id, data, server.config(bind, DirectoryConfig.MAX_REPLY_CHUNK),
+          Duration.ofSeconds(patienceSeconds), logRetention);
+      DirectoryMember directory = DirectoryMember.assemble(config, member, session, view, new MetricRegistry());
+      return DaemonRunner.run("directory " + id, List.of(directory.service()), () -> {
+        InetSocketAddress a = directory.address();
+        spec.commandLine().getOut().printf("directory server %s listening on %s:%d (data %s, cluster %s)%n", id,
+            a.getAddress().getHostAddress(), a.getPort(), data.toAbsolutePath(), zk.connectString());
+        spec.commandLine().getOut().flush();
+      }, spec.commandLine().getErr());
+    } catch (IllegalArgumentException e) {
+      throw DyadException.invalidArgument(e.getMessage());
+    } finally {
+      view.stopAsync().awaitTerminated();
+      session.close();
+    }
+  }
+
+  /** The member's declaration, checked against --listen. */
+  private MemberInfo declared(ClusterView view) throws DyadException {
+    MemberInfo m = view.current().members().get(id);
+    if (m == null) {
+      throw DyadException.notFound("member " + id + " is not declared in the cluster at " + zk.connectString());
+    }
+    if (m.kind() != MemberKind.DIRECTORY) {
+      throw DyadException.invalidArgument("member " + id + " is a " + m.kind().json()
+          + " member, not a directory server");
+    }
+    HostAndPort declared = HostAndPort.fromString(m.address());
+    if (listen != null && !listen.equals(declared)) {
+      throw new DyadException(ErrorCode.INVALID_ARGUMENT, "member " + id + " is declared at " + declared
+          + " but --listen is " + listen + "; partners find each other by the declared address");
+    }
+    return m;
+  }
+}
