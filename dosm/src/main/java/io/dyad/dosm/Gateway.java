@@ -58,6 +58,10 @@ final class Gateway {
     return ctx.router().snapshot();
   }
 
+  /** How long a put waits for a pair none of whose members takes writes right now. */
+  static final java.time.Duration NO_WRITER_PATIENCE = java.time.Duration.ofSeconds(2);
+  private static final java.time.Duration NO_WRITER_PAUSE = java.time.Duration.ofMillis(100);
+
   PutOperation beginPut(long sizeHint, Optional<ObjectId> requested) throws DyadException {
     if (sizeHint < -1) {
       throw DyadException.invalidArgument("size hint must be -1 (unknown) or a length, was " + sizeHint);
@@ -66,6 +70,7 @@ final class Gateway {
     puts.checkRoom(caller);
     ObjectId id = requested.orElseGet(ObjectId::random);
     String putId = UUID.randomUUID().toString();
+    long noWriterDeadline = System.nanoTime() + NO_WRITER_PATIENCE.toNanos();
     for (int attempt = 0; ; attempt++) {
       try {
         PutOperation op = PutOperation.begin(putId, id, sizeHint, ctx.router().snapshot(), ctx);
@@ -76,6 +81,13 @@ final class Gateway {
           throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster changed repeatedly while starting a put; retry", e);
         }
         ctx.router().awaitEpoch(e.currentEpoch());
+      } catch (PutOperation.NoWriterException e) {
+        // both members refused for now (their leases lapsed while ZooKeeper was away, say): they confirm again
+        // within a second or two of ZooKeeper's return, so wait a little rather than fail the put at once
+        if (System.nanoTime() - noWriterDeadline > 0) {
+          throw e;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(NO_WRITER_PAUSE.toNanos());
       }
     }
   }

@@ -131,10 +131,19 @@ final class PutOperation {
       if (full != null) {
         throw full;
       }
-      throw new DyadException(ErrorCode.UNAVAILABLE, "no member of pair " + pair.id() + " (" + pair.a() + ", "
-          + pair.b() + ") can take writes now");
+      throw new NoWriterException("no member of pair " + pair.id() + " (" + pair.a() + ", " + pair.b()
+          + ") can take writes now");
     }
     return op;
+  }
+
+  /** Neither member of the pair took the write (both refused or could not be reached); nothing was begun. */
+  static final class NoWriterException extends DyadException {
+    private static final long serialVersionUID = 1L;
+
+    NoWriterException(String message) {
+      super(ErrorCode.UNAVAILABLE, message);
+    }
   }
 
   /** Whether the member's existing copy could be what is being put again (not a tombstone, same length). */
