@@ -59,10 +59,14 @@ struct GatewayList {
 }
 
 service ObjectGateway {
-  /** Starts a put. id: the object id to use, or empty for a new random one. */
-  PutSession beginPut(1: i64 sizeHint, 2: string id)
+  /**
+   * Starts a put. id: the object id to use, or empty for a new random one. credential: in a cluster with access
+   * control, a write locator for id (from a DDM's create) or an operator's credential ("" otherwise).
+   */
+  PutSession beginPut(1: i64 sizeHint, 2: string id, 3: string credential)
     throws (1: common.InvalidArgument invalidArgument, 2: common.AlreadyExists alreadyExists,
-            3: common.StorageFull storageFull, 4: common.Unavailable unavailable),
+            3: common.StorageFull storageFull, 4: common.Unavailable unavailable,
+            5: common.AccessDenied accessDenied),
 
   /** Sends a chunk; offset must equal the bytes sent so far. */
   void putChunk(1: string putId, 2: i64 offset, 3: binary data)
@@ -80,23 +84,35 @@ service ObjectGateway {
 
   void abortPut(1: string putId),
 
-  /** Up to length (<= maxChunkBytes) bytes of an object from offset, from whichever copy serves. */
-  binary get(1: common.ObjectId id, 2: i64 offset, 3: i32 length)
+  /**
+   * Up to length (<= maxChunkBytes) bytes of an object from offset, from whichever copy serves. credential: a read
+   * locator (from a DDM's open) or an operator's credential, in a cluster with access control.
+   */
+  binary get(1: common.ObjectId id, 2: i64 offset, 3: i32 length, 4: string credential)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
-            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable),
+            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
+            5: common.AccessDenied accessDenied),
 
-  common.ObjectInfo stat(1: common.ObjectId id)
+  /** An object's length, CRC32C and state. credential: as for get. */
+  common.ObjectInfo stat(1: common.ObjectId id, 2: string credential)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
-            3: common.Unavailable unavailable),
+            3: common.Unavailable unavailable, 4: common.AccessDenied accessDenied),
 
-  /** Deletes an object on both partners (a tombstone each, or one plus a hint). Idempotent. */
-  common.ObjectInfo deleteObject(1: common.ObjectId id)
+  /**
+   * Deletes an object on both partners (a tombstone each, or one plus a hint). Idempotent. credential: a delete
+   * locator or an operator's credential, in a cluster with access control.
+   */
+  common.ObjectInfo deleteObject(1: common.ObjectId id, 2: string credential)
     throws (1: common.InvalidArgument invalidArgument, 2: common.StorageFull storageFull,
-            3: common.Unavailable unavailable),
+            3: common.Unavailable unavailable, 4: common.AccessDenied accessDenied),
 
-  /** Every member known to hold the object or a tombstone for it: its pair, and copies found by search. */
-  Locations locate(1: common.ObjectId id)
-    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable),
+  /**
+   * Every member known to hold the object or a tombstone for it: its pair, and copies found by search. credential:
+   * as for get.
+   */
+  Locations locate(1: common.ObjectId id, 2: string credential)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable,
+            3: common.AccessDenied accessDenied),
 
   /** The live gateways of the cluster (this one included) and the chunk limit. */
   GatewayList listGateways()

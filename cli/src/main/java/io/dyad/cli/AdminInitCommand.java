@@ -8,6 +8,7 @@ import io.dyad.coordinator.admin.ClusterLayout;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.ZkSession;
 import java.io.PrintWriter;
+import io.dyad.common.access.ClusterSecret;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,6 +31,11 @@ final class AdminInitCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Only validate and show what would be written.")
   boolean dryRun;
 
+  @Option(names = "--secret-file", paramLabel = "FILE",
+      description = "Run the cluster with access control, under the secret in FILE (made if missing; copy it to every "
+          + "host that runs a DOSM, DDM or directory server). ZooKeeper records only its fingerprint.")
+  Path secretFile;
+
   @Override
   public Integer call() throws DyadException {
     LogLevels.forCommand();
@@ -44,6 +50,12 @@ final class AdminInitCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     ClusterLayout layout = ClusterDescriptionValidator.validate(description);
+    if (secretFile != null && !dryRun) {
+      ClusterSecret secret = ClusterSecret.loadOrCreate(secretFile);
+      layout = layout.withSecretFingerprint(secret.fingerprint());
+      out.printf("access control: locators signed with the secret in %s (fingerprint %s)%n", secretFile,
+          secret.fingerprint());
+    }
     out.printf("cluster %s: %d centers, %d members, %d pairs%n", layout.cluster().name(),
         layout.cluster().centers().size(), layout.members().size(), layout.pairs().size());
     for (MemberInfo m : layout.generated()) {

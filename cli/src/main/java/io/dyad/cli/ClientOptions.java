@@ -5,7 +5,13 @@ import io.dyad.client.ClientConfig;
 import io.dyad.client.DyadClient;
 import io.dyad.common.DyadException;
 import io.dyad.coordinator.model.GatewayInfo;
+import io.dyad.common.access.ClusterSecret;
+import io.dyad.common.access.Locator;
+import io.dyad.common.access.Locators;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.List;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,6 +23,7 @@ import picocli.CommandLine.Option;
  */
 final class ClientOptions {
   @Mixin ZkOptions zk;
+  @Mixin SecretOptions secret;
 
   @Option(names = {"--gateway", "--dosm"}, converter = HostPortConverter.class, paramLabel = "HOST:PORT",
       description = "A gateway (DOSM) to start from (repeatable); default: $DYAD_GATEWAYS, else the DOSMs registered "
@@ -24,7 +31,21 @@ final class ClientOptions {
   List<HostAndPort> gateways;
 
   DyadClient connect() throws DyadException {
-    return DyadClient.connect(ClientConfig.of(seeds()));
+    return DyadClient.connect(config());
+  }
+
+  /**
+   * Where the client starts, and — when a cluster secret is at hand — the operator's credential it presents (a
+   * short-lived ADMIN locator, signed afresh as it nears its end).
+   */
+  ClientConfig config() throws DyadException {
+    ClientConfig c = ClientConfig.of(seeds());
+    Optional<ClusterSecret> s = secret.load();
+    if (s.isEmpty()) {
+      return c;
+    }
+    Locators locators = new Locators(s.get(), Clock.systemUTC());
+    return c.withCredential(() -> locators.sign(Locator.Operation.ADMIN, Locator.ANY_OBJECT, Duration.ofMinutes(10)));
   }
 
   /** The gateways to start from. */

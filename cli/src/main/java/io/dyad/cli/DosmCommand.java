@@ -51,7 +51,8 @@ final class DosmCommand implements Callable<Integer> {
   }
 
   /** A DOSM that registers itself under /dyad/dosm once it serves. */
-  static Dosm create(String instance, HostAndPort listen, DosmOptions options, ZkSession session, ClusterView view) {
+  static Dosm create(String instance, HostAndPort listen, DosmOptions options, ZkSession session, ClusterView view)
+      throws DyadException {
     return Dosm.create(options.config(instance, listen), view, new MetricRegistry(), bound ->
         session.dosmRegistration(new GatewayInfo(instance, bound.getAddress().getHostAddress() + ":" + bound.getPort(),
             System.currentTimeMillis(), DyadVersion.get())));

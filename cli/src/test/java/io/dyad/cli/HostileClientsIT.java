@@ -161,10 +161,10 @@ class HostileClientsIT {
       ObjectGateway.Client raw = rawClient(dosm);
       out.add(raw);
       for (int p = 0; p < perConnection; p++) {
-        String putId = raw.beginPut(-1, "abandoned-" + UUID.randomUUID()).getPutId();
+        String putId = raw.beginPut(-1, "abandoned-" + UUID.randomUUID(), "").getPutId();
         raw.putChunk(putId, 0, ByteBuffer.wrap(new byte[100]));
       }
-      assertThatThrownBy(() -> raw.beginPut(-1, "")).as("one put too many on one connection")
+      assertThatThrownBy(() -> raw.beginPut(-1, "", "")).as("one put too many on one connection")
           .isInstanceOf(InvalidArgument.class);
     }
     return out;
@@ -181,7 +181,7 @@ class HostileClientsIT {
             ThriftClientConfig.defaults().withLocalHost(ATTACKER).withRequestTimeout(Duration.ofSeconds(90))));
         try {
           ObjectId id = ids.get(next.getAndIncrement() % ids.size());
-          return raw.get(id.value(), 0, 4 << 20).remaining();
+          return raw.get(id.value(), 0, 4 << 20, "").remaining();
         } finally {
           raw.getInputProtocol().getTransport().close();
         }

@@ -66,7 +66,7 @@ class WritePathIT {
     new java.util.Random(1).nextBytes(data);
     ObjectGateway.Client raw = cluster.rawGateway(0);
     try {
-      PutSession put = raw.beginPut(data.length, id.value());
+      PutSession put = raw.beginPut(data.length, id.value(), "");
       raw.putChunk(put.getPutId(), 0, ByteBuffer.wrap(data));
       long epoch = cluster.snapshot().epoch();
       cluster.requests().hold(List.of("a2"), "epoch change during a put", "test");
@@ -125,11 +125,11 @@ class WritePathIT {
     cluster.client.put(Optional.of(id), () -> Streams.generated(4, 1000), 1000);
     ObjectGateway.Client raw = cluster.rawGateway(0);
     try {
-      assertThatThrownBy(() -> raw.get(id.value(), 5000, 10)).isInstanceOf(InvalidArgument.class)
+      assertThatThrownBy(() -> raw.get(id.value(), 5000, 10, "")).isInstanceOf(InvalidArgument.class)
           .hasMessageContaining("beyond the end");
       assertThatThrownBy(() -> raw.putChunk("no-such-put", 0, null)).isInstanceOf(InvalidArgument.class);
-      assertThatThrownBy(() -> raw.get(".", 0, 10)).isInstanceOf(InvalidArgument.class);
-      assertThat(raw.stat(id.value()).getLength()).as("the connection still serves").isEqualTo(1000);
+      assertThatThrownBy(() -> raw.get(".", 0, 10, "")).isInstanceOf(InvalidArgument.class);
+      assertThat(raw.stat(id.value(), "").getLength()).as("the connection still serves").isEqualTo(1000);
     } finally {
       raw.getInputProtocol().getTransport().close();
     }
@@ -152,7 +152,7 @@ class WritePathIT {
     ObjectGateway.Client writer = cluster.rawGateway(0);
     ObjectGateway.Client aborter = cluster.rawGateway(0);
     try {
-      PutSession put = writer.beginPut(-1, id.value());
+      PutSession put = writer.beginPut(-1, id.value(), "");
       cluster.pause("b3"); // the chunk's append to b3 now waits for the node timeout (2 s)
       java.util.concurrent.CompletableFuture<Void> chunk = java.util.concurrent.CompletableFuture.runAsync(() -> {
         try {

@@ -7,6 +7,7 @@ import com.google.common.net.HostAndPort;
 import io.dyad.rpc.ThriftClientConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * How a client reaches a cluster. Immutable.
@@ -20,15 +21,18 @@ import java.util.List;
  *     request timeout)
  * @param maxIdle an idle pooled connection is closed after this long (keep it below the gateways' idle timeout)
  * @param refreshEvery how often the list of gateways is asked for again
+ * @param credential what operations present to a cluster with access control when no locator is given for them (an
+ *     operator's credential, asked for anew each time since it expires); "" in a cluster without
  */
 public record ClientConfig(List<HostAndPort> gateways, ThriftClientConfig thrift, int chunkBytes, int attempts,
-    int maxConnectionsPerGateway, Duration maxIdle, Duration refreshEvery) {
+    int maxConnectionsPerGateway, Duration maxIdle, Duration refreshEvery, Supplier<String> credential) {
 
   public ClientConfig {
     gateways = List.copyOf(gateways);
     requireNonNull(thrift, "thrift");
     requireNonNull(maxIdle, "maxIdle");
     requireNonNull(refreshEvery, "refreshEvery");
+    requireNonNull(credential, "credential");
     checkArgument(!gateways.isEmpty(), "give at least one gateway address");
     checkArgument(chunkBytes >= 4096, "chunkBytes must be at least 4096");
     checkArgument(attempts >= 1, "attempts must be at least 1");
@@ -41,22 +45,27 @@ public record ClientConfig(List<HostAndPort> gateways, ThriftClientConfig thrift
    */
   public static ClientConfig of(List<HostAndPort> gateways) {
     return new ClientConfig(gateways, ThriftClientConfig.defaults(), 1024 * 1024, 3, 16, Duration.ofSeconds(30),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30), () -> "");
   }
 
   public ClientConfig withChunkBytes(int bytes) {
-    return new ClientConfig(gateways, thrift, bytes, attempts, maxConnectionsPerGateway, maxIdle, refreshEvery);
+    return new ClientConfig(gateways, thrift, bytes, attempts, maxConnectionsPerGateway, maxIdle, refreshEvery, credential);
   }
 
   public ClientConfig withThrift(ThriftClientConfig t) {
-    return new ClientConfig(gateways, t, chunkBytes, attempts, maxConnectionsPerGateway, maxIdle, refreshEvery);
+    return new ClientConfig(gateways, t, chunkBytes, attempts, maxConnectionsPerGateway, maxIdle, refreshEvery, credential);
   }
 
   public ClientConfig withAttempts(int n) {
-    return new ClientConfig(gateways, thrift, chunkBytes, n, maxConnectionsPerGateway, maxIdle, refreshEvery);
+    return new ClientConfig(gateways, thrift, chunkBytes, n, maxConnectionsPerGateway, maxIdle, refreshEvery, credential);
+  }
+
+  /** Present {@code credential} (asked for anew on each operation) where no locator is given. */
+  public ClientConfig withCredential(Supplier<String> c) {
+    return new ClientConfig(gateways, thrift, chunkBytes, attempts, maxConnectionsPerGateway, maxIdle, refreshEvery, c);
   }
 
   public ClientConfig withMaxIdle(Duration idle) {
-    return new ClientConfig(gateways, thrift, chunkBytes, attempts, maxConnectionsPerGateway, idle, refreshEvery);
+    return new ClientConfig(gateways, thrift, chunkBytes, attempts, maxConnectionsPerGateway, idle, refreshEvery, credential);
   }
 }

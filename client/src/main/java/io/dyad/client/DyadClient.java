@@ -90,6 +90,15 @@ public final class DyadClient implements AutoCloseable {
    * length, or -1. If the gateway fails midway, the source is opened again and the put repeated elsewhere.
    */
   public ObjectMeta put(Optional<ObjectId> id, Source source, long sizeHint) throws DyadException, IOException {
+    return put(id, source, sizeHint, null);
+  }
+
+  /**
+   * As {@link #put(Optional, Source, long)}, presenting {@code locator} (a write locator for {@code id} from a DDM)
+   * instead of the configured credential; null: the configured one.
+   */
+  public ObjectMeta put(Optional<ObjectId> id, Source source, long sizeHint, String locator) throws DyadException,
+      IOException {
     Optional<ObjectId> useId = id;
     DyadException last = null;
     int start = next.getAndIncrement();
@@ -101,14 +110,14 @@ public final class DyadClient implements AutoCloseable {
         lease = pool.lease(dosm);
         PutSession session;
         try {
-          session = lease.connection().call(g -> g.beginPut(sizeHint, requested));
+          session = lease.connection().call(g -> g.beginPut(sizeHint, requested, credential(locator)));
         } catch (DyadException e) {
           if (!lease.reused() || !lease.connection().isBroken()) {
             throw e;
           }
           lease.close(); // a pooled connection the gateway had closed: once more on a fresh one
           lease = pool.leaseFresh(dosm);
-          session = lease.connection().call(g -> g.beginPut(sizeHint, requested));
+          session = lease.connection().call(g -> g.beginPut(sizeHint, requested, credential(locator)));
         }
         useId = Optional.of(ObjectId.of(session.getObjectId())); // a retry reuses the id
         return stream(lease.connection(), session, in);
@@ -153,7 +162,12 @@ public final class DyadClient implements AutoCloseable {
    * If a gateway fails midway, the rest comes from another.
    */
   public ObjectMeta get(ObjectId id, OutputStream out) throws DyadException, IOException {
-    ObjectMeta meta = stat(id);
+    return get(id, out, null);
+  }
+
+  /** As {@link #get(ObjectId, OutputStream)}, presenting {@code locator} (a read locator from a DDM); null: the configured credential. */
+  public ObjectMeta get(ObjectId id, OutputStream out, String locator) throws DyadException, IOException {
+    ObjectMeta meta = stat(id, locator);
     CRC32C crc = new CRC32C();
     long offset = 0;
     int failures = 0;
@@ -164,7 +178,7 @@ public final class DyadClient implements AutoCloseable {
       try {
         final long at = offset;
         final int len = (int) Math.min(chunk, meta.length() - offset);
-        ByteBuffer data = pool.call(dosm, ConnectionPool.Retry.SAFE, c -> copy(c.call(g -> g.get(id.value(), at, len))));
+        ByteBuffer data = pool.call(dosm, ConnectionPool.Retry.SAFE, c -> copy(c.call(g -> g.get(id.value(), at, len, credential(locator)))));
         if (!data.hasRemaining()) {
           throw new DyadException(ErrorCode.INTERNAL, dosm + " returned no bytes at offset " + offset + " of " + id);
         }
@@ -196,15 +210,23 @@ public final class DyadClient implements AutoCloseable {
   }
 
   public ObjectMeta stat(ObjectId id) throws DyadException {
-    return withGateway("stat of " + id, c -> ThriftTypes.toMeta(c.target, c.call(g -> g.stat(id.value()))));
+    return stat(id, null);
+  }
+
+  /** An object's record, presenting {@code locator} (null: the configured credential). */
+  public ObjectMeta stat(ObjectId id, String locator) throws DyadException {
+    return withGateway("stat of " + id, c -> ThriftTypes.toMeta(c.target,
+        c.call(g -> g.stat(id.value(), credential(locator)))));
   }
 
   public ObjectMeta delete(ObjectId id) throws DyadException {
-    return withGateway("delete of " + id, c -> ThriftTypes.toMeta(c.target, c.call(g -> g.deleteObject(id.value()))));
+    return withGateway("delete of " + id, c -> ThriftTypes.toMeta(c.target,
+        c.call(g -> g.deleteObject(id.value(), credential(null)))));
   }
 
   public Located locate(ObjectId id) throws DyadException {
-    io.dyad.thrift.Locations l = withGateway("locate of " + id, c -> c.call(g -> g.locate(id.value())));
+    io.dyad.thrift.Locations l = withGateway("locate of " + id, c -> c.call(g -> g.locate(id.value(),
+        credential(null))));
     List<Located.Copy> copies = new ArrayList<>();
     for (Location loc : l.getLocations()) {
       Presence p = loc.getState() == ObjectState.PRESENT ? Presence.PRESENT
@@ -215,6 +237,11 @@ public final class DyadClient implements AutoCloseable {
   }
 
   // ---- plumbing ----
+
+  /** The locator given for an operation, else the configured credential. */
+  private String credential(String locator) {
+    return locator != null ? locator : config.credential().get();
+  }
 
   /** An operation that may be sent again to the same or another gateway. */
   private <T> T withGateway(String what, ConnectionPool.Call<GatewayConnection, T> op) throws DyadException {

@@ -24,11 +24,12 @@ public final class Dosm {
   private Dosm(DosmConfig config, ClusterView view, MetricRegistry metrics,
       Function<InetSocketAddress, Service> registration) {
     this.core = new DosmCore(config, view);
-    ObjectGateway.Iface handler = new ObjectGatewayHandler(config.instance(), core::gateway, config.maxChunkBytes(),
-        metrics);
+    ObjectAccess access = new ObjectAccess(config.instance(), view, config.secret());
+    ObjectGateway.Iface handler = new ObjectGatewayHandler(config.instance(), core::gateway, access,
+        config.maxChunkBytes(), metrics);
     this.server = new ThriftServerService("dosm-" + config.instance(), new ObjectGateway.Processor<>(handler),
         config.server());
-    List<Service> parts = new ArrayList<>(List.of(core, server));
+    List<Service> parts = new ArrayList<>(List.of(access, core, server));
     if (registration != null) {
       parts.add(new RegistrationAfterStart(server, registration));
     }

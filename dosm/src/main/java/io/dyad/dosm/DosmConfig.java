@@ -6,7 +6,9 @@ import static java.util.Objects.requireNonNull;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.server.ThriftServerConfig;
 import io.dyad.search.MulticastSettings;
+import io.dyad.common.access.ClusterSecret;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A DOSM's settings. Immutable.
@@ -24,10 +26,12 @@ import java.time.Duration;
  * @param maxPutsPerConnection at most this many puts opened by one client connection at once
  * @param maxConnectionsPerNode connections to one storage node at most (a caller waits for one up to the node
  *     request timeout)
+ * @param secret the cluster secret locators are checked with (empty in a cluster without access control; it must
+ *     match the cluster's, or the DOSM refuses to start)
  */
 public record DosmConfig(String instance, ThriftServerConfig server, ThriftClientConfig nodes, int maxChunkBytes,
     String searchMode, MulticastSettings multicast, Duration searchTimeout, Duration putIdleTimeout, int maxOpenPuts,
-    int maxPutsPerConnection, int maxConnectionsPerNode) {
+    int maxPutsPerConnection, int maxConnectionsPerNode, Optional<ClusterSecret> secret) {
 
   public static final String MULTICAST = "multicast";
   public static final String POINT_TO_POINT = "point-to-point";
@@ -37,6 +41,7 @@ public record DosmConfig(String instance, ThriftServerConfig server, ThriftClien
     requireNonNull(server, "server");
     requireNonNull(nodes, "nodes");
     requireNonNull(multicast, "multicast");
+    requireNonNull(secret, "secret");
     requireNonNull(searchTimeout, "searchTimeout");
     requireNonNull(putIdleTimeout, "putIdleTimeout");
     checkArgument(searchMode.equals(MULTICAST) || searchMode.equals(POINT_TO_POINT),

@@ -7,6 +7,7 @@ import com.codahale.metrics.Timer;
 import io.dyad.common.DyadException;
 import io.dyad.common.DyadVersion;
 import io.dyad.common.ObjectId;
+import io.dyad.common.access.Locator;
 import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.thrift.GatewayList;
@@ -33,13 +34,16 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
 
   private final String instance;
   private final Supplier<Gateway> gateways;
+  private final ObjectAccess access;
   private final MetricRegistry metrics;
   private final ReplyBuffers replyBuffers;
 
   /** @param gateways the gateway (it exists once the DOSM core runs, before the server accepts calls) */
-  ObjectGatewayHandler(String instance, Supplier<Gateway> gateways, int maxChunkBytes, MetricRegistry metrics) {
+  ObjectGatewayHandler(String instance, Supplier<Gateway> gateways, ObjectAccess access, int maxChunkBytes,
+      MetricRegistry metrics) {
     this.instance = instance;
     this.gateways = gateways;
+    this.access = access;
     this.metrics = metrics;
     this.replyBuffers = ReplyBuffers.forHeap(maxChunkBytes, 16);
   }
@@ -71,9 +75,11 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
   }
 
   @Override
-  public PutSession beginPut(long sizeHint, String id) throws TException {
+  public PutSession beginPut(long sizeHint, String id, String credential) throws TException {
     return call("beginPut", gateway -> {
       Optional<ObjectId> requested = id == null || id.isEmpty() ? Optional.empty() : Optional.of(ObjectId.of(id));
+      // a write locator names its object: a put under a new random id needs an operator's credential
+      access.check(credential, Locator.Operation.WRITE, requested.map(ObjectId::value).orElse(""));
       PutOperation op = gateway.beginPut(sizeHint, requested);
       return new PutSession(op.putId, op.id.value(), gateway.maxChunkBytes());
     });
@@ -103,28 +109,40 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
   }
 
   @Override
-  public ByteBuffer get(String id, long offset, int length) throws TException {
+  public ByteBuffer get(String id, long offset, int length, String credential) throws TException {
     return call("get", gateway -> {
-      ByteBuffer data = gateway.get(ObjectId.of(id), offset, length, replyBuffers);
+      ObjectId oid = ObjectId.of(id);
+      access.check(credential, Locator.Operation.READ, oid.value());
+      ByteBuffer data = gateway.get(oid, offset, length, replyBuffers);
       metrics.meter("dosm.bytes.out").mark(data.remaining());
       return data;
     });
   }
 
   @Override
-  public ObjectInfo stat(String id) throws TException {
-    return call("stat", gateway -> toThrift(gateway.stat(ObjectId.of(id))));
+  public ObjectInfo stat(String id, String credential) throws TException {
+    return call("stat", gateway -> {
+      ObjectId oid = ObjectId.of(id);
+      access.check(credential, Locator.Operation.READ, oid.value());
+      return toThrift(gateway.stat(oid));
+    });
   }
 
   @Override
-  public ObjectInfo deleteObject(String id) throws TException {
-    return call("deleteObject", gateway -> toThrift(gateway.delete(ObjectId.of(id))));
+  public ObjectInfo deleteObject(String id, String credential) throws TException {
+    return call("deleteObject", gateway -> {
+      ObjectId oid = ObjectId.of(id);
+      access.check(credential, Locator.Operation.DELETE, oid.value());
+      return toThrift(gateway.delete(oid));
+    });
   }
 
   @Override
-  public io.dyad.thrift.Locations locate(String id) throws TException {
+  public io.dyad.thrift.Locations locate(String id, String credential) throws TException {
     return call("locate", gateway -> {
-      Locations l = gateway.locate(ObjectId.of(id));
+      ObjectId oid = ObjectId.of(id);
+      access.check(credential, Locator.Operation.READ, oid.value());
+      Locations l = gateway.locate(oid);
       List<Location> out = new ArrayList<>();
       for (Locations.Location loc : l.locations()) {
         ObjectState state = switch (loc.state()) {

@@ -12,12 +12,14 @@ public class ObjectGateway {
   public interface Iface {
 
     /**
-     * Starts a put. id: the object id to use, or empty for a new random one.
+     * Starts a put. id: the object id to use, or empty for a new random one. credential: in a cluster with access
+     * control, a write locator for id (from a DDM's create) or an operator's credential ("" otherwise).
      * 
      * @param sizeHint
      * @param id
+     * @param credential
      */
-    public PutSession beginPut(long sizeHint, java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public PutSession beginPut(long sizeHint, java.lang.String id, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Sends a chunk; offset must equal the bytes sent so far.
@@ -41,29 +43,41 @@ public class ObjectGateway {
     public void abortPut(java.lang.String putId) throws org.apache.thrift.TException;
 
     /**
-     * Up to length (<= maxChunkBytes) bytes of an object from offset, from whichever copy serves.
+     * Up to length (<= maxChunkBytes) bytes of an object from offset, from whichever copy serves. credential: a read
+     * locator (from a DDM's open) or an operator's credential, in a cluster with access control.
      * 
      * @param id
      * @param offset
      * @param length
+     * @param credential
      */
-    public java.nio.ByteBuffer get(java.lang.String id, long offset, int length) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
-
-    public io.dyad.thrift.ObjectInfo stat(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
-
-    /**
-     * Deletes an object on both partners (a tombstone each, or one plus a hint). Idempotent.
-     * 
-     * @param id
-     */
-    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public java.nio.ByteBuffer get(java.lang.String id, long offset, int length, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
-     * Every member known to hold the object or a tombstone for it: its pair, and copies found by search.
+     * An object's length, CRC32C and state. credential: as for get.
      * 
      * @param id
+     * @param credential
      */
-    public Locations locate(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public io.dyad.thrift.ObjectInfo stat(java.lang.String id, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
+
+    /**
+     * Deletes an object on both partners (a tombstone each, or one plus a hint). Idempotent. credential: a delete
+     * locator or an operator's credential, in a cluster with access control.
+     * 
+     * @param id
+     * @param credential
+     */
+    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
+
+    /**
+     * Every member known to hold the object or a tombstone for it: its pair, and copies found by search. credential:
+     * as for get.
+     * 
+     * @param id
+     * @param credential
+     */
+    public Locations locate(java.lang.String id, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * The live gateways of the cluster (this one included) and the chunk limit.
@@ -76,7 +90,7 @@ public class ObjectGateway {
 
   public interface AsyncIface {
 
-    public void beginPut(long sizeHint, java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<PutSession> resultHandler) throws org.apache.thrift.TException;
+    public void beginPut(long sizeHint, java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<PutSession> resultHandler) throws org.apache.thrift.TException;
 
     public void putChunk(java.lang.String putId, long offset, java.nio.ByteBuffer data, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
@@ -84,13 +98,13 @@ public class ObjectGateway {
 
     public void abortPut(java.lang.String putId, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
-    public void get(java.lang.String id, long offset, int length, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException;
+    public void get(java.lang.String id, long offset, int length, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException;
 
-    public void stat(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
+    public void stat(java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
 
-    public void deleteObject(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
+    public void deleteObject(java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
 
-    public void locate(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<Locations> resultHandler) throws org.apache.thrift.TException;
+    public void locate(java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<Locations> resultHandler) throws org.apache.thrift.TException;
 
     public void listGateways(org.apache.thrift.async.AsyncMethodCallback<GatewayList> resultHandler) throws org.apache.thrift.TException;
 
@@ -121,21 +135,22 @@ public class ObjectGateway {
     }
 
     @Override
-    public PutSession beginPut(long sizeHint, java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public PutSession beginPut(long sizeHint, java.lang.String id, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
-      send_beginPut(sizeHint, id);
+      send_beginPut(sizeHint, id, credential);
       return recv_beginPut();
     }
 
-    public void send_beginPut(long sizeHint, java.lang.String id) throws org.apache.thrift.TException
+    public void send_beginPut(long sizeHint, java.lang.String id, java.lang.String credential) throws org.apache.thrift.TException
     {
       beginPut_args args = new beginPut_args();
       args.setSizeHint(sizeHint);
       args.setId(id);
+      args.setCredential(credential);
       sendBase("beginPut", args);
     }
 
-    public PutSession recv_beginPut() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public PutSession recv_beginPut() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       beginPut_result result = new beginPut_result();
       receiveBase(result, "beginPut");
@@ -153,6 +168,9 @@ public class ObjectGateway {
       }
       if (result.unavailable != null) {
         throw result.unavailable;
+      }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
       }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "beginPut failed: unknown result");
     }
@@ -258,22 +276,23 @@ public class ObjectGateway {
     }
 
     @Override
-    public java.nio.ByteBuffer get(java.lang.String id, long offset, int length) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public java.nio.ByteBuffer get(java.lang.String id, long offset, int length, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
-      send_get(id, offset, length);
+      send_get(id, offset, length, credential);
       return recv_get();
     }
 
-    public void send_get(java.lang.String id, long offset, int length) throws org.apache.thrift.TException
+    public void send_get(java.lang.String id, long offset, int length, java.lang.String credential) throws org.apache.thrift.TException
     {
       get_args args = new get_args();
       args.setId(id);
       args.setOffset(offset);
       args.setLength(length);
+      args.setCredential(credential);
       sendBase("get", args);
     }
 
-    public java.nio.ByteBuffer recv_get() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public java.nio.ByteBuffer recv_get() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       get_result result = new get_result();
       receiveBase(result, "get");
@@ -292,24 +311,28 @@ public class ObjectGateway {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "get failed: unknown result");
     }
 
     @Override
-    public io.dyad.thrift.ObjectInfo stat(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo stat(java.lang.String id, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
-      send_stat(id);
+      send_stat(id, credential);
       return recv_stat();
     }
 
-    public void send_stat(java.lang.String id) throws org.apache.thrift.TException
+    public void send_stat(java.lang.String id, java.lang.String credential) throws org.apache.thrift.TException
     {
       stat_args args = new stat_args();
       args.setId(id);
+      args.setCredential(credential);
       sendBase("stat", args);
     }
 
-    public io.dyad.thrift.ObjectInfo recv_stat() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo recv_stat() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       stat_result result = new stat_result();
       receiveBase(result, "stat");
@@ -325,24 +348,28 @@ public class ObjectGateway {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "stat failed: unknown result");
     }
 
     @Override
-    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
-      send_deleteObject(id);
+      send_deleteObject(id, credential);
       return recv_deleteObject();
     }
 
-    public void send_deleteObject(java.lang.String id) throws org.apache.thrift.TException
+    public void send_deleteObject(java.lang.String id, java.lang.String credential) throws org.apache.thrift.TException
     {
       deleteObject_args args = new deleteObject_args();
       args.setId(id);
+      args.setCredential(credential);
       sendBase("deleteObject", args);
     }
 
-    public io.dyad.thrift.ObjectInfo recv_deleteObject() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo recv_deleteObject() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       deleteObject_result result = new deleteObject_result();
       receiveBase(result, "deleteObject");
@@ -358,24 +385,28 @@ public class ObjectGateway {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "deleteObject failed: unknown result");
     }
 
     @Override
-    public Locations locate(java.lang.String id) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public Locations locate(java.lang.String id, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
-      send_locate(id);
+      send_locate(id, credential);
       return recv_locate();
     }
 
-    public void send_locate(java.lang.String id) throws org.apache.thrift.TException
+    public void send_locate(java.lang.String id, java.lang.String credential) throws org.apache.thrift.TException
     {
       locate_args args = new locate_args();
       args.setId(id);
+      args.setCredential(credential);
       sendBase("locate", args);
     }
 
-    public Locations recv_locate() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public Locations recv_locate() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       locate_result result = new locate_result();
       receiveBase(result, "locate");
@@ -387,6 +418,9 @@ public class ObjectGateway {
       }
       if (result.unavailable != null) {
         throw result.unavailable;
+      }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
       }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "locate failed: unknown result");
     }
@@ -457,9 +491,9 @@ public class ObjectGateway {
     }
 
     @Override
-    public void beginPut(long sizeHint, java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<PutSession> resultHandler) throws org.apache.thrift.TException {
+    public void beginPut(long sizeHint, java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<PutSession> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      beginPut_call method_call = new beginPut_call(sizeHint, id, resultHandler, this, ___protocolFactory, ___transport);
+      beginPut_call method_call = new beginPut_call(sizeHint, id, credential, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -467,10 +501,12 @@ public class ObjectGateway {
     public static class beginPut_call extends org.apache.thrift.async.TAsyncMethodCall<PutSession> {
       private long sizeHint;
       private java.lang.String id;
-      public beginPut_call(long sizeHint, java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<PutSession> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String credential;
+      public beginPut_call(long sizeHint, java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<PutSession> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.sizeHint = sizeHint;
         this.id = id;
+        this.credential = credential;
       }
 
       @Override
@@ -479,12 +515,13 @@ public class ObjectGateway {
         beginPut_args args = new beginPut_args();
         args.setSizeHint(sizeHint);
         args.setId(id);
+        args.setCredential(credential);
         args.write(prot);
         prot.writeMessageEnd();
       }
 
       @Override
-      public PutSession getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public PutSession getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -614,9 +651,9 @@ public class ObjectGateway {
     }
 
     @Override
-    public void get(java.lang.String id, long offset, int length, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
+    public void get(java.lang.String id, long offset, int length, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      get_call method_call = new get_call(id, offset, length, resultHandler, this, ___protocolFactory, ___transport);
+      get_call method_call = new get_call(id, offset, length, credential, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -625,11 +662,13 @@ public class ObjectGateway {
       private java.lang.String id;
       private long offset;
       private int length;
-      public get_call(java.lang.String id, long offset, int length, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String credential;
+      public get_call(java.lang.String id, long offset, int length, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.id = id;
         this.offset = offset;
         this.length = length;
+        this.credential = credential;
       }
 
       @Override
@@ -639,12 +678,13 @@ public class ObjectGateway {
         args.setId(id);
         args.setOffset(offset);
         args.setLength(length);
+        args.setCredential(credential);
         args.write(prot);
         prot.writeMessageEnd();
       }
 
       @Override
-      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -655,18 +695,20 @@ public class ObjectGateway {
     }
 
     @Override
-    public void stat(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
+    public void stat(java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      stat_call method_call = new stat_call(id, resultHandler, this, ___protocolFactory, ___transport);
+      stat_call method_call = new stat_call(id, credential, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
 
     public static class stat_call extends org.apache.thrift.async.TAsyncMethodCall<io.dyad.thrift.ObjectInfo> {
       private java.lang.String id;
-      public stat_call(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String credential;
+      public stat_call(java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.id = id;
+        this.credential = credential;
       }
 
       @Override
@@ -674,12 +716,13 @@ public class ObjectGateway {
         prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("stat", org.apache.thrift.protocol.TMessageType.CALL, 0));
         stat_args args = new stat_args();
         args.setId(id);
+        args.setCredential(credential);
         args.write(prot);
         prot.writeMessageEnd();
       }
 
       @Override
-      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -690,18 +733,20 @@ public class ObjectGateway {
     }
 
     @Override
-    public void deleteObject(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
+    public void deleteObject(java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      deleteObject_call method_call = new deleteObject_call(id, resultHandler, this, ___protocolFactory, ___transport);
+      deleteObject_call method_call = new deleteObject_call(id, credential, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
 
     public static class deleteObject_call extends org.apache.thrift.async.TAsyncMethodCall<io.dyad.thrift.ObjectInfo> {
       private java.lang.String id;
-      public deleteObject_call(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String credential;
+      public deleteObject_call(java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.id = id;
+        this.credential = credential;
       }
 
       @Override
@@ -709,12 +754,13 @@ public class ObjectGateway {
         prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("deleteObject", org.apache.thrift.protocol.TMessageType.CALL, 0));
         deleteObject_args args = new deleteObject_args();
         args.setId(id);
+        args.setCredential(credential);
         args.write(prot);
         prot.writeMessageEnd();
       }
 
       @Override
-      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -725,18 +771,20 @@ public class ObjectGateway {
     }
 
     @Override
-    public void locate(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<Locations> resultHandler) throws org.apache.thrift.TException {
+    public void locate(java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<Locations> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      locate_call method_call = new locate_call(id, resultHandler, this, ___protocolFactory, ___transport);
+      locate_call method_call = new locate_call(id, credential, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
 
     public static class locate_call extends org.apache.thrift.async.TAsyncMethodCall<Locations> {
       private java.lang.String id;
-      public locate_call(java.lang.String id, org.apache.thrift.async.AsyncMethodCallback<Locations> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String credential;
+      public locate_call(java.lang.String id, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<Locations> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.id = id;
+        this.credential = credential;
       }
 
       @Override
@@ -744,12 +792,13 @@ public class ObjectGateway {
         prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("locate", org.apache.thrift.protocol.TMessageType.CALL, 0));
         locate_args args = new locate_args();
         args.setId(id);
+        args.setCredential(credential);
         args.write(prot);
         prot.writeMessageEnd();
       }
 
       @Override
-      public Locations getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public Locations getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -874,7 +923,7 @@ public class ObjectGateway {
       public beginPut_result getResult(I iface, beginPut_args args) throws org.apache.thrift.TException {
         beginPut_result result = new beginPut_result();
         try {
-          result.success = iface.beginPut(args.sizeHint, args.id);
+          result.success = iface.beginPut(args.sizeHint, args.id, args.credential);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.AlreadyExists alreadyExists) {
@@ -883,6 +932,8 @@ public class ObjectGateway {
           result.storageFull = storageFull;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1020,7 +1071,7 @@ public class ObjectGateway {
       public get_result getResult(I iface, get_args args) throws org.apache.thrift.TException {
         get_result result = new get_result();
         try {
-          result.success = iface.get(args.id, args.offset, args.length);
+          result.success = iface.get(args.id, args.offset, args.length, args.credential);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.NotFound notFound) {
@@ -1029,6 +1080,8 @@ public class ObjectGateway {
           result.checksumMismatch = checksumMismatch;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1058,13 +1111,15 @@ public class ObjectGateway {
       public stat_result getResult(I iface, stat_args args) throws org.apache.thrift.TException {
         stat_result result = new stat_result();
         try {
-          result.success = iface.stat(args.id);
+          result.success = iface.stat(args.id, args.credential);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.NotFound notFound) {
           result.notFound = notFound;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1094,13 +1149,15 @@ public class ObjectGateway {
       public deleteObject_result getResult(I iface, deleteObject_args args) throws org.apache.thrift.TException {
         deleteObject_result result = new deleteObject_result();
         try {
-          result.success = iface.deleteObject(args.id);
+          result.success = iface.deleteObject(args.id, args.credential);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.StorageFull storageFull) {
           result.storageFull = storageFull;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1130,11 +1187,13 @@ public class ObjectGateway {
       public locate_result getResult(I iface, locate_args args) throws org.apache.thrift.TException {
         locate_result result = new locate_result();
         try {
-          result.success = iface.locate(args.id);
+          result.success = iface.locate(args.id, args.credential);
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1275,6 +1334,10 @@ public class ObjectGateway {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -1305,7 +1368,7 @@ public class ObjectGateway {
 
       @Override
       public void start(I iface, beginPut_args args, org.apache.thrift.async.AsyncMethodCallback<PutSession> resultHandler) throws org.apache.thrift.TException {
-        iface.beginPut(args.sizeHint, args.id,resultHandler);
+        iface.beginPut(args.sizeHint, args.id, args.credential,resultHandler);
       }
     }
 
@@ -1597,6 +1660,10 @@ public class ObjectGateway {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -1627,7 +1694,7 @@ public class ObjectGateway {
 
       @Override
       public void start(I iface, get_args args, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
-        iface.get(args.id, args.offset, args.length,resultHandler);
+        iface.get(args.id, args.offset, args.length, args.credential,resultHandler);
       }
     }
 
@@ -1676,6 +1743,10 @@ public class ObjectGateway {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -1706,7 +1777,7 @@ public class ObjectGateway {
 
       @Override
       public void start(I iface, stat_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
-        iface.stat(args.id,resultHandler);
+        iface.stat(args.id, args.credential,resultHandler);
       }
     }
 
@@ -1755,6 +1826,10 @@ public class ObjectGateway {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -1785,7 +1860,7 @@ public class ObjectGateway {
 
       @Override
       public void start(I iface, deleteObject_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
-        iface.deleteObject(args.id,resultHandler);
+        iface.deleteObject(args.id, args.credential,resultHandler);
       }
     }
 
@@ -1830,6 +1905,10 @@ public class ObjectGateway {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -1860,7 +1939,7 @@ public class ObjectGateway {
 
       @Override
       public void start(I iface, locate_args args, org.apache.thrift.async.AsyncMethodCallback<Locations> resultHandler) throws org.apache.thrift.TException {
-        iface.locate(args.id,resultHandler);
+        iface.locate(args.id, args.credential,resultHandler);
       }
     }
 
@@ -2009,17 +2088,20 @@ public class ObjectGateway {
 
     private static final org.apache.thrift.protocol.TField SIZE_HINT_FIELD_DESC = new org.apache.thrift.protocol.TField("sizeHint", org.apache.thrift.protocol.TType.I64, (short)1);
     private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)2);
+    private static final org.apache.thrift.protocol.TField CREDENTIAL_FIELD_DESC = new org.apache.thrift.protocol.TField("credential", org.apache.thrift.protocol.TType.STRING, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new beginPut_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new beginPut_argsTupleSchemeFactory();
 
     public long sizeHint; // required
     public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String credential; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SIZE_HINT((short)1, "sizeHint"),
-      ID((short)2, "id");
+      ID((short)2, "id"),
+      CREDENTIAL((short)3, "credential");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -2039,6 +2121,8 @@ public class ObjectGateway {
             return SIZE_HINT;
           case 2: // ID
             return ID;
+          case 3: // CREDENTIAL
+            return CREDENTIAL;
           default:
             return null;
         }
@@ -2091,6 +2175,8 @@ public class ObjectGateway {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.CREDENTIAL, new org.apache.thrift.meta_data.FieldMetaData("credential", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(beginPut_args.class, metaDataMap);
     }
@@ -2100,12 +2186,14 @@ public class ObjectGateway {
 
     public beginPut_args(
       long sizeHint,
-      java.lang.String id)
+      java.lang.String id,
+      java.lang.String credential)
     {
       this();
       this.sizeHint = sizeHint;
       setSizeHintIsSet(true);
       this.id = id;
+      this.credential = credential;
     }
 
     /**
@@ -2116,6 +2204,9 @@ public class ObjectGateway {
       this.sizeHint = other.sizeHint;
       if (other.isSetId()) {
         this.id = other.id;
+      }
+      if (other.isSetCredential()) {
+        this.credential = other.credential;
       }
     }
 
@@ -2129,6 +2220,7 @@ public class ObjectGateway {
       setSizeHintIsSet(false);
       this.sizeHint = 0;
       this.id = null;
+      this.credential = null;
     }
 
     public long getSizeHint() {
@@ -2179,6 +2271,31 @@ public class ObjectGateway {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getCredential() {
+      return this.credential;
+    }
+
+    public beginPut_args setCredential(@org.apache.thrift.annotation.Nullable java.lang.String credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    public void unsetCredential() {
+      this.credential = null;
+    }
+
+    /** Returns true if field credential is set (has been assigned a value) and false otherwise */
+    public boolean isSetCredential() {
+      return this.credential != null;
+    }
+
+    public void setCredentialIsSet(boolean value) {
+      if (!value) {
+        this.credential = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -2198,6 +2315,14 @@ public class ObjectGateway {
         }
         break;
 
+      case CREDENTIAL:
+        if (value == null) {
+          unsetCredential();
+        } else {
+          setCredential((java.lang.String)value);
+        }
+        break;
+
       }
     }
 
@@ -2210,6 +2335,9 @@ public class ObjectGateway {
 
       case ID:
         return getId();
+
+      case CREDENTIAL:
+        return getCredential();
 
       }
       throw new java.lang.IllegalStateException();
@@ -2227,6 +2355,8 @@ public class ObjectGateway {
         return isSetSizeHint();
       case ID:
         return isSetId();
+      case CREDENTIAL:
+        return isSetCredential();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -2262,6 +2392,15 @@ public class ObjectGateway {
           return false;
       }
 
+      boolean this_present_credential = true && this.isSetCredential();
+      boolean that_present_credential = true && that.isSetCredential();
+      if (this_present_credential || that_present_credential) {
+        if (!(this_present_credential && that_present_credential))
+          return false;
+        if (!this.credential.equals(that.credential))
+          return false;
+      }
+
       return true;
     }
 
@@ -2274,6 +2413,10 @@ public class ObjectGateway {
       hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
       if (isSetId())
         hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetCredential()) ? 131071 : 524287);
+      if (isSetCredential())
+        hashCode = hashCode * 8191 + credential.hashCode();
 
       return hashCode;
     }
@@ -2302,6 +2445,16 @@ public class ObjectGateway {
       }
       if (isSetId()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCredential(), other.isSetCredential());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCredential()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.credential, other.credential);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -2339,6 +2492,14 @@ public class ObjectGateway {
         sb.append("null");
       } else {
         sb.append(this.id);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("credential:");
+      if (this.credential == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.credential);
       }
       first = false;
       sb.append(")");
@@ -2404,6 +2565,14 @@ public class ObjectGateway {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // CREDENTIAL
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.credential = iprot.readString();
+                struct.setCredentialIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -2426,6 +2595,11 @@ public class ObjectGateway {
         if (struct.id != null) {
           oprot.writeFieldBegin(ID_FIELD_DESC);
           oprot.writeString(struct.id);
+          oprot.writeFieldEnd();
+        }
+        if (struct.credential != null) {
+          oprot.writeFieldBegin(CREDENTIAL_FIELD_DESC);
+          oprot.writeString(struct.credential);
           oprot.writeFieldEnd();
         }
         oprot.writeFieldStop();
@@ -2453,19 +2627,25 @@ public class ObjectGateway {
         if (struct.isSetId()) {
           optionals.set(1);
         }
-        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetCredential()) {
+          optionals.set(2);
+        }
+        oprot.writeBitSet(optionals, 3);
         if (struct.isSetSizeHint()) {
           oprot.writeI64(struct.sizeHint);
         }
         if (struct.isSetId()) {
           oprot.writeString(struct.id);
         }
+        if (struct.isSetCredential()) {
+          oprot.writeString(struct.credential);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, beginPut_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(2);
+        java.util.BitSet incoming = iprot.readBitSet(3);
         if (incoming.get(0)) {
           struct.sizeHint = iprot.readI64();
           struct.setSizeHintIsSet(true);
@@ -2473,6 +2653,10 @@ public class ObjectGateway {
         if (incoming.get(1)) {
           struct.id = iprot.readString();
           struct.setIdIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.credential = iprot.readString();
+          struct.setCredentialIsSet(true);
         }
       }
     }
@@ -2491,6 +2675,7 @@ public class ObjectGateway {
     private static final org.apache.thrift.protocol.TField ALREADY_EXISTS_FIELD_DESC = new org.apache.thrift.protocol.TField("alreadyExists", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new beginPut_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new beginPut_resultTupleSchemeFactory();
@@ -2500,6 +2685,7 @@ public class ObjectGateway {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AlreadyExists alreadyExists; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -2507,7 +2693,8 @@ public class ObjectGateway {
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       ALREADY_EXISTS((short)2, "alreadyExists"),
       STORAGE_FULL((short)3, "storageFull"),
-      UNAVAILABLE((short)4, "unavailable");
+      UNAVAILABLE((short)4, "unavailable"),
+      ACCESS_DENIED((short)5, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -2533,6 +2720,8 @@ public class ObjectGateway {
             return STORAGE_FULL;
           case 4: // UNAVAILABLE
             return UNAVAILABLE;
+          case 5: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -2589,6 +2778,8 @@ public class ObjectGateway {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StorageFull.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(beginPut_result.class, metaDataMap);
     }
@@ -2601,7 +2792,8 @@ public class ObjectGateway {
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.AlreadyExists alreadyExists,
       io.dyad.thrift.StorageFull storageFull,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -2609,6 +2801,7 @@ public class ObjectGateway {
       this.alreadyExists = alreadyExists;
       this.storageFull = storageFull;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -2630,6 +2823,9 @@ public class ObjectGateway {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -2644,6 +2840,7 @@ public class ObjectGateway {
       this.alreadyExists = null;
       this.storageFull = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -2771,6 +2968,31 @@ public class ObjectGateway {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public beginPut_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -2814,6 +3036,14 @@ public class ObjectGateway {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -2835,6 +3065,9 @@ public class ObjectGateway {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -2858,6 +3091,8 @@ public class ObjectGateway {
         return isSetStorageFull();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -2920,6 +3155,15 @@ public class ObjectGateway {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -2946,6 +3190,10 @@ public class ObjectGateway {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -3004,6 +3252,16 @@ public class ObjectGateway {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -3068,6 +3326,14 @@ public class ObjectGateway {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -3163,6 +3429,15 @@ public class ObjectGateway {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -3204,6 +3479,11 @@ public class ObjectGateway {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -3238,7 +3518,10 @@ public class ObjectGateway {
         if (struct.isSetUnavailable()) {
           optionals.set(4);
         }
-        oprot.writeBitSet(optionals, 5);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -3254,12 +3537,15 @@ public class ObjectGateway {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, beginPut_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(5);
+        java.util.BitSet incoming = iprot.readBitSet(6);
         if (incoming.get(0)) {
           struct.success = new PutSession();
           struct.success.read(iprot);
@@ -3284,6 +3570,11 @@ public class ObjectGateway {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(5)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -6842,6 +7133,7 @@ public class ObjectGateway {
     private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
     private static final org.apache.thrift.protocol.TField OFFSET_FIELD_DESC = new org.apache.thrift.protocol.TField("offset", org.apache.thrift.protocol.TType.I64, (short)2);
     private static final org.apache.thrift.protocol.TField LENGTH_FIELD_DESC = new org.apache.thrift.protocol.TField("length", org.apache.thrift.protocol.TType.I32, (short)3);
+    private static final org.apache.thrift.protocol.TField CREDENTIAL_FIELD_DESC = new org.apache.thrift.protocol.TField("credential", org.apache.thrift.protocol.TType.STRING, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new get_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new get_argsTupleSchemeFactory();
@@ -6849,12 +7141,14 @@ public class ObjectGateway {
     public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
     public long offset; // required
     public int length; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String credential; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       ID((short)1, "id"),
       OFFSET((short)2, "offset"),
-      LENGTH((short)3, "length");
+      LENGTH((short)3, "length"),
+      CREDENTIAL((short)4, "credential");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -6876,6 +7170,8 @@ public class ObjectGateway {
             return OFFSET;
           case 3: // LENGTH
             return LENGTH;
+          case 4: // CREDENTIAL
+            return CREDENTIAL;
           default:
             return null;
         }
@@ -6931,6 +7227,8 @@ public class ObjectGateway {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       tmpMap.put(_Fields.LENGTH, new org.apache.thrift.meta_data.FieldMetaData("length", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+      tmpMap.put(_Fields.CREDENTIAL, new org.apache.thrift.meta_data.FieldMetaData("credential", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(get_args.class, metaDataMap);
     }
@@ -6941,7 +7239,8 @@ public class ObjectGateway {
     public get_args(
       java.lang.String id,
       long offset,
-      int length)
+      int length,
+      java.lang.String credential)
     {
       this();
       this.id = id;
@@ -6949,6 +7248,7 @@ public class ObjectGateway {
       setOffsetIsSet(true);
       this.length = length;
       setLengthIsSet(true);
+      this.credential = credential;
     }
 
     /**
@@ -6961,6 +7261,9 @@ public class ObjectGateway {
       }
       this.offset = other.offset;
       this.length = other.length;
+      if (other.isSetCredential()) {
+        this.credential = other.credential;
+      }
     }
 
     @Override
@@ -6975,6 +7278,7 @@ public class ObjectGateway {
       this.offset = 0;
       setLengthIsSet(false);
       this.length = 0;
+      this.credential = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -7048,6 +7352,31 @@ public class ObjectGateway {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LENGTH_ISSET_ID, value);
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getCredential() {
+      return this.credential;
+    }
+
+    public get_args setCredential(@org.apache.thrift.annotation.Nullable java.lang.String credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    public void unsetCredential() {
+      this.credential = null;
+    }
+
+    /** Returns true if field credential is set (has been assigned a value) and false otherwise */
+    public boolean isSetCredential() {
+      return this.credential != null;
+    }
+
+    public void setCredentialIsSet(boolean value) {
+      if (!value) {
+        this.credential = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -7075,6 +7404,14 @@ public class ObjectGateway {
         }
         break;
 
+      case CREDENTIAL:
+        if (value == null) {
+          unsetCredential();
+        } else {
+          setCredential((java.lang.String)value);
+        }
+        break;
+
       }
     }
 
@@ -7090,6 +7427,9 @@ public class ObjectGateway {
 
       case LENGTH:
         return getLength();
+
+      case CREDENTIAL:
+        return getCredential();
 
       }
       throw new java.lang.IllegalStateException();
@@ -7109,6 +7449,8 @@ public class ObjectGateway {
         return isSetOffset();
       case LENGTH:
         return isSetLength();
+      case CREDENTIAL:
+        return isSetCredential();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -7153,6 +7495,15 @@ public class ObjectGateway {
           return false;
       }
 
+      boolean this_present_credential = true && this.isSetCredential();
+      boolean that_present_credential = true && that.isSetCredential();
+      if (this_present_credential || that_present_credential) {
+        if (!(this_present_credential && that_present_credential))
+          return false;
+        if (!this.credential.equals(that.credential))
+          return false;
+      }
+
       return true;
     }
 
@@ -7167,6 +7518,10 @@ public class ObjectGateway {
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(offset);
 
       hashCode = hashCode * 8191 + length;
+
+      hashCode = hashCode * 8191 + ((isSetCredential()) ? 131071 : 524287);
+      if (isSetCredential())
+        hashCode = hashCode * 8191 + credential.hashCode();
 
       return hashCode;
     }
@@ -7209,6 +7564,16 @@ public class ObjectGateway {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetCredential(), other.isSetCredential());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCredential()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.credential, other.credential);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -7247,6 +7612,14 @@ public class ObjectGateway {
       if (!first) sb.append(", ");
       sb.append("length:");
       sb.append(this.length);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("credential:");
+      if (this.credential == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.credential);
+      }
       first = false;
       sb.append(")");
       return sb.toString();
@@ -7319,6 +7692,14 @@ public class ObjectGateway {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // CREDENTIAL
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.credential = iprot.readString();
+                struct.setCredentialIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -7346,6 +7727,11 @@ public class ObjectGateway {
         oprot.writeFieldBegin(LENGTH_FIELD_DESC);
         oprot.writeI32(struct.length);
         oprot.writeFieldEnd();
+        if (struct.credential != null) {
+          oprot.writeFieldBegin(CREDENTIAL_FIELD_DESC);
+          oprot.writeString(struct.credential);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -7374,7 +7760,10 @@ public class ObjectGateway {
         if (struct.isSetLength()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetCredential()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetId()) {
           oprot.writeString(struct.id);
         }
@@ -7384,12 +7773,15 @@ public class ObjectGateway {
         if (struct.isSetLength()) {
           oprot.writeI32(struct.length);
         }
+        if (struct.isSetCredential()) {
+          oprot.writeString(struct.credential);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, get_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.id = iprot.readString();
           struct.setIdIsSet(true);
@@ -7401,6 +7793,10 @@ public class ObjectGateway {
         if (incoming.get(2)) {
           struct.length = iprot.readI32();
           struct.setLengthIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.credential = iprot.readString();
+          struct.setCredentialIsSet(true);
         }
       }
     }
@@ -7419,6 +7815,7 @@ public class ObjectGateway {
     private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField CHECKSUM_MISMATCH_FIELD_DESC = new org.apache.thrift.protocol.TField("checksumMismatch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new get_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new get_resultTupleSchemeFactory();
@@ -7428,6 +7825,7 @@ public class ObjectGateway {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -7435,7 +7833,8 @@ public class ObjectGateway {
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       NOT_FOUND((short)2, "notFound"),
       CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
-      UNAVAILABLE((short)4, "unavailable");
+      UNAVAILABLE((short)4, "unavailable"),
+      ACCESS_DENIED((short)5, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -7461,6 +7860,8 @@ public class ObjectGateway {
             return CHECKSUM_MISMATCH;
           case 4: // UNAVAILABLE
             return UNAVAILABLE;
+          case 5: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -7517,6 +7918,8 @@ public class ObjectGateway {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.ChecksumMismatch.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(get_result.class, metaDataMap);
     }
@@ -7529,7 +7932,8 @@ public class ObjectGateway {
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.ChecksumMismatch checksumMismatch,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = org.apache.thrift.TBaseHelper.copyBinary(success);
@@ -7537,6 +7941,7 @@ public class ObjectGateway {
       this.notFound = notFound;
       this.checksumMismatch = checksumMismatch;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -7558,6 +7963,9 @@ public class ObjectGateway {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -7572,6 +7980,7 @@ public class ObjectGateway {
       this.notFound = null;
       this.checksumMismatch = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     public byte[] getSuccess() {
@@ -7708,6 +8117,31 @@ public class ObjectGateway {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public get_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -7755,6 +8189,14 @@ public class ObjectGateway {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -7776,6 +8218,9 @@ public class ObjectGateway {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -7799,6 +8244,8 @@ public class ObjectGateway {
         return isSetChecksumMismatch();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -7861,6 +8308,15 @@ public class ObjectGateway {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -7887,6 +8343,10 @@ public class ObjectGateway {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -7945,6 +8405,16 @@ public class ObjectGateway {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -8009,6 +8479,14 @@ public class ObjectGateway {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -8100,6 +8578,15 @@ public class ObjectGateway {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -8141,6 +8628,11 @@ public class ObjectGateway {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -8175,7 +8667,10 @@ public class ObjectGateway {
         if (struct.isSetUnavailable()) {
           optionals.set(4);
         }
-        oprot.writeBitSet(optionals, 5);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
         if (struct.isSetSuccess()) {
           oprot.writeBinary(struct.success);
         }
@@ -8191,12 +8686,15 @@ public class ObjectGateway {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, get_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(5);
+        java.util.BitSet incoming = iprot.readBitSet(6);
         if (incoming.get(0)) {
           struct.success = iprot.readBinary();
           struct.setSuccessIsSet(true);
@@ -8221,6 +8719,11 @@ public class ObjectGateway {
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
         }
+        if (incoming.get(5)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
+        }
       }
     }
 
@@ -8234,15 +8737,18 @@ public class ObjectGateway {
     private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("stat_args");
 
     private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField CREDENTIAL_FIELD_DESC = new org.apache.thrift.protocol.TField("credential", org.apache.thrift.protocol.TType.STRING, (short)2);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new stat_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new stat_argsTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String credential; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
-      ID((short)1, "id");
+      ID((short)1, "id"),
+      CREDENTIAL((short)2, "credential");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -8260,6 +8766,8 @@ public class ObjectGateway {
         switch(fieldId) {
           case 1: // ID
             return ID;
+          case 2: // CREDENTIAL
+            return CREDENTIAL;
           default:
             return null;
         }
@@ -8308,6 +8816,8 @@ public class ObjectGateway {
       java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
       tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , "ObjectId")));
+      tmpMap.put(_Fields.CREDENTIAL, new org.apache.thrift.meta_data.FieldMetaData("credential", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(stat_args.class, metaDataMap);
     }
@@ -8316,10 +8826,12 @@ public class ObjectGateway {
     }
 
     public stat_args(
-      java.lang.String id)
+      java.lang.String id,
+      java.lang.String credential)
     {
       this();
       this.id = id;
+      this.credential = credential;
     }
 
     /**
@@ -8328,6 +8840,9 @@ public class ObjectGateway {
     public stat_args(stat_args other) {
       if (other.isSetId()) {
         this.id = other.id;
+      }
+      if (other.isSetCredential()) {
+        this.credential = other.credential;
       }
     }
 
@@ -8339,6 +8854,7 @@ public class ObjectGateway {
     @Override
     public void clear() {
       this.id = null;
+      this.credential = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -8366,6 +8882,31 @@ public class ObjectGateway {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getCredential() {
+      return this.credential;
+    }
+
+    public stat_args setCredential(@org.apache.thrift.annotation.Nullable java.lang.String credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    public void unsetCredential() {
+      this.credential = null;
+    }
+
+    /** Returns true if field credential is set (has been assigned a value) and false otherwise */
+    public boolean isSetCredential() {
+      return this.credential != null;
+    }
+
+    public void setCredentialIsSet(boolean value) {
+      if (!value) {
+        this.credential = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -8374,6 +8915,14 @@ public class ObjectGateway {
           unsetId();
         } else {
           setId((java.lang.String)value);
+        }
+        break;
+
+      case CREDENTIAL:
+        if (value == null) {
+          unsetCredential();
+        } else {
+          setCredential((java.lang.String)value);
         }
         break;
 
@@ -8386,6 +8935,9 @@ public class ObjectGateway {
       switch (field) {
       case ID:
         return getId();
+
+      case CREDENTIAL:
+        return getCredential();
 
       }
       throw new java.lang.IllegalStateException();
@@ -8401,6 +8953,8 @@ public class ObjectGateway {
       switch (field) {
       case ID:
         return isSetId();
+      case CREDENTIAL:
+        return isSetCredential();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -8427,6 +8981,15 @@ public class ObjectGateway {
           return false;
       }
 
+      boolean this_present_credential = true && this.isSetCredential();
+      boolean that_present_credential = true && that.isSetCredential();
+      if (this_present_credential || that_present_credential) {
+        if (!(this_present_credential && that_present_credential))
+          return false;
+        if (!this.credential.equals(that.credential))
+          return false;
+      }
+
       return true;
     }
 
@@ -8437,6 +9000,10 @@ public class ObjectGateway {
       hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
       if (isSetId())
         hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetCredential()) ? 131071 : 524287);
+      if (isSetCredential())
+        hashCode = hashCode * 8191 + credential.hashCode();
 
       return hashCode;
     }
@@ -8455,6 +9022,16 @@ public class ObjectGateway {
       }
       if (isSetId()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCredential(), other.isSetCredential());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCredential()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.credential, other.credential);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -8488,6 +9065,14 @@ public class ObjectGateway {
         sb.append("null");
       } else {
         sb.append(this.id);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("credential:");
+      if (this.credential == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.credential);
       }
       first = false;
       sb.append(")");
@@ -8543,6 +9128,14 @@ public class ObjectGateway {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 2: // CREDENTIAL
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.credential = iprot.readString();
+                struct.setCredentialIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -8562,6 +9155,11 @@ public class ObjectGateway {
         if (struct.id != null) {
           oprot.writeFieldBegin(ID_FIELD_DESC);
           oprot.writeString(struct.id);
+          oprot.writeFieldEnd();
+        }
+        if (struct.credential != null) {
+          oprot.writeFieldBegin(CREDENTIAL_FIELD_DESC);
+          oprot.writeString(struct.credential);
           oprot.writeFieldEnd();
         }
         oprot.writeFieldStop();
@@ -8586,19 +9184,29 @@ public class ObjectGateway {
         if (struct.isSetId()) {
           optionals.set(0);
         }
-        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetCredential()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
         if (struct.isSetId()) {
           oprot.writeString(struct.id);
+        }
+        if (struct.isSetCredential()) {
+          oprot.writeString(struct.credential);
         }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, stat_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(1);
+        java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           struct.id = iprot.readString();
           struct.setIdIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.credential = iprot.readString();
+          struct.setCredentialIsSet(true);
         }
       }
     }
@@ -8616,6 +9224,7 @@ public class ObjectGateway {
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new stat_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new stat_resultTupleSchemeFactory();
@@ -8624,13 +9233,15 @@ public class ObjectGateway {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       NOT_FOUND((short)2, "notFound"),
-      UNAVAILABLE((short)3, "unavailable");
+      UNAVAILABLE((short)3, "unavailable"),
+      ACCESS_DENIED((short)4, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -8654,6 +9265,8 @@ public class ObjectGateway {
             return NOT_FOUND;
           case 3: // UNAVAILABLE
             return UNAVAILABLE;
+          case 4: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -8708,6 +9321,8 @@ public class ObjectGateway {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.NotFound.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(stat_result.class, metaDataMap);
     }
@@ -8719,13 +9334,15 @@ public class ObjectGateway {
       io.dyad.thrift.ObjectInfo success,
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.NotFound notFound,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
       this.invalidArgument = invalidArgument;
       this.notFound = notFound;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -8744,6 +9361,9 @@ public class ObjectGateway {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -8757,6 +9377,7 @@ public class ObjectGateway {
       this.invalidArgument = null;
       this.notFound = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -8859,6 +9480,31 @@ public class ObjectGateway {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public stat_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -8894,6 +9540,14 @@ public class ObjectGateway {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -8912,6 +9566,9 @@ public class ObjectGateway {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -8933,6 +9590,8 @@ public class ObjectGateway {
         return isSetNotFound();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -8986,6 +9645,15 @@ public class ObjectGateway {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -9008,6 +9676,10 @@ public class ObjectGateway {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -9056,6 +9728,16 @@ public class ObjectGateway {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -9112,6 +9794,14 @@ public class ObjectGateway {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -9198,6 +9888,15 @@ public class ObjectGateway {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -9234,6 +9933,11 @@ public class ObjectGateway {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -9265,7 +9969,10 @@ public class ObjectGateway {
         if (struct.isSetUnavailable()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -9278,12 +9985,15 @@ public class ObjectGateway {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, stat_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.success = new io.dyad.thrift.ObjectInfo();
           struct.success.read(iprot);
@@ -9304,6 +10014,11 @@ public class ObjectGateway {
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
         }
+        if (incoming.get(4)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
+        }
       }
     }
 
@@ -9317,15 +10032,18 @@ public class ObjectGateway {
     private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("deleteObject_args");
 
     private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField CREDENTIAL_FIELD_DESC = new org.apache.thrift.protocol.TField("credential", org.apache.thrift.protocol.TType.STRING, (short)2);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new deleteObject_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new deleteObject_argsTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String credential; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
-      ID((short)1, "id");
+      ID((short)1, "id"),
+      CREDENTIAL((short)2, "credential");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -9343,6 +10061,8 @@ public class ObjectGateway {
         switch(fieldId) {
           case 1: // ID
             return ID;
+          case 2: // CREDENTIAL
+            return CREDENTIAL;
           default:
             return null;
         }
@@ -9391,6 +10111,8 @@ public class ObjectGateway {
       java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
       tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , "ObjectId")));
+      tmpMap.put(_Fields.CREDENTIAL, new org.apache.thrift.meta_data.FieldMetaData("credential", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(deleteObject_args.class, metaDataMap);
     }
@@ -9399,10 +10121,12 @@ public class ObjectGateway {
     }
 
     public deleteObject_args(
-      java.lang.String id)
+      java.lang.String id,
+      java.lang.String credential)
     {
       this();
       this.id = id;
+      this.credential = credential;
     }
 
     /**
@@ -9411,6 +10135,9 @@ public class ObjectGateway {
     public deleteObject_args(deleteObject_args other) {
       if (other.isSetId()) {
         this.id = other.id;
+      }
+      if (other.isSetCredential()) {
+        this.credential = other.credential;
       }
     }
 
@@ -9422,6 +10149,7 @@ public class ObjectGateway {
     @Override
     public void clear() {
       this.id = null;
+      this.credential = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -9449,6 +10177,31 @@ public class ObjectGateway {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getCredential() {
+      return this.credential;
+    }
+
+    public deleteObject_args setCredential(@org.apache.thrift.annotation.Nullable java.lang.String credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    public void unsetCredential() {
+      this.credential = null;
+    }
+
+    /** Returns true if field credential is set (has been assigned a value) and false otherwise */
+    public boolean isSetCredential() {
+      return this.credential != null;
+    }
+
+    public void setCredentialIsSet(boolean value) {
+      if (!value) {
+        this.credential = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -9457,6 +10210,14 @@ public class ObjectGateway {
           unsetId();
         } else {
           setId((java.lang.String)value);
+        }
+        break;
+
+      case CREDENTIAL:
+        if (value == null) {
+          unsetCredential();
+        } else {
+          setCredential((java.lang.String)value);
         }
         break;
 
@@ -9469,6 +10230,9 @@ public class ObjectGateway {
       switch (field) {
       case ID:
         return getId();
+
+      case CREDENTIAL:
+        return getCredential();
 
       }
       throw new java.lang.IllegalStateException();
@@ -9484,6 +10248,8 @@ public class ObjectGateway {
       switch (field) {
       case ID:
         return isSetId();
+      case CREDENTIAL:
+        return isSetCredential();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -9510,6 +10276,15 @@ public class ObjectGateway {
           return false;
       }
 
+      boolean this_present_credential = true && this.isSetCredential();
+      boolean that_present_credential = true && that.isSetCredential();
+      if (this_present_credential || that_present_credential) {
+        if (!(this_present_credential && that_present_credential))
+          return false;
+        if (!this.credential.equals(that.credential))
+          return false;
+      }
+
       return true;
     }
 
@@ -9520,6 +10295,10 @@ public class ObjectGateway {
       hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
       if (isSetId())
         hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetCredential()) ? 131071 : 524287);
+      if (isSetCredential())
+        hashCode = hashCode * 8191 + credential.hashCode();
 
       return hashCode;
     }
@@ -9538,6 +10317,16 @@ public class ObjectGateway {
       }
       if (isSetId()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCredential(), other.isSetCredential());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCredential()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.credential, other.credential);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -9571,6 +10360,14 @@ public class ObjectGateway {
         sb.append("null");
       } else {
         sb.append(this.id);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("credential:");
+      if (this.credential == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.credential);
       }
       first = false;
       sb.append(")");
@@ -9626,6 +10423,14 @@ public class ObjectGateway {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 2: // CREDENTIAL
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.credential = iprot.readString();
+                struct.setCredentialIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -9645,6 +10450,11 @@ public class ObjectGateway {
         if (struct.id != null) {
           oprot.writeFieldBegin(ID_FIELD_DESC);
           oprot.writeString(struct.id);
+          oprot.writeFieldEnd();
+        }
+        if (struct.credential != null) {
+          oprot.writeFieldBegin(CREDENTIAL_FIELD_DESC);
+          oprot.writeString(struct.credential);
           oprot.writeFieldEnd();
         }
         oprot.writeFieldStop();
@@ -9669,19 +10479,29 @@ public class ObjectGateway {
         if (struct.isSetId()) {
           optionals.set(0);
         }
-        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetCredential()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
         if (struct.isSetId()) {
           oprot.writeString(struct.id);
+        }
+        if (struct.isSetCredential()) {
+          oprot.writeString(struct.credential);
         }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, deleteObject_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(1);
+        java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           struct.id = iprot.readString();
           struct.setIdIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.credential = iprot.readString();
+          struct.setCredentialIsSet(true);
         }
       }
     }
@@ -9699,6 +10519,7 @@ public class ObjectGateway {
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new deleteObject_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new deleteObject_resultTupleSchemeFactory();
@@ -9707,13 +10528,15 @@ public class ObjectGateway {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       STORAGE_FULL((short)2, "storageFull"),
-      UNAVAILABLE((short)3, "unavailable");
+      UNAVAILABLE((short)3, "unavailable"),
+      ACCESS_DENIED((short)4, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -9737,6 +10560,8 @@ public class ObjectGateway {
             return STORAGE_FULL;
           case 3: // UNAVAILABLE
             return UNAVAILABLE;
+          case 4: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -9791,6 +10616,8 @@ public class ObjectGateway {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StorageFull.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(deleteObject_result.class, metaDataMap);
     }
@@ -9802,13 +10629,15 @@ public class ObjectGateway {
       io.dyad.thrift.ObjectInfo success,
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.StorageFull storageFull,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
       this.invalidArgument = invalidArgument;
       this.storageFull = storageFull;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -9827,6 +10656,9 @@ public class ObjectGateway {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -9840,6 +10672,7 @@ public class ObjectGateway {
       this.invalidArgument = null;
       this.storageFull = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -9942,6 +10775,31 @@ public class ObjectGateway {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public deleteObject_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -9977,6 +10835,14 @@ public class ObjectGateway {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -9995,6 +10861,9 @@ public class ObjectGateway {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -10016,6 +10885,8 @@ public class ObjectGateway {
         return isSetStorageFull();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -10069,6 +10940,15 @@ public class ObjectGateway {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -10091,6 +10971,10 @@ public class ObjectGateway {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -10139,6 +11023,16 @@ public class ObjectGateway {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -10195,6 +11089,14 @@ public class ObjectGateway {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -10281,6 +11183,15 @@ public class ObjectGateway {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -10317,6 +11228,11 @@ public class ObjectGateway {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -10348,7 +11264,10 @@ public class ObjectGateway {
         if (struct.isSetUnavailable()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -10361,12 +11280,15 @@ public class ObjectGateway {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, deleteObject_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.success = new io.dyad.thrift.ObjectInfo();
           struct.success.read(iprot);
@@ -10387,6 +11309,11 @@ public class ObjectGateway {
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
         }
+        if (incoming.get(4)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
+        }
       }
     }
 
@@ -10400,15 +11327,18 @@ public class ObjectGateway {
     private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("locate_args");
 
     private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField CREDENTIAL_FIELD_DESC = new org.apache.thrift.protocol.TField("credential", org.apache.thrift.protocol.TType.STRING, (short)2);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new locate_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new locate_argsTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String credential; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
-      ID((short)1, "id");
+      ID((short)1, "id"),
+      CREDENTIAL((short)2, "credential");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -10426,6 +11356,8 @@ public class ObjectGateway {
         switch(fieldId) {
           case 1: // ID
             return ID;
+          case 2: // CREDENTIAL
+            return CREDENTIAL;
           default:
             return null;
         }
@@ -10474,6 +11406,8 @@ public class ObjectGateway {
       java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
       tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , "ObjectId")));
+      tmpMap.put(_Fields.CREDENTIAL, new org.apache.thrift.meta_data.FieldMetaData("credential", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(locate_args.class, metaDataMap);
     }
@@ -10482,10 +11416,12 @@ public class ObjectGateway {
     }
 
     public locate_args(
-      java.lang.String id)
+      java.lang.String id,
+      java.lang.String credential)
     {
       this();
       this.id = id;
+      this.credential = credential;
     }
 
     /**
@@ -10494,6 +11430,9 @@ public class ObjectGateway {
     public locate_args(locate_args other) {
       if (other.isSetId()) {
         this.id = other.id;
+      }
+      if (other.isSetCredential()) {
+        this.credential = other.credential;
       }
     }
 
@@ -10505,6 +11444,7 @@ public class ObjectGateway {
     @Override
     public void clear() {
       this.id = null;
+      this.credential = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -10532,6 +11472,31 @@ public class ObjectGateway {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getCredential() {
+      return this.credential;
+    }
+
+    public locate_args setCredential(@org.apache.thrift.annotation.Nullable java.lang.String credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    public void unsetCredential() {
+      this.credential = null;
+    }
+
+    /** Returns true if field credential is set (has been assigned a value) and false otherwise */
+    public boolean isSetCredential() {
+      return this.credential != null;
+    }
+
+    public void setCredentialIsSet(boolean value) {
+      if (!value) {
+        this.credential = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -10540,6 +11505,14 @@ public class ObjectGateway {
           unsetId();
         } else {
           setId((java.lang.String)value);
+        }
+        break;
+
+      case CREDENTIAL:
+        if (value == null) {
+          unsetCredential();
+        } else {
+          setCredential((java.lang.String)value);
         }
         break;
 
@@ -10552,6 +11525,9 @@ public class ObjectGateway {
       switch (field) {
       case ID:
         return getId();
+
+      case CREDENTIAL:
+        return getCredential();
 
       }
       throw new java.lang.IllegalStateException();
@@ -10567,6 +11543,8 @@ public class ObjectGateway {
       switch (field) {
       case ID:
         return isSetId();
+      case CREDENTIAL:
+        return isSetCredential();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -10593,6 +11571,15 @@ public class ObjectGateway {
           return false;
       }
 
+      boolean this_present_credential = true && this.isSetCredential();
+      boolean that_present_credential = true && that.isSetCredential();
+      if (this_present_credential || that_present_credential) {
+        if (!(this_present_credential && that_present_credential))
+          return false;
+        if (!this.credential.equals(that.credential))
+          return false;
+      }
+
       return true;
     }
 
@@ -10603,6 +11590,10 @@ public class ObjectGateway {
       hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
       if (isSetId())
         hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetCredential()) ? 131071 : 524287);
+      if (isSetCredential())
+        hashCode = hashCode * 8191 + credential.hashCode();
 
       return hashCode;
     }
@@ -10621,6 +11612,16 @@ public class ObjectGateway {
       }
       if (isSetId()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCredential(), other.isSetCredential());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCredential()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.credential, other.credential);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -10654,6 +11655,14 @@ public class ObjectGateway {
         sb.append("null");
       } else {
         sb.append(this.id);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("credential:");
+      if (this.credential == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.credential);
       }
       first = false;
       sb.append(")");
@@ -10709,6 +11718,14 @@ public class ObjectGateway {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 2: // CREDENTIAL
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.credential = iprot.readString();
+                struct.setCredentialIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -10728,6 +11745,11 @@ public class ObjectGateway {
         if (struct.id != null) {
           oprot.writeFieldBegin(ID_FIELD_DESC);
           oprot.writeString(struct.id);
+          oprot.writeFieldEnd();
+        }
+        if (struct.credential != null) {
+          oprot.writeFieldBegin(CREDENTIAL_FIELD_DESC);
+          oprot.writeString(struct.credential);
           oprot.writeFieldEnd();
         }
         oprot.writeFieldStop();
@@ -10752,19 +11774,29 @@ public class ObjectGateway {
         if (struct.isSetId()) {
           optionals.set(0);
         }
-        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetCredential()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
         if (struct.isSetId()) {
           oprot.writeString(struct.id);
+        }
+        if (struct.isSetCredential()) {
+          oprot.writeString(struct.credential);
         }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, locate_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(1);
+        java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           struct.id = iprot.readString();
           struct.setIdIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.credential = iprot.readString();
+          struct.setCredentialIsSet(true);
         }
       }
     }
@@ -10781,6 +11813,7 @@ public class ObjectGateway {
     private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRUCT, (short)0);
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new locate_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new locate_resultTupleSchemeFactory();
@@ -10788,12 +11821,14 @@ public class ObjectGateway {
     public @org.apache.thrift.annotation.Nullable Locations success; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       INVALID_ARGUMENT((short)1, "invalidArgument"),
-      UNAVAILABLE((short)2, "unavailable");
+      UNAVAILABLE((short)2, "unavailable"),
+      ACCESS_DENIED((short)3, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -10815,6 +11850,8 @@ public class ObjectGateway {
             return INVALID_ARGUMENT;
           case 2: // UNAVAILABLE
             return UNAVAILABLE;
+          case 3: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -10867,6 +11904,8 @@ public class ObjectGateway {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(locate_result.class, metaDataMap);
     }
@@ -10877,12 +11916,14 @@ public class ObjectGateway {
     public locate_result(
       Locations success,
       io.dyad.thrift.InvalidArgument invalidArgument,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -10898,6 +11939,9 @@ public class ObjectGateway {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -10910,6 +11954,7 @@ public class ObjectGateway {
       this.success = null;
       this.invalidArgument = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -10987,6 +12032,31 @@ public class ObjectGateway {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public locate_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -11014,6 +12084,14 @@ public class ObjectGateway {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -11029,6 +12107,9 @@ public class ObjectGateway {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -11048,6 +12129,8 @@ public class ObjectGateway {
         return isSetInvalidArgument();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -11092,6 +12175,15 @@ public class ObjectGateway {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -11110,6 +12202,10 @@ public class ObjectGateway {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -11148,6 +12244,16 @@ public class ObjectGateway {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -11196,6 +12302,14 @@ public class ObjectGateway {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -11273,6 +12387,15 @@ public class ObjectGateway {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -11304,6 +12427,11 @@ public class ObjectGateway {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -11332,7 +12460,10 @@ public class ObjectGateway {
         if (struct.isSetUnavailable()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -11342,12 +12473,15 @@ public class ObjectGateway {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, locate_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.success = new Locations();
           struct.success.read(iprot);
@@ -11362,6 +12496,11 @@ public class ObjectGateway {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }

@@ -12,4 +12,10 @@ import java.util.List;
  * @param generated the members that were derived from their partners rather than declared
  */
 public record ClusterLayout(ClusterInfo cluster, List<MemberInfo> members, List<PairInfo> pairs,
-    List<MemberInfo> generated) {}
+    List<MemberInfo> generated) {
+
+  /** The same cluster, with access control under the secret of this fingerprint. */
+  public ClusterLayout withSecretFingerprint(String fingerprint) {
+    return new ClusterLayout(cluster.withSecretFingerprint(fingerprint), members, pairs, generated);
+  }
+}

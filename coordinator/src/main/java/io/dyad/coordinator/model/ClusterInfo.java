@@ -7,12 +7,23 @@ import java.util.TreeMap;
  * {@code /dyad/cluster}: the cluster's name, layout version and storage centers.
  *
  * @param centers center name (e.g. "A") to its description
+ * @param secretFingerprint the fingerprint of the cluster secret locators are signed with, or null if the cluster
+ *     runs without access control (never the secret itself)
  */
-public record ClusterInfo(String name, int layoutVersion, Map<String, CenterInfo> centers) {
+public record ClusterInfo(String name, int layoutVersion, Map<String, CenterInfo> centers, String secretFingerprint) {
   public static final int LAYOUT_VERSION = 1;
 
   public ClusterInfo {
     centers = centers == null ? Map.of() : new TreeMap<>(centers);
+  }
+
+  /** A cluster without access control. */
+  public ClusterInfo(String name, int layoutVersion, Map<String, CenterInfo> centers) {
+    this(name, layoutVersion, centers, null);
+  }
+
+  public ClusterInfo withSecretFingerprint(String fingerprint) {
+    return new ClusterInfo(name, layoutVersion, centers, fingerprint);
   }
 
   /**
