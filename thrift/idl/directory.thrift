@@ -97,10 +97,21 @@ struct GarbageItem {
   2: required common.ObjectId objectId,
 }
 
-/** Forgets garbage whose objects have been deleted, and uploads that were abandoned. */
+/**
+ * The garbage worker's changes: forgets garbage whose objects it has deleted, and abandons expired uploads (each
+ * upload's object becomes garbage, due at once; a commit of it is refused from then on).
+ */
 struct ForgetGarbage {
   1: required list<GarbageItem> items,
   2: required list<string> uploadIds,
+}
+
+/**
+ * Deletes a volume whose root directory is empty. Its record stays (deleted), with its log and its garbage, which
+ * the garbage worker still deletes; creating the volume again goes on from the same sequence number.
+ */
+struct DeleteVolume {
+  1: required i64 time,
 }
 
 /** What a directory server keeps about one of its volumes. */
@@ -111,6 +122,8 @@ struct VolumeRecord {
   2: required i64 nextInode,
   3: required i64 garbageGraceMillis,
   4: required i64 createdAt,
+  /** deleted: reads and changes other than a new CreateVolume find no volume */
+  5: optional bool deleted,
 }
 
 /** One change, as the primary decided it. */
@@ -122,6 +135,7 @@ union ChangeOp {
   5: Rename rename,
   6: Remove remove,
   7: ForgetGarbage forgetGarbage,
+  8: DeleteVolume deleteVolume,
 }
 
 /** A change of a volume with its place in the volume's order. */
@@ -130,6 +144,11 @@ struct Change {
   /** 1 for the volume's first change (its creation), then one more for each change */
   2: required i64 seq,
   3: required ChangeOp op,
+  /**
+   * the id the DDM gave the request (the same on its retries): a request already applied is answered from the
+   * record instead of being applied twice
+   */
+  4: optional string requestId,
 }
 
 /** What a write left behind: the change's place in the volume's order, and the inode it made or moved, if any. */
@@ -191,7 +210,7 @@ service DirectoryServer {
    * the primary, whatever the request holds); it answers once both directories of the pair hold it (or the
    * partner is failed over).
    */
-  Applied submit(1: string volume, 2: ChangeOp op, 3: i64 epoch)
+  Applied submit(1: string volume, 2: ChangeOp op, 3: i64 epoch, 4: string requestId)
     throws (1: common.NotFound notFound, 2: common.AlreadyExists alreadyExists,
             3: common.InvalidArgument invalidArgument, 4: common.NotADirectory notADirectory,
             5: common.IsADirectory isADirectory, 6: common.NotEmpty notEmpty,
@@ -208,6 +227,11 @@ service DirectoryServer {
     throws (1: common.NotFound notFound, 2: common.NotADirectory notADirectory,
             3: common.InvalidArgument invalidArgument, 4: common.Unavailable unavailable,
             5: common.StaleEpoch staleEpoch),
+
+  /** A pending upload of a volume (NotFound once committed or abandoned). */
+  BeginUpload upload(1: string volume, 2: string uploadId, 3: i64 epoch)
+    throws (1: common.NotFound notFound, 2: common.InvalidArgument invalidArgument,
+            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch),
 
   /** The volumes this server holds and how far each is. Answered in any failover state. */
   list<VolumeState> volumes(1: i64 epoch) throws (1: common.Unavailable unavailable, 2: common.StaleEpoch staleEpoch),

@@ -139,11 +139,16 @@ final class DirectoryCluster implements AutoCloseable {
   }
 
   Applied submit(String volume, ChangeOp op) throws DyadException {
+    return submit(volume, op, "");
+  }
+
+  /** As a DDM sends a request: with its id, the same on every retry ("" for none). */
+  Applied submit(String volume, ChangeOp op, String requestId) throws DyadException {
     String p = primary();
     if (p == null) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "no directory of the pair serves");
     }
-    return client(p).submit(volume, op, view.current().epoch());
+    return client(p).submit(volume, op, view.current().epoch(), requestId);
   }
 
   @Override

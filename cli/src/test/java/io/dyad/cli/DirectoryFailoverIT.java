@@ -108,7 +108,7 @@ class DirectoryFailoverIT {
       writer.awaitMore(100);
       cluster.process(DirectoryCluster.A).signal("CONT");
       assertThatThrownBy(() -> cluster.client(DirectoryCluster.A)
-          .submit(VOL, ChangeOp.mkdir(new Mkdir("/stale", false, 0, 0)), oldEpoch))
+          .submit(VOL, ChangeOp.mkdir(new Mkdir("/stale", false, 0, 0)), oldEpoch, ""))
           .isInstanceOfSatisfying(DyadException.class, e -> assertThat(e.code())
               .isIn(ErrorCode.STALE_EPOCH, ErrorCode.UNAVAILABLE));
       cluster.awaitServing(DirectoryCluster.A);

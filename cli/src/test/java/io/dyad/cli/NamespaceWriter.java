@@ -3,7 +3,6 @@ package io.dyad.cli;
 import static org.awaitility.Awaitility.await;
 
 import io.dyad.common.DyadException;
-import io.dyad.common.ErrorCode;
 import io.dyad.thrift.ChangeOp;
 import io.dyad.thrift.Mkdir;
 import java.time.Duration;
@@ -16,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Makes directories /w0, /w1, ... in a volume through the pair's primary, one after another, as a DDM would:
- * records every acknowledged one, counts refusals (each retried), and the longest time between two
+ * records every acknowledged one, counts refusals (each retried with the same request id, so a try that was in
+ * doubt but completed is answered as done, never applied twice), and the longest time between two
  * acknowledgements (the write gap a fault caused).
  */
 final class NamespaceWriter implements AutoCloseable {
@@ -40,14 +40,12 @@ final class NamespaceWriter implements AutoCloseable {
     while (running.get()) {
       String path = "/w" + i;
       try {
-        cluster.submit(volume, ChangeOp.mkdir(new Mkdir(path, false, 0, 0)));
+        // one request id for all tries of a change: a try in doubt that was completed is answered, not redone
+        cluster.submit(volume, ChangeOp.mkdir(new Mkdir(path, false, 0, 0)), "mkdir-" + i);
       } catch (DyadException e) {
-        if (e.code() != ErrorCode.ALREADY_EXISTS) {
-          refused.incrementAndGet();
-          LockSupport.parkNanos(20_000_000);
-          continue;
-        }
-        // an earlier try that was in doubt was completed after all: the directory exists
+        refused.incrementAndGet();
+        LockSupport.parkNanos(20_000_000);
+        continue;
       }
       acknowledged.add(path);
       i++;

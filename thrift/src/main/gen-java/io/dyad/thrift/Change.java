@@ -16,6 +16,7 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
   private static final org.apache.thrift.protocol.TField VOLUME_FIELD_DESC = new org.apache.thrift.protocol.TField("volume", org.apache.thrift.protocol.TType.STRING, (short)1);
   private static final org.apache.thrift.protocol.TField SEQ_FIELD_DESC = new org.apache.thrift.protocol.TField("seq", org.apache.thrift.protocol.TType.I64, (short)2);
   private static final org.apache.thrift.protocol.TField OP_FIELD_DESC = new org.apache.thrift.protocol.TField("op", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+  private static final org.apache.thrift.protocol.TField REQUEST_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("requestId", org.apache.thrift.protocol.TType.STRING, (short)4);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ChangeStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ChangeTupleSchemeFactory();
@@ -26,6 +27,11 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
    */
   public long seq; // required
   public @org.apache.thrift.annotation.Nullable ChangeOp op; // required
+  /**
+   * the id the DDM gave the request (the same on its retries): a request already applied is answered from the
+   * record instead of being applied twice
+   */
+  public @org.apache.thrift.annotation.Nullable java.lang.String requestId; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -34,7 +40,12 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
      * 1 for the volume's first change (its creation), then one more for each change
      */
     SEQ((short)2, "seq"),
-    OP((short)3, "op");
+    OP((short)3, "op"),
+    /**
+     * the id the DDM gave the request (the same on its retries): a request already applied is answered from the
+     * record instead of being applied twice
+     */
+    REQUEST_ID((short)4, "requestId");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -56,6 +67,8 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
           return SEQ;
         case 3: // OP
           return OP;
+        case 4: // REQUEST_ID
+          return REQUEST_ID;
         default:
           return null;
       }
@@ -101,6 +114,7 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
   // isset id assignments
   private static final int __SEQ_ISSET_ID = 0;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.REQUEST_ID};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -110,6 +124,8 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.OP, new org.apache.thrift.meta_data.FieldMetaData("op", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ChangeOp.class)));
+    tmpMap.put(_Fields.REQUEST_ID, new org.apache.thrift.meta_data.FieldMetaData("requestId", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(Change.class, metaDataMap);
   }
@@ -141,6 +157,9 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
     if (other.isSetOp()) {
       this.op = new ChangeOp(other.op);
     }
+    if (other.isSetRequestId()) {
+      this.requestId = other.requestId;
+    }
   }
 
   @Override
@@ -154,6 +173,7 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
     setSeqIsSet(false);
     this.seq = 0;
     this.op = null;
+    this.requestId = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -235,6 +255,39 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
     }
   }
 
+  /**
+   * the id the DDM gave the request (the same on its retries): a request already applied is answered from the
+   * record instead of being applied twice
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getRequestId() {
+    return this.requestId;
+  }
+
+  /**
+   * the id the DDM gave the request (the same on its retries): a request already applied is answered from the
+   * record instead of being applied twice
+   */
+  public Change setRequestId(@org.apache.thrift.annotation.Nullable java.lang.String requestId) {
+    this.requestId = requestId;
+    return this;
+  }
+
+  public void unsetRequestId() {
+    this.requestId = null;
+  }
+
+  /** Returns true if field requestId is set (has been assigned a value) and false otherwise */
+  public boolean isSetRequestId() {
+    return this.requestId != null;
+  }
+
+  public void setRequestIdIsSet(boolean value) {
+    if (!value) {
+      this.requestId = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -262,6 +315,14 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
       }
       break;
 
+    case REQUEST_ID:
+      if (value == null) {
+        unsetRequestId();
+      } else {
+        setRequestId((java.lang.String)value);
+      }
+      break;
+
     }
   }
 
@@ -277,6 +338,9 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
 
     case OP:
       return getOp();
+
+    case REQUEST_ID:
+      return getRequestId();
 
     }
     throw new java.lang.IllegalStateException();
@@ -296,6 +360,8 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
       return isSetSeq();
     case OP:
       return isSetOp();
+    case REQUEST_ID:
+      return isSetRequestId();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -340,6 +406,15 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
         return false;
     }
 
+    boolean this_present_requestId = true && this.isSetRequestId();
+    boolean that_present_requestId = true && that.isSetRequestId();
+    if (this_present_requestId || that_present_requestId) {
+      if (!(this_present_requestId && that_present_requestId))
+        return false;
+      if (!this.requestId.equals(that.requestId))
+        return false;
+    }
+
     return true;
   }
 
@@ -356,6 +431,10 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
     hashCode = hashCode * 8191 + ((isSetOp()) ? 131071 : 524287);
     if (isSetOp())
       hashCode = hashCode * 8191 + op.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetRequestId()) ? 131071 : 524287);
+    if (isSetRequestId())
+      hashCode = hashCode * 8191 + requestId.hashCode();
 
     return hashCode;
   }
@@ -394,6 +473,16 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
     }
     if (isSetOp()) {
       lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.op, other.op);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetRequestId(), other.isSetRequestId());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetRequestId()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.requestId, other.requestId);
       if (lastComparison != 0) {
         return lastComparison;
       }
@@ -441,6 +530,16 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
       sb.append(this.op);
     }
     first = false;
+    if (isSetRequestId()) {
+      if (!first) sb.append(", ");
+      sb.append("requestId:");
+      if (this.requestId == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.requestId);
+      }
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -520,6 +619,14 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 4: // REQUEST_ID
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.requestId = iprot.readString();
+              struct.setRequestIdIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -552,6 +659,13 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
         struct.op.write(oprot);
         oprot.writeFieldEnd();
       }
+      if (struct.requestId != null) {
+        if (struct.isSetRequestId()) {
+          oprot.writeFieldBegin(REQUEST_ID_FIELD_DESC);
+          oprot.writeString(struct.requestId);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -573,6 +687,14 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
       oprot.writeString(struct.volume);
       oprot.writeI64(struct.seq);
       struct.op.write(oprot);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetRequestId()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetRequestId()) {
+        oprot.writeString(struct.requestId);
+      }
     }
 
     @Override
@@ -585,6 +707,11 @@ public class Change implements org.apache.thrift.TBase<Change, Change._Fields>, 
       struct.op = new ChangeOp();
       struct.op.read(iprot);
       struct.setOpIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.requestId = iprot.readString();
+        struct.setRequestIdIsSet(true);
+      }
     }
   }
 

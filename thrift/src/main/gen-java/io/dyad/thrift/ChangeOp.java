@@ -19,6 +19,7 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
   private static final org.apache.thrift.protocol.TField RENAME_FIELD_DESC = new org.apache.thrift.protocol.TField("rename", org.apache.thrift.protocol.TType.STRUCT, (short)5);
   private static final org.apache.thrift.protocol.TField REMOVE_FIELD_DESC = new org.apache.thrift.protocol.TField("remove", org.apache.thrift.protocol.TType.STRUCT, (short)6);
   private static final org.apache.thrift.protocol.TField FORGET_GARBAGE_FIELD_DESC = new org.apache.thrift.protocol.TField("forgetGarbage", org.apache.thrift.protocol.TType.STRUCT, (short)7);
+  private static final org.apache.thrift.protocol.TField DELETE_VOLUME_FIELD_DESC = new org.apache.thrift.protocol.TField("deleteVolume", org.apache.thrift.protocol.TType.STRUCT, (short)8);
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -28,7 +29,8 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
     BIND_FILE((short)4, "bindFile"),
     RENAME((short)5, "rename"),
     REMOVE((short)6, "remove"),
-    FORGET_GARBAGE((short)7, "forgetGarbage");
+    FORGET_GARBAGE((short)7, "forgetGarbage"),
+    DELETE_VOLUME((short)8, "deleteVolume");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -58,6 +60,8 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
           return REMOVE;
         case 7: // FORGET_GARBAGE
           return FORGET_GARBAGE;
+        case 8: // DELETE_VOLUME
+          return DELETE_VOLUME;
         default:
           return null;
       }
@@ -117,6 +121,8 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
         new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, Remove.class)));
     tmpMap.put(_Fields.FORGET_GARBAGE, new org.apache.thrift.meta_data.FieldMetaData("forgetGarbage", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ForgetGarbage.class)));
+    tmpMap.put(_Fields.DELETE_VOLUME, new org.apache.thrift.meta_data.FieldMetaData("deleteVolume", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, DeleteVolume.class)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ChangeOp.class, metaDataMap);
   }
@@ -179,6 +185,12 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
     return x;
   }
 
+  public static ChangeOp deleteVolume(DeleteVolume value) {
+    ChangeOp x = new ChangeOp();
+    x.setDeleteVolume(value);
+    return x;
+  }
+
 
   @Override
   protected void checkType(_Fields setField, java.lang.Object value) throws java.lang.ClassCastException {
@@ -218,6 +230,11 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
           break;
         }
         throw new java.lang.ClassCastException("Was expecting value of type ForgetGarbage for field 'forgetGarbage', but got " + value.getClass().getSimpleName());
+      case DELETE_VOLUME:
+        if (value instanceof DeleteVolume) {
+          break;
+        }
+        throw new java.lang.ClassCastException("Was expecting value of type DeleteVolume for field 'deleteVolume', but got " + value.getClass().getSimpleName());
       default:
         throw new java.lang.IllegalArgumentException("Unknown field id " + setField);
     }
@@ -298,6 +315,16 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, field.type);
             return null;
           }
+        case DELETE_VOLUME:
+          if (field.type == DELETE_VOLUME_FIELD_DESC.type) {
+            DeleteVolume deleteVolume;
+            deleteVolume = new DeleteVolume();
+            deleteVolume.read(iprot);
+            return deleteVolume;
+          } else {
+            org.apache.thrift.protocol.TProtocolUtil.skip(iprot, field.type);
+            return null;
+          }
         default:
           throw new java.lang.IllegalStateException("setField wasn't null, but didn't match any of the case statements!");
       }
@@ -337,6 +364,10 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
       case FORGET_GARBAGE:
         ForgetGarbage forgetGarbage = (ForgetGarbage)value_;
         forgetGarbage.write(oprot);
+        return;
+      case DELETE_VOLUME:
+        DeleteVolume deleteVolume = (DeleteVolume)value_;
+        deleteVolume.write(oprot);
         return;
       default:
         throw new java.lang.IllegalStateException("Cannot write union with unknown field " + setField_);
@@ -383,6 +414,11 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
           forgetGarbage = new ForgetGarbage();
           forgetGarbage.read(iprot);
           return forgetGarbage;
+        case DELETE_VOLUME:
+          DeleteVolume deleteVolume;
+          deleteVolume = new DeleteVolume();
+          deleteVolume.read(iprot);
+          return deleteVolume;
         default:
           throw new java.lang.IllegalStateException("setField wasn't null, but didn't match any of the case statements!");
       }
@@ -422,6 +458,10 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
         ForgetGarbage forgetGarbage = (ForgetGarbage)value_;
         forgetGarbage.write(oprot);
         return;
+      case DELETE_VOLUME:
+        DeleteVolume deleteVolume = (DeleteVolume)value_;
+        deleteVolume.write(oprot);
+        return;
       default:
         throw new java.lang.IllegalStateException("Cannot write union with unknown field " + setField_);
     }
@@ -444,6 +484,8 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
         return REMOVE_FIELD_DESC;
       case FORGET_GARBAGE:
         return FORGET_GARBAGE_FIELD_DESC;
+      case DELETE_VOLUME:
+        return DELETE_VOLUME_FIELD_DESC;
       default:
         throw new java.lang.IllegalArgumentException("Unknown field id " + setField);
     }
@@ -557,6 +599,19 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
     value_ = java.util.Objects.requireNonNull(value,"_Fields.FORGET_GARBAGE");
   }
 
+  public DeleteVolume getDeleteVolume() {
+    if (getSetField() == _Fields.DELETE_VOLUME) {
+      return (DeleteVolume)getFieldValue();
+    } else {
+      throw new java.lang.RuntimeException("Cannot get field 'deleteVolume' because union is currently set to " + getFieldDesc(getSetField()).name);
+    }
+  }
+
+  public void setDeleteVolume(DeleteVolume value) {
+    setField_ = _Fields.DELETE_VOLUME;
+    value_ = java.util.Objects.requireNonNull(value,"_Fields.DELETE_VOLUME");
+  }
+
   public boolean isSetCreateVolume() {
     return setField_ == _Fields.CREATE_VOLUME;
   }
@@ -589,6 +644,11 @@ public class ChangeOp extends org.apache.thrift.TUnion<ChangeOp, ChangeOp._Field
 
   public boolean isSetForgetGarbage() {
     return setField_ == _Fields.FORGET_GARBAGE;
+  }
+
+
+  public boolean isSetDeleteVolume() {
+    return setField_ == _Fields.DELETE_VOLUME;
   }
 
 

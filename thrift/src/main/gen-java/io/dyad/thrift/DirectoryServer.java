@@ -23,8 +23,9 @@ public class DirectoryServer {
      * @param volume
      * @param op
      * @param epoch
+     * @param requestId
      */
-    public Applied submit(java.lang.String volume, ChangeOp op, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public Applied submit(java.lang.String volume, ChangeOp op, long epoch, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
 
     /**
      * The inode a path names.
@@ -45,6 +46,15 @@ public class DirectoryServer {
      * @param epoch
      */
     public EntryPage listDirectory(java.lang.String volume, java.lang.String path, java.lang.String afterName, int limit, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+
+    /**
+     * A pending upload of a volume (NotFound once committed or abandoned).
+     * 
+     * @param volume
+     * @param uploadId
+     * @param epoch
+     */
+    public BeginUpload upload(java.lang.String volume, java.lang.String uploadId, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
 
     /**
      * The volumes this server holds and how far each is. Answered in any failover state.
@@ -121,11 +131,13 @@ public class DirectoryServer {
 
   public interface AsyncIface {
 
-    public void submit(java.lang.String volume, ChangeOp op, long epoch, org.apache.thrift.async.AsyncMethodCallback<Applied> resultHandler) throws org.apache.thrift.TException;
+    public void submit(java.lang.String volume, ChangeOp op, long epoch, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Applied> resultHandler) throws org.apache.thrift.TException;
 
     public void stat(java.lang.String volume, java.lang.String path, long epoch, org.apache.thrift.async.AsyncMethodCallback<Inode> resultHandler) throws org.apache.thrift.TException;
 
     public void listDirectory(java.lang.String volume, java.lang.String path, java.lang.String afterName, int limit, long epoch, org.apache.thrift.async.AsyncMethodCallback<EntryPage> resultHandler) throws org.apache.thrift.TException;
+
+    public void upload(java.lang.String volume, java.lang.String uploadId, long epoch, org.apache.thrift.async.AsyncMethodCallback<BeginUpload> resultHandler) throws org.apache.thrift.TException;
 
     public void volumes(long epoch, org.apache.thrift.async.AsyncMethodCallback<java.util.List<VolumeState>> resultHandler) throws org.apache.thrift.TException;
 
@@ -168,18 +180,19 @@ public class DirectoryServer {
     }
 
     @Override
-    public Applied submit(java.lang.String volume, ChangeOp op, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public Applied submit(java.lang.String volume, ChangeOp op, long epoch, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
     {
-      send_submit(volume, op, epoch);
+      send_submit(volume, op, epoch, requestId);
       return recv_submit();
     }
 
-    public void send_submit(java.lang.String volume, ChangeOp op, long epoch) throws org.apache.thrift.TException
+    public void send_submit(java.lang.String volume, ChangeOp op, long epoch, java.lang.String requestId) throws org.apache.thrift.TException
     {
       submit_args args = new submit_args();
       args.setVolume(volume);
       args.setOp(op);
       args.setEpoch(epoch);
+      args.setRequestId(requestId);
       sendBase("submit", args);
     }
 
@@ -299,6 +312,44 @@ public class DirectoryServer {
         throw result.staleEpoch;
       }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "listDirectory failed: unknown result");
+    }
+
+    @Override
+    public BeginUpload upload(java.lang.String volume, java.lang.String uploadId, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    {
+      send_upload(volume, uploadId, epoch);
+      return recv_upload();
+    }
+
+    public void send_upload(java.lang.String volume, java.lang.String uploadId, long epoch) throws org.apache.thrift.TException
+    {
+      upload_args args = new upload_args();
+      args.setVolume(volume);
+      args.setUploadId(uploadId);
+      args.setEpoch(epoch);
+      sendBase("upload", args);
+    }
+
+    public BeginUpload recv_upload() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    {
+      upload_result result = new upload_result();
+      receiveBase(result, "upload");
+      if (result.isSetSuccess()) {
+        return result.success;
+      }
+      if (result.notFound != null) {
+        throw result.notFound;
+      }
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      if (result.unavailable != null) {
+        throw result.unavailable;
+      }
+      if (result.staleEpoch != null) {
+        throw result.staleEpoch;
+      }
+      throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "upload failed: unknown result");
     }
 
     @Override
@@ -579,9 +630,9 @@ public class DirectoryServer {
     }
 
     @Override
-    public void submit(java.lang.String volume, ChangeOp op, long epoch, org.apache.thrift.async.AsyncMethodCallback<Applied> resultHandler) throws org.apache.thrift.TException {
+    public void submit(java.lang.String volume, ChangeOp op, long epoch, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Applied> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      submit_call method_call = new submit_call(volume, op, epoch, resultHandler, this, ___protocolFactory, ___transport);
+      submit_call method_call = new submit_call(volume, op, epoch, requestId, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -590,11 +641,13 @@ public class DirectoryServer {
       private java.lang.String volume;
       private ChangeOp op;
       private long epoch;
-      public submit_call(java.lang.String volume, ChangeOp op, long epoch, org.apache.thrift.async.AsyncMethodCallback<Applied> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String requestId;
+      public submit_call(java.lang.String volume, ChangeOp op, long epoch, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Applied> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.volume = volume;
         this.op = op;
         this.epoch = epoch;
+        this.requestId = requestId;
       }
 
       @Override
@@ -604,6 +657,7 @@ public class DirectoryServer {
         args.setVolume(volume);
         args.setOp(op);
         args.setEpoch(epoch);
+        args.setRequestId(requestId);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -704,6 +758,47 @@ public class DirectoryServer {
         org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
         org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
         return (new Client(prot)).recv_listDirectory();
+      }
+    }
+
+    @Override
+    public void upload(java.lang.String volume, java.lang.String uploadId, long epoch, org.apache.thrift.async.AsyncMethodCallback<BeginUpload> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      upload_call method_call = new upload_call(volume, uploadId, epoch, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class upload_call extends org.apache.thrift.async.TAsyncMethodCall<BeginUpload> {
+      private java.lang.String volume;
+      private java.lang.String uploadId;
+      private long epoch;
+      public upload_call(java.lang.String volume, java.lang.String uploadId, long epoch, org.apache.thrift.async.AsyncMethodCallback<BeginUpload> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.volume = volume;
+        this.uploadId = uploadId;
+        this.epoch = epoch;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("upload", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        upload_args args = new upload_args();
+        args.setVolume(volume);
+        args.setUploadId(uploadId);
+        args.setEpoch(epoch);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public BeginUpload getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        return (new Client(prot)).recv_upload();
       }
     }
 
@@ -1040,6 +1135,7 @@ public class DirectoryServer {
       processMap.put("submit", new submit());
       processMap.put("stat", new stat());
       processMap.put("listDirectory", new listDirectory());
+      processMap.put("upload", new upload());
       processMap.put("volumes", new volumes());
       processMap.put("status", new status());
       processMap.put("digest", new digest());
@@ -1075,7 +1171,7 @@ public class DirectoryServer {
       public submit_result getResult(I iface, submit_args args) throws org.apache.thrift.TException {
         submit_result result = new submit_result();
         try {
-          result.success = iface.submit(args.volume, args.op, args.epoch);
+          result.success = iface.submit(args.volume, args.op, args.epoch, args.requestId);
         } catch (io.dyad.thrift.NotFound notFound) {
           result.notFound = notFound;
         } catch (io.dyad.thrift.AlreadyExists alreadyExists) {
@@ -1166,6 +1262,44 @@ public class DirectoryServer {
           result.notFound = notFound;
         } catch (io.dyad.thrift.NotADirectory notADirectory) {
           result.notADirectory = notADirectory;
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
+        } catch (io.dyad.thrift.Unavailable unavailable) {
+          result.unavailable = unavailable;
+        } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
+          result.staleEpoch = staleEpoch;
+        }
+        return result;
+      }
+    }
+
+    public static class upload<I extends Iface> extends org.apache.thrift.ProcessFunction<I, upload_args> {
+      public upload() {
+        super("upload");
+      }
+
+      @Override
+      public upload_args getEmptyArgsInstance() {
+        return new upload_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public upload_result getResult(I iface, upload_args args) throws org.apache.thrift.TException {
+        upload_result result = new upload_result();
+        try {
+          result.success = iface.upload(args.volume, args.uploadId, args.epoch);
+        } catch (io.dyad.thrift.NotFound notFound) {
+          result.notFound = notFound;
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.Unavailable unavailable) {
@@ -1470,6 +1604,7 @@ public class DirectoryServer {
       processMap.put("submit", new submit());
       processMap.put("stat", new stat());
       processMap.put("listDirectory", new listDirectory());
+      processMap.put("upload", new upload());
       processMap.put("volumes", new volumes());
       processMap.put("status", new status());
       processMap.put("digest", new digest());
@@ -1576,7 +1711,7 @@ public class DirectoryServer {
 
       @Override
       public void start(I iface, submit_args args, org.apache.thrift.async.AsyncMethodCallback<Applied> resultHandler) throws org.apache.thrift.TException {
-        iface.submit(args.volume, args.op, args.epoch,resultHandler);
+        iface.submit(args.volume, args.op, args.epoch, args.requestId,resultHandler);
       }
     }
 
@@ -1751,6 +1886,89 @@ public class DirectoryServer {
       @Override
       public void start(I iface, listDirectory_args args, org.apache.thrift.async.AsyncMethodCallback<EntryPage> resultHandler) throws org.apache.thrift.TException {
         iface.listDirectory(args.volume, args.path, args.afterName, args.limit, args.epoch,resultHandler);
+      }
+    }
+
+    public static class upload<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, upload_args, BeginUpload> {
+      public upload() {
+        super("upload");
+      }
+
+      @Override
+      public upload_args getEmptyArgsInstance() {
+        return new upload_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<BeginUpload> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<BeginUpload>() { 
+          @Override
+          public void onComplete(BeginUpload o) {
+            upload_result result = new upload_result();
+            result.success = o;
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            upload_result result = new upload_result();
+            if (e instanceof io.dyad.thrift.NotFound) {
+              result.notFound = (io.dyad.thrift.NotFound) e;
+              result.setNotFoundIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.Unavailable) {
+              result.unavailable = (io.dyad.thrift.Unavailable) e;
+              result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.StaleEpoch) {
+              result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
+              result.setStaleEpochIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, upload_args args, org.apache.thrift.async.AsyncMethodCallback<BeginUpload> resultHandler) throws org.apache.thrift.TException {
+        iface.upload(args.volume, args.uploadId, args.epoch,resultHandler);
       }
     }
 
@@ -2375,6 +2593,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField VOLUME_FIELD_DESC = new org.apache.thrift.protocol.TField("volume", org.apache.thrift.protocol.TType.STRING, (short)1);
     private static final org.apache.thrift.protocol.TField OP_FIELD_DESC = new org.apache.thrift.protocol.TField("op", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)3);
+    private static final org.apache.thrift.protocol.TField REQUEST_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("requestId", org.apache.thrift.protocol.TType.STRING, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new submit_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new submit_argsTupleSchemeFactory();
@@ -2382,12 +2601,14 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable java.lang.String volume; // required
     public @org.apache.thrift.annotation.Nullable ChangeOp op; // required
     public long epoch; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String requestId; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       VOLUME((short)1, "volume"),
       OP((short)2, "op"),
-      EPOCH((short)3, "epoch");
+      EPOCH((short)3, "epoch"),
+      REQUEST_ID((short)4, "requestId");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -2409,6 +2630,8 @@ public class DirectoryServer {
             return OP;
           case 3: // EPOCH
             return EPOCH;
+          case 4: // REQUEST_ID
+            return REQUEST_ID;
           default:
             return null;
         }
@@ -2463,6 +2686,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ChangeOp.class)));
       tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.REQUEST_ID, new org.apache.thrift.meta_data.FieldMetaData("requestId", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(submit_args.class, metaDataMap);
     }
@@ -2473,13 +2698,15 @@ public class DirectoryServer {
     public submit_args(
       java.lang.String volume,
       ChangeOp op,
-      long epoch)
+      long epoch,
+      java.lang.String requestId)
     {
       this();
       this.volume = volume;
       this.op = op;
       this.epoch = epoch;
       setEpochIsSet(true);
+      this.requestId = requestId;
     }
 
     /**
@@ -2494,6 +2721,9 @@ public class DirectoryServer {
         this.op = new ChangeOp(other.op);
       }
       this.epoch = other.epoch;
+      if (other.isSetRequestId()) {
+        this.requestId = other.requestId;
+      }
     }
 
     @Override
@@ -2507,6 +2737,7 @@ public class DirectoryServer {
       this.op = null;
       setEpochIsSet(false);
       this.epoch = 0;
+      this.requestId = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -2582,6 +2813,31 @@ public class DirectoryServer {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getRequestId() {
+      return this.requestId;
+    }
+
+    public submit_args setRequestId(@org.apache.thrift.annotation.Nullable java.lang.String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    public void unsetRequestId() {
+      this.requestId = null;
+    }
+
+    /** Returns true if field requestId is set (has been assigned a value) and false otherwise */
+    public boolean isSetRequestId() {
+      return this.requestId != null;
+    }
+
+    public void setRequestIdIsSet(boolean value) {
+      if (!value) {
+        this.requestId = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -2609,6 +2865,14 @@ public class DirectoryServer {
         }
         break;
 
+      case REQUEST_ID:
+        if (value == null) {
+          unsetRequestId();
+        } else {
+          setRequestId((java.lang.String)value);
+        }
+        break;
+
       }
     }
 
@@ -2624,6 +2888,9 @@ public class DirectoryServer {
 
       case EPOCH:
         return getEpoch();
+
+      case REQUEST_ID:
+        return getRequestId();
 
       }
       throw new java.lang.IllegalStateException();
@@ -2643,6 +2910,8 @@ public class DirectoryServer {
         return isSetOp();
       case EPOCH:
         return isSetEpoch();
+      case REQUEST_ID:
+        return isSetRequestId();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -2687,6 +2956,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_requestId = true && this.isSetRequestId();
+      boolean that_present_requestId = true && that.isSetRequestId();
+      if (this_present_requestId || that_present_requestId) {
+        if (!(this_present_requestId && that_present_requestId))
+          return false;
+        if (!this.requestId.equals(that.requestId))
+          return false;
+      }
+
       return true;
     }
 
@@ -2703,6 +2981,10 @@ public class DirectoryServer {
         hashCode = hashCode * 8191 + op.hashCode();
 
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
+
+      hashCode = hashCode * 8191 + ((isSetRequestId()) ? 131071 : 524287);
+      if (isSetRequestId())
+        hashCode = hashCode * 8191 + requestId.hashCode();
 
       return hashCode;
     }
@@ -2741,6 +3023,16 @@ public class DirectoryServer {
       }
       if (isSetEpoch()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetRequestId(), other.isSetRequestId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetRequestId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.requestId, other.requestId);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -2787,6 +3079,14 @@ public class DirectoryServer {
       if (!first) sb.append(", ");
       sb.append("epoch:");
       sb.append(this.epoch);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("requestId:");
+      if (this.requestId == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.requestId);
+      }
       first = false;
       sb.append(")");
       return sb.toString();
@@ -2860,6 +3160,14 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // REQUEST_ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.requestId = iprot.readString();
+                struct.setRequestIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -2889,6 +3197,11 @@ public class DirectoryServer {
         oprot.writeFieldBegin(EPOCH_FIELD_DESC);
         oprot.writeI64(struct.epoch);
         oprot.writeFieldEnd();
+        if (struct.requestId != null) {
+          oprot.writeFieldBegin(REQUEST_ID_FIELD_DESC);
+          oprot.writeString(struct.requestId);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -2917,7 +3230,10 @@ public class DirectoryServer {
         if (struct.isSetEpoch()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetRequestId()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetVolume()) {
           oprot.writeString(struct.volume);
         }
@@ -2927,12 +3243,15 @@ public class DirectoryServer {
         if (struct.isSetEpoch()) {
           oprot.writeI64(struct.epoch);
         }
+        if (struct.isSetRequestId()) {
+          oprot.writeString(struct.requestId);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, submit_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.volume = iprot.readString();
           struct.setVolumeIsSet(true);
@@ -2945,6 +3264,10 @@ public class DirectoryServer {
         if (incoming.get(2)) {
           struct.epoch = iprot.readI64();
           struct.setEpochIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.requestId = iprot.readString();
+          struct.setRequestIdIsSet(true);
         }
       }
     }
@@ -7386,6 +7709,1401 @@ public class DirectoryServer {
           struct.setUnavailableIsSet(true);
         }
         if (incoming.get(5)) {
+          struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+          struct.staleEpoch.read(iprot);
+          struct.setStaleEpochIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class upload_args implements org.apache.thrift.TBase<upload_args, upload_args._Fields>, java.io.Serializable, Cloneable, Comparable<upload_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("upload_args");
+
+    private static final org.apache.thrift.protocol.TField VOLUME_FIELD_DESC = new org.apache.thrift.protocol.TField("volume", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField UPLOAD_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("uploadId", org.apache.thrift.protocol.TType.STRING, (short)2);
+    private static final org.apache.thrift.protocol.TField EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("epoch", org.apache.thrift.protocol.TType.I64, (short)3);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new upload_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new upload_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.lang.String volume; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String uploadId; // required
+    public long epoch; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      VOLUME((short)1, "volume"),
+      UPLOAD_ID((short)2, "uploadId"),
+      EPOCH((short)3, "epoch");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // VOLUME
+            return VOLUME;
+          case 2: // UPLOAD_ID
+            return UPLOAD_ID;
+          case 3: // EPOCH
+            return EPOCH;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    private static final int __EPOCH_ISSET_ID = 0;
+    private byte __isset_bitfield = 0;
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.VOLUME, new org.apache.thrift.meta_data.FieldMetaData("volume", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.UPLOAD_ID, new org.apache.thrift.meta_data.FieldMetaData("uploadId", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.EPOCH, new org.apache.thrift.meta_data.FieldMetaData("epoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(upload_args.class, metaDataMap);
+    }
+
+    public upload_args() {
+    }
+
+    public upload_args(
+      java.lang.String volume,
+      java.lang.String uploadId,
+      long epoch)
+    {
+      this();
+      this.volume = volume;
+      this.uploadId = uploadId;
+      this.epoch = epoch;
+      setEpochIsSet(true);
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public upload_args(upload_args other) {
+      __isset_bitfield = other.__isset_bitfield;
+      if (other.isSetVolume()) {
+        this.volume = other.volume;
+      }
+      if (other.isSetUploadId()) {
+        this.uploadId = other.uploadId;
+      }
+      this.epoch = other.epoch;
+    }
+
+    @Override
+    public upload_args deepCopy() {
+      return new upload_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.volume = null;
+      this.uploadId = null;
+      setEpochIsSet(false);
+      this.epoch = 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getVolume() {
+      return this.volume;
+    }
+
+    public upload_args setVolume(@org.apache.thrift.annotation.Nullable java.lang.String volume) {
+      this.volume = volume;
+      return this;
+    }
+
+    public void unsetVolume() {
+      this.volume = null;
+    }
+
+    /** Returns true if field volume is set (has been assigned a value) and false otherwise */
+    public boolean isSetVolume() {
+      return this.volume != null;
+    }
+
+    public void setVolumeIsSet(boolean value) {
+      if (!value) {
+        this.volume = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getUploadId() {
+      return this.uploadId;
+    }
+
+    public upload_args setUploadId(@org.apache.thrift.annotation.Nullable java.lang.String uploadId) {
+      this.uploadId = uploadId;
+      return this;
+    }
+
+    public void unsetUploadId() {
+      this.uploadId = null;
+    }
+
+    /** Returns true if field uploadId is set (has been assigned a value) and false otherwise */
+    public boolean isSetUploadId() {
+      return this.uploadId != null;
+    }
+
+    public void setUploadIdIsSet(boolean value) {
+      if (!value) {
+        this.uploadId = null;
+      }
+    }
+
+    public long getEpoch() {
+      return this.epoch;
+    }
+
+    public upload_args setEpoch(long epoch) {
+      this.epoch = epoch;
+      setEpochIsSet(true);
+      return this;
+    }
+
+    public void unsetEpoch() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    /** Returns true if field epoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetEpoch() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __EPOCH_ISSET_ID);
+    }
+
+    public void setEpochIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __EPOCH_ISSET_ID, value);
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case VOLUME:
+        if (value == null) {
+          unsetVolume();
+        } else {
+          setVolume((java.lang.String)value);
+        }
+        break;
+
+      case UPLOAD_ID:
+        if (value == null) {
+          unsetUploadId();
+        } else {
+          setUploadId((java.lang.String)value);
+        }
+        break;
+
+      case EPOCH:
+        if (value == null) {
+          unsetEpoch();
+        } else {
+          setEpoch((java.lang.Long)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case VOLUME:
+        return getVolume();
+
+      case UPLOAD_ID:
+        return getUploadId();
+
+      case EPOCH:
+        return getEpoch();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case VOLUME:
+        return isSetVolume();
+      case UPLOAD_ID:
+        return isSetUploadId();
+      case EPOCH:
+        return isSetEpoch();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof upload_args)
+        return this.equals((upload_args)that);
+      return false;
+    }
+
+    public boolean equals(upload_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_volume = true && this.isSetVolume();
+      boolean that_present_volume = true && that.isSetVolume();
+      if (this_present_volume || that_present_volume) {
+        if (!(this_present_volume && that_present_volume))
+          return false;
+        if (!this.volume.equals(that.volume))
+          return false;
+      }
+
+      boolean this_present_uploadId = true && this.isSetUploadId();
+      boolean that_present_uploadId = true && that.isSetUploadId();
+      if (this_present_uploadId || that_present_uploadId) {
+        if (!(this_present_uploadId && that_present_uploadId))
+          return false;
+        if (!this.uploadId.equals(that.uploadId))
+          return false;
+      }
+
+      boolean this_present_epoch = true;
+      boolean that_present_epoch = true;
+      if (this_present_epoch || that_present_epoch) {
+        if (!(this_present_epoch && that_present_epoch))
+          return false;
+        if (this.epoch != that.epoch)
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetVolume()) ? 131071 : 524287);
+      if (isSetVolume())
+        hashCode = hashCode * 8191 + volume.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUploadId()) ? 131071 : 524287);
+      if (isSetUploadId())
+        hashCode = hashCode * 8191 + uploadId.hashCode();
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(epoch);
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(upload_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetVolume(), other.isSetVolume());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetVolume()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.volume, other.volume);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUploadId(), other.isSetUploadId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUploadId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.uploadId, other.uploadId);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetEpoch(), other.isSetEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.epoch, other.epoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("upload_args(");
+      boolean first = true;
+
+      sb.append("volume:");
+      if (this.volume == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.volume);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("uploadId:");
+      if (this.uploadId == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.uploadId);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("epoch:");
+      sb.append(this.epoch);
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class upload_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public upload_argsStandardScheme getScheme() {
+        return new upload_argsStandardScheme();
+      }
+    }
+
+    private static class upload_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<upload_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, upload_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // VOLUME
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.volume = iprot.readString();
+                struct.setVolumeIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // UPLOAD_ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.uploadId = iprot.readString();
+                struct.setUploadIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.epoch = iprot.readI64();
+                struct.setEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, upload_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.volume != null) {
+          oprot.writeFieldBegin(VOLUME_FIELD_DESC);
+          oprot.writeString(struct.volume);
+          oprot.writeFieldEnd();
+        }
+        if (struct.uploadId != null) {
+          oprot.writeFieldBegin(UPLOAD_ID_FIELD_DESC);
+          oprot.writeString(struct.uploadId);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldBegin(EPOCH_FIELD_DESC);
+        oprot.writeI64(struct.epoch);
+        oprot.writeFieldEnd();
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class upload_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public upload_argsTupleScheme getScheme() {
+        return new upload_argsTupleScheme();
+      }
+    }
+
+    private static class upload_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<upload_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, upload_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetVolume()) {
+          optionals.set(0);
+        }
+        if (struct.isSetUploadId()) {
+          optionals.set(1);
+        }
+        if (struct.isSetEpoch()) {
+          optionals.set(2);
+        }
+        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetVolume()) {
+          oprot.writeString(struct.volume);
+        }
+        if (struct.isSetUploadId()) {
+          oprot.writeString(struct.uploadId);
+        }
+        if (struct.isSetEpoch()) {
+          oprot.writeI64(struct.epoch);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, upload_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(3);
+        if (incoming.get(0)) {
+          struct.volume = iprot.readString();
+          struct.setVolumeIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.uploadId = iprot.readString();
+          struct.setUploadIdIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.epoch = iprot.readI64();
+          struct.setEpochIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class upload_result implements org.apache.thrift.TBase<upload_result, upload_result._Fields>, java.io.Serializable, Cloneable, Comparable<upload_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("upload_result");
+
+    private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRUCT, (short)0);
+    private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new upload_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new upload_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable BeginUpload success; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      SUCCESS((short)0, "success"),
+      NOT_FOUND((short)1, "notFound"),
+      INVALID_ARGUMENT((short)2, "invalidArgument"),
+      UNAVAILABLE((short)3, "unavailable"),
+      STALE_EPOCH((short)4, "staleEpoch");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 0: // SUCCESS
+            return SUCCESS;
+          case 1: // NOT_FOUND
+            return NOT_FOUND;
+          case 2: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          case 3: // UNAVAILABLE
+            return UNAVAILABLE;
+          case 4: // STALE_EPOCH
+            return STALE_EPOCH;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.SUCCESS, new org.apache.thrift.meta_data.FieldMetaData("success", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, BeginUpload.class)));
+      tmpMap.put(_Fields.NOT_FOUND, new org.apache.thrift.meta_data.FieldMetaData("notFound", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.NotFound.class)));
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(upload_result.class, metaDataMap);
+    }
+
+    public upload_result() {
+    }
+
+    public upload_result(
+      BeginUpload success,
+      io.dyad.thrift.NotFound notFound,
+      io.dyad.thrift.InvalidArgument invalidArgument,
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.StaleEpoch staleEpoch)
+    {
+      this();
+      this.success = success;
+      this.notFound = notFound;
+      this.invalidArgument = invalidArgument;
+      this.unavailable = unavailable;
+      this.staleEpoch = staleEpoch;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public upload_result(upload_result other) {
+      if (other.isSetSuccess()) {
+        this.success = new BeginUpload(other.success);
+      }
+      if (other.isSetNotFound()) {
+        this.notFound = new io.dyad.thrift.NotFound(other.notFound);
+      }
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+      if (other.isSetUnavailable()) {
+        this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+      if (other.isSetStaleEpoch()) {
+        this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
+      }
+    }
+
+    @Override
+    public upload_result deepCopy() {
+      return new upload_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.success = null;
+      this.notFound = null;
+      this.invalidArgument = null;
+      this.unavailable = null;
+      this.staleEpoch = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public BeginUpload getSuccess() {
+      return this.success;
+    }
+
+    public upload_result setSuccess(@org.apache.thrift.annotation.Nullable BeginUpload success) {
+      this.success = success;
+      return this;
+    }
+
+    public void unsetSuccess() {
+      this.success = null;
+    }
+
+    /** Returns true if field success is set (has been assigned a value) and false otherwise */
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
+    public void setSuccessIsSet(boolean value) {
+      if (!value) {
+        this.success = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.NotFound getNotFound() {
+      return this.notFound;
+    }
+
+    public upload_result setNotFound(@org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound) {
+      this.notFound = notFound;
+      return this;
+    }
+
+    public void unsetNotFound() {
+      this.notFound = null;
+    }
+
+    /** Returns true if field notFound is set (has been assigned a value) and false otherwise */
+    public boolean isSetNotFound() {
+      return this.notFound != null;
+    }
+
+    public void setNotFoundIsSet(boolean value) {
+      if (!value) {
+        this.notFound = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public upload_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.Unavailable getUnavailable() {
+      return this.unavailable;
+    }
+
+    public upload_result setUnavailable(@org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable) {
+      this.unavailable = unavailable;
+      return this;
+    }
+
+    public void unsetUnavailable() {
+      this.unavailable = null;
+    }
+
+    /** Returns true if field unavailable is set (has been assigned a value) and false otherwise */
+    public boolean isSetUnavailable() {
+      return this.unavailable != null;
+    }
+
+    public void setUnavailableIsSet(boolean value) {
+      if (!value) {
+        this.unavailable = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StaleEpoch getStaleEpoch() {
+      return this.staleEpoch;
+    }
+
+    public upload_result setStaleEpoch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch) {
+      this.staleEpoch = staleEpoch;
+      return this;
+    }
+
+    public void unsetStaleEpoch() {
+      this.staleEpoch = null;
+    }
+
+    /** Returns true if field staleEpoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetStaleEpoch() {
+      return this.staleEpoch != null;
+    }
+
+    public void setStaleEpochIsSet(boolean value) {
+      if (!value) {
+        this.staleEpoch = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case SUCCESS:
+        if (value == null) {
+          unsetSuccess();
+        } else {
+          setSuccess((BeginUpload)value);
+        }
+        break;
+
+      case NOT_FOUND:
+        if (value == null) {
+          unsetNotFound();
+        } else {
+          setNotFound((io.dyad.thrift.NotFound)value);
+        }
+        break;
+
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      case UNAVAILABLE:
+        if (value == null) {
+          unsetUnavailable();
+        } else {
+          setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      case STALE_EPOCH:
+        if (value == null) {
+          unsetStaleEpoch();
+        } else {
+          setStaleEpoch((io.dyad.thrift.StaleEpoch)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case SUCCESS:
+        return getSuccess();
+
+      case NOT_FOUND:
+        return getNotFound();
+
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      case UNAVAILABLE:
+        return getUnavailable();
+
+      case STALE_EPOCH:
+        return getStaleEpoch();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case SUCCESS:
+        return isSetSuccess();
+      case NOT_FOUND:
+        return isSetNotFound();
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      case UNAVAILABLE:
+        return isSetUnavailable();
+      case STALE_EPOCH:
+        return isSetStaleEpoch();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof upload_result)
+        return this.equals((upload_result)that);
+      return false;
+    }
+
+    public boolean equals(upload_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_success = true && this.isSetSuccess();
+      boolean that_present_success = true && that.isSetSuccess();
+      if (this_present_success || that_present_success) {
+        if (!(this_present_success && that_present_success))
+          return false;
+        if (!this.success.equals(that.success))
+          return false;
+      }
+
+      boolean this_present_notFound = true && this.isSetNotFound();
+      boolean that_present_notFound = true && that.isSetNotFound();
+      if (this_present_notFound || that_present_notFound) {
+        if (!(this_present_notFound && that_present_notFound))
+          return false;
+        if (!this.notFound.equals(that.notFound))
+          return false;
+      }
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      boolean this_present_unavailable = true && this.isSetUnavailable();
+      boolean that_present_unavailable = true && that.isSetUnavailable();
+      if (this_present_unavailable || that_present_unavailable) {
+        if (!(this_present_unavailable && that_present_unavailable))
+          return false;
+        if (!this.unavailable.equals(that.unavailable))
+          return false;
+      }
+
+      boolean this_present_staleEpoch = true && this.isSetStaleEpoch();
+      boolean that_present_staleEpoch = true && that.isSetStaleEpoch();
+      if (this_present_staleEpoch || that_present_staleEpoch) {
+        if (!(this_present_staleEpoch && that_present_staleEpoch))
+          return false;
+        if (!this.staleEpoch.equals(that.staleEpoch))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetSuccess()) ? 131071 : 524287);
+      if (isSetSuccess())
+        hashCode = hashCode * 8191 + success.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetNotFound()) ? 131071 : 524287);
+      if (isSetNotFound())
+        hashCode = hashCode * 8191 + notFound.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
+      if (isSetUnavailable())
+        hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
+      if (isSetStaleEpoch())
+        hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(upload_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetSuccess(), other.isSetSuccess());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetSuccess()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.success, other.success);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetNotFound(), other.isSetNotFound());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetNotFound()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.notFound, other.notFound);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUnavailable(), other.isSetUnavailable());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUnavailable()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStaleEpoch(), other.isSetStaleEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStaleEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("upload_result(");
+      boolean first = true;
+
+      sb.append("success:");
+      if (this.success == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.success);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("notFound:");
+      if (this.notFound == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.notFound);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("unavailable:");
+      if (this.unavailable == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("staleEpoch:");
+      if (this.staleEpoch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.staleEpoch);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+      if (success != null) {
+        success.validate();
+      }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class upload_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public upload_resultStandardScheme getScheme() {
+        return new upload_resultStandardScheme();
+      }
+    }
+
+    private static class upload_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<upload_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, upload_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 0: // SUCCESS
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.success = new BeginUpload();
+                struct.success.read(iprot);
+                struct.setSuccessIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 1: // NOT_FOUND
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.notFound = new io.dyad.thrift.NotFound();
+                struct.notFound.read(iprot);
+                struct.setNotFoundIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // UNAVAILABLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.unavailable = new io.dyad.thrift.Unavailable();
+                struct.unavailable.read(iprot);
+                struct.setUnavailableIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // STALE_EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+                struct.staleEpoch.read(iprot);
+                struct.setStaleEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, upload_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.success != null) {
+          oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
+          struct.success.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.notFound != null) {
+          oprot.writeFieldBegin(NOT_FOUND_FIELD_DESC);
+          struct.notFound.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.unavailable != null) {
+          oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
+          struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.staleEpoch != null) {
+          oprot.writeFieldBegin(STALE_EPOCH_FIELD_DESC);
+          struct.staleEpoch.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class upload_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public upload_resultTupleScheme getScheme() {
+        return new upload_resultTupleScheme();
+      }
+    }
+
+    private static class upload_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<upload_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, upload_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetSuccess()) {
+          optionals.set(0);
+        }
+        if (struct.isSetNotFound()) {
+          optionals.set(1);
+        }
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(2);
+        }
+        if (struct.isSetUnavailable()) {
+          optionals.set(3);
+        }
+        if (struct.isSetStaleEpoch()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
+        if (struct.isSetSuccess()) {
+          struct.success.write(oprot);
+        }
+        if (struct.isSetNotFound()) {
+          struct.notFound.write(oprot);
+        }
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+        if (struct.isSetUnavailable()) {
+          struct.unavailable.write(oprot);
+        }
+        if (struct.isSetStaleEpoch()) {
+          struct.staleEpoch.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, upload_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(5);
+        if (incoming.get(0)) {
+          struct.success = new BeginUpload();
+          struct.success.read(iprot);
+          struct.setSuccessIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.notFound = new io.dyad.thrift.NotFound();
+          struct.notFound.read(iprot);
+          struct.setNotFoundIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.unavailable = new io.dyad.thrift.Unavailable();
+          struct.unavailable.read(iprot);
+          struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(4)) {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);

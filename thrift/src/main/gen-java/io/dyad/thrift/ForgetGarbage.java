@@ -7,7 +7,8 @@
 package io.dyad.thrift;
 
 /**
- * Forgets garbage whose objects have been deleted, and uploads that were abandoned.
+ * The garbage worker's changes: forgets garbage whose objects it has deleted, and abandons expired uploads (each
+ * upload's object becomes garbage, due at once; a commit of it is refused from then on).
  */
 @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
 public class ForgetGarbage implements org.apache.thrift.TBase<ForgetGarbage, ForgetGarbage._Fields>, java.io.Serializable, Cloneable, Comparable<ForgetGarbage> {

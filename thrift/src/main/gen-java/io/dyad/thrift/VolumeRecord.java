@@ -17,6 +17,7 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
   private static final org.apache.thrift.protocol.TField NEXT_INODE_FIELD_DESC = new org.apache.thrift.protocol.TField("nextInode", org.apache.thrift.protocol.TType.I64, (short)2);
   private static final org.apache.thrift.protocol.TField GARBAGE_GRACE_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("garbageGraceMillis", org.apache.thrift.protocol.TType.I64, (short)3);
   private static final org.apache.thrift.protocol.TField CREATED_AT_FIELD_DESC = new org.apache.thrift.protocol.TField("createdAt", org.apache.thrift.protocol.TType.I64, (short)4);
+  private static final org.apache.thrift.protocol.TField DELETED_FIELD_DESC = new org.apache.thrift.protocol.TField("deleted", org.apache.thrift.protocol.TType.BOOL, (short)5);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new VolumeRecordStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new VolumeRecordTupleSchemeFactory();
@@ -31,6 +32,10 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
   public long nextInode; // required
   public long garbageGraceMillis; // required
   public long createdAt; // required
+  /**
+   * deleted: reads and changes other than a new CreateVolume find no volume
+   */
+  public boolean deleted; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -43,7 +48,11 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
      */
     NEXT_INODE((short)2, "nextInode"),
     GARBAGE_GRACE_MILLIS((short)3, "garbageGraceMillis"),
-    CREATED_AT((short)4, "createdAt");
+    CREATED_AT((short)4, "createdAt"),
+    /**
+     * deleted: reads and changes other than a new CreateVolume find no volume
+     */
+    DELETED((short)5, "deleted");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -67,6 +76,8 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
           return GARBAGE_GRACE_MILLIS;
         case 4: // CREATED_AT
           return CREATED_AT;
+        case 5: // DELETED
+          return DELETED;
         default:
           return null;
       }
@@ -114,7 +125,9 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
   private static final int __NEXTINODE_ISSET_ID = 1;
   private static final int __GARBAGEGRACEMILLIS_ISSET_ID = 2;
   private static final int __CREATEDAT_ISSET_ID = 3;
+  private static final int __DELETED_ISSET_ID = 4;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.DELETED};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -126,6 +139,8 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.CREATED_AT, new org.apache.thrift.meta_data.FieldMetaData("createdAt", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.DELETED, new org.apache.thrift.meta_data.FieldMetaData("deleted", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(VolumeRecord.class, metaDataMap);
   }
@@ -159,6 +174,7 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
     this.nextInode = other.nextInode;
     this.garbageGraceMillis = other.garbageGraceMillis;
     this.createdAt = other.createdAt;
+    this.deleted = other.deleted;
   }
 
   @Override
@@ -176,6 +192,8 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
     this.garbageGraceMillis = 0;
     setCreatedAtIsSet(false);
     this.createdAt = 0;
+    setDeletedIsSet(false);
+    this.deleted = false;
   }
 
   /**
@@ -282,6 +300,35 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CREATEDAT_ISSET_ID, value);
   }
 
+  /**
+   * deleted: reads and changes other than a new CreateVolume find no volume
+   */
+  public boolean isDeleted() {
+    return this.deleted;
+  }
+
+  /**
+   * deleted: reads and changes other than a new CreateVolume find no volume
+   */
+  public VolumeRecord setDeleted(boolean deleted) {
+    this.deleted = deleted;
+    setDeletedIsSet(true);
+    return this;
+  }
+
+  public void unsetDeleted() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __DELETED_ISSET_ID);
+  }
+
+  /** Returns true if field deleted is set (has been assigned a value) and false otherwise */
+  public boolean isSetDeleted() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __DELETED_ISSET_ID);
+  }
+
+  public void setDeletedIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __DELETED_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -317,6 +364,14 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
       }
       break;
 
+    case DELETED:
+      if (value == null) {
+        unsetDeleted();
+      } else {
+        setDeleted((java.lang.Boolean)value);
+      }
+      break;
+
     }
   }
 
@@ -335,6 +390,9 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
 
     case CREATED_AT:
       return getCreatedAt();
+
+    case DELETED:
+      return isDeleted();
 
     }
     throw new java.lang.IllegalStateException();
@@ -356,6 +414,8 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
       return isSetGarbageGraceMillis();
     case CREATED_AT:
       return isSetCreatedAt();
+    case DELETED:
+      return isSetDeleted();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -409,6 +469,15 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
         return false;
     }
 
+    boolean this_present_deleted = true && this.isSetDeleted();
+    boolean that_present_deleted = true && that.isSetDeleted();
+    if (this_present_deleted || that_present_deleted) {
+      if (!(this_present_deleted && that_present_deleted))
+        return false;
+      if (this.deleted != that.deleted)
+        return false;
+    }
+
     return true;
   }
 
@@ -423,6 +492,10 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(garbageGraceMillis);
 
     hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(createdAt);
+
+    hashCode = hashCode * 8191 + ((isSetDeleted()) ? 131071 : 524287);
+    if (isSetDeleted())
+      hashCode = hashCode * 8191 + ((deleted) ? 131071 : 524287);
 
     return hashCode;
   }
@@ -475,6 +548,16 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetDeleted(), other.isSetDeleted());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetDeleted()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.deleted, other.deleted);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -514,6 +597,12 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
     sb.append("createdAt:");
     sb.append(this.createdAt);
     first = false;
+    if (isSetDeleted()) {
+      if (!first) sb.append(", ");
+      sb.append("deleted:");
+      sb.append(this.deleted);
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -597,6 +686,14 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 5: // DELETED
+            if (schemeField.type == org.apache.thrift.protocol.TType.BOOL) {
+              struct.deleted = iprot.readBool();
+              struct.setDeletedIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -637,6 +734,11 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
       oprot.writeFieldBegin(CREATED_AT_FIELD_DESC);
       oprot.writeI64(struct.createdAt);
       oprot.writeFieldEnd();
+      if (struct.isSetDeleted()) {
+        oprot.writeFieldBegin(DELETED_FIELD_DESC);
+        oprot.writeBool(struct.deleted);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -659,6 +761,14 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
       oprot.writeI64(struct.nextInode);
       oprot.writeI64(struct.garbageGraceMillis);
       oprot.writeI64(struct.createdAt);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetDeleted()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetDeleted()) {
+        oprot.writeBool(struct.deleted);
+      }
     }
 
     @Override
@@ -672,6 +782,11 @@ public class VolumeRecord implements org.apache.thrift.TBase<VolumeRecord, Volum
       struct.setGarbageGraceMillisIsSet(true);
       struct.createdAt = iprot.readI64();
       struct.setCreatedAtIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.deleted = iprot.readBool();
+        struct.setDeletedIsSet(true);
+      }
     }
   }
 

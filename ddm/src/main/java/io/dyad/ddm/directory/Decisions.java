@@ -29,6 +29,7 @@ final class Decisions {
       case BIND_FILE -> op.getBindFile().setInode(nextInode).setTime(now);
       case RENAME -> op.getRename().setTime(now);
       case REMOVE -> op.getRemove().setTime(now);
+      case DELETE_VOLUME -> op.getDeleteVolume().setTime(now);
       case BEGIN_UPLOAD, FORGET_GARBAGE -> {
         // decided by the DDM: ids it made, garbage it deleted
       }

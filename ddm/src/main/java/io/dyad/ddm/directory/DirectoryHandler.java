@@ -9,6 +9,7 @@ import io.dyad.ddm.namespace.FsPath;
 import io.dyad.ddm.namespace.NamespaceStore;
 import io.dyad.rpc.ThriftErrors;
 import io.dyad.thrift.Applied;
+import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.Change;
 import io.dyad.thrift.ChangeOp;
 import io.dyad.thrift.DirectoryServer;
@@ -77,12 +78,28 @@ final class DirectoryHandler implements DirectoryServer.Iface {
   }
 
   @Override
-  public Applied submit(String volume, ChangeOp op, long epoch) throws TException {
+  public Applied submit(String volume, ChangeOp op, long epoch, String requestId) throws TException {
     return call("submit", () -> {
       if (op == null || !op.isSet()) {
         throw DyadException.invalidArgument("submit needs a change");
       }
-      return sequencer.submit(volumeName(volume), op, epoch);
+      String id = requestId == null ? "" : requestId;
+      if (id.length() > 64 || id.indexOf('\0') >= 0) {
+        throw DyadException.invalidArgument("a request id is at most 64 characters, without NUL");
+      }
+      return sequencer.submit(volumeName(volume), op, epoch, id);
+    });
+  }
+
+  @Override
+  public BeginUpload upload(String volume, String uploadId, long epoch) throws TException {
+    return call("upload", () -> {
+      String v = volumeName(volume);
+      if (uploadId == null || uploadId.isEmpty()) {
+        throw DyadException.invalidArgument("upload needs an upload id");
+      }
+      gate.checkRead(epoch);
+      return store.upload(v, uploadId);
     });
   }
 

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -70,14 +71,27 @@ final class Sequencer {
     this.patience = patience;
   }
 
-  Applied submit(String volume, ChangeOp request, long epoch) throws DyadException {
+  /**
+   * @param requestId the DDM's id for the request ("" for none): a request the volume applied already is answered
+   *     from its change, not applied again
+   */
+  Applied submit(String volume, ChangeOp request, long epoch, String requestId) throws DyadException {
     ClusterSnapshot s = gate.checkWrite(epoch);
     long term = requirePrimary(s);
     long deadline = System.nanoTime() + patience.toNanos();
     lock(deadline);
     try {
       settle(volume, term, deadline);
+      if (!requestId.isEmpty()) {
+        Optional<Long> done = store.requestSeq(volume, requestId);
+        if (done.isPresent()) {
+          return applied(store.log(volume, done.get(), 1).get(0));
+        }
+      }
       Change change = store.prepare(volume, current -> Decisions.decide(request, current, clock.millis()));
+      if (!requestId.isEmpty()) {
+        change.setRequestId(requestId);
+      }
       inDoubt.put(volume, new InDoubt(change, term));
       replicate(change, deadline);
       store.apply(change);
@@ -215,7 +229,11 @@ final class Sequencer {
       default -> null;
     };
     if (path != null) {
-      a.setInode(store.stat(change.getVolume(), FsPath.of(path)));
+      try {
+        a.setInode(store.stat(change.getVolume(), FsPath.of(path)));
+      } catch (DyadException gone) {
+        // answered again for a request applied earlier: the path has changed since
+      }
     }
     return a;
   }

@@ -37,8 +37,8 @@ final class ChangeApplier {
     if (op.isSetCreateVolume()) {
       return createVolume(op.getCreateVolume(), volume, txn);
     }
-    VolumeRecord v = volume.orElseThrow(() -> DyadException.notFound("volume " + txn.volume + " does not exist"))
-        .deepCopy();
+    VolumeRecord v = volume.filter(r -> !r.isDeleted())
+        .orElseThrow(() -> DyadException.notFound("volume " + txn.volume + " does not exist")).deepCopy();
     switch (op.getSetField()) {
       case MKDIR -> mkdir(op.getMkdir(), v, txn);
       case BEGIN_UPLOAD -> beginUpload(op.getBeginUpload(), txn);
@@ -46,6 +46,7 @@ final class ChangeApplier {
       case RENAME -> rename(op.getRename(), txn);
       case REMOVE -> remove(op.getRemove(), v, txn);
       case FORGET_GARBAGE -> forgetGarbage(op.getForgetGarbage(), txn);
+      case DELETE_VOLUME -> deleteVolume(v, txn);
       default -> throw DyadException.invalidArgument("unknown change " + op.getSetField());
     }
     return v;
@@ -53,11 +54,22 @@ final class ChangeApplier {
 
   private VolumeRecord createVolume(CreateVolume c, Optional<VolumeRecord> volume, VolumeTxn txn)
       throws DyadException {
-    if (volume.isPresent()) {
+    if (volume.isPresent() && !volume.get().isDeleted()) {
       throw new DyadException(ErrorCode.ALREADY_EXISTS, "volume " + txn.volume + " already exists");
     }
     txn.putInode(new Inode(VolumeTxn.ROOT, EntryType.DIRECTORY, 0, "", c.getTime(), c.getTime(), 1));
-    return new VolumeRecord(0, VolumeTxn.ROOT + 1, c.getGarbageGraceMillis(), c.getTime());
+    // a volume created again goes on from its old numbers: its log (and any garbage left) stays in order
+    long lastSeq = volume.map(VolumeRecord::getLastSeq).orElse(0L);
+    long nextInode = volume.map(VolumeRecord::getNextInode).orElse(VolumeTxn.ROOT + 1);
+    return new VolumeRecord(lastSeq, nextInode, c.getGarbageGraceMillis(), c.getTime());
+  }
+
+  private static void deleteVolume(VolumeRecord v, VolumeTxn txn) throws DyadException {
+    if (txn.hasChildren(VolumeTxn.ROOT)) {
+      throw new DyadException(ErrorCode.NOT_EMPTY, "volume " + txn.volume + " is not empty");
+    }
+    txn.deleteInode(VolumeTxn.ROOT);
+    v.setDeleted(true);
   }
 
   private void mkdir(Mkdir m, VolumeRecord v, VolumeTxn txn) throws DyadException {
@@ -120,6 +132,9 @@ final class ChangeApplier {
 
   private void bindFile(BindFile b, VolumeRecord v, VolumeTxn txn) throws DyadException {
     FsPath path = FsPath.of(b.getPath());
+    if (b.isSetUploadId()) {
+      checkUpload(b, txn);
+    }
     Optional<Inode> existing = checkFileTarget(path, txn);
     Inode parent = txn.resolveDirectory(path.parent());
     if (existing.isPresent()) {
@@ -139,6 +154,22 @@ final class ChangeApplier {
     touch(parent, b.getTime(), txn);
     if (b.isSetUploadId()) {
       txn.deleteUpload(b.getUploadId());
+    }
+  }
+
+  /** A commit binds only a pending upload of that object at that path, before the upload expires. */
+  private void checkUpload(BindFile b, VolumeTxn txn) throws DyadException {
+    Optional<BeginUpload> u = txn.upload(b.getUploadId());
+    if (u.isEmpty()) {
+      throw DyadException.notFound("upload " + b.getUploadId() + " of volume " + txn.volume
+          + " is not pending (it was committed already, or abandoned)");
+    }
+    if (!u.get().getObjectId().equals(b.getObjectId()) || !u.get().getPath().equals(b.getPath())) {
+      throw DyadException.invalidArgument("upload " + b.getUploadId() + " is of object " + u.get().getObjectId()
+          + " at " + u.get().getPath() + ", not of " + b.getObjectId() + " at " + b.getPath());
+    }
+    if (b.getTime() > u.get().getExpiresAt()) {
+      throw DyadException.notFound("upload " + b.getUploadId() + " expired before it was committed");
     }
   }
 
@@ -198,12 +229,16 @@ final class ChangeApplier {
     touch(parent, r.getTime(), txn);
   }
 
-  private static void forgetGarbage(ForgetGarbage f, VolumeTxn txn) throws DyadException {
+  private void forgetGarbage(ForgetGarbage f, VolumeTxn txn) throws DyadException {
     for (GarbageItem g : f.getItems()) {
       txn.forgetGarbage(g.getDue(), g.getObjectId());
     }
-    for (String upload : f.getUploadIds()) {
-      txn.deleteUpload(upload);
+    for (String id : f.getUploadIds()) {
+      Optional<BeginUpload> upload = txn.upload(id);
+      if (upload.isPresent()) { // abandoned: its object (if it was ever written) is garbage from now
+        txn.addGarbage(upload.get().getExpiresAt(), upload.get().getObjectId());
+        txn.deleteUpload(id);
+      }
     }
   }
 

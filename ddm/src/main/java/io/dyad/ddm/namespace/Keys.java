@@ -15,6 +15,7 @@ import java.util.Arrays;
  *   log:      volume NUL seq(8)              -> Change
  *   garbage:  volume NUL due(8) objectId     -> (empty)          (sorted by when it may be deleted)
  *   uploads:  volume NUL uploadId            -> BeginUpload
+ *   requests: volume NUL requestId           -> seq(8)           (requests applied, while their change is logged)
  *   volumes:  volume                         -> VolumeRecord
  * </pre>
  *
@@ -67,6 +68,10 @@ final class Keys {
     byte[] prefix = volume(volume);
     byte[] id = uploadId.getBytes(UTF_8);
     return ByteBuffer.allocate(prefix.length + id.length).put(prefix).put(id).array();
+  }
+
+  static byte[] request(String volume, String requestId) {
+    return upload(volume, requestId);
   }
 
   static long longAt(byte[] bytes, int offset) {

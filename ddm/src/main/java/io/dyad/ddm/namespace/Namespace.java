@@ -2,7 +2,9 @@ package io.dyad.ddm.namespace;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.Change;
+import io.dyad.thrift.GarbageItem;
 import io.dyad.thrift.Inode;
 import io.dyad.thrift.VolumeRecord;
 import io.dyad.thrift.VolumeState;
@@ -85,7 +87,7 @@ final class Namespace implements AutoCloseable {
     try {
       db = RocksDB.open(ns.options, dir.toString(), descriptors, ns.handles);
       ns.tables = new Tables(db, ns.handles.get(1), ns.handles.get(2), ns.handles.get(3), ns.handles.get(4),
-          ns.handles.get(5), ns.handles.get(6));
+          ns.handles.get(5), ns.handles.get(6), ns.handles.get(7));
       ns.synced = new WriteOptions().setSync(true);
       if (dataIdToKeep != null) {
         db.put(ns.synced, DATA_ID_KEY, dataIdToKeep.getBytes(StandardCharsets.UTF_8));
@@ -168,6 +170,9 @@ final class Namespace implements AutoCloseable {
         VolumeRecord after = applier.apply(change.getOp(), state, txn).setLastSeq(change.getSeq());
         txn.putVolumeRecord(after);
         txn.putLog(change.getSeq(), codec.encode(change));
+        if (change.isSetRequestId()) {
+          txn.putRequest(change.getRequestId(), change.getSeq());
+        }
         state = Optional.of(after);
         last = change.getSeq();
       }
@@ -225,6 +230,20 @@ final class Namespace implements AutoCloseable {
       long last = volume(volume).map(VolumeRecord::getLastSeq).orElse(0L);
       long firstKept = Math.max(1, last - keep + 1);
       if (firstLogSeq(volume, last) < firstKept) {
+        // the requests of the changes trimmed are forgotten with them: a retry that late is a new request
+        long from = 0;
+        while (from < firstKept) {
+          List<Change> page = log(volume, from, 10_000);
+          try (VolumeTxn txn = new VolumeTxn(volume, tables, codec)) {
+            for (Change c : page) {
+              if (c.getSeq() < firstKept && c.isSetRequestId()) {
+                txn.deleteRequest(c.getRequestId());
+              }
+            }
+            tables.db().write(synced, txn.batch);
+          }
+          from = page.isEmpty() ? firstKept : page.get(page.size() - 1).getSeq() + 1;
+        }
         tables.db().deleteRange(tables.log(), synced, Keys.log(volume, 0), Keys.log(volume, firstKept));
       }
       return firstKept;
@@ -315,6 +334,52 @@ final class Namespace implements AutoCloseable {
     }
   }
 
+  /** The change that carried request {@code requestId} in the volume, while it is logged. */
+  Optional<Long> requestSeq(String volume, String requestId) throws DyadException {
+    try (VolumeTxn txn = new VolumeTxn(volume, tables, codec)) {
+      return txn.requestSeq(requestId);
+    }
+  }
+
+  /** Garbage of the volume due by {@code now}, oldest first, at most {@code limit}. */
+  List<GarbageItem> garbageDue(String volume, long now, int limit) {
+    List<GarbageItem> out = new ArrayList<>();
+    byte[] prefix = Keys.volume(volume);
+    try (RocksIterator it = tables.db().newIterator(tables.garbage())) {
+      for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix) && out.size() < limit; it.next()) {
+        long due = Keys.longAt(it.key(), prefix.length);
+        if (due > now) {
+          break;
+        }
+        out.add(new GarbageItem(due, new String(it.key(), prefix.length + 8, it.key().length - prefix.length - 8,
+            StandardCharsets.UTF_8)));
+      }
+    }
+    return out;
+  }
+
+  /** Pending uploads of the volume that expired by {@code now}, at most {@code limit}. */
+  List<BeginUpload> uploadsExpired(String volume, long now, int limit) {
+    List<BeginUpload> out = new ArrayList<>();
+    byte[] prefix = Keys.volume(volume);
+    try (RocksIterator it = tables.db().newIterator(tables.uploads())) {
+      for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix) && out.size() < limit; it.next()) {
+        BeginUpload u = codec.decode(new BeginUpload(), it.value());
+        if (u.getExpiresAt() < now) {
+          out.add(u);
+        }
+      }
+    }
+    return out;
+  }
+
+  BeginUpload upload(String volume, String uploadId) throws DyadException {
+    try (VolumeTxn txn = reading(volume)) {
+      return txn.upload(uploadId).orElseThrow(() -> DyadException.notFound("upload " + uploadId + " of volume "
+          + volume + " is not pending (it was committed already, or abandoned)"));
+    }
+  }
+
   /** The inode a path names. @throws DyadException NOT_FOUND, NOT_A_DIRECTORY */
   Inode stat(String volume, FsPath path) throws DyadException {
     try (VolumeTxn txn = reading(volume)) {
@@ -364,8 +429,9 @@ final class Namespace implements AutoCloseable {
   }
 
   /**
-   * A digest (SHA-256, hex) of everything a volume holds but its log: its record, inodes, entries, garbage and
-   * uploads. Two directories of a pair that applied the same changes have the same digest.
+   * A digest (SHA-256, hex) of everything a volume holds but its log (and the requests it remembers, which each
+   * directory forgets as it trims its log): its record, inodes, entries, garbage and uploads. Two directories of a
+   * pair that applied the same changes have the same digest.
    */
   String digest(String volume) throws DyadException {
     MessageDigest sha;
@@ -394,7 +460,7 @@ final class Namespace implements AutoCloseable {
 
   private VolumeTxn reading(String volume) throws DyadException {
     VolumeTxn txn = new VolumeTxn(volume, tables, codec);
-    if (txn.volumeRecord().isEmpty()) {
+    if (txn.volumeRecord().filter(v -> !v.isDeleted()).isEmpty()) {
       txn.close();
       throw DyadException.notFound("volume " + volume + " does not exist on this directory");
     }

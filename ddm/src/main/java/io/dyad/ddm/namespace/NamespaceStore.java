@@ -3,7 +3,9 @@ package io.dyad.ddm.namespace;
 import com.google.common.util.concurrent.AbstractIdleService;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.Change;
+import io.dyad.thrift.GarbageItem;
 import io.dyad.thrift.ChangeOp;
 import io.dyad.thrift.Inode;
 import io.dyad.thrift.VolumeRecord;
@@ -158,6 +160,26 @@ public final class NamespaceStore extends AbstractIdleService {
     return guarded(n -> n.volume(volume));
   }
 
+  /** The change that carried request {@code requestId} in the volume, while that change is logged. */
+  public Optional<Long> requestSeq(String volume, String requestId) throws DyadException {
+    return guarded(n -> n.requestSeq(volume, requestId));
+  }
+
+  /** Garbage of the volume due by {@code now} (ms since the Unix epoch), oldest first, at most {@code limit}. */
+  public List<GarbageItem> garbageDue(String volume, long now, int limit) throws DyadException {
+    return guarded(n -> n.garbageDue(volume, now, limit));
+  }
+
+  /** Pending uploads of the volume that expired by {@code now}, at most {@code limit}. */
+  public List<BeginUpload> uploadsExpired(String volume, long now, int limit) throws DyadException {
+    return guarded(n -> n.uploadsExpired(volume, now, limit));
+  }
+
+  /** A pending upload. @throws DyadException NOT_FOUND once committed or abandoned, or without the volume */
+  public BeginUpload upload(String volume, String uploadId) throws DyadException {
+    return guarded(n -> n.upload(volume, uploadId));
+  }
+
   /** The inode a path names. @throws DyadException NOT_FOUND, NOT_A_DIRECTORY */
   public Inode stat(String volume, FsPath path) throws DyadException {
     return guarded(n -> n.stat(volume, path));
@@ -178,8 +200,8 @@ public final class NamespaceStore extends AbstractIdleService {
   }
 
   /**
-   * A digest (SHA-256, hex) of everything a volume holds but its log: its record, inodes, entries, garbage and
-   * uploads. Two directories of a pair that applied the same changes have the same digest.
+   * A digest (SHA-256, hex) of everything a volume holds but its log and remembered requests: its record, inodes,
+   * entries, garbage and uploads. Two directories of a pair that applied the same changes have the same digest.
    */
   public String digest(String volume) throws DyadException {
     return guarded(n -> n.digest(volume));

@@ -2,6 +2,7 @@ package io.dyad.ddm.namespace;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.EntryType;
 import io.dyad.thrift.Inode;
 import io.dyad.thrift.VolumeRecord;
@@ -147,6 +148,25 @@ final class VolumeTxn implements AutoCloseable {
 
   boolean hasUpload(String uploadId) throws DyadException {
     return get(t.uploads(), Keys.upload(volume, uploadId)) != null;
+  }
+
+  Optional<BeginUpload> upload(String uploadId) throws DyadException {
+    byte[] v = get(t.uploads(), Keys.upload(volume, uploadId));
+    return v == null ? Optional.empty() : Optional.of(codec.decode(new BeginUpload(), v));
+  }
+
+  /** The change that carried request {@code requestId}, if the volume applied one. */
+  Optional<Long> requestSeq(String requestId) throws DyadException {
+    byte[] v = get(t.requests(), Keys.request(volume, requestId));
+    return v == null ? Optional.empty() : Optional.of(Keys.longAt(v, 0));
+  }
+
+  void putRequest(String requestId, long seq) throws DyadException {
+    put(t.requests(), Keys.request(volume, requestId), Keys.longBytes(seq));
+  }
+
+  void deleteRequest(String requestId) throws DyadException {
+    delete(t.requests(), Keys.request(volume, requestId));
   }
 
   void putUpload(String uploadId, byte[] upload) throws DyadException {

@@ -8,6 +8,7 @@ import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.ThriftConnections;
 import io.dyad.rpc.ThriftErrors;
 import io.dyad.thrift.Applied;
+import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.Change;
 import io.dyad.thrift.ChangeOp;
 import io.dyad.thrift.DirectoryServer;
@@ -66,8 +67,13 @@ public final class DirectoryClient implements PooledConnection {
     }
   }
 
-  public Applied submit(String volume, ChangeOp op, long epoch) throws DyadException {
-    return rpc(() -> client.submit(volume, op, epoch));
+  /** @param requestId the caller's id for the request, the same on every retry ("" for none) */
+  public Applied submit(String volume, ChangeOp op, long epoch, String requestId) throws DyadException {
+    return rpc(() -> client.submit(volume, op, epoch, requestId));
+  }
+
+  public BeginUpload upload(String volume, String uploadId, long epoch) throws DyadException {
+    return rpc(() -> client.upload(volume, uploadId, epoch));
   }
 
   public Inode stat(String volume, String path, long epoch) throws DyadException {

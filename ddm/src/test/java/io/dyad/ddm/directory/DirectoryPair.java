@@ -178,11 +178,16 @@ final class DirectoryPair implements AutoCloseable {
 
   /** Submits to the primary of the test's view, as a DDM does. */
   Applied submit(String volume, ChangeOp op) throws DyadException {
+    return submit(volume, op, "");
+  }
+
+  /** As a DDM sends a request: with its id, the same on every retry ("" for none). */
+  Applied submit(String volume, ChangeOp op, String requestId) throws DyadException {
     String p = primary();
     if (p == null) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "no primary serves");
     }
-    return client(p).submit(volume, op, view.current().epoch());
+    return client(p).submit(volume, op, view.current().epoch(), requestId);
   }
 
   List<String> runningMembers() {

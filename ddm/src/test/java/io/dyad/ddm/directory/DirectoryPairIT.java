@@ -76,7 +76,7 @@ class DirectoryPairIT {
     Inode onDuplicate = pair.client(DirectoryPair.B).stat(VOL, "/papers", pair.view.current().epoch());
     assertThat(onDuplicate).isEqualTo(pair.client(DirectoryPair.A).stat(VOL, "/papers", 0));
     assertIdentical();
-    assertThatThrownBy(() -> pair.client(DirectoryPair.B).submit(VOL, mkdir("/x"), 0))
+    assertThatThrownBy(() -> pair.client(DirectoryPair.B).submit(VOL, mkdir("/x"), 0, ""))
         .isInstanceOfSatisfying(DyadException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
           assertThat(e.getMessage()).contains("not the primary");
@@ -103,18 +103,13 @@ class DirectoryPairIT {
       while (running.get()) {
         String path = "/w" + i;
         try {
-          pair.submit(VOL, mkdir(path));
+          pair.submit(VOL, mkdir(path), "mkdir-" + i); // the same id on every try: never applied twice
           acknowledged.add(path);
           i++;
         } catch (DyadException e) {
-          if (e.code() == ErrorCode.ALREADY_EXISTS) {
-            acknowledged.add(path); // an earlier try was completed after all (it was in doubt)
-            i++;
-          } else {
-            refused.incrementAndGet();
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-            continue;
-          }
+          refused.incrementAndGet();
+          java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+          continue;
         }
         long now = System.nanoTime();
         longestGapMillis.accumulateAndGet((now - lastAck) / 1_000_000, Math::max);
