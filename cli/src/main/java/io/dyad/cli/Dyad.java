@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 /** The {@code dyad} command. */
 @Command(name = "dyad", mixinStandardHelpOptions = true, versionProvider = Dyad.Version.class,
     description = "Dyad: a storage cluster that keeps every file in two storage centers.",
-    subcommands = {LocalCommand.class, ZkCommand.class, CoordinatorCommand.class, NodeCommand.class, DirectoryCommand.class, DosmCommand.class,
-        AdminCommand.class, StatusCommand.class, ObjectCommand.class, BenchCommand.class})
+    subcommands = {LocalCommand.class, ZkCommand.class, CoordinatorCommand.class, NodeCommand.class,
+        DirectoryCommand.class, DosmCommand.class, DdmCommand.class, AdminCommand.class, StatusCommand.class,
+        ObjectCommand.class, VolumeCommand.class, FsCommand.class, BenchCommand.class})
 public final class Dyad implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

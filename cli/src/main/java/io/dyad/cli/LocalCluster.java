@@ -1,10 +1,14 @@
 package io.dyad.cli;
 
+import com.codahale.metrics.MetricRegistry;
 import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.common.access.ClusterSecret;
+import io.dyad.common.access.Locator;
+import io.dyad.common.access.Locators;
 import io.dyad.coordinator.admin.ClusterDescription;
 import io.dyad.coordinator.admin.ClusterDescription.CenterSpec;
 import io.dyad.coordinator.admin.ClusterDescription.MemberSpec;
@@ -12,12 +16,18 @@ import io.dyad.coordinator.admin.ClusterDescription.PairSpec;
 import io.dyad.coordinator.admin.ClusterDescriptionValidator;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.model.MemberInfo;
+import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.coordinator.ZkSession;
+import io.dyad.ddm.directory.DirectoryConfig;
+import io.dyad.ddm.directory.DirectoryMember;
+import io.dyad.ddm.gateway.Ddm;
+import io.dyad.ddm.gateway.DdmConfig;
 import io.dyad.dosm.Dosm;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.node.store.StoreConfig;
+import io.dyad.rpc.server.ThriftServerConfig;
 import io.dyad.search.MulticastSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,28 +35,33 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole object cluster on one machine: an embedded ZooKeeper, center A on 127.0.1.x and center B on
- * 127.0.2.x (three storage nodes each, paired one-to-one, multicast search on loopback with TTL 0), a
+ * The whole cluster on one machine, with access control: an embedded ZooKeeper, center A on 127.0.1.x and center B on
+ * 127.0.2.x (three storage nodes and two directory servers each, paired one-to-one, multicast search on loopback with
+ * TTL 0), a DDM, the cluster secret in {@code DATA/secret}, a
  * coordinator and a DOSM. Storage nodes run in this JVM, or — for fault drills and benchmarks that kill one —
  * as child processes of the distribution's launcher. Started in dependency order, stopped in reverse.
  */
 public final class LocalCluster extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
   static final List<String> CENTER_A = List.of("a1", "a2", "a3");
+  static final List<String> DIRECTORIES_A = List.of("da1", "da2");
 
   /** Where everything goes. */
-  public record Options(Path data, int zkPort, int nodePort, int dosmPort, DosmOptions dosm, boolean nodeProcesses,
-      Duration nodeSession, Duration grace) {}
+  public record Options(Path data, int zkPort, int nodePort, int directoryPort, int dosmPort, int ddmPort,
+      DosmOptions dosm, boolean nodeProcesses, Duration nodeSession, Duration grace) {}
 
   private final Options options;
   private final PrintWriter out;
@@ -55,7 +70,10 @@ public final class LocalCluster extends AbstractIdleService {
   private final Map<String, Process> nodeProcesses = new LinkedHashMap<>();
   private EmbeddedZooKeeper zk;
   private Dosm dosm;
+  private Ddm ddm;
   private ClusterView view;
+  private Path secretFile;
+  private Optional<ClusterSecret> secret = Optional.empty();
 
   public LocalCluster(Options options, PrintWriter out) {
     this.options = options;
@@ -71,8 +89,30 @@ public final class LocalCluster extends AbstractIdleService {
     return HostAndPort.fromParts(a.getAddress().getHostAddress(), a.getPort());
   }
 
+  public HostAndPort ddmAddress() {
+    InetSocketAddress a = ddm.address();
+    return HostAndPort.fromParts(a.getAddress().getHostAddress(), a.getPort());
+  }
+
   public ClusterView view() {
     return view;
+  }
+
+  /** The cluster secret's file. */
+  public Path secretFile() {
+    return secretFile;
+  }
+
+  /** An operator's credential, signed afresh when asked (what object commands and benchmarks present). */
+  public Supplier<String> adminCredential() {
+    Optional<Locators> l = secret.map(s -> new Locators(s, Clock.systemUTC()));
+    return () -> l.map(x -> x.sign(Locator.Operation.ADMIN, Locator.ANY_OBJECT, Duration.ofMinutes(10))).orElse("");
+  }
+
+  /** The environment the commands need, as shell assignments. */
+  public String exports() {
+    return "DYAD_ZK=" + zkConnect() + " DYAD_GATEWAYS=" + dosmAddress() + " DYAD_DDM=" + ddmAddress()
+        + " DYAD_SECRET_FILE=" + secretFile;
   }
 
   /** The node processes (when run as processes), by member id. */
@@ -95,6 +135,18 @@ public final class LocalCluster extends AbstractIdleService {
     return new ClusterDescription("dyad-local",
         Map.of("A", new CenterSpec("127.0.1.0/24", groupA), "B", new CenterSpec("127.0.2.0/24", groupB)),
         members, pairs);
+  }
+
+  /** {@link #description(int)} and two directory pairs da_i/db_i on 127.0.1.2i and 127.0.2.2i, on {@code dirPort}. */
+  static ClusterDescription localDescription(int nodePort, int dirPort) {
+    ClusterDescription d = description(nodePort);
+    List<MemberSpec> members = new ArrayList<>(d.members());
+    List<PairSpec> pairs = new ArrayList<>(d.pairs());
+    for (int i = 1; i <= DIRECTORIES_A.size(); i++) {
+      members.add(new MemberSpec("da" + i, "directory", "A", "127.0.1." + (20 + i) + ":" + dirPort, null));
+      pairs.add(new PairSpec("dp" + i, "directory", "da" + i, "db" + i));
+    }
+    return new ClusterDescription(d.name(), d.centers(), members, pairs);
   }
 
   private void print(String format, Object... args) {
@@ -123,28 +175,57 @@ public final class LocalCluster extends AbstractIdleService {
     ZkSession infra = session(Duration.ofSeconds(10));
     view = infra.clusterView();
     start(view);
+    secretFile = options.dosm().secret.path().orElse(options.data().resolve("secret")).toAbsolutePath();
     if (view.current().cluster().isEmpty()) {
-      infra.initCluster(ClusterDescriptionValidator.validate(description(options.nodePort())));
+      secret = Optional.of(ClusterSecret.loadOrCreate(secretFile));
+      infra.initCluster(ClusterDescriptionValidator.validate(localDescription(options.nodePort(),
+          options.directoryPort())).withSecretFingerprint(secret.get().fingerprint()));
       LOG.info("initialised cluster dyad-local");
-      if (view.await(s -> !s.pairs().isEmpty() && s.members().size() == 2 * CENTER_A.size(), Duration.ofSeconds(30))
-          .isEmpty()) {
+      int members = 2 * (CENTER_A.size() + DIRECTORIES_A.size());
+      if (view.await(s -> !s.pairs().isEmpty() && s.members().size() == members, Duration.ofSeconds(30)).isEmpty()) {
         throw new DyadException(ErrorCode.UNAVAILABLE, "the new cluster did not show up in ZooKeeper");
       }
+    } else if (view.current().cluster().get().secretFingerprint() != null) {
+      secret = Optional.of(ClusterSecret.load(secretFile));
     }
+    options.dosm().secret.file = secret.isPresent() ? secretFile : null;
+    print("access control: %s", secret.isPresent() ? "on (secret " + secretFile + ")" : "off");
     for (MemberInfo m : view.current().members().values()) {
-      startNode(m);
+      if (m.kind() == MemberKind.DIRECTORY) {
+        startDirectory(m);
+      } else {
+        startNode(m);
+      }
     }
     start(infra.coordinator(view, new CoordinatorConfig("local-coordinator", options.grace())));
     print("coordinator local-coordinator (grace %d ms)", options.grace().toMillis());
     // "ready" means serving: every member admitted (after a restart on existing data, each first collects what its
     // partner holds for it)
     if (view.await(s -> s.members().keySet().stream().allMatch(s::isServing), Duration.ofSeconds(120)).isEmpty()) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "the storage nodes did not all come to serve within 120 s");
+      throw new DyadException(ErrorCode.UNAVAILABLE, "the members did not all come to serve within 120 s");
     }
     dosm = DosmCommand.create("local-dosm", HostAndPort.fromParts("127.0.0.1", options.dosmPort()), options.dosm(),
         infra, view);
     start(dosm.service());
     print("dosm local-dosm %s (search: %s)", dosmAddress(), options.dosm().search);
+    HostAndPort ddmAt = HostAndPort.fromParts("127.0.0.1", options.ddmPort());
+    ddm = DdmCommand.create("local-ddm", ddmAt, DdmConfig.defaults("local-ddm",
+        ThriftServerConfig.forChunks(new InetSocketAddress(ddmAt.getHost(), ddmAt.getPort()), 1024 * 1024), secret),
+        infra, view);
+    start(ddm.service());
+    print("ddm local-ddm %s", ddmAddress());
+  }
+
+  private void startDirectory(MemberInfo m) throws DyadException {
+    Path data = options.data().resolve(m.id());
+    HostAndPort address = HostAndPort.fromString(m.address());
+    DirectoryConfig config = new DirectoryConfig(m.id(), data, ThriftServerConfig.forChunks(
+        new InetSocketAddress(address.getHost(), address.getPort()), DirectoryConfig.MAX_REPLY_CHUNK).withWorkers(16),
+        Duration.ofSeconds(5), 1_000_000);
+    DirectoryMember directory = DirectoryMember.assemble(config, m, session(options.nodeSession()), view,
+        new MetricRegistry());
+    start(directory.service());
+    print("directory %s %s center %s (data %s)", m.id(), m.address(), m.center(), data);
   }
 
   private void startNode(MemberInfo m) throws Exception {

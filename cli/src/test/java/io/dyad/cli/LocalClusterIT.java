@@ -5,51 +5,112 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's first command: 'dyad local' starts a working cluster, and the object commands use it. */
+/**
+ * The README's first command: 'dyad local' starts a working cluster with access control, prints the environment the
+ * other commands need on its ready line, and the object, volume and file commands work against it.
+ */
 class LocalClusterIT {
   @TempDir Path tmp;
 
+  private DyadProcess.Result run(Map<String, String> env, String... args) throws Exception {
+    return DyadProcess.run(tmp.resolve("logs"), env, Duration.ofSeconds(60), args);
+  }
+
+  private static void ok(DyadProcess.Result r) {
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+  }
+
+  /** The assignments after "export" on the ready line. */
+  private static Map<String, String> exported(String readyLine) {
+    Map<String, String> env = new HashMap<>();
+    for (String assignment : readyLine.substring(readyLine.indexOf("export ") + 7).trim().split("\\s+")) {
+      int eq = assignment.indexOf('=');
+      env.put(assignment.substring(0, eq), assignment.substring(eq + 1));
+    }
+    return env;
+  }
+
   @Test
-  void dyadLocalServesObjectsAndStopsCleanly() throws Exception {
+  void dyadLocalServesObjectsAndFilesAndStopsCleanly() throws Exception {
     int zkPort = FreePorts.freeOnAll("127.0.0.1");
     int dosmPort = FreePorts.freeOnAll("127.0.0.1");
+    int ddmPort = FreePorts.freeOnAll("127.0.0.1");
     int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
+    int dirPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
     try (DyadProcess local = DyadProcess.start(tmp.resolve("logs"), Map.of(), "local", "--data",
         tmp.resolve("cluster").toString(), "--zk-port", Integer.toString(zkPort), "--node-port",
-        Integer.toString(nodePort), "--dosm-port", Integer.toString(dosmPort))) {
-      local.awaitOutput("ready", Duration.ofSeconds(90));
+        Integer.toString(nodePort), "--directory-port", Integer.toString(dirPort), "--dosm-port",
+        Integer.toString(dosmPort), "--ddm-port", Integer.toString(ddmPort))) {
+      String ready = local.awaitOutput("(dyad local ready: .*)", Duration.ofSeconds(90));
       String out = local.stdout();
       assertThat(out.lines().findFirst().orElse("")).as("the ZooKeeper connect string comes first")
           .startsWith("zookeeper 127.0.0.1:" + zkPort);
       assertThat(out).contains("node a1 127.0.1.11:" + nodePort).contains("node b3 127.0.2.13:" + nodePort)
-          .contains("dosm local-dosm 127.0.0.1:" + dosmPort);
+          .contains("directory da1 127.0.1.21:" + dirPort).contains("directory db2 127.0.2.22:" + dirPort)
+          .contains("dosm local-dosm 127.0.0.1:" + dosmPort).contains("ddm local-ddm 127.0.0.1:" + ddmPort);
+      Map<String, String> env = exported(ready);
+      assertThat(env).containsEntry("DYAD_ZK", "127.0.0.1:" + zkPort)
+          .containsEntry("DYAD_GATEWAYS", "127.0.0.1:" + dosmPort).containsEntry("DYAD_DDM", "127.0.0.1:" + ddmPort)
+          .containsKey("DYAD_SECRET_FILE");
+      assertThat(Path.of(env.get("DYAD_SECRET_FILE"))).isRegularFile();
 
-      Map<String, String> env = Map.of("DYAD_ZK", "127.0.0.1:" + zkPort);
-      Path file = Files.write(tmp.resolve("in.bin"), new java.util.Random(3).ints(200_000).collect(
-          java.io.ByteArrayOutputStream::new, (b, i) -> b.write(i), (a, b) -> a.write(b.toByteArray(), 0, b.size()))
-          .toByteArray());
-      DyadProcess.Result put = DyadProcess.run(tmp.resolve("logs"), env, Duration.ofSeconds(60), "object", "put",
-          file.toString());
-      assertThat(put.exitCode()).as(put.stderr()).isZero();
-      String id = put.stdout().strip();
-      DyadProcess.Result get = DyadProcess.run(tmp.resolve("logs"), env, Duration.ofSeconds(60), "object", "get", id,
-          tmp.resolve("out.bin").toString());
-      assertThat(get.exitCode()).as(get.stderr()).isZero();
-      assertThat(Files.readAllBytes(tmp.resolve("out.bin"))).isEqualTo(Files.readAllBytes(file));
-      DyadProcess.Result locate = DyadProcess.run(tmp.resolve("logs"), env, Duration.ofSeconds(60), "object", "locate", id);
-      assertThat(locate.stdout()).containsPattern("a\\d .* center A .*PRESENT .*placement")
-          .containsPattern("b\\d .* center B .*PRESENT .*placement");
-      DyadProcess.Result missing = DyadProcess.run(tmp.resolve("logs"), env, Duration.ofSeconds(60), "object", "get",
-          "no-such-object", tmp.resolve("x").toString());
-      assertThat(missing.exitCode()).isEqualTo(3);
-      assertThat(missing.stderr()).contains("does not exist").doesNotContain("\tat ");
-      assertThat(tmp.resolve("x")).as("a failed get leaves no file").doesNotExist();
-
+      byte[] data = new byte[200_000];
+      new Random(3).nextBytes(data);
+      Path file = Files.write(tmp.resolve("in.bin"), data);
+      objects(env, file);
+      files(env, file);
       assertThat(local.terminate(Duration.ofSeconds(60))).isEqualTo(143);
     }
+  }
+
+  private void objects(Map<String, String> env, Path file) throws Exception {
+    DyadProcess.Result put = run(env, "object", "put", file.toString());
+    ok(put);
+    String id = put.stdout().strip();
+    ok(run(env, "object", "get", id, tmp.resolve("out.bin").toString()));
+    assertThat(Files.readAllBytes(tmp.resolve("out.bin"))).isEqualTo(Files.readAllBytes(file));
+    DyadProcess.Result locate = run(env, "object", "locate", id);
+    assertThat(locate.stdout()).containsPattern("a\\d .* center A .*PRESENT .*placement")
+        .containsPattern("b\\d .* center B .*PRESENT .*placement");
+    DyadProcess.Result missing = run(env, "object", "get", "no-such-object", tmp.resolve("x").toString());
+    assertThat(missing.exitCode()).isEqualTo(3);
+    assertThat(missing.stderr()).contains("does not exist").doesNotContain("\tat ");
+    assertThat(tmp.resolve("x")).as("a failed get leaves no file").doesNotExist();
+
+    Map<String, String> noSecret = new HashMap<>(env);
+    noSecret.remove("DYAD_SECRET_FILE");
+    DyadProcess.Result denied = run(noSecret, "object", "get", id, tmp.resolve("y").toString());
+    assertThat(denied.exitCode()).as("access control is on").isEqualTo(8);
+    assertThat(denied.stderr()).contains("locator").doesNotContain("\tat ");
+  }
+
+  private void files(Map<String, String> env, Path file) throws Exception {
+    DyadProcess.Result created = run(env, "volume", "create", "home");
+    ok(created);
+    assertThat(created.stdout()).containsPattern("volume home created on directory pair dp\\d");
+    assertThat(run(env, "volume", "create", "home").exitCode()).as("already exists").isEqualTo(6);
+    ok(run(env, "fs", "mkdir", "-p", "home:/docs/2026"));
+    ok(run(env, "fs", "put", file.toString(), "home:/docs/2026/data.bin"));
+    ok(run(env, "fs", "get", "home:/docs/2026/data.bin", tmp.resolve("back.bin").toString()));
+    assertThat(Files.readAllBytes(tmp.resolve("back.bin"))).isEqualTo(Files.readAllBytes(file));
+    ok(run(env, "fs", "mv", "home:/docs/2026", "home:/docs/this-year"));
+    DyadProcess.Result ls = run(env, "fs", "ls", "home:/docs/this-year");
+    ok(ls);
+    assertThat(ls.stdout()).containsPattern("-\\s+200000 .* data\\.bin");
+    DyadProcess.Result stat = run(env, "fs", "stat", "home:/docs/this-year/data.bin");
+    assertThat(stat.stdout()).contains("type      file").contains("length    200000");
+    assertThat(run(env, "fs", "stat", "home:/docs/2026/data.bin").exitCode()).as("moved away").isEqualTo(3);
+    assertThat(run(env, "fs", "mkdir", "home:/docs/../etc").exitCode()).as("'..' is refused").isEqualTo(2);
+    assertThat(run(env, "fs", "rm", "home:/docs").exitCode()).as("not empty").isEqualTo(11);
+    ok(run(env, "fs", "rm", "-r", "home:/docs"));
+    assertThat(run(env, "fs", "ls", "home:/").stdout()).doesNotContain("docs");
+    ok(run(env, "volume", "rm", "home"));
+    assertThat(run(env, "volume", "ls").stdout()).doesNotContain("home");
   }
 }

@@ -12,6 +12,7 @@ import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.membership.ResyncReporter;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.view.CuratorClusterView;
+import io.dyad.coordinator.volumes.VolumeRegistry;
 import io.dyad.coordinator.zk.ZkClients;
 import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.coordinator.zk.ZkPaths;
@@ -75,6 +76,11 @@ public final class ZkSession implements AutoCloseable {
 
   public ResyncReporter resyncReporter() {
     return new ResyncReporter(client);
+  }
+
+  /** Where volumes are recorded (written by DDMs). */
+  public VolumeRegistry volumeRegistry() {
+    return new VolumeRegistry(client);
   }
 
   public FailoverRequests failoverRequests() {

@@ -75,16 +75,18 @@ final class ClusterBench implements Callable<Integer> {
     Path clusterDir = dir.resolve("cluster");
     int zkPort = FreePorts.freeOnAll("127.0.0.1");
     int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
-    LocalCluster cluster = new LocalCluster(new LocalCluster.Options(clusterDir, zkPort, nodePort, 0, dosm, true,
-        Duration.ofSeconds(2), Duration.ofMillis(500)), new PrintWriter(java.io.Writer.nullWriter()));
+    int directoryPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
+    LocalCluster cluster = new LocalCluster(new LocalCluster.Options(clusterDir, zkPort, nodePort, directoryPort, 0,
+        0, dosm, true, Duration.ofSeconds(2), Duration.ofMillis(500)), new PrintWriter(java.io.Writer.nullWriter()));
     out.printf("dyad bench cluster: starting a local cluster (3 + 3 node processes) in %s%n", clusterDir);
     out.flush();
     cluster.startAsync().awaitRunning();
     try (DyadClient client = DyadClient.connect(ClientConfig.of(List.of(cluster.dosmAddress()))
-        .withChunkBytes(chunkKib * 1024).withThrift(ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(30))))) {
+        .withCredential(cluster.adminCredential()).withChunkBytes(chunkKib * 1024)
+        .withThrift(ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(30))))) {
       throughput(out, dir, client);
-      FailoverDrill.Result drill = new FailoverDrill(cluster, ClientConfig.of(List.of(cluster.dosmAddress())),
-          threads, Duration.ofSeconds(drillSeconds)).run();
+      FailoverDrill.Result drill = new FailoverDrill(cluster, ClientConfig.of(List.of(cluster.dosmAddress()))
+          .withCredential(cluster.adminCredential()), threads, Duration.ofSeconds(drillSeconds)).run();
       out.println();
       out.println("failover drill: kill -9 of storage node " + drill.killed() + " under load (" + threads
           + " writers + " + threads + " readers, 64 KiB objects)");

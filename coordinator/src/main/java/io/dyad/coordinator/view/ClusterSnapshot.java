@@ -10,6 +10,7 @@ import io.dyad.coordinator.model.LiveInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.model.ResyncInfo;
+import io.dyad.coordinator.model.VolumeInfo;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,6 +40,7 @@ public final class ClusterSnapshot {
   private final Map<String, ResyncInfo> resync;
   private final Map<String, GatewayInfo> dosms;
   private final Map<String, GatewayInfo> ddms;
+  private final Map<String, VolumeInfo> volumes;
   private final Optional<String> coordinatorLeader;
   private final Map<String, PairInfo> pairByMember;
 
@@ -55,6 +57,7 @@ public final class ClusterSnapshot {
     this.resync = sorted(b.resync);
     this.dosms = sorted(b.dosms);
     this.ddms = sorted(b.ddms);
+    this.volumes = sorted(b.volumes);
     this.coordinatorLeader = b.coordinatorLeader;
     Map<String, PairInfo> index = new HashMap<>();
     for (PairInfo p : pairs.values()) {
@@ -122,6 +125,11 @@ public final class ClusterSnapshot {
   }
 
   /** Id of the coordinator that holds the leader latch, if any. */
+  /** The volumes of the namespace and their directory pairs, by name. */
+  public Map<String, VolumeInfo> volumes() {
+    return volumes;
+  }
+
   public Optional<String> coordinatorLeader() {
     return coordinatorLeader;
   }
@@ -182,6 +190,7 @@ public final class ClusterSnapshot {
     private Map<String, ResyncInfo> resync = Map.of();
     private Map<String, GatewayInfo> dosms = Map.of();
     private Map<String, GatewayInfo> ddms = Map.of();
+    private Map<String, VolumeInfo> volumes = Map.of();
     private Optional<String> coordinatorLeader = Optional.empty();
 
     private Builder() {}
@@ -243,6 +252,11 @@ public final class ClusterSnapshot {
 
     public Builder ddms(Map<String, GatewayInfo> m) {
       this.ddms = m;
+      return this;
+    }
+
+    public Builder volumes(Map<String, VolumeInfo> m) {
+      this.volumes = m;
       return this;
     }
 

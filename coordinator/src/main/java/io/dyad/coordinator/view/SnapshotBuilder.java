@@ -10,6 +10,7 @@ import io.dyad.coordinator.model.LiveInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.model.ResyncInfo;
+import io.dyad.coordinator.model.VolumeInfo;
 import io.dyad.coordinator.zk.ZkPaths;
 import io.dyad.coordinator.zk.ZnodeCodec;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ final class SnapshotBuilder {
     Map<String, ResyncInfo> resync = new HashMap<>();
     Map<String, GatewayInfo> dosms = new HashMap<>();
     Map<String, GatewayInfo> ddms = new HashMap<>();
+    Map<String, VolumeInfo> volumes = new HashMap<>();
     Map<String, AdmittedInfo> admitted = new HashMap<>();
     long epoch = 0;
     String leaderNode = null;
@@ -72,6 +74,8 @@ final class SnapshotBuilder {
           dosms.put(name, ZnodeCodec.GATEWAY.decode(path, data));
         } else if (parent.equals(ZkPaths.DDM)) {
           ddms.put(name, ZnodeCodec.GATEWAY.decode(path, data));
+        } else if (parent.equals(ZkPaths.VOLUMES)) {
+          volumes.put(name, ZnodeCodec.VOLUME.decode(path, data));
         } else if (parent.equals(ZkPaths.COORDINATOR_LATCH) && data != null) {
           // LeaderLatch: the participant whose znode has the lowest sequence number leads
           if (leaderNode == null || sequenceOf(name) < sequenceOf(leaderNode)) {
@@ -88,6 +92,7 @@ final class SnapshotBuilder {
     }
     return ClusterSnapshot.builder().version(version).cluster(cluster).members(members).live(live).pairs(pairs)
         .failovers(failovers).admitted(admitted).epoch(epoch).holds(holds).resync(resync).dosms(dosms).ddms(ddms)
+        .volumes(volumes)
         .coordinatorLeader(Optional.ofNullable(leader)).build();
   }
 

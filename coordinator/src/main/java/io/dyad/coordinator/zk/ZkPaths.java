@@ -61,6 +61,10 @@ public final class ZkPaths {
     return DOSM + "/" + instance;
   }
 
+  public static String volume(String name) {
+    return VOLUMES + "/" + name;
+  }
+
   public static String ddm(String instance) {
     return DDM + "/" + instance;
   }

@@ -18,6 +18,7 @@ import io.dyad.coordinator.model.LiveInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.model.ResyncInfo;
+import io.dyad.coordinator.model.VolumeInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -46,6 +47,7 @@ public final class ZnodeCodec<T> {
   public static final ZnodeCodec<AdminHold> ADMIN_HOLD = new ZnodeCodec<>(AdminHold.class);
   public static final ZnodeCodec<GatewayInfo> GATEWAY = new ZnodeCodec<>(GatewayInfo.class);
   public static final ZnodeCodec<AdmittedInfo> ADMITTED = new ZnodeCodec<>(AdmittedInfo.class);
+  public static final ZnodeCodec<VolumeInfo> VOLUME = new ZnodeCodec<>(VolumeInfo.class);
 
   private final Class<T> type;
 

@@ -1,0 +1,74 @@
+package io.dyad.cli;
+
+import com.codahale.metrics.MetricRegistry;
+import com.google.common.net.HostAndPort;
+import io.dyad.common.DyadException;
+import io.dyad.common.DyadVersion;
+import io.dyad.common.ServiceStack;
+import io.dyad.coordinator.ZkSession;
+import io.dyad.coordinator.model.GatewayInfo;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.ddm.gateway.Ddm;
+import io.dyad.ddm.gateway.DdmConfig;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dyad ddm}: a DDM (the file API) in the foreground, registered under /dyad/ddm. */
+@Command(name = "ddm", mixinStandardHelpOptions = true,
+    description = "Run a DDM in the foreground: the file API (volumes, directories, files by path) over Thrift, in "
+        + "front of the cluster's directory servers. Stateless: run as many as you like.")
+final class DdmCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ZkOptions zk;
+  @Mixin SecretOptions secret;
+  @Mixin ServerOptions server;
+
+  @Option(names = "--listen", required = true, converter = HostPortConverter.class,
+      description = "HOST:PORT to serve the file API on, e.g. 127.0.0.1:9300 (port 0 picks a free one).")
+  HostAndPort listen;
+
+  @Option(names = "--id", description = "Instance id (default: HOST-PID).")
+  String id;
+
+  @Override
+  public Integer call() throws DyadException {
+    LogLevels.forDaemon();
+    String instance = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
+    try (ZkSession session = ZkSession.connect(zk.config())) {
+      ClusterView view = session.clusterView();
+      view.startAsync().awaitRunning();
+      try {
+        Ddm ddm = create(instance, listen, config(instance, listen), session, view);
+        ServiceStack stack = new ServiceStack("ddm-" + instance, List.of(ddm.service()), Duration.ofSeconds(20));
+        return DaemonRunner.run("ddm " + instance, List.of(stack), () -> {
+          spec.commandLine().getOut().printf("ddm %s listening on %s:%d%n", instance,
+              ddm.address().getAddress().getHostAddress(), ddm.address().getPort());
+          spec.commandLine().getOut().flush();
+        }, spec.commandLine().getErr());
+      } finally {
+        view.stopAsync().awaitTerminated();
+      }
+    }
+  }
+
+  DdmConfig config(String instance, HostAndPort at) throws DyadException {
+    InetSocketAddress bind = new InetSocketAddress(at.getHost(), at.getPort());
+    return DdmConfig.defaults(instance, server.config(bind, 1024 * 1024), secret.load());
+  }
+
+  /** A DDM that registers itself under /dyad/ddm once it serves. */
+  static Ddm create(String instance, HostAndPort listen, DdmConfig config, ZkSession session, ClusterView view)
+      throws DyadException {
+    return Ddm.create(config, view, session.volumeRegistry(), new MetricRegistry(), bound ->
+        session.ddmRegistration(new GatewayInfo(instance, bound.getAddress().getHostAddress() + ":" + bound.getPort(),
+            System.currentTimeMillis(), DyadVersion.get())));
+  }
+}

@@ -1,0 +1,84 @@
+package io.dyad.ddm.gateway;
+
+import com.codahale.metrics.MetricRegistry;
+import com.google.common.util.concurrent.AbstractIdleService;
+import com.google.common.util.concurrent.Service;
+import io.dyad.common.DyadException;
+import io.dyad.common.ServiceStack;
+import io.dyad.common.access.Locators;
+import io.dyad.coordinator.admin.AccessControl;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.coordinator.volumes.VolumeRegistry;
+import io.dyad.ddm.rpc.DirectoryClient;
+import io.dyad.ddm.rpc.ObjectGatewayClient;
+import io.dyad.rpc.ConnectionPool;
+import io.dyad.rpc.server.ThriftServerService;
+import io.dyad.thrift.FileSystem;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A DDM: the FileSystem service in front of the directory pairs, registered under /dyad/ddm once it serves. It keeps
+ * no state: any DDM serves any volume. {@link #service()} starts the server, then the registration.
+ */
+public final class Ddm {
+  private final ThriftServerService server;
+  private final ServiceStack service;
+
+  private Ddm(ThriftServerService server, ServiceStack service) {
+    this.server = server;
+    this.service = service;
+  }
+
+  /**
+   * @param view a view of the cluster, started by the caller
+   * @param registration makes the /dyad/ddm registration for the address the server bound
+   * @throws DyadException INVALID_ARGUMENT if the DDM's secret is not the cluster's (or it lacks one the cluster has)
+   */
+  public static Ddm create(DdmConfig config, ClusterView view, VolumeRegistry registry, MetricRegistry metrics,
+      Function<InetSocketAddress, Service> registration) throws DyadException {
+    Optional<Locators> locators = AccessControl.verify(view.current(), config.secret(), "ddm " + config.instance())
+        .map(s -> new Locators(s, Clock.systemUTC()));
+    Duration idle = Duration.ofSeconds(30);
+    ConnectionPool<DirectoryClient> directories = new ConnectionPool<>(
+        t -> DirectoryClient.connect(t, config.clients()), 64, config.clients().connectTimeout(), idle);
+    ConnectionPool<ObjectGatewayClient> dosms = new ConnectionPool<>(
+        t -> ObjectGatewayClient.connect(t, config.clients()), 16, config.clients().connectTimeout(), idle);
+    VolumeRouter router = new VolumeRouter(view, directories, config.patience());
+    FileSystemHandler handler = new FileSystemHandler(config, view, router, registry,
+        new ObjectChecker(view, dosms, locators), locators, Clock.systemUTC(), metrics);
+    ThriftServerService server = new ThriftServerService("ddm-" + config.instance(),
+        new FileSystem.Processor<>(handler), config.server());
+    Service registered = new AbstractIdleService() {
+      private Service delegate;
+
+      @Override
+      protected void startUp() {
+        delegate = registration.apply(server.boundAddress());
+        delegate.startAsync().awaitRunning();
+      }
+
+      @Override
+      protected void shutDown() {
+        delegate.stopAsync().awaitTerminated();
+        directories.close();
+        dosms.close();
+      }
+    };
+    return new Ddm(server, new ServiceStack("ddm-" + config.instance(), List.of(server, registered),
+        Duration.ofSeconds(20)));
+  }
+
+  public ServiceStack service() {
+    return service;
+  }
+
+  /** Where the FileSystem service listens (with the real port). Valid while running. */
+  public InetSocketAddress address() {
+    return server.boundAddress();
+  }
+}

@@ -1,0 +1,251 @@
+package io.dyad.ddm.gateway;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.common.access.Locator;
+import io.dyad.common.access.Locators;
+import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.model.VolumeInfo;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.coordinator.volumes.VolumeRegistry;
+import io.dyad.ddm.directory.Volumes;
+import io.dyad.ddm.namespace.FsPath;
+import io.dyad.rpc.ThriftErrors;
+import io.dyad.thrift.BeginUpload;
+import io.dyad.thrift.BindFile;
+import io.dyad.thrift.ChangeOp;
+import io.dyad.thrift.CreateVolume;
+import io.dyad.thrift.DeleteVolume;
+import io.dyad.thrift.EntryPage;
+import io.dyad.thrift.EntryType;
+import io.dyad.thrift.FileSystem;
+import io.dyad.thrift.GatewayList;
+import io.dyad.thrift.Inode;
+import io.dyad.thrift.Mkdir;
+import io.dyad.thrift.OpenFile;
+import io.dyad.thrift.Remove;
+import io.dyad.thrift.Rename;
+import io.dyad.thrift.Upload;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.thrift.TApplicationException;
+import org.apache.thrift.TException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Thrift edge of a DDM: checks names and paths, turns each file operation into a change or a read of the
+ * volume's directory pair ({@link VolumeRouter}), hands out locators, and maps errors to the IDL's typed exceptions.
+ */
+final class FileSystemHandler implements FileSystem.Iface {
+  private static final Logger LOG = LoggerFactory.getLogger(FileSystemHandler.class);
+  private static final int MAX_PAGE = 10_000;
+
+  private final DdmConfig config;
+  private final ClusterView view;
+  private final VolumeRouter router;
+  private final VolumeRegistry registry;
+  private final ObjectChecker objects;
+  private final Optional<Locators> locators;
+  private final Clock clock;
+  private final MetricRegistry metrics;
+
+  /** @param locators signs locators in a cluster with access control (empty without) */
+  FileSystemHandler(DdmConfig config, ClusterView view, VolumeRouter router, VolumeRegistry registry,
+      ObjectChecker objects, Optional<Locators> locators, Clock clock, MetricRegistry metrics) {
+    this.config = config;
+    this.view = view;
+    this.router = router;
+    this.registry = registry;
+    this.objects = objects;
+    this.locators = locators;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  @FunctionalInterface
+  private interface Call<T> {
+    T run() throws DyadException;
+  }
+
+  private <T> T call(String method, Call<T> body) throws TException {
+    try (Timer.Context ignored = metrics.timer("ddm.rpc." + method).time()) {
+      return body.run();
+    } catch (DyadException e) {
+      LOG.debug("[ddm={}] {} failed: {}", config.instance(), method, e.getMessage());
+      throw ThriftErrors.toThrift(e);
+    } catch (RuntimeException e) {
+      LOG.error("[ddm={}] {} failed unexpectedly", config.instance(), method, e);
+      throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
+          method + " failed inside DDM " + config.instance() + " (see its log): " + e);
+    }
+  }
+
+  private static String requestId() {
+    return UUID.randomUUID().toString();
+  }
+
+  private static String path(String path) throws DyadException {
+    return FsPath.of(path).toString();
+  }
+
+  private String sign(Locator.Operation op, String objectId, java.time.Duration life) {
+    return locators.map(l -> l.sign(op, objectId, life)).orElse("");
+  }
+
+  // ---- volumes ----
+
+  @Override
+  public io.dyad.thrift.VolumeInfo createVolume(String name) throws TException {
+    return call("createVolume", () -> {
+      String volume = Volumes.checkName(name);
+      VolumeInfo record = view.current().volumes().get(volume);
+      if (record == null) {
+        PairInfo pair = VolumePlacement.choose(view.current());
+        record = new VolumeInfo(volume, pair.id(), clock.millis());
+        registry.create(record); // ALREADY_EXISTS if another DDM recorded it first
+      } else if (holds(volume)) {
+        throw new DyadException(ErrorCode.ALREADY_EXISTS, "volume " + volume + " already exists");
+      }
+      // on the pair (again, if an earlier try recorded the volume but did not get it to its directories)
+      router.changeOnPair(record.directoryPair(), volume,
+          ChangeOp.createVolume(new CreateVolume(0, config.garbageGrace().toMillis())), "create-volume-" + volume
+              + "-" + record.createdAt());
+      return toThrift(record);
+    });
+  }
+
+  /** Whether the volume's directories hold it (a recorded volume whose creation did not get to them does not). */
+  private boolean holds(String volume) throws DyadException {
+    try {
+      router.read(volume, (c, epoch) -> c.stat(volume, "/", epoch));
+      return true;
+    } catch (DyadException e) {
+      if (e.code() == ErrorCode.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static io.dyad.thrift.VolumeInfo toThrift(VolumeInfo v) {
+    return new io.dyad.thrift.VolumeInfo(v.name(), v.directoryPair(), v.createdAt());
+  }
+
+  @Override
+  public List<io.dyad.thrift.VolumeInfo> listVolumes() throws TException {
+    return call("listVolumes", () -> view.current().volumes().values().stream().map(FileSystemHandler::toThrift)
+        .toList());
+  }
+
+  @Override
+  public void deleteVolume(String name) throws TException {
+    call("deleteVolume", () -> {
+      String volume = Volumes.checkName(name);
+      router.change(volume, ChangeOp.deleteVolume(new DeleteVolume(0)), requestId());
+      registry.delete(volume);
+      return null;
+    });
+  }
+
+  // ---- directories ----
+
+  @Override
+  public Inode mkdir(String volume, String path, boolean parents) throws TException {
+    return call("mkdir", () -> router.change(Volumes.checkName(volume),
+        ChangeOp.mkdir(new Mkdir(path(path), parents, 0, 0)), requestId()).getInode());
+  }
+
+  @Override
+  public EntryPage listDirectory(String volume, String path, String afterName, int limit) throws TException {
+    return call("list", () -> {
+      String v = Volumes.checkName(volume);
+      String p = path(path);
+      if (limit < 1 || limit > MAX_PAGE) {
+        throw DyadException.invalidArgument("limit must be 1-" + MAX_PAGE + ", was " + limit);
+      }
+      String after = afterName == null ? "" : afterName;
+      return router.read(v, (c, epoch) -> c.list(v, p, after, limit, epoch));
+    });
+  }
+
+  @Override
+  public Inode stat(String volume, String path) throws TException {
+    return call("stat", () -> {
+      String v = Volumes.checkName(volume);
+      String p = path(path);
+      return router.read(v, (c, epoch) -> c.stat(v, p, epoch));
+    });
+  }
+
+  @Override
+  public Inode rename(String volume, String source, String target) throws TException {
+    return call("rename", () -> router.change(Volumes.checkName(volume),
+        ChangeOp.rename(new Rename(path(source), path(target), 0)), requestId()).getInode());
+  }
+
+  @Override
+  public void remove(String volume, String path, boolean recursive) throws TException {
+    call("remove", () -> router.change(Volumes.checkName(volume),
+        ChangeOp.remove(new Remove(path(path), recursive, 0)), requestId()));
+  }
+
+  // ---- files ----
+
+  @Override
+  public Upload create(String volume, String path) throws TException {
+    return call("create", () -> {
+      String v = Volumes.checkName(volume);
+      String p = path(path);
+      String uploadId = UUID.randomUUID().toString();
+      String objectId = "fs-" + UUID.randomUUID();
+      long expiresAt = clock.millis() + config.uploadLife().toMillis();
+      router.change(v, ChangeOp.beginUpload(new BeginUpload(uploadId, objectId, p, expiresAt)), "upload-" + uploadId);
+      return new Upload(uploadId, objectId, sign(Locator.Operation.WRITE, objectId, config.uploadLife()), expiresAt);
+    });
+  }
+
+  @Override
+  public Inode commit(String volume, String path, String uploadId, String objectId, long length, int crc32c)
+      throws TException {
+    return call("commit", () -> {
+      String v = Volumes.checkName(volume);
+      String p = path(path);
+      if (uploadId == null || uploadId.isEmpty() || objectId == null || objectId.isEmpty() || length < 0) {
+        throw DyadException.invalidArgument("commit needs the upload id and object id create gave, and a length >= 0");
+      }
+      objects.check(objectId, length, crc32c);
+      // the upload's id names the request: a commit sent again gets the first one's answer
+      return router.change(v, ChangeOp.bindFile(new BindFile(p, objectId, length, crc32c, 0, 0)
+          .setUploadId(uploadId)), "commit-" + uploadId).getInode();
+    });
+  }
+
+  @Override
+  public OpenFile open(String volume, String path) throws TException {
+    return call("open", () -> {
+      String v = Volumes.checkName(volume);
+      String p = path(path);
+      Inode file = router.read(v, (c, epoch) -> c.stat(v, p, epoch));
+      if (file.getType() != EntryType.FILE) {
+        throw new DyadException(ErrorCode.IS_A_DIRECTORY, v + ":" + p + " is a directory");
+      }
+      long expiresAt = clock.millis() + config.locatorLife().toMillis();
+      return new OpenFile(file, sign(Locator.Operation.READ, file.getObjectId(), config.locatorLife()), expiresAt);
+    });
+  }
+
+  // ---- gateways ----
+
+  @Override
+  public GatewayList listGateways() throws TException {
+    return call("listGateways", objects::gateways);
+  }
+
+  @Override
+  public void ping() {}
+}

@@ -1,0 +1,140 @@
+package io.dyad.ddm.gateway;
+
+import com.google.common.net.HostAndPort;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.model.VolumeInfo;
+import io.dyad.coordinator.view.ClusterSnapshot;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.ddm.directory.PairRoles;
+import io.dyad.ddm.rpc.DirectoryClient;
+import io.dyad.rpc.ConnectionPool;
+import io.dyad.thrift.Applied;
+import io.dyad.thrift.ChangeOp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Sends a volume's requests to its directory pair and hides failover from the caller: changes go to the pair's
+ * primary, reads to a serving directory (the primary first, then the other), and a refusal that a newer view or a
+ * moment will cure (Unavailable, StaleEpoch, a lost connection) is retried until the patience runs out. Changes carry
+ * a request id, the same on every try, so a try that was in doubt but completed is answered, never applied twice.
+ */
+final class VolumeRouter {
+  private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+  /** how long a volume unknown to this DDM's view is waited for (another DDM may have just created it) */
+  private static final Duration NEW_VOLUME_WAIT = Duration.ofSeconds(2);
+
+  private final ClusterView view;
+  private final ConnectionPool<DirectoryClient> directories;
+  private final Duration patience;
+
+  VolumeRouter(ClusterView view, ConnectionPool<DirectoryClient> directories, Duration patience) {
+    this.view = view;
+    this.directories = directories;
+    this.patience = patience;
+  }
+
+  /** A call to one directory server under the view's epoch. */
+  @FunctionalInterface
+  interface DirectoryCall<T> {
+    T call(DirectoryClient client, long epoch) throws DyadException;
+  }
+
+  /** The volume's record. @throws DyadException NOT_FOUND if the cluster has no such volume */
+  VolumeInfo volume(String volume) throws DyadException {
+    VolumeInfo v = view.current().volumes().get(volume);
+    if (v == null) {
+      try {
+        v = view.await(s -> s.volumes().containsKey(volume), NEW_VOLUME_WAIT)
+            .map(s -> s.volumes().get(volume)).orElse(null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DyadException(ErrorCode.UNAVAILABLE, "interrupted while looking for volume " + volume);
+      }
+    }
+    if (v == null) {
+      throw DyadException.notFound("volume " + volume + " does not exist");
+    }
+    return v;
+  }
+
+  /** Applies a change to the volume through its pair's primary. */
+  Applied change(String volume, ChangeOp op, String requestId) throws DyadException {
+    String pairId = volume(volume).directoryPair();
+    return retrying(volume, s -> PairRoles.primary(s, pair(s, pairId)).map(List::of).orElse(List.of()),
+        (c, epoch) -> c.submit(volume, op, epoch, requestId));
+  }
+
+  /** Runs a read against a serving directory of the volume's pair. */
+  <T> T read(String volume, DirectoryCall<T> call) throws DyadException {
+    String pairId = volume(volume).directoryPair();
+    return retrying(volume, s -> servingMembers(s, pair(s, pairId)), call);
+  }
+
+  /** Runs a change of a pair that no volume record names yet (a volume being created). */
+  Applied changeOnPair(String pairId, String volume, ChangeOp op, String requestId) throws DyadException {
+    return retrying(volume, s -> PairRoles.primary(s, pair(s, pairId)).map(List::of).orElse(List.of()),
+        (c, epoch) -> c.submit(volume, op, epoch, requestId));
+  }
+
+  private static PairInfo pair(ClusterSnapshot s, String pairId) throws DyadException {
+    PairInfo p = s.pairs().get(pairId);
+    if (p == null) {
+      throw new DyadException(ErrorCode.INTERNAL, "directory pair " + pairId + " is not in the cluster");
+    }
+    return p;
+  }
+
+  /** The pair's serving members, the primary first. */
+  private static List<String> servingMembers(ClusterSnapshot s, PairInfo pair) {
+    List<String> out = new ArrayList<>();
+    Optional<String> primary = PairRoles.primary(s, pair);
+    primary.ifPresent(out::add);
+    for (String m : new String[] {pair.a(), pair.b()}) {
+      if (s.isServing(m) && !out.contains(m)) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  @FunctionalInterface
+  private interface Targets {
+    List<String> of(ClusterSnapshot s) throws DyadException;
+  }
+
+  private <T> T retrying(String volume, Targets targets, DirectoryCall<T> call) throws DyadException {
+    long deadline = System.nanoTime() + patience.toNanos();
+    DyadException last = null;
+    while (true) {
+      ClusterSnapshot s = view.current();
+      for (String member : targets.of(s)) {
+        HostAndPort address = HostAndPort.fromString(s.members().get(member).address());
+        try {
+          return directories.call(address, ConnectionPool.Retry.SAFE, c -> call.call(c, s.epoch()));
+        } catch (DyadException e) {
+          if (!curable(e)) {
+            throw e;
+          }
+          last = e;
+        }
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, "the directories of volume " + volume + " did not answer within "
+            + patience.toSeconds() + " s" + (last == null ? " (none serves)" : ": " + last.getMessage()), last);
+      }
+      LockSupport.parkNanos(PAUSE_NANOS);
+    }
+  }
+
+  /** A refusal that another member, a newer view or a moment may cure. */
+  private static boolean curable(DyadException e) {
+    return e.code() == ErrorCode.UNAVAILABLE || e.code() == ErrorCode.STALE_EPOCH;
+  }
+}
