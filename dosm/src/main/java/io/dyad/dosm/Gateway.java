@@ -131,14 +131,16 @@ final class Gateway {
     }
     // the reply buffer first: the budget bounds the node replies in memory too, not only ours
     ByteBuffer out = buffers.lease(length);
-    return reader.onSomeCopy(id, (client, epoch) -> {
-      ByteBuffer shared = client.readShared(id, offset, length, epoch);
+    return reader.onSomeCopy(id, (client, epoch, local) -> {
+      ByteBuffer shared = local ? client.localReadShared(id, offset, length, epoch)
+          : client.readShared(id, offset, length, epoch);
       return out.clear().put(shared).flip();
     });
   }
 
   ObjectMeta stat(ObjectId id) throws DyadException {
-    ObjectMeta m = reader.onSomeCopy(id, (client, epoch) -> client.stat(id, epoch));
+    ObjectMeta m = reader.onSomeCopy(id, (client, epoch, local) -> local ? client.localStat(id, epoch)
+        : client.stat(id, epoch));
     if (m.tombstone()) {
       throw DyadException.notFound("object " + id + " was deleted");
     }

@@ -29,17 +29,23 @@ import org.slf4j.LoggerFactory;
  *   <li>if neither has it: where this DOSM last found it, then a search of the storage centers — the second
  *       member's center first, then the first's (claims 7, 8, 17, 18) — by multicast or point-to-point.
  * </ol>
- * A tombstone anywhere ends the search: a deleted object is never read back from a stale copy. A member
+ * A tombstone anywhere ends the search: a deleted object is never read back from a stale copy. While only one
+ * member of the pair serves and its partner is up (catching up), the partner's own copy is consulted too: a
+ * tombstone there means deleted, and an object there that the serving member lacks is read from the partner's
+ * copy — what the pair acknowledged with a hint for the serving member, before it collected the hint. A member
  * that answers StaleEpoch makes the DOSM wait for its view to catch up and start again.
  */
 final class ObjectReader {
   private static final Logger LOG = LoggerFactory.getLogger(ObjectReader.class);
   private static final int ATTEMPTS = 3;
 
-  /** A call against one member's connection; the result must not alias the connection's buffers. */
+  /**
+   * A call against one member's connection; the result must not alias the connection's buffers. {@code local}: ask
+   * for the member's own copy, which it answers in any failover state (localStat, localRead).
+   */
   @FunctionalInterface
   interface NodeCall<T> {
-    T call(io.dyad.rpc.StorageNodeClient client, long epoch) throws DyadException;
+    T call(io.dyad.rpc.StorageNodeClient client, long epoch, boolean local) throws DyadException;
   }
 
   private final ConnectionPool<StorageNodeClient> pool;
@@ -73,20 +79,41 @@ final class ObjectReader {
     PairInfo pair = Placement.pairFor(id, s);
     Set<String> asked = new HashSet<>();
     Outcome outcome = new Outcome();
-    for (String member : Router.readOrder(pair, s)) {
+    List<String> serving = Router.readOrder(pair, s);
+    Optional<String> witness = witness(pair, serving, s);
+    for (String member : serving) {
       asked.add(member);
-      Optional<T> r = tryMember(member, id, call, s, outcome);
+      Optional<T> r = tryMember(member, id, call, false, s, outcome);
       if (r.isPresent()) {
+        if (witness.isPresent() && presenceOn(witness.get(), id, s) == Presence.DELETED) {
+          throw deleted(id); // the serving copy predates a delete its partner took
+        }
         return r.get();
       }
       if (outcome.deleted) {
         throw deleted(id);
       }
     }
+    if (witness.isPresent() && outcome.someoneAnswered) {
+      // the only serving member lacks it; its partner, still catching up, may hold what the pair acknowledged
+      // while the serving one was away (a write with a hint for it not collected yet)
+      asked.add(witness.get());
+      Presence there = presenceOn(witness.get(), id, s);
+      if (there == Presence.DELETED) {
+        throw deleted(id);
+      }
+      if (there == Presence.PRESENT) {
+        Optional<T> r = tryMember(witness.get(), id, call, true, s, outcome);
+        if (r.isPresent()) {
+          LOG.info("object {} read from {}'s own copy: {} serves but lacks it", id, witness.get(), serving.get(0));
+          return r.get();
+        }
+      }
+    }
     Optional<String> cached = locations.get(id);
     if (cached.isPresent() && !asked.contains(cached.get()) && s.isServing(cached.get())) {
       asked.add(cached.get());
-      Optional<T> r = tryMember(cached.get(), id, call, s, outcome);
+      Optional<T> r = tryMember(cached.get(), id, call, false, s, outcome);
       if (r.isPresent()) {
         return r.get();
       }
@@ -99,7 +126,7 @@ final class ObjectReader {
         if (f.state() == Presence.DELETED) {
           throw deleted(id);
         }
-        Optional<T> r = tryMember(f.member(), id, call, s, outcome);
+        Optional<T> r = tryMember(f.member(), id, call, false, s, outcome);
         if (r.isPresent()) {
           locations.put(id, f.member());
           LOG.info("object {} found by {} search on {} (its pair is {})", id, search.mode(), f.member(), pair.id());
@@ -150,11 +177,11 @@ final class ObjectReader {
    * the object; a wrong request (InvalidArgument: a range past the end, say) is the caller's and is thrown at once,
    * as is StaleEpoch (the read starts again under a fresh view).
    */
-  private <T> Optional<T> tryMember(String member, ObjectId id, NodeCall<T> call, ClusterSnapshot s, Outcome outcome)
-      throws DyadException {
+  private <T> Optional<T> tryMember(String member, ObjectId id, NodeCall<T> call, boolean local, ClusterSnapshot s,
+      Outcome outcome) throws DyadException {
     HostAndPort node = Router.address(member, s);
     try {
-      return Optional.of(pool.call(node, ConnectionPool.Retry.SAFE, c -> call.call(c, s.epoch())));
+      return Optional.of(pool.call(node, ConnectionPool.Retry.SAFE, c -> call.call(c, s.epoch(), local)));
     } catch (DyadException e) {
       switch (Blame.of(e, Blame.Access.READ)) {
         case ROUTER:
@@ -164,7 +191,7 @@ final class ObjectReader {
             throw e;
           }
           outcome.someoneAnswered = true;
-          outcome.deleted = presenceOn(node, id, s) == Presence.DELETED;
+          outcome.deleted = presenceOn(member, id, s) == Presence.DELETED;
           return Optional.empty();
         default:
           // unreachable, timed out, corrupt copy, fenced: try the next copy at once
@@ -178,12 +205,26 @@ final class ObjectReader {
     }
   }
 
-  private Presence presenceOn(HostAndPort node, ObjectId id, ClusterSnapshot s) {
+  /** What a member itself holds of the object (answered in any failover state); ABSENT if it cannot tell now. */
+  private Presence presenceOn(String member, ObjectId id, ClusterSnapshot s) {
     try {
+      HostAndPort node = Router.address(member, s);
       return pool.call(node, ConnectionPool.Retry.SAFE, c -> c.has(id, s.epoch()));
     } catch (DyadException e) {
       return Presence.ABSENT;
     }
+  }
+
+  /**
+   * When exactly one member of the pair serves and its partner is up but not serving (catching up, or a new
+   * incarnation), the partner: its own copy decides what the serving one cannot know yet.
+   */
+  private static Optional<String> witness(PairInfo pair, List<String> serving, ClusterSnapshot s) {
+    if (serving.size() != 1) {
+      return Optional.empty();
+    }
+    String partner = pair.partnerOf(serving.get(0));
+    return partner != null && s.isLive(partner) ? Optional.of(partner) : Optional.empty();
   }
 
   private static DyadException deleted(ObjectId id) {
