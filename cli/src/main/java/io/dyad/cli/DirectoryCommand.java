@@ -49,6 +49,12 @@ final class DirectoryCommand implements Callable<Integer> {
           + "rebuilt from a snapshot (default: ${DEFAULT-VALUE}).")
   long logRetention;
 
+  @Option(names = "--garbage-every-seconds", defaultValue = "30",
+      description = "How often the garbage of the volumes this server is primary for is looked at (default: "
+          + "${DEFAULT-VALUE}).")
+  long garbageEverySeconds;
+
+  @Mixin SecretOptions secret;
   @Mixin ServerOptions server;
 
   @Override
@@ -65,7 +71,7 @@ final class DirectoryCommand implements Callable<Integer> {
         throw DyadException.invalidArgument("cannot resolve the host of " + address);
       }
       DirectoryConfig config = new DirectoryConfig(id, data, server.config(bind, DirectoryConfig.MAX_REPLY_CHUNK),
-          Duration.ofSeconds(patienceSeconds), logRetention);
+          Duration.ofSeconds(patienceSeconds), logRetention, Duration.ofSeconds(garbageEverySeconds), secret.load());
       DirectoryMember directory = DirectoryMember.assemble(config, member, session, view, new MetricRegistry());
       return DaemonRunner.run("directory " + id, List.of(directory.service()), () -> {
         InetSocketAddress a = directory.address();

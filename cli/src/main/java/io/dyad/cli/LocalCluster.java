@@ -221,7 +221,7 @@ public final class LocalCluster extends AbstractIdleService {
     HostAndPort address = HostAndPort.fromString(m.address());
     DirectoryConfig config = new DirectoryConfig(m.id(), data, ThriftServerConfig.forChunks(
         new InetSocketAddress(address.getHost(), address.getPort()), DirectoryConfig.MAX_REPLY_CHUNK).withWorkers(16),
-        Duration.ofSeconds(5), 1_000_000);
+        Duration.ofSeconds(5), 1_000_000, Duration.ofSeconds(2), secret);
     DirectoryMember directory = DirectoryMember.assemble(config, m, session(options.nodeSession()), view,
         new MetricRegistry());
     start(directory.service());

@@ -13,6 +13,10 @@ import io.dyad.common.ErrorCode;
 import io.dyad.common.access.ClusterSecret;
 import io.dyad.common.access.Locator;
 import io.dyad.common.access.Locators;
+import io.dyad.coordinator.ZkSession;
+import io.dyad.coordinator.zk.ZkConfig;
+import io.dyad.ddm.gateway.Ddm;
+import io.dyad.ddm.gateway.DdmConfig;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.ThriftConnections;
 import io.dyad.thrift.AccessDenied;
@@ -200,6 +204,65 @@ class FileSystemIT {
       dosm.getInputProtocol().getTransport().close();
     }
     assertThat(get("/loc.bin")).isEqualTo(random(1000, 5));
+  }
+
+  /** Whether the DOSM still serves the object (an operator's view: deleted objects are NotFound). */
+  private static boolean exists(DyadClient admin, String objectId) throws DyadException {
+    try {
+      return !admin.stat(io.dyad.common.ObjectId.of(objectId)).tombstone();
+    } catch (DyadException e) {
+      if (e.code() == ErrorCode.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Test
+  void garbageIsDeletedOnceDueAndAnAbandonedUploadCanNoLongerBeCommitted() throws Exception {
+    // a DDM whose new volumes keep garbage 3 s (locators live 1 s, uploads 2 s): the directories' worker runs every 2 s
+    DdmConfig quick = new DdmConfig("quick-ddm", io.dyad.rpc.server.ThriftServerConfig.forChunks(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 1 << 20), ThriftClientConfig.defaults(), Duration.ofSeconds(15),
+        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
+        java.util.Optional.of(ClusterSecret.load(cluster.secretFile())));
+    try (ZkSession zk = ZkSession.connect(ZkConfig.of(cluster.zkConnect()))) {
+      Ddm ddm = DdmCommand.create("quick-ddm", HostAndPort.fromParts("127.0.0.1", 0), quick, zk, cluster.view());
+      ddm.service().startAsync().awaitRunning();
+      HostAndPort at = HostAndPort.fromParts("127.0.0.1", ddm.address().getPort());
+      try (FileSystemClient fast = new FileSystemClient(List.of(at), objects, ThriftClientConfig.defaults());
+           DyadClient admin = DyadClient.connect(ClientConfig.of(List.of(cluster.dosmAddress()))
+               .withCredential(cluster.adminCredential()));
+           RawDdm raw = new RawDdm(at)) {
+        fast.createVolume("gc");
+        byte[] kept = random(2000, 7);
+        String replaced = fast.put("gc", "/f", () -> new java.io.ByteArrayInputStream(random(1000, 6)), 1000)
+            .objectId().orElseThrow();
+        fast.put("gc", "/f", () -> new java.io.ByteArrayInputStream(kept), kept.length);
+        String removed = fast.put("gc", "/g", () -> new java.io.ByteArrayInputStream(random(10, 8)), 10)
+            .objectId().orElseThrow();
+        fast.remove("gc", "/g", false);
+        Upload abandoned = raw.create("gc", "/h");
+        objects.put(java.util.Optional.of(io.dyad.common.ObjectId.of(abandoned.getObjectId())),
+            () -> new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), 3, abandoned.getWriteLocator());
+        assertThat(exists(admin, replaced)).as("kept through the grace").isTrue();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !exists(admin, replaced)
+            && !exists(admin, removed) && !exists(admin, abandoned.getObjectId()));
+        assertThatThrownBy(() -> raw.commit("gc", "/h", abandoned.getUploadId(), abandoned.getObjectId(), 3,
+            crc(new byte[] {1, 2, 3}))).isInstanceOf(io.dyad.thrift.NotFound.class);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        fast.get("gc", "/f", out);
+        assertThat(out.toByteArray()).as("the current version is untouched").isEqualTo(kept);
+      } finally {
+        ddm.service().stopAsync().awaitTerminated();
+      }
+    }
+  }
+
+  private static int crc(byte[] b) {
+    CRC32C c = new CRC32C();
+    c.update(b);
+    return (int) c.getValue();
   }
 
   @Test

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.dyad.rpc.server.ThriftServerConfig;
 import java.nio.file.Path;
+import io.dyad.common.access.ClusterSecret;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Everything a directory server needs to run. Immutable.
@@ -17,9 +19,12 @@ import java.time.Duration;
  * @param patience how long a change waits for the partner before the caller gets Unavailable (it is then completed
  *     before the volume's next change)
  * @param logRetention changes kept in each volume's log for a partner that falls behind
+ * @param garbageEvery how often the garbage worker looks for due garbage and expired uploads
+ * @param secret the cluster secret (to delete garbage through a DOSM of a cluster with access control); it must
+ *     match the cluster's, or the server refuses to start
  */
 public record DirectoryConfig(String memberId, Path data, ThriftServerConfig server, Duration patience,
-    long logRetention) {
+    long logRetention, Duration garbageEvery, Optional<ClusterSecret> secret) {
   /** Snapshot files are read in chunks of up to 4 MiB. */
   public static final int MAX_REPLY_CHUNK = Snapshots.MAX_CHUNK;
 
@@ -28,6 +33,8 @@ public record DirectoryConfig(String memberId, Path data, ThriftServerConfig ser
     requireNonNull(data, "data");
     requireNonNull(server, "server");
     requireNonNull(patience, "patience");
+    requireNonNull(garbageEvery, "garbageEvery");
+    requireNonNull(secret, "secret");
     checkArgument(memberId.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"),
         "member id must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit: '%s'", memberId);
     checkArgument(logRetention >= Sequencer.MAX_JOIN_GAP, "the log must keep at least %s changes",

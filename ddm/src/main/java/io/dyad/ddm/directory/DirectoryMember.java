@@ -6,13 +6,16 @@ import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
 import io.dyad.common.ServiceStack;
+import io.dyad.common.access.Locators;
 import io.dyad.coordinator.ZkSession;
+import io.dyad.coordinator.admin.AccessControl;
 import io.dyad.coordinator.fencing.MemberGate;
 import io.dyad.coordinator.membership.MemberRegistration;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.ddm.namespace.NamespaceStore;
 import io.dyad.ddm.rpc.DirectoryClient;
+import io.dyad.ddm.rpc.ObjectGatewayClient;
 import io.dyad.rpc.ConnectionPool;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.server.ThriftServerService;
@@ -21,10 +24,13 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A directory server as a cluster member, wired from its parts and started in dependency order: the store, the
- * Thrift server, the registration (live only once it serves), catching up, log trimming. Stopped in reverse.
+ * A directory server as a cluster member, wired from its parts and started in dependency order: the secret check,
+ * the store, the Thrift server, the registration (live only once it serves), catching up, log trimming and the
+ * garbage worker. Stopped in reverse.
  */
 public final class DirectoryMember {
   private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
@@ -65,18 +71,26 @@ public final class DirectoryMember {
     CatchUp catchUp = new CatchUp(id, store, gate, zk.resyncReporter(), pool,
         new SnapshotInstaller(id, store, config.data().resolve("incoming"), pool), Clock.systemUTC());
     LogTrimmer trimmer = new LogTrimmer(store, config.logRetention(), Duration.ofMinutes(1));
+    ConnectionPool<ObjectGatewayClient> dosms = new ConnectionPool<>(t -> ObjectGatewayClient.connect(t, peers), 4,
+        PEER_TIMEOUT, Duration.ofSeconds(30));
+    AtomicReference<Optional<Locators>> locators = new AtomicReference<>(Optional.empty());
+    GarbageWorker garbage = new GarbageWorker(id, store, gate, sequencer, dosms, locators::get, Clock.systemUTC(),
+        config.garbageEvery());
     Service housekeeping = new AbstractIdleService() {
       @Override
       protected void startUp() throws Exception {
+        locators.set(AccessControl.verify(view.current(), config.secret(), "directory server " + id)
+            .map(s -> new Locators(s, Clock.systemUTC())));
         snapshots.clear();
       }
 
       @Override
       protected void shutDown() {
         pool.close();
+        dosms.close();
       }
     };
-    List<Service> parts = List.of(store, housekeeping, server, registration, catchUp, trimmer);
+    List<Service> parts = List.of(housekeeping, store, server, registration, catchUp, trimmer, garbage);
     return new DirectoryMember(store, server, gate, new ServiceStack("directory-" + id, parts, Duration.ofSeconds(20)));
   }
 

@@ -15,8 +15,8 @@ import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TProtocol;
 
 /**
- * The little of a DOSM's object API a DDM needs, over one connection: whether an uploaded object is there with the
- * length and CRC32C a commit claims, and the live gateways. Not thread-safe: pool them.
+ * The little of a DOSM's object API the namespace needs, over one connection: whether an uploaded object is there
+ * with the length and CRC32C a commit claims, deleting garbage, and the live gateways. Not thread-safe: pool them.
  */
 public final class ObjectGatewayClient implements PooledConnection {
   private final HostAndPort target;
@@ -55,6 +55,11 @@ public final class ObjectGatewayClient implements PooledConnection {
   /** @param credential a locator permitting the read ("" in a cluster without access control) */
   public ObjectInfo stat(String objectId, String credential) throws DyadException {
     return rpc(() -> client.stat(objectId, credential));
+  }
+
+  /** Deletes an object (a tombstone on both partners); idempotent. */
+  public ObjectInfo delete(String objectId, String credential) throws DyadException {
+    return rpc(() -> client.deleteObject(objectId, credential));
   }
 
   public GatewayList listGateways() throws DyadException {

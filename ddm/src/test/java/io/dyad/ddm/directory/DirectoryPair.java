@@ -115,7 +115,7 @@ final class DirectoryPair implements AutoCloseable {
     DirectoryConfig config = new DirectoryConfig(member, data(member),
         ThriftServerConfig.forChunks(new InetSocketAddress(a.getHost(), a.getPort()), DirectoryConfig.MAX_REPLY_CHUNK)
             .withWorkers(8),
-        Duration.ofSeconds(3), 1_000_000);
+        Duration.ofSeconds(3), 1_000_000, Duration.ofSeconds(1), java.util.Optional.empty());
     DirectoryMember m = DirectoryMember.assemble(config, info, session, v, new MetricRegistry());
     m.service().startAsync().awaitRunning();
     running.put(member, new Running(session, v, m));
