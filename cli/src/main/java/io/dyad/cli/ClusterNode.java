@@ -11,6 +11,7 @@ import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.node.cluster.ClusterGate;
+import io.dyad.node.cluster.HintSettlement;
 import io.dyad.node.cluster.MulticastResponder;
 import io.dyad.node.cluster.Resyncer;
 import io.dyad.node.server.StorageNode;
@@ -47,12 +48,14 @@ final class ClusterNode {
     StorageNode[] node = new StorageNode[1];
     MemberRegistration registration = zk.registration(config.memberId(), member.address(),
         () -> node[0].store().dataId());
-    node[0] = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view), new MetricRegistry());
+    HintSettlement settlement = new HintSettlement();
+    node[0] = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view, settlement),
+        new MetricRegistry());
     // partners see a member's calls come from its declared address
     ThriftClientConfig peers = ThriftClientConfig.defaults()
         .withLocalHost(HostAndPort.fromString(member.address()).getHost());
     Resyncer resyncer = new Resyncer(config.memberId(), node[0].store(), view, registration, zk.resyncReporter(),
-        peers, handoffInterval, Clock.systemUTC());
+        peers, handoffInterval, Clock.systemUTC(), settlement);
     List<Service> parts = new ArrayList<>(List.of(node[0].service(), registration, resyncer));
     ClusterInfo.CenterInfo center = view.current().cluster().map(c -> c.centers().get(member.center())).orElse(null);
     if (center != null && center.multicast() != null) {

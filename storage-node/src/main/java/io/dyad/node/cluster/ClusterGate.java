@@ -1,8 +1,10 @@
 package io.dyad.node.cluster;
 
 import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.fencing.MemberGate;
 import io.dyad.coordinator.membership.Registration;
+import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.node.server.AccessGate;
 import java.util.List;
@@ -10,18 +12,26 @@ import java.util.Optional;
 
 /**
  * A storage node's fencing as a cluster member: the rules of {@link MemberGate} (registration, lease, epoch,
- * failover state), and hints kept only for the node's partner. A JOINING node's writes go to its partner with hints.
+ * failover state); after each admission no reads until the hints its partner holds for it are collected
+ * ({@link HintSettlement}); and hints kept only for the node's partner. A JOINING node's writes go to its partner
+ * with hints.
  */
 public final class ClusterGate implements AccessGate {
   private final MemberGate member;
+  private final HintSettlement settlement;
 
-  public ClusterGate(String memberId, Registration registration, ClusterView view) {
+  public ClusterGate(String memberId, Registration registration, ClusterView view, HintSettlement settlement) {
     this.member = new MemberGate(memberId, registration, view);
+    this.settlement = settlement;
   }
 
   @Override
   public void checkRead(long epoch) throws DyadException {
-    member.checkRead(epoch);
+    ClusterSnapshot s = member.checkRead(epoch);
+    if (!settlement.isSettled(s.admitted().get(member.memberId()))) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + member.memberId() + " was just admitted and first "
+          + "collects what its partner took for it meanwhile; it serves no reads until then");
+    }
   }
 
   @Override

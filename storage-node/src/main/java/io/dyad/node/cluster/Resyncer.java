@@ -57,6 +57,7 @@ public final class Resyncer extends AbstractExecutionThreadService {
   private final Duration handoffInterval;
   private final Clock clock;
   private final Semaphore wake = new Semaphore(0);
+  private final HintSettlement settlement;
   private ClusterView.Subscription subscription;
   /** The RESYNCING record (its epoch) and incarnation this member last reported CAUGHT_UP for. */
   private String caughtUpFor = "";
@@ -69,7 +70,9 @@ public final class Resyncer extends AbstractExecutionThreadService {
   private String waitingFor = "";
 
   public Resyncer(String memberId, ObjectStore store, ClusterView view, Registration registration,
-      ResyncReporter reporter, ThriftClientConfig clientConfig, Duration handoffInterval, Clock clock) {
+      ResyncReporter reporter, ThriftClientConfig clientConfig, Duration handoffInterval, Clock clock,
+      HintSettlement settlement) {
+    this.settlement = settlement;
     this.memberId = memberId;
     this.store = store;
     this.view = view;
@@ -86,6 +89,8 @@ public final class Resyncer extends AbstractExecutionThreadService {
       FailoverInfo f = s.failovers().get(memberId);
       if (f != null && f.state() == FailoverState.RESYNCING) {
         wake.release();
+      } else if (s.isServing(memberId) && !settlement.isSettled(s.admitted().get(memberId))) {
+        wake.release(); // just admitted: collect the partner's hints before serving reads
       }
     }, MoreExecutors.directExecutor());
   }
@@ -139,7 +144,9 @@ public final class Resyncer extends AbstractExecutionThreadService {
         stallPause = FIRST_STALL_PAUSE;
       }
     } else if (f == null && s.isServing(memberId)) {
-      handOffHints(s);
+      if (handOffHints(s)) {
+        settlement.settle(s.admitted().get(memberId));
+      }
     }
   }
 
@@ -162,10 +169,11 @@ public final class Resyncer extends AbstractExecutionThreadService {
     }
   }
 
-  private void handOffHints(ClusterSnapshot s) throws DyadException {
+  /** @return true if the partner's hints for this member are collected, or the partner is not up to hold any */
+  private boolean handOffHints(ClusterSnapshot s) throws DyadException {
     Optional<StorageNodeClient> partner = connectToPartner(s);
     if (partner.isEmpty()) {
-      return;
+      return true;
     }
     try (StorageNodeClient c = partner.get()) {
       ResyncProgress p = new ResyncProgress(0);
@@ -174,6 +182,7 @@ public final class Resyncer extends AbstractExecutionThreadService {
         LOG.info("[member={}] collected {} hinted object(s) ({} bytes) and {} tombstone(s) from {}", memberId,
             p.objects, p.bytes, p.tombstones, c.target());
       }
+      return true;
     }
   }
 

@@ -44,7 +44,12 @@ class ClusterGateTest {
 
   private final Registration registration = new FakeRegistration();
   private final ClusterView view = new FakeView();
-  private final ClusterGate gate = new ClusterGate("a1", registration, view);
+  private final HintSettlement settlement = new HintSettlement();
+  private final ClusterGate gate = new ClusterGate("a1", registration, view, settlement);
+
+  {
+    settlement.settle(snapshot.admitted().get("a1")); // the partner's hints are collected (see the test below)
+  }
 
   private static void assertCode(ErrorCode code, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
     assertThatThrownBy(call).isInstanceOf(DyadException.class)
@@ -105,6 +110,17 @@ class ClusterGateTest {
     assertThatCode(() -> gate.checkLookup(7)).doesNotThrowAnyException();
     assertThat(gate.status().name()).isEqualTo("JOINING");
     assertThat(gate.status().detail()).contains("incarnation 6");
+  }
+
+  @Test
+  void afterAnAdmissionNoReadsUntilThePartnersHintsAreCollected() {
+    // admitted again (a failback): a new admission of the same incarnation
+    snapshot = ClusterSnapshot.builder().version(2).pairs(Map.of("p1", P1)).epoch(9)
+        .admitted(Map.of("a1", new AdmittedInfo("a1", 5, "d", 9, 0, "c1"))).build();
+    assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkRead(9));
+    assertThatCode(() -> gate.checkWrite(9)).as("writes are taken at once").doesNotThrowAnyException();
+    settlement.settle(snapshot.admitted().get("a1"));
+    assertThatCode(() -> gate.checkRead(9)).doesNotThrowAnyException();
   }
 
   @Test
