@@ -23,10 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reads while only one member of a pair serves and its partner is up but does not (held failed over here, as a
- * catching-up member is): the partner's own copy decides what the serving member cannot know yet. Found by
- * QuickRestartIT in CI: a member failed back while its partner still held a write with a hint for it, and a read of
- * that acknowledged object answered NotFound.
+ * Reads when one member's copy is behind its partner's (a write or a delete acknowledged with a hint for it, not
+ * collected yet): while only one member serves and its partner is up but does not (held failed over here, as a
+ * catching-up member is), the partner's own copy decides; while both serve, a stat asks the partner for a tombstone.
+ * Found by QuickRestartIT in CI: a member failed back while its partner still held a hint for it, and reads answered
+ * NotFound for an acknowledged object, or returned a deleted one.
  */
 class PartialPairReadIT {
   @TempDir Path dir;
@@ -76,6 +77,23 @@ class PartialPairReadIT {
     cluster.client.get(id, out);
     assertThat(out.toByteArray()).as("the acknowledged object, from the held member's own copy").isEqualTo(data);
     assertThat(cluster.client.stat(id).length()).isEqualTo(data.length);
+  }
+
+  @Test
+  void whileBothServeADeleteOnlyThePartnerHasIsNotUndoneByTheCopyReadFirst() throws Exception {
+    byte[] data = new byte[20_000];
+    new Random(3).nextBytes(data);
+    ObjectId id = put(data);
+    PairInfo pair = cluster.pairOf(id);
+    // the pair's first member (read first) keeps a stale copy; the delete reached only its partner
+    try (StorageNodeClient b = cluster.node(pair.b())) {
+      assertThat(b.delete(id).tombstone()).isTrue();
+    }
+    assertThat(cluster.snapshot().isServing(pair.a()) && cluster.snapshot().isServing(pair.b())).isTrue();
+    assertThatThrownBy(() -> cluster.client.stat(id)).as("no resurrected delete")
+        .isInstanceOfSatisfying(DyadException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThatThrownBy(() -> cluster.client.get(id, new ByteArrayOutputStream()))
+        .isInstanceOfSatisfying(DyadException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }
 
   @Test

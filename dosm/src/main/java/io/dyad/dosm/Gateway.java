@@ -140,7 +140,7 @@ final class Gateway {
 
   ObjectMeta stat(ObjectId id) throws DyadException {
     ObjectMeta m = reader.onSomeCopy(id, (client, epoch, local) -> local ? client.localStat(id, epoch)
-        : client.stat(id, epoch));
+        : client.stat(id, epoch), true);
     if (m.tombstone()) {
       throw DyadException.notFound("object " + id + " was deleted");
     }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>if neither has it: where this DOSM last found it, then a search of the storage centers — the second
  *       member's center first, then the first's (claims 7, 8, 17, 18) — by multicast or point-to-point.
  * </ol>
- * A tombstone anywhere ends the search: a deleted object is never read back from a stale copy. While only one
+ * A tombstone anywhere ends the search: a deleted object is never read back from a stale copy — a stat (which
+ * every client read starts with) also asks the answering member's partner for a tombstone. While only one
  * member of the pair serves and its partner is up (catching up), the partner's own copy is consulted too: a
  * tombstone there means deleted, and an object there that the serving member lacks is read from the partner's
  * copy — what the pair acknowledged with a hint for the serving member, before it collected the hint. A member
@@ -61,13 +62,22 @@ final class ObjectReader {
   }
 
   <T> T onSomeCopy(ObjectId id, NodeCall<T> call) throws DyadException {
+    return onSomeCopy(id, call, false);
+  }
+
+  /**
+   * @param confirmDeletes before answering from a copy, ask its partner (if up) whether it holds a tombstone: a
+   *     delete the pair acknowledged with a hint for the answering member is not undone by its stale copy. Used for
+   *     stat, which every client read starts with: one lookup more per object read
+   */
+  <T> T onSomeCopy(ObjectId id, NodeCall<T> call, boolean confirmDeletes) throws DyadException {
     StaleEpochException stale = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (stale != null) {
         router.awaitEpoch(stale.currentEpoch());
       }
       try {
-        return attempt(id, call, router.snapshot());
+        return attempt(id, call, confirmDeletes, router.snapshot());
       } catch (StaleEpochException e) {
         stale = e;
       }
@@ -75,7 +85,8 @@ final class ObjectReader {
     throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster changed repeatedly while reading " + id + "; retry");
   }
 
-  private <T> T attempt(ObjectId id, NodeCall<T> call, ClusterSnapshot s) throws DyadException {
+  private <T> T attempt(ObjectId id, NodeCall<T> call, boolean confirmDeletes, ClusterSnapshot s)
+      throws DyadException {
     PairInfo pair = Placement.pairFor(id, s);
     Set<String> asked = new HashSet<>();
     Outcome outcome = new Outcome();
@@ -85,8 +96,10 @@ final class ObjectReader {
       asked.add(member);
       Optional<T> r = tryMember(member, id, call, false, s, outcome);
       if (r.isPresent()) {
-        if (witness.isPresent() && presenceOn(witness.get(), id, s) == Presence.DELETED) {
-          throw deleted(id); // the serving copy predates a delete its partner took
+        String partner = pair.partnerOf(member);
+        boolean confirm = witness.isPresent() || (confirmDeletes && partner != null && s.isLive(partner));
+        if (confirm && presenceOn(partner, id, s) == Presence.DELETED) {
+          throw deleted(id); // this copy predates a delete its partner took (with a hint for it not collected yet)
         }
         return r.get();
       }
