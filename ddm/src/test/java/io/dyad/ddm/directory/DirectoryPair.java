@@ -62,16 +62,26 @@ final class DirectoryPair implements AutoCloseable {
   private record Running(ZkSession session, ClusterView view, DirectoryMember member) {}
 
   DirectoryPair(Path dir) throws Exception {
+    this(dir, false);
+  }
+
+  /** @param oneCenter both directories in center A (127.0.1.21 and 127.0.1.22), as claim 26 allows */
+  DirectoryPair(Path dir, boolean oneCenter) throws Exception {
     this.dir = dir;
     File zkDir = Files.createDirectories(dir.resolve("zk")).toFile();
     zk = new TestingServer(new InstanceSpec(zkDir, -1, -1, -1, true, -1, 100, -1), true);
-    port = freePort();
+    String bHost = oneCenter ? "127.0.1.22" : "127.0.2.21";
+    port = freePort("127.0.1.21", bHost);
+    List<ClusterDescription.MemberSpec> members = new java.util.ArrayList<>(List.of(
+        new ClusterDescription.MemberSpec(A, "directory", "A", "127.0.1.21:" + port, null)));
+    if (oneCenter) {
+      members.add(new ClusterDescription.MemberSpec(B, "directory", "A", bHost + ":" + port, null));
+    }
     coordinatorSession = ZkSession.connect(config(Duration.ofSeconds(10)));
     coordinatorSession.initCluster(ClusterDescriptionValidator.validate(new ClusterDescription("dirs",
         Map.of("A", new ClusterDescription.CenterSpec("127.0.1.0/24", null),
             "B", new ClusterDescription.CenterSpec("127.0.2.0/24", null)),
-        List.of(new ClusterDescription.MemberSpec(A, "directory", "A", "127.0.1.21:" + port, null)),
-        List.of(new ClusterDescription.PairSpec("dp1", "directory", A, B)))));
+        members, List.of(new ClusterDescription.PairSpec("dp1", "directory", A, B)))));
     view = coordinatorSession.clusterView();
     view.startAsync().awaitRunning();
     coordinator = coordinatorSession.coordinator(view, new CoordinatorConfig("test-coordinator", GRACE));
@@ -83,19 +93,19 @@ final class DirectoryPair implements AutoCloseable {
   }
 
   /** A port free on both members' addresses. */
-  private static int freePort() throws IOException {
+  private static int freePort(String a, String b) throws IOException {
     for (int i = 0; i < 50; i++) {
       int p;
-      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.1.21"))) {
+      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(a))) {
         p = s.getLocalPort();
       }
-      try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getByName("127.0.2.21"))) {
+      try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getByName(b))) {
         return p;
       } catch (IOException taken) {
         // try another
       }
     }
-    throw new IOException("no port free on both 127.0.1.21 and 127.0.2.21");
+    throw new IOException("no port free on both " + a + " and " + b);
   }
 
   HostAndPort address(String member) {

@@ -172,6 +172,28 @@ class DirectoryPairIT {
   }
 
   @Test
+  void aPairInsideOneCenterKeepsOneOrderAndFailsOverAsWell() throws Exception {
+    pair.close();
+    pair = new DirectoryPair(dir.resolve("one-center"), true);
+    pair.start(DirectoryPair.A);
+    pair.start(DirectoryPair.B);
+    pair.awaitServing(DirectoryPair.A, DirectoryPair.B);
+    assertThat(pair.view.current().members().get(DirectoryPair.B).center()).isEqualTo("A");
+    pair.submit(VOL, ChangeOp.createVolume(new CreateVolume(0, 60_000)));
+    try (Writer writer = new Writer()) {
+      writer.awaitMore(50);
+      pair.stop(DirectoryPair.A);
+      writer.awaitMore(50);
+      pair.start(DirectoryPair.A);
+      pair.awaitServing(DirectoryPair.A);
+      writer.awaitMore(50);
+      writer.close();
+      assertEveryAcknowledgedChangeOnBoth(writer.acknowledged);
+      assertIdentical();
+    }
+  }
+
+  @Test
   void aWipedDirectoryWhoseChangesWereTrimmedIsRebuiltFromASnapshot() throws Exception {
     for (int i = 0; i < 200; i++) {
       pair.submit(VOL, mkdir("/before" + i));
