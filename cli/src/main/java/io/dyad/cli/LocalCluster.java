@@ -61,13 +61,20 @@ public final class LocalCluster extends AbstractIdleService {
 
   /** Where everything goes. */
   public record Options(Path data, int zkPort, int nodePort, int directoryPort, int dosmPort, int ddmPort,
-      DosmOptions dosm, boolean nodeProcesses, Duration nodeSession, Duration grace) {}
+      DosmOptions dosm, boolean nodeProcesses, Duration nodeSession, Duration grace, boolean directoryProcesses) {
+
+    /** The same, with the directory servers as child processes too (so that one can be killed). */
+    public Options withDirectoryProcesses() {
+      return new Options(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession,
+          grace, true);
+    }
+  }
 
   private final Options options;
   private final PrintWriter out;
   private final List<Service> started = new ArrayList<>();
   private final List<ZkSession> sessions = new ArrayList<>();
-  private final Map<String, Process> nodeProcesses = new LinkedHashMap<>();
+  private final Map<String, Process> processes = new LinkedHashMap<>();
   private EmbeddedZooKeeper zk;
   private Dosm dosm;
   private Ddm ddm;
@@ -115,9 +122,9 @@ public final class LocalCluster extends AbstractIdleService {
         + " DYAD_SECRET_FILE=" + secretFile;
   }
 
-  /** The node processes (when run as processes), by member id. */
-  public Map<String, Process> nodeProcesses() {
-    return nodeProcesses;
+  /** The member processes (members run as processes), by member id. */
+  public Map<String, Process> processes() {
+    return processes;
   }
 
   static ClusterDescription description(int nodePort) {
@@ -216,8 +223,20 @@ public final class LocalCluster extends AbstractIdleService {
     print("ddm local-ddm %s", ddmAddress());
   }
 
-  private void startDirectory(MemberInfo m) throws DyadException {
+  private void startDirectory(MemberInfo m) throws Exception {
     Path data = options.data().resolve(m.id());
+    if (options.directoryProcesses()) {
+      List<String> args = new ArrayList<>(List.of("directory", "--id", m.id(), "--data", data.toString(), "--zk",
+          zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()), "--garbage-every-seconds",
+          "2"));
+      if (secret.isPresent()) {
+        args.addAll(List.of("--secret-file", secretFile.toString()));
+      }
+      startProcess(m, args, "directory server " + m.id() + " listening on");
+      print("directory %s %s center %s (process %d, data %s)", m.id(), m.address(), m.center(),
+          processes.get(m.id()).pid(), data);
+      return;
+    }
     HostAndPort address = HostAndPort.fromString(m.address());
     DirectoryConfig config = new DirectoryConfig(m.id(), data, ThriftServerConfig.forChunks(
         new InetSocketAddress(address.getHost(), address.getPort()), DirectoryConfig.MAX_REPLY_CHUNK).withWorkers(16),
@@ -233,7 +252,7 @@ public final class LocalCluster extends AbstractIdleService {
     if (options.nodeProcesses()) {
       startNodeProcess(m, data);
       print("node %s %s center %s (process %d, data %s)", m.id(), m.address(), m.center(),
-          nodeProcesses.get(m.id()).pid(), data);
+          processes.get(m.id()).pid(), data);
       return;
     }
     HostAndPort address = HostAndPort.fromString(m.address());
@@ -247,28 +266,49 @@ public final class LocalCluster extends AbstractIdleService {
 
   /** Starts {@code bin/dyad node} for the member and waits until it serves. */
   Process startNodeProcess(MemberInfo m, Path data) throws IOException, InterruptedException, DyadException {
+    return startProcess(m, List.of("node", "--id", m.id(), "--data", data.toString(), "--zk", zkConnect(),
+        "--zk-session-ms", Long.toString(options.nodeSession().toMillis()), "--hint-handoff-seconds", "5",
+        "--reserve-mib", "64"), "storage node " + m.id() + " listening on");
+  }
+
+  /** Starts (or starts again) the process of a member started as one, on its data; waits until it serves. */
+  public Process restartProcess(String member) throws Exception {
+    MemberInfo m = view.current().members().get(member);
+    if (m.kind() == MemberKind.DIRECTORY) {
+      startDirectory(m);
+    } else {
+      startNodeProcess(m, options.data().resolve(m.id()));
+    }
+    return processes.get(member);
+  }
+
+  /** Starts {@code bin/dyad ARGS} for the member, its output appended to DATA/logs/ID.log, until {@code ready}. */
+  private Process startProcess(MemberInfo m, List<String> args, String ready) throws IOException,
+      InterruptedException, DyadException {
     String home = System.getProperty("dyad.home");
     if (home == null) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "node processes need the distribution's launcher (run bin/dyad)");
+      throw new DyadException(ErrorCode.UNAVAILABLE, "member processes need the distribution's launcher (run bin/dyad)");
     }
     Path logs = Files.createDirectories(options.data().resolve("logs"));
     Path log = logs.resolve(m.id() + ".log");
-    Process p = new ProcessBuilder(Path.of(home, "bin", "dyad").toString(), "node", "--id", m.id(), "--data",
-        data.toString(), "--zk", zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()),
-        "--hint-handoff-seconds", "5", "--reserve-mib", "64")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    nodeProcesses.put(m.id(), p);
+    long before = Files.exists(log) ? Files.size(log) : 0;
+    List<String> command = new ArrayList<>(List.of(Path.of(home, "bin", "dyad").toString()));
+    command.addAll(args);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    processes.put(m.id(), p);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
-        throw new DyadException(ErrorCode.UNAVAILABLE, "node " + m.id() + " exited; see " + log);
+        throw new DyadException(ErrorCode.UNAVAILABLE, m.id() + " exited; see " + log);
       }
-      if (Files.readString(log, StandardCharsets.UTF_8).contains("storage node " + m.id() + " listening on")) {
+      String text = Files.readString(log, StandardCharsets.UTF_8);
+      if (text.length() > before && text.substring((int) Math.min(before, text.length())).contains(ready)) {
         return p;
       }
       Thread.sleep(50);
     }
-    throw new DyadException(ErrorCode.UNAVAILABLE, "node " + m.id() + " did not start within 60 s; see " + log);
+    throw new DyadException(ErrorCode.UNAVAILABLE, m.id() + " did not start within 60 s; see " + log);
   }
 
   @Override
@@ -276,7 +316,7 @@ public final class LocalCluster extends AbstractIdleService {
     for (int i = started.size() - 1; i >= 0; i--) {
       Service s = started.get(i);
       if (s == zk) {
-        stopNodeProcesses();
+        stopProcesses();
         sessions.forEach(ZkSession::close);
       }
       try {
@@ -287,11 +327,11 @@ public final class LocalCluster extends AbstractIdleService {
     }
   }
 
-  private void stopNodeProcesses() {
-    for (Process p : nodeProcesses.values()) {
+  private void stopProcesses() {
+    for (Process p : processes.values()) {
       p.destroy();
     }
-    for (Process p : nodeProcesses.values()) {
+    for (Process p : processes.values()) {
       try {
         if (!p.waitFor(20, TimeUnit.SECONDS)) {
           p.destroyForcibly();

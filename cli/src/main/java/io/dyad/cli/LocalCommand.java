@@ -39,14 +39,16 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--ddm-port", defaultValue = "9300", description = "The DDM's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int ddmPort;
 
-  @Option(names = "--node-processes", description = "Run storage nodes as separate processes (so that one can be killed).")
+  @Option(names = "--node-processes",
+      description = "Run storage nodes and directory servers as separate processes (so that one can be killed).")
   boolean nodeProcesses;
 
   @Override
   public Integer call() {
     LogLevels.forDaemon();
     LocalCluster cluster = new LocalCluster(new LocalCluster.Options(data.toAbsolutePath(), zkPort, nodePort,
-        directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, Duration.ofSeconds(4), Duration.ofSeconds(2)),
+        directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, Duration.ofSeconds(4), Duration.ofSeconds(2),
+        nodeProcesses),
         spec.commandLine().getOut());
     return DaemonRunner.run("local", List.of(cluster), () -> {
       // the line a user copies: the shell assignments every other command reads

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code dyad bench}: the benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that print Dyad's figures beside this machine's raw limits.",
-    subcommands = {NodeBench.class, ClusterBench.class})
+    subcommands = {NodeBench.class, ClusterBench.class, FsBench.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -77,7 +77,8 @@ final class ClusterBench implements Callable<Integer> {
     int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
     int directoryPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
     LocalCluster cluster = new LocalCluster(new LocalCluster.Options(clusterDir, zkPort, nodePort, directoryPort, 0,
-        0, dosm, true, Duration.ofSeconds(2), Duration.ofMillis(500)), new PrintWriter(java.io.Writer.nullWriter()));
+        0, dosm, true, Duration.ofSeconds(2), Duration.ofMillis(500), false),
+        new PrintWriter(java.io.Writer.nullWriter()));
     out.printf("dyad bench cluster: starting a local cluster (3 + 3 node processes) in %s%n", clusterDir);
     out.flush();
     cluster.startAsync().awaitRunning();

@@ -97,7 +97,7 @@ final class FailoverDrill {
       }
       ClusterView view = cluster.view();
       view.await(s -> puts.get() > 50, Duration.ofSeconds(60));
-      Process victimProcess = cluster.nodeProcesses().get(victim);
+      Process victimProcess = cluster.processes().get(victim);
       long killedAt = System.nanoTime();
       victimProcess.destroyForcibly();
       victimProcess.waitFor(30, TimeUnit.SECONDS);

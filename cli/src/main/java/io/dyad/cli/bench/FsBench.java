@@ -1,0 +1,239 @@
+package io.dyad.cli.bench;
+
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import io.dyad.cli.DosmOptions;
+import io.dyad.cli.FreePorts;
+import io.dyad.cli.LocalCluster;
+import io.dyad.client.ClientConfig;
+import io.dyad.client.DyadClient;
+import io.dyad.client.FileSystemClient;
+import io.dyad.common.DyadException;
+import io.dyad.coordinator.model.VolumeInfo;
+import io.dyad.coordinator.view.ClusterSnapshot;
+import io.dyad.ddm.directory.PairRoles;
+import io.dyad.rpc.ThriftClientConfig;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dyad bench fs}: namespace operations per second through a DDM, both directories of the pair durable, with 1
+ * and 4 client threads; the listing rate of a big directory; and a failover drill (kill -9 of a volume's primary
+ * directory under a writer). Figures are printed beside HDFS's on this machine and Dyad's targets (twice those).
+ */
+@Command(name = "fs", mixinStandardHelpOptions = true,
+    description = "Measure namespace operations through the DDM on a local cluster (directories as processes), a big "
+        + "listing, and a kill -9 of a primary directory under a writer.")
+final class FsBench implements Callable<Integer> {
+  /** HDFS 3.5 NameNode HA over 3 JournalNodes on this machine, 1 client thread (the reference). */
+  private static final double HDFS_MKDIR = 1574;
+  private static final double HDFS_CREATE = 537;
+  private static final double HDFS_CREATE_4 = 1507;
+  private static final double HDFS_STAT = 8395;
+  private static final double HDFS_RENAME = 3247;
+  private static final double HDFS_DELETE = 4559;
+  private static final double HDFS_LIST = 55_000;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--data", description = "Where the cluster is kept (default: a temporary directory, removed after).")
+  Path data;
+
+  @Option(names = "--ops", defaultValue = "2000", description = "Operations of each kind per run (default: ${DEFAULT-VALUE}).")
+  int ops;
+
+  @Option(names = "--list-entries", defaultValue = "100000",
+      description = "Entries of the directory that is listed (default: ${DEFAULT-VALUE}).")
+  int listEntries;
+
+  @Option(names = "--drill-seconds", defaultValue = "12", description = "How long the writer runs after the kill (default: ${DEFAULT-VALUE}).")
+  int drillSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    io.dyad.cli.LogLevels.forCommand();
+    PrintWriter out = spec.commandLine().getOut();
+    Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("dyad-bench-fs-");
+    Path clusterDir = dir.resolve("cluster");
+    int zkPort = FreePorts.freeOnAll("127.0.0.1");
+    int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
+    int dirPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
+    DosmOptions dosm = CommandLine.populateCommand(new DosmOptions(), "--search", "point-to-point");
+    LocalCluster cluster = new LocalCluster(new LocalCluster.Options(clusterDir, zkPort, nodePort, dirPort, 0, 0, dosm,
+        false, Duration.ofSeconds(2), Duration.ofMillis(500), true), new PrintWriter(java.io.Writer.nullWriter()));
+    out.printf("dyad bench fs: starting a local cluster (directory servers as processes, sessions 2 s, grace 0.5 s) "
+        + "in %s%n", clusterDir);
+    out.flush();
+    cluster.startAsync().awaitRunning();
+    try (DyadClient objects = DyadClient.connect(ClientConfig.of(List.of(cluster.dosmAddress())));
+         FileSystemClient files = new FileSystemClient(List.of(cluster.ddmAddress()), objects,
+             ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(30)))) {
+      files.createVolume("bench");
+      warmUp(files);
+      out.println();
+      out.printf("%-44s %14s %14s  %s%n", "namespace operation (both directories durable)", "1 thread", "4 threads",
+          "HDFS 1 thread; target 2x");
+      row(out, files, "mkdir", HDFS_MKDIR, (f, t, i) -> f.mkdir("bench", "/mk-" + t + "-" + i, false));
+      row(out, files, "create + commit of an empty file", HDFS_CREATE,
+          (f, t, i) -> f.put("bench", "/f-" + t + "-" + i, () -> new ByteArrayInputStream(new byte[0]), 0));
+      row(out, files, "stat", HDFS_STAT, (f, t, i) -> f.stat("bench", "/f-" + t + "-" + i));
+      row(out, files, "rename", HDFS_RENAME, (f, t, i) -> f.rename("bench", "/f-" + t + "-" + i, "/r-" + t + "-" + i));
+      row(out, files, "delete", HDFS_DELETE, (f, t, i) -> f.remove("bench", "/r-" + t + "-" + i, false));
+      out.printf(Locale.ROOT, "  (create + commit with 4 threads: HDFS %.0f/s; target %.0f/s)%n", HDFS_CREATE_4,
+          2 * HDFS_CREATE_4);
+      listing(out, files);
+      drill(out, cluster, files);
+      out.flush();
+    } finally {
+      cluster.stopAsync().awaitTerminated();
+      MoreFiles.deleteRecursively(data == null ? dir : clusterDir, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
+    return 0;
+  }
+
+  /** One operation of thread {@code t}, number {@code i}. */
+  @FunctionalInterface
+  private interface Op {
+    void run(FileSystemClient files, int thread, int i) throws Exception;
+  }
+
+  private void warmUp(FileSystemClient files) throws Exception {
+    for (int i = 0; i < 300; i++) {
+      files.mkdir("bench", "/warm-" + i, false);
+      files.put("bench", "/warm-" + i + "/f", () -> new ByteArrayInputStream(new byte[0]), 0);
+      files.stat("bench", "/warm-" + i + "/f");
+    }
+  }
+
+  /** Runs {@code op} with 1 thread (prefix t1) and with 4 (t4), and prints both rates beside HDFS's. */
+  private void row(PrintWriter out, FileSystemClient files, String name, double hdfs, Op op) throws Exception {
+    double one = rate(files, 1, op);
+    double four = rate(files, 4, op);
+    out.printf(Locale.ROOT, "%-44s %11.0f/s %11.0f/s  %.0f/s -> %.2fx (target >= 2)%n", name, one, four, hdfs,
+        one / hdfs);
+    out.flush();
+  }
+
+  private double rate(FileSystemClient files, int threads, Op op) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      int per = ops / threads;
+      long start = System.nanoTime();
+      for (int t = 0; t < threads; t++) {
+        int thread = threads * 10 + t; // t1x and t4x name different files
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < per; i++) {
+            op.run(files, thread, i);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      return per * threads / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private void listing(PrintWriter out, FileSystemClient files) throws Exception {
+    files.mkdir("bench", "/big", false);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          for (int i = thread; i < listEntries; i += 4) {
+            files.mkdir("bench", String.format("/big/e%07d", i), false);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    AtomicLong seen = new AtomicLong();
+    long start = System.nanoTime();
+    files.list("bench", "/big", e -> seen.incrementAndGet());
+    double rate = seen.get() / ((System.nanoTime() - start) / 1e9);
+    out.printf(Locale.ROOT, "%-44s %11.0f/s %14s  %.0f/s -> %.2fx (target >= 100000/s)%n",
+        "list a " + listEntries + "-entry directory (entries)", rate, "", HDFS_LIST, rate / HDFS_LIST);
+    if (seen.get() != listEntries) {
+      out.printf("  LISTED %d ENTRIES, NOT %d%n", seen.get(), listEntries);
+    }
+  }
+
+  private void drill(PrintWriter out, LocalCluster cluster, FileSystemClient files) throws Exception {
+    ClusterSnapshot s = cluster.view().current();
+    VolumeInfo volume = s.volumes().get("bench");
+    String victim = PairRoles.primary(s, s.pairs().get(volume.directoryPair())).orElseThrow();
+    files.mkdir("bench", "/drill", false);
+    List<String> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicLong longestGap = new AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread writer = new Thread(() -> {
+      long last = System.nanoTime();
+      for (int i = 0; running.get(); i++) {
+        String path = "/drill/d" + i;
+        try {
+          files.mkdir("bench", path, false);
+          acked.add(path);
+        } catch (DyadException e) {
+          failed.add(path + ": " + e.getMessage());
+        }
+        long now = System.nanoTime();
+        longestGap.accumulateAndGet((now - last) / 1_000_000, Math::max);
+        last = now;
+      }
+    }, "drill-writer");
+    writer.start();
+    Thread.sleep(2000);
+    long killedAt = System.nanoTime();
+    Process p = cluster.processes().get(victim);
+    p.destroyForcibly();
+    p.waitFor();
+    Thread.sleep(drillSeconds * 1000L);
+    running.set(false);
+    writer.join();
+    long seconds = (System.nanoTime() - killedAt) / 1_000_000_000L;
+    cluster.restartProcess(victim);
+    int missing = 0;
+    for (String path : acked) {
+      try {
+        files.stat("bench", path);
+      } catch (DyadException e) {
+        missing++;
+      }
+    }
+    out.println();
+    out.println("failover drill: kill -9 of primary directory " + victim + " under a writer (mkdir, 1 thread)");
+    out.printf(Locale.ROOT, "  operations                        %d acknowledged in %d s around the kill%n",
+        acked.size(), seconds + 2);
+    out.printf(Locale.ROOT, "  failed operations                 %d%s%n", failed.size(),
+        failed.isEmpty() ? "" : " e.g. " + failed.get(0));
+    out.printf(Locale.ROOT, "  longest write gap                 %d ms (target < session 2000 ms + 1000 ms)%n",
+        longestGap.get());
+    out.printf(Locale.ROOT, "  acknowledged directories missing  %d of %d%n", missing, acked.size());
+  }
+}
