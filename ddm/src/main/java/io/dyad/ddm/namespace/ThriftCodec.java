@@ -8,24 +8,27 @@ import org.apache.thrift.protocol.TBinaryProtocol;
 
 /**
  * Thrift structs to and from bytes (binary protocol), for what a directory server stores: the same encoding as on
- * the wire, versioned by field ids. Not thread-safe: one per thread (or per store, used under its lock).
+ * the wire, versioned by field ids. Thread-safe: Thrift's serializers are not, so each thread has its own.
  */
 final class ThriftCodec {
-  private final TSerializer serializer;
-  private final TDeserializer deserializer;
-
-  ThriftCodec() {
+  private static final ThreadLocal<TSerializer> SERIALIZER = ThreadLocal.withInitial(() -> {
     try {
-      serializer = new TSerializer(new TBinaryProtocol.Factory());
-      deserializer = new TDeserializer(new TBinaryProtocol.Factory());
+      return new TSerializer(new TBinaryProtocol.Factory());
     } catch (TException e) {
       throw new IllegalStateException("cannot set up Thrift serialization", e);
     }
-  }
+  });
+  private static final ThreadLocal<TDeserializer> DESERIALIZER = ThreadLocal.withInitial(() -> {
+    try {
+      return new TDeserializer(new TBinaryProtocol.Factory());
+    } catch (TException e) {
+      throw new IllegalStateException("cannot set up Thrift deserialization", e);
+    }
+  });
 
   byte[] encode(TBase<?, ?> value) {
     try {
-      return serializer.serialize(value);
+      return SERIALIZER.get().serialize(value);
     } catch (TException e) {
       throw new IllegalStateException("cannot encode " + value, e);
     }
@@ -33,7 +36,7 @@ final class ThriftCodec {
 
   <T extends TBase<?, ?>> T decode(T empty, byte[] bytes) {
     try {
-      deserializer.deserialize(empty, bytes);
+      DESERIALIZER.get().deserialize(empty, bytes);
       return empty;
     } catch (TException e) {
       throw new IllegalStateException("stored " + empty.getClass().getSimpleName() + " cannot be read: " + e.getMessage(),
