@@ -152,6 +152,9 @@ class FileSystemIT {
           () -> new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), 3, wrong.getWriteLocator());
       assertThatThrownBy(() -> raw.commit("it", "/err/wrong-crc", wrong.getUploadId(), wrong.getObjectId(), 3, 12345))
           .isInstanceOf(io.dyad.thrift.ChecksumMismatch.class);
+      Upload emptyBadCrc = raw.create("it", "/err/empty-bad-crc");
+      assertThatThrownBy(() -> raw.commit("it", "/err/empty-bad-crc", emptyBadCrc.getUploadId(),
+          emptyBadCrc.getObjectId(), 0, 7)).as("no bytes have CRC32C 0").isInstanceOf(io.dyad.thrift.InvalidArgument.class);
       assertThat(raw.listDirectory("it", "/err", "", 100).getEntries()).extracting(i -> i.getName())
           .containsExactly("d", "file");
     }

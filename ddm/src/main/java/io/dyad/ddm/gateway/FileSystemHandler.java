@@ -218,7 +218,12 @@ final class FileSystemHandler implements FileSystem.Iface {
       if (uploadId == null || uploadId.isEmpty() || objectId == null || objectId.isEmpty() || length < 0) {
         throw DyadException.invalidArgument("commit needs the upload id and object id create gave, and a length >= 0");
       }
-      objects.check(objectId, length, crc32c);
+      if (length > 0) {
+        objects.check(objectId, length, crc32c);
+      } else if (crc32c != 0) {
+        throw DyadException.invalidArgument("an empty file has CRC32C 0, not " + Integer.toUnsignedString(crc32c, 16));
+      }
+      // an empty file needs no object (as in HDFS, an empty file has no blocks): nothing is asked of the DOSMs
       // the upload's id names the request: a commit sent again gets the first one's answer
       return router.change(v, ChangeOp.bindFile(new BindFile(p, objectId, length, crc32c, 0, 0)
           .setUploadId(uploadId)), "commit-" + uploadId).getInode();
