@@ -29,21 +29,25 @@ final class PartnerLink {
   }
 
   /**
-   * Has the partner apply {@code change} (not applied here yet) and whatever of the volume it lacks before it.
+   * Has the partner apply {@code changes} (the volume's next ones, in order, not applied here yet) and whatever of
+   * the volume it lacks before them.
    *
-   * @throws DyadException UNAVAILABLE or STALE_EPOCH if the partner does not hold it afterwards
+   * @throws DyadException UNAVAILABLE or STALE_EPOCH if the partner does not hold them all afterwards
    */
-  void send(HostAndPort partner, Change change, long epoch) throws DyadException {
-    long last = replicate(partner, change.getVolume(), List.of(change), epoch);
-    fill(partner, change.getVolume(), last, change, epoch);
+  void send(HostAndPort partner, List<Change> changes, long epoch) throws DyadException {
+    String volume = changes.get(0).getVolume();
+    long last = replicate(partner, volume, changes, epoch);
+    fill(partner, volume, last, changes, epoch);
   }
 
   /**
    * Sends the partner the changes of {@code volume} after {@code partnerLast} from this directory's log, then
-   * {@code pending} (which follows the log) if given, until the partner holds them all.
+   * {@code pending} (which follow the log; may be empty), until the partner holds them all.
    */
-  void fill(HostAndPort partner, String volume, long partnerLast, Change pending, long epoch) throws DyadException {
-    long target = pending != null ? pending.getSeq() : store.volume(volume).map(v -> v.getLastSeq()).orElse(0L);
+  void fill(HostAndPort partner, String volume, long partnerLast, List<Change> pending, long epoch)
+      throws DyadException {
+    long target = !pending.isEmpty() ? pending.get(pending.size() - 1).getSeq()
+        : store.volume(volume).map(v -> v.getLastSeq()).orElse(0L);
     long last = partnerLast;
     while (last < target) {
       List<Change> batch = new ArrayList<>(store.log(volume, last + 1, BATCH));
@@ -51,8 +55,13 @@ final class PartnerLink {
         throw new DyadException(ErrorCode.UNAVAILABLE, "partner " + partner + " lacks changes of volume " + volume
             + " from " + (last + 1) + " that this directory's log no longer holds: it needs a snapshot");
       }
-      if (pending != null && (batch.isEmpty() || batch.get(batch.size() - 1).getSeq() == pending.getSeq() - 1)) {
-        batch.add(pending);
+      if (!pending.isEmpty()
+          && (batch.isEmpty() || batch.get(batch.size() - 1).getSeq() == pending.get(0).getSeq() - 1)) {
+        for (Change c : pending) {
+          if (c.getSeq() > last) {
+            batch.add(c);
+          }
+        }
       }
       if (batch.isEmpty()) {
         throw new DyadException(ErrorCode.INTERNAL, "volume " + volume + " has no change " + (last + 1)

@@ -17,10 +17,16 @@ import io.dyad.thrift.ChangeOp;
 import io.dyad.thrift.VolumeState;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,6 +39,10 @@ import java.util.stream.Collectors;
  * nothing); the partner applies it (when it must: {@link PairRoles#duty}); then this directory applies it, and only
  * then is it acknowledged. The duplicate applies first so that a change is never on the primary alone: a primary
  * that stops never holds a change its partner lacks.
+ *
+ * <p>Changes asked for while a group is being committed wait in a queue and are committed together next (group
+ * commit): one call to the partner and one synced write on each side for the whole group, each change still with its
+ * own number and its own answer.
  *
  * <p>A change the partner did not confirm in time stays <em>in doubt</em>: the partner may hold it. It is sent again
  * (and then applied here) before any other change of its volume is decided, so no other change can take its
@@ -53,11 +63,59 @@ final class Sequencer {
   private final ReentrantLock order = new ReentrantLock(true);
   /** guarded by order */
   private final Map<String, InDoubt> inDoubt = new HashMap<>();
+  /** requests waiting for the next group commit */
+  private final Queue<Request> queue = new ConcurrentLinkedQueue<>();
   private volatile Joined joined = new Joined("", -1);
 
-  private record InDoubt(Change change, long term) {}
+  private record InDoubt(List<Change> changes, long term) {}
 
   private record Joined(String member, long incarnation) {}
+
+  /** A change asked for, answered by whichever thread commits the group it is in. */
+  private static final class Request {
+    final String volume;
+    final ChangeOp op;
+    final String requestId;
+    final CompletableFuture<Applied> result = new CompletableFuture<>();
+    /** set when an earlier request of the same group has the same id: this one gets its answer */
+    Request sameAs;
+
+    Request(String volume, ChangeOp op, String requestId) {
+      this.volume = volume;
+      this.op = op;
+      this.requestId = requestId;
+    }
+
+    void answer(Applied a) {
+      result.complete(a);
+    }
+
+    void fail(Throwable e) {
+      result.completeExceptionally(e);
+    }
+
+    void complete(Applied a, Throwable e) {
+      if (e != null) {
+        fail(e);
+      } else {
+        answer(a);
+      }
+    }
+
+    Applied await() throws DyadException {
+      try {
+        return result.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DyadException(ErrorCode.UNAVAILABLE, "interrupted while the change was being committed");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof DyadException d) {
+          throw d;
+        }
+        throw new DyadException(ErrorCode.INTERNAL, "the change failed: " + e.getCause(), e.getCause());
+      }
+    }
+  }
 
   /**
    * @param patience how long a change waits for the partner (and for the lock) before the caller gets UNAVAILABLE
@@ -76,29 +134,100 @@ final class Sequencer {
    *     from its change, not applied again
    */
   Applied submit(String volume, ChangeOp request, long epoch, String requestId) throws DyadException {
-    ClusterSnapshot s = gate.checkWrite(epoch);
-    long term = requirePrimary(s);
+    requirePrimary(gate.checkWrite(epoch));
     long deadline = System.nanoTime() + patience.toNanos();
-    lock(deadline);
+    Request mine = new Request(volume, request, requestId);
+    queue.add(mine);
     try {
-      settle(volume, term, deadline);
-      if (!requestId.isEmpty()) {
-        Optional<Long> done = store.requestSeq(volume, requestId);
-        if (done.isPresent()) {
-          return applied(store.log(volume, done.get(), 1).get(0));
+      lock(deadline);
+    } catch (DyadException busy) {
+      if (queue.remove(mine)) {
+        throw busy;
+      }
+      // a group being committed holds it: its leader answers it in time
+    }
+    if (order.isHeldByCurrentThread()) {
+      try {
+        if (!mine.result.isDone()) {
+          commitQueued(deadline);
         }
+      } finally {
+        order.unlock();
       }
-      Change change = store.prepare(volume, current -> Decisions.decide(request, current, clock.millis()));
-      if (!requestId.isEmpty()) {
-        change.setRequestId(requestId);
+    }
+    return mine.await();
+  }
+
+  /**
+   * Group commit: takes every request queued (this thread's own among them), decides them in one pass per volume,
+   * sends each volume's changes to the partner in one call, applies them here in one synced write, and answers all.
+   * While one group waits for the disks, the next one gathers in the queue.
+   */
+  private void commitQueued(long deadline) {
+    Map<String, List<Request>> byVolume = new LinkedHashMap<>();
+    for (Request r = queue.poll(); r != null; r = queue.poll()) {
+      byVolume.computeIfAbsent(r.volume, v -> new ArrayList<>()).add(r);
+    }
+    for (Map.Entry<String, List<Request>> group : byVolume.entrySet()) {
+      try {
+        commitGroup(group.getKey(), group.getValue(), deadline);
+      } catch (DyadException | RuntimeException e) {
+        group.getValue().forEach(r -> r.fail(e));
+      } finally {
+        group.getValue().forEach(r -> r.fail(new DyadException(ErrorCode.INTERNAL, "the change was not committed")));
       }
-      inDoubt.put(volume, new InDoubt(change, term));
-      replicate(change, deadline);
-      store.apply(change);
+    }
+  }
+
+  private void commitGroup(String volume, List<Request> requests, long deadline) throws DyadException {
+    long term = requirePrimary(gate.view().current());
+    settle(volume, term, deadline);
+    List<Request> deciding = new ArrayList<>();
+    Map<String, Request> byId = new HashMap<>();
+    for (Request r : requests) {
+      Request first = r.requestId.isEmpty() ? null : byId.putIfAbsent(r.requestId, r);
+      if (first != null) {
+        r.sameAs = first; // the same request sent again while the first was queued
+        continue;
+      }
+      Optional<Long> done = r.requestId.isEmpty() ? Optional.empty() : store.requestSeq(volume, r.requestId);
+      if (done.isPresent()) {
+        r.answer(applied(store.log(volume, done.get(), 1).get(0)));
+      } else {
+        deciding.add(r);
+      }
+    }
+    long now = clock.millis();
+    List<NamespaceStore.Prepared> prepared = store.prepareAll(volume, deciding.stream()
+        .map(r -> (NamespaceStore.Decision) current -> Decisions.decide(r.op, current, now)).toList());
+    List<Change> changes = new ArrayList<>();
+    List<Request> owners = new ArrayList<>();
+    for (int i = 0; i < deciding.size(); i++) {
+      Request r = deciding.get(i);
+      NamespaceStore.Prepared p = prepared.get(i);
+      if (p.refused() != null) {
+        r.fail(p.refused());
+        continue;
+      }
+      if (!r.requestId.isEmpty()) {
+        p.change().setRequestId(r.requestId);
+      }
+      changes.add(p.change());
+      owners.add(r);
+    }
+    if (!changes.isEmpty()) {
+      inDoubt.put(volume, new InDoubt(changes, term));
+      replicate(changes, deadline);
+      store.applyInOrder(volume, changes);
       inDoubt.remove(volume);
-      return applied(change);
-    } finally {
-      order.unlock();
+      for (int i = 0; i < changes.size(); i++) {
+        owners.get(i).answer(applied(changes.get(i)));
+      }
+    }
+    for (Request r : requests) {
+      if (r.sameAs != null) {
+        r.sameAs.result.whenComplete((a, e) -> r.complete(a, e));
+      }
     }
   }
 
@@ -139,7 +268,7 @@ final class Sequencer {
       for (VolumeState v : mine) {
         long theirLast = their.getOrDefault(v.getVolume(), 0L);
         if (theirLast < v.getLastSeq()) {
-          link.fill(address, v.getVolume(), theirLast, null, s.epoch());
+          link.fill(address, v.getVolume(), theirLast, List.of(), s.epoch());
         }
       }
       joined = new Joined(member, incarnation);
@@ -158,13 +287,13 @@ final class Sequencer {
       inDoubt.remove(volume);
       return;
     }
-    replicate(d.change(), deadline);
-    store.apply(d.change());
+    replicate(d.changes(), deadline);
+    store.applyInOrder(volume, d.changes());
     inDoubt.remove(volume);
   }
 
-  /** Gets the change to the partner if it must hold it first; waits (up to the deadline) while that is unsure. */
-  private void replicate(Change change, long deadline) throws DyadException {
+  /** Gets the changes to the partner if it must hold them first; waits (up to the deadline) while that is unsure. */
+  private void replicate(List<Change> changes, long deadline) throws DyadException {
     DyadException last = null;
     while (true) {
       gate.requireWriteLease();
@@ -179,7 +308,7 @@ final class Sequencer {
       }
       if (duty == PairRoles.PartnerDuty.REPLICATE) {
         try {
-          link.send(addressOf(s, partner), change, s.epoch());
+          link.send(addressOf(s, partner), changes, s.epoch());
           return;
         } catch (DyadException e) {
           last = e;
@@ -189,8 +318,10 @@ final class Sequencer {
         String why = duty == PairRoles.PartnerDuty.WAIT
             ? "its partner " + partner + " neither serves nor is failed over yet (the coordinator decides)"
             : "its partner " + partner + " did not confirm it (" + (last == null ? "no answer" : last.getMessage()) + ")";
-        throw new DyadException(ErrorCode.UNAVAILABLE, "change " + change.getSeq() + " of volume " + change.getVolume()
-            + " is not acknowledged: " + why + "; it is completed before the volume's next change");
+        Change first = changes.get(0);
+        throw new DyadException(ErrorCode.UNAVAILABLE, "change " + first.getSeq()
+            + (changes.size() > 1 ? "-" + changes.get(changes.size() - 1).getSeq() : "") + " of volume "
+            + first.getVolume() + " is not acknowledged: " + why + "; it is completed before the volume's next change");
       }
       LockSupport.parkNanos(PAUSE_NANOS);
     }

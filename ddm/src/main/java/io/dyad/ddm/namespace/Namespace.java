@@ -221,6 +221,40 @@ final class Namespace implements AutoCloseable {
   }
 
   /**
+   * {@link #prepare} for several requests at once (a group commit): each is decided from the volume as the ones
+   * before it in the list would leave it and numbered after them; one that does not apply is refused alone (its
+   * effects rolled back) and takes no number. Writes nothing.
+   */
+  List<NamespaceStore.Prepared> prepareAll(String volume, List<NamespaceStore.Decision> decisions)
+      throws DyadException {
+    writes.lock();
+    try (VolumeTxn txn = new VolumeTxn(volume, tables, codec)) {
+      Optional<VolumeRecord> state = txn.volumeRecord();
+      long last = state.map(VolumeRecord::getLastSeq).orElse(0L);
+      List<NamespaceStore.Prepared> out = new ArrayList<>(decisions.size());
+      for (NamespaceStore.Decision decision : decisions) {
+        txn.batch.setSavePoint();
+        try {
+          Change change = new Change(volume, last + 1, decision.decide(state));
+          VolumeRecord after = applier.apply(change.getOp(), state, txn).setLastSeq(change.getSeq());
+          txn.putVolumeRecord(after);
+          state = Optional.of(after);
+          last = change.getSeq();
+          out.add(new NamespaceStore.Prepared(change, null));
+        } catch (DyadException refused) {
+          txn.batch.rollbackToSavePoint();
+          out.add(new NamespaceStore.Prepared(null, refused));
+        }
+      }
+      return out;
+    } catch (RocksDBException e) {
+      throw VolumeTxn.storeFailure(e);
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  /**
    * Drops a volume's log entries older than the last {@code keep}: a partner further behind than that needs a
    * snapshot. Returns the oldest sequence number still in the log.
    */

@@ -130,6 +130,18 @@ public final class NamespaceStore extends AbstractIdleService {
     return guarded(n -> n.prepare(volume, decision));
   }
 
+  /** A request prepared in a group: the change it became, or why it was refused (exactly one is set). */
+  public record Prepared(Change change, DyadException refused) {}
+
+  /**
+   * {@link #prepare} for a group of requests to one volume, in order: each is decided from the volume as the ones
+   * before it leave it and numbered after them; a request that does not apply is refused alone and takes no number.
+   * Writes nothing; the caller applies the changes with {@link #applyInOrder}.
+   */
+  public List<Prepared> prepareAll(String volume, List<Decision> decisions) throws DyadException {
+    return guarded(n -> n.prepareAll(volume, decisions));
+  }
+
   /**
    * Decides the volume's next change, gives it the next sequence number and applies it durably, under the store's
    * lock (a directory on its own; tests). Returns the change as applied.

@@ -78,6 +78,29 @@ class NamespaceStoreReplicationTest {
   }
 
   @Test
+  void aGroupIsDecidedInOrderAndARefusedRequestTakesNoNumber() throws Exception {
+    List<NamespaceStore.Prepared> group = primary.prepareAll(VOL, List.of(
+        v -> mkdirOp("/a", v.orElseThrow().getNextInode()),
+        v -> mkdirOp("/a", v.orElseThrow().getNextInode()),
+        v -> mkdirOp("/a/b", v.orElseThrow().getNextInode()),
+        v -> mkdirOp("/missing/c", v.orElseThrow().getNextInode()),
+        v -> mkdirOp("/d", v.orElseThrow().getNextInode())));
+    assertThat(group.get(1).refused().code()).as("/a exists once the first is decided").isEqualTo(ErrorCode.ALREADY_EXISTS);
+    assertThat(group.get(3).refused().code()).isEqualTo(ErrorCode.NOT_FOUND);
+    List<Change> changes = group.stream().filter(p -> p.change() != null).map(NamespaceStore.Prepared::change).toList();
+    assertThat(changes).extracting(Change::getSeq).containsExactly(2L, 3L, 4L);
+    assertThat(changes).extracting(c -> c.getOp().getMkdir().getFirstInode()).as("each sees the inodes before it")
+        .doesNotHaveDuplicates();
+    assertThat(primary.volume(VOL).orElseThrow().getLastSeq()).as("nothing written yet").isEqualTo(1);
+
+    assertThat(duplicate.applyInOrder(VOL, changes)).isEqualTo(4);
+    assertThat(primary.applyInOrder(VOL, changes)).isEqualTo(4);
+    assertThat(primary.list(VOL, FsPath.of("/"), "", 10).entries()).extracting(i -> i.getName()).containsExactly("a", "d");
+    assertThat(primary.stat(VOL, FsPath.of("/a/b")).getName()).isEqualTo("b");
+    assertThat(primary.digest(VOL)).isEqualTo(duplicate.digest(VOL));
+  }
+
+  @Test
   void aBatchAppliesUpToTheFirstGapAndSkipsWhatWasAppliedBefore() throws Exception {
     Change c2 = mkdir(primary, "/a");
     Change c3 = mkdir(primary, "/b");
