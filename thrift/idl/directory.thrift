@@ -233,6 +233,13 @@ service DirectoryServer {
     throws (1: common.NotFound notFound, 2: common.InvalidArgument invalidArgument,
             3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch),
 
+  /**
+   * Search (point-to-point): whether this directory server holds the volume (not deleted), and where it is with it.
+   * Asked without an epoch, by a DDM whose record of the volume is missing or names directories it cannot reach.
+   */
+  VolumeState findVolume(1: string volume)
+    throws (1: common.NotFound notFound, 2: common.InvalidArgument invalidArgument, 3: common.Unavailable unavailable),
+
   /** The volumes this server holds and how far each is. Answered in any failover state. */
   list<VolumeState> volumes(1: i64 epoch) throws (1: common.Unavailable unavailable, 2: common.StaleEpoch staleEpoch),
 

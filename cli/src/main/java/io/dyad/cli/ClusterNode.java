@@ -12,11 +12,12 @@ import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.node.cluster.ClusterGate;
 import io.dyad.node.cluster.HintSettlement;
-import io.dyad.node.cluster.MulticastResponder;
+import io.dyad.node.cluster.ObjectQuestions;
 import io.dyad.node.cluster.Resyncer;
 import io.dyad.node.server.StorageNode;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.rpc.ThriftClientConfig;
+import io.dyad.search.GroupResponder;
 import io.dyad.search.MulticastGroup;
 import io.dyad.search.MulticastSettings;
 import java.time.Clock;
@@ -59,8 +60,8 @@ final class ClusterNode {
     List<Service> parts = new ArrayList<>(List.of(node[0].service(), registration, resyncer));
     ClusterInfo.CenterInfo center = view.current().cluster().map(c -> c.centers().get(member.center())).orElse(null);
     if (center != null && center.multicast() != null) {
-      parts.add(new MulticastResponder(config.memberId(), node[0].store(), MulticastGroup.parse(center.multicast()),
-          multicast));
+      parts.add(new GroupResponder("member=" + config.memberId(), MulticastGroup.parse(center.multicast()), multicast,
+          new ObjectQuestions(config.memberId(), node[0].store())));
     }
     return new ClusterNode(node[0], new ServiceStack("member-" + config.memberId(), parts, Duration.ofSeconds(20)));
   }

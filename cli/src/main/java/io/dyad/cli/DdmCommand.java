@@ -10,6 +10,8 @@ import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.ddm.gateway.Ddm;
 import io.dyad.ddm.gateway.DdmConfig;
+import io.dyad.ddm.gateway.VolumeSearchConfig;
+import io.dyad.search.MulticastSettings;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -38,6 +40,23 @@ final class DdmCommand implements Callable<Integer> {
   @Option(names = "--id", description = "Instance id (default: HOST-PID).")
   String id;
 
+  @Option(names = "--search", defaultValue = "multicast",
+      description = "How to search for the directory servers of a volume without a usable record: multicast or "
+          + "point-to-point (default: ${DEFAULT-VALUE}).")
+  String search;
+
+  @Option(names = "--multicast-interface", defaultValue = "lo",
+      description = "Network interface for multicast search (default: ${DEFAULT-VALUE}).")
+  String multicastInterface;
+
+  @Option(names = "--multicast-ttl", defaultValue = "0",
+      description = "TTL of search datagrams: 0 stays on this host, 1 on the local network (default: ${DEFAULT-VALUE}).")
+  int multicastTtl;
+
+  @Option(names = "--search-timeout-ms", defaultValue = "300",
+      description = "How long a search waits for a center's answers (default: ${DEFAULT-VALUE}).")
+  long searchTimeoutMs;
+
   @Override
   public Integer call() throws DyadException {
     LogLevels.forDaemon();
@@ -61,7 +80,14 @@ final class DdmCommand implements Callable<Integer> {
 
   DdmConfig config(String instance, HostAndPort at) throws DyadException {
     InetSocketAddress bind = new InetSocketAddress(at.getHost(), at.getPort());
-    return DdmConfig.defaults(instance, server.config(bind, 1024 * 1024), secret.load());
+    VolumeSearchConfig volumeSearch;
+    try {
+      volumeSearch = new VolumeSearchConfig(search, new MulticastSettings(multicastInterface, multicastTtl),
+          Duration.ofMillis(searchTimeoutMs));
+    } catch (IllegalArgumentException e) {
+      throw DyadException.invalidArgument(e.getMessage());
+    }
+    return DdmConfig.defaults(instance, server.config(bind, 1024 * 1024), secret.load()).withSearch(volumeSearch);
   }
 
   /** A DDM that registers itself under /dyad/ddm once it serves. */

@@ -10,10 +10,12 @@ import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.ddm.directory.DirectoryConfig;
 import io.dyad.ddm.directory.DirectoryMember;
+import io.dyad.search.MulticastSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +56,11 @@ final class DirectoryCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   long garbageEverySeconds;
 
+  @Option(names = "--multicast-interface", defaultValue = "lo",
+      description = "Network interface on which to answer multicast volume search, if the center has a group "
+          + "(default: ${DEFAULT-VALUE}).")
+  String multicastInterface;
+
   @Mixin SecretOptions secret;
   @Mixin ServerOptions server;
 
@@ -72,7 +79,8 @@ final class DirectoryCommand implements Callable<Integer> {
       }
       DirectoryConfig config = new DirectoryConfig(id, data, server.config(bind, DirectoryConfig.MAX_REPLY_CHUNK),
           Duration.ofSeconds(patienceSeconds), logRetention, Duration.ofSeconds(garbageEverySeconds), secret.load());
-      DirectoryMember directory = DirectoryMember.assemble(config, member, session, view, new MetricRegistry());
+      DirectoryMember directory = DirectoryMember.assemble(config, member, session, view, new MetricRegistry(),
+          Optional.of(new MulticastSettings(multicastInterface, 0)));
       return DaemonRunner.run("directory " + id, List.of(directory.service()), () -> {
         InetSocketAddress a = directory.address();
         spec.commandLine().getOut().printf("directory server %s listening on %s:%d (data %s, cluster %s)%n", id,

@@ -24,6 +24,7 @@ import io.dyad.ddm.directory.DirectoryConfig;
 import io.dyad.ddm.directory.DirectoryMember;
 import io.dyad.ddm.gateway.Ddm;
 import io.dyad.ddm.gateway.DdmConfig;
+import io.dyad.ddm.gateway.VolumeSearchConfig;
 import io.dyad.dosm.Dosm;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.node.store.StoreConfig;
@@ -217,10 +218,12 @@ public final class LocalCluster extends AbstractIdleService {
     print("dosm local-dosm %s (search: %s)", dosmAddress(), options.dosm().search);
     HostAndPort ddmAt = HostAndPort.fromParts("127.0.0.1", options.ddmPort());
     ddm = DdmCommand.create("local-ddm", ddmAt, DdmConfig.defaults("local-ddm",
-        ThriftServerConfig.forChunks(new InetSocketAddress(ddmAt.getHost(), ddmAt.getPort()), 1024 * 1024), secret),
-        infra, view);
+        ThriftServerConfig.forChunks(new InetSocketAddress(ddmAt.getHost(), ddmAt.getPort()), 1024 * 1024), secret)
+        .withSearch(new VolumeSearchConfig(options.dosm().search, new MulticastSettings(
+            options.dosm().multicastInterface, options.dosm().multicastTtl), Duration.ofMillis(
+            options.dosm().searchTimeoutMs))), infra, view);
     start(ddm.service());
-    print("ddm local-ddm %s", ddmAddress());
+    print("ddm local-ddm %s (volume search: %s)", ddmAddress(), options.dosm().search);
   }
 
   private void startDirectory(MemberInfo m) throws Exception {
@@ -228,7 +231,7 @@ public final class LocalCluster extends AbstractIdleService {
     if (options.directoryProcesses()) {
       List<String> args = new ArrayList<>(List.of("directory", "--id", m.id(), "--data", data.toString(), "--zk",
           zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()), "--garbage-every-seconds",
-          "2"));
+          "2", "--multicast-interface", options.dosm().multicastInterface));
       if (secret.isPresent()) {
         args.addAll(List.of("--secret-file", secretFile.toString()));
       }
@@ -242,7 +245,7 @@ public final class LocalCluster extends AbstractIdleService {
         new InetSocketAddress(address.getHost(), address.getPort()), DirectoryConfig.MAX_REPLY_CHUNK).withWorkers(16),
         Duration.ofSeconds(5), 1_000_000, Duration.ofSeconds(2), secret);
     DirectoryMember directory = DirectoryMember.assemble(config, m, session(options.nodeSession()), view,
-        new MetricRegistry());
+        new MetricRegistry(), Optional.of(new MulticastSettings(options.dosm().multicastInterface, 0)));
     start(directory.service());
     print("directory %s %s center %s (data %s)", m.id(), m.address(), m.center(), data);
   }

@@ -222,12 +222,54 @@ class FileSystemIT {
   }
 
   @Test
+  void aVolumeWhoseRecordIsMissingIsFoundByPointToPointAndByMulticastSearch() throws Exception {
+    files.createVolume("lost");
+    byte[] data = random(20_000, 9);
+    files.put("lost", "/f", () -> new java.io.ByteArrayInputStream(data), data.length);
+    String pair = cluster.view().current().volumes().get("lost").directoryPair();
+    try (ZkSession zk = ZkSession.connect(ZkConfig.of(cluster.zkConnect()))) {
+      zk.volumeRegistry().delete("lost"); // an operator's slip, or ZooKeeper restored from an old backup
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> !cluster.view().current().volumes().containsKey("lost"));
+
+      // the cluster's DDM searches point to point
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      files.get("lost", "/f", out);
+      assertThat(out.toByteArray()).isEqualTo(data);
+
+      // another DDM searches by multicast, and changes reach the pair it finds as well
+      DdmConfig multicast = DdmConfig.defaults("search-ddm", io.dyad.rpc.server.ThriftServerConfig.forChunks(
+          new java.net.InetSocketAddress("127.0.0.1", 0), 1 << 20), java.util.Optional.of(ClusterSecret.load(
+          cluster.secretFile()))).withSearch(new io.dyad.ddm.gateway.VolumeSearchConfig("multicast",
+          io.dyad.search.MulticastSettings.loopback(), Duration.ofMillis(300)));
+      Ddm ddm = DdmCommand.create("search-ddm", HostAndPort.fromParts("127.0.0.1", 0), multicast, zk, cluster.view());
+      ddm.service().startAsync().awaitRunning();
+      try (FileSystemClient searching = new FileSystemClient(List.of(HostAndPort.fromParts("127.0.0.1",
+          ddm.address().getPort())), objects, ThriftClientConfig.defaults())) {
+        out.reset();
+        searching.get("lost", "/f", out);
+        assertThat(out.toByteArray()).isEqualTo(data);
+        searching.mkdir("lost", "/made-after", false);
+        assertThat(files.stat("lost", "/made-after").directory()).isTrue();
+        fails(ErrorCode.NOT_FOUND, () -> searching.stat("nowhere", "/"));
+      } finally {
+        ddm.service().stopAsync().awaitTerminated();
+      }
+    }
+    // creating it again finds it and puts its record back, on the same pair
+    fails(ErrorCode.ALREADY_EXISTS, () -> files.createVolume("lost"));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.view().current().volumes().containsKey("lost"));
+    assertThat(cluster.view().current().volumes().get("lost").directoryPair()).isEqualTo(pair);
+  }
+
+  @Test
   void garbageIsDeletedOnceDueAndAnAbandonedUploadCanNoLongerBeCommitted() throws Exception {
     // a DDM whose new volumes keep garbage 3 s (locators live 1 s, uploads 2 s): the directories' worker runs every 2 s
     DdmConfig quick = new DdmConfig("quick-ddm", io.dyad.rpc.server.ThriftServerConfig.forChunks(
         new java.net.InetSocketAddress("127.0.0.1", 0), 1 << 20), ThriftClientConfig.defaults(), Duration.ofSeconds(15),
         Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
-        java.util.Optional.of(ClusterSecret.load(cluster.secretFile())));
+        java.util.Optional.of(ClusterSecret.load(cluster.secretFile())), io.dyad.ddm.gateway.VolumeSearchConfig.pointToPoint());
     try (ZkSession zk = ZkSession.connect(ZkConfig.of(cluster.zkConnect()))) {
       Ddm ddm = DdmCommand.create("quick-ddm", HostAndPort.fromParts("127.0.0.1", 0), quick, zk, cluster.view());
       ddm.service().startAsync().awaitRunning();

@@ -57,6 +57,14 @@ public class DirectoryServer {
     public BeginUpload upload(java.lang.String volume, java.lang.String uploadId, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
 
     /**
+     * Search (point-to-point): whether this directory server holds the volume (not deleted), and where it is with it.
+     * Asked without an epoch, by a DDM whose record of the volume is missing or names directories it cannot reach.
+     * 
+     * @param volume
+     */
+    public VolumeState findVolume(java.lang.String volume) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+
+    /**
      * The volumes this server holds and how far each is. Answered in any failover state.
      * 
      * @param epoch
@@ -138,6 +146,8 @@ public class DirectoryServer {
     public void listDirectory(java.lang.String volume, java.lang.String path, java.lang.String afterName, int limit, long epoch, org.apache.thrift.async.AsyncMethodCallback<EntryPage> resultHandler) throws org.apache.thrift.TException;
 
     public void upload(java.lang.String volume, java.lang.String uploadId, long epoch, org.apache.thrift.async.AsyncMethodCallback<BeginUpload> resultHandler) throws org.apache.thrift.TException;
+
+    public void findVolume(java.lang.String volume, org.apache.thrift.async.AsyncMethodCallback<VolumeState> resultHandler) throws org.apache.thrift.TException;
 
     public void volumes(long epoch, org.apache.thrift.async.AsyncMethodCallback<java.util.List<VolumeState>> resultHandler) throws org.apache.thrift.TException;
 
@@ -350,6 +360,39 @@ public class DirectoryServer {
         throw result.staleEpoch;
       }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "upload failed: unknown result");
+    }
+
+    @Override
+    public VolumeState findVolume(java.lang.String volume) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    {
+      send_findVolume(volume);
+      return recv_findVolume();
+    }
+
+    public void send_findVolume(java.lang.String volume) throws org.apache.thrift.TException
+    {
+      findVolume_args args = new findVolume_args();
+      args.setVolume(volume);
+      sendBase("findVolume", args);
+    }
+
+    public VolumeState recv_findVolume() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    {
+      findVolume_result result = new findVolume_result();
+      receiveBase(result, "findVolume");
+      if (result.isSetSuccess()) {
+        return result.success;
+      }
+      if (result.notFound != null) {
+        throw result.notFound;
+      }
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      if (result.unavailable != null) {
+        throw result.unavailable;
+      }
+      throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "findVolume failed: unknown result");
     }
 
     @Override
@@ -803,6 +846,41 @@ public class DirectoryServer {
     }
 
     @Override
+    public void findVolume(java.lang.String volume, org.apache.thrift.async.AsyncMethodCallback<VolumeState> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      findVolume_call method_call = new findVolume_call(volume, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class findVolume_call extends org.apache.thrift.async.TAsyncMethodCall<VolumeState> {
+      private java.lang.String volume;
+      public findVolume_call(java.lang.String volume, org.apache.thrift.async.AsyncMethodCallback<VolumeState> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.volume = volume;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("findVolume", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        findVolume_args args = new findVolume_args();
+        args.setVolume(volume);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public VolumeState getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        return (new Client(prot)).recv_findVolume();
+      }
+    }
+
+    @Override
     public void volumes(long epoch, org.apache.thrift.async.AsyncMethodCallback<java.util.List<VolumeState>> resultHandler) throws org.apache.thrift.TException {
       checkReady();
       volumes_call method_call = new volumes_call(epoch, resultHandler, this, ___protocolFactory, ___transport);
@@ -1136,6 +1214,7 @@ public class DirectoryServer {
       processMap.put("stat", new stat());
       processMap.put("listDirectory", new listDirectory());
       processMap.put("upload", new upload());
+      processMap.put("findVolume", new findVolume());
       processMap.put("volumes", new volumes());
       processMap.put("status", new status());
       processMap.put("digest", new digest());
@@ -1306,6 +1385,42 @@ public class DirectoryServer {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        }
+        return result;
+      }
+    }
+
+    public static class findVolume<I extends Iface> extends org.apache.thrift.ProcessFunction<I, findVolume_args> {
+      public findVolume() {
+        super("findVolume");
+      }
+
+      @Override
+      public findVolume_args getEmptyArgsInstance() {
+        return new findVolume_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public findVolume_result getResult(I iface, findVolume_args args) throws org.apache.thrift.TException {
+        findVolume_result result = new findVolume_result();
+        try {
+          result.success = iface.findVolume(args.volume);
+        } catch (io.dyad.thrift.NotFound notFound) {
+          result.notFound = notFound;
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
+        } catch (io.dyad.thrift.Unavailable unavailable) {
+          result.unavailable = unavailable;
         }
         return result;
       }
@@ -1605,6 +1720,7 @@ public class DirectoryServer {
       processMap.put("stat", new stat());
       processMap.put("listDirectory", new listDirectory());
       processMap.put("upload", new upload());
+      processMap.put("findVolume", new findVolume());
       processMap.put("volumes", new volumes());
       processMap.put("status", new status());
       processMap.put("digest", new digest());
@@ -1969,6 +2085,85 @@ public class DirectoryServer {
       @Override
       public void start(I iface, upload_args args, org.apache.thrift.async.AsyncMethodCallback<BeginUpload> resultHandler) throws org.apache.thrift.TException {
         iface.upload(args.volume, args.uploadId, args.epoch,resultHandler);
+      }
+    }
+
+    public static class findVolume<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, findVolume_args, VolumeState> {
+      public findVolume() {
+        super("findVolume");
+      }
+
+      @Override
+      public findVolume_args getEmptyArgsInstance() {
+        return new findVolume_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<VolumeState> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<VolumeState>() { 
+          @Override
+          public void onComplete(VolumeState o) {
+            findVolume_result result = new findVolume_result();
+            result.success = o;
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            findVolume_result result = new findVolume_result();
+            if (e instanceof io.dyad.thrift.NotFound) {
+              result.notFound = (io.dyad.thrift.NotFound) e;
+              result.setNotFoundIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.Unavailable) {
+              result.unavailable = (io.dyad.thrift.Unavailable) e;
+              result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, findVolume_args args, org.apache.thrift.async.AsyncMethodCallback<VolumeState> resultHandler) throws org.apache.thrift.TException {
+        iface.findVolume(args.volume,resultHandler);
       }
     }
 
@@ -9107,6 +9302,1089 @@ public class DirectoryServer {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class findVolume_args implements org.apache.thrift.TBase<findVolume_args, findVolume_args._Fields>, java.io.Serializable, Cloneable, Comparable<findVolume_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("findVolume_args");
+
+    private static final org.apache.thrift.protocol.TField VOLUME_FIELD_DESC = new org.apache.thrift.protocol.TField("volume", org.apache.thrift.protocol.TType.STRING, (short)1);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new findVolume_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new findVolume_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.lang.String volume; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      VOLUME((short)1, "volume");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // VOLUME
+            return VOLUME;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.VOLUME, new org.apache.thrift.meta_data.FieldMetaData("volume", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(findVolume_args.class, metaDataMap);
+    }
+
+    public findVolume_args() {
+    }
+
+    public findVolume_args(
+      java.lang.String volume)
+    {
+      this();
+      this.volume = volume;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public findVolume_args(findVolume_args other) {
+      if (other.isSetVolume()) {
+        this.volume = other.volume;
+      }
+    }
+
+    @Override
+    public findVolume_args deepCopy() {
+      return new findVolume_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.volume = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getVolume() {
+      return this.volume;
+    }
+
+    public findVolume_args setVolume(@org.apache.thrift.annotation.Nullable java.lang.String volume) {
+      this.volume = volume;
+      return this;
+    }
+
+    public void unsetVolume() {
+      this.volume = null;
+    }
+
+    /** Returns true if field volume is set (has been assigned a value) and false otherwise */
+    public boolean isSetVolume() {
+      return this.volume != null;
+    }
+
+    public void setVolumeIsSet(boolean value) {
+      if (!value) {
+        this.volume = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case VOLUME:
+        if (value == null) {
+          unsetVolume();
+        } else {
+          setVolume((java.lang.String)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case VOLUME:
+        return getVolume();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case VOLUME:
+        return isSetVolume();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof findVolume_args)
+        return this.equals((findVolume_args)that);
+      return false;
+    }
+
+    public boolean equals(findVolume_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_volume = true && this.isSetVolume();
+      boolean that_present_volume = true && that.isSetVolume();
+      if (this_present_volume || that_present_volume) {
+        if (!(this_present_volume && that_present_volume))
+          return false;
+        if (!this.volume.equals(that.volume))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetVolume()) ? 131071 : 524287);
+      if (isSetVolume())
+        hashCode = hashCode * 8191 + volume.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(findVolume_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetVolume(), other.isSetVolume());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetVolume()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.volume, other.volume);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("findVolume_args(");
+      boolean first = true;
+
+      sb.append("volume:");
+      if (this.volume == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.volume);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class findVolume_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public findVolume_argsStandardScheme getScheme() {
+        return new findVolume_argsStandardScheme();
+      }
+    }
+
+    private static class findVolume_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<findVolume_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, findVolume_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // VOLUME
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.volume = iprot.readString();
+                struct.setVolumeIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, findVolume_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.volume != null) {
+          oprot.writeFieldBegin(VOLUME_FIELD_DESC);
+          oprot.writeString(struct.volume);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class findVolume_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public findVolume_argsTupleScheme getScheme() {
+        return new findVolume_argsTupleScheme();
+      }
+    }
+
+    private static class findVolume_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<findVolume_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, findVolume_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetVolume()) {
+          optionals.set(0);
+        }
+        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetVolume()) {
+          oprot.writeString(struct.volume);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, findVolume_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(1);
+        if (incoming.get(0)) {
+          struct.volume = iprot.readString();
+          struct.setVolumeIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class findVolume_result implements org.apache.thrift.TBase<findVolume_result, findVolume_result._Fields>, java.io.Serializable, Cloneable, Comparable<findVolume_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("findVolume_result");
+
+    private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRUCT, (short)0);
+    private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new findVolume_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new findVolume_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable VolumeState success; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      SUCCESS((short)0, "success"),
+      NOT_FOUND((short)1, "notFound"),
+      INVALID_ARGUMENT((short)2, "invalidArgument"),
+      UNAVAILABLE((short)3, "unavailable");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 0: // SUCCESS
+            return SUCCESS;
+          case 1: // NOT_FOUND
+            return NOT_FOUND;
+          case 2: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          case 3: // UNAVAILABLE
+            return UNAVAILABLE;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.SUCCESS, new org.apache.thrift.meta_data.FieldMetaData("success", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, VolumeState.class)));
+      tmpMap.put(_Fields.NOT_FOUND, new org.apache.thrift.meta_data.FieldMetaData("notFound", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.NotFound.class)));
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(findVolume_result.class, metaDataMap);
+    }
+
+    public findVolume_result() {
+    }
+
+    public findVolume_result(
+      VolumeState success,
+      io.dyad.thrift.NotFound notFound,
+      io.dyad.thrift.InvalidArgument invalidArgument,
+      io.dyad.thrift.Unavailable unavailable)
+    {
+      this();
+      this.success = success;
+      this.notFound = notFound;
+      this.invalidArgument = invalidArgument;
+      this.unavailable = unavailable;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public findVolume_result(findVolume_result other) {
+      if (other.isSetSuccess()) {
+        this.success = new VolumeState(other.success);
+      }
+      if (other.isSetNotFound()) {
+        this.notFound = new io.dyad.thrift.NotFound(other.notFound);
+      }
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+      if (other.isSetUnavailable()) {
+        this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+    }
+
+    @Override
+    public findVolume_result deepCopy() {
+      return new findVolume_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.success = null;
+      this.notFound = null;
+      this.invalidArgument = null;
+      this.unavailable = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public VolumeState getSuccess() {
+      return this.success;
+    }
+
+    public findVolume_result setSuccess(@org.apache.thrift.annotation.Nullable VolumeState success) {
+      this.success = success;
+      return this;
+    }
+
+    public void unsetSuccess() {
+      this.success = null;
+    }
+
+    /** Returns true if field success is set (has been assigned a value) and false otherwise */
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
+    public void setSuccessIsSet(boolean value) {
+      if (!value) {
+        this.success = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.NotFound getNotFound() {
+      return this.notFound;
+    }
+
+    public findVolume_result setNotFound(@org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound) {
+      this.notFound = notFound;
+      return this;
+    }
+
+    public void unsetNotFound() {
+      this.notFound = null;
+    }
+
+    /** Returns true if field notFound is set (has been assigned a value) and false otherwise */
+    public boolean isSetNotFound() {
+      return this.notFound != null;
+    }
+
+    public void setNotFoundIsSet(boolean value) {
+      if (!value) {
+        this.notFound = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public findVolume_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.Unavailable getUnavailable() {
+      return this.unavailable;
+    }
+
+    public findVolume_result setUnavailable(@org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable) {
+      this.unavailable = unavailable;
+      return this;
+    }
+
+    public void unsetUnavailable() {
+      this.unavailable = null;
+    }
+
+    /** Returns true if field unavailable is set (has been assigned a value) and false otherwise */
+    public boolean isSetUnavailable() {
+      return this.unavailable != null;
+    }
+
+    public void setUnavailableIsSet(boolean value) {
+      if (!value) {
+        this.unavailable = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case SUCCESS:
+        if (value == null) {
+          unsetSuccess();
+        } else {
+          setSuccess((VolumeState)value);
+        }
+        break;
+
+      case NOT_FOUND:
+        if (value == null) {
+          unsetNotFound();
+        } else {
+          setNotFound((io.dyad.thrift.NotFound)value);
+        }
+        break;
+
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      case UNAVAILABLE:
+        if (value == null) {
+          unsetUnavailable();
+        } else {
+          setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case SUCCESS:
+        return getSuccess();
+
+      case NOT_FOUND:
+        return getNotFound();
+
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      case UNAVAILABLE:
+        return getUnavailable();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case SUCCESS:
+        return isSetSuccess();
+      case NOT_FOUND:
+        return isSetNotFound();
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      case UNAVAILABLE:
+        return isSetUnavailable();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof findVolume_result)
+        return this.equals((findVolume_result)that);
+      return false;
+    }
+
+    public boolean equals(findVolume_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_success = true && this.isSetSuccess();
+      boolean that_present_success = true && that.isSetSuccess();
+      if (this_present_success || that_present_success) {
+        if (!(this_present_success && that_present_success))
+          return false;
+        if (!this.success.equals(that.success))
+          return false;
+      }
+
+      boolean this_present_notFound = true && this.isSetNotFound();
+      boolean that_present_notFound = true && that.isSetNotFound();
+      if (this_present_notFound || that_present_notFound) {
+        if (!(this_present_notFound && that_present_notFound))
+          return false;
+        if (!this.notFound.equals(that.notFound))
+          return false;
+      }
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      boolean this_present_unavailable = true && this.isSetUnavailable();
+      boolean that_present_unavailable = true && that.isSetUnavailable();
+      if (this_present_unavailable || that_present_unavailable) {
+        if (!(this_present_unavailable && that_present_unavailable))
+          return false;
+        if (!this.unavailable.equals(that.unavailable))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetSuccess()) ? 131071 : 524287);
+      if (isSetSuccess())
+        hashCode = hashCode * 8191 + success.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetNotFound()) ? 131071 : 524287);
+      if (isSetNotFound())
+        hashCode = hashCode * 8191 + notFound.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
+      if (isSetUnavailable())
+        hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(findVolume_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetSuccess(), other.isSetSuccess());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetSuccess()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.success, other.success);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetNotFound(), other.isSetNotFound());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetNotFound()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.notFound, other.notFound);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUnavailable(), other.isSetUnavailable());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUnavailable()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("findVolume_result(");
+      boolean first = true;
+
+      sb.append("success:");
+      if (this.success == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.success);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("notFound:");
+      if (this.notFound == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.notFound);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("unavailable:");
+      if (this.unavailable == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.unavailable);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+      if (success != null) {
+        success.validate();
+      }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class findVolume_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public findVolume_resultStandardScheme getScheme() {
+        return new findVolume_resultStandardScheme();
+      }
+    }
+
+    private static class findVolume_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<findVolume_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, findVolume_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 0: // SUCCESS
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.success = new VolumeState();
+                struct.success.read(iprot);
+                struct.setSuccessIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 1: // NOT_FOUND
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.notFound = new io.dyad.thrift.NotFound();
+                struct.notFound.read(iprot);
+                struct.setNotFoundIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // UNAVAILABLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.unavailable = new io.dyad.thrift.Unavailable();
+                struct.unavailable.read(iprot);
+                struct.setUnavailableIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, findVolume_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.success != null) {
+          oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
+          struct.success.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.notFound != null) {
+          oprot.writeFieldBegin(NOT_FOUND_FIELD_DESC);
+          struct.notFound.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.unavailable != null) {
+          oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
+          struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class findVolume_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public findVolume_resultTupleScheme getScheme() {
+        return new findVolume_resultTupleScheme();
+      }
+    }
+
+    private static class findVolume_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<findVolume_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, findVolume_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetSuccess()) {
+          optionals.set(0);
+        }
+        if (struct.isSetNotFound()) {
+          optionals.set(1);
+        }
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(2);
+        }
+        if (struct.isSetUnavailable()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetSuccess()) {
+          struct.success.write(oprot);
+        }
+        if (struct.isSetNotFound()) {
+          struct.notFound.write(oprot);
+        }
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+        if (struct.isSetUnavailable()) {
+          struct.unavailable.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, findVolume_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(4);
+        if (incoming.get(0)) {
+          struct.success = new VolumeState();
+          struct.success.read(iprot);
+          struct.setSuccessIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.notFound = new io.dyad.thrift.NotFound();
+          struct.notFound.read(iprot);
+          struct.setNotFoundIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.unavailable = new io.dyad.thrift.Unavailable();
+          struct.unavailable.read(iprot);
+          struct.setUnavailableIsSet(true);
         }
       }
     }

@@ -131,6 +131,12 @@ final class DirectoryHandler implements DirectoryServer.Iface {
   }
 
   @Override
+  public VolumeState findVolume(String volume) throws TException {
+    return call("findVolume", () -> store.volumeState(Volumes.checkName(volume))
+        .orElseThrow(() -> DyadException.notFound(memberId + " does not hold volume " + volume)));
+  }
+
+  @Override
   public List<VolumeState> volumes(long epoch) throws TException {
     return call("volumes", () -> {
       gate.checkLookup(epoch);

@@ -11,6 +11,7 @@ import io.dyad.coordinator.ZkSession;
 import io.dyad.coordinator.admin.AccessControl;
 import io.dyad.coordinator.fencing.MemberGate;
 import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.ddm.namespace.NamespaceStore;
@@ -19,10 +20,14 @@ import io.dyad.ddm.rpc.ObjectGatewayClient;
 import io.dyad.rpc.ConnectionPool;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.server.ThriftServerService;
+import io.dyad.search.GroupResponder;
+import io.dyad.search.MulticastGroup;
+import io.dyad.search.MulticastSettings;
 import io.dyad.thrift.DirectoryServer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,7 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A directory server as a cluster member, wired from its parts and started in dependency order: the secret check,
  * the store, the Thrift server, the registration (live only once it serves), catching up, log trimming and the
- * garbage worker. Stopped in reverse.
+ * garbage worker, and the multicast search answers. Stopped in reverse.
  */
 public final class DirectoryMember {
   private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
@@ -47,11 +52,18 @@ public final class DirectoryMember {
     this.service = service;
   }
 
-  /**
-   * @param view a started view on {@code zk} (it also gave the member's declaration)
-   */
+  /** A directory server that does not answer multicast search (it still answers {@code findVolume}). */
   public static DirectoryMember assemble(DirectoryConfig config, MemberInfo member, ZkSession zk, ClusterView view,
       MetricRegistry metrics) throws DyadException {
+    return assemble(config, member, zk, view, metrics, Optional.empty());
+  }
+
+  /**
+   * @param view a started view on {@code zk} (it also gave the member's declaration)
+   * @param multicast how to answer "who holds volume V?" on the center's multicast group, if the center has one
+   */
+  public static DirectoryMember assemble(DirectoryConfig config, MemberInfo member, ZkSession zk, ClusterView view,
+      MetricRegistry metrics, Optional<MulticastSettings> multicast) throws DyadException {
     String id = config.memberId();
     NamespaceStore store = new NamespaceStore(config.namespaceDir());
     MemberRegistration registration = zk.registration(id, member.address(), store::dataId);
@@ -90,7 +102,13 @@ public final class DirectoryMember {
         dosms.close();
       }
     };
-    List<Service> parts = List.of(housekeeping, store, server, registration, catchUp, trimmer, garbage);
+    List<Service> parts = new ArrayList<>(List.of(housekeeping, store, server, registration, catchUp, trimmer,
+        garbage));
+    ClusterInfo.CenterInfo center = view.current().cluster().map(c -> c.centers().get(member.center())).orElse(null);
+    if (multicast.isPresent() && center != null && center.multicast() != null) {
+      parts.add(new GroupResponder("member=" + id, MulticastGroup.parse(center.multicast()), multicast.get(),
+          new VolumeQuestions(id, member.address(), store)));
+    }
     return new DirectoryMember(store, server, gate, new ServiceStack("directory-" + id, parts, Duration.ofSeconds(20)));
   }
 

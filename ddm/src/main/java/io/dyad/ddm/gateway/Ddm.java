@@ -14,6 +14,8 @@ import io.dyad.ddm.rpc.ObjectGatewayClient;
 import io.dyad.rpc.ConnectionPool;
 import io.dyad.rpc.server.ThriftServerService;
 import io.dyad.thrift.FileSystem;
+import io.dyad.common.ErrorCode;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +50,8 @@ public final class Ddm {
         t -> DirectoryClient.connect(t, config.clients()), 64, config.clients().connectTimeout(), idle);
     ConnectionPool<ObjectGatewayClient> dosms = new ConnectionPool<>(
         t -> ObjectGatewayClient.connect(t, config.clients()), 16, config.clients().connectTimeout(), idle);
-    VolumeRouter router = new VolumeRouter(view, directories, config.patience());
+    VolumeFinder finder = new VolumeFinder(volumeSearch(config.search(), directories, replyHost(config.server().bindAddress())), Duration.ofSeconds(5));
+    VolumeRouter router = new VolumeRouter(view, directories, config.patience(), finder);
     FileSystemHandler handler = new FileSystemHandler(config, view, router, registry,
         new ObjectChecker(view, dosms, locators), locators, Clock.systemUTC(), metrics);
     ThriftServerService server = new ThriftServerService("ddm-" + config.instance(),
@@ -65,12 +68,32 @@ public final class Ddm {
       @Override
       protected void shutDown() {
         delegate.stopAsync().awaitTerminated();
+        finder.close();
         directories.close();
         dosms.close();
       }
     };
     return new Ddm(server, new ServiceStack("ddm-" + config.instance(), List.of(server, registered),
         Duration.ofSeconds(20)));
+  }
+
+  private static VolumeSearch volumeSearch(VolumeSearchConfig search, ConnectionPool<DirectoryClient> directories,
+      String replyHost) throws DyadException {
+    if (search.mode().equals(VolumeSearchConfig.POINT_TO_POINT)) {
+      return new PointToPointVolumeSearch(directories, search.timeout());
+    }
+    try {
+      return new MulticastVolumeSearch(search.multicast(), replyHost, search.timeout());
+    } catch (IOException e) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "cannot open the multicast search socket on "
+          + search.multicast().interfaceName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Where directory servers answer a multicast search: the DDM's own address, or loopback if it listens on all. */
+  private static String replyHost(InetSocketAddress bind) {
+    return bind.getAddress() != null && !bind.getAddress().isAnyLocalAddress() ? bind.getAddress().getHostAddress()
+        : "127.0.0.1";
   }
 
   public ServiceStack service() {

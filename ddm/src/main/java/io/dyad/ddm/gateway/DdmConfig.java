@@ -21,24 +21,36 @@ import java.util.Optional;
  * @param garbageGrace how long objects of replaced or deleted files are kept, for new volumes: longer than a
  *     locator's life, so a reader holding a valid locator never finds its object gone
  * @param secret the cluster secret locators are signed with; empty in a cluster without access control
+ * @param search how volumes without a usable record are searched for
  */
 public record DdmConfig(String instance, ThriftServerConfig server, ThriftClientConfig clients, Duration patience,
-    Duration locatorLife, Duration uploadLife, Duration garbageGrace, Optional<ClusterSecret> secret) {
+    Duration locatorLife, Duration uploadLife, Duration garbageGrace, Optional<ClusterSecret> secret,
+    VolumeSearchConfig search) {
 
   public DdmConfig {
     requireNonNull(instance, "instance");
     requireNonNull(server, "server");
     requireNonNull(clients, "clients");
     requireNonNull(secret, "secret");
+    requireNonNull(search, "search");
     checkArgument(!patience.isNegative() && !patience.isZero(), "patience must be positive");
     checkArgument(garbageGrace.compareTo(locatorLife) > 0 && garbageGrace.compareTo(uploadLife) > 0,
         "the garbage grace (%s) must be longer than a locator's life (%s) and an upload's (%s)", garbageGrace,
         locatorLife, uploadLife);
   }
 
-  /** Defaults: 15 s of patience, 15-minute read locators, 1-hour uploads, 2 hours of garbage grace. */
+  /**
+   * Defaults: 15 s of patience, 15-minute read locators, 1-hour uploads, 2 hours of garbage grace, point-to-point
+   * volume search.
+   */
   public static DdmConfig defaults(String instance, ThriftServerConfig server, Optional<ClusterSecret> secret) {
     return new DdmConfig(instance, server, ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(10)),
-        Duration.ofSeconds(15), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(2), secret);
+        Duration.ofSeconds(15), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(2), secret,
+        VolumeSearchConfig.pointToPoint());
+  }
+
+  /** This configuration with another way of searching for volumes. */
+  public DdmConfig withSearch(VolumeSearchConfig s) {
+    return new DdmConfig(instance, server, clients, patience, locatorLife, uploadLife, garbageGrace, secret, s);
   }
 }

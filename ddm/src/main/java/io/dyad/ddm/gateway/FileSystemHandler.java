@@ -105,6 +105,13 @@ final class FileSystemHandler implements FileSystem.Iface {
       String volume = Volumes.checkName(name);
       VolumeInfo record = view.current().volumes().get(volume);
       if (record == null) {
+        Optional<String> holder = router.searchPair(volume);
+        if (holder.isPresent()) {
+          // its directories hold it but its record is gone (claims 27-30): put the record back
+          registry.create(new VolumeInfo(volume, holder.get(), clock.millis()));
+          throw new DyadException(ErrorCode.ALREADY_EXISTS, "volume " + volume + " already exists (on directory pair "
+              + holder.get() + "; its missing record was restored)");
+        }
         PairInfo pair = VolumePlacement.choose(view.current());
         record = new VolumeInfo(volume, pair.id(), clock.millis());
         registry.create(record); // ALREADY_EXISTS if another DDM recorded it first

@@ -1,5 +1,7 @@
 package io.dyad.ddm.gateway;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
@@ -24,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * primary, reads to a serving directory (the primary first, then the other), and a refusal that a newer view or a
  * moment will cure (Unavailable, StaleEpoch, a lost connection) is retried until the patience runs out. Changes carry
  * a request id, the same on every try, so a try that was in doubt but completed is answered, never applied twice.
+ * A volume without a record, or whose pair has no live member, is searched for ({@link VolumeFinder}).
  */
 final class VolumeRouter {
   private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
@@ -33,11 +36,16 @@ final class VolumeRouter {
   private final ClusterView view;
   private final ConnectionPool<DirectoryClient> directories;
   private final Duration patience;
+  private final VolumeFinder finder;
+  /** volumes without a record, and the pair a search found them on */
+  private final Cache<String, String> foundOn = CacheBuilder.newBuilder().maximumSize(10_000)
+      .expireAfterWrite(Duration.ofSeconds(30)).build();
 
-  VolumeRouter(ClusterView view, ConnectionPool<DirectoryClient> directories, Duration patience) {
+  VolumeRouter(ClusterView view, ConnectionPool<DirectoryClient> directories, Duration patience, VolumeFinder finder) {
     this.view = view;
     this.directories = directories;
     this.patience = patience;
+    this.finder = finder;
   }
 
   /** A call to one directory server under the view's epoch. */
@@ -46,8 +54,13 @@ final class VolumeRouter {
     T call(DirectoryClient client, long epoch) throws DyadException;
   }
 
-  /** The volume's record. @throws DyadException NOT_FOUND if the cluster has no such volume */
-  VolumeInfo volume(String volume) throws DyadException {
+  /**
+   * The pair holding the volume: the one its record names or, without a record, the pair of the directory servers
+   * a search finds holding it.
+   *
+   * @throws DyadException NOT_FOUND if the cluster has no record of the volume and no directory server holds it
+   */
+  String pairOf(String volume) throws DyadException {
     VolumeInfo v = view.current().volumes().get(volume);
     if (v == null) {
       try {
@@ -58,28 +71,46 @@ final class VolumeRouter {
         throw new DyadException(ErrorCode.UNAVAILABLE, "interrupted while looking for volume " + volume);
       }
     }
-    if (v == null) {
-      throw DyadException.notFound("volume " + volume + " does not exist");
+    if (v != null) {
+      return v.directoryPair();
     }
-    return v;
+    String found = foundOn.getIfPresent(volume);
+    if (found != null) {
+      return found;
+    }
+    return searchPair(volume).orElseThrow(() -> DyadException.notFound("volume " + volume + " does not exist"));
+  }
+
+  /** The pair of the directory servers a search finds holding the volume, if any. */
+  Optional<String> searchPair(String volume) throws DyadException {
+    ClusterSnapshot s = view.current();
+    for (VolumeSearch.Holder h : finder.find(volume, s, Optional.empty())) {
+      Optional<PairInfo> pair = s.pairOf(h.member());
+      if (pair.isPresent()) {
+        foundOn.put(volume, pair.get().id());
+        return Optional.of(pair.get().id());
+      }
+    }
+    return Optional.empty();
   }
 
   /** Applies a change to the volume through its pair's primary. */
   Applied change(String volume, ChangeOp op, String requestId) throws DyadException {
-    String pairId = volume(volume).directoryPair();
-    return retrying(volume, s -> PairRoles.primary(s, pair(s, pairId)).map(List::of).orElse(List.of()),
+    String pairId = pairOf(volume);
+    return retrying(volume, pairId, s -> PairRoles.primary(s, pair(s, pairId)).map(List::of).orElse(List.of()),
         (c, epoch) -> c.submit(volume, op, epoch, requestId));
   }
 
   /** Runs a read against a serving directory of the volume's pair. */
   <T> T read(String volume, DirectoryCall<T> call) throws DyadException {
-    String pairId = volume(volume).directoryPair();
-    return retrying(volume, s -> servingMembers(s, pair(s, pairId)), call);
+    String pairId = pairOf(volume);
+    return retrying(volume, pairId, s -> servingMembers(s, pair(s, pairId)), call);
   }
 
   /** Runs a change of a pair that no volume record names yet (a volume being created). */
   Applied changeOnPair(String pairId, String volume, ChangeOp op, String requestId) throws DyadException {
-    return retrying(volume, s -> PairRoles.primary(s, pair(s, pairId)).map(List::of).orElse(List.of()),
+    finder.created(volume);
+    return retrying(volume, pairId, s -> PairRoles.primary(s, pair(s, pairId)).map(List::of).orElse(List.of()),
         (c, epoch) -> c.submit(volume, op, epoch, requestId));
   }
 
@@ -109,13 +140,30 @@ final class VolumeRouter {
     List<String> of(ClusterSnapshot s) throws DyadException;
   }
 
-  private <T> T retrying(String volume, Targets targets, DirectoryCall<T> call) throws DyadException {
+  /**
+   * Calls the targets the view gives until one answers or the patience runs out. If no member of the volume's pair
+   * is live (the DDM cannot reach either), the directory servers a search finds holding the volume are tried too.
+   */
+  private <T> T retrying(String volume, String pairId, Targets targets, DirectoryCall<T> call) throws DyadException {
     long deadline = System.nanoTime() + patience.toNanos();
     DyadException last = null;
+    List<VolumeSearch.Holder> searched = null;
     while (true) {
       ClusterSnapshot s = view.current();
+      List<HostAndPort> addresses = new ArrayList<>();
       for (String member : targets.of(s)) {
-        HostAndPort address = HostAndPort.fromString(s.members().get(member).address());
+        addresses.add(HostAndPort.fromString(s.members().get(member).address()));
+      }
+      if (searched == null && noLiveMember(s, pairId)) {
+        searched = finder.find(volume, s, Optional.ofNullable(s.pairs().get(pairId)));
+      }
+      for (VolumeSearch.Holder h : searched == null ? List.<VolumeSearch.Holder>of() : searched) {
+        HostAndPort a = HostAndPort.fromString(h.address());
+        if (!addresses.contains(a)) {
+          addresses.add(a);
+        }
+      }
+      for (HostAndPort address : addresses) {
         try {
           return directories.call(address, ConnectionPool.Retry.SAFE, c -> call.call(c, s.epoch()));
         } catch (DyadException e) {
@@ -131,6 +179,11 @@ final class VolumeRouter {
       }
       LockSupport.parkNanos(PAUSE_NANOS);
     }
+  }
+
+  private static boolean noLiveMember(ClusterSnapshot s, String pairId) {
+    PairInfo p = s.pairs().get(pairId);
+    return p == null || (!s.isLive(p.a()) && !s.isLive(p.b()));
   }
 
   /** A refusal that another member, a newer view or a moment may cure. */

@@ -288,6 +288,12 @@ final class Namespace implements AutoCloseable {
     }
   }
 
+  /** Where this directory is with the volume, if it holds it (not deleted). */
+  Optional<VolumeState> volumeState(String name) throws DyadException {
+    Optional<VolumeRecord> v = volume(name).filter(r -> !r.isDeleted());
+    return v.map(r -> new VolumeState(name, r.getLastSeq(), firstLogSeq(name, r.getLastSeq())));
+  }
+
   /** Where this directory is with each of its volumes. */
   List<VolumeState> volumeStates() throws DyadException {
     List<VolumeState> out = new ArrayList<>();

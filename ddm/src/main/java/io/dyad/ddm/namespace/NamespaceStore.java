@@ -158,6 +158,11 @@ public final class NamespaceStore extends AbstractIdleService {
     return guarded(n -> n.trimLog(volume, keep));
   }
 
+  /** Where this directory is with the volume, if it holds it (not deleted). */
+  public Optional<VolumeState> volumeState(String volume) throws DyadException {
+    return guarded(n -> n.volumeState(volume));
+  }
+
   /** Where this directory is with each of its volumes. */
   public List<VolumeState> volumeStates() throws DyadException {
     return guarded(Namespace::volumeStates);

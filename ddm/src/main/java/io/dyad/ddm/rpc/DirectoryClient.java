@@ -84,6 +84,11 @@ public final class DirectoryClient implements PooledConnection {
     return rpc(() -> client.listDirectory(volume, path, afterName, limit, epoch));
   }
 
+  /** Search: where this server is with the volume. @throws DyadException NOT_FOUND if it does not hold it */
+  public VolumeState findVolume(String volume) throws DyadException {
+    return rpc(() -> client.findVolume(volume));
+  }
+
   public List<VolumeState> volumes(long epoch) throws DyadException {
     return rpc(() -> client.volumes(epoch));
   }
