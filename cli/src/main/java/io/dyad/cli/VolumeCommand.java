@@ -12,14 +12,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code dyad volume}: volumes of the namespace, each held by one directory pair. */
-@Command(name = "volume", mixinStandardHelpOptions = true, description = "Create, list and delete volumes.",
-    subcommands = {VolumeCommand.Create.class, VolumeCommand.Ls.class, VolumeCommand.Rm.class})
+@Command(name = "volume", mixinStandardHelpOptions = true,
+    description = "Create, list, delete and check volumes.",
+    subcommands = {VolumeCommand.Create.class, VolumeCommand.Ls.class, VolumeCommand.Rm.class,
+        VolumeCheckCommand.class})
 final class VolumeCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a volume command: create, ls or rm");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a volume command: create, ls, rm or check");
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true,

@@ -108,6 +108,10 @@ class LocalClusterIT {
     assertThat(run(env, "fs", "stat", "home:/docs/2026/data.bin").exitCode()).as("moved away").isEqualTo(3);
     assertThat(run(env, "fs", "mkdir", "home:/docs/../etc").exitCode()).as("'..' is refused").isEqualTo(2);
     assertThat(run(env, "fs", "rm", "home:/docs").exitCode()).as("not empty").isEqualTo(11);
+    DyadProcess.Result check = run(env, "volume", "check", "home");
+    assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+    assertThat(check.stdout()).containsPattern("home\\s+dp\\d.*IDENTICAL");
+    assertThat(run(env, "volume", "check", "no-such-volume").exitCode()).as("no record").isEqualTo(3);
     ok(run(env, "fs", "rm", "-r", "home:/docs"));
     assertThat(run(env, "fs", "ls", "home:/").stdout()).doesNotContain("docs");
     ok(run(env, "volume", "rm", "home"));
