@@ -33,11 +33,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code dyad bench fs}: namespace operations per second through a DDM, both directories of the pair durable, with 1
  * and 4 client threads; the listing rate of a big directory; and a failover drill (kill -9 of a volume's primary
- * directory under a writer). Figures are printed beside HDFS's on this machine and Dyad's targets (twice those).
+ * directory, a process of its own, under a writer). The rates are taken on the {@code dyad local} layout (everything
+ * in one JVM), or with the directories as processes. Figures are printed
+ * beside HDFS's on this machine and Dyad's targets (twice those).
  */
 @Command(name = "fs", mixinStandardHelpOptions = true,
-    description = "Measure namespace operations through the DDM on a local cluster (directories as processes), a big "
-        + "listing, and a kill -9 of a primary directory under a writer.")
+    description = "Measure namespace operations through the DDM on a local cluster, a big listing, and a kill -9 of a "
+        + "primary directory (a process) under a writer.")
 final class FsBench implements Callable<Integer> {
   /** HDFS 3.5 NameNode HA over 3 JournalNodes on this machine, 1 client thread (the reference). */
   private static final double HDFS_MKDIR = 1574;
@@ -63,46 +65,79 @@ final class FsBench implements Callable<Integer> {
   @Option(names = "--drill-seconds", defaultValue = "12", description = "How long the writer runs after the kill (default: ${DEFAULT-VALUE}).")
   int drillSeconds;
 
+  @Option(names = "--directory-processes",
+      description = "Measure the rates with the directory servers as separate processes (default: in this JVM, as "
+          + "'dyad local' runs them). The failover drill always kills a directory process.")
+  boolean directoryProcesses;
+
   @Override
   public Integer call() throws Exception {
     io.dyad.cli.LogLevels.forCommand();
     PrintWriter out = spec.commandLine().getOut();
     Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("dyad-bench-fs-");
-    Path clusterDir = dir.resolve("cluster");
-    int zkPort = FreePorts.freeOnAll("127.0.0.1");
-    int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
-    int dirPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
-    DosmOptions dosm = CommandLine.populateCommand(new DosmOptions(), "--search", "point-to-point");
-    LocalCluster cluster = new LocalCluster(new LocalCluster.Options(clusterDir, zkPort, nodePort, dirPort, 0, 0, dosm,
-        false, Duration.ofSeconds(2), Duration.ofMillis(500), true), new PrintWriter(java.io.Writer.nullWriter()));
-    out.printf("dyad bench fs: starting a local cluster (directory servers as processes, sessions 2 s, grace 0.5 s) "
-        + "in %s%n", clusterDir);
-    out.flush();
-    cluster.startAsync().awaitRunning();
-    try (DyadClient objects = DyadClient.connect(ClientConfig.of(List.of(cluster.dosmAddress())));
-         FileSystemClient files = new FileSystemClient(List.of(cluster.ddmAddress()), objects,
-             ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(30)))) {
-      files.createVolume("bench");
-      warmUp(files);
-      out.println();
-      out.printf("%-44s %14s %14s  %s%n", "namespace operation (both directories durable)", "1 thread", "4 threads",
-          "HDFS 1 thread; target 2x");
-      row(out, files, "mkdir", HDFS_MKDIR, (f, t, i) -> f.mkdir("bench", "/mk-" + t + "-" + i, false));
-      row(out, files, "create + commit of an empty file", HDFS_CREATE,
-          (f, t, i) -> f.put("bench", "/f-" + t + "-" + i, () -> new ByteArrayInputStream(new byte[0]), 0));
-      row(out, files, "stat", HDFS_STAT, (f, t, i) -> f.stat("bench", "/f-" + t + "-" + i));
-      row(out, files, "rename", HDFS_RENAME, (f, t, i) -> f.rename("bench", "/f-" + t + "-" + i, "/r-" + t + "-" + i));
-      row(out, files, "delete", HDFS_DELETE, (f, t, i) -> f.remove("bench", "/r-" + t + "-" + i, false));
-      out.printf(Locale.ROOT, "  (create + commit with 4 threads: HDFS %.0f/s; target %.0f/s)%n", HDFS_CREATE_4,
-          2 * HDFS_CREATE_4);
-      listing(out, files);
-      drill(out, cluster, files);
+    try {
+      out.printf("dyad bench fs: rates on a local cluster with its directory servers %s (sessions 2 s, grace 0.5 s) "
+          + "in %s%n", directoryProcesses ? "as processes" : "in this JVM", dir);
       out.flush();
+      try (Bench rates = Bench.start(dir.resolve("rates"), directoryProcesses)) {
+        FileSystemClient files = rates.files;
+        files.createVolume("bench");
+        warmUp(files);
+        out.println();
+        out.printf("%-44s %14s %14s  %s%n", "namespace operation (both directories durable)", "1 thread",
+            "4 threads", "HDFS 1 thread; target 2x");
+        row(out, files, "mkdir", HDFS_MKDIR, (f, t, i) -> f.mkdir("bench", "/mk-" + t + "-" + i, false));
+        row(out, files, "create + commit of an empty file", HDFS_CREATE,
+            (f, t, i) -> f.put("bench", "/f-" + t + "-" + i, () -> new ByteArrayInputStream(new byte[0]), 0));
+        row(out, files, "stat", HDFS_STAT, (f, t, i) -> f.stat("bench", "/f-" + t + "-" + i));
+        row(out, files, "rename", HDFS_RENAME,
+            (f, t, i) -> f.rename("bench", "/f-" + t + "-" + i, "/r-" + t + "-" + i));
+        row(out, files, "delete", HDFS_DELETE, (f, t, i) -> f.remove("bench", "/r-" + t + "-" + i, false));
+        out.printf(Locale.ROOT, "  (create + commit with 4 threads: HDFS %.0f/s; target %.0f/s)%n", HDFS_CREATE_4,
+            2 * HDFS_CREATE_4);
+        listing(out, files);
+        out.flush();
+      }
+      out.printf("%nstarting a local cluster with its directory servers as processes for the failover drill%n");
+      out.flush();
+      try (Bench drill = Bench.start(dir.resolve("drill"), true)) {
+        drill.files.createVolume("bench");
+        drill(out, drill.cluster, drill.files);
+        out.flush();
+      }
     } finally {
-      cluster.stopAsync().awaitTerminated();
-      MoreFiles.deleteRecursively(data == null ? dir : clusterDir, RecursiveDeleteOption.ALLOW_INSECURE);
+      MoreFiles.deleteRecursively(data == null ? dir : dir.resolve("rates"), RecursiveDeleteOption.ALLOW_INSECURE);
+      if (data != null) {
+        MoreFiles.deleteRecursively(dir.resolve("drill"), RecursiveDeleteOption.ALLOW_INSECURE);
+      }
     }
     return 0;
+  }
+
+  /** A local cluster of the {@code dyad local} layout and clients of it; closing stops it. */
+  private record Bench(LocalCluster cluster, DyadClient objects, FileSystemClient files) implements AutoCloseable {
+    static Bench start(Path clusterDir, boolean directoryProcesses) throws Exception {
+      int zkPort = FreePorts.freeOnAll("127.0.0.1");
+      int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12",
+          "127.0.2.13");
+      int dirPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
+      DosmOptions dosm = CommandLine.populateCommand(new DosmOptions(), "--search", "point-to-point");
+      LocalCluster cluster = new LocalCluster(new LocalCluster.Options(clusterDir, zkPort, nodePort, dirPort, 0, 0,
+          dosm, false, Duration.ofSeconds(2), Duration.ofMillis(500), directoryProcesses),
+          new PrintWriter(java.io.Writer.nullWriter()));
+      cluster.startAsync().awaitRunning();
+      DyadClient objects = DyadClient.connect(ClientConfig.of(List.of(cluster.dosmAddress())));
+      FileSystemClient files = new FileSystemClient(List.of(cluster.ddmAddress()), objects,
+          ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(30)));
+      return new Bench(cluster, objects, files);
+    }
+
+    @Override
+    public void close() {
+      files.close();
+      objects.close();
+      cluster.stopAsync().awaitTerminated();
+    }
   }
 
   /** One operation of thread {@code t}, number {@code i}. */
