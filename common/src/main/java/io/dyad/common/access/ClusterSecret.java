@@ -3,26 +3,33 @@ package io.dyad.common.access;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The cluster secret: 32 random bytes, kept as 64 hex digits in a file on each host (readable by its owner only).
+ * The cluster secret: 32 random bytes, kept as 64 hex digits in a file on each host, readable by its owner only (a
+ * file others may read or write is refused).
  * Locators are signed with it (HMAC-SHA256). ZooKeeper holds only its {@link #fingerprint()}, so a daemon given
  * another secret refuses to start. The secret itself never appears in logs, znodes or {@link #toString()}.
  */
 public final class ClusterSecret {
   private static final int BYTES = 32;
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private final SecretKeySpec key;
   private final String fingerprint;
@@ -32,8 +39,13 @@ public final class ClusterSecret {
     this.fingerprint = fingerprintOf(bytes);
   }
 
-  /** Reads the secret in {@code file}. @throws DyadException INVALID_ARGUMENT if it is missing or malformed */
+  /**
+   * Reads the secret in {@code file}.
+   *
+   * @throws DyadException INVALID_ARGUMENT if it is missing or malformed, or if others than its owner may read it
+   */
   public static ClusterSecret load(Path file) throws DyadException {
+    checkOwnerOnly(file);
     String text;
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII).strip();
@@ -65,12 +77,14 @@ public final class ClusterSecret {
       if (file.getParent() != null) {
         Files.createDirectories(file.getParent());
       }
-      Files.writeString(file, HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.US_ASCII,
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException notPosix) {
-        // the file system has no POSIX permissions: the operator protects the file
+      byte[] text = (HexFormat.of().formatHex(bytes) + "\n").getBytes(StandardCharsets.US_ASCII);
+      Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+          StandardOpenOption.SYNC);
+      // created readable by its owner only: no moment when others could read it
+      try (SeekableByteChannel ch = posix(file)
+          ? Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+          : Files.newByteChannel(file, options)) {
+        ch.write(ByteBuffer.wrap(text));
       }
     } catch (FileAlreadyExistsException e) {
       throw new DyadException(ErrorCode.ALREADY_EXISTS, "the cluster secret file " + file + " exists already");
@@ -79,6 +93,28 @@ public final class ClusterSecret {
           + e.getMessage(), e);
     }
     return new ClusterSecret(bytes);
+  }
+
+  /** Refuses a secret file that its group or others may read or write (where the file system has permissions). */
+  private static void checkOwnerOnly(Path file) throws DyadException {
+    if (!Files.exists(file) || !posix(file)) {
+      return; // missing: reported by the read; no POSIX permissions: the operator protects the file
+    }
+    try {
+      Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+      if (p.stream().anyMatch(x -> !OWNER_ONLY.contains(x) && x != PosixFilePermission.OWNER_EXECUTE)) {
+        throw DyadException.invalidArgument("the cluster secret file " + file + " may be read or written by others ("
+            + PosixFilePermissions.toString(p) + "): make it readable by its owner only (chmod 600 " + file + ")");
+      }
+    } catch (IOException e) {
+      throw DyadException.invalidArgument("cannot read the permissions of the cluster secret file " + file + ": "
+          + e.getMessage());
+    }
+  }
+
+  private static boolean posix(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    return (dir == null ? file : dir).getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 
   /** Reads {@code file}, or makes a new secret there if it does not exist. */

@@ -7,6 +7,7 @@ import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,7 +77,23 @@ class LocatorsTest {
     assertThat(s.toString()).doesNotContain(hex.substring(0, 16));
     assertThat(ClusterSecret.load(file).fingerprint()).isEqualTo(s.fingerprint());
     Files.writeString(dir.resolve("bad"), "not hex");
+    Files.setPosixFilePermissions(dir.resolve("bad"), PosixFilePermissions.fromString("rw-------"));
     assertThatThrownBy(() -> ClusterSecret.load(dir.resolve("bad"))).isInstanceOfSatisfying(DyadException.class,
         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+  }
+
+  @Test
+  void aSecretFileOthersMayReadIsRefused() throws Exception {
+    Path file = dir.resolve("shared");
+    ClusterSecret.create(file);
+    for (String loose : new String[] {"rw-r--r--", "rw-r-----", "rw-----w-"}) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(loose));
+      assertThatThrownBy(() -> ClusterSecret.load(file)).as(loose).isInstanceOfSatisfying(DyadException.class, e -> {
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(e.getMessage()).contains("chmod 600").contains(loose);
+      });
+    }
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+    assertThat(ClusterSecret.load(file).fingerprint()).startsWith("sha256:");
   }
 }
