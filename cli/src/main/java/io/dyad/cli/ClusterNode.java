@@ -17,13 +17,17 @@ import io.dyad.node.cluster.Resyncer;
 import io.dyad.node.server.StorageNode;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.rpc.ThriftClientConfig;
+import io.dyad.common.access.ClusterSecret;
+import io.dyad.coordinator.admin.AccessControl;
 import io.dyad.search.GroupResponder;
+import io.dyad.search.SearchAuth;
 import io.dyad.search.MulticastGroup;
 import io.dyad.search.MulticastSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A storage node as a cluster member, wired from its parts and started in dependency order: the cluster
@@ -43,7 +47,10 @@ final class ClusterNode {
    * @param view a view on {@code zk}, started already (it also told us the member's declaration)
    */
   static ClusterNode assemble(StorageNodeConfig config, MemberInfo member, ZkSession zk, ClusterView view,
-      MulticastSettings multicast, Duration handoffInterval) throws DyadException {
+      MulticastSettings multicast, Duration handoffInterval, Optional<ClusterSecret> secret) throws DyadException {
+    // the cluster's secret signs this node's search answers; a node given another secret does not start
+    SearchAuth auth = new SearchAuth(AccessControl.verify(view.current(), secret, "storage node "
+        + config.memberId()), Clock.systemUTC());
     // the store is opened first (the node's service starts it), so its data directory's identity is known
     // by the time the registration runs
     StorageNode[] node = new StorageNode[1];
@@ -61,7 +68,7 @@ final class ClusterNode {
     ClusterInfo.CenterInfo center = view.current().cluster().map(c -> c.centers().get(member.center())).orElse(null);
     if (center != null && center.multicast() != null) {
       parts.add(new GroupResponder("member=" + config.memberId(), MulticastGroup.parse(center.multicast()), multicast,
-          new ObjectQuestions(config.memberId(), node[0].store())));
+          auth, new ObjectQuestions(config.memberId(), node[0].store())));
     }
     return new ClusterNode(node[0], new ServiceStack("member-" + config.memberId(), parts, Duration.ofSeconds(20)));
   }

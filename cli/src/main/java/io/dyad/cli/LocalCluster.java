@@ -262,16 +262,21 @@ public final class LocalCluster extends AbstractIdleService {
     StorageNodeConfig config = StorageNodeConfig.of(m.id(), StoreConfig.defaults(data).withReserveBytes(64L << 20),
         new InetSocketAddress(address.getHost(), address.getPort()));
     ClusterNode node = ClusterNode.assemble(config, m, session(options.nodeSession()), view,
-        new MulticastSettings(options.dosm().multicastInterface, options.dosm().multicastTtl), Duration.ofSeconds(5));
+        new MulticastSettings(options.dosm().multicastInterface, options.dosm().multicastTtl), Duration.ofSeconds(5),
+        secret);
     start(node.service);
     print("node %s %s center %s (data %s)", m.id(), m.address(), m.center(), data);
   }
 
   /** Starts {@code bin/dyad node} for the member and waits until it serves. */
   Process startNodeProcess(MemberInfo m, Path data) throws IOException, InterruptedException, DyadException {
-    return startProcess(m, List.of("node", "--id", m.id(), "--data", data.toString(), "--zk", zkConnect(),
-        "--zk-session-ms", Long.toString(options.nodeSession().toMillis()), "--hint-handoff-seconds", "5",
-        "--reserve-mib", "64"), "storage node " + m.id() + " listening on");
+    List<String> args = new ArrayList<>(List.of("node", "--id", m.id(), "--data", data.toString(), "--zk",
+        zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()), "--hint-handoff-seconds", "5",
+        "--reserve-mib", "64", "--multicast-interface", options.dosm().multicastInterface));
+    if (secret.isPresent()) {
+      args.addAll(List.of("--secret-file", secretFile.toString()));
+    }
+    return startProcess(m, args, "storage node " + m.id() + " listening on");
   }
 
   /** Starts (or starts again) the process of a member started as one, on its data; waits until it serves. */

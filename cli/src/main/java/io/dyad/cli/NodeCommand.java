@@ -62,6 +62,8 @@ final class NodeCommand implements Callable<Integer> {
       description = "Abort write sessions idle this long (default: ${DEFAULT-VALUE}).")
   long sessionIdleSeconds;
 
+  @Mixin SecretOptions secret;
+
   @Option(names = "--multicast-interface", defaultValue = "lo",
       description = "Network interface for multicast search (default: ${DEFAULT-VALUE}).")
   String multicastInterface;
@@ -87,7 +89,8 @@ final class NodeCommand implements Callable<Integer> {
         view.startAsync().awaitRunning();
         MemberInfo member = declared(view);
         ClusterNode clusterNode = ClusterNode.assemble(config(HostAndPort.fromString(member.address())), member,
-            session, view, new MulticastSettings(multicastInterface, 0), Duration.ofSeconds(handoffSeconds));
+            session, view, new MulticastSettings(multicastInterface, 0), Duration.ofSeconds(handoffSeconds),
+            secret.load());
         node = clusterNode.node;
         parts.add(clusterNode.service);
       } else {

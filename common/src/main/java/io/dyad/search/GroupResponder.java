@@ -1,5 +1,6 @@
 package io.dyad.search;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.AbstractExecutionThreadService;
 import java.io.IOException;
@@ -21,11 +22,11 @@ import org.slf4j.LoggerFactory;
 public final class GroupResponder extends AbstractExecutionThreadService {
   private static final Logger LOG = LoggerFactory.getLogger(GroupResponder.class);
 
-  /** Answers one question (a datagram), or not. */
+  /** Answers one question (a datagram that {@link SearchAuth} opened), or not. */
   @FunctionalInterface
   public interface Answerer {
-    /** @return the answer and where to send it ("HOST:PORT"), or empty to stay silent */
-    Optional<Reply> answer(byte[] datagram, int length);
+    /** @return the answer (unsigned) and where to send it ("HOST:PORT"), or empty to stay silent */
+    Optional<Reply> answer(JsonNode question);
   }
 
   public record Reply(String to, byte[] answer) {}
@@ -34,13 +35,17 @@ public final class GroupResponder extends AbstractExecutionThreadService {
   private final MulticastGroup group;
   private final MulticastSettings settings;
   private final Answerer answerer;
+  private final SearchAuth auth;
   private DatagramChannel channel;
 
   /** @param name for logs, e.g. "member=a1" */
-  public GroupResponder(String name, MulticastGroup group, MulticastSettings settings, Answerer answerer) {
+  /** @param auth opens questions (unsigned, forged or stale ones are ignored) and seals answers */
+  public GroupResponder(String name, MulticastGroup group, MulticastSettings settings, SearchAuth auth,
+      Answerer answerer) {
     this.name = name;
     this.group = group;
     this.settings = settings;
+    this.auth = auth;
     this.answerer = answerer;
   }
 
@@ -51,7 +56,8 @@ public final class GroupResponder extends AbstractExecutionThreadService {
         .bind(new InetSocketAddress(group.port()));
     channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, settings.networkInterface());
     channel.join(group.group(), settings.networkInterface());
-    LOG.info("[{}] answering multicast search on {} via {}", name, group, settings.interfaceName());
+    LOG.info("[{}] answering multicast search on {} via {} ({})", name, group, settings.interfaceName(),
+        auth.signs() ? "signed datagrams only" : "unsigned: the cluster has no secret");
   }
 
   @Override
@@ -62,7 +68,7 @@ public final class GroupResponder extends AbstractExecutionThreadService {
         buf.clear();
         channel.receive(buf);
         buf.flip();
-        Optional<Reply> reply = answerer.answer(buf.array(), buf.limit());
+        Optional<Reply> reply = auth.open(buf.array(), buf.limit()).flatMap(answerer::answer);
         if (reply.isPresent()) {
           send(reply.get());
         }
@@ -81,7 +87,7 @@ public final class GroupResponder extends AbstractExecutionThreadService {
   private void send(Reply r) {
     try {
       HostAndPort to = HostAndPort.fromString(r.to());
-      channel.send(ByteBuffer.wrap(r.answer()), new InetSocketAddress(to.getHost(), to.getPort()));
+      channel.send(ByteBuffer.wrap(auth.seal(r.answer())), new InetSocketAddress(to.getHost(), to.getPort()));
     } catch (IllegalArgumentException | IOException e) {
       LOG.debug("[{}] could not answer a search question to {}: {}", name, r.to(), e.toString());
     }

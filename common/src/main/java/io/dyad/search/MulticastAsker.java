@@ -29,9 +29,15 @@ public final class MulticastAsker implements AutoCloseable {
   private final String replyTo;
   private final Map<String, LinkedBlockingQueue<JsonNode>> pending = new ConcurrentHashMap<>();
   private final Thread receiver;
+  private final SearchAuth auth;
 
-  /** @param replyHost the address answers come to (an address of this host the members can reach) */
-  public MulticastAsker(MulticastSettings settings, String replyHost, String threadName) throws IOException {
+  /**
+   * @param replyHost the address answers come to (an address of this host the members can reach)
+   * @param auth seals questions and opens answers (unsigned, forged or stale ones are dropped)
+   */
+  public MulticastAsker(MulticastSettings settings, String replyHost, SearchAuth auth, String threadName)
+      throws IOException {
+    this.auth = auth;
     this.channel = DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(replyHost, 0));
     channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, settings.networkInterface());
     channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, settings.ttl());
@@ -48,7 +54,7 @@ public final class MulticastAsker implements AutoCloseable {
   }
 
   /**
-   * Sends {@code question} (which carries {@code requestId}) to the group and hands each answer to {@code onAnswer}
+   * Sends {@code question} (unsigned; it carries {@code requestId}) to the group and hands each answer to {@code onAnswer}
    * until it returns false or the timeout has passed.
    */
   public void ask(MulticastGroup group, String requestId, byte[] question, Duration timeout,
@@ -56,7 +62,7 @@ public final class MulticastAsker implements AutoCloseable {
     LinkedBlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
     pending.put(requestId, answers);
     try {
-      channel.send(ByteBuffer.wrap(question), group.socketAddress());
+      channel.send(ByteBuffer.wrap(auth.seal(question)), group.socketAddress());
       long deadline = System.nanoTime() + timeout.toNanos();
       while (true) {
         JsonNode a = answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -76,7 +82,7 @@ public final class MulticastAsker implements AutoCloseable {
         buf.clear();
         channel.receive(buf);
         buf.flip();
-        SearchMessages.parse(buf.array(), buf.limit()).ifPresent(a -> {
+        auth.open(buf.array(), buf.limit()).ifPresent(a -> {
           LinkedBlockingQueue<JsonNode> q = pending.get(a.path("q").asText());
           if (q != null) {
             q.offer(a);

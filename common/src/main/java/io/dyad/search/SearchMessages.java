@@ -24,7 +24,8 @@ import java.util.Optional;
  *   answer (holder to "reply", unicast):  {"v":1,"q":"&lt;request id&gt;","member":"da1","address":"HOST:PORT","lastSeq":42}
  * </pre>
  *
- * Malformed datagrams decode to empty.
+ * Malformed datagrams decode to empty. In a cluster with a secret every datagram is also signed and timed
+ * ({@link SearchAuth}).
  */
 public final class SearchMessages {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,8 +55,11 @@ public final class SearchMessages {
   }
 
   public static Optional<VolumeQuestion> volumeQuestion(byte[] data, int length) {
-    JsonNode n = parse(data, length).orElse(null);
-    if (n == null || !n.hasNonNull("q") || !n.hasNonNull("volume") || !n.hasNonNull("reply")) {
+    return parse(data, length).flatMap(SearchMessages::volumeQuestion);
+  }
+
+  public static Optional<VolumeQuestion> volumeQuestion(JsonNode n) {
+    if (!n.hasNonNull("q") || !n.hasNonNull("volume") || !n.hasNonNull("reply")) {
       return Optional.empty();
     }
     return Optional.of(new VolumeQuestion(n.get("q").asText(), n.get("volume").asText(), n.get("reply").asText()));
@@ -82,8 +86,11 @@ public final class SearchMessages {
   }
 
   public static Optional<Question> question(byte[] data, int length) {
-    JsonNode n = parse(data, length).orElse(null);
-    if (n == null || !n.hasNonNull("q") || !n.hasNonNull("id") || !n.hasNonNull("reply")) {
+    return parse(data, length).flatMap(SearchMessages::question);
+  }
+
+  public static Optional<Question> question(JsonNode n) {
+    if (!n.hasNonNull("q") || !n.hasNonNull("id") || !n.hasNonNull("reply")) {
       return Optional.empty();
     }
     return Optional.of(new Question(n.get("q").asText(), n.get("id").asText(), n.get("reply").asText()));

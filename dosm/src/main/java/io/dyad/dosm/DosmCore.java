@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.rpc.ConnectionPool;
 import io.dyad.rpc.StorageNodeClient;
+import io.dyad.search.SearchAuth;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -62,7 +63,8 @@ final class DosmCore extends AbstractIdleService {
     pool = new ConnectionPool<>(node -> StorageNodeClient.connect(node, config.nodes(), config.maxChunkBytes()),
         config.maxConnectionsPerNode(), config.nodes().requestTimeout(), NODE_CONNECTION_MAX_IDLE);
     search = config.searchMode().equals(DosmConfig.MULTICAST)
-        ? new MulticastSearch(config.multicast(), replyHost(), config.searchTimeout())
+        ? new MulticastSearch(config.multicast(), replyHost(),
+            new SearchAuth(config.secret(), java.time.Clock.systemUTC()), config.searchTimeout())
         : new PointToPointSearch(pool, fanout, config.searchTimeout());
     puts = new PutSessions(config.putIdleTimeout(), config.maxOpenPuts(), config.maxPutsPerConnection(), cleanup);
     long sweep = Math.max(1000, Math.min(config.putIdleTimeout().toMillis() / 4, 10_000));

@@ -8,6 +8,7 @@ import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.search.MulticastAsker;
 import io.dyad.search.MulticastGroup;
 import io.dyad.search.MulticastSettings;
+import io.dyad.search.SearchAuth;
 import io.dyad.search.SearchMessages;
 import java.io.IOException;
 import java.time.Duration;
@@ -32,9 +33,10 @@ public final class MulticastSearch implements ObjectSearch {
   /**
    * @param replyHost the address holders answer to (an address of this host they can reach)
    */
-  public MulticastSearch(MulticastSettings settings, String replyHost, Duration timeout) throws IOException {
+  public MulticastSearch(MulticastSettings settings, String replyHost, SearchAuth auth, Duration timeout)
+      throws IOException {
     this.timeout = timeout;
-    this.asker = new MulticastAsker(settings, replyHost, "multicast-search-answers");
+    this.asker = new MulticastAsker(settings, replyHost, auth, "multicast-search-answers");
   }
 
   @Override

@@ -127,6 +127,18 @@ public final class ClusterSecret {
     return fingerprint;
   }
 
+  /**
+   * HMAC-SHA256 of {@code data} for one purpose (e.g. "search"): a signature made for one purpose is never valid for
+   * another.
+   */
+  public byte[] sign(String purpose, byte[] data) {
+    byte[] label = ("dyad " + purpose + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] all = new byte[label.length + data.length];
+    System.arraycopy(label, 0, all, 0, label.length);
+    System.arraycopy(data, 0, all, label.length, data.length);
+    return mac(all);
+  }
+
   byte[] mac(byte[] data) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");

@@ -23,6 +23,7 @@ import io.dyad.rpc.server.ThriftServerService;
 import io.dyad.search.GroupResponder;
 import io.dyad.search.MulticastGroup;
 import io.dyad.search.MulticastSettings;
+import io.dyad.search.SearchAuth;
 import io.dyad.thrift.DirectoryServer;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -107,7 +108,7 @@ public final class DirectoryMember {
     ClusterInfo.CenterInfo center = view.current().cluster().map(c -> c.centers().get(member.center())).orElse(null);
     if (multicast.isPresent() && center != null && center.multicast() != null) {
       parts.add(new GroupResponder("member=" + id, MulticastGroup.parse(center.multicast()), multicast.get(),
-          new VolumeQuestions(id, member.address(), store)));
+          new SearchAuth(config.secret(), Clock.systemUTC()), new VolumeQuestions(id, member.address(), store)));
     }
     return new DirectoryMember(store, server, gate, new ServiceStack("directory-" + id, parts, Duration.ofSeconds(20)));
   }

@@ -1,5 +1,6 @@
 package io.dyad.ddm.directory;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dyad.common.DyadException;
 import io.dyad.ddm.namespace.NamespaceStore;
 import io.dyad.search.GroupResponder;
@@ -24,8 +25,8 @@ final class VolumeQuestions implements GroupResponder.Answerer {
   }
 
   @Override
-  public Optional<GroupResponder.Reply> answer(byte[] datagram, int length) {
-    Optional<SearchMessages.VolumeQuestion> question = SearchMessages.volumeQuestion(datagram, length);
+  public Optional<GroupResponder.Reply> answer(JsonNode datagram) {
+    Optional<SearchMessages.VolumeQuestion> question = SearchMessages.volumeQuestion(datagram);
     if (question.isEmpty()) {
       return Optional.empty();
     }

@@ -13,6 +13,7 @@ import io.dyad.ddm.rpc.DirectoryClient;
 import io.dyad.ddm.rpc.ObjectGatewayClient;
 import io.dyad.rpc.ConnectionPool;
 import io.dyad.rpc.server.ThriftServerService;
+import io.dyad.search.SearchAuth;
 import io.dyad.thrift.FileSystem;
 import io.dyad.common.ErrorCode;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class Ddm {
         t -> DirectoryClient.connect(t, config.clients()), 64, config.clients().connectTimeout(), idle);
     ConnectionPool<ObjectGatewayClient> dosms = new ConnectionPool<>(
         t -> ObjectGatewayClient.connect(t, config.clients()), 16, config.clients().connectTimeout(), idle);
-    VolumeFinder finder = new VolumeFinder(volumeSearch(config.search(), directories, replyHost(config.server().bindAddress())), Duration.ofSeconds(5));
+    VolumeFinder finder = new VolumeFinder(volumeSearch(config, directories, replyHost(config.server().bindAddress())), Duration.ofSeconds(5));
     VolumeRouter router = new VolumeRouter(view, directories, config.patience(), finder);
     FileSystemHandler handler = new FileSystemHandler(config, view, router, registry,
         new ObjectChecker(view, dosms, locators), locators, Clock.systemUTC(), metrics);
@@ -77,13 +78,15 @@ public final class Ddm {
         Duration.ofSeconds(20)));
   }
 
-  private static VolumeSearch volumeSearch(VolumeSearchConfig search, ConnectionPool<DirectoryClient> directories,
+  private static VolumeSearch volumeSearch(DdmConfig config, ConnectionPool<DirectoryClient> directories,
       String replyHost) throws DyadException {
+    VolumeSearchConfig search = config.search();
     if (search.mode().equals(VolumeSearchConfig.POINT_TO_POINT)) {
       return new PointToPointVolumeSearch(directories, search.timeout());
     }
     try {
-      return new MulticastVolumeSearch(search.multicast(), replyHost, search.timeout());
+      return new MulticastVolumeSearch(search.multicast(), replyHost, new SearchAuth(config.secret(), Clock.systemUTC()),
+          search.timeout());
     } catch (IOException e) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "cannot open the multicast search socket on "
           + search.multicast().interfaceName() + ": " + e.getMessage(), e);

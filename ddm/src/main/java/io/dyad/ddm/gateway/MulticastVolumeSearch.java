@@ -7,6 +7,7 @@ import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.search.MulticastAsker;
 import io.dyad.search.MulticastGroup;
 import io.dyad.search.MulticastSettings;
+import io.dyad.search.SearchAuth;
 import io.dyad.search.SearchMessages;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,8 +29,9 @@ final class MulticastVolumeSearch implements VolumeSearch {
   private final Duration timeout;
 
   /** @param replyHost the address directory servers answer to (an address of this host they can reach) */
-  MulticastVolumeSearch(MulticastSettings settings, String replyHost, Duration timeout) throws IOException {
-    this.asker = new MulticastAsker(settings, replyHost, "volume-search-answers");
+  MulticastVolumeSearch(MulticastSettings settings, String replyHost, SearchAuth auth, Duration timeout)
+      throws IOException {
+    this.asker = new MulticastAsker(settings, replyHost, auth, "volume-search-answers");
     this.timeout = timeout;
   }
 

@@ -1,5 +1,6 @@
 package io.dyad.node.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
 import io.dyad.common.Presence;
@@ -22,8 +23,8 @@ public final class ObjectQuestions implements GroupResponder.Answerer {
   }
 
   @Override
-  public Optional<GroupResponder.Reply> answer(byte[] datagram, int length) {
-    Optional<SearchMessages.Question> question = SearchMessages.question(datagram, length);
+  public Optional<GroupResponder.Reply> answer(JsonNode datagram) {
+    Optional<SearchMessages.Question> question = SearchMessages.question(datagram);
     if (question.isEmpty()) {
       return Optional.empty();
     }
