@@ -214,40 +214,52 @@ service DirectoryServer {
     throws (1: common.NotFound notFound, 2: common.AlreadyExists alreadyExists,
             3: common.InvalidArgument invalidArgument, 4: common.NotADirectory notADirectory,
             5: common.IsADirectory isADirectory, 6: common.NotEmpty notEmpty,
-            7: common.Unavailable unavailable, 8: common.StaleEpoch staleEpoch),
+            7: common.Unavailable unavailable, 8: common.StaleEpoch staleEpoch, 9: common.AccessDenied accessDenied),
 
   /** The inode a path names. */
   Inode stat(1: string volume, 2: string path, 3: i64 epoch)
     throws (1: common.NotFound notFound, 2: common.NotADirectory notADirectory,
             3: common.InvalidArgument invalidArgument, 4: common.Unavailable unavailable,
-            5: common.StaleEpoch staleEpoch),
+            5: common.StaleEpoch staleEpoch, 6: common.AccessDenied accessDenied),
 
   /** Up to limit (1-10000) entries of a directory after afterName ("" for the first page). */
   EntryPage listDirectory(1: string volume, 2: string path, 3: string afterName, 4: i32 limit, 5: i64 epoch)
     throws (1: common.NotFound notFound, 2: common.NotADirectory notADirectory,
             3: common.InvalidArgument invalidArgument, 4: common.Unavailable unavailable,
-            5: common.StaleEpoch staleEpoch),
+            5: common.StaleEpoch staleEpoch, 6: common.AccessDenied accessDenied),
 
   /** A pending upload of a volume (NotFound once committed or abandoned). */
   BeginUpload upload(1: string volume, 2: string uploadId, 3: i64 epoch)
     throws (1: common.NotFound notFound, 2: common.InvalidArgument invalidArgument,
-            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch),
+            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch, 5: common.AccessDenied accessDenied),
 
   /**
    * Search (point-to-point): whether this directory server holds the volume (not deleted), and where it is with it.
    * Asked without an epoch, by a DDM whose record of the volume is missing or names directories it cannot reach.
    */
   VolumeState findVolume(1: string volume)
-    throws (1: common.NotFound notFound, 2: common.InvalidArgument invalidArgument, 3: common.Unavailable unavailable),
+    throws (1: common.NotFound notFound, 2: common.InvalidArgument invalidArgument, 3: common.Unavailable unavailable,
+            4: common.AccessDenied accessDenied),
 
   /** The volumes this server holds and how far each is. Answered in any failover state. */
-  list<VolumeState> volumes(1: i64 epoch) throws (1: common.Unavailable unavailable, 2: common.StaleEpoch staleEpoch),
+  list<VolumeState> volumes(1: i64 epoch) throws (1: common.Unavailable unavailable, 2: common.StaleEpoch staleEpoch,
+                                                  3: common.AccessDenied accessDenied),
+
+  /**
+   * Authenticates this connection as a Dyad daemon (in a cluster with a secret, every call but health and status
+   * needs it): time in ms, a random nonce (32 hex digits), and proof = HMAC-SHA256 under the cluster secret of
+   * "dyad member-auth\n" + daemon + "\n" + time + "\n" + nonce. AccessDenied if the proof is wrong, stale (60 s) or
+   * used before.
+   */
+  void authenticate(1: string daemon, 2: i64 time, 3: string nonce, 4: binary proof)
+    throws (1: common.AccessDenied accessDenied, 2: common.InvalidArgument invalidArgument),
 
   /** The server's state and role. Answered in any failover state, without a registration too. */
   DirectoryStatus status(),
 
   /** SHA-256 (hex) of everything a volume holds but its log: equal on two directories that applied the same changes. */
-  string digest(1: string volume) throws (1: common.NotFound notFound, 2: common.Unavailable unavailable),
+  string digest(1: string volume) throws (1: common.NotFound notFound, 2: common.Unavailable unavailable,
+                                          3: common.AccessDenied accessDenied),
 
   // ---- between the two directories of a pair ----
 
@@ -258,12 +270,12 @@ service DirectoryServer {
    */
   i64 replicate(1: string sender, 2: string volume, 3: list<Change> changes, 4: i64 epoch)
     throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable,
-            3: common.StaleEpoch staleEpoch),
+            3: common.StaleEpoch staleEpoch, 4: common.AccessDenied accessDenied),
 
   /** Changes of a volume from fromSeq on (at most maxChanges): what a partner that is behind lacks. */
   LogPage fetchLog(1: string volume, 2: i64 fromSeq, 3: i32 maxChanges, 4: i64 epoch)
     throws (1: common.NotFound notFound, 2: common.InvalidArgument invalidArgument,
-            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch),
+            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch, 5: common.AccessDenied accessDenied),
 
   /**
    * A catching-up partner that has pulled (nearly) all of the primary's log asks to be replicated to synchronously
@@ -272,14 +284,14 @@ service DirectoryServer {
    */
   void join(1: string member, 2: i64 incarnation, 3: list<VolumeState> volumes, 4: i64 epoch)
     throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable,
-            3: common.StaleEpoch staleEpoch),
+            3: common.StaleEpoch staleEpoch, 4: common.AccessDenied accessDenied),
 
   /** A consistent copy of the whole store (a RocksDB checkpoint), kept for a while for the partner to read. */
   SnapshotManifest openSnapshot(1: string member, 2: i64 epoch)
-    throws (1: common.Unavailable unavailable, 2: common.StaleEpoch staleEpoch),
+    throws (1: common.Unavailable unavailable, 2: common.StaleEpoch staleEpoch, 3: common.AccessDenied accessDenied),
 
   /** Up to maxBytes of one file of a snapshot from offset. */
   binary readSnapshot(1: string snapshotId, 2: string file, 3: i64 offset, 4: i32 maxBytes)
     throws (1: common.NotFound notFound, 2: common.InvalidArgument invalidArgument,
-            3: common.Unavailable unavailable),
+            3: common.Unavailable unavailable, 4: common.AccessDenied accessDenied),
 }

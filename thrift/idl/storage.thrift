@@ -77,7 +77,7 @@ service StorageNode {
   WriteSession beginWrite(1: common.ObjectId id, 2: i64 sizeHint, 3: WriteContext ctx)
     throws (1: common.InvalidArgument invalidArgument, 2: common.AlreadyExists alreadyExists,
             3: common.StorageFull storageFull, 4: common.Unavailable unavailable,
-            5: common.StaleEpoch staleEpoch),
+            5: common.StaleEpoch staleEpoch, 6: common.AccessDenied accessDenied),
 
   /**
    * Appends a chunk. offset must equal the number of bytes appended so far (so a retried or reordered
@@ -86,7 +86,8 @@ service StorageNode {
    */
   void append(1: string sessionId, 2: i64 offset, 3: binary data)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
-            3: common.StorageFull storageFull, 4: common.Unavailable unavailable),
+            3: common.StorageFull storageFull, 4: common.Unavailable unavailable,
+            5: common.AccessDenied accessDenied),
 
   /**
    * Makes the object durable and visible, if length and crc32c match what was appended; otherwise the
@@ -97,11 +98,11 @@ service StorageNode {
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
             3: common.ChecksumMismatch checksumMismatch, 4: common.AlreadyExists alreadyExists,
             5: common.StorageFull storageFull, 6: common.Unavailable unavailable,
-            7: common.StaleEpoch staleEpoch),
+            7: common.StaleEpoch staleEpoch, 8: common.AccessDenied accessDenied),
 
   /** Discards a session and its bytes. Aborting an unknown session is not an error. */
   void abortWrite(1: string sessionId)
-    throws (1: common.Unavailable unavailable),
+    throws (1: common.Unavailable unavailable, 2: common.AccessDenied accessDenied),
 
   /**
    * Reads up to length bytes from offset (fewer only at the end of the object; none at the end).
@@ -110,13 +111,13 @@ service StorageNode {
   binary read(1: common.ObjectId id, 2: i64 offset, 3: i32 length, 4: i64 epoch)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
             3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
-            5: common.StaleEpoch staleEpoch),
+            5: common.StaleEpoch staleEpoch, 6: common.AccessDenied accessDenied),
 
   /** Length, checksum and write time of an object or tombstone. */
   common.ObjectInfo stat(1: common.ObjectId id, 2: i64 epoch)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
             3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
-            5: common.StaleEpoch staleEpoch),
+            5: common.StaleEpoch staleEpoch, 6: common.AccessDenied accessDenied),
 
   /**
    * What this member itself holds of an object or tombstone, whatever its failover state (RESYNCING included):
@@ -126,18 +127,18 @@ service StorageNode {
   common.ObjectInfo localStat(1: common.ObjectId id, 2: i64 epoch)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
             3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
-            5: common.StaleEpoch staleEpoch),
+            5: common.StaleEpoch staleEpoch, 6: common.AccessDenied accessDenied),
 
   /** As read, but served in any failover state, like localStat: for a partner copying what it lacks. */
   binary localRead(1: common.ObjectId id, 2: i64 offset, 3: i32 length, 4: i64 epoch)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
             3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
-            5: common.StaleEpoch staleEpoch),
+            5: common.StaleEpoch staleEpoch, 6: common.AccessDenied accessDenied),
 
   /** Whether this member holds the object, a tombstone for it, or nothing. */
   common.ObjectState has(1: common.ObjectId id, 2: i64 epoch)
     throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable,
-            3: common.StaleEpoch staleEpoch),
+            3: common.StaleEpoch staleEpoch, 4: common.AccessDenied accessDenied),
 
   /**
    * Deletes an object by replacing it with a durable tombstone. Deleting an absent id still records the
@@ -146,7 +147,7 @@ service StorageNode {
    */
   common.ObjectInfo deleteObject(1: common.ObjectId id, 2: WriteContext ctx)
     throws (1: common.InvalidArgument invalidArgument, 2: common.StorageFull storageFull,
-            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch),
+            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch, 5: common.AccessDenied accessDenied),
 
   /**
    * Records a durable hint that forMember lacks object id (for a write whose other copy failed after this
@@ -154,22 +155,34 @@ service StorageNode {
    */
   void addHint(1: string forMember, 2: common.ObjectId id, 3: WriteContext ctx)
     throws (1: common.InvalidArgument invalidArgument, 2: common.StorageFull storageFull,
-            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch),
+            3: common.Unavailable unavailable, 4: common.StaleEpoch staleEpoch, 5: common.AccessDenied accessDenied),
 
   /** The objects (and tombstones) this node holds hints for on behalf of forMember, limit (1..10000) at a time. */
   HintPage listHints(1: string forMember, 2: string cursor, 3: i32 limit)
-    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable),
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable,
+            3: common.AccessDenied accessDenied),
 
   /** Forgets hints once forMember has copied the objects. Unknown hints are ignored. */
   void clearHints(1: string forMember, 2: list<common.ObjectId> ids)
-    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable),
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable,
+            3: common.AccessDenied accessDenied),
 
   /**
    * A page of at most limit entries (1..10000) of everything the member holds, tombstones included.
    * Start with an empty cursor.
    */
   InventoryPage inventory(1: string cursor, 2: i32 limit)
-    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable),
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable,
+            3: common.AccessDenied accessDenied),
+
+  /**
+   * Authenticates this connection as a Dyad daemon (in a cluster with a secret, every call but health and status
+   * needs it): time in ms, a random nonce (32 hex digits), and proof = HMAC-SHA256 under the cluster secret of
+   * "dyad member-auth\n" + daemon + "\n" + time + "\n" + nonce. AccessDenied if the proof is wrong, stale (60 s) or
+   * used before.
+   */
+  void authenticate(1: string daemon, 2: i64 time, 3: string nonce, 4: binary proof)
+    throws (1: common.AccessDenied accessDenied, 2: common.InvalidArgument invalidArgument),
 
   void ping(),
 

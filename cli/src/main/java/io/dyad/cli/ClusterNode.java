@@ -18,6 +18,7 @@ import io.dyad.node.server.StorageNode;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.common.access.ClusterSecret;
+import io.dyad.common.access.DaemonAuth;
 import io.dyad.coordinator.admin.AccessControl;
 import io.dyad.search.GroupResponder;
 import io.dyad.search.SearchAuth;
@@ -49,19 +50,22 @@ final class ClusterNode {
   static ClusterNode assemble(StorageNodeConfig config, MemberInfo member, ZkSession zk, ClusterView view,
       MulticastSettings multicast, Duration handoffInterval, Optional<ClusterSecret> secret) throws DyadException {
     // the cluster's secret signs this node's search answers; a node given another secret does not start
-    SearchAuth auth = new SearchAuth(AccessControl.verify(view.current(), secret, "storage node "
-        + config.memberId()), Clock.systemUTC());
+    Optional<ClusterSecret> verified = AccessControl.verify(view.current(), secret, "storage node "
+        + config.memberId());
+    SearchAuth auth = new SearchAuth(verified, Clock.systemUTC());
     // the store is opened first (the node's service starts it), so its data directory's identity is known
     // by the time the registration runs
     StorageNode[] node = new StorageNode[1];
     MemberRegistration registration = zk.registration(config.memberId(), member.address(),
         () -> node[0].store().dataId());
     HintSettlement settlement = new HintSettlement();
-    node[0] = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view, settlement),
+    node[0] = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view, settlement,
+        verified.map(s -> new DaemonAuth(s, Clock.systemUTC()))),
         new MetricRegistry());
     // partners see a member's calls come from its declared address
     ThriftClientConfig peers = ThriftClientConfig.defaults()
-        .withLocalHost(HostAndPort.fromString(member.address()).getHost());
+        .withLocalHost(HostAndPort.fromString(member.address()).getHost())
+        .withCredential("node " + config.memberId(), verified);
     Resyncer resyncer = new Resyncer(config.memberId(), node[0].store(), view, registration, zk.resyncReporter(),
         peers, handoffInterval, Clock.systemUTC(), settlement);
     List<Service> parts = new ArrayList<>(List.of(node[0].service(), registration, resyncer));

@@ -26,12 +26,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = "Compare the two directories of each volume (or of the volumes named): a digest of a full scan of "
         + "each, taken at the same change. Exit 0 if all are identical, 1 if any differ, 4 if a directory could not "
-        + "be checked, 3 if a volume has no record.")
+        + "be checked, 3 if a volume has no record. In a cluster with access control it needs the cluster secret "
+        + "(--secret-file or $DYAD_SECRET_FILE).")
 final class VolumeCheckCommand implements Callable<Integer> {
   private static final int TRIES = 10;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ZkOptions zk;
+  @Mixin SecretOptions secret;
 
   @Parameters(paramLabel = "VOLUME", arity = "0..*", description = "Volumes to check (default: all).")
   List<String> names = new ArrayList<>();
@@ -46,6 +48,9 @@ final class VolumeCheckCommand implements Callable<Integer> {
     boolean different = false;
     boolean unchecked = false;
     boolean missing = false;
+    // the directory servers serve digests to Dyad daemons and operators holding the cluster secret only
+    ThriftClientConfig credentials = ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(60))
+        .withCredential("dyad volume check", secret.load());
     try (ClusterSession cluster = ClusterSession.open(zk.config())) {
       ClusterSnapshot s = cluster.snapshot();
       List<String> volumes = names.isEmpty() ? List.copyOf(s.volumes().keySet()) : names;
@@ -59,7 +64,7 @@ final class VolumeCheckCommand implements Callable<Integer> {
           missing = true;
           continue;
         }
-        Reading[] r = compare(volume, s, pair);
+        Reading[] r = compare(volume, s, pair, credentials);
         String result;
         if (r[0].problem() != null || r[1].problem() != null) {
           result = "NOT CHECKED";
@@ -88,11 +93,12 @@ final class VolumeCheckCommand implements Callable<Integer> {
   }
 
   /** Readings of both members at the same change, trying again while changes arrive in between. */
-  private static Reading[] compare(String volume, ClusterSnapshot s, PairInfo pair) throws InterruptedException {
+  private static Reading[] compare(String volume, ClusterSnapshot s, PairInfo pair, ThriftClientConfig config)
+      throws InterruptedException {
     Reading[] r = new Reading[2];
     for (int attempt = 0; attempt < TRIES; attempt++) {
-      r[0] = read(volume, pair.a(), pair.aAddress());
-      r[1] = read(volume, pair.b(), pair.bAddress());
+      r[0] = read(volume, pair.a(), pair.aAddress(), config);
+      r[1] = read(volume, pair.b(), pair.bAddress(), config);
       if (r[0].problem() != null || r[1].problem() != null || r[0].seq() == r[1].seq()) {
         return r;
       }
@@ -102,8 +108,7 @@ final class VolumeCheckCommand implements Callable<Integer> {
   }
 
   /** The member's digest of the volume, taken while its last change stayed the same. */
-  private static Reading read(String volume, String member, String address) {
-    ThriftClientConfig config = ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(60));
+  private static Reading read(String volume, String member, String address, ThriftClientConfig config) {
     try (DirectoryClient c = DirectoryClient.connect(HostAndPort.fromString(address), config)) {
       for (int attempt = 0; attempt < TRIES; attempt++) {
         long before = c.findVolume(volume).getLastSeq();

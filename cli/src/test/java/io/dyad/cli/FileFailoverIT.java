@@ -106,7 +106,7 @@ class FileFailoverIT {
       assertThat(crcOf(read(volume, f.getKey()))).as("%s:%s", volume, f.getKey()).isEqualTo(f.getValue());
     }
     DyadProcess.Result check = DyadProcess.run(dir.resolve("logs"), Map.of(), Duration.ofSeconds(60), "volume",
-        "check", volume, "--zk", cluster.zkConnect());
+        "check", volume, "--zk", cluster.zkConnect(), "--secret-file", cluster.secretFile().toString());
     assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
     assertThat(check.stdout()).contains("IDENTICAL");
   }

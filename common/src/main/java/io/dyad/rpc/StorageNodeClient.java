@@ -2,6 +2,7 @@ package io.dyad.rpc;
 
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
+import io.dyad.common.access.DaemonAuth;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.InventoryPage;
 import io.dyad.common.ObjectId;
@@ -57,12 +58,26 @@ public final class StorageNodeClient implements PooledConnection {
   }
 
   public static StorageNodeClient connect(HostAndPort target, ThriftClientConfig config) throws DyadException {
-    return new StorageNodeClient(target, ThriftConnections.open(target, config), DEFAULT_CHUNK_BYTES);
+    return connect(target, config, DEFAULT_CHUNK_BYTES);
   }
 
+  /** A connection to a node, authenticated with the config's daemon credential if it has one. */
   public static StorageNodeClient connect(HostAndPort target, ThriftClientConfig config, int chunkBytes)
       throws DyadException {
-    return new StorageNodeClient(target, ThriftConnections.open(target, config), chunkBytes);
+    StorageNodeClient c = new StorageNodeClient(target, ThriftConnections.open(target, config), chunkBytes);
+    if (config.credential().isPresent()) {
+      DaemonAuth.Proof p = config.credential().get().auth().prove(config.credential().get().daemon());
+      try {
+        c.rpc(() -> {
+          c.client.authenticate(p.daemon(), p.time(), p.nonce(), ByteBuffer.wrap(p.mac()));
+          return null;
+        });
+      } catch (DyadException e) {
+        c.close();
+        throw e;
+      }
+    }
+    return c;
   }
 
   public HostAndPort target() {

@@ -3,6 +3,8 @@ package io.dyad.rpc;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import io.dyad.common.access.ClusterSecret;
+import io.dyad.common.access.DaemonAuth;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -17,12 +19,24 @@ import java.util.Optional;
  *     partner sees who it is); empty: the system chooses
  */
 public record ThriftClientConfig(Duration connectTimeout, Duration requestTimeout, int maxFrameBytes,
-    Optional<String> localHost) {
+    Optional<String> localHost, Optional<DaemonCredential> credential) {
+
+  /**
+   * Who a daemon is to the members it calls: its name and the cluster secret's proofs. A typed member client
+   * authenticates each new connection with it before its first call.
+   */
+  public record DaemonCredential(String daemon, DaemonAuth auth) {
+    @Override
+    public String toString() {
+      return "DaemonCredential[" + daemon + "]";
+    }
+  }
 
   public ThriftClientConfig {
     requireNonNull(connectTimeout, "connectTimeout");
     requireNonNull(requestTimeout, "requestTimeout");
     requireNonNull(localHost, "localHost");
+    requireNonNull(credential, "credential");
     checkArgument(connectTimeout.toMillis() > 0, "connectTimeout must be positive");
     checkArgument(requestTimeout.toMillis() > 0, "requestTimeout must be positive");
     checkArgument(maxFrameBytes >= 4096, "maxFrameBytes must be at least 4096");
@@ -30,18 +44,25 @@ public record ThriftClientConfig(Duration connectTimeout, Duration requestTimeou
 
   /** 2 s to connect, 30 s per request, replies up to 64 MiB. */
   public static ThriftClientConfig defaults() {
-    return new ThriftClientConfig(Duration.ofSeconds(2), Duration.ofSeconds(30), 64 * 1024 * 1024, Optional.empty());
+    return new ThriftClientConfig(Duration.ofSeconds(2), Duration.ofSeconds(30), 64 * 1024 * 1024, Optional.empty(),
+        Optional.empty());
   }
 
   public ThriftClientConfig withRequestTimeout(Duration timeout) {
-    return new ThriftClientConfig(connectTimeout, timeout, maxFrameBytes, localHost);
+    return new ThriftClientConfig(connectTimeout, timeout, maxFrameBytes, localHost, credential);
   }
 
   public ThriftClientConfig withConnectTimeout(Duration timeout) {
-    return new ThriftClientConfig(timeout, requestTimeout, maxFrameBytes, localHost);
+    return new ThriftClientConfig(timeout, requestTimeout, maxFrameBytes, localHost, credential);
   }
 
   public ThriftClientConfig withLocalHost(String host) {
-    return new ThriftClientConfig(connectTimeout, requestTimeout, maxFrameBytes, Optional.of(host));
+    return new ThriftClientConfig(connectTimeout, requestTimeout, maxFrameBytes, Optional.of(host), credential);
+  }
+
+  /** Member connections authenticate as {@code daemon} with the cluster secret (none without a secret). */
+  public ThriftClientConfig withCredential(String daemon, java.util.Optional<ClusterSecret> secret) {
+    return new ThriftClientConfig(connectTimeout, requestTimeout, maxFrameBytes, localHost,
+        secret.map(s -> new DaemonCredential(daemon, new DaemonAuth(s, java.time.Clock.systemUTC()))));
   }
 }

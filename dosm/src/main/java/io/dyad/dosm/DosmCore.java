@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.rpc.ConnectionPool;
 import io.dyad.rpc.StorageNodeClient;
+import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.search.SearchAuth;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -60,7 +61,9 @@ final class DosmCore extends AbstractIdleService {
 
   @Override
   protected void startUp() throws IOException {
-    pool = new ConnectionPool<>(node -> StorageNodeClient.connect(node, config.nodes(), config.maxChunkBytes()),
+    // the DOSM is a Dyad daemon to the nodes: its connections authenticate with the cluster secret
+    ThriftClientConfig nodes = config.nodes().withCredential("dosm " + config.instance(), config.secret());
+    pool = new ConnectionPool<>(node -> StorageNodeClient.connect(node, nodes, config.maxChunkBytes()),
         config.maxConnectionsPerNode(), config.nodes().requestTimeout(), NODE_CONNECTION_MAX_IDLE);
     search = config.searchMode().equals(DosmConfig.MULTICAST)
         ? new MulticastSearch(config.multicast(), replyHost(),

@@ -25,7 +25,7 @@ public class DirectoryServer {
      * @param epoch
      * @param requestId
      */
-    public Applied submit(java.lang.String volume, ChangeOp op, long epoch, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public Applied submit(java.lang.String volume, ChangeOp op, long epoch, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * The inode a path names.
@@ -34,7 +34,7 @@ public class DirectoryServer {
      * @param path
      * @param epoch
      */
-    public Inode stat(java.lang.String volume, java.lang.String path, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public Inode stat(java.lang.String volume, java.lang.String path, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Up to limit (1-10000) entries of a directory after afterName ("" for the first page).
@@ -45,7 +45,7 @@ public class DirectoryServer {
      * @param limit
      * @param epoch
      */
-    public EntryPage listDirectory(java.lang.String volume, java.lang.String path, java.lang.String afterName, int limit, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public EntryPage listDirectory(java.lang.String volume, java.lang.String path, java.lang.String afterName, int limit, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * A pending upload of a volume (NotFound once committed or abandoned).
@@ -54,7 +54,7 @@ public class DirectoryServer {
      * @param uploadId
      * @param epoch
      */
-    public BeginUpload upload(java.lang.String volume, java.lang.String uploadId, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public BeginUpload upload(java.lang.String volume, java.lang.String uploadId, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Search (point-to-point): whether this directory server holds the volume (not deleted), and where it is with it.
@@ -62,14 +62,27 @@ public class DirectoryServer {
      * 
      * @param volume
      */
-    public VolumeState findVolume(java.lang.String volume) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public VolumeState findVolume(java.lang.String volume) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * The volumes this server holds and how far each is. Answered in any failover state.
      * 
      * @param epoch
      */
-    public java.util.List<VolumeState> volumes(long epoch) throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public java.util.List<VolumeState> volumes(long epoch) throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
+
+    /**
+     * Authenticates this connection as a Dyad daemon (in a cluster with a secret, every call but health and status
+     * needs it): time in ms, a random nonce (32 hex digits), and proof = HMAC-SHA256 under the cluster secret of
+     * "dyad member-auth\n" + daemon + "\n" + time + "\n" + nonce. AccessDenied if the proof is wrong, stale (60 s) or
+     * used before.
+     * 
+     * @param daemon
+     * @param time
+     * @param nonce
+     * @param proof
+     */
+    public void authenticate(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof) throws io.dyad.thrift.AccessDenied, io.dyad.thrift.InvalidArgument, org.apache.thrift.TException;
 
     /**
      * The server's state and role. Answered in any failover state, without a registration too.
@@ -81,7 +94,7 @@ public class DirectoryServer {
      * 
      * @param volume
      */
-    public java.lang.String digest(java.lang.String volume) throws io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public java.lang.String digest(java.lang.String volume) throws io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * The primary sends changes of one volume in order; the duplicate applies those that follow its last one and
@@ -93,7 +106,7 @@ public class DirectoryServer {
      * @param changes
      * @param epoch
      */
-    public long replicate(java.lang.String sender, java.lang.String volume, java.util.List<Change> changes, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public long replicate(java.lang.String sender, java.lang.String volume, java.util.List<Change> changes, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Changes of a volume from fromSeq on (at most maxChanges): what a partner that is behind lacks.
@@ -103,7 +116,7 @@ public class DirectoryServer {
      * @param maxChanges
      * @param epoch
      */
-    public LogPage fetchLog(java.lang.String volume, long fromSeq, int maxChanges, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public LogPage fetchLog(java.lang.String volume, long fromSeq, int maxChanges, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * A catching-up partner that has pulled (nearly) all of the primary's log asks to be replicated to synchronously
@@ -115,7 +128,7 @@ public class DirectoryServer {
      * @param volumes
      * @param epoch
      */
-    public void join(java.lang.String member, long incarnation, java.util.List<VolumeState> volumes, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public void join(java.lang.String member, long incarnation, java.util.List<VolumeState> volumes, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * A consistent copy of the whole store (a RocksDB checkpoint), kept for a while for the partner to read.
@@ -123,7 +136,7 @@ public class DirectoryServer {
      * @param member
      * @param epoch
      */
-    public SnapshotManifest openSnapshot(java.lang.String member, long epoch) throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public SnapshotManifest openSnapshot(java.lang.String member, long epoch) throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Up to maxBytes of one file of a snapshot from offset.
@@ -133,7 +146,7 @@ public class DirectoryServer {
      * @param offset
      * @param maxBytes
      */
-    public java.nio.ByteBuffer readSnapshot(java.lang.String snapshotId, java.lang.String file, long offset, int maxBytes) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public java.nio.ByteBuffer readSnapshot(java.lang.String snapshotId, java.lang.String file, long offset, int maxBytes) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
   }
 
@@ -150,6 +163,8 @@ public class DirectoryServer {
     public void findVolume(java.lang.String volume, org.apache.thrift.async.AsyncMethodCallback<VolumeState> resultHandler) throws org.apache.thrift.TException;
 
     public void volumes(long epoch, org.apache.thrift.async.AsyncMethodCallback<java.util.List<VolumeState>> resultHandler) throws org.apache.thrift.TException;
+
+    public void authenticate(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
     public void status(org.apache.thrift.async.AsyncMethodCallback<DirectoryStatus> resultHandler) throws org.apache.thrift.TException;
 
@@ -190,7 +205,7 @@ public class DirectoryServer {
     }
 
     @Override
-    public Applied submit(java.lang.String volume, ChangeOp op, long epoch, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public Applied submit(java.lang.String volume, ChangeOp op, long epoch, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_submit(volume, op, epoch, requestId);
       return recv_submit();
@@ -206,7 +221,7 @@ public class DirectoryServer {
       sendBase("submit", args);
     }
 
-    public Applied recv_submit() throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public Applied recv_submit() throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       submit_result result = new submit_result();
       receiveBase(result, "submit");
@@ -237,11 +252,14 @@ public class DirectoryServer {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "submit failed: unknown result");
     }
 
     @Override
-    public Inode stat(java.lang.String volume, java.lang.String path, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public Inode stat(java.lang.String volume, java.lang.String path, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_stat(volume, path, epoch);
       return recv_stat();
@@ -256,7 +274,7 @@ public class DirectoryServer {
       sendBase("stat", args);
     }
 
-    public Inode recv_stat() throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public Inode recv_stat() throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       stat_result result = new stat_result();
       receiveBase(result, "stat");
@@ -278,11 +296,14 @@ public class DirectoryServer {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "stat failed: unknown result");
     }
 
     @Override
-    public EntryPage listDirectory(java.lang.String volume, java.lang.String path, java.lang.String afterName, int limit, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public EntryPage listDirectory(java.lang.String volume, java.lang.String path, java.lang.String afterName, int limit, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_listDirectory(volume, path, afterName, limit, epoch);
       return recv_listDirectory();
@@ -299,7 +320,7 @@ public class DirectoryServer {
       sendBase("listDirectory", args);
     }
 
-    public EntryPage recv_listDirectory() throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public EntryPage recv_listDirectory() throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       listDirectory_result result = new listDirectory_result();
       receiveBase(result, "listDirectory");
@@ -321,11 +342,14 @@ public class DirectoryServer {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "listDirectory failed: unknown result");
     }
 
     @Override
-    public BeginUpload upload(java.lang.String volume, java.lang.String uploadId, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public BeginUpload upload(java.lang.String volume, java.lang.String uploadId, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_upload(volume, uploadId, epoch);
       return recv_upload();
@@ -340,7 +364,7 @@ public class DirectoryServer {
       sendBase("upload", args);
     }
 
-    public BeginUpload recv_upload() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public BeginUpload recv_upload() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       upload_result result = new upload_result();
       receiveBase(result, "upload");
@@ -359,11 +383,14 @@ public class DirectoryServer {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "upload failed: unknown result");
     }
 
     @Override
-    public VolumeState findVolume(java.lang.String volume) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public VolumeState findVolume(java.lang.String volume) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_findVolume(volume);
       return recv_findVolume();
@@ -376,7 +403,7 @@ public class DirectoryServer {
       sendBase("findVolume", args);
     }
 
-    public VolumeState recv_findVolume() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public VolumeState recv_findVolume() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       findVolume_result result = new findVolume_result();
       receiveBase(result, "findVolume");
@@ -392,11 +419,14 @@ public class DirectoryServer {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "findVolume failed: unknown result");
     }
 
     @Override
-    public java.util.List<VolumeState> volumes(long epoch) throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public java.util.List<VolumeState> volumes(long epoch) throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_volumes(epoch);
       return recv_volumes();
@@ -409,7 +439,7 @@ public class DirectoryServer {
       sendBase("volumes", args);
     }
 
-    public java.util.List<VolumeState> recv_volumes() throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public java.util.List<VolumeState> recv_volumes() throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       volumes_result result = new volumes_result();
       receiveBase(result, "volumes");
@@ -422,7 +452,40 @@ public class DirectoryServer {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "volumes failed: unknown result");
+    }
+
+    @Override
+    public void authenticate(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof) throws io.dyad.thrift.AccessDenied, io.dyad.thrift.InvalidArgument, org.apache.thrift.TException
+    {
+      send_authenticate(daemon, time, nonce, proof);
+      recv_authenticate();
+    }
+
+    public void send_authenticate(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof) throws org.apache.thrift.TException
+    {
+      authenticate_args args = new authenticate_args();
+      args.setDaemon(daemon);
+      args.setTime(time);
+      args.setNonce(nonce);
+      args.setProof(proof);
+      sendBase("authenticate", args);
+    }
+
+    public void recv_authenticate() throws io.dyad.thrift.AccessDenied, io.dyad.thrift.InvalidArgument, org.apache.thrift.TException
+    {
+      authenticate_result result = new authenticate_result();
+      receiveBase(result, "authenticate");
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      return;
     }
 
     @Override
@@ -449,7 +512,7 @@ public class DirectoryServer {
     }
 
     @Override
-    public java.lang.String digest(java.lang.String volume) throws io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public java.lang.String digest(java.lang.String volume) throws io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_digest(volume);
       return recv_digest();
@@ -462,7 +525,7 @@ public class DirectoryServer {
       sendBase("digest", args);
     }
 
-    public java.lang.String recv_digest() throws io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public java.lang.String recv_digest() throws io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       digest_result result = new digest_result();
       receiveBase(result, "digest");
@@ -475,11 +538,14 @@ public class DirectoryServer {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "digest failed: unknown result");
     }
 
     @Override
-    public long replicate(java.lang.String sender, java.lang.String volume, java.util.List<Change> changes, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public long replicate(java.lang.String sender, java.lang.String volume, java.util.List<Change> changes, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_replicate(sender, volume, changes, epoch);
       return recv_replicate();
@@ -495,7 +561,7 @@ public class DirectoryServer {
       sendBase("replicate", args);
     }
 
-    public long recv_replicate() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public long recv_replicate() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       replicate_result result = new replicate_result();
       receiveBase(result, "replicate");
@@ -511,11 +577,14 @@ public class DirectoryServer {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "replicate failed: unknown result");
     }
 
     @Override
-    public LogPage fetchLog(java.lang.String volume, long fromSeq, int maxChanges, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public LogPage fetchLog(java.lang.String volume, long fromSeq, int maxChanges, long epoch) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_fetchLog(volume, fromSeq, maxChanges, epoch);
       return recv_fetchLog();
@@ -531,7 +600,7 @@ public class DirectoryServer {
       sendBase("fetchLog", args);
     }
 
-    public LogPage recv_fetchLog() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public LogPage recv_fetchLog() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       fetchLog_result result = new fetchLog_result();
       receiveBase(result, "fetchLog");
@@ -550,11 +619,14 @@ public class DirectoryServer {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "fetchLog failed: unknown result");
     }
 
     @Override
-    public void join(java.lang.String member, long incarnation, java.util.List<VolumeState> volumes, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public void join(java.lang.String member, long incarnation, java.util.List<VolumeState> volumes, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_join(member, incarnation, volumes, epoch);
       recv_join();
@@ -570,7 +642,7 @@ public class DirectoryServer {
       sendBase("join", args);
     }
 
-    public void recv_join() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public void recv_join() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       join_result result = new join_result();
       receiveBase(result, "join");
@@ -583,11 +655,14 @@ public class DirectoryServer {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       return;
     }
 
     @Override
-    public SnapshotManifest openSnapshot(java.lang.String member, long epoch) throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public SnapshotManifest openSnapshot(java.lang.String member, long epoch) throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_openSnapshot(member, epoch);
       return recv_openSnapshot();
@@ -601,7 +676,7 @@ public class DirectoryServer {
       sendBase("openSnapshot", args);
     }
 
-    public SnapshotManifest recv_openSnapshot() throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public SnapshotManifest recv_openSnapshot() throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       openSnapshot_result result = new openSnapshot_result();
       receiveBase(result, "openSnapshot");
@@ -614,11 +689,14 @@ public class DirectoryServer {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "openSnapshot failed: unknown result");
     }
 
     @Override
-    public java.nio.ByteBuffer readSnapshot(java.lang.String snapshotId, java.lang.String file, long offset, int maxBytes) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public java.nio.ByteBuffer readSnapshot(java.lang.String snapshotId, java.lang.String file, long offset, int maxBytes) throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_readSnapshot(snapshotId, file, offset, maxBytes);
       return recv_readSnapshot();
@@ -634,7 +712,7 @@ public class DirectoryServer {
       sendBase("readSnapshot", args);
     }
 
-    public java.nio.ByteBuffer recv_readSnapshot() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public java.nio.ByteBuffer recv_readSnapshot() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       readSnapshot_result result = new readSnapshot_result();
       receiveBase(result, "readSnapshot");
@@ -649,6 +727,9 @@ public class DirectoryServer {
       }
       if (result.unavailable != null) {
         throw result.unavailable;
+      }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
       }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "readSnapshot failed: unknown result");
     }
@@ -706,7 +787,7 @@ public class DirectoryServer {
       }
 
       @Override
-      public Applied getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public Applied getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.NotEmpty, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -747,7 +828,7 @@ public class DirectoryServer {
       }
 
       @Override
-      public Inode getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public Inode getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -794,7 +875,7 @@ public class DirectoryServer {
       }
 
       @Override
-      public EntryPage getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public EntryPage getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -835,7 +916,7 @@ public class DirectoryServer {
       }
 
       @Override
-      public BeginUpload getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public BeginUpload getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -870,7 +951,7 @@ public class DirectoryServer {
       }
 
       @Override
-      public VolumeState getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public VolumeState getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -905,13 +986,58 @@ public class DirectoryServer {
       }
 
       @Override
-      public java.util.List<VolumeState> getResult() throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public java.util.List<VolumeState> getResult() throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
         org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
         org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
         return (new Client(prot)).recv_volumes();
+      }
+    }
+
+    @Override
+    public void authenticate(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      authenticate_call method_call = new authenticate_call(daemon, time, nonce, proof, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class authenticate_call extends org.apache.thrift.async.TAsyncMethodCall<Void> {
+      private java.lang.String daemon;
+      private long time;
+      private java.lang.String nonce;
+      private java.nio.ByteBuffer proof;
+      public authenticate_call(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.daemon = daemon;
+        this.time = time;
+        this.nonce = nonce;
+        this.proof = proof;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("authenticate", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        authenticate_args args = new authenticate_args();
+        args.setDaemon(daemon);
+        args.setTime(time);
+        args.setNonce(nonce);
+        args.setProof(proof);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public Void getResult() throws io.dyad.thrift.AccessDenied, io.dyad.thrift.InvalidArgument, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        (new Client(prot)).recv_authenticate();
+        return null;
       }
     }
 
@@ -972,7 +1098,7 @@ public class DirectoryServer {
       }
 
       @Override
-      public java.lang.String getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public java.lang.String getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1016,7 +1142,7 @@ public class DirectoryServer {
       }
 
       @Override
-      public java.lang.Long getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public java.lang.Long getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1060,7 +1186,7 @@ public class DirectoryServer {
       }
 
       @Override
-      public LogPage getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public LogPage getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1104,7 +1230,7 @@ public class DirectoryServer {
       }
 
       @Override
-      public Void getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public Void getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1143,7 +1269,7 @@ public class DirectoryServer {
       }
 
       @Override
-      public SnapshotManifest getResult() throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public SnapshotManifest getResult() throws io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1187,7 +1313,7 @@ public class DirectoryServer {
       }
 
       @Override
-      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.NotFound, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1216,6 +1342,7 @@ public class DirectoryServer {
       processMap.put("upload", new upload());
       processMap.put("findVolume", new findVolume());
       processMap.put("volumes", new volumes());
+      processMap.put("authenticate", new authenticate());
       processMap.put("status", new status());
       processMap.put("digest", new digest());
       processMap.put("replicate", new replicate());
@@ -1267,6 +1394,8 @@ public class DirectoryServer {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1307,6 +1436,8 @@ public class DirectoryServer {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1347,6 +1478,8 @@ public class DirectoryServer {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1385,6 +1518,8 @@ public class DirectoryServer {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1421,6 +1556,8 @@ public class DirectoryServer {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1455,6 +1592,42 @@ public class DirectoryServer {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
+        }
+        return result;
+      }
+    }
+
+    public static class authenticate<I extends Iface> extends org.apache.thrift.ProcessFunction<I, authenticate_args> {
+      public authenticate() {
+        super("authenticate");
+      }
+
+      @Override
+      public authenticate_args getEmptyArgsInstance() {
+        return new authenticate_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public authenticate_result getResult(I iface, authenticate_args args) throws org.apache.thrift.TException {
+        authenticate_result result = new authenticate_result();
+        try {
+          iface.authenticate(args.daemon, args.time, args.nonce, args.proof);
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
         }
         return result;
       }
@@ -1517,6 +1690,8 @@ public class DirectoryServer {
           result.notFound = notFound;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1554,6 +1729,8 @@ public class DirectoryServer {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1592,6 +1769,8 @@ public class DirectoryServer {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1628,6 +1807,8 @@ public class DirectoryServer {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1662,6 +1843,8 @@ public class DirectoryServer {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1698,6 +1881,8 @@ public class DirectoryServer {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1722,6 +1907,7 @@ public class DirectoryServer {
       processMap.put("upload", new upload());
       processMap.put("findVolume", new findVolume());
       processMap.put("volumes", new volumes());
+      processMap.put("authenticate", new authenticate());
       processMap.put("status", new status());
       processMap.put("digest", new digest());
       processMap.put("replicate", new replicate());
@@ -1796,6 +1982,10 @@ public class DirectoryServer {
             } else if (e instanceof io.dyad.thrift.StaleEpoch) {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
               msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
@@ -1884,6 +2074,10 @@ public class DirectoryServer {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -1971,6 +2165,10 @@ public class DirectoryServer {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2054,6 +2252,10 @@ public class DirectoryServer {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2133,6 +2335,10 @@ public class DirectoryServer {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2208,6 +2414,10 @@ public class DirectoryServer {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2239,6 +2449,80 @@ public class DirectoryServer {
       @Override
       public void start(I iface, volumes_args args, org.apache.thrift.async.AsyncMethodCallback<java.util.List<VolumeState>> resultHandler) throws org.apache.thrift.TException {
         iface.volumes(args.epoch,resultHandler);
+      }
+    }
+
+    public static class authenticate<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, authenticate_args, Void> {
+      public authenticate() {
+        super("authenticate");
+      }
+
+      @Override
+      public authenticate_args getEmptyArgsInstance() {
+        return new authenticate_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<Void> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<Void>() { 
+          @Override
+          public void onComplete(Void o) {
+            authenticate_result result = new authenticate_result();
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            authenticate_result result = new authenticate_result();
+            if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, authenticate_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+        iface.authenticate(args.daemon, args.time, args.nonce, args.proof,resultHandler);
       }
     }
 
@@ -2350,6 +2634,10 @@ public class DirectoryServer {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2429,6 +2717,10 @@ public class DirectoryServer {
             } else if (e instanceof io.dyad.thrift.StaleEpoch) {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
               msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
@@ -2513,6 +2805,10 @@ public class DirectoryServer {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2591,6 +2887,10 @@ public class DirectoryServer {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2665,6 +2965,10 @@ public class DirectoryServer {
             } else if (e instanceof io.dyad.thrift.StaleEpoch) {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
               msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
@@ -2744,6 +3048,10 @@ public class DirectoryServer {
             } else if (e instanceof io.dyad.thrift.Unavailable) {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
               msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
@@ -3485,6 +3793,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField NOT_EMPTY_FIELD_DESC = new org.apache.thrift.protocol.TField("notEmpty", org.apache.thrift.protocol.TType.STRUCT, (short)6);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)7);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)8);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)9);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new submit_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new submit_resultTupleSchemeFactory();
@@ -3498,6 +3807,7 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotEmpty notEmpty; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -3509,7 +3819,8 @@ public class DirectoryServer {
       IS_ADIRECTORY((short)5, "isADirectory"),
       NOT_EMPTY((short)6, "notEmpty"),
       UNAVAILABLE((short)7, "unavailable"),
-      STALE_EPOCH((short)8, "staleEpoch");
+      STALE_EPOCH((short)8, "staleEpoch"),
+      ACCESS_DENIED((short)9, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -3543,6 +3854,8 @@ public class DirectoryServer {
             return UNAVAILABLE;
           case 8: // STALE_EPOCH
             return STALE_EPOCH;
+          case 9: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -3607,6 +3920,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(submit_result.class, metaDataMap);
     }
@@ -3623,7 +3938,8 @@ public class DirectoryServer {
       io.dyad.thrift.IsADirectory isADirectory,
       io.dyad.thrift.NotEmpty notEmpty,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -3635,6 +3951,7 @@ public class DirectoryServer {
       this.notEmpty = notEmpty;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -3668,6 +3985,9 @@ public class DirectoryServer {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -3686,6 +4006,7 @@ public class DirectoryServer {
       this.notEmpty = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -3913,6 +4234,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public submit_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -3988,6 +4334,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -4022,6 +4376,9 @@ public class DirectoryServer {
       case STALE_EPOCH:
         return getStaleEpoch();
 
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -4052,6 +4409,8 @@ public class DirectoryServer {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -4150,6 +4509,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -4192,6 +4560,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -4294,6 +4666,16 @@ public class DirectoryServer {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -4386,6 +4768,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -4517,6 +4907,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 9: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -4578,6 +4977,11 @@ public class DirectoryServer {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -4624,7 +5028,10 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           optionals.set(8);
         }
-        oprot.writeBitSet(optionals, 9);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(9);
+        }
+        oprot.writeBitSet(optionals, 10);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -4652,12 +5059,15 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, submit_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(9);
+        java.util.BitSet incoming = iprot.readBitSet(10);
         if (incoming.get(0)) {
           struct.success = new Applied();
           struct.success.read(iprot);
@@ -4702,6 +5112,11 @@ public class DirectoryServer {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(9)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -5305,6 +5720,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)6);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new stat_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new stat_resultTupleSchemeFactory();
@@ -5315,6 +5731,7 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -5323,7 +5740,8 @@ public class DirectoryServer {
       NOT_ADIRECTORY((short)2, "notADirectory"),
       INVALID_ARGUMENT((short)3, "invalidArgument"),
       UNAVAILABLE((short)4, "unavailable"),
-      STALE_EPOCH((short)5, "staleEpoch");
+      STALE_EPOCH((short)5, "staleEpoch"),
+      ACCESS_DENIED((short)6, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -5351,6 +5769,8 @@ public class DirectoryServer {
             return UNAVAILABLE;
           case 5: // STALE_EPOCH
             return STALE_EPOCH;
+          case 6: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -5409,6 +5829,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(stat_result.class, metaDataMap);
     }
@@ -5422,7 +5844,8 @@ public class DirectoryServer {
       io.dyad.thrift.NotADirectory notADirectory,
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -5431,6 +5854,7 @@ public class DirectoryServer {
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -5455,6 +5879,9 @@ public class DirectoryServer {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -5470,6 +5897,7 @@ public class DirectoryServer {
       this.invalidArgument = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -5622,6 +6050,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public stat_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -5673,6 +6126,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -5698,6 +6159,9 @@ public class DirectoryServer {
       case STALE_EPOCH:
         return getStaleEpoch();
 
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -5722,6 +6186,8 @@ public class DirectoryServer {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -5793,6 +6259,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -5823,6 +6298,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -5895,6 +6374,16 @@ public class DirectoryServer {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -5963,6 +6452,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -6067,6 +6564,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 6: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -6113,6 +6619,11 @@ public class DirectoryServer {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -6150,7 +6661,10 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           optionals.set(5);
         }
-        oprot.writeBitSet(optionals, 6);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(6);
+        }
+        oprot.writeBitSet(optionals, 7);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -6169,12 +6683,15 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, stat_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(6);
+        java.util.BitSet incoming = iprot.readBitSet(7);
         if (incoming.get(0)) {
           struct.success = new Inode();
           struct.success.read(iprot);
@@ -6204,6 +6721,11 @@ public class DirectoryServer {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(6)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -7008,6 +7530,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)6);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new listDirectory_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new listDirectory_resultTupleSchemeFactory();
@@ -7018,6 +7541,7 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -7026,7 +7550,8 @@ public class DirectoryServer {
       NOT_ADIRECTORY((short)2, "notADirectory"),
       INVALID_ARGUMENT((short)3, "invalidArgument"),
       UNAVAILABLE((short)4, "unavailable"),
-      STALE_EPOCH((short)5, "staleEpoch");
+      STALE_EPOCH((short)5, "staleEpoch"),
+      ACCESS_DENIED((short)6, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -7054,6 +7579,8 @@ public class DirectoryServer {
             return UNAVAILABLE;
           case 5: // STALE_EPOCH
             return STALE_EPOCH;
+          case 6: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -7112,6 +7639,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(listDirectory_result.class, metaDataMap);
     }
@@ -7125,7 +7654,8 @@ public class DirectoryServer {
       io.dyad.thrift.NotADirectory notADirectory,
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -7134,6 +7664,7 @@ public class DirectoryServer {
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -7158,6 +7689,9 @@ public class DirectoryServer {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -7173,6 +7707,7 @@ public class DirectoryServer {
       this.invalidArgument = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -7325,6 +7860,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public listDirectory_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -7376,6 +7936,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -7401,6 +7969,9 @@ public class DirectoryServer {
       case STALE_EPOCH:
         return getStaleEpoch();
 
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -7425,6 +7996,8 @@ public class DirectoryServer {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -7496,6 +8069,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -7526,6 +8108,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -7598,6 +8184,16 @@ public class DirectoryServer {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -7666,6 +8262,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -7770,6 +8374,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 6: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -7816,6 +8429,11 @@ public class DirectoryServer {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -7853,7 +8471,10 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           optionals.set(5);
         }
-        oprot.writeBitSet(optionals, 6);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(6);
+        }
+        oprot.writeBitSet(optionals, 7);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -7872,12 +8493,15 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, listDirectory_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(6);
+        java.util.BitSet incoming = iprot.readBitSet(7);
         if (incoming.get(0)) {
           struct.success = new EntryPage();
           struct.success.read(iprot);
@@ -7907,6 +8531,11 @@ public class DirectoryServer {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(6)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -8509,6 +9138,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new upload_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new upload_resultTupleSchemeFactory();
@@ -8518,6 +9148,7 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -8525,7 +9156,8 @@ public class DirectoryServer {
       NOT_FOUND((short)1, "notFound"),
       INVALID_ARGUMENT((short)2, "invalidArgument"),
       UNAVAILABLE((short)3, "unavailable"),
-      STALE_EPOCH((short)4, "staleEpoch");
+      STALE_EPOCH((short)4, "staleEpoch"),
+      ACCESS_DENIED((short)5, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -8551,6 +9183,8 @@ public class DirectoryServer {
             return UNAVAILABLE;
           case 4: // STALE_EPOCH
             return STALE_EPOCH;
+          case 5: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -8607,6 +9241,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(upload_result.class, metaDataMap);
     }
@@ -8619,7 +9255,8 @@ public class DirectoryServer {
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -8627,6 +9264,7 @@ public class DirectoryServer {
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -8648,6 +9286,9 @@ public class DirectoryServer {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -8662,6 +9303,7 @@ public class DirectoryServer {
       this.invalidArgument = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -8789,6 +9431,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public upload_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -8832,6 +9499,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -8853,6 +9528,9 @@ public class DirectoryServer {
 
       case STALE_EPOCH:
         return getStaleEpoch();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -8876,6 +9554,8 @@ public class DirectoryServer {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -8938,6 +9618,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -8964,6 +9653,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -9022,6 +9715,16 @@ public class DirectoryServer {
       }
       if (isSetStaleEpoch()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -9086,6 +9789,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -9181,6 +9892,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -9222,6 +9942,11 @@ public class DirectoryServer {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -9256,7 +9981,10 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           optionals.set(4);
         }
-        oprot.writeBitSet(optionals, 5);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -9272,12 +10000,15 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, upload_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(5);
+        java.util.BitSet incoming = iprot.readBitSet(6);
         if (incoming.get(0)) {
           struct.success = new BeginUpload();
           struct.success.read(iprot);
@@ -9302,6 +10033,11 @@ public class DirectoryServer {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(5)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -9698,6 +10434,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new findVolume_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new findVolume_resultTupleSchemeFactory();
@@ -9706,13 +10443,15 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       NOT_FOUND((short)1, "notFound"),
       INVALID_ARGUMENT((short)2, "invalidArgument"),
-      UNAVAILABLE((short)3, "unavailable");
+      UNAVAILABLE((short)3, "unavailable"),
+      ACCESS_DENIED((short)4, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -9736,6 +10475,8 @@ public class DirectoryServer {
             return INVALID_ARGUMENT;
           case 3: // UNAVAILABLE
             return UNAVAILABLE;
+          case 4: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -9790,6 +10531,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(findVolume_result.class, metaDataMap);
     }
@@ -9801,13 +10544,15 @@ public class DirectoryServer {
       VolumeState success,
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.InvalidArgument invalidArgument,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
       this.notFound = notFound;
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -9826,6 +10571,9 @@ public class DirectoryServer {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -9839,6 +10587,7 @@ public class DirectoryServer {
       this.notFound = null;
       this.invalidArgument = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -9941,6 +10690,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public findVolume_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -9976,6 +10750,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -9994,6 +10776,9 @@ public class DirectoryServer {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -10015,6 +10800,8 @@ public class DirectoryServer {
         return isSetInvalidArgument();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -10068,6 +10855,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -10090,6 +10886,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -10138,6 +10938,16 @@ public class DirectoryServer {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -10194,6 +11004,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -10280,6 +11098,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -10316,6 +11143,11 @@ public class DirectoryServer {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -10347,7 +11179,10 @@ public class DirectoryServer {
         if (struct.isSetUnavailable()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -10360,12 +11195,15 @@ public class DirectoryServer {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, findVolume_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.success = new VolumeState();
           struct.success.read(iprot);
@@ -10385,6 +11223,11 @@ public class DirectoryServer {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -10775,6 +11618,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.LIST, (short)0);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new volumes_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new volumes_resultTupleSchemeFactory();
@@ -10782,12 +11626,14 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable java.util.List<VolumeState> success; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       UNAVAILABLE((short)1, "unavailable"),
-      STALE_EPOCH((short)2, "staleEpoch");
+      STALE_EPOCH((short)2, "staleEpoch"),
+      ACCESS_DENIED((short)3, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -10809,6 +11655,8 @@ public class DirectoryServer {
             return UNAVAILABLE;
           case 2: // STALE_EPOCH
             return STALE_EPOCH;
+          case 3: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -10862,6 +11710,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(volumes_result.class, metaDataMap);
     }
@@ -10872,12 +11722,14 @@ public class DirectoryServer {
     public volumes_result(
       java.util.List<VolumeState> success,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -10897,6 +11749,9 @@ public class DirectoryServer {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -10909,6 +11764,7 @@ public class DirectoryServer {
       this.success = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     public int getSuccessSize() {
@@ -11002,6 +11858,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public volumes_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -11029,6 +11910,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -11044,6 +11933,9 @@ public class DirectoryServer {
 
       case STALE_EPOCH:
         return getStaleEpoch();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -11063,6 +11955,8 @@ public class DirectoryServer {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -11107,6 +12001,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -11125,6 +12028,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -11163,6 +12070,16 @@ public class DirectoryServer {
       }
       if (isSetStaleEpoch()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -11211,6 +12128,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -11295,6 +12220,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -11333,6 +12267,11 @@ public class DirectoryServer {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -11361,7 +12300,10 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetSuccess()) {
           {
             oprot.writeI32(struct.success.size());
@@ -11377,12 +12319,15 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, volumes_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           {
             org.apache.thrift.protocol.TList _list55 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
@@ -11406,6 +12351,1200 @@ public class DirectoryServer {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class authenticate_args implements org.apache.thrift.TBase<authenticate_args, authenticate_args._Fields>, java.io.Serializable, Cloneable, Comparable<authenticate_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("authenticate_args");
+
+    private static final org.apache.thrift.protocol.TField DAEMON_FIELD_DESC = new org.apache.thrift.protocol.TField("daemon", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField TIME_FIELD_DESC = new org.apache.thrift.protocol.TField("time", org.apache.thrift.protocol.TType.I64, (short)2);
+    private static final org.apache.thrift.protocol.TField NONCE_FIELD_DESC = new org.apache.thrift.protocol.TField("nonce", org.apache.thrift.protocol.TType.STRING, (short)3);
+    private static final org.apache.thrift.protocol.TField PROOF_FIELD_DESC = new org.apache.thrift.protocol.TField("proof", org.apache.thrift.protocol.TType.STRING, (short)4);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new authenticate_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new authenticate_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.lang.String daemon; // required
+    public long time; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String nonce; // required
+    public @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer proof; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      DAEMON((short)1, "daemon"),
+      TIME((short)2, "time"),
+      NONCE((short)3, "nonce"),
+      PROOF((short)4, "proof");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // DAEMON
+            return DAEMON;
+          case 2: // TIME
+            return TIME;
+          case 3: // NONCE
+            return NONCE;
+          case 4: // PROOF
+            return PROOF;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    private static final int __TIME_ISSET_ID = 0;
+    private byte __isset_bitfield = 0;
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.DAEMON, new org.apache.thrift.meta_data.FieldMetaData("daemon", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.TIME, new org.apache.thrift.meta_data.FieldMetaData("time", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.NONCE, new org.apache.thrift.meta_data.FieldMetaData("nonce", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.PROOF, new org.apache.thrift.meta_data.FieldMetaData("proof", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , true)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(authenticate_args.class, metaDataMap);
+    }
+
+    public authenticate_args() {
+    }
+
+    public authenticate_args(
+      java.lang.String daemon,
+      long time,
+      java.lang.String nonce,
+      java.nio.ByteBuffer proof)
+    {
+      this();
+      this.daemon = daemon;
+      this.time = time;
+      setTimeIsSet(true);
+      this.nonce = nonce;
+      this.proof = org.apache.thrift.TBaseHelper.copyBinary(proof);
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public authenticate_args(authenticate_args other) {
+      __isset_bitfield = other.__isset_bitfield;
+      if (other.isSetDaemon()) {
+        this.daemon = other.daemon;
+      }
+      this.time = other.time;
+      if (other.isSetNonce()) {
+        this.nonce = other.nonce;
+      }
+      if (other.isSetProof()) {
+        this.proof = org.apache.thrift.TBaseHelper.copyBinary(other.proof);
+      }
+    }
+
+    @Override
+    public authenticate_args deepCopy() {
+      return new authenticate_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.daemon = null;
+      setTimeIsSet(false);
+      this.time = 0;
+      this.nonce = null;
+      this.proof = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getDaemon() {
+      return this.daemon;
+    }
+
+    public authenticate_args setDaemon(@org.apache.thrift.annotation.Nullable java.lang.String daemon) {
+      this.daemon = daemon;
+      return this;
+    }
+
+    public void unsetDaemon() {
+      this.daemon = null;
+    }
+
+    /** Returns true if field daemon is set (has been assigned a value) and false otherwise */
+    public boolean isSetDaemon() {
+      return this.daemon != null;
+    }
+
+    public void setDaemonIsSet(boolean value) {
+      if (!value) {
+        this.daemon = null;
+      }
+    }
+
+    public long getTime() {
+      return this.time;
+    }
+
+    public authenticate_args setTime(long time) {
+      this.time = time;
+      setTimeIsSet(true);
+      return this;
+    }
+
+    public void unsetTime() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __TIME_ISSET_ID);
+    }
+
+    /** Returns true if field time is set (has been assigned a value) and false otherwise */
+    public boolean isSetTime() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __TIME_ISSET_ID);
+    }
+
+    public void setTimeIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __TIME_ISSET_ID, value);
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getNonce() {
+      return this.nonce;
+    }
+
+    public authenticate_args setNonce(@org.apache.thrift.annotation.Nullable java.lang.String nonce) {
+      this.nonce = nonce;
+      return this;
+    }
+
+    public void unsetNonce() {
+      this.nonce = null;
+    }
+
+    /** Returns true if field nonce is set (has been assigned a value) and false otherwise */
+    public boolean isSetNonce() {
+      return this.nonce != null;
+    }
+
+    public void setNonceIsSet(boolean value) {
+      if (!value) {
+        this.nonce = null;
+      }
+    }
+
+    public byte[] getProof() {
+      setProof(org.apache.thrift.TBaseHelper.rightSize(proof));
+      return proof == null ? null : proof.array();
+    }
+
+    public java.nio.ByteBuffer bufferForProof() {
+      return org.apache.thrift.TBaseHelper.copyBinary(proof);
+    }
+
+    public authenticate_args setProof(byte[] proof) {
+      this.proof = proof == null ? (java.nio.ByteBuffer)null     : java.nio.ByteBuffer.wrap(proof.clone());
+      return this;
+    }
+
+    public authenticate_args setProof(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer proof) {
+      this.proof = org.apache.thrift.TBaseHelper.copyBinary(proof);
+      return this;
+    }
+
+    public void unsetProof() {
+      this.proof = null;
+    }
+
+    /** Returns true if field proof is set (has been assigned a value) and false otherwise */
+    public boolean isSetProof() {
+      return this.proof != null;
+    }
+
+    public void setProofIsSet(boolean value) {
+      if (!value) {
+        this.proof = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case DAEMON:
+        if (value == null) {
+          unsetDaemon();
+        } else {
+          setDaemon((java.lang.String)value);
+        }
+        break;
+
+      case TIME:
+        if (value == null) {
+          unsetTime();
+        } else {
+          setTime((java.lang.Long)value);
+        }
+        break;
+
+      case NONCE:
+        if (value == null) {
+          unsetNonce();
+        } else {
+          setNonce((java.lang.String)value);
+        }
+        break;
+
+      case PROOF:
+        if (value == null) {
+          unsetProof();
+        } else {
+          if (value instanceof byte[]) {
+            setProof((byte[])value);
+          } else {
+            setProof((java.nio.ByteBuffer)value);
+          }
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case DAEMON:
+        return getDaemon();
+
+      case TIME:
+        return getTime();
+
+      case NONCE:
+        return getNonce();
+
+      case PROOF:
+        return getProof();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case DAEMON:
+        return isSetDaemon();
+      case TIME:
+        return isSetTime();
+      case NONCE:
+        return isSetNonce();
+      case PROOF:
+        return isSetProof();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof authenticate_args)
+        return this.equals((authenticate_args)that);
+      return false;
+    }
+
+    public boolean equals(authenticate_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_daemon = true && this.isSetDaemon();
+      boolean that_present_daemon = true && that.isSetDaemon();
+      if (this_present_daemon || that_present_daemon) {
+        if (!(this_present_daemon && that_present_daemon))
+          return false;
+        if (!this.daemon.equals(that.daemon))
+          return false;
+      }
+
+      boolean this_present_time = true;
+      boolean that_present_time = true;
+      if (this_present_time || that_present_time) {
+        if (!(this_present_time && that_present_time))
+          return false;
+        if (this.time != that.time)
+          return false;
+      }
+
+      boolean this_present_nonce = true && this.isSetNonce();
+      boolean that_present_nonce = true && that.isSetNonce();
+      if (this_present_nonce || that_present_nonce) {
+        if (!(this_present_nonce && that_present_nonce))
+          return false;
+        if (!this.nonce.equals(that.nonce))
+          return false;
+      }
+
+      boolean this_present_proof = true && this.isSetProof();
+      boolean that_present_proof = true && that.isSetProof();
+      if (this_present_proof || that_present_proof) {
+        if (!(this_present_proof && that_present_proof))
+          return false;
+        if (!this.proof.equals(that.proof))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetDaemon()) ? 131071 : 524287);
+      if (isSetDaemon())
+        hashCode = hashCode * 8191 + daemon.hashCode();
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(time);
+
+      hashCode = hashCode * 8191 + ((isSetNonce()) ? 131071 : 524287);
+      if (isSetNonce())
+        hashCode = hashCode * 8191 + nonce.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetProof()) ? 131071 : 524287);
+      if (isSetProof())
+        hashCode = hashCode * 8191 + proof.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(authenticate_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetDaemon(), other.isSetDaemon());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetDaemon()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.daemon, other.daemon);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetTime(), other.isSetTime());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetTime()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.time, other.time);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetNonce(), other.isSetNonce());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetNonce()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.nonce, other.nonce);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetProof(), other.isSetProof());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetProof()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.proof, other.proof);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("authenticate_args(");
+      boolean first = true;
+
+      sb.append("daemon:");
+      if (this.daemon == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.daemon);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("time:");
+      sb.append(this.time);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("nonce:");
+      if (this.nonce == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.nonce);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("proof:");
+      if (this.proof == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.proof, sb);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class authenticate_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public authenticate_argsStandardScheme getScheme() {
+        return new authenticate_argsStandardScheme();
+      }
+    }
+
+    private static class authenticate_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<authenticate_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, authenticate_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // DAEMON
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.daemon = iprot.readString();
+                struct.setDaemonIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // TIME
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.time = iprot.readI64();
+                struct.setTimeIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // NONCE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.nonce = iprot.readString();
+                struct.setNonceIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // PROOF
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.proof = iprot.readBinary();
+                struct.setProofIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, authenticate_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.daemon != null) {
+          oprot.writeFieldBegin(DAEMON_FIELD_DESC);
+          oprot.writeString(struct.daemon);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldBegin(TIME_FIELD_DESC);
+        oprot.writeI64(struct.time);
+        oprot.writeFieldEnd();
+        if (struct.nonce != null) {
+          oprot.writeFieldBegin(NONCE_FIELD_DESC);
+          oprot.writeString(struct.nonce);
+          oprot.writeFieldEnd();
+        }
+        if (struct.proof != null) {
+          oprot.writeFieldBegin(PROOF_FIELD_DESC);
+          oprot.writeBinary(struct.proof);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class authenticate_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public authenticate_argsTupleScheme getScheme() {
+        return new authenticate_argsTupleScheme();
+      }
+    }
+
+    private static class authenticate_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<authenticate_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, authenticate_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetDaemon()) {
+          optionals.set(0);
+        }
+        if (struct.isSetTime()) {
+          optionals.set(1);
+        }
+        if (struct.isSetNonce()) {
+          optionals.set(2);
+        }
+        if (struct.isSetProof()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetDaemon()) {
+          oprot.writeString(struct.daemon);
+        }
+        if (struct.isSetTime()) {
+          oprot.writeI64(struct.time);
+        }
+        if (struct.isSetNonce()) {
+          oprot.writeString(struct.nonce);
+        }
+        if (struct.isSetProof()) {
+          oprot.writeBinary(struct.proof);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, authenticate_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(4);
+        if (incoming.get(0)) {
+          struct.daemon = iprot.readString();
+          struct.setDaemonIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.time = iprot.readI64();
+          struct.setTimeIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.nonce = iprot.readString();
+          struct.setNonceIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.proof = iprot.readBinary();
+          struct.setProofIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class authenticate_result implements org.apache.thrift.TBase<authenticate_result, authenticate_result._Fields>, java.io.Serializable, Cloneable, Comparable<authenticate_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("authenticate_result");
+
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new authenticate_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new authenticate_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      ACCESS_DENIED((short)1, "accessDenied"),
+      INVALID_ARGUMENT((short)2, "invalidArgument");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // ACCESS_DENIED
+            return ACCESS_DENIED;
+          case 2: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(authenticate_result.class, metaDataMap);
+    }
+
+    public authenticate_result() {
+    }
+
+    public authenticate_result(
+      io.dyad.thrift.AccessDenied accessDenied,
+      io.dyad.thrift.InvalidArgument invalidArgument)
+    {
+      this();
+      this.accessDenied = accessDenied;
+      this.invalidArgument = invalidArgument;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public authenticate_result(authenticate_result other) {
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+    }
+
+    @Override
+    public authenticate_result deepCopy() {
+      return new authenticate_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.accessDenied = null;
+      this.invalidArgument = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public authenticate_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public authenticate_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof authenticate_result)
+        return this.equals((authenticate_result)that);
+      return false;
+    }
+
+    public boolean equals(authenticate_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(authenticate_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("authenticate_result(");
+      boolean first = true;
+
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class authenticate_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public authenticate_resultStandardScheme getScheme() {
+        return new authenticate_resultStandardScheme();
+      }
+    }
+
+    private static class authenticate_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<authenticate_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, authenticate_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, authenticate_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class authenticate_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public authenticate_resultTupleScheme getScheme() {
+        return new authenticate_resultTupleScheme();
+      }
+    }
+
+    private static class authenticate_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<authenticate_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, authenticate_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetAccessDenied()) {
+          optionals.set(0);
+        }
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, authenticate_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(2);
+        if (incoming.get(0)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
         }
       }
     }
@@ -12450,6 +14589,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRING, (short)0);
     private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new digest_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new digest_resultTupleSchemeFactory();
@@ -12457,12 +14597,14 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable java.lang.String success; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       NOT_FOUND((short)1, "notFound"),
-      UNAVAILABLE((short)2, "unavailable");
+      UNAVAILABLE((short)2, "unavailable"),
+      ACCESS_DENIED((short)3, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -12484,6 +14626,8 @@ public class DirectoryServer {
             return NOT_FOUND;
           case 2: // UNAVAILABLE
             return UNAVAILABLE;
+          case 3: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -12536,6 +14680,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.NotFound.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(digest_result.class, metaDataMap);
     }
@@ -12546,12 +14692,14 @@ public class DirectoryServer {
     public digest_result(
       java.lang.String success,
       io.dyad.thrift.NotFound notFound,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
       this.notFound = notFound;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -12567,6 +14715,9 @@ public class DirectoryServer {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -12579,6 +14730,7 @@ public class DirectoryServer {
       this.success = null;
       this.notFound = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -12656,6 +14808,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public digest_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -12683,6 +14860,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -12698,6 +14883,9 @@ public class DirectoryServer {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -12717,6 +14905,8 @@ public class DirectoryServer {
         return isSetNotFound();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -12761,6 +14951,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -12779,6 +14978,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -12817,6 +15020,16 @@ public class DirectoryServer {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -12865,6 +15078,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -12938,6 +15159,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -12969,6 +15199,11 @@ public class DirectoryServer {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -12997,7 +15232,10 @@ public class DirectoryServer {
         if (struct.isSetUnavailable()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetSuccess()) {
           oprot.writeString(struct.success);
         }
@@ -13007,12 +15245,15 @@ public class DirectoryServer {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, digest_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.success = iprot.readString();
           struct.setSuccessIsSet(true);
@@ -13026,6 +15267,11 @@ public class DirectoryServer {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -13787,6 +16033,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new replicate_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new replicate_resultTupleSchemeFactory();
@@ -13795,13 +16042,15 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       UNAVAILABLE((short)2, "unavailable"),
-      STALE_EPOCH((short)3, "staleEpoch");
+      STALE_EPOCH((short)3, "staleEpoch"),
+      ACCESS_DENIED((short)4, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -13825,6 +16074,8 @@ public class DirectoryServer {
             return UNAVAILABLE;
           case 3: // STALE_EPOCH
             return STALE_EPOCH;
+          case 4: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -13881,6 +16132,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(replicate_result.class, metaDataMap);
     }
@@ -13892,7 +16145,8 @@ public class DirectoryServer {
       long success,
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -13900,6 +16154,7 @@ public class DirectoryServer {
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -13917,6 +16172,9 @@ public class DirectoryServer {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -13931,6 +16189,7 @@ public class DirectoryServer {
       this.invalidArgument = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     public long getSuccess() {
@@ -14031,6 +16290,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public replicate_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -14066,6 +16350,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -14084,6 +16376,9 @@ public class DirectoryServer {
 
       case STALE_EPOCH:
         return getStaleEpoch();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -14105,6 +16400,8 @@ public class DirectoryServer {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -14158,6 +16455,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -14178,6 +16484,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -14230,6 +16540,16 @@ public class DirectoryServer {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -14278,6 +16598,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -14362,6 +16690,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -14398,6 +16735,11 @@ public class DirectoryServer {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -14429,7 +16771,10 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetSuccess()) {
           oprot.writeI64(struct.success);
         }
@@ -14442,12 +16787,15 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, replicate_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.success = iprot.readI64();
           struct.setSuccessIsSet(true);
@@ -14466,6 +16814,11 @@ public class DirectoryServer {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -15155,6 +17508,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new fetchLog_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new fetchLog_resultTupleSchemeFactory();
@@ -15164,6 +17518,7 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -15171,7 +17526,8 @@ public class DirectoryServer {
       NOT_FOUND((short)1, "notFound"),
       INVALID_ARGUMENT((short)2, "invalidArgument"),
       UNAVAILABLE((short)3, "unavailable"),
-      STALE_EPOCH((short)4, "staleEpoch");
+      STALE_EPOCH((short)4, "staleEpoch"),
+      ACCESS_DENIED((short)5, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -15197,6 +17553,8 @@ public class DirectoryServer {
             return UNAVAILABLE;
           case 4: // STALE_EPOCH
             return STALE_EPOCH;
+          case 5: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -15253,6 +17611,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(fetchLog_result.class, metaDataMap);
     }
@@ -15265,7 +17625,8 @@ public class DirectoryServer {
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -15273,6 +17634,7 @@ public class DirectoryServer {
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -15294,6 +17656,9 @@ public class DirectoryServer {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -15308,6 +17673,7 @@ public class DirectoryServer {
       this.invalidArgument = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -15435,6 +17801,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public fetchLog_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -15478,6 +17869,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -15499,6 +17898,9 @@ public class DirectoryServer {
 
       case STALE_EPOCH:
         return getStaleEpoch();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -15522,6 +17924,8 @@ public class DirectoryServer {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -15584,6 +17988,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -15610,6 +18023,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -15668,6 +18085,16 @@ public class DirectoryServer {
       }
       if (isSetStaleEpoch()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -15732,6 +18159,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -15827,6 +18262,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -15868,6 +18312,11 @@ public class DirectoryServer {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -15902,7 +18351,10 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           optionals.set(4);
         }
-        oprot.writeBitSet(optionals, 5);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -15918,12 +18370,15 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, fetchLog_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(5);
+        java.util.BitSet incoming = iprot.readBitSet(6);
         if (incoming.get(0)) {
           struct.success = new LogPage();
           struct.success.read(iprot);
@@ -15948,6 +18403,11 @@ public class DirectoryServer {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(5)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -16699,6 +19159,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new join_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new join_resultTupleSchemeFactory();
@@ -16706,12 +19167,14 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       UNAVAILABLE((short)2, "unavailable"),
-      STALE_EPOCH((short)3, "staleEpoch");
+      STALE_EPOCH((short)3, "staleEpoch"),
+      ACCESS_DENIED((short)4, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -16733,6 +19196,8 @@ public class DirectoryServer {
             return UNAVAILABLE;
           case 3: // STALE_EPOCH
             return STALE_EPOCH;
+          case 4: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -16785,6 +19250,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(join_result.class, metaDataMap);
     }
@@ -16795,12 +19262,14 @@ public class DirectoryServer {
     public join_result(
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -16816,6 +19285,9 @@ public class DirectoryServer {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -16828,6 +19300,7 @@ public class DirectoryServer {
       this.invalidArgument = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -16905,6 +19378,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public join_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -16932,6 +19430,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -16947,6 +19453,9 @@ public class DirectoryServer {
 
       case STALE_EPOCH:
         return getStaleEpoch();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -16966,6 +19475,8 @@ public class DirectoryServer {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -17010,6 +19521,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -17028,6 +19548,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -17066,6 +19590,16 @@ public class DirectoryServer {
       }
       if (isSetStaleEpoch()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -17114,6 +19648,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -17188,6 +19730,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -17219,6 +19770,11 @@ public class DirectoryServer {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -17247,7 +19803,10 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetInvalidArgument()) {
           struct.invalidArgument.write(oprot);
         }
@@ -17257,12 +19816,15 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, join_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
           struct.invalidArgument.read(iprot);
@@ -17277,6 +19839,11 @@ public class DirectoryServer {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -17772,6 +20339,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRUCT, (short)0);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new openSnapshot_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new openSnapshot_resultTupleSchemeFactory();
@@ -17779,12 +20347,14 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable SnapshotManifest success; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       UNAVAILABLE((short)1, "unavailable"),
-      STALE_EPOCH((short)2, "staleEpoch");
+      STALE_EPOCH((short)2, "staleEpoch"),
+      ACCESS_DENIED((short)3, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -17806,6 +20376,8 @@ public class DirectoryServer {
             return UNAVAILABLE;
           case 2: // STALE_EPOCH
             return STALE_EPOCH;
+          case 3: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -17858,6 +20430,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(openSnapshot_result.class, metaDataMap);
     }
@@ -17868,12 +20442,14 @@ public class DirectoryServer {
     public openSnapshot_result(
       SnapshotManifest success,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -17889,6 +20465,9 @@ public class DirectoryServer {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -17901,6 +20480,7 @@ public class DirectoryServer {
       this.success = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -17978,6 +20558,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public openSnapshot_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -18005,6 +20610,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -18020,6 +20633,9 @@ public class DirectoryServer {
 
       case STALE_EPOCH:
         return getStaleEpoch();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -18039,6 +20655,8 @@ public class DirectoryServer {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -18083,6 +20701,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -18101,6 +20728,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -18139,6 +20770,16 @@ public class DirectoryServer {
       }
       if (isSetStaleEpoch()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -18187,6 +20828,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -18264,6 +20913,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -18295,6 +20953,11 @@ public class DirectoryServer {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -18323,7 +20986,10 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -18333,12 +20999,15 @@ public class DirectoryServer {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, openSnapshot_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.success = new SnapshotManifest();
           struct.success.read(iprot);
@@ -18353,6 +21022,11 @@ public class DirectoryServer {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -19050,6 +21724,7 @@ public class DirectoryServer {
     private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new readSnapshot_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new readSnapshot_resultTupleSchemeFactory();
@@ -19058,13 +21733,15 @@ public class DirectoryServer {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       NOT_FOUND((short)1, "notFound"),
       INVALID_ARGUMENT((short)2, "invalidArgument"),
-      UNAVAILABLE((short)3, "unavailable");
+      UNAVAILABLE((short)3, "unavailable"),
+      ACCESS_DENIED((short)4, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -19088,6 +21765,8 @@ public class DirectoryServer {
             return INVALID_ARGUMENT;
           case 3: // UNAVAILABLE
             return UNAVAILABLE;
+          case 4: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -19142,6 +21821,8 @@ public class DirectoryServer {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(readSnapshot_result.class, metaDataMap);
     }
@@ -19153,13 +21834,15 @@ public class DirectoryServer {
       java.nio.ByteBuffer success,
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.InvalidArgument invalidArgument,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = org.apache.thrift.TBaseHelper.copyBinary(success);
       this.notFound = notFound;
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -19178,6 +21861,9 @@ public class DirectoryServer {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -19191,6 +21877,7 @@ public class DirectoryServer {
       this.notFound = null;
       this.invalidArgument = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     public byte[] getSuccess() {
@@ -19302,6 +21989,31 @@ public class DirectoryServer {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public readSnapshot_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -19341,6 +22053,14 @@ public class DirectoryServer {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -19359,6 +22079,9 @@ public class DirectoryServer {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -19380,6 +22103,8 @@ public class DirectoryServer {
         return isSetInvalidArgument();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -19433,6 +22158,15 @@ public class DirectoryServer {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -19455,6 +22189,10 @@ public class DirectoryServer {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -19503,6 +22241,16 @@ public class DirectoryServer {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -19559,6 +22307,14 @@ public class DirectoryServer {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -19641,6 +22397,15 @@ public class DirectoryServer {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -19677,6 +22442,11 @@ public class DirectoryServer {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -19708,7 +22478,10 @@ public class DirectoryServer {
         if (struct.isSetUnavailable()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetSuccess()) {
           oprot.writeBinary(struct.success);
         }
@@ -19721,12 +22494,15 @@ public class DirectoryServer {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, readSnapshot_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.success = iprot.readBinary();
           struct.setSuccessIsSet(true);
@@ -19745,6 +22521,11 @@ public class DirectoryServer {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }

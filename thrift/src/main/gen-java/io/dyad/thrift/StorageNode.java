@@ -19,7 +19,7 @@ public class StorageNode {
      * @param sizeHint
      * @param ctx
      */
-    public WriteSession beginWrite(java.lang.String id, long sizeHint, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public WriteSession beginWrite(java.lang.String id, long sizeHint, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Appends a chunk. offset must equal the number of bytes appended so far (so a retried or reordered
@@ -30,7 +30,7 @@ public class StorageNode {
      * @param offset
      * @param data
      */
-    public void append(java.lang.String sessionId, long offset, java.nio.ByteBuffer data) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public void append(java.lang.String sessionId, long offset, java.nio.ByteBuffer data) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Makes the object durable and visible, if length and crc32c match what was appended; otherwise the
@@ -42,14 +42,14 @@ public class StorageNode {
      * @param crc32c
      * @param ctx
      */
-    public io.dyad.thrift.ObjectInfo commitWrite(java.lang.String sessionId, long length, int crc32c, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public io.dyad.thrift.ObjectInfo commitWrite(java.lang.String sessionId, long length, int crc32c, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Discards a session and its bytes. Aborting an unknown session is not an error.
      * 
      * @param sessionId
      */
-    public void abortWrite(java.lang.String sessionId) throws io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public void abortWrite(java.lang.String sessionId) throws io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Reads up to length bytes from offset (fewer only at the end of the object; none at the end).
@@ -60,7 +60,7 @@ public class StorageNode {
      * @param length
      * @param epoch
      */
-    public java.nio.ByteBuffer read(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public java.nio.ByteBuffer read(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Length, checksum and write time of an object or tombstone.
@@ -68,7 +68,7 @@ public class StorageNode {
      * @param id
      * @param epoch
      */
-    public io.dyad.thrift.ObjectInfo stat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public io.dyad.thrift.ObjectInfo stat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * What this member itself holds of an object or tombstone, whatever its failover state (RESYNCING included):
@@ -78,7 +78,7 @@ public class StorageNode {
      * @param id
      * @param epoch
      */
-    public io.dyad.thrift.ObjectInfo localStat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public io.dyad.thrift.ObjectInfo localStat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * As read, but served in any failover state, like localStat: for a partner copying what it lacks.
@@ -88,7 +88,7 @@ public class StorageNode {
      * @param length
      * @param epoch
      */
-    public java.nio.ByteBuffer localRead(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public java.nio.ByteBuffer localRead(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Whether this member holds the object, a tombstone for it, or nothing.
@@ -96,7 +96,7 @@ public class StorageNode {
      * @param id
      * @param epoch
      */
-    public io.dyad.thrift.ObjectState has(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public io.dyad.thrift.ObjectState has(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Deletes an object by replacing it with a durable tombstone. Deleting an absent id still records the
@@ -106,7 +106,7 @@ public class StorageNode {
      * @param id
      * @param ctx
      */
-    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Records a durable hint that forMember lacks object id (for a write whose other copy failed after this
@@ -116,7 +116,7 @@ public class StorageNode {
      * @param id
      * @param ctx
      */
-    public void addHint(java.lang.String forMember, java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException;
+    public void addHint(java.lang.String forMember, java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * The objects (and tombstones) this node holds hints for on behalf of forMember, limit (1..10000) at a time.
@@ -125,7 +125,7 @@ public class StorageNode {
      * @param cursor
      * @param limit
      */
-    public HintPage listHints(java.lang.String forMember, java.lang.String cursor, int limit) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public HintPage listHints(java.lang.String forMember, java.lang.String cursor, int limit) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * Forgets hints once forMember has copied the objects. Unknown hints are ignored.
@@ -133,7 +133,7 @@ public class StorageNode {
      * @param forMember
      * @param ids
      */
-    public void clearHints(java.lang.String forMember, java.util.List<java.lang.String> ids) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public void clearHints(java.lang.String forMember, java.util.List<java.lang.String> ids) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
      * A page of at most limit entries (1..10000) of everything the member holds, tombstones included.
@@ -142,7 +142,20 @@ public class StorageNode {
      * @param cursor
      * @param limit
      */
-    public InventoryPage inventory(java.lang.String cursor, int limit) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public InventoryPage inventory(java.lang.String cursor, int limit) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
+
+    /**
+     * Authenticates this connection as a Dyad daemon (in a cluster with a secret, every call but health and status
+     * needs it): time in ms, a random nonce (32 hex digits), and proof = HMAC-SHA256 under the cluster secret of
+     * "dyad member-auth\n" + daemon + "\n" + time + "\n" + nonce. AccessDenied if the proof is wrong, stale (60 s) or
+     * used before.
+     * 
+     * @param daemon
+     * @param time
+     * @param nonce
+     * @param proof
+     */
+    public void authenticate(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof) throws io.dyad.thrift.AccessDenied, io.dyad.thrift.InvalidArgument, org.apache.thrift.TException;
 
     public void ping() throws org.apache.thrift.TException;
 
@@ -180,6 +193,8 @@ public class StorageNode {
 
     public void inventory(java.lang.String cursor, int limit, org.apache.thrift.async.AsyncMethodCallback<InventoryPage> resultHandler) throws org.apache.thrift.TException;
 
+    public void authenticate(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+
     public void ping(org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
     public void health(org.apache.thrift.async.AsyncMethodCallback<NodeHealth> resultHandler) throws org.apache.thrift.TException;
@@ -209,7 +224,7 @@ public class StorageNode {
     }
 
     @Override
-    public WriteSession beginWrite(java.lang.String id, long sizeHint, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public WriteSession beginWrite(java.lang.String id, long sizeHint, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_beginWrite(id, sizeHint, ctx);
       return recv_beginWrite();
@@ -224,7 +239,7 @@ public class StorageNode {
       sendBase("beginWrite", args);
     }
 
-    public WriteSession recv_beginWrite() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public WriteSession recv_beginWrite() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       beginWrite_result result = new beginWrite_result();
       receiveBase(result, "beginWrite");
@@ -246,11 +261,14 @@ public class StorageNode {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "beginWrite failed: unknown result");
     }
 
     @Override
-    public void append(java.lang.String sessionId, long offset, java.nio.ByteBuffer data) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public void append(java.lang.String sessionId, long offset, java.nio.ByteBuffer data) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_append(sessionId, offset, data);
       recv_append();
@@ -265,7 +283,7 @@ public class StorageNode {
       sendBase("append", args);
     }
 
-    public void recv_append() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public void recv_append() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       append_result result = new append_result();
       receiveBase(result, "append");
@@ -281,11 +299,14 @@ public class StorageNode {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       return;
     }
 
     @Override
-    public io.dyad.thrift.ObjectInfo commitWrite(java.lang.String sessionId, long length, int crc32c, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo commitWrite(java.lang.String sessionId, long length, int crc32c, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_commitWrite(sessionId, length, crc32c, ctx);
       return recv_commitWrite();
@@ -301,7 +322,7 @@ public class StorageNode {
       sendBase("commitWrite", args);
     }
 
-    public io.dyad.thrift.ObjectInfo recv_commitWrite() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo recv_commitWrite() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       commitWrite_result result = new commitWrite_result();
       receiveBase(result, "commitWrite");
@@ -329,11 +350,14 @@ public class StorageNode {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "commitWrite failed: unknown result");
     }
 
     @Override
-    public void abortWrite(java.lang.String sessionId) throws io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public void abortWrite(java.lang.String sessionId) throws io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_abortWrite(sessionId);
       recv_abortWrite();
@@ -346,18 +370,21 @@ public class StorageNode {
       sendBase("abortWrite", args);
     }
 
-    public void recv_abortWrite() throws io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public void recv_abortWrite() throws io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       abortWrite_result result = new abortWrite_result();
       receiveBase(result, "abortWrite");
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       return;
     }
 
     @Override
-    public java.nio.ByteBuffer read(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public java.nio.ByteBuffer read(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_read(id, offset, length, epoch);
       return recv_read();
@@ -373,7 +400,7 @@ public class StorageNode {
       sendBase("read", args);
     }
 
-    public java.nio.ByteBuffer recv_read() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public java.nio.ByteBuffer recv_read() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       read_result result = new read_result();
       receiveBase(result, "read");
@@ -395,11 +422,14 @@ public class StorageNode {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "read failed: unknown result");
     }
 
     @Override
-    public io.dyad.thrift.ObjectInfo stat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo stat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_stat(id, epoch);
       return recv_stat();
@@ -413,7 +443,7 @@ public class StorageNode {
       sendBase("stat", args);
     }
 
-    public io.dyad.thrift.ObjectInfo recv_stat() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo recv_stat() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       stat_result result = new stat_result();
       receiveBase(result, "stat");
@@ -435,11 +465,14 @@ public class StorageNode {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "stat failed: unknown result");
     }
 
     @Override
-    public io.dyad.thrift.ObjectInfo localStat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo localStat(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_localStat(id, epoch);
       return recv_localStat();
@@ -453,7 +486,7 @@ public class StorageNode {
       sendBase("localStat", args);
     }
 
-    public io.dyad.thrift.ObjectInfo recv_localStat() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo recv_localStat() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       localStat_result result = new localStat_result();
       receiveBase(result, "localStat");
@@ -475,11 +508,14 @@ public class StorageNode {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "localStat failed: unknown result");
     }
 
     @Override
-    public java.nio.ByteBuffer localRead(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public java.nio.ByteBuffer localRead(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_localRead(id, offset, length, epoch);
       return recv_localRead();
@@ -495,7 +531,7 @@ public class StorageNode {
       sendBase("localRead", args);
     }
 
-    public java.nio.ByteBuffer recv_localRead() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public java.nio.ByteBuffer recv_localRead() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       localRead_result result = new localRead_result();
       receiveBase(result, "localRead");
@@ -517,11 +553,14 @@ public class StorageNode {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "localRead failed: unknown result");
     }
 
     @Override
-    public io.dyad.thrift.ObjectState has(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectState has(java.lang.String id, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_has(id, epoch);
       return recv_has();
@@ -535,7 +574,7 @@ public class StorageNode {
       sendBase("has", args);
     }
 
-    public io.dyad.thrift.ObjectState recv_has() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectState recv_has() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       has_result result = new has_result();
       receiveBase(result, "has");
@@ -551,11 +590,14 @@ public class StorageNode {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "has failed: unknown result");
     }
 
     @Override
-    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo deleteObject(java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_deleteObject(id, ctx);
       return recv_deleteObject();
@@ -569,7 +611,7 @@ public class StorageNode {
       sendBase("deleteObject", args);
     }
 
-    public io.dyad.thrift.ObjectInfo recv_deleteObject() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public io.dyad.thrift.ObjectInfo recv_deleteObject() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       deleteObject_result result = new deleteObject_result();
       receiveBase(result, "deleteObject");
@@ -588,11 +630,14 @@ public class StorageNode {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "deleteObject failed: unknown result");
     }
 
     @Override
-    public void addHint(java.lang.String forMember, java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public void addHint(java.lang.String forMember, java.lang.String id, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_addHint(forMember, id, ctx);
       recv_addHint();
@@ -607,7 +652,7 @@ public class StorageNode {
       sendBase("addHint", args);
     }
 
-    public void recv_addHint() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException
+    public void recv_addHint() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       addHint_result result = new addHint_result();
       receiveBase(result, "addHint");
@@ -623,11 +668,14 @@ public class StorageNode {
       if (result.staleEpoch != null) {
         throw result.staleEpoch;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       return;
     }
 
     @Override
-    public HintPage listHints(java.lang.String forMember, java.lang.String cursor, int limit) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public HintPage listHints(java.lang.String forMember, java.lang.String cursor, int limit) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_listHints(forMember, cursor, limit);
       return recv_listHints();
@@ -642,7 +690,7 @@ public class StorageNode {
       sendBase("listHints", args);
     }
 
-    public HintPage recv_listHints() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public HintPage recv_listHints() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       listHints_result result = new listHints_result();
       receiveBase(result, "listHints");
@@ -655,11 +703,14 @@ public class StorageNode {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "listHints failed: unknown result");
     }
 
     @Override
-    public void clearHints(java.lang.String forMember, java.util.List<java.lang.String> ids) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public void clearHints(java.lang.String forMember, java.util.List<java.lang.String> ids) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_clearHints(forMember, ids);
       recv_clearHints();
@@ -673,7 +724,7 @@ public class StorageNode {
       sendBase("clearHints", args);
     }
 
-    public void recv_clearHints() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public void recv_clearHints() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       clearHints_result result = new clearHints_result();
       receiveBase(result, "clearHints");
@@ -683,11 +734,14 @@ public class StorageNode {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       return;
     }
 
     @Override
-    public InventoryPage inventory(java.lang.String cursor, int limit) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public InventoryPage inventory(java.lang.String cursor, int limit) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       send_inventory(cursor, limit);
       return recv_inventory();
@@ -701,7 +755,7 @@ public class StorageNode {
       sendBase("inventory", args);
     }
 
-    public InventoryPage recv_inventory() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public InventoryPage recv_inventory() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
     {
       inventory_result result = new inventory_result();
       receiveBase(result, "inventory");
@@ -714,7 +768,40 @@ public class StorageNode {
       if (result.unavailable != null) {
         throw result.unavailable;
       }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "inventory failed: unknown result");
+    }
+
+    @Override
+    public void authenticate(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof) throws io.dyad.thrift.AccessDenied, io.dyad.thrift.InvalidArgument, org.apache.thrift.TException
+    {
+      send_authenticate(daemon, time, nonce, proof);
+      recv_authenticate();
+    }
+
+    public void send_authenticate(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof) throws org.apache.thrift.TException
+    {
+      authenticate_args args = new authenticate_args();
+      args.setDaemon(daemon);
+      args.setTime(time);
+      args.setNonce(nonce);
+      args.setProof(proof);
+      sendBase("authenticate", args);
+    }
+
+    public void recv_authenticate() throws io.dyad.thrift.AccessDenied, io.dyad.thrift.InvalidArgument, org.apache.thrift.TException
+    {
+      authenticate_result result = new authenticate_result();
+      receiveBase(result, "authenticate");
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      return;
     }
 
     @Override
@@ -810,7 +897,7 @@ public class StorageNode {
       }
 
       @Override
-      public WriteSession getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public WriteSession getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -851,7 +938,7 @@ public class StorageNode {
       }
 
       @Override
-      public Void getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public Void getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -896,7 +983,7 @@ public class StorageNode {
       }
 
       @Override
-      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.AlreadyExists, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -931,7 +1018,7 @@ public class StorageNode {
       }
 
       @Override
-      public Void getResult() throws io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public Void getResult() throws io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -976,7 +1063,7 @@ public class StorageNode {
       }
 
       @Override
-      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1014,7 +1101,7 @@ public class StorageNode {
       }
 
       @Override
-      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1052,7 +1139,7 @@ public class StorageNode {
       }
 
       @Override
-      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1096,7 +1183,7 @@ public class StorageNode {
       }
 
       @Override
-      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1134,7 +1221,7 @@ public class StorageNode {
       }
 
       @Override
-      public io.dyad.thrift.ObjectState getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public io.dyad.thrift.ObjectState getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1172,7 +1259,7 @@ public class StorageNode {
       }
 
       @Override
-      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1213,7 +1300,7 @@ public class StorageNode {
       }
 
       @Override
-      public Void getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, org.apache.thrift.TException {
+      public Void getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1255,7 +1342,7 @@ public class StorageNode {
       }
 
       @Override
-      public HintPage getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public HintPage getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1293,7 +1380,7 @@ public class StorageNode {
       }
 
       @Override
-      public Void getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public Void getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
@@ -1332,13 +1419,58 @@ public class StorageNode {
       }
 
       @Override
-      public InventoryPage getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException {
+      public InventoryPage getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
         if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
           throw new java.lang.IllegalStateException("Method call not finished!");
         }
         org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
         org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
         return (new Client(prot)).recv_inventory();
+      }
+    }
+
+    @Override
+    public void authenticate(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      authenticate_call method_call = new authenticate_call(daemon, time, nonce, proof, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class authenticate_call extends org.apache.thrift.async.TAsyncMethodCall<Void> {
+      private java.lang.String daemon;
+      private long time;
+      private java.lang.String nonce;
+      private java.nio.ByteBuffer proof;
+      public authenticate_call(java.lang.String daemon, long time, java.lang.String nonce, java.nio.ByteBuffer proof, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.daemon = daemon;
+        this.time = time;
+        this.nonce = nonce;
+        this.proof = proof;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("authenticate", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        authenticate_args args = new authenticate_args();
+        args.setDaemon(daemon);
+        args.setTime(time);
+        args.setNonce(nonce);
+        args.setProof(proof);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public Void getResult() throws io.dyad.thrift.AccessDenied, io.dyad.thrift.InvalidArgument, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        (new Client(prot)).recv_authenticate();
+        return null;
       }
     }
 
@@ -1434,6 +1566,7 @@ public class StorageNode {
       processMap.put("listHints", new listHints());
       processMap.put("clearHints", new clearHints());
       processMap.put("inventory", new inventory());
+      processMap.put("authenticate", new authenticate());
       processMap.put("ping", new ping());
       processMap.put("health", new health());
       return processMap;
@@ -1474,6 +1607,8 @@ public class StorageNode {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1512,6 +1647,8 @@ public class StorageNode {
           result.storageFull = storageFull;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1556,6 +1693,8 @@ public class StorageNode {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1588,6 +1727,8 @@ public class StorageNode {
           iface.abortWrite(args.sessionId);
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1628,6 +1769,8 @@ public class StorageNode {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1668,6 +1811,8 @@ public class StorageNode {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1708,6 +1853,8 @@ public class StorageNode {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1748,6 +1895,8 @@ public class StorageNode {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1784,6 +1933,8 @@ public class StorageNode {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1822,6 +1973,8 @@ public class StorageNode {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1860,6 +2013,8 @@ public class StorageNode {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1894,6 +2049,8 @@ public class StorageNode {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1928,6 +2085,8 @@ public class StorageNode {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
         }
         return result;
       }
@@ -1962,6 +2121,42 @@ public class StorageNode {
           result.invalidArgument = invalidArgument;
         } catch (io.dyad.thrift.Unavailable unavailable) {
           result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
+        }
+        return result;
+      }
+    }
+
+    public static class authenticate<I extends Iface> extends org.apache.thrift.ProcessFunction<I, authenticate_args> {
+      public authenticate() {
+        super("authenticate");
+      }
+
+      @Override
+      public authenticate_args getEmptyArgsInstance() {
+        return new authenticate_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public authenticate_result getResult(I iface, authenticate_args args) throws org.apache.thrift.TException {
+        authenticate_result result = new authenticate_result();
+        try {
+          iface.authenticate(args.daemon, args.time, args.nonce, args.proof);
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
         }
         return result;
       }
@@ -2050,6 +2245,7 @@ public class StorageNode {
       processMap.put("listHints", new listHints());
       processMap.put("clearHints", new clearHints());
       processMap.put("inventory", new inventory());
+      processMap.put("authenticate", new authenticate());
       processMap.put("ping", new ping());
       processMap.put("health", new health());
       return processMap;
@@ -2107,6 +2303,10 @@ public class StorageNode {
             } else if (e instanceof io.dyad.thrift.StaleEpoch) {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
               msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
@@ -2189,6 +2389,10 @@ public class StorageNode {
             } else if (e instanceof io.dyad.thrift.Unavailable) {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
               msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
@@ -2285,6 +2489,10 @@ public class StorageNode {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2354,6 +2562,10 @@ public class StorageNode {
             if (e instanceof io.dyad.thrift.Unavailable) {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
               msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
@@ -2442,6 +2654,10 @@ public class StorageNode {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2528,6 +2744,10 @@ public class StorageNode {
             } else if (e instanceof io.dyad.thrift.StaleEpoch) {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
               msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
@@ -2616,6 +2836,10 @@ public class StorageNode {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2703,6 +2927,10 @@ public class StorageNode {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2781,6 +3009,10 @@ public class StorageNode {
             } else if (e instanceof io.dyad.thrift.StaleEpoch) {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
               msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
@@ -2865,6 +3097,10 @@ public class StorageNode {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -2947,6 +3183,10 @@ public class StorageNode {
               result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
               result.setStaleEpochIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -3022,6 +3262,10 @@ public class StorageNode {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -3095,6 +3339,10 @@ public class StorageNode {
             } else if (e instanceof io.dyad.thrift.Unavailable) {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
               msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
@@ -3171,6 +3419,10 @@ public class StorageNode {
               result.unavailable = (io.dyad.thrift.Unavailable) e;
               result.setUnavailableIsSet(true);
               msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
             } else if (e instanceof org.apache.thrift.transport.TTransportException) {
               _LOGGER.error("TTransportException inside handler", e);
               fb.close();
@@ -3202,6 +3454,80 @@ public class StorageNode {
       @Override
       public void start(I iface, inventory_args args, org.apache.thrift.async.AsyncMethodCallback<InventoryPage> resultHandler) throws org.apache.thrift.TException {
         iface.inventory(args.cursor, args.limit,resultHandler);
+      }
+    }
+
+    public static class authenticate<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, authenticate_args, Void> {
+      public authenticate() {
+        super("authenticate");
+      }
+
+      @Override
+      public authenticate_args getEmptyArgsInstance() {
+        return new authenticate_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<Void> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<Void>() { 
+          @Override
+          public void onComplete(Void o) {
+            authenticate_result result = new authenticate_result();
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            authenticate_result result = new authenticate_result();
+            if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, authenticate_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+        iface.authenticate(args.daemon, args.time, args.nonce, args.proof,resultHandler);
       }
     }
 
@@ -3939,6 +4265,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)6);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new beginWrite_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new beginWrite_resultTupleSchemeFactory();
@@ -3949,6 +4276,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -3957,7 +4285,8 @@ public class StorageNode {
       ALREADY_EXISTS((short)2, "alreadyExists"),
       STORAGE_FULL((short)3, "storageFull"),
       UNAVAILABLE((short)4, "unavailable"),
-      STALE_EPOCH((short)5, "staleEpoch");
+      STALE_EPOCH((short)5, "staleEpoch"),
+      ACCESS_DENIED((short)6, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -3985,6 +4314,8 @@ public class StorageNode {
             return UNAVAILABLE;
           case 5: // STALE_EPOCH
             return STALE_EPOCH;
+          case 6: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -4043,6 +4374,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(beginWrite_result.class, metaDataMap);
     }
@@ -4056,7 +4389,8 @@ public class StorageNode {
       io.dyad.thrift.AlreadyExists alreadyExists,
       io.dyad.thrift.StorageFull storageFull,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -4065,6 +4399,7 @@ public class StorageNode {
       this.storageFull = storageFull;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -4089,6 +4424,9 @@ public class StorageNode {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -4104,6 +4442,7 @@ public class StorageNode {
       this.storageFull = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -4256,6 +4595,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public beginWrite_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -4307,6 +4671,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -4332,6 +4704,9 @@ public class StorageNode {
       case STALE_EPOCH:
         return getStaleEpoch();
 
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -4356,6 +4731,8 @@ public class StorageNode {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -4427,6 +4804,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -4457,6 +4843,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -4529,6 +4919,16 @@ public class StorageNode {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -4597,6 +4997,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -4701,6 +5109,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 6: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -4747,6 +5164,11 @@ public class StorageNode {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -4784,7 +5206,10 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           optionals.set(5);
         }
-        oprot.writeBitSet(optionals, 6);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(6);
+        }
+        oprot.writeBitSet(optionals, 7);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -4803,12 +5228,15 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, beginWrite_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(6);
+        java.util.BitSet incoming = iprot.readBitSet(7);
         if (incoming.get(0)) {
           struct.success = new WriteSession();
           struct.success.read(iprot);
@@ -4838,6 +5266,11 @@ public class StorageNode {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(6)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -5452,6 +5885,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new append_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new append_resultTupleSchemeFactory();
@@ -5460,13 +5894,15 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       NOT_FOUND((short)2, "notFound"),
       STORAGE_FULL((short)3, "storageFull"),
-      UNAVAILABLE((short)4, "unavailable");
+      UNAVAILABLE((short)4, "unavailable"),
+      ACCESS_DENIED((short)5, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -5490,6 +5926,8 @@ public class StorageNode {
             return STORAGE_FULL;
           case 4: // UNAVAILABLE
             return UNAVAILABLE;
+          case 5: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -5544,6 +5982,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StorageFull.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(append_result.class, metaDataMap);
     }
@@ -5555,13 +5995,15 @@ public class StorageNode {
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.StorageFull storageFull,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.invalidArgument = invalidArgument;
       this.notFound = notFound;
       this.storageFull = storageFull;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -5580,6 +6022,9 @@ public class StorageNode {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -5593,6 +6038,7 @@ public class StorageNode {
       this.notFound = null;
       this.storageFull = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -5695,6 +6141,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public append_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -5730,6 +6201,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -5748,6 +6227,9 @@ public class StorageNode {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -5769,6 +6251,8 @@ public class StorageNode {
         return isSetStorageFull();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -5822,6 +6306,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -5844,6 +6337,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -5892,6 +6389,16 @@ public class StorageNode {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -5948,6 +6455,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -6031,6 +6546,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -6067,6 +6591,11 @@ public class StorageNode {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -6098,7 +6627,10 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetInvalidArgument()) {
           struct.invalidArgument.write(oprot);
         }
@@ -6111,12 +6643,15 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, append_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
           struct.invalidArgument.read(iprot);
@@ -6136,6 +6671,11 @@ public class StorageNode {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -6842,6 +7382,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)5);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)6);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)7);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)8);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new commitWrite_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new commitWrite_resultTupleSchemeFactory();
@@ -6854,6 +7395,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -6864,7 +7406,8 @@ public class StorageNode {
       ALREADY_EXISTS((short)4, "alreadyExists"),
       STORAGE_FULL((short)5, "storageFull"),
       UNAVAILABLE((short)6, "unavailable"),
-      STALE_EPOCH((short)7, "staleEpoch");
+      STALE_EPOCH((short)7, "staleEpoch"),
+      ACCESS_DENIED((short)8, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -6896,6 +7439,8 @@ public class StorageNode {
             return UNAVAILABLE;
           case 7: // STALE_EPOCH
             return STALE_EPOCH;
+          case 8: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -6958,6 +7503,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(commitWrite_result.class, metaDataMap);
     }
@@ -6973,7 +7520,8 @@ public class StorageNode {
       io.dyad.thrift.AlreadyExists alreadyExists,
       io.dyad.thrift.StorageFull storageFull,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -6984,6 +7532,7 @@ public class StorageNode {
       this.storageFull = storageFull;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -7014,6 +7563,9 @@ public class StorageNode {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -7031,6 +7583,7 @@ public class StorageNode {
       this.storageFull = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -7233,6 +7786,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public commitWrite_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -7300,6 +7878,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -7331,6 +7917,9 @@ public class StorageNode {
       case STALE_EPOCH:
         return getStaleEpoch();
 
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -7359,6 +7948,8 @@ public class StorageNode {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -7448,6 +8039,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -7486,6 +8086,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -7578,6 +8182,16 @@ public class StorageNode {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -7662,6 +8276,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -7784,6 +8406,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 8: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -7840,6 +8471,11 @@ public class StorageNode {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -7883,7 +8519,10 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           optionals.set(7);
         }
-        oprot.writeBitSet(optionals, 8);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(8);
+        }
+        oprot.writeBitSet(optionals, 9);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -7908,12 +8547,15 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, commitWrite_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(8);
+        java.util.BitSet incoming = iprot.readBitSet(9);
         if (incoming.get(0)) {
           struct.success = new io.dyad.thrift.ObjectInfo();
           struct.success.read(iprot);
@@ -7953,6 +8595,11 @@ public class StorageNode {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(8)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -8346,15 +8993,18 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("abortWrite_result");
 
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)2);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new abortWrite_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new abortWrite_resultTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
-      UNAVAILABLE((short)1, "unavailable");
+      UNAVAILABLE((short)1, "unavailable"),
+      ACCESS_DENIED((short)2, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -8372,6 +9022,8 @@ public class StorageNode {
         switch(fieldId) {
           case 1: // UNAVAILABLE
             return UNAVAILABLE;
+          case 2: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -8420,6 +9072,8 @@ public class StorageNode {
       java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(abortWrite_result.class, metaDataMap);
     }
@@ -8428,10 +9082,12 @@ public class StorageNode {
     }
 
     public abortWrite_result(
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -8440,6 +9096,9 @@ public class StorageNode {
     public abortWrite_result(abortWrite_result other) {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
       }
     }
 
@@ -8451,6 +9110,7 @@ public class StorageNode {
     @Override
     public void clear() {
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -8478,6 +9138,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public abortWrite_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -8486,6 +9171,14 @@ public class StorageNode {
           unsetUnavailable();
         } else {
           setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
         }
         break;
 
@@ -8498,6 +9191,9 @@ public class StorageNode {
       switch (field) {
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -8513,6 +9209,8 @@ public class StorageNode {
       switch (field) {
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -8539,6 +9237,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -8549,6 +9256,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -8567,6 +9278,16 @@ public class StorageNode {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -8599,6 +9320,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -8655,6 +9384,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 2: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -8674,6 +9412,11 @@ public class StorageNode {
         if (struct.unavailable != null) {
           oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
           struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
           oprot.writeFieldEnd();
         }
         oprot.writeFieldStop();
@@ -8698,20 +9441,31 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           optionals.set(0);
         }
-        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
+        }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
         }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, abortWrite_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(1);
+        java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -9402,6 +10156,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField CHECKSUM_MISMATCH_FIELD_DESC = new org.apache.thrift.protocol.TField("checksumMismatch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)6);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new read_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new read_resultTupleSchemeFactory();
@@ -9412,6 +10167,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -9420,7 +10176,8 @@ public class StorageNode {
       NOT_FOUND((short)2, "notFound"),
       CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
       UNAVAILABLE((short)4, "unavailable"),
-      STALE_EPOCH((short)5, "staleEpoch");
+      STALE_EPOCH((short)5, "staleEpoch"),
+      ACCESS_DENIED((short)6, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -9448,6 +10205,8 @@ public class StorageNode {
             return UNAVAILABLE;
           case 5: // STALE_EPOCH
             return STALE_EPOCH;
+          case 6: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -9506,6 +10265,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(read_result.class, metaDataMap);
     }
@@ -9519,7 +10280,8 @@ public class StorageNode {
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.ChecksumMismatch checksumMismatch,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = org.apache.thrift.TBaseHelper.copyBinary(success);
@@ -9528,6 +10290,7 @@ public class StorageNode {
       this.checksumMismatch = checksumMismatch;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -9552,6 +10315,9 @@ public class StorageNode {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -9567,6 +10333,7 @@ public class StorageNode {
       this.checksumMismatch = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     public byte[] getSuccess() {
@@ -9728,6 +10495,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public read_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -9783,6 +10575,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -9808,6 +10608,9 @@ public class StorageNode {
       case STALE_EPOCH:
         return getStaleEpoch();
 
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -9832,6 +10635,8 @@ public class StorageNode {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -9903,6 +10708,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -9933,6 +10747,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -10005,6 +10823,16 @@ public class StorageNode {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -10073,6 +10901,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -10173,6 +11009,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 6: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -10219,6 +11064,11 @@ public class StorageNode {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -10256,7 +11106,10 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           optionals.set(5);
         }
-        oprot.writeBitSet(optionals, 6);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(6);
+        }
+        oprot.writeBitSet(optionals, 7);
         if (struct.isSetSuccess()) {
           oprot.writeBinary(struct.success);
         }
@@ -10275,12 +11128,15 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, read_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(6);
+        java.util.BitSet incoming = iprot.readBitSet(7);
         if (incoming.get(0)) {
           struct.success = iprot.readBinary();
           struct.setSuccessIsSet(true);
@@ -10309,6 +11165,11 @@ public class StorageNode {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(6)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -10807,6 +11668,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField CHECKSUM_MISMATCH_FIELD_DESC = new org.apache.thrift.protocol.TField("checksumMismatch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)6);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new stat_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new stat_resultTupleSchemeFactory();
@@ -10817,6 +11679,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -10825,7 +11688,8 @@ public class StorageNode {
       NOT_FOUND((short)2, "notFound"),
       CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
       UNAVAILABLE((short)4, "unavailable"),
-      STALE_EPOCH((short)5, "staleEpoch");
+      STALE_EPOCH((short)5, "staleEpoch"),
+      ACCESS_DENIED((short)6, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -10853,6 +11717,8 @@ public class StorageNode {
             return UNAVAILABLE;
           case 5: // STALE_EPOCH
             return STALE_EPOCH;
+          case 6: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -10911,6 +11777,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(stat_result.class, metaDataMap);
     }
@@ -10924,7 +11792,8 @@ public class StorageNode {
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.ChecksumMismatch checksumMismatch,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -10933,6 +11802,7 @@ public class StorageNode {
       this.checksumMismatch = checksumMismatch;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -10957,6 +11827,9 @@ public class StorageNode {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -10972,6 +11845,7 @@ public class StorageNode {
       this.checksumMismatch = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -11124,6 +11998,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public stat_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -11175,6 +12074,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -11200,6 +12107,9 @@ public class StorageNode {
       case STALE_EPOCH:
         return getStaleEpoch();
 
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -11224,6 +12134,8 @@ public class StorageNode {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -11295,6 +12207,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -11325,6 +12246,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -11397,6 +12322,16 @@ public class StorageNode {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -11465,6 +12400,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -11569,6 +12512,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 6: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -11615,6 +12567,11 @@ public class StorageNode {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -11652,7 +12609,10 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           optionals.set(5);
         }
-        oprot.writeBitSet(optionals, 6);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(6);
+        }
+        oprot.writeBitSet(optionals, 7);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -11671,12 +12631,15 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, stat_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(6);
+        java.util.BitSet incoming = iprot.readBitSet(7);
         if (incoming.get(0)) {
           struct.success = new io.dyad.thrift.ObjectInfo();
           struct.success.read(iprot);
@@ -11706,6 +12669,11 @@ public class StorageNode {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(6)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -12204,6 +13172,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField CHECKSUM_MISMATCH_FIELD_DESC = new org.apache.thrift.protocol.TField("checksumMismatch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)6);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new localStat_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new localStat_resultTupleSchemeFactory();
@@ -12214,6 +13183,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -12222,7 +13192,8 @@ public class StorageNode {
       NOT_FOUND((short)2, "notFound"),
       CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
       UNAVAILABLE((short)4, "unavailable"),
-      STALE_EPOCH((short)5, "staleEpoch");
+      STALE_EPOCH((short)5, "staleEpoch"),
+      ACCESS_DENIED((short)6, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -12250,6 +13221,8 @@ public class StorageNode {
             return UNAVAILABLE;
           case 5: // STALE_EPOCH
             return STALE_EPOCH;
+          case 6: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -12308,6 +13281,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(localStat_result.class, metaDataMap);
     }
@@ -12321,7 +13296,8 @@ public class StorageNode {
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.ChecksumMismatch checksumMismatch,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -12330,6 +13306,7 @@ public class StorageNode {
       this.checksumMismatch = checksumMismatch;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -12354,6 +13331,9 @@ public class StorageNode {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -12369,6 +13349,7 @@ public class StorageNode {
       this.checksumMismatch = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -12521,6 +13502,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public localStat_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -12572,6 +13578,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -12597,6 +13611,9 @@ public class StorageNode {
       case STALE_EPOCH:
         return getStaleEpoch();
 
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -12621,6 +13638,8 @@ public class StorageNode {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -12692,6 +13711,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -12722,6 +13750,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -12794,6 +13826,16 @@ public class StorageNode {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -12862,6 +13904,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -12966,6 +14016,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 6: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -13012,6 +14071,11 @@ public class StorageNode {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -13049,7 +14113,10 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           optionals.set(5);
         }
-        oprot.writeBitSet(optionals, 6);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(6);
+        }
+        oprot.writeBitSet(optionals, 7);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -13068,12 +14135,15 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, localStat_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(6);
+        java.util.BitSet incoming = iprot.readBitSet(7);
         if (incoming.get(0)) {
           struct.success = new io.dyad.thrift.ObjectInfo();
           struct.success.read(iprot);
@@ -13103,6 +14173,11 @@ public class StorageNode {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(6)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -13793,6 +14868,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField CHECKSUM_MISMATCH_FIELD_DESC = new org.apache.thrift.protocol.TField("checksumMismatch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)5);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)6);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new localRead_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new localRead_resultTupleSchemeFactory();
@@ -13803,6 +14879,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -13811,7 +14888,8 @@ public class StorageNode {
       NOT_FOUND((short)2, "notFound"),
       CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
       UNAVAILABLE((short)4, "unavailable"),
-      STALE_EPOCH((short)5, "staleEpoch");
+      STALE_EPOCH((short)5, "staleEpoch"),
+      ACCESS_DENIED((short)6, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -13839,6 +14917,8 @@ public class StorageNode {
             return UNAVAILABLE;
           case 5: // STALE_EPOCH
             return STALE_EPOCH;
+          case 6: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -13897,6 +14977,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(localRead_result.class, metaDataMap);
     }
@@ -13910,7 +14992,8 @@ public class StorageNode {
       io.dyad.thrift.NotFound notFound,
       io.dyad.thrift.ChecksumMismatch checksumMismatch,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = org.apache.thrift.TBaseHelper.copyBinary(success);
@@ -13919,6 +15002,7 @@ public class StorageNode {
       this.checksumMismatch = checksumMismatch;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -13943,6 +15027,9 @@ public class StorageNode {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -13958,6 +15045,7 @@ public class StorageNode {
       this.checksumMismatch = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     public byte[] getSuccess() {
@@ -14119,6 +15207,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public localRead_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -14174,6 +15287,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -14199,6 +15320,9 @@ public class StorageNode {
       case STALE_EPOCH:
         return getStaleEpoch();
 
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -14223,6 +15347,8 @@ public class StorageNode {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -14294,6 +15420,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -14324,6 +15459,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -14396,6 +15535,16 @@ public class StorageNode {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -14464,6 +15613,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -14564,6 +15721,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 6: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -14610,6 +15776,11 @@ public class StorageNode {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -14647,7 +15818,10 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           optionals.set(5);
         }
-        oprot.writeBitSet(optionals, 6);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(6);
+        }
+        oprot.writeBitSet(optionals, 7);
         if (struct.isSetSuccess()) {
           oprot.writeBinary(struct.success);
         }
@@ -14666,12 +15840,15 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, localRead_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(6);
+        java.util.BitSet incoming = iprot.readBitSet(7);
         if (incoming.get(0)) {
           struct.success = iprot.readBinary();
           struct.setSuccessIsSet(true);
@@ -14700,6 +15877,11 @@ public class StorageNode {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(6)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -15196,6 +16378,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new has_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new has_resultTupleSchemeFactory();
@@ -15208,6 +16391,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -15218,7 +16402,8 @@ public class StorageNode {
       SUCCESS((short)0, "success"),
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       UNAVAILABLE((short)2, "unavailable"),
-      STALE_EPOCH((short)3, "staleEpoch");
+      STALE_EPOCH((short)3, "staleEpoch"),
+      ACCESS_DENIED((short)4, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -15242,6 +16427,8 @@ public class StorageNode {
             return UNAVAILABLE;
           case 3: // STALE_EPOCH
             return STALE_EPOCH;
+          case 4: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -15296,6 +16483,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(has_result.class, metaDataMap);
     }
@@ -15307,13 +16496,15 @@ public class StorageNode {
       io.dyad.thrift.ObjectState success,
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -15332,6 +16523,9 @@ public class StorageNode {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -15345,6 +16539,7 @@ public class StorageNode {
       this.invalidArgument = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     /**
@@ -15455,6 +16650,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public has_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -15490,6 +16710,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -15508,6 +16736,9 @@ public class StorageNode {
 
       case STALE_EPOCH:
         return getStaleEpoch();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -15529,6 +16760,8 @@ public class StorageNode {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -15582,6 +16815,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -15604,6 +16846,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -15652,6 +16898,16 @@ public class StorageNode {
       }
       if (isSetStaleEpoch()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -15708,6 +16964,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -15790,6 +17054,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -15826,6 +17099,11 @@ public class StorageNode {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -15857,7 +17135,10 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetSuccess()) {
           oprot.writeI32(struct.success.getValue());
         }
@@ -15870,12 +17151,15 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, has_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.success = io.dyad.thrift.ObjectState.findByValue(iprot.readI32());
           struct.setSuccessIsSet(true);
@@ -15894,6 +17178,11 @@ public class StorageNode {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -16401,6 +17690,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new deleteObject_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new deleteObject_resultTupleSchemeFactory();
@@ -16410,6 +17700,7 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -16417,7 +17708,8 @@ public class StorageNode {
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       STORAGE_FULL((short)2, "storageFull"),
       UNAVAILABLE((short)3, "unavailable"),
-      STALE_EPOCH((short)4, "staleEpoch");
+      STALE_EPOCH((short)4, "staleEpoch"),
+      ACCESS_DENIED((short)5, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -16443,6 +17735,8 @@ public class StorageNode {
             return UNAVAILABLE;
           case 4: // STALE_EPOCH
             return STALE_EPOCH;
+          case 5: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -16499,6 +17793,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(deleteObject_result.class, metaDataMap);
     }
@@ -16511,7 +17807,8 @@ public class StorageNode {
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.StorageFull storageFull,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
@@ -16519,6 +17816,7 @@ public class StorageNode {
       this.storageFull = storageFull;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -16540,6 +17838,9 @@ public class StorageNode {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -16554,6 +17855,7 @@ public class StorageNode {
       this.storageFull = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -16681,6 +17983,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public deleteObject_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -16724,6 +18051,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -16745,6 +18080,9 @@ public class StorageNode {
 
       case STALE_EPOCH:
         return getStaleEpoch();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -16768,6 +18106,8 @@ public class StorageNode {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -16830,6 +18170,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -16856,6 +18205,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -16914,6 +18267,16 @@ public class StorageNode {
       }
       if (isSetStaleEpoch()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -16978,6 +18341,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -17073,6 +18444,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -17114,6 +18494,11 @@ public class StorageNode {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -17148,7 +18533,10 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           optionals.set(4);
         }
-        oprot.writeBitSet(optionals, 5);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -17164,12 +18552,15 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, deleteObject_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(5);
+        java.util.BitSet incoming = iprot.readBitSet(6);
         if (incoming.get(0)) {
           struct.success = new io.dyad.thrift.ObjectInfo();
           struct.success.read(iprot);
@@ -17194,6 +18585,11 @@ public class StorageNode {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(5)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -17805,6 +19201,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)2);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)3);
     private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)5);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new addHint_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new addHint_resultTupleSchemeFactory();
@@ -17813,13 +19210,15 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       INVALID_ARGUMENT((short)1, "invalidArgument"),
       STORAGE_FULL((short)2, "storageFull"),
       UNAVAILABLE((short)3, "unavailable"),
-      STALE_EPOCH((short)4, "staleEpoch");
+      STALE_EPOCH((short)4, "staleEpoch"),
+      ACCESS_DENIED((short)5, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -17843,6 +19242,8 @@ public class StorageNode {
             return UNAVAILABLE;
           case 4: // STALE_EPOCH
             return STALE_EPOCH;
+          case 5: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -17897,6 +19298,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
       tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(addHint_result.class, metaDataMap);
     }
@@ -17908,13 +19311,15 @@ public class StorageNode {
       io.dyad.thrift.InvalidArgument invalidArgument,
       io.dyad.thrift.StorageFull storageFull,
       io.dyad.thrift.Unavailable unavailable,
-      io.dyad.thrift.StaleEpoch staleEpoch)
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.invalidArgument = invalidArgument;
       this.storageFull = storageFull;
       this.unavailable = unavailable;
       this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -17933,6 +19338,9 @@ public class StorageNode {
       if (other.isSetStaleEpoch()) {
         this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -17946,6 +19354,7 @@ public class StorageNode {
       this.storageFull = null;
       this.unavailable = null;
       this.staleEpoch = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -18048,6 +19457,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public addHint_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -18083,6 +19517,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -18101,6 +19543,9 @@ public class StorageNode {
 
       case STALE_EPOCH:
         return getStaleEpoch();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -18122,6 +19567,8 @@ public class StorageNode {
         return isSetUnavailable();
       case STALE_EPOCH:
         return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -18175,6 +19622,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -18197,6 +19653,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
       if (isSetStaleEpoch())
         hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -18245,6 +19705,16 @@ public class StorageNode {
       }
       if (isSetStaleEpoch()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -18301,6 +19771,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -18384,6 +19862,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 5: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -18420,6 +19907,11 @@ public class StorageNode {
           struct.staleEpoch.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -18451,7 +19943,10 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           optionals.set(3);
         }
-        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
         if (struct.isSetInvalidArgument()) {
           struct.invalidArgument.write(oprot);
         }
@@ -18464,12 +19959,15 @@ public class StorageNode {
         if (struct.isSetStaleEpoch()) {
           struct.staleEpoch.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, addHint_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(4);
+        java.util.BitSet incoming = iprot.readBitSet(5);
         if (incoming.get(0)) {
           struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
           struct.invalidArgument.read(iprot);
@@ -18489,6 +19987,11 @@ public class StorageNode {
           struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
           struct.staleEpoch.read(iprot);
           struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -19089,6 +20592,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRUCT, (short)0);
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new listHints_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new listHints_resultTupleSchemeFactory();
@@ -19096,12 +20600,14 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable HintPage success; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       INVALID_ARGUMENT((short)1, "invalidArgument"),
-      UNAVAILABLE((short)2, "unavailable");
+      UNAVAILABLE((short)2, "unavailable"),
+      ACCESS_DENIED((short)3, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -19123,6 +20629,8 @@ public class StorageNode {
             return INVALID_ARGUMENT;
           case 2: // UNAVAILABLE
             return UNAVAILABLE;
+          case 3: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -19175,6 +20683,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(listHints_result.class, metaDataMap);
     }
@@ -19185,12 +20695,14 @@ public class StorageNode {
     public listHints_result(
       HintPage success,
       io.dyad.thrift.InvalidArgument invalidArgument,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -19206,6 +20718,9 @@ public class StorageNode {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -19218,6 +20733,7 @@ public class StorageNode {
       this.success = null;
       this.invalidArgument = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -19295,6 +20811,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public listHints_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -19322,6 +20863,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -19337,6 +20886,9 @@ public class StorageNode {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -19356,6 +20908,8 @@ public class StorageNode {
         return isSetInvalidArgument();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -19400,6 +20954,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -19418,6 +20981,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -19456,6 +21023,16 @@ public class StorageNode {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -19504,6 +21081,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -19581,6 +21166,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -19612,6 +21206,11 @@ public class StorageNode {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -19640,7 +21239,10 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -19650,12 +21252,15 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, listHints_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.success = new HintPage();
           struct.success.read(iprot);
@@ -19670,6 +21275,11 @@ public class StorageNode {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -20222,17 +21832,20 @@ public class StorageNode {
 
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new clearHints_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new clearHints_resultTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       INVALID_ARGUMENT((short)1, "invalidArgument"),
-      UNAVAILABLE((short)2, "unavailable");
+      UNAVAILABLE((short)2, "unavailable"),
+      ACCESS_DENIED((short)3, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -20252,6 +21865,8 @@ public class StorageNode {
             return INVALID_ARGUMENT;
           case 2: // UNAVAILABLE
             return UNAVAILABLE;
+          case 3: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -20302,6 +21917,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(clearHints_result.class, metaDataMap);
     }
@@ -20311,11 +21928,13 @@ public class StorageNode {
 
     public clearHints_result(
       io.dyad.thrift.InvalidArgument invalidArgument,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -20328,6 +21947,9 @@ public class StorageNode {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -20339,6 +21961,7 @@ public class StorageNode {
     public void clear() {
       this.invalidArgument = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -20391,6 +22014,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public clearHints_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -20410,6 +22058,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -20422,6 +22078,9 @@ public class StorageNode {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -20439,6 +22098,8 @@ public class StorageNode {
         return isSetInvalidArgument();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -20474,6 +22135,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -20488,6 +22158,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -20516,6 +22190,16 @@ public class StorageNode {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -20556,6 +22240,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -20621,6 +22313,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -20645,6 +22346,11 @@ public class StorageNode {
         if (struct.unavailable != null) {
           oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
           struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
           oprot.writeFieldEnd();
         }
         oprot.writeFieldStop();
@@ -20672,19 +22378,25 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           optionals.set(1);
         }
-        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(2);
+        }
+        oprot.writeBitSet(optionals, 3);
         if (struct.isSetInvalidArgument()) {
           struct.invalidArgument.write(oprot);
         }
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, clearHints_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(2);
+        java.util.BitSet incoming = iprot.readBitSet(3);
         if (incoming.get(0)) {
           struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
           struct.invalidArgument.read(iprot);
@@ -20694,6 +22406,11 @@ public class StorageNode {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
         }
       }
     }
@@ -21189,6 +22906,7 @@ public class StorageNode {
     private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRUCT, (short)0);
     private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
     private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new inventory_resultStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new inventory_resultTupleSchemeFactory();
@@ -21196,12 +22914,14 @@ public class StorageNode {
     public @org.apache.thrift.annotation.Nullable InventoryPage success; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
     public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       SUCCESS((short)0, "success"),
       INVALID_ARGUMENT((short)1, "invalidArgument"),
-      UNAVAILABLE((short)2, "unavailable");
+      UNAVAILABLE((short)2, "unavailable"),
+      ACCESS_DENIED((short)3, "accessDenied");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -21223,6 +22943,8 @@ public class StorageNode {
             return INVALID_ARGUMENT;
           case 2: // UNAVAILABLE
             return UNAVAILABLE;
+          case 3: // ACCESS_DENIED
+            return ACCESS_DENIED;
           default:
             return null;
         }
@@ -21275,6 +22997,8 @@ public class StorageNode {
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
       tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(inventory_result.class, metaDataMap);
     }
@@ -21285,12 +23009,14 @@ public class StorageNode {
     public inventory_result(
       InventoryPage success,
       io.dyad.thrift.InvalidArgument invalidArgument,
-      io.dyad.thrift.Unavailable unavailable)
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
     {
       this();
       this.success = success;
       this.invalidArgument = invalidArgument;
       this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
     }
 
     /**
@@ -21306,6 +23032,9 @@ public class StorageNode {
       if (other.isSetUnavailable()) {
         this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
       }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
     }
 
     @Override
@@ -21318,6 +23047,7 @@ public class StorageNode {
       this.success = null;
       this.invalidArgument = null;
       this.unavailable = null;
+      this.accessDenied = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -21395,6 +23125,31 @@ public class StorageNode {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public inventory_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -21422,6 +23177,14 @@ public class StorageNode {
         }
         break;
 
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
       }
     }
 
@@ -21437,6 +23200,9 @@ public class StorageNode {
 
       case UNAVAILABLE:
         return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
 
       }
       throw new java.lang.IllegalStateException();
@@ -21456,6 +23222,8 @@ public class StorageNode {
         return isSetInvalidArgument();
       case UNAVAILABLE:
         return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -21500,6 +23268,15 @@ public class StorageNode {
           return false;
       }
 
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
       return true;
     }
 
@@ -21518,6 +23295,10 @@ public class StorageNode {
       hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
       if (isSetUnavailable())
         hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
 
       return hashCode;
     }
@@ -21556,6 +23337,16 @@ public class StorageNode {
       }
       if (isSetUnavailable()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -21604,6 +23395,14 @@ public class StorageNode {
         sb.append("null");
       } else {
         sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
       }
       first = false;
       sb.append(")");
@@ -21681,6 +23480,15 @@ public class StorageNode {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -21712,6 +23520,11 @@ public class StorageNode {
           struct.unavailable.write(oprot);
           oprot.writeFieldEnd();
         }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -21740,7 +23553,10 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetAccessDenied()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetSuccess()) {
           struct.success.write(oprot);
         }
@@ -21750,12 +23566,15 @@ public class StorageNode {
         if (struct.isSetUnavailable()) {
           struct.unavailable.write(oprot);
         }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, inventory_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.success = new InventoryPage();
           struct.success.read(iprot);
@@ -21770,6 +23589,1200 @@ public class StorageNode {
           struct.unavailable = new io.dyad.thrift.Unavailable();
           struct.unavailable.read(iprot);
           struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class authenticate_args implements org.apache.thrift.TBase<authenticate_args, authenticate_args._Fields>, java.io.Serializable, Cloneable, Comparable<authenticate_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("authenticate_args");
+
+    private static final org.apache.thrift.protocol.TField DAEMON_FIELD_DESC = new org.apache.thrift.protocol.TField("daemon", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField TIME_FIELD_DESC = new org.apache.thrift.protocol.TField("time", org.apache.thrift.protocol.TType.I64, (short)2);
+    private static final org.apache.thrift.protocol.TField NONCE_FIELD_DESC = new org.apache.thrift.protocol.TField("nonce", org.apache.thrift.protocol.TType.STRING, (short)3);
+    private static final org.apache.thrift.protocol.TField PROOF_FIELD_DESC = new org.apache.thrift.protocol.TField("proof", org.apache.thrift.protocol.TType.STRING, (short)4);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new authenticate_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new authenticate_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.lang.String daemon; // required
+    public long time; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String nonce; // required
+    public @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer proof; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      DAEMON((short)1, "daemon"),
+      TIME((short)2, "time"),
+      NONCE((short)3, "nonce"),
+      PROOF((short)4, "proof");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // DAEMON
+            return DAEMON;
+          case 2: // TIME
+            return TIME;
+          case 3: // NONCE
+            return NONCE;
+          case 4: // PROOF
+            return PROOF;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    private static final int __TIME_ISSET_ID = 0;
+    private byte __isset_bitfield = 0;
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.DAEMON, new org.apache.thrift.meta_data.FieldMetaData("daemon", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.TIME, new org.apache.thrift.meta_data.FieldMetaData("time", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.NONCE, new org.apache.thrift.meta_data.FieldMetaData("nonce", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.PROOF, new org.apache.thrift.meta_data.FieldMetaData("proof", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , true)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(authenticate_args.class, metaDataMap);
+    }
+
+    public authenticate_args() {
+    }
+
+    public authenticate_args(
+      java.lang.String daemon,
+      long time,
+      java.lang.String nonce,
+      java.nio.ByteBuffer proof)
+    {
+      this();
+      this.daemon = daemon;
+      this.time = time;
+      setTimeIsSet(true);
+      this.nonce = nonce;
+      this.proof = org.apache.thrift.TBaseHelper.copyBinary(proof);
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public authenticate_args(authenticate_args other) {
+      __isset_bitfield = other.__isset_bitfield;
+      if (other.isSetDaemon()) {
+        this.daemon = other.daemon;
+      }
+      this.time = other.time;
+      if (other.isSetNonce()) {
+        this.nonce = other.nonce;
+      }
+      if (other.isSetProof()) {
+        this.proof = org.apache.thrift.TBaseHelper.copyBinary(other.proof);
+      }
+    }
+
+    @Override
+    public authenticate_args deepCopy() {
+      return new authenticate_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.daemon = null;
+      setTimeIsSet(false);
+      this.time = 0;
+      this.nonce = null;
+      this.proof = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getDaemon() {
+      return this.daemon;
+    }
+
+    public authenticate_args setDaemon(@org.apache.thrift.annotation.Nullable java.lang.String daemon) {
+      this.daemon = daemon;
+      return this;
+    }
+
+    public void unsetDaemon() {
+      this.daemon = null;
+    }
+
+    /** Returns true if field daemon is set (has been assigned a value) and false otherwise */
+    public boolean isSetDaemon() {
+      return this.daemon != null;
+    }
+
+    public void setDaemonIsSet(boolean value) {
+      if (!value) {
+        this.daemon = null;
+      }
+    }
+
+    public long getTime() {
+      return this.time;
+    }
+
+    public authenticate_args setTime(long time) {
+      this.time = time;
+      setTimeIsSet(true);
+      return this;
+    }
+
+    public void unsetTime() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __TIME_ISSET_ID);
+    }
+
+    /** Returns true if field time is set (has been assigned a value) and false otherwise */
+    public boolean isSetTime() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __TIME_ISSET_ID);
+    }
+
+    public void setTimeIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __TIME_ISSET_ID, value);
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getNonce() {
+      return this.nonce;
+    }
+
+    public authenticate_args setNonce(@org.apache.thrift.annotation.Nullable java.lang.String nonce) {
+      this.nonce = nonce;
+      return this;
+    }
+
+    public void unsetNonce() {
+      this.nonce = null;
+    }
+
+    /** Returns true if field nonce is set (has been assigned a value) and false otherwise */
+    public boolean isSetNonce() {
+      return this.nonce != null;
+    }
+
+    public void setNonceIsSet(boolean value) {
+      if (!value) {
+        this.nonce = null;
+      }
+    }
+
+    public byte[] getProof() {
+      setProof(org.apache.thrift.TBaseHelper.rightSize(proof));
+      return proof == null ? null : proof.array();
+    }
+
+    public java.nio.ByteBuffer bufferForProof() {
+      return org.apache.thrift.TBaseHelper.copyBinary(proof);
+    }
+
+    public authenticate_args setProof(byte[] proof) {
+      this.proof = proof == null ? (java.nio.ByteBuffer)null     : java.nio.ByteBuffer.wrap(proof.clone());
+      return this;
+    }
+
+    public authenticate_args setProof(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer proof) {
+      this.proof = org.apache.thrift.TBaseHelper.copyBinary(proof);
+      return this;
+    }
+
+    public void unsetProof() {
+      this.proof = null;
+    }
+
+    /** Returns true if field proof is set (has been assigned a value) and false otherwise */
+    public boolean isSetProof() {
+      return this.proof != null;
+    }
+
+    public void setProofIsSet(boolean value) {
+      if (!value) {
+        this.proof = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case DAEMON:
+        if (value == null) {
+          unsetDaemon();
+        } else {
+          setDaemon((java.lang.String)value);
+        }
+        break;
+
+      case TIME:
+        if (value == null) {
+          unsetTime();
+        } else {
+          setTime((java.lang.Long)value);
+        }
+        break;
+
+      case NONCE:
+        if (value == null) {
+          unsetNonce();
+        } else {
+          setNonce((java.lang.String)value);
+        }
+        break;
+
+      case PROOF:
+        if (value == null) {
+          unsetProof();
+        } else {
+          if (value instanceof byte[]) {
+            setProof((byte[])value);
+          } else {
+            setProof((java.nio.ByteBuffer)value);
+          }
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case DAEMON:
+        return getDaemon();
+
+      case TIME:
+        return getTime();
+
+      case NONCE:
+        return getNonce();
+
+      case PROOF:
+        return getProof();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case DAEMON:
+        return isSetDaemon();
+      case TIME:
+        return isSetTime();
+      case NONCE:
+        return isSetNonce();
+      case PROOF:
+        return isSetProof();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof authenticate_args)
+        return this.equals((authenticate_args)that);
+      return false;
+    }
+
+    public boolean equals(authenticate_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_daemon = true && this.isSetDaemon();
+      boolean that_present_daemon = true && that.isSetDaemon();
+      if (this_present_daemon || that_present_daemon) {
+        if (!(this_present_daemon && that_present_daemon))
+          return false;
+        if (!this.daemon.equals(that.daemon))
+          return false;
+      }
+
+      boolean this_present_time = true;
+      boolean that_present_time = true;
+      if (this_present_time || that_present_time) {
+        if (!(this_present_time && that_present_time))
+          return false;
+        if (this.time != that.time)
+          return false;
+      }
+
+      boolean this_present_nonce = true && this.isSetNonce();
+      boolean that_present_nonce = true && that.isSetNonce();
+      if (this_present_nonce || that_present_nonce) {
+        if (!(this_present_nonce && that_present_nonce))
+          return false;
+        if (!this.nonce.equals(that.nonce))
+          return false;
+      }
+
+      boolean this_present_proof = true && this.isSetProof();
+      boolean that_present_proof = true && that.isSetProof();
+      if (this_present_proof || that_present_proof) {
+        if (!(this_present_proof && that_present_proof))
+          return false;
+        if (!this.proof.equals(that.proof))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetDaemon()) ? 131071 : 524287);
+      if (isSetDaemon())
+        hashCode = hashCode * 8191 + daemon.hashCode();
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(time);
+
+      hashCode = hashCode * 8191 + ((isSetNonce()) ? 131071 : 524287);
+      if (isSetNonce())
+        hashCode = hashCode * 8191 + nonce.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetProof()) ? 131071 : 524287);
+      if (isSetProof())
+        hashCode = hashCode * 8191 + proof.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(authenticate_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetDaemon(), other.isSetDaemon());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetDaemon()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.daemon, other.daemon);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetTime(), other.isSetTime());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetTime()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.time, other.time);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetNonce(), other.isSetNonce());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetNonce()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.nonce, other.nonce);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetProof(), other.isSetProof());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetProof()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.proof, other.proof);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("authenticate_args(");
+      boolean first = true;
+
+      sb.append("daemon:");
+      if (this.daemon == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.daemon);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("time:");
+      sb.append(this.time);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("nonce:");
+      if (this.nonce == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.nonce);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("proof:");
+      if (this.proof == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.proof, sb);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class authenticate_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public authenticate_argsStandardScheme getScheme() {
+        return new authenticate_argsStandardScheme();
+      }
+    }
+
+    private static class authenticate_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<authenticate_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, authenticate_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // DAEMON
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.daemon = iprot.readString();
+                struct.setDaemonIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // TIME
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.time = iprot.readI64();
+                struct.setTimeIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // NONCE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.nonce = iprot.readString();
+                struct.setNonceIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // PROOF
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.proof = iprot.readBinary();
+                struct.setProofIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, authenticate_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.daemon != null) {
+          oprot.writeFieldBegin(DAEMON_FIELD_DESC);
+          oprot.writeString(struct.daemon);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldBegin(TIME_FIELD_DESC);
+        oprot.writeI64(struct.time);
+        oprot.writeFieldEnd();
+        if (struct.nonce != null) {
+          oprot.writeFieldBegin(NONCE_FIELD_DESC);
+          oprot.writeString(struct.nonce);
+          oprot.writeFieldEnd();
+        }
+        if (struct.proof != null) {
+          oprot.writeFieldBegin(PROOF_FIELD_DESC);
+          oprot.writeBinary(struct.proof);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class authenticate_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public authenticate_argsTupleScheme getScheme() {
+        return new authenticate_argsTupleScheme();
+      }
+    }
+
+    private static class authenticate_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<authenticate_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, authenticate_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetDaemon()) {
+          optionals.set(0);
+        }
+        if (struct.isSetTime()) {
+          optionals.set(1);
+        }
+        if (struct.isSetNonce()) {
+          optionals.set(2);
+        }
+        if (struct.isSetProof()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetDaemon()) {
+          oprot.writeString(struct.daemon);
+        }
+        if (struct.isSetTime()) {
+          oprot.writeI64(struct.time);
+        }
+        if (struct.isSetNonce()) {
+          oprot.writeString(struct.nonce);
+        }
+        if (struct.isSetProof()) {
+          oprot.writeBinary(struct.proof);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, authenticate_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(4);
+        if (incoming.get(0)) {
+          struct.daemon = iprot.readString();
+          struct.setDaemonIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.time = iprot.readI64();
+          struct.setTimeIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.nonce = iprot.readString();
+          struct.setNonceIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.proof = iprot.readBinary();
+          struct.setProofIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class authenticate_result implements org.apache.thrift.TBase<authenticate_result, authenticate_result._Fields>, java.io.Serializable, Cloneable, Comparable<authenticate_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("authenticate_result");
+
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new authenticate_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new authenticate_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      ACCESS_DENIED((short)1, "accessDenied"),
+      INVALID_ARGUMENT((short)2, "invalidArgument");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // ACCESS_DENIED
+            return ACCESS_DENIED;
+          case 2: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(authenticate_result.class, metaDataMap);
+    }
+
+    public authenticate_result() {
+    }
+
+    public authenticate_result(
+      io.dyad.thrift.AccessDenied accessDenied,
+      io.dyad.thrift.InvalidArgument invalidArgument)
+    {
+      this();
+      this.accessDenied = accessDenied;
+      this.invalidArgument = invalidArgument;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public authenticate_result(authenticate_result other) {
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+    }
+
+    @Override
+    public authenticate_result deepCopy() {
+      return new authenticate_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.accessDenied = null;
+      this.invalidArgument = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public authenticate_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public authenticate_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof authenticate_result)
+        return this.equals((authenticate_result)that);
+      return false;
+    }
+
+    public boolean equals(authenticate_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(authenticate_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("authenticate_result(");
+      boolean first = true;
+
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class authenticate_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public authenticate_resultStandardScheme getScheme() {
+        return new authenticate_resultStandardScheme();
+      }
+    }
+
+    private static class authenticate_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<authenticate_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, authenticate_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, authenticate_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class authenticate_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public authenticate_resultTupleScheme getScheme() {
+        return new authenticate_resultTupleScheme();
+      }
+    }
+
+    private static class authenticate_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<authenticate_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, authenticate_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetAccessDenied()) {
+          optionals.set(0);
+        }
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, authenticate_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(2);
+        if (incoming.get(0)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
         }
       }
     }

@@ -24,6 +24,12 @@ public interface CallContext {
    */
   void onClose(Runnable action);
 
+  /** The Dyad daemon this connection authenticated as, if it did. */
+  Optional<String> daemon();
+
+  /** Marks the connection as authenticated as {@code daemon} (after its proof was checked). */
+  void authenticatedAs(String daemon);
+
   /** The connection of the request this thread is handling, if it runs inside a Dyad Thrift server. */
   static Optional<CallContext> current() {
     return Optional.ofNullable(RequestRunner.CURRENT.get());

@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One client connection of a {@link ThriftServerService}: reads one request frame at a time without blocking,
@@ -60,6 +61,7 @@ final class Connection implements CallContext {
   private List<ReplyBuffers.Lease> replyLeases = List.of();
   private String closeAfterReply;
   private volatile boolean closed;
+  private volatile String daemon;
 
   Connection(ServerCore server, SelectorLoop loop, SocketChannel channel, long id) {
     this.server = server;
@@ -95,6 +97,16 @@ final class Connection implements CallContext {
   @Override
   public String peer() {
     return peer;
+  }
+
+  @Override
+  public Optional<String> daemon() {
+    return Optional.ofNullable(daemon);
+  }
+
+  @Override
+  public void authenticatedAs(String name) {
+    daemon = name;
   }
 
   @Override

@@ -3,11 +3,13 @@ package io.dyad.ddm.directory;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.dyad.common.DyadException;
+import io.dyad.common.access.DaemonAuth;
 import io.dyad.coordinator.fencing.MemberGate;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.ddm.namespace.FsPath;
 import io.dyad.ddm.namespace.NamespaceStore;
 import io.dyad.rpc.ThriftErrors;
+import io.dyad.rpc.server.CallerCheck;
 import io.dyad.thrift.Applied;
 import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.Change;
@@ -21,6 +23,8 @@ import io.dyad.thrift.SnapshotManifest;
 import io.dyad.thrift.VolumeState;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.slf4j.Logger;
@@ -37,6 +41,7 @@ final class DirectoryHandler implements DirectoryServer.Iface {
   static final int MAX_LOG_PAGE = 10_000;
 
   private final String memberId;
+  private final CallerCheck callers;
   private final NamespaceStore store;
   private final MemberGate gate;
   private final Sequencer sequencer;
@@ -44,8 +49,10 @@ final class DirectoryHandler implements DirectoryServer.Iface {
   private final Snapshots snapshots;
   private final MetricRegistry metrics;
 
+  /** @param daemons how callers prove they are Dyad daemons (empty in a cluster without a secret: all are served) */
   DirectoryHandler(String memberId, NamespaceStore store, MemberGate gate, Sequencer sequencer,
-      ReplicaReceiver receiver, Snapshots snapshots, MetricRegistry metrics) {
+      ReplicaReceiver receiver, Snapshots snapshots, MetricRegistry metrics, Optional<DaemonAuth> daemons) {
+    this.callers = new CallerCheck(daemons, Set.of("status", "authenticate"));
     this.memberId = memberId;
     this.store = store;
     this.gate = gate;
@@ -62,6 +69,7 @@ final class DirectoryHandler implements DirectoryServer.Iface {
 
   private <T> T call(String method, Call<T> body) throws TException {
     try (Timer.Context ignored = metrics.timer("directory.rpc." + method).time()) {
+      callers.require(method);
       return body.run();
     } catch (DyadException e) {
       LOG.debug("[member={}] {} failed: {}", memberId, method, e.getMessage());
@@ -127,6 +135,19 @@ final class DirectoryHandler implements DirectoryServer.Iface {
       EntryPage out = new EntryPage(page.entries());
       page.next().ifPresent(out::setNextAfter);
       return out;
+    });
+  }
+
+  @Override
+  public void authenticate(String daemon, long time, String nonce, ByteBuffer proof) throws TException {
+    call("authenticate", () -> {
+      byte[] mac = null;
+      if (proof != null) {
+        mac = new byte[proof.remaining()];
+        proof.duplicate().get(mac);
+      }
+      callers.authenticate(daemon, time, nonce, mac);
+      return null;
     });
   }
 

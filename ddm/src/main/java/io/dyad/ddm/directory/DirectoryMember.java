@@ -6,6 +6,7 @@ import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
 import io.dyad.common.ServiceStack;
+import io.dyad.common.access.DaemonAuth;
 import io.dyad.common.access.Locators;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.coordinator.admin.AccessControl;
@@ -71,14 +72,15 @@ public final class DirectoryMember {
     MemberGate gate = new MemberGate(id, registration, view);
     // partners see a member's calls come from its declared address
     ThriftClientConfig peers = ThriftClientConfig.defaults().withRequestTimeout(PEER_TIMEOUT)
-        .withLocalHost(HostAndPort.fromString(member.address()).getHost());
+        .withLocalHost(HostAndPort.fromString(member.address()).getHost())
+        .withCredential("directory " + id, config.secret());
     ConnectionPool<DirectoryClient> pool = new ConnectionPool<>(t -> DirectoryClient.connect(t, peers), 16,
         PEER_TIMEOUT, Duration.ofSeconds(30));
     Sequencer sequencer = new Sequencer(id, store, gate, new PartnerLink(id, store, pool), Clock.systemUTC(),
         config.patience());
     Snapshots snapshots = new Snapshots(store, config.data().resolve("snapshots"), Duration.ofMinutes(10));
     DirectoryHandler handler = new DirectoryHandler(id, store, gate, sequencer, new ReplicaReceiver(id, store, gate),
-        snapshots, metrics);
+        snapshots, metrics, config.secret().map(s -> new DaemonAuth(s, Clock.systemUTC())));
     ThriftServerService server = new ThriftServerService("directory-" + id, new DirectoryServer.Processor<>(handler),
         config.server());
     CatchUp catchUp = new CatchUp(id, store, gate, zk.resyncReporter(), pool,

@@ -12,6 +12,7 @@ import io.dyad.coordinator.volumes.VolumeRegistry;
 import io.dyad.ddm.rpc.DirectoryClient;
 import io.dyad.ddm.rpc.ObjectGatewayClient;
 import io.dyad.rpc.ConnectionPool;
+import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.server.ThriftServerService;
 import io.dyad.search.SearchAuth;
 import io.dyad.thrift.FileSystem;
@@ -47,8 +48,10 @@ public final class Ddm {
     Optional<Locators> locators = AccessControl.verify(view.current(), config.secret(), "ddm " + config.instance())
         .map(s -> new Locators(s, Clock.systemUTC()));
     Duration idle = Duration.ofSeconds(30);
+    // the DDM is a Dyad daemon to the directory servers: its connections authenticate with the cluster secret
+    ThriftClientConfig members = config.clients().withCredential("ddm " + config.instance(), config.secret());
     ConnectionPool<DirectoryClient> directories = new ConnectionPool<>(
-        t -> DirectoryClient.connect(t, config.clients()), 64, config.clients().connectTimeout(), idle);
+        t -> DirectoryClient.connect(t, members), 64, config.clients().connectTimeout(), idle);
     ConnectionPool<ObjectGatewayClient> dosms = new ConnectionPool<>(
         t -> ObjectGatewayClient.connect(t, config.clients()), 16, config.clients().connectTimeout(), idle);
     VolumeFinder finder = new VolumeFinder(volumeSearch(config, directories, replyHost(config.server().bindAddress())), Duration.ofSeconds(5));

@@ -2,6 +2,7 @@ package io.dyad.ddm.rpc;
 
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
+import io.dyad.common.access.DaemonAuth;
 import io.dyad.rpc.IdleSocketProbe;
 import io.dyad.rpc.PooledConnection;
 import io.dyad.rpc.ThriftClientConfig;
@@ -41,8 +42,22 @@ public final class DirectoryClient implements PooledConnection {
     this.client = new DirectoryServer.Client(protocol);
   }
 
+  /** A connection to a directory server, authenticated with the config's daemon credential if it has one. */
   public static DirectoryClient connect(HostAndPort target, ThriftClientConfig config) throws DyadException {
-    return new DirectoryClient(target, ThriftConnections.open(target, config));
+    DirectoryClient c = new DirectoryClient(target, ThriftConnections.open(target, config));
+    if (config.credential().isPresent()) {
+      DaemonAuth.Proof p = config.credential().get().auth().prove(config.credential().get().daemon());
+      try {
+        c.rpc(() -> {
+          c.client.authenticate(p.daemon(), p.time(), p.nonce(), ByteBuffer.wrap(p.mac()));
+          return null;
+        });
+      } catch (DyadException e) {
+        c.close();
+        throw e;
+      }
+    }
+    return c;
   }
 
   public HostAndPort target() {

@@ -1,6 +1,7 @@
 package io.dyad.node.cluster;
 
 import io.dyad.common.DyadException;
+import io.dyad.common.access.DaemonAuth;
 import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.fencing.MemberGate;
 import io.dyad.coordinator.membership.Registration;
@@ -19,10 +20,23 @@ import java.util.Optional;
 public final class ClusterGate implements AccessGate {
   private final MemberGate member;
   private final HintSettlement settlement;
+  private final Optional<DaemonAuth> daemons;
 
   public ClusterGate(String memberId, Registration registration, ClusterView view, HintSettlement settlement) {
+    this(memberId, registration, view, settlement, Optional.empty());
+  }
+
+  /** @param daemons how callers prove they are Dyad daemons (empty in a cluster without a secret) */
+  public ClusterGate(String memberId, Registration registration, ClusterView view, HintSettlement settlement,
+      Optional<DaemonAuth> daemons) {
     this.member = new MemberGate(memberId, registration, view);
     this.settlement = settlement;
+    this.daemons = daemons;
+  }
+
+  @Override
+  public Optional<DaemonAuth> daemons() {
+    return daemons;
   }
 
   @Override

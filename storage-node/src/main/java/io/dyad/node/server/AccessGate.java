@@ -1,7 +1,9 @@
 package io.dyad.node.server;
 
 import io.dyad.common.DyadException;
+import io.dyad.common.access.DaemonAuth;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decides whether the node may serve a request now (fencing). A standalone node serves everything
@@ -43,6 +45,14 @@ public interface AccessGate {
 
   /** Hints may only be kept for members this node may hold hints for. @throws DyadException INVALID_ARGUMENT */
   void checkHintTargets(List<String> members) throws DyadException;
+
+  /**
+   * How callers prove they are Dyad daemons of the cluster; empty: every caller is served (a standalone node, or a
+   * cluster without a secret).
+   */
+  default Optional<DaemonAuth> daemons() {
+    return Optional.empty();
+  }
 
   /** What the node may do now, as its health reports it. */
   Status status();

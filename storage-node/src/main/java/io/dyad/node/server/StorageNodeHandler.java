@@ -12,6 +12,7 @@ import io.dyad.node.store.ObjectStore;
 import io.dyad.node.store.StoreStatus;
 import io.dyad.rpc.ThriftErrors;
 import io.dyad.rpc.ThriftTypes;
+import io.dyad.rpc.server.CallerCheck;
 import io.dyad.rpc.server.ReplyBuffers;
 import io.dyad.thrift.HintPage;
 import io.dyad.thrift.InventoryPage;
@@ -25,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
@@ -44,6 +46,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
   private final String memberId;
   private final ObjectStore store;
   private final AccessGate gate;
+  private final CallerCheck callers;
   private final MetricRegistry metrics;
   private final Meter bytesIn;
   private final Meter bytesOut;
@@ -54,6 +57,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
     this.memberId = memberId;
     this.store = store;
     this.gate = gate;
+    this.callers = new CallerCheck(gate.daemons(), Set.of("ping", "health", "authenticate"));
     this.metrics = metrics;
     this.bytesIn = metrics.meter("storage.bytes.in");
     this.bytesOut = metrics.meter("storage.bytes.out");
@@ -70,6 +74,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
 
   private <T> T call(String method, Call<T> body) throws TException {
     try (Timer.Context ignored = metrics.timer("storage.rpc." + method).time()) {
+      callers.require(method);
       return body.run();
     } catch (DyadException e) {
       LOG.debug("[member={}] {} failed: {}", memberId, method, e.getMessage());
@@ -273,6 +278,20 @@ final class StorageNodeHandler implements StorageNode.Iface {
 
   @Override
   public void ping() {}
+
+  @Override
+  public void authenticate(String daemon, long time, String nonce, ByteBuffer proof) throws TException {
+    call("authenticate", () -> {
+      callers.authenticate(daemon, time, nonce, proof == null ? null : bytes(proof));
+      return null;
+    });
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
 
   @Override
   public NodeHealth health() throws TException {

@@ -1,0 +1,150 @@
+package io.dyad.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.common.net.HostAndPort;
+import io.dyad.client.ClientConfig;
+import io.dyad.client.DyadClient;
+import io.dyad.client.FileSystemClient;
+import io.dyad.common.access.ClusterSecret;
+import io.dyad.common.access.DaemonAuth;
+import io.dyad.coordinator.view.ClusterSnapshot;
+import io.dyad.rpc.ThriftClientConfig;
+import io.dyad.rpc.ThriftConnections;
+import io.dyad.thrift.AccessDenied;
+import io.dyad.thrift.ChangeOp;
+import io.dyad.thrift.DirectoryServer;
+import io.dyad.thrift.Mkdir;
+import io.dyad.thrift.StorageNode;
+import io.dyad.thrift.WriteContext;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.thrift.TException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * In a cluster with a secret (as {@code dyad local} runs), storage nodes and directory servers serve Dyad daemons of
+ * the cluster only: a stranger who reaches their ports gets AccessDenied for every call but health and status —
+ * no write, delete, hint, inventory, read or namespace change behind the gateways' backs — and the cluster goes on
+ * serving its clients.
+ */
+class MemberAccessIT {
+  @TempDir static Path dir;
+  private static LocalCluster cluster;
+  private static DyadClient objects;
+  private static FileSystemClient files;
+
+  @BeforeAll
+  static void start() throws Exception {
+    int zkPort = FreePorts.freeOnAll("127.0.0.1");
+    int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
+    int dirPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
+    DosmOptions dosm = picocli.CommandLine.populateCommand(new DosmOptions(), "--search", "point-to-point");
+    cluster = new LocalCluster(new LocalCluster.Options(dir.resolve("cluster"), zkPort, nodePort, dirPort, 0, 0, dosm,
+        false, Duration.ofSeconds(4), Duration.ofSeconds(1), false), new PrintWriter(Writer.nullWriter()));
+    cluster.startAsync().awaitRunning();
+    objects = DyadClient.connect(ClientConfig.of(List.of(cluster.dosmAddress())));
+    files = new FileSystemClient(List.of(cluster.ddmAddress()), objects, ThriftClientConfig.defaults());
+    files.createVolume("guarded");
+  }
+
+  @AfterAll
+  static void stop() {
+    files.close();
+    objects.close();
+    cluster.stopAsync().awaitTerminated();
+  }
+
+  private static HostAndPort address(String member) {
+    return HostAndPort.fromString(cluster.view().current().members().get(member).address());
+  }
+
+  private static void denied(ThrowingCallable call) {
+    assertThatThrownBy(call).isInstanceOf(AccessDenied.class);
+  }
+
+  private static void authenticate(StorageNode.Client c, DaemonAuth.Proof p) throws TException {
+    c.authenticate(p.daemon(), p.time(), p.nonce(), ByteBuffer.wrap(p.mac()));
+  }
+
+  @Test
+  void aStrangerOnANodePortGetsNothingButItsHealth() throws Exception {
+    byte[] data = "stored before the stranger came".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    files.put("guarded", "/kept", () -> new ByteArrayInputStream(data), data.length);
+    long epoch = cluster.view().current().epoch();
+    WriteContext ctx = new WriteContext().setEpoch(epoch);
+    StorageNode.Client node = new StorageNode.Client(ThriftConnections.open(address("a1"), ThriftClientConfig.defaults()));
+    try {
+      assertThat(node.health().getMemberId()).isEqualTo("a1");
+      denied(() -> node.beginWrite("planted", 10, ctx));
+      denied(() -> node.deleteObject("anything", ctx));
+      denied(() -> node.addHint("b1", "anything", ctx));
+      denied(() -> node.clearHints("b1", List.of("anything")));
+      denied(() -> node.listHints("b1", "", 10));
+      denied(() -> node.inventory("", 10));
+      denied(() -> node.read("anything", 0, 10, epoch));
+      denied(() -> node.has("anything", epoch));
+
+      ClusterSecret stranger = ClusterSecret.create(dir.resolve("stranger-secret"));
+      denied(() -> authenticate(node, new DaemonAuth(stranger, Clock.systemUTC()).prove("dosm evil")));
+      denied(() -> node.inventory("", 10));
+
+      // a daemon of the cluster is served; a proof heard on the wire does not open a second connection
+      DaemonAuth.Proof proof = new DaemonAuth(ClusterSecret.load(cluster.secretFile()), Clock.systemUTC())
+          .prove("test daemon");
+      authenticate(node, proof);
+      assertThat(node.inventory("", 10).getEntries()).isNotNull();
+      StorageNode.Client replay = new StorageNode.Client(ThriftConnections.open(address("a1"),
+          ThriftClientConfig.defaults()));
+      try {
+        denied(() -> authenticate(replay, proof));
+        denied(() -> replay.inventory("", 10));
+      } finally {
+        replay.getInputProtocol().getTransport().close();
+      }
+    } finally {
+      node.getInputProtocol().getTransport().close();
+    }
+    ByteArrayOutputStream back = new ByteArrayOutputStream();
+    files.get("guarded", "/kept", back);
+    assertThat(back.toByteArray()).as("the cluster still serves its clients").isEqualTo(data);
+  }
+
+  @Test
+  void aStrangerOnADirectoryPortChangesAndReadsNothing() throws Exception {
+    files.mkdir("guarded", "/before", false);
+    ClusterSnapshot s = cluster.view().current();
+    String primary = io.dyad.ddm.directory.PairRoles.primary(s, s.pairs().get(s.volumes().get("guarded")
+        .directoryPair())).orElseThrow();
+    DirectoryServer.Client directory = new DirectoryServer.Client(ThriftConnections.open(address(primary),
+        ThriftClientConfig.defaults()));
+    try {
+      assertThat(directory.status().getMember()).isEqualTo(primary);
+      denied(() -> directory.submit("guarded", ChangeOp.mkdir(new Mkdir("/planted", false, 0, 0)), s.epoch(), ""));
+      denied(() -> directory.stat("guarded", "/", s.epoch()));
+      denied(() -> directory.listDirectory("guarded", "/", "", 10, s.epoch()));
+      denied(() -> directory.findVolume("guarded"));
+      denied(() -> directory.digest("guarded"));
+      denied(() -> directory.fetchLog("guarded", 1, 10, s.epoch()));
+      denied(() -> directory.replicate("da9", "guarded", List.of(), s.epoch()));
+    } finally {
+      directory.getInputProtocol().getTransport().close();
+    }
+    assertThat(files.stat("guarded", "/before").directory()).isTrue();
+    assertThatThrownBy(() -> files.stat("guarded", "/planted")).as("nothing planted")
+        .isInstanceOf(io.dyad.common.DyadException.class);
+    files.mkdir("guarded", "/after", false);
+  }
+}
