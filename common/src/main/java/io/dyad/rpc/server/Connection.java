@@ -277,26 +277,8 @@ final class Connection implements CallContext {
         r = RequestRunner.Reply.close("the server failed to handle a request");
       }
       RequestRunner.Reply done = r;
-      writeEagerly(done);
       loop.execute(() -> startReply(done));
     });
-  }
-
-  /**
-   * On the worker: writes what the socket takes of the reply at once, so that the client need not wait for the loop
-   * thread to wake before it gets its answer (one thread hand-off less per request). Never blocks (the channel is
-   * non-blocking); the loop writes whatever is left, and handles a failure, in {@link #startReply}. Nothing else
-   * writes to the channel while the connection is processing.
-   */
-  private void writeEagerly(RequestRunner.Reply r) {
-    if (r.frame() == null || closed) {
-      return;
-    }
-    try {
-      channel.write(r.frame());
-    } catch (IOException e) {
-      // closed meanwhile or broken: the loop finds out when it writes the rest
-    }
   }
 
   private void pause() {
