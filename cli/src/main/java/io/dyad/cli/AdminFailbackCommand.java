@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
         + "failed back by the coordinator.")
 final class AdminFailbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin SecretOptions secret;
   @Mixin ZkOptions zk;
   @Mixin MemberSelection selection;
 
@@ -33,7 +34,7 @@ final class AdminFailbackCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LogLevels.forCommand();
     PrintWriter out = spec.commandLine().getOut();
-    try (ClusterSession cluster = ClusterSession.open(zk.config())) {
+    try (ClusterSession cluster = ClusterSession.open(zk.config(secret.load()))) {
       FailoverRequests requests = cluster.zk.failoverRequests();
       List<String> members = selection.resolve(requests);
       for (String m : members) {

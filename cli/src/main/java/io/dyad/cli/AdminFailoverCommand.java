@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
         + "It stays failed over until 'dyad admin failback'.")
 final class AdminFailoverCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin SecretOptions secret;
   @Mixin ZkOptions zk;
   @Mixin MemberSelection selection;
 
@@ -34,7 +35,7 @@ final class AdminFailoverCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LogLevels.forCommand();
     PrintWriter out = spec.commandLine().getOut();
-    try (ClusterSession cluster = ClusterSession.open(zk.config())) {
+    try (ClusterSession cluster = ClusterSession.open(zk.config(secret.load()))) {
       FailoverRequests requests = cluster.zk.failoverRequests();
       List<String> members = selection.resolve(requests);
       requests.hold(members, reason, System.getProperty("user.name", "operator"));

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import io.dyad.common.access.ClusterSecret;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,11 +51,12 @@ final class AdminInitCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     ClusterLayout layout = ClusterDescriptionValidator.validate(description);
+    Optional<ClusterSecret> secret = Optional.empty();
     if (secretFile != null && !dryRun) {
-      ClusterSecret secret = ClusterSecret.loadOrCreate(secretFile);
-      layout = layout.withSecretFingerprint(secret.fingerprint());
-      out.printf("access control: locators signed with the secret in %s (fingerprint %s)%n", secretFile,
-          secret.fingerprint());
+      secret = Optional.of(ClusterSecret.loadOrCreate(secretFile));
+      layout = layout.withSecretFingerprint(secret.get().fingerprint());
+      out.printf("access control: locators signed with the secret in %s (fingerprint %s); /dyad writable by the "
+          + "daemons holding it only%n", secretFile, secret.get().fingerprint());
     }
     out.printf("cluster %s: %d centers, %d members, %d pairs%n", layout.cluster().name(),
         layout.cluster().centers().size(), layout.members().size(), layout.pairs().size());
@@ -68,7 +70,8 @@ final class AdminInitCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    try (ZkSession session = ZkSession.connect(zk.config())) {
+    // with a secret, /dyad is created writable by the identity derived from it (readable by all)
+    try (ZkSession session = ZkSession.connect(zk.config(secret))) {
       session.initCluster(layout);
     }
     out.printf("written to ZooKeeper %s under /dyad%n", zk.connectString());

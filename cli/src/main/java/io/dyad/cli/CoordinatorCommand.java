@@ -23,6 +23,8 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ZkOptions zk;
 
+  @Mixin SecretOptions secret;
+
   @Option(names = "--id", description = "Coordinator id (default: HOST-PID).")
   String id;
 
@@ -34,7 +36,7 @@ final class CoordinatorCommand implements Callable<Integer> {
   public Integer call() throws DyadException {
     LogLevels.forDaemon();
     String coordinatorId = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
-    try (ZkSession session = ZkSession.connect(zk.config())) {
+    try (ZkSession session = ZkSession.connect(zk.config(secret.load()))) {
       ClusterView view = session.clusterView();
       CoordinatorService coordinator = session.coordinator(view,
           new CoordinatorConfig(coordinatorId, Duration.ofMillis(graceMs)));

@@ -61,7 +61,7 @@ final class DdmCommand implements Callable<Integer> {
   public Integer call() throws DyadException {
     LogLevels.forDaemon();
     String instance = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
-    try (ZkSession session = ZkSession.connect(zk.config())) {
+    try (ZkSession session = ZkSession.connect(zk.config(secret.load()))) {
       ClusterView view = session.clusterView();
       view.startAsync().awaitRunning();
       try {

@@ -67,7 +67,7 @@ final class DirectoryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws DyadException {
     LogLevels.forDaemon();
-    ZkSession session = ZkSession.connect(zk.config());
+    ZkSession session = ZkSession.connect(zk.config(secret.load()));
     ClusterView view = session.clusterView();
     try {
       view.startAsync().awaitRunning();

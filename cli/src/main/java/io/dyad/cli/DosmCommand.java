@@ -38,7 +38,7 @@ final class DosmCommand implements Callable<Integer> {
   public Integer call() throws DyadException {
     LogLevels.forDaemon();
     String instance = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
-    try (ZkSession session = ZkSession.connect(zk.config())) {
+    try (ZkSession session = ZkSession.connect(zk.config(options.secret.load()))) {
       ClusterView view = session.clusterView();
       Dosm dosm = create(instance, listen, options, session, view);
       ServiceStack stack = new ServiceStack("dosm-" + instance, List.of(view, dosm.service()), Duration.ofSeconds(20));

@@ -71,6 +71,7 @@ public final class LocalCluster extends AbstractIdleService {
     }
   }
 
+  private String zkDigest;
   private final Options options;
   private final PrintWriter out;
   private final List<Service> started = new ArrayList<>();
@@ -169,10 +170,15 @@ public final class LocalCluster extends AbstractIdleService {
   }
 
   private ZkSession session(Duration sessionTimeout) throws DyadException {
-    ZkSession s = ZkSession.connect(ZkConfig.of(zkConnect()).withSessionTimeout(sessionTimeout)
+    ZkSession s = ZkSession.connect(zkConfig().withSessionTimeout(sessionTimeout)
         .withConnectTimeout(Duration.ofSeconds(30)));
     sessions.add(s);
     return s;
+  }
+
+  /** How this cluster's daemons connect to its ZooKeeper: as the identity derived from the secret. */
+  public ZkConfig zkConfig() {
+    return ZkConfig.of(zkConnect()).withDigest(zkDigest);
   }
 
   @Override
@@ -180,12 +186,15 @@ public final class LocalCluster extends AbstractIdleService {
     Files.createDirectories(options.data());
     zk = start(new EmbeddedZooKeeper(options.data().resolve("zk"), new InetSocketAddress("127.0.0.1", options.zkPort()), 200));
     print("zookeeper %s (data %s)", zkConnect(), options.data().resolve("zk"));
+    secretFile = options.dosm().secret.path().orElse(options.data().resolve("secret")).toAbsolutePath();
+    // the secret decides the daemons' ZooKeeper identity (only it may write under /dyad), so it comes first
+    ClusterSecret local = ClusterSecret.loadOrCreate(secretFile);
+    zkDigest = local.zooKeeperDigest();
     ZkSession infra = session(Duration.ofSeconds(10));
     view = infra.clusterView();
     start(view);
-    secretFile = options.dosm().secret.path().orElse(options.data().resolve("secret")).toAbsolutePath();
     if (view.current().cluster().isEmpty()) {
-      secret = Optional.of(ClusterSecret.loadOrCreate(secretFile));
+      secret = Optional.of(local);
       infra.initCluster(ClusterDescriptionValidator.validate(localDescription(options.nodePort(),
           options.directoryPort())).withSecretFingerprint(secret.get().fingerprint()));
       LOG.info("initialised cluster dyad-local");
@@ -194,7 +203,7 @@ public final class LocalCluster extends AbstractIdleService {
         throw new DyadException(ErrorCode.UNAVAILABLE, "the new cluster did not show up in ZooKeeper");
       }
     } else if (view.current().cluster().get().secretFingerprint() != null) {
-      secret = Optional.of(ClusterSecret.load(secretFile));
+      secret = Optional.of(local);
     }
     options.dosm().secret.file = secret.isPresent() ? secretFile : null;
     print("access control: %s", secret.isPresent() ? "on (secret " + secretFile + ")" : "off");

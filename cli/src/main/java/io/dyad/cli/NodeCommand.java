@@ -79,7 +79,7 @@ final class NodeCommand implements Callable<Integer> {
     if (!clustered && listen == null) {
       throw DyadException.invalidArgument("--listen is needed for a standalone node (or give --zk to join a cluster)");
     }
-    ZkSession session = clustered ? ZkSession.connect(zk.config()) : null;
+    ZkSession session = clustered ? ZkSession.connect(zk.config(secret.load())) : null;
     ClusterView view = null;
     try {
       List<Service> parts = new ArrayList<>();

@@ -1,7 +1,9 @@
 package io.dyad.cli;
 
 import io.dyad.coordinator.zk.ZkConfig;
+import io.dyad.common.access.ClusterSecret;
 import java.time.Duration;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,10 +32,22 @@ final class ZkOptions {
     return env == null || env.isBlank() ? ZkConfig.DEFAULT_CONNECT : env;
   }
 
+  /** Without credentials (unless $DYAD_ZK_AUTH gives some): enough to read, not to change anything under /dyad. */
   ZkConfig config() {
+    return config(Optional.empty());
+  }
+
+  /**
+   * With the ZooKeeper identity of the cluster's daemons, derived from the cluster secret ($DYAD_ZK_AUTH, if set,
+   * wins): znodes are created writable by that identity only, readable by all.
+   */
+  ZkConfig config(Optional<ClusterSecret> secret) {
     ZkConfig c = ZkConfig.of(connectString()).withSessionTimeout(Duration.ofMillis(sessionMillis))
         .withConnectTimeout(Duration.ofSeconds(connectSeconds));
     String auth = System.getenv("DYAD_ZK_AUTH");
-    return auth == null || auth.isBlank() ? c : c.withDigest(auth);
+    if (auth != null && !auth.isBlank()) {
+      return c.withDigest(auth);
+    }
+    return secret.map(s -> c.withDigest(s.zooKeeperDigest())).orElse(c);
   }
 }

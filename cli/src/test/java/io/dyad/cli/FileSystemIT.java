@@ -14,7 +14,6 @@ import io.dyad.common.access.ClusterSecret;
 import io.dyad.common.access.Locator;
 import io.dyad.common.access.Locators;
 import io.dyad.coordinator.ZkSession;
-import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.ddm.gateway.Ddm;
 import io.dyad.ddm.gateway.DdmConfig;
 import io.dyad.rpc.ThriftClientConfig;
@@ -227,7 +226,7 @@ class FileSystemIT {
     byte[] data = random(20_000, 9);
     files.put("lost", "/f", () -> new java.io.ByteArrayInputStream(data), data.length);
     String pair = cluster.view().current().volumes().get("lost").directoryPair();
-    try (ZkSession zk = ZkSession.connect(ZkConfig.of(cluster.zkConnect()))) {
+    try (ZkSession zk = ZkSession.connect(cluster.zkConfig())) {
       zk.volumeRegistry().delete("lost"); // an operator's slip, or ZooKeeper restored from an old backup
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
           .until(() -> !cluster.view().current().volumes().containsKey("lost"));
@@ -270,7 +269,7 @@ class FileSystemIT {
         new java.net.InetSocketAddress("127.0.0.1", 0), 1 << 20), ThriftClientConfig.defaults(), Duration.ofSeconds(15),
         Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
         java.util.Optional.of(ClusterSecret.load(cluster.secretFile())), io.dyad.ddm.gateway.VolumeSearchConfig.pointToPoint());
-    try (ZkSession zk = ZkSession.connect(ZkConfig.of(cluster.zkConnect()))) {
+    try (ZkSession zk = ZkSession.connect(cluster.zkConfig())) {
       Ddm ddm = DdmCommand.create("quick-ddm", HostAndPort.fromParts("127.0.0.1", 0), quick, zk, cluster.view());
       ddm.service().startAsync().awaitRunning();
       HostAndPort at = HostAndPort.fromParts("127.0.0.1", ddm.address().getPort());

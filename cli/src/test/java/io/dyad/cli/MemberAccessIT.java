@@ -27,7 +27,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.apache.thrift.TException;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,6 +126,27 @@ class MemberAccessIT {
     ByteArrayOutputStream back = new ByteArrayOutputStream();
     files.get("guarded", "/kept", back);
     assertThat(back.toByteArray()).as("the cluster still serves its clients").isEqualTo(data);
+  }
+
+  @Test
+  void anAnonymousZooKeeperClientReadsButChangesNothingUnderDyad() throws Exception {
+    try (CuratorFramework anon = CuratorFrameworkFactory.newClient(cluster.zkConnect(), new RetryOneTime(100))) {
+      anon.start();
+      assertThat(anon.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(anon.getData().forPath("/dyad/cluster")).as("operators may read").isNotEmpty();
+      byte[] junk = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      for (ThrowingCallable write : List.<ThrowingCallable>of(
+          () -> anon.create().creatingParentsIfNeeded().forPath("/dyad/admin/failover/a1", junk),
+          () -> anon.setData().forPath("/dyad/cluster", junk),
+          () -> anon.delete().forPath("/dyad/volumes/guarded"),
+          () -> anon.create().forPath("/dyad/volumes/planted", junk),
+          () -> anon.setACL().withACL(ZooDefs.Ids.OPEN_ACL_UNSAFE).forPath("/dyad"))) {
+        assertThatThrownBy(write).isInstanceOf(KeeperException.NoAuthException.class);
+      }
+    }
+    assertThat(cluster.view().current().failovers()).as("no member failed over by a stranger").isEmpty();
+    assertThat(cluster.view().current().volumes()).containsKey("guarded").doesNotContainKey("planted");
+    files.createVolume("made-after"); // the cluster's own daemons still write
   }
 
   @Test

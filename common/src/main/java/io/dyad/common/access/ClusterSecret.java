@@ -122,6 +122,14 @@ public final class ClusterSecret {
     return Files.exists(file) ? load(file) : create(file);
   }
 
+  /**
+   * The ZooKeeper digest identity of the cluster's daemons, "dyad:PASSWORD", the password derived from the secret:
+   * every daemon that holds the secret writes under /dyad as this identity, and nobody else can. Never log it.
+   */
+  public String zooKeeperDigest() {
+    return "dyad:" + HexFormat.of().formatHex(sign("zookeeper digest", "dyad".getBytes(StandardCharsets.US_ASCII)));
+  }
+
   /** What ZooKeeper may hold: says which secret a cluster uses without revealing it. */
   public String fingerprint() {
     return fingerprint;
