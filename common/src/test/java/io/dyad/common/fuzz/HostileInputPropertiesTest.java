@@ -57,7 +57,7 @@ class HostileInputPropertiesTest {
         Arbitraries.of("", ".", "..", "dyad1.", "dyad1..", "dyad1.a.b", "{}", "\u0000"));
   }
 
-  @Property(tries = 2000)
+  @Property
   void anObjectIdIsAcceptedAsGivenOrRefusedAsInvalid(@ForAll("hostileStrings") String s) {
     try {
       ObjectId id = ObjectId.of(s);
@@ -69,7 +69,7 @@ class HostileInputPropertiesTest {
     }
   }
 
-  @Property(tries = 2000)
+  @Property
   void noRandomTokenIsAValidLocator(@ForAll("hostileStrings") String token,
       @ForAll("hostileStrings") String objectId) {
     Locators locators = new Locators(secret, Clock.systemUTC());
@@ -81,7 +81,7 @@ class HostileInputPropertiesTest {
     }
   }
 
-  @Property(tries = 1000)
+  @Property
   void aLocatorWithAnyCharacterChangedIsRefused(@ForAll("positions") int at, @ForAll char replacement) {
     Locators locators = new Locators(secret, Clock.systemUTC());
     String token = locators.sign(Locator.Operation.READ, "obj-1", Duration.ofMinutes(5));
@@ -103,7 +103,7 @@ class HostileInputPropertiesTest {
     return Arbitraries.integers().between(0, 10_000);
   }
 
-  @Property(tries = 1000)
+  @Property
   void noRandomProofAuthenticatesADaemon(@ForAll("hostileStrings") String daemon, @ForAll("hostileStrings") String nonce,
       @ForAll byte[] mac) {
     DaemonAuth auth = new DaemonAuth(secret, Clock.systemUTC());
@@ -115,7 +115,7 @@ class HostileInputPropertiesTest {
     }
   }
 
-  @Property(tries = 2000)
+  @Property
   void searchDatagramsNeverThrowAndRandomOnesNeverOpen(@ForAll("hostileStrings") String text, @ForAll byte[] raw) {
     SearchAuth signed = new SearchAuth(Optional.of(secret), Clock.systemUTC());
     for (byte[] datagram : new byte[][] {text.getBytes(StandardCharsets.UTF_8), raw}) {
