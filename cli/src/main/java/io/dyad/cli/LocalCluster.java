@@ -64,6 +64,25 @@ public final class LocalCluster extends AbstractIdleService {
   public record Options(Path data, int zkPort, int nodePort, int directoryPort, int dosmPort, int ddmPort,
       DosmOptions dosm, boolean nodeProcesses, Duration nodeSession, Duration grace, boolean directoryProcesses) {
 
+    /**
+     * The {@code dyad local} layout on ports free right now on every member's address (so that runs never collide),
+     * the gateways on any free port: for benchmarks and tests.
+     */
+    public static Options onFreePorts(Path data, DosmOptions dosm, boolean nodeProcesses, Duration nodeSession,
+        Duration grace, boolean directoryProcesses) throws java.io.IOException {
+      List<String> nodes = new ArrayList<>();
+      List<String> directories = new ArrayList<>();
+      for (int i = 1; i <= CENTER_A.size(); i++) {
+        nodes.addAll(List.of("127.0.1.1" + i, "127.0.2.1" + i));
+      }
+      for (int i = 1; i <= DIRECTORIES_A.size(); i++) {
+        directories.addAll(List.of("127.0.1.2" + i, "127.0.2.2" + i));
+      }
+      return new Options(data, FreePorts.freeOnAll("127.0.0.1"), FreePorts.freeOnAll(nodes.toArray(String[]::new)),
+          FreePorts.freeOnAll(directories.toArray(String[]::new)), 0, 0, dosm, nodeProcesses, nodeSession, grace,
+          directoryProcesses);
+    }
+
     /** The same, with the directory servers as child processes too (so that one can be killed). */
     public Options withDirectoryProcesses() {
       return new Options(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession,

@@ -58,12 +58,9 @@ class FileSystemIT {
 
   @BeforeAll
   static void start() throws Exception {
-    int zkPort = FreePorts.freeOnAll("127.0.0.1");
-    int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
-    int dirPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
     DosmOptions dosm = picocli.CommandLine.populateCommand(new DosmOptions(), "--search", "point-to-point");
-    cluster = new LocalCluster(new LocalCluster.Options(dir.resolve("cluster"), zkPort, nodePort, dirPort, 0, 0, dosm,
-        false, Duration.ofSeconds(4), Duration.ofSeconds(1), false), new PrintWriter(Writer.nullWriter()));
+    cluster = new LocalCluster(LocalCluster.Options.onFreePorts(dir.resolve("cluster"), dosm, false,
+        Duration.ofSeconds(4), Duration.ofSeconds(1), false), new PrintWriter(Writer.nullWriter()));
     cluster.startAsync().awaitRunning();
     objects = DyadClient.connect(ClientConfig.of(List.of(cluster.dosmAddress())));
     files = new FileSystemClient(List.of(cluster.ddmAddress()), objects, ThriftClientConfig.defaults());

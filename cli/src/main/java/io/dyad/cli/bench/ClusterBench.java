@@ -4,7 +4,6 @@ import com.google.common.io.ByteStreams;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import io.dyad.cli.DosmOptions;
-import io.dyad.cli.FreePorts;
 import io.dyad.cli.LocalCluster;
 import io.dyad.cli.LogLevels;
 import io.dyad.client.ClientConfig;
@@ -73,11 +72,8 @@ final class ClusterBench implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("dyad-bench-cluster-");
     Path clusterDir = dir.resolve("cluster");
-    int zkPort = FreePorts.freeOnAll("127.0.0.1");
-    int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
-    int directoryPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
-    LocalCluster cluster = new LocalCluster(new LocalCluster.Options(clusterDir, zkPort, nodePort, directoryPort, 0,
-        0, dosm, true, Duration.ofSeconds(2), Duration.ofMillis(500), false),
+    LocalCluster cluster = new LocalCluster(LocalCluster.Options.onFreePorts(clusterDir, dosm, true,
+        Duration.ofSeconds(2), Duration.ofMillis(500), false),
         new PrintWriter(java.io.Writer.nullWriter()));
     out.printf("dyad bench cluster: starting a local cluster (3 + 3 node processes) in %s%n", clusterDir);
     out.flush();

@@ -3,7 +3,6 @@ package io.dyad.cli.bench;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import io.dyad.cli.DosmOptions;
-import io.dyad.cli.FreePorts;
 import io.dyad.cli.LocalCluster;
 import io.dyad.client.ClientConfig;
 import io.dyad.client.DyadClient;
@@ -117,13 +116,9 @@ final class FsBench implements Callable<Integer> {
   /** A local cluster of the {@code dyad local} layout and clients of it; closing stops it. */
   private record Bench(LocalCluster cluster, DyadClient objects, FileSystemClient files) implements AutoCloseable {
     static Bench start(Path clusterDir, boolean directoryProcesses) throws Exception {
-      int zkPort = FreePorts.freeOnAll("127.0.0.1");
-      int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12",
-          "127.0.2.13");
-      int dirPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
       DosmOptions dosm = CommandLine.populateCommand(new DosmOptions(), "--search", "point-to-point");
-      LocalCluster cluster = new LocalCluster(new LocalCluster.Options(clusterDir, zkPort, nodePort, dirPort, 0, 0,
-          dosm, false, Duration.ofSeconds(2), Duration.ofMillis(500), directoryProcesses),
+      LocalCluster cluster = new LocalCluster(LocalCluster.Options.onFreePorts(clusterDir, dosm, false,
+          Duration.ofSeconds(2), Duration.ofMillis(500), directoryProcesses),
           new PrintWriter(java.io.Writer.nullWriter()));
       cluster.startAsync().awaitRunning();
       DyadClient objects = DyadClient.connect(ClientConfig.of(List.of(cluster.dosmAddress())));
