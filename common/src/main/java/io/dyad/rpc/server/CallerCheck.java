@@ -3,6 +3,7 @@ package io.dyad.rpc.server;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.access.DaemonAuth;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,9 +21,14 @@ public final class CallerCheck {
     this.open = open;
   }
 
-  /** Checks a proof and, if it holds, serves the rest of the connection as {@code daemon}. */
-  public void authenticate(String daemon, long time, String nonce, byte[] mac) throws DyadException {
+  /** Checks a proof (as the wire carries it) and, if it holds, serves the rest of the connection as {@code daemon}. */
+  public void authenticate(String daemon, long time, String nonce, ByteBuffer proof) throws DyadException {
     if (auth.isPresent()) {
+      byte[] mac = null;
+      if (proof != null) {
+        mac = new byte[proof.remaining()];
+        proof.duplicate().get(mac);
+      }
       auth.get().verify(daemon, time, nonce, mac);
     }
     CallContext.current().ifPresent(c -> c.authenticatedAs(daemon));

@@ -141,12 +141,7 @@ final class DirectoryHandler implements DirectoryServer.Iface {
   @Override
   public void authenticate(String daemon, long time, String nonce, ByteBuffer proof) throws TException {
     call("authenticate", () -> {
-      byte[] mac = null;
-      if (proof != null) {
-        mac = new byte[proof.remaining()];
-        proof.duplicate().get(mac);
-      }
-      callers.authenticate(daemon, time, nonce, mac);
+      callers.authenticate(daemon, time, nonce, proof);
       return null;
     });
   }

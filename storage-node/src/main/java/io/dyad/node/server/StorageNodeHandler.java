@@ -282,15 +282,9 @@ final class StorageNodeHandler implements StorageNode.Iface {
   @Override
   public void authenticate(String daemon, long time, String nonce, ByteBuffer proof) throws TException {
     call("authenticate", () -> {
-      callers.authenticate(daemon, time, nonce, proof == null ? null : bytes(proof));
+      callers.authenticate(daemon, time, nonce, proof);
       return null;
     });
-  }
-
-  private static byte[] bytes(ByteBuffer b) {
-    byte[] out = new byte[b.remaining()];
-    b.duplicate().get(out);
-    return out;
   }
 
   @Override
