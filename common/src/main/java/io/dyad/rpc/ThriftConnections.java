@@ -3,6 +3,7 @@ package io.dyad.rpc;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.rpc.tls.TlsErrors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -32,6 +33,15 @@ public final class ThriftConnections {
    */
   public static TProtocol open(HostAndPort target, ThriftClientConfig config) throws DyadException {
     Socket socket = new Socket();
+    try {
+      return open(socket, target, config);
+    } catch (DyadException e) {
+      closeQuietly(socket);
+      throw e;
+    }
+  }
+
+  private static TProtocol open(Socket socket, HostAndPort target, ThriftClientConfig config) throws DyadException {
     TTransport transport = null;
     try {
       socket.setTcpNoDelay(true);
@@ -40,18 +50,31 @@ public final class ThriftConnections {
         socket.bind(new InetSocketAddress(config.localHost().get(), 0));
       }
       socket.connect(new InetSocketAddress(target.getHost(), target.getPort()), (int) config.connectTimeout().toMillis());
-      transport = new DyadFramedTransport(new TSocket(socket), config.maxFrameBytes());
+      Socket wire = socket;
+      if (config.tls().isPresent()) {
+        try {
+          wire = config.tls().get().handshake(socket, target.getHost(), target.getPort(), config.connectTimeout());
+        } catch (IOException e) {
+          throw new DyadException(ErrorCode.UNAVAILABLE, "cannot connect to " + target + ": "
+              + TlsErrors.describe(e, "the server"), e);
+        }
+      }
+      transport = new DyadFramedTransport(new TSocket(wire), config.maxFrameBytes());
       return new TBinaryProtocol(transport, true, true);
     } catch (IOException | TTransportException e) {
       if (transport != null) {
         transport.close();
       }
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // failing anyway
-      }
+      closeQuietly(socket);
       throw new DyadException(ErrorCode.UNAVAILABLE, "cannot connect to " + target + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // failing anyway
     }
   }
 

@@ -4,6 +4,7 @@ import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.StaleEpochException;
+import io.dyad.rpc.tls.TlsErrors;
 import io.dyad.thrift.AccessDenied;
 import io.dyad.thrift.AlreadyExists;
 import io.dyad.thrift.ChecksumMismatch;
@@ -100,6 +101,9 @@ public final class ThriftErrors {
       return new DyadException(ErrorCode.IS_A_DIRECTORY, ((IsADirectory) e).getMessage(), e);
     } else if (e instanceof NotEmpty) {
       return new DyadException(ErrorCode.NOT_EMPTY, ((NotEmpty) e).getMessage(), e);
+    } else if (e instanceof TTransportException && tlsFailure(e)) {
+      return new DyadException(ErrorCode.UNAVAILABLE, "lost the connection to " + peer + ": "
+          + TlsErrors.describe(e, "the server"), e);
     } else if (e instanceof TTransportException) {
       boolean timedOut = ((TTransportException) e).getType() == TTransportException.TIMED_OUT
           || e.getCause() instanceof SocketTimeoutException;
@@ -113,5 +117,14 @@ public final class ThriftErrors {
       return new DyadException(code, peer + " refused the request: " + a.getMessage(), e);
     }
     return new DyadException(ErrorCode.INTERNAL, "call to " + peer + " failed: " + e, e);
+  }
+
+  private static boolean tlsFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -29,7 +28,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ClusterSecret {
   private static final int BYTES = 32;
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private final SecretKeySpec key;
   private final String fingerprint;
@@ -45,7 +43,7 @@ public final class ClusterSecret {
    * @throws DyadException INVALID_ARGUMENT if it is missing or malformed, or if others than its owner may read it
    */
   public static ClusterSecret load(Path file) throws DyadException {
-    checkOwnerOnly(file);
+    PrivateFiles.checkOwnerOnly(file, "the cluster secret file");
     String text;
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII).strip();
@@ -81,8 +79,8 @@ public final class ClusterSecret {
       Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
           StandardOpenOption.SYNC);
       // created readable by its owner only: no moment when others could read it
-      try (SeekableByteChannel ch = posix(file)
-          ? Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+      try (SeekableByteChannel ch = PrivateFiles.posix(file)
+          ? Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(PrivateFiles.OWNER_ONLY))
           : Files.newByteChannel(file, options)) {
         ch.write(ByteBuffer.wrap(text));
       }
@@ -93,28 +91,6 @@ public final class ClusterSecret {
           + e.getMessage(), e);
     }
     return new ClusterSecret(bytes);
-  }
-
-  /** Refuses a secret file that its group or others may read or write (where the file system has permissions). */
-  private static void checkOwnerOnly(Path file) throws DyadException {
-    if (!Files.exists(file) || !posix(file)) {
-      return; // missing: reported by the read; no POSIX permissions: the operator protects the file
-    }
-    try {
-      Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-      if (p.stream().anyMatch(x -> !OWNER_ONLY.contains(x) && x != PosixFilePermission.OWNER_EXECUTE)) {
-        throw DyadException.invalidArgument("the cluster secret file " + file + " may be read or written by others ("
-            + PosixFilePermissions.toString(p) + "): make it readable by its owner only (chmod 600 " + file + ")");
-      }
-    } catch (IOException e) {
-      throw DyadException.invalidArgument("cannot read the permissions of the cluster secret file " + file + ": "
-          + e.getMessage());
-    }
-  }
-
-  private static boolean posix(Path file) {
-    Path dir = file.toAbsolutePath().getParent();
-    return (dir == null ? file : dir).getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 
   /** Reads {@code file}, or makes a new secret there if it does not exist. */

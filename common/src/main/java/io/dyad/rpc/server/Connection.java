@@ -20,6 +20,8 @@ import java.util.Optional;
  */
 final class Connection implements CallContext {
   private enum State {
+    /** the TLS handshake, before the first request */
+    HANDSHAKE,
     /** between requests, or inside the 4-byte size of the next frame */
     SIZE,
     BODY,
@@ -36,13 +38,14 @@ final class Connection implements CallContext {
   private final ServerCore server;
   private final SelectorLoop loop;
   private final SocketChannel channel;
+  private final Wire wire;
   private final long id;
   private final String peerHost;
   private final String peer;
   private final List<Runnable> closeActions = new ArrayList<>();
   private SelectionKey key;
 
-  private State state = State.SIZE;
+  private State state;
   private final ByteBuffer sizeBuffer = ByteBuffer.allocate(4);
   private byte[] frame;
   private int filled;
@@ -67,6 +70,9 @@ final class Connection implements CallContext {
     this.server = server;
     this.loop = loop;
     this.channel = channel;
+    this.wire = server.config().tls().<Wire>map(t -> new TlsWire(channel, t.serverEngine()))
+        .orElseGet(() -> new PlainWire(channel));
+    this.state = server.config().tls().isPresent() ? State.HANDSHAKE : State.SIZE;
     this.id = id;
     InetSocketAddress remote = remoteOf(channel);
     this.peerHost = remote == null ? "unknown" : remote.getAddress().getHostAddress();
@@ -128,6 +134,9 @@ final class Connection implements CallContext {
 
   /** Reads what has arrived; dispatches a complete frame. */
   void onReadable() throws IOException {
+    if (state == State.HANDSHAKE && !handshake()) {
+      return;
+    }
     while (state == State.SIZE || state == State.BODY || state == State.DRAIN) {
       boolean progressed = switch (state) {
         case SIZE -> readSize();
@@ -141,7 +150,7 @@ final class Connection implements CallContext {
   }
 
   private boolean readSize() throws IOException {
-    int n = channel.read(sizeBuffer);
+    int n = wire.read(sizeBuffer);
     if (n < 0) {
       close(null);
       return false;
@@ -192,7 +201,7 @@ final class Connection implements CallContext {
       budgetHeld += capacity - frame.length;
       frame = Arrays.copyOf(frame, capacity);
     }
-    int n = channel.read(ByteBuffer.wrap(frame, filled, frame.length - filled));
+    int n = wire.read(ByteBuffer.wrap(frame, filled, frame.length - filled));
     if (n < 0) {
       close(null);
       return false;
@@ -215,7 +224,7 @@ final class Connection implements CallContext {
     }
     ByteBuffer scratch = loop.scratch();
     scratch.clear().limit(capacity);
-    int n = channel.read(scratch);
+    int n = wire.read(scratch);
     if (n <= 0) {
       server.budget().giveBack(this, capacity);
       if (n < 0) {
@@ -241,14 +250,14 @@ final class Connection implements CallContext {
   private boolean readDrain() throws IOException {
     int n;
     if (filled < frame.length) {
-      n = channel.read(ByteBuffer.wrap(frame, filled, frame.length - filled));
+      n = wire.read(ByteBuffer.wrap(frame, filled, frame.length - filled));
       if (n > 0) {
         filled += n;
       }
     } else {
       ByteBuffer scratch = loop.scratch();
       scratch.clear().limit((int) Math.min(scratch.capacity(), drainLeft));
-      n = channel.read(scratch);
+      n = wire.read(scratch);
     }
     if (n < 0) {
       close(null);
@@ -322,15 +331,40 @@ final class Connection implements CallContext {
     }
   }
 
+  /**
+   * Goes on with the TLS handshake; true once it is done (the connection then reads requests). A failed handshake
+   * closes the connection with a line that says why.
+   */
+  private boolean handshake() throws IOException {
+    boolean done;
+    try {
+      done = wire.handshake();
+    } catch (IOException e) {
+      close("TLS handshake failed: " + io.dyad.rpc.tls.TlsErrors.describe(e, "the client"));
+      return false;
+    }
+    if (!done) {
+      key.interestOps(wire.handshakeInterest());
+      return false;
+    }
+    state = State.SIZE;
+    key.interestOps(SelectionKey.OP_READ);
+    return true;
+  }
+
   void onWritable() throws IOException {
+    if (state == State.HANDSHAKE) {
+      onReadable();
+      return;
+    }
     if (state != State.WRITING) {
       return;
     }
-    long n = channel.write(reply);
+    long n = wire.write(reply);
     if (n > 0) {
       writeProgressNanos = System.nanoTime();
     }
-    if (reply[reply.length - 1].hasRemaining()) {
+    if (reply[reply.length - 1].hasRemaining() || !wire.flushed()) {
       key.interestOps(SelectionKey.OP_WRITE);
       return;
     }
@@ -360,6 +394,11 @@ final class Connection implements CallContext {
   void checkTimeouts(long now) {
     ThriftServerConfig c = server.config();
     switch (state) {
+      case HANDSHAKE:
+        if (now - idleSinceNanos > c.frameTimeout().toNanos()) {
+          close("it did not complete the TLS handshake within " + c.frameTimeout().toSeconds() + " s");
+        }
+        break;
       case SIZE:
         if (frameStartNanos == 0) {
           if (now - idleSinceNanos > c.idleTimeout().toNanos()) {
@@ -413,11 +452,7 @@ final class Connection implements CallContext {
     if (key != null) {
       key.cancel();
     }
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // closing anyway
-    }
+    wire.close();
     if (!processing) {
       // a worker still uses the frame otherwise; startReply releases it when the worker is done
       releaseFrame();

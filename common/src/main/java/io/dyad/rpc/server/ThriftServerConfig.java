@@ -4,7 +4,9 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.net.InetSocketAddress;
+import io.dyad.rpc.tls.Tls;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How a Thrift server listens, what it accepts and what it lets callers hold. Immutable; ranges are checked on
@@ -24,6 +26,7 @@ import java.time.Duration;
  * @param frameTimeout a request frame that does not arrive completely within this long (from its first byte)
  *     closes the connection: a client that trickles bytes cannot hold a connection or buffers for long
  * @param writeTimeout a reply that the client does not read for this long closes the connection
+ * @param tls TLS on every connection (a client that does not speak it is closed with a log line), or empty: plain
  */
 public record ThriftServerConfig(
     InetSocketAddress bindAddress,
@@ -35,7 +38,8 @@ public record ThriftServerConfig(
     long requestBudgetBytes,
     Duration idleTimeout,
     Duration frameTimeout,
-    Duration writeTimeout) {
+    Duration writeTimeout,
+    Optional<Tls> tls) {
 
   /** Room on top of a chunk for the method name, ids and field headers of a request. */
   public static final int FRAME_OVERHEAD_BYTES = 64 * 1024;
@@ -45,6 +49,7 @@ public record ThriftServerConfig(
     requireNonNull(idleTimeout, "idleTimeout");
     requireNonNull(frameTimeout, "frameTimeout");
     requireNonNull(writeTimeout, "writeTimeout");
+    requireNonNull(tls, "tls");
     checkArgument(maxFrameBytes >= 4096, "maxFrameBytes must be at least 4096, was %s", maxFrameBytes);
     checkArgument(drainLimitBytes >= maxFrameBytes, "drainLimitBytes must be at least maxFrameBytes");
     checkArgument(workers >= 1, "workers must be at least 1, was %s", workers);
@@ -68,26 +73,32 @@ public record ThriftServerConfig(
     int maxFrame = maxChunkBytes + FRAME_OVERHEAD_BYTES;
     long budget = Math.max(4L * maxFrame, Runtime.getRuntime().maxMemory() / 8);
     return new ThriftServerConfig(bindAddress, maxFrame, 4L * maxFrame, 64, 4096, 1024, budget,
-        Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(60));
+        Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofSeconds(60), Optional.empty());
   }
 
   public ThriftServerConfig withWorkers(int n) {
     return new ThriftServerConfig(bindAddress, maxFrameBytes, drainLimitBytes, n, maxConnections, maxConnectionsPerPeer,
-        requestBudgetBytes, idleTimeout, frameTimeout, writeTimeout);
+        requestBudgetBytes, idleTimeout, frameTimeout, writeTimeout, tls);
   }
 
   public ThriftServerConfig withMaxConnections(int total, int perPeer) {
     return new ThriftServerConfig(bindAddress, maxFrameBytes, drainLimitBytes, workers, total, perPeer,
-        requestBudgetBytes, idleTimeout, frameTimeout, writeTimeout);
+        requestBudgetBytes, idleTimeout, frameTimeout, writeTimeout, tls);
   }
 
   public ThriftServerConfig withRequestBudget(long bytes) {
     return new ThriftServerConfig(bindAddress, maxFrameBytes, drainLimitBytes, workers, maxConnections,
-        maxConnectionsPerPeer, bytes, idleTimeout, frameTimeout, writeTimeout);
+        maxConnectionsPerPeer, bytes, idleTimeout, frameTimeout, writeTimeout, tls);
+  }
+
+  /** The same server with TLS on every connection ({@code tls} empty: plain). */
+  public ThriftServerConfig withTls(Optional<Tls> tls) {
+    return new ThriftServerConfig(bindAddress, maxFrameBytes, drainLimitBytes, workers, maxConnections,
+        maxConnectionsPerPeer, requestBudgetBytes, idleTimeout, frameTimeout, writeTimeout, tls);
   }
 
   public ThriftServerConfig withTimeouts(Duration idle, Duration frame, Duration write) {
     return new ThriftServerConfig(bindAddress, maxFrameBytes, drainLimitBytes, workers, maxConnections,
-        maxConnectionsPerPeer, requestBudgetBytes, idle, frame, write);
+        maxConnectionsPerPeer, requestBudgetBytes, idle, frame, write, tls);
   }
 }
