@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         + "failed back by the coordinator.")
 final class AdminFailbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin SecretOptions secret;
+  @Mixin SecurityOptions secret;
   @Mixin ZkOptions zk;
   @Mixin MemberSelection selection;
 

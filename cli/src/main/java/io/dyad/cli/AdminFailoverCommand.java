@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         + "It stays failed over until 'dyad admin failback'.")
 final class AdminFailoverCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin SecretOptions secret;
+  @Mixin SecurityOptions secret;
   @Mixin ZkOptions zk;
   @Mixin MemberSelection selection;
 

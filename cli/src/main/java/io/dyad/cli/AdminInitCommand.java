@@ -37,6 +37,11 @@ final class AdminInitCommand implements Callable<Integer> {
           + "host that runs a DOSM, DDM or directory server). ZooKeeper records only its fingerprint.")
   Path secretFile;
 
+  @Option(names = "--tls",
+      description = "Every Thrift link of the cluster runs TLS: each daemon then needs --tls-ca, --tls-cert and "
+          + "--tls-key, and daemons without them are refused. Without it the links are plain (a warning says so).")
+  boolean tls;
+
   @Override
   public Integer call() throws DyadException {
     LogLevels.forCommand();
@@ -57,6 +62,14 @@ final class AdminInitCommand implements Callable<Integer> {
       layout = layout.withSecretFingerprint(secret.get().fingerprint());
       out.printf("access control: locators signed with the secret in %s (fingerprint %s); /dyad writable by the "
           + "daemons holding it only%n", secretFile, secret.get().fingerprint());
+    }
+    layout = layout.withTls(tls);
+    if (tls) {
+      out.println("links: TLS on every Thrift link (daemons need --tls-ca, --tls-cert and --tls-key)");
+    } else {
+      err.println("dyad: warning: links: plain (no --tls): anyone on the network between the members can read and "
+          + "alter the cluster's traffic");
+      err.flush();
     }
     out.printf("cluster %s: %d centers, %d members, %d pairs%n", layout.cluster().name(),
         layout.cluster().centers().size(), layout.members().size(), layout.pairs().size());

@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
         + "read /dyad without it.")
 final class AdminZkAuthCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-  @Mixin SecretOptions secret;
+  @Mixin SecurityOptions secret;
 
   @Override
   public Integer call() throws DyadException {

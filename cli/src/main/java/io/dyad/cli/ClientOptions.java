@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  */
 final class ClientOptions {
   @Mixin ZkOptions zk;
-  @Mixin SecretOptions secret;
+  @Mixin SecurityOptions secret;
 
   @Option(names = {"--gateway", "--dosm"}, converter = HostPortConverter.class, paramLabel = "HOST:PORT",
       description = "A gateway (DOSM) to start from (repeatable); default: $DYAD_GATEWAYS, else the DOSMs registered "
@@ -39,7 +39,8 @@ final class ClientOptions {
    * short-lived ADMIN locator, signed afresh as it nears its end).
    */
   ClientConfig config() throws DyadException {
-    ClientConfig c = ClientConfig.of(seeds());
+    ClientConfig plain = ClientConfig.of(seeds());
+    ClientConfig c = plain.withThrift(plain.thrift().withTls(secret.tls.load()));
     Optional<ClusterSecret> s = secret.load();
     if (s.isEmpty()) {
       return c;

@@ -20,6 +20,7 @@ import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.common.access.ClusterSecret;
 import io.dyad.common.access.DaemonAuth;
 import io.dyad.coordinator.admin.AccessControl;
+import io.dyad.coordinator.admin.LinkSecurity;
 import io.dyad.search.GroupResponder;
 import io.dyad.search.SearchAuth;
 import io.dyad.search.MulticastGroup;
@@ -52,6 +53,7 @@ final class ClusterNode {
     // the cluster's secret signs this node's search answers; a node given another secret does not start
     Optional<ClusterSecret> verified = AccessControl.verify(view.current(), secret, "storage node "
         + config.memberId());
+    LinkSecurity.verify(view.current(), config.server().tls().isPresent(), "storage node " + config.memberId());
     SearchAuth auth = new SearchAuth(verified, Clock.systemUTC());
     // the store is opened first (the node's service starts it), so its data directory's identity is known
     // by the time the registration runs
@@ -65,7 +67,8 @@ final class ClusterNode {
     // partners see a member's calls come from its declared address
     ThriftClientConfig peers = ThriftClientConfig.defaults()
         .withLocalHost(HostAndPort.fromString(member.address()).getHost())
-        .withCredential("node " + config.memberId(), verified);
+        .withCredential("node " + config.memberId(), verified)
+        .withTls(config.server().tls());
     Resyncer resyncer = new Resyncer(config.memberId(), node[0].store(), view, registration, zk.resyncReporter(),
         peers, handoffInterval, Clock.systemUTC(), settlement);
     List<Service> parts = new ArrayList<>(List.of(node[0].service(), registration, resyncer));

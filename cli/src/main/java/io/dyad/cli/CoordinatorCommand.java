@@ -23,7 +23,7 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ZkOptions zk;
 
-  @Mixin SecretOptions secret;
+  @Mixin SecurityOptions secret;
 
   @Option(names = "--id", description = "Coordinator id (default: HOST-PID).")
   String id;

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 final class DdmCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ZkOptions zk;
-  @Mixin SecretOptions secret;
+  @Mixin SecurityOptions secret;
   @Mixin ServerOptions server;
 
   @Option(names = "--listen", required = true, converter = HostPortConverter.class,
@@ -87,7 +87,8 @@ final class DdmCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw DyadException.invalidArgument(e.getMessage());
     }
-    return DdmConfig.defaults(instance, server.config(bind, 1024 * 1024), secret.load()).withSearch(volumeSearch);
+    return DdmConfig.defaults(instance, server.config(bind, 1024 * 1024)
+        .withTls(secret.tls.loadForDaemon("ddm " + instance)), secret.load()).withSearch(volumeSearch);
   }
 
   /** A DDM that registers itself under /dyad/ddm once it serves. */

@@ -61,7 +61,7 @@ final class DirectoryCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String multicastInterface;
 
-  @Mixin SecretOptions secret;
+  @Mixin SecurityOptions secret;
   @Mixin ServerOptions server;
 
   @Override
@@ -77,7 +77,8 @@ final class DirectoryCommand implements Callable<Integer> {
       if (bind.isUnresolved()) {
         throw DyadException.invalidArgument("cannot resolve the host of " + address);
       }
-      DirectoryConfig config = new DirectoryConfig(id, data, server.config(bind, DirectoryConfig.MAX_REPLY_CHUNK),
+      DirectoryConfig config = new DirectoryConfig(id, data, server.config(bind, DirectoryConfig.MAX_REPLY_CHUNK)
+          .withTls(secret.tls.loadForDaemon("directory server " + id)),
           Duration.ofSeconds(patienceSeconds), logRetention, Duration.ofSeconds(garbageEverySeconds), secret.load());
       DirectoryMember directory = DirectoryMember.assemble(config, member, session, view, new MetricRegistry(),
           Optional.of(new MulticastSettings(multicastInterface, 0)));

@@ -50,13 +50,14 @@ public final class DosmOptions {
       description = "Connections to one storage node at most (default: ${DEFAULT-VALUE}).")
   int maxConnectionsPerNode;
 
-  @picocli.CommandLine.Mixin SecretOptions secret;
+  @picocli.CommandLine.Mixin SecurityOptions secret;
 
   DosmConfig config(String instance, HostAndPort listen) throws io.dyad.common.DyadException {
     int chunk = Math.multiplyExact(maxChunkKib, 1024);
-    ThriftServerConfig serverConfig = server.config(new InetSocketAddress(listen.getHost(), listen.getPort()), chunk);
+    ThriftServerConfig serverConfig = server.config(new InetSocketAddress(listen.getHost(), listen.getPort()), chunk)
+        .withTls(secret.tls.loadForDaemon("dosm " + instance));
     ThriftClientConfig nodes = ThriftClientConfig.defaults().withRequestTimeout(Duration.ofMillis(nodeTimeoutMs))
-        .withConnectTimeout(Duration.ofMillis(Math.min(2000, nodeTimeoutMs)));
+        .withConnectTimeout(Duration.ofMillis(Math.min(2000, nodeTimeoutMs))).withTls(serverConfig.tls());
     return new DosmConfig(instance, serverConfig, nodes, chunk, search,
         new MulticastSettings(multicastInterface, multicastTtl), Duration.ofMillis(searchTimeoutMs),
         Duration.ofSeconds(putIdleSeconds), 4096, maxPutsPerConnection, maxConnectionsPerNode, secret.load());

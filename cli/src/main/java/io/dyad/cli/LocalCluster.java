@@ -29,6 +29,8 @@ import io.dyad.dosm.Dosm;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.node.store.StoreConfig;
 import io.dyad.rpc.server.ThriftServerConfig;
+import io.dyad.rpc.tls.DevCertificates;
+import io.dyad.rpc.tls.Tls;
 import io.dyad.search.MulticastSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -62,7 +64,8 @@ public final class LocalCluster extends AbstractIdleService {
 
   /** Where everything goes. */
   public record Options(Path data, int zkPort, int nodePort, int directoryPort, int dosmPort, int ddmPort,
-      DosmOptions dosm, boolean nodeProcesses, Duration nodeSession, Duration grace, boolean directoryProcesses) {
+      DosmOptions dosm, boolean nodeProcesses, Duration nodeSession, Duration grace, boolean directoryProcesses,
+      boolean tls) {
 
     /**
      * The {@code dyad local} layout on ports free right now on every member's address (so that runs never collide),
@@ -80,13 +83,19 @@ public final class LocalCluster extends AbstractIdleService {
       }
       return new Options(data, FreePorts.freeOnAll("127.0.0.1"), FreePorts.freeOnAll(nodes.toArray(String[]::new)),
           FreePorts.freeOnAll(directories.toArray(String[]::new)), 0, 0, dosm, nodeProcesses, nodeSession, grace,
-          directoryProcesses);
+          directoryProcesses, false);
     }
 
     /** The same, with the directory servers as child processes too (so that one can be killed). */
     public Options withDirectoryProcesses() {
       return new Options(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession,
-          grace, true);
+          grace, true, tls);
+    }
+
+    /** The same, with (mutual) TLS on every link of a new cluster, under a development CA in DATA/tls. */
+    public Options withTls() {
+      return new Options(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession,
+          grace, directoryProcesses, true);
     }
   }
 
@@ -102,6 +111,8 @@ public final class LocalCluster extends AbstractIdleService {
   private ClusterView view;
   private Path secretFile;
   private Optional<ClusterSecret> secret = Optional.empty();
+  private Optional<DevCertificates.Issued> certificates = Optional.empty();
+  private Optional<Tls> tls = Optional.empty();
 
   public LocalCluster(Options options, PrintWriter out) {
     this.options = options;
@@ -140,7 +151,14 @@ public final class LocalCluster extends AbstractIdleService {
   /** The environment the commands need, as shell assignments. */
   public String exports() {
     return "DYAD_ZK=" + zkConnect() + " DYAD_GATEWAYS=" + dosmAddress() + " DYAD_DDM=" + ddmAddress()
-        + " DYAD_SECRET_FILE=" + secretFile;
+        + " DYAD_SECRET_FILE=" + secretFile
+        + certificates.map(c -> " DYAD_TLS_CA=" + c.ca() + " DYAD_TLS_CERT=" + c.certificate() + " DYAD_TLS_KEY="
+            + c.key()).orElse("");
+  }
+
+  /** The TLS settings of this cluster's daemons, which clients in this JVM may use too; empty: plain links. */
+  public Optional<Tls> tls() {
+    return tls;
   }
 
   /** The member processes (members run as processes), by member id. */
@@ -215,7 +233,7 @@ public final class LocalCluster extends AbstractIdleService {
     if (view.current().cluster().isEmpty()) {
       secret = Optional.of(local);
       infra.initCluster(ClusterDescriptionValidator.validate(localDescription(options.nodePort(),
-          options.directoryPort())).withSecretFingerprint(secret.get().fingerprint()));
+          options.directoryPort())).withSecretFingerprint(secret.get().fingerprint()).withTls(options.tls()));
       LOG.info("initialised cluster dyad-local");
       int members = 2 * (CENTER_A.size() + DIRECTORIES_A.size());
       if (view.await(s -> !s.pairs().isEmpty() && s.members().size() == members, Duration.ofSeconds(30)).isEmpty()) {
@@ -226,6 +244,12 @@ public final class LocalCluster extends AbstractIdleService {
     }
     options.dosm().secret.file = secret.isPresent() ? secretFile : null;
     print("access control: %s", secret.isPresent() ? "on (secret " + secretFile + ")" : "off");
+    if (view.current().cluster().get().runsTls()) {
+      setUpTls();
+      print("tls: on, client certificates required (development CA %s)", certificates.get().ca());
+    } else {
+      print("tls: off (started with --no-tls): traffic between the daemons is readable on the network");
+    }
     for (MemberInfo m : view.current().members().values()) {
       if (m.kind() == MemberKind.DIRECTORY) {
         startDirectory(m);
@@ -246,7 +270,8 @@ public final class LocalCluster extends AbstractIdleService {
     print("dosm local-dosm %s (search: %s)", dosmAddress(), options.dosm().search);
     HostAndPort ddmAt = HostAndPort.fromParts("127.0.0.1", options.ddmPort());
     ddm = DdmCommand.create("local-ddm", ddmAt, DdmConfig.defaults("local-ddm",
-        ThriftServerConfig.forChunks(new InetSocketAddress(ddmAt.getHost(), ddmAt.getPort()), 1024 * 1024), secret)
+        ThriftServerConfig.forChunks(new InetSocketAddress(ddmAt.getHost(), ddmAt.getPort()), 1024 * 1024)
+            .withTls(tls), secret)
         .withSearch(new VolumeSearchConfig(options.dosm().search, new MulticastSettings(
             options.dosm().multicastInterface, options.dosm().multicastTtl), Duration.ofMillis(
             options.dosm().searchTimeoutMs))), infra, view);
@@ -263,6 +288,7 @@ public final class LocalCluster extends AbstractIdleService {
       if (secret.isPresent()) {
         args.addAll(List.of("--secret-file", secretFile.toString()));
       }
+      args.addAll(tlsArguments());
       startProcess(m, args, "directory server " + m.id() + " listening on");
       print("directory %s %s center %s (process %d, data %s)", m.id(), m.address(), m.center(),
           processes.get(m.id()).pid(), data);
@@ -270,7 +296,8 @@ public final class LocalCluster extends AbstractIdleService {
     }
     HostAndPort address = HostAndPort.fromString(m.address());
     DirectoryConfig config = new DirectoryConfig(m.id(), data, ThriftServerConfig.forChunks(
-        new InetSocketAddress(address.getHost(), address.getPort()), DirectoryConfig.MAX_REPLY_CHUNK).withWorkers(16),
+        new InetSocketAddress(address.getHost(), address.getPort()), DirectoryConfig.MAX_REPLY_CHUNK).withWorkers(16)
+        .withTls(tls),
         Duration.ofSeconds(5), 1_000_000, Duration.ofSeconds(2), secret);
     DirectoryMember directory = DirectoryMember.assemble(config, m, session(options.nodeSession()), view,
         new MetricRegistry(), Optional.of(new MulticastSettings(options.dosm().multicastInterface, 0)));
@@ -287,8 +314,9 @@ public final class LocalCluster extends AbstractIdleService {
       return;
     }
     HostAndPort address = HostAndPort.fromString(m.address());
-    StorageNodeConfig config = StorageNodeConfig.of(m.id(), StoreConfig.defaults(data).withReserveBytes(64L << 20),
+    StorageNodeConfig plain = StorageNodeConfig.of(m.id(), StoreConfig.defaults(data).withReserveBytes(64L << 20),
         new InetSocketAddress(address.getHost(), address.getPort()));
+    StorageNodeConfig config = new StorageNodeConfig(m.id(), plain.store(), plain.server().withTls(tls));
     ClusterNode node = ClusterNode.assemble(config, m, session(options.nodeSession()), view,
         new MulticastSettings(options.dosm().multicastInterface, options.dosm().multicastTtl), Duration.ofSeconds(5),
         secret);
@@ -304,7 +332,52 @@ public final class LocalCluster extends AbstractIdleService {
     if (secret.isPresent()) {
       args.addAll(List.of("--secret-file", secretFile.toString()));
     }
+    args.addAll(tlsArguments());
     return startProcess(m, args, "storage node " + m.id() + " listening on");
+  }
+
+  /**
+   * Issues the development certificate every daemon of this cluster presents (one for all: they run as one user on
+   * one host), for every address they listen on, unless it exists and is valid for another week; the DOSM and DDM
+   * in this JVM take it through their options.
+   */
+  private void setUpTls() throws DyadException {
+    Path dir = options.data().resolve("tls");
+    Path cert = dir.resolve("local.pem");
+    if (!validFor(cert, Duration.ofDays(7))) {
+      List<String> addresses = new ArrayList<>(List.of("127.0.0.1", "localhost"));
+      for (MemberInfo m : view.current().members().values()) {
+        addresses.add(HostAndPort.fromString(m.address()).getHost());
+      }
+      DevCertificates.issue(dir, "local", addresses, Duration.ofDays(365));
+    }
+    DevCertificates.Issued issued = new DevCertificates.Issued(dir.resolve("ca.pem"), cert, dir.resolve("local-key.pem"));
+    certificates = Optional.of(issued);
+    TlsOptions t = options.dosm().secret.tls;
+    t.ca = issued.ca();
+    t.certificate = issued.certificate();
+    t.key = issued.key();
+    t.requireClientCertificates = true;
+    tls = t.loadForDaemon("dyad local");
+  }
+
+  private static boolean validFor(Path cert, Duration margin) {
+    if (!Files.exists(cert)) {
+      return false;
+    }
+    try (var in = Files.newInputStream(cert)) {
+      java.security.cert.X509Certificate c = (java.security.cert.X509Certificate)
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+      c.checkValidity(java.util.Date.from(java.time.Instant.now().plus(margin)));
+      return true;
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private List<String> tlsArguments() {
+    return certificates.map(c -> List.of("--tls-ca", c.ca().toString(), "--tls-cert", c.certificate().toString(),
+        "--tls-key", c.key().toString(), "--tls-require-client-cert")).orElse(List.of());
   }
 
   /** Starts (or starts again) the process of a member started as one, on its data; waits until it serves. */

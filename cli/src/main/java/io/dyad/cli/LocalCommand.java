@@ -39,6 +39,10 @@ final class LocalCommand implements Callable<Integer> {
   @Option(names = "--ddm-port", defaultValue = "9300", description = "The DDM's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int ddmPort;
 
+  @Option(names = "--no-tls",
+      description = "Plain links instead of TLS (for a new cluster; an existing one keeps what it was started with).")
+  boolean noTls;
+
   @Option(names = "--node-processes",
       description = "Run storage nodes and directory servers as separate processes (so that one can be killed).")
   boolean nodeProcesses;
@@ -48,7 +52,7 @@ final class LocalCommand implements Callable<Integer> {
     LogLevels.forDaemon();
     LocalCluster cluster = new LocalCluster(new LocalCluster.Options(data.toAbsolutePath(), zkPort, nodePort,
         directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, Duration.ofSeconds(4), Duration.ofSeconds(2),
-        nodeProcesses),
+        nodeProcesses, !noTls),
         spec.commandLine().getOut());
     return DaemonRunner.run("local", List.of(cluster), () -> {
       // the line a user copies: the shell assignments every other command reads

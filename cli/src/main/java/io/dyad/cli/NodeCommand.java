@@ -62,7 +62,7 @@ final class NodeCommand implements Callable<Integer> {
       description = "Abort write sessions idle this long (default: ${DEFAULT-VALUE}).")
   long sessionIdleSeconds;
 
-  @Mixin SecretOptions secret;
+  @Mixin SecurityOptions secret;
 
   @Option(names = "--multicast-interface", defaultValue = "lo",
       description = "Network interface for multicast search (default: ${DEFAULT-VALUE}).")
@@ -132,7 +132,7 @@ final class NodeCommand implements Callable<Integer> {
     return m;
   }
 
-  private StorageNodeConfig config(HostAndPort address) {
+  private StorageNodeConfig config(HostAndPort address) throws DyadException {
     StoreConfig store = StoreConfig.defaults(data)
         .withMaxChunkBytes(Math.multiplyExact(maxChunkKib, 1024))
         .withReserveBytes(Math.multiplyExact(reserveMib, 1024L * 1024))
@@ -141,6 +141,7 @@ final class NodeCommand implements Callable<Integer> {
     if (bind.isUnresolved()) {
       throw new IllegalArgumentException("cannot resolve the host of " + address);
     }
-    return new StorageNodeConfig(id, store, server.config(bind, store.maxChunkBytes()));
+    return new StorageNodeConfig(id, store, server.config(bind, store.maxChunkBytes())
+        .withTls(secret.tls.loadForDaemon("storage node " + id)));
   }
 }

@@ -33,7 +33,7 @@ final class VolumeCheckCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ZkOptions zk;
-  @Mixin SecretOptions secret;
+  @Mixin SecurityOptions secret;
 
   @Parameters(paramLabel = "VOLUME", arity = "0..*", description = "Volumes to check (default: all).")
   List<String> names = new ArrayList<>();
@@ -50,7 +50,7 @@ final class VolumeCheckCommand implements Callable<Integer> {
     boolean missing = false;
     // the directory servers serve digests to Dyad daemons and operators holding the cluster secret only
     ThriftClientConfig credentials = ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(60))
-        .withCredential("dyad volume check", secret.load());
+        .withCredential("dyad volume check", secret.load()).withTls(secret.tls.load());
     try (ClusterSession cluster = ClusterSession.open(zk.config())) {
       ClusterSnapshot s = cluster.snapshot();
       List<String> volumes = names.isEmpty() ? List.copyOf(s.volumes().keySet()) : names;

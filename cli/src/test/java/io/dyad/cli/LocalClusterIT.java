@@ -57,8 +57,10 @@ class LocalClusterIT {
       Map<String, String> env = exported(ready);
       assertThat(env).containsEntry("DYAD_ZK", "127.0.0.1:" + zkPort)
           .containsEntry("DYAD_GATEWAYS", "127.0.0.1:" + dosmPort).containsEntry("DYAD_DDM", "127.0.0.1:" + ddmPort)
-          .containsKey("DYAD_SECRET_FILE");
+          .containsKey("DYAD_SECRET_FILE").containsKeys("DYAD_TLS_CA", "DYAD_TLS_CERT", "DYAD_TLS_KEY");
       assertThat(Path.of(env.get("DYAD_SECRET_FILE"))).isRegularFile();
+      assertThat(out).as("secure by default").contains("access control: on").contains("tls: on, client certificates "
+          + "required");
 
       byte[] data = new byte[200_000];
       new Random(3).nextBytes(data);
@@ -88,6 +90,18 @@ class LocalClusterIT {
     DyadProcess.Result denied = run(noSecret, "object", "get", id, tmp.resolve("y").toString());
     assertThat(denied.exitCode()).as("access control is on").isEqualTo(8);
     assertThat(denied.stderr()).contains("locator").doesNotContain("\tat ");
+
+    Map<String, String> noCertificate = new HashMap<>(env);
+    noCertificate.remove("DYAD_TLS_CERT");
+    noCertificate.remove("DYAD_TLS_KEY");
+    DyadProcess.Result refused = run(noCertificate, "object", "get", id, tmp.resolve("y").toString());
+    assertThat(refused.exitCode()).as("mutual TLS").isEqualTo(4);
+    assertThat(refused.stderr()).contains("the server requires a client certificate").doesNotContain("\tat ");
+    Map<String, String> plain = new HashMap<>(noCertificate);
+    plain.remove("DYAD_TLS_CA");
+    DyadProcess.Result plainRefused = run(plain, "object", "get", id, tmp.resolve("y").toString());
+    assertThat(plainRefused.exitCode()).isEqualTo(4);
+    assertThat(plainRefused.stderr()).contains("the server speaks TLS and this side does not");
   }
 
   private void files(Map<String, String> env, Path file) throws Exception {

@@ -24,7 +24,8 @@ public final class Dosm {
   private Dosm(DosmConfig config, ClusterView view, MetricRegistry metrics,
       Function<InetSocketAddress, Service> registration) {
     this.core = new DosmCore(config, view);
-    ObjectAccess access = new ObjectAccess(config.instance(), view, config.secret());
+    ObjectAccess access = new ObjectAccess(config.instance(), view, config.secret(),
+        config.server().tls().isPresent());
     ObjectGateway.Iface handler = new ObjectGatewayHandler(config.instance(), core::gateway, access,
         config.maxChunkBytes(), metrics);
     this.server = new ThriftServerService("dosm-" + config.instance(), new ObjectGateway.Processor<>(handler),

@@ -6,6 +6,7 @@ import io.dyad.common.access.ClusterSecret;
 import io.dyad.common.access.Locator;
 import io.dyad.common.access.Locators;
 import io.dyad.coordinator.admin.AccessControl;
+import io.dyad.coordinator.admin.LinkSecurity;
 import io.dyad.coordinator.view.ClusterView;
 import java.time.Clock;
 import java.util.Optional;
@@ -19,16 +20,20 @@ final class ObjectAccess extends AbstractIdleService {
   private final String instance;
   private final ClusterView view;
   private final Optional<ClusterSecret> secret;
+  private final boolean tls;
   private volatile Optional<Locators> locators = Optional.empty();
 
-  ObjectAccess(String instance, ClusterView view, Optional<ClusterSecret> secret) {
+  /** @param tls whether the DOSM's links run TLS (the cluster's must agree) */
+  ObjectAccess(String instance, ClusterView view, Optional<ClusterSecret> secret, boolean tls) {
     this.instance = instance;
     this.view = view;
     this.secret = secret;
+    this.tls = tls;
   }
 
   @Override
   protected void startUp() throws DyadException {
+    LinkSecurity.verify(view.current(), tls, "dosm " + instance);
     locators = AccessControl.verify(view.current(), secret, "dosm " + instance)
         .map(s -> new Locators(s, Clock.systemUTC()));
   }

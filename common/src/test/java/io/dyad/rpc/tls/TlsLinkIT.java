@@ -148,7 +148,8 @@ class TlsLinkIT {
   void aPlainClientOfATlsServerIsClosedAndTheServerSaysWhy() throws Exception {
     HostAndPort target = start(Optional.of(TestCertificates.tls(server, ca, false)));
     ObjectGateway.Client plain = connect(target, Optional.empty());
-    assertThatThrownBy(plain::ping).isInstanceOf(TException.class);
+    assertThatThrownBy(plain::ping).isInstanceOf(TException.class)
+        .hasMessageContaining("the server speaks TLS and this side does not");
     awaitServerLine("TLS handshake failed: the client does not speak TLS");
   }
 

@@ -18,4 +18,9 @@ public record ClusterLayout(ClusterInfo cluster, List<MemberInfo> members, List<
   public ClusterLayout withSecretFingerprint(String fingerprint) {
     return new ClusterLayout(cluster.withSecretFingerprint(fingerprint), members, pairs, generated);
   }
+
+  /** The same cluster, with TLS on every Thrift link (or not). */
+  public ClusterLayout withTls(boolean on) {
+    return new ClusterLayout(cluster.withTls(on), members, pairs, generated);
+  }
 }

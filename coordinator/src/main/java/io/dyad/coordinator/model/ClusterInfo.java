@@ -9,8 +9,11 @@ import java.util.TreeMap;
  * @param centers center name (e.g. "A") to its description
  * @param secretFingerprint the fingerprint of the cluster secret locators are signed with, or null if the cluster
  *     runs without access control (never the secret itself)
+ * @param tls true if every Thrift link of the cluster runs TLS; null or false: plain (a cluster is all one or the
+ *     other, and daemons refuse to start otherwise)
  */
-public record ClusterInfo(String name, int layoutVersion, Map<String, CenterInfo> centers, String secretFingerprint) {
+public record ClusterInfo(String name, int layoutVersion, Map<String, CenterInfo> centers, String secretFingerprint,
+    Boolean tls) {
   public static final int LAYOUT_VERSION = 1;
 
   public ClusterInfo {
@@ -19,11 +22,20 @@ public record ClusterInfo(String name, int layoutVersion, Map<String, CenterInfo
 
   /** A cluster without access control. */
   public ClusterInfo(String name, int layoutVersion, Map<String, CenterInfo> centers) {
-    this(name, layoutVersion, centers, null);
+    this(name, layoutVersion, centers, null, null);
   }
 
   public ClusterInfo withSecretFingerprint(String fingerprint) {
-    return new ClusterInfo(name, layoutVersion, centers, fingerprint);
+    return new ClusterInfo(name, layoutVersion, centers, fingerprint, tls);
+  }
+
+  public ClusterInfo withTls(boolean on) {
+    return new ClusterInfo(name, layoutVersion, centers, secretFingerprint, on);
+  }
+
+  /** Whether the cluster's Thrift links run TLS. */
+  public boolean runsTls() {
+    return Boolean.TRUE.equals(tls);
   }
 
   /**

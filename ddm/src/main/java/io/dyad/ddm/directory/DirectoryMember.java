@@ -10,6 +10,7 @@ import io.dyad.common.access.DaemonAuth;
 import io.dyad.common.access.Locators;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.coordinator.admin.AccessControl;
+import io.dyad.coordinator.admin.LinkSecurity;
 import io.dyad.coordinator.fencing.MemberGate;
 import io.dyad.coordinator.membership.MemberRegistration;
 import io.dyad.coordinator.model.ClusterInfo;
@@ -73,7 +74,8 @@ public final class DirectoryMember {
     // partners see a member's calls come from its declared address
     ThriftClientConfig peers = ThriftClientConfig.defaults().withRequestTimeout(PEER_TIMEOUT)
         .withLocalHost(HostAndPort.fromString(member.address()).getHost())
-        .withCredential("directory " + id, config.secret());
+        .withCredential("directory " + id, config.secret())
+        .withTls(config.server().tls());
     ConnectionPool<DirectoryClient> pool = new ConnectionPool<>(t -> DirectoryClient.connect(t, peers), 16,
         PEER_TIMEOUT, Duration.ofSeconds(30));
     Sequencer sequencer = new Sequencer(id, store, gate, new PartnerLink(id, store, pool), Clock.systemUTC(),
@@ -94,6 +96,7 @@ public final class DirectoryMember {
     Service housekeeping = new AbstractIdleService() {
       @Override
       protected void startUp() throws Exception {
+        LinkSecurity.verify(view.current(), config.server().tls().isPresent(), "directory server " + id);
         locators.set(AccessControl.verify(view.current(), config.secret(), "directory server " + id)
             .map(s -> new Locators(s, Clock.systemUTC())));
         snapshots.clear();

@@ -7,6 +7,7 @@ import io.dyad.common.DyadException;
 import io.dyad.common.ServiceStack;
 import io.dyad.common.access.Locators;
 import io.dyad.coordinator.admin.AccessControl;
+import io.dyad.coordinator.admin.LinkSecurity;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.volumes.VolumeRegistry;
 import io.dyad.ddm.rpc.DirectoryClient;
@@ -45,6 +46,7 @@ public final class Ddm {
    */
   public static Ddm create(DdmConfig config, ClusterView view, VolumeRegistry registry, MetricRegistry metrics,
       Function<InetSocketAddress, Service> registration) throws DyadException {
+    LinkSecurity.verify(view.current(), config.server().tls().isPresent(), "ddm " + config.instance());
     Optional<Locators> locators = AccessControl.verify(view.current(), config.secret(), "ddm " + config.instance())
         .map(s -> new Locators(s, Clock.systemUTC()));
     Duration idle = Duration.ofSeconds(30);

@@ -40,11 +40,12 @@ public record DdmConfig(String instance, ThriftServerConfig server, ThriftClient
   }
 
   /**
-   * Defaults: 15 s of patience, 15-minute read locators, 1-hour uploads, 2 hours of garbage grace, point-to-point
+   * Defaults: connections to directory servers and DOSMs with the server's TLS settings, 15 s of patience, 15-minute read locators, 1-hour uploads, 2 hours of garbage grace, point-to-point
    * volume search.
    */
   public static DdmConfig defaults(String instance, ThriftServerConfig server, Optional<ClusterSecret> secret) {
-    return new DdmConfig(instance, server, ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(10)),
+    return new DdmConfig(instance, server,
+        ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(10)).withTls(server.tls()),
         Duration.ofSeconds(15), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(2), secret,
         VolumeSearchConfig.pointToPoint());
   }

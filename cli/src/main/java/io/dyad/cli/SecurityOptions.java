@@ -4,13 +4,17 @@ import io.dyad.common.DyadException;
 import io.dyad.common.access.ClusterSecret;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The cluster secret file, for daemons and commands of a cluster with access control: {@code --secret-file FILE},
- * else {@code $DYAD_SECRET_FILE}; none in a cluster without access control.
+ * What a daemon or command needs to be let in: the cluster secret file, for a cluster with access control
+ * ({@code --secret-file FILE}, else {@code $DYAD_SECRET_FILE}; none in a cluster without), and the TLS settings, for
+ * a cluster that runs TLS ({@link TlsOptions}).
  */
-final class SecretOptions {
+final class SecurityOptions {
+  @Mixin TlsOptions tls;
+
   @Option(names = "--secret-file", paramLabel = "FILE",
       description = "The cluster secret (for a cluster with access control; default: $DYAD_SECRET_FILE).")
   Path file;
