@@ -65,6 +65,11 @@ public class MemberGate {
   public ClusterSnapshot checkWrite(long epoch) throws DyadException {
     requireWriteLease();
     ClusterSnapshot s = registered(epoch);
+    if (epoch <= 0) {
+      // a write must be fenced: one that names no epoch could come from a router that missed a failover
+      throw new StaleEpochException("a write must carry the cluster epoch it was routed under, not " + epoch
+          + "; member " + memberId + " knows epoch " + s.epoch(), s.epoch());
+    }
     Status status = statusIn(s);
     if (!status.name().equals("SERVING") && !status.name().equals("RESYNCING")) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "member " + memberId + " takes no writes now: " + status.detail());
