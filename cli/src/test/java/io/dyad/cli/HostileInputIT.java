@@ -15,6 +15,7 @@ import io.dyad.common.access.Locator;
 import io.dyad.common.access.Locators;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.ThriftConnections;
+import io.dyad.rpc.fuzz.RandomThriftCalls;
 import io.dyad.rpc.tls.Tls;
 import io.dyad.thrift.AccessDenied;
 import io.dyad.thrift.FileSystem;
@@ -50,6 +51,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.zip.CRC32C;
+import org.apache.thrift.ProcessFunction;
 import org.apache.thrift.TApplicationException;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TMessage;
@@ -67,7 +69,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The hostile-input suite, against a live cluster as {@code dyad local} runs it (access control, mutual TLS): garbage,
  * plain Thrift, truncated, huge and malformed frames on every kind of port; invalid ids and paths; forged, expired
  * and misused locators; member calls from a client that is not a cluster daemon, and a daemon's write without an
- * epoch; slow clients and a connection flood. Each gets a typed error or a closed connection, the daemons keep
+ * epoch; slow clients and a connection flood; thousands of well-formed calls with hostile arguments to the gateways. Each gets a typed error or a closed connection, the daemons keep
  * serving, and the objects and files stored beforehand read back identical at the end. (Forged multicast answers
  * have their own test, ForgedSearchAnswersIT.)
  */
@@ -128,6 +130,7 @@ class HostileInputIT {
 
   private static Socket tcp(HostAndPort target, String from) throws IOException {
     Socket s = new Socket();
+    s.setTcpNoDelay(true);
     s.bind(new InetSocketAddress(from, 0));
     s.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5000);
     return s;
@@ -382,6 +385,56 @@ class HostileInputIT {
     } finally {
       for (Socket s : hostile) {
         s.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(7)
+  void fuzzedCallsToTheGatewaysGetRepliesOrTypedErrorsNeverInternalErrors() throws Exception {
+    // a gateway searches the cluster for ids and volumes it does not know: a few hundred calls take seconds
+    fuzz(cluster.dosmAddress(), new ObjectGateway.Processor<>(null).getProcessMapView(), 500, 11);
+    fuzz(cluster.ddmAddress(), new FileSystem.Processor<>(null).getProcessMapView(), 500, 12);
+  }
+
+  /**
+   * {@code calls} well-formed calls with hostile arguments ({@link RandomThriftCalls}) on one TLS connection: each
+   * gets a reply or a typed error, never an internal error (a handler that threw what it did not mean to), and the
+   * connection stays open.
+   */
+  private static void fuzz(HostAndPort target, Map<String, ? extends ProcessFunction<?, ?>> methods, int calls,
+      long seed) throws Exception {
+    List<String> names = new ArrayList<>(methods.keySet());
+    names.sort(null);
+    Random random = new Random(seed);
+    RandomThriftCalls generator = new RandomThriftCalls(random);
+    try (Socket s = tlsSocket(target)) {
+      s.setSoTimeout(30_000);
+      DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16));
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      for (int i = 0; i < calls; i++) {
+        String method = names.get(random.nextInt(names.size()));
+        byte[] body = generator.call(method, methods.get(method).getEmptyArgsInstance(), i);
+        out.writeInt(body.length);
+        out.write(body);
+        out.flush();
+        String what = target + " call " + i + " (" + method + ", seed " + seed + ")";
+        byte[] reply;
+        try {
+          reply = new byte[in.readInt()];
+          in.readFully(reply);
+        } catch (IOException e) {
+          throw new AssertionError(what + ": the connection was closed", e);
+        }
+        TBinaryProtocol p = new TBinaryProtocol(new org.apache.thrift.transport.TMemoryInputTransport(reply), true,
+            true);
+        TMessage m = p.readMessageBegin();
+        if (m.type == TMessageType.EXCEPTION) {
+          TApplicationException e = TApplicationException.readFrom(p);
+          assertThat(e.getType()).as(what + ": " + e.getMessage()).isNotEqualTo(TApplicationException.INTERNAL_ERROR);
+        } else {
+          assertThat(m.type).as(what).isEqualTo(TMessageType.REPLY);
+        }
       }
     }
   }
