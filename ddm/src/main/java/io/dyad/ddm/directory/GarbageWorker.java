@@ -112,7 +112,8 @@ final class GarbageWorker extends AbstractScheduledService {
   }
 
   private void record(String volume, ForgetGarbage f) throws DyadException {
-    sequencer.submit(volume, ChangeOp.forgetGarbage(f), 0, "");
+    // under this member's own epoch: a write must name one, and the primary's view is never behind itself
+    sequencer.submit(volume, ChangeOp.forgetGarbage(f), gate.view().current().epoch(), "");
   }
 
   private void deleteObject(String objectId) throws DyadException {

@@ -76,7 +76,7 @@ class DirectoryPairIT {
     Inode onDuplicate = pair.client(DirectoryPair.B).stat(VOL, "/papers", pair.view.current().epoch());
     assertThat(onDuplicate).isEqualTo(pair.client(DirectoryPair.A).stat(VOL, "/papers", 0));
     assertIdentical();
-    assertThatThrownBy(() -> pair.client(DirectoryPair.B).submit(VOL, mkdir("/x"), 0, ""))
+    assertThatThrownBy(() -> pair.client(DirectoryPair.B).submit(VOL, mkdir("/x"), pair.view.current().epoch(), ""))
         .isInstanceOfSatisfying(DyadException.class, e -> {
           assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
           assertThat(e.getMessage()).contains("not the primary");
