@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
+import io.dyad.common.Routing;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Presence;
 import io.dyad.dosm.DosmConfig;
@@ -49,7 +50,7 @@ class GatewayFailoverIT {
       String first = cluster.pairOf(id).a();
       String second = cluster.pairOf(id).b();
       try (StorageNodeClient c = cluster.node(first)) {
-        c.put(id, Streams.generated(5, 70_000), 70_000);
+        c.put(id, Streams.generated(5, 70_000), 70_000, Routing.at(cluster.snapshot().epoch()));
       }
       ObjectMeta again = cluster.client.put(Optional.of(id), () -> Streams.generated(5, 70_000), 70_000);
       assertThat(again.crc32c()).isEqualTo(Streams.crcOf(Streams.generated(5, 70_000)));

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
+import io.dyad.common.Routing;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.rpc.StorageNodeClient;
 import java.io.ByteArrayOutputStream;
@@ -87,7 +88,7 @@ class PartialPairReadIT {
     PairInfo pair = cluster.pairOf(id);
     // the pair's first member (read first) keeps a stale copy; the delete reached only its partner
     try (StorageNodeClient b = cluster.node(pair.b())) {
-      assertThat(b.delete(id).tombstone()).isTrue();
+      assertThat(b.delete(id, Routing.at(cluster.snapshot().epoch())).tombstone()).isTrue();
     }
     assertThat(cluster.snapshot().isServing(pair.a()) && cluster.snapshot().isServing(pair.b())).isTrue();
     assertThatThrownBy(() -> cluster.client.stat(id)).as("no resurrected delete")
@@ -104,7 +105,7 @@ class PartialPairReadIT {
     PairInfo pair = cluster.pairOf(id);
     // deleted on one member only, as a delete acknowledged with a hint for the other
     try (StorageNodeClient a = cluster.node(pair.a())) {
-      assertThat(a.delete(id).tombstone()).isTrue();
+      assertThat(a.delete(id, Routing.at(cluster.snapshot().epoch())).tombstone()).isTrue();
     }
     holdOut(pair.a(), pair.b());
     try (StorageNodeClient b = cluster.node(pair.b())) {

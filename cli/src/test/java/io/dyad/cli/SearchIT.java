@@ -7,6 +7,7 @@ import io.dyad.client.Located;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
+import io.dyad.common.Routing;
 import io.dyad.common.Presence;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.dosm.DosmConfig;
@@ -33,7 +34,7 @@ class SearchIT {
       ObjectId id = idOnPair(cluster, "p1");
       long length = 300_000;
       try (StorageNodeClient b3 = cluster.node("b3")) {
-        b3.put(id, Streams.generated(42, length), length);
+        b3.put(id, Streams.generated(42, length), length, Routing.at(cluster.snapshot().epoch()));
       }
       Streams.CrcSink sink = new Streams.CrcSink();
       cluster.client.get(id, sink);
@@ -50,8 +51,8 @@ class SearchIT {
       // a tombstone found by search also counts: the object is deleted, not missing
       ObjectId gone = idOnPair(cluster, "p2");
       try (StorageNodeClient a3 = cluster.node("a3")) {
-        a3.put(gone, Streams.generated(7, 10), 10);
-        a3.delete(gone);
+        a3.put(gone, Streams.generated(7, 10), 10, Routing.at(cluster.snapshot().epoch()));
+        a3.delete(gone, Routing.at(cluster.snapshot().epoch()));
       }
       assertThatThrownBy(() -> cluster.client.stat(gone)).hasMessageContaining("was deleted");
 

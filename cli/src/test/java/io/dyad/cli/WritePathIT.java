@@ -59,6 +59,31 @@ class WritePathIT {
     return (int) c.getValue();
   }
 
+  /**
+   * A put that committed on one member only and was not acknowledged (its hint could not be recorded, or its answer
+   * was lost) is repeated by the client while the other member is down: the repeat finds the bytes already there
+   * and commits nothing — it must still leave a hint, or the member that lacks the object never gets it.
+   */
+  @Test
+  void aRepeatedPutThatFindsItsBytesOnOneMemberLeavesAHintForTheMemberThatLacksThem() throws Exception {
+    ObjectId id = idOn("p1");
+    byte[] data = new byte[20_000];
+    new java.util.Random(5).nextBytes(data);
+    try (StorageNodeClient b1 = cluster.node("b1")) {
+      b1.put(id, new java.io.ByteArrayInputStream(data), data.length, Routing.at(cluster.snapshot().epoch()));
+    }
+    cluster.kill("a1");
+    ObjectMeta m = cluster.client.put(Optional.of(id), () -> new java.io.ByteArrayInputStream(data), data.length);
+    assertThat(m.crc32c()).isEqualTo(crc(data));
+    assertThat(cluster.hintsFor("b1", "a1")).as("b1 records that a1 lacks it").isPositive();
+    cluster.restart("a1");
+    cluster.awaitServing("a1", Duration.ofSeconds(90));
+    cluster.awaitNoHints("a1", "b1", Duration.ofSeconds(30));
+    try (StorageNodeClient a1 = cluster.node("a1")) {
+      assertThat(a1.has(id)).as("a1 got the object from its partner").isEqualTo(Presence.PRESENT);
+    }
+  }
+
   @Test
   void aPutInFlightAcrossAnEpochChangeOfAnotherPairCommitsOnBothMembers() throws Exception {
     ObjectId id = idOn("p1");

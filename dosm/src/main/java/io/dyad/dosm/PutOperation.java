@@ -274,6 +274,15 @@ final class PutOperation {
       for (int i = 0; i < failedAtCommit.size(); i++) {
         hintOnSomeone(failedAtCommit.get(i), committedOn, failures.get(i));
       }
+      if (committedOn.size() == preexisting.size()) {
+        // no commit carried the hints for the members that lack the object (a repeated put that found its bytes on
+        // one member while the other could not take it): record them now, or that member would never get it
+        for (String m : List.copyOf(lacking)) {
+          if (!failedAtCommit.contains(m)) {
+            hintOnSomeone(m, committedOn, new DyadException(ErrorCode.UNAVAILABLE, m + " could not take the put"));
+          }
+        }
+      }
       acknowledged = true;
       return committed;
     } finally {
@@ -360,7 +369,7 @@ final class PutOperation {
     }
   }
 
-  /** Records on a member that committed that {@code lackingMember} lacks the object; tries each a few times. */
+  /** Records on a member that holds the object that {@code lackingMember} lacks it; tries each a few times. */
   private void hintOnSomeone(String lackingMember, List<String> holders, DyadException why) throws DyadException {
     DyadException last = null;
     for (int attempt = 0; attempt < HINT_ATTEMPTS; attempt++) {
@@ -371,7 +380,7 @@ final class PutOperation {
             c.addHint(lackingMember, id, epoch);
             return null;
           });
-          LOG.info("put {} of {}: {} failed at commit ({}); hint recorded on {}", putId, id, lackingMember,
+          LOG.info("put {} of {}: {} lacks it ({}); hint recorded on {}", putId, id, lackingMember,
               why.getMessage(), h);
           return;
         } catch (StaleEpochException e) {
