@@ -6,12 +6,12 @@ import picocli.CommandLine.Command;
 /** {@code dyad admin}: operator commands that change the cluster. */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator commands that change the cluster.",
     subcommands = {AdminInitCommand.class, AdminFailoverCommand.class, AdminFailbackCommand.class,
-        AdminZkAuthCommand.class, AdminDevCaCommand.class})
+        AdminZkAuthCommand.class, AdminDevCaCommand.class, AdminSecretCommand.class})
 final class AdminCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name an admin command: init, failover, failback, zk-auth or dev-ca");
+    throw new CommandLine.ParameterException(spec.commandLine(), "name an admin command: init, failover, failback, zk-auth, dev-ca or secret");
   }
 }

@@ -99,7 +99,7 @@ public final class LocalCluster extends AbstractIdleService {
     }
   }
 
-  private String zkDigest;
+  private List<String> zkDigests = List.of();
   private final Options options;
   private final PrintWriter out;
   private final List<Service> started = new ArrayList<>();
@@ -215,7 +215,7 @@ public final class LocalCluster extends AbstractIdleService {
 
   /** How this cluster's daemons connect to its ZooKeeper: as the identity derived from the secret. */
   public ZkConfig zkConfig() {
-    return ZkConfig.of(zkConnect()).withDigest(zkDigest);
+    return ZkConfig.of(zkConnect()).withDigests(zkDigests);
   }
 
   @Override
@@ -226,7 +226,7 @@ public final class LocalCluster extends AbstractIdleService {
     secretFile = options.dosm().secret.path().orElse(options.data().resolve("secret")).toAbsolutePath();
     // the secret decides the daemons' ZooKeeper identity (only it may write under /dyad), so it comes first
     ClusterSecret local = ClusterSecret.loadOrCreate(secretFile);
-    zkDigest = local.zooKeeperDigest();
+    zkDigests = local.zooKeeperDigests();
     ZkSession infra = session(Duration.ofSeconds(10));
     view = infra.clusterView();
     start(view);

@@ -48,6 +48,6 @@ final class ZkOptions {
     if (auth != null && !auth.isBlank()) {
       return c.withDigest(auth);
     }
-    return secret.map(s -> c.withDigest(s.zooKeeperDigest())).orElse(c);
+    return secret.map(s -> c.withDigests(s.zooKeeperDigests())).orElse(c);
   }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dyad.common.access.ClusterSecret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -72,8 +71,13 @@ public final class SearchAuth {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    byte[] expected = HexFormat.of().parseHex(signature(unsigned));
-    return MessageDigest.isEqual(claimed, expected) ? parsed : Optional.empty();
+    byte[] body;
+    try {
+      body = JSON.writeValueAsBytes(unsigned);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return secret.orElseThrow().verify("search", body, claimed) ? parsed : Optional.empty();
   }
 
   private String signature(ObjectNode unsigned) {

@@ -91,6 +91,19 @@ public final class ZkSession implements AutoCloseable {
     ClusterInit.apply(client, layout, clock);
   }
 
+  /**
+   * Makes the cluster sign with {@code secret}'s first secret and lets both of its identities change Dyad's znodes
+   * (a rotation's second step). @return the znodes given the new ACL
+   */
+  public int promoteSecret(io.dyad.common.access.ClusterSecret secret) throws DyadException {
+    return io.dyad.coordinator.admin.SecretSwitch.promote(client, secret);
+  }
+
+  /** Lets only {@code secret}'s identity change Dyad's znodes (a rotation's last step). @return znodes changed */
+  public int retireSecret(io.dyad.common.access.ClusterSecret secret) throws DyadException {
+    return io.dyad.coordinator.admin.SecretSwitch.retire(client, secret);
+  }
+
   @Override
   public void close() {
     client.close();

@@ -5,7 +5,6 @@ import com.google.common.cache.CacheBuilder;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +54,7 @@ public final class DaemonAuth {
       throw denied("the proof was made " + Math.abs(clock.millis() - time) / 1000 + " s away from this member's "
           + "clock (at most " + WINDOW.toSeconds() + " s): check the clocks");
     }
-    if (!MessageDigest.isEqual(mac, mac(daemon, time, nonce))) {
+    if (!secret.verify("member-auth", proofText(daemon, time, nonce), mac)) {
       throw denied("the proof was not made with this cluster's secret");
     }
     if (seen.asMap().putIfAbsent(nonce, Boolean.TRUE) != null) {
@@ -64,7 +63,11 @@ public final class DaemonAuth {
   }
 
   private byte[] mac(String daemon, long time, String nonce) {
-    return secret.sign("member-auth", (daemon + "\n" + time + "\n" + nonce).getBytes(StandardCharsets.UTF_8));
+    return secret.sign("member-auth", proofText(daemon, time, nonce));
+  }
+
+  private static byte[] proofText(String daemon, long time, String nonce) {
+    return (daemon + "\n" + time + "\n" + nonce).getBytes(StandardCharsets.UTF_8);
   }
 
   private static DyadException denied(String why) {

@@ -3,7 +3,6 @@ package io.dyad.common.access;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -75,7 +74,7 @@ public final class Locators {
     } catch (IllegalArgumentException e) {
       throw denied("the locator is malformed");
     }
-    if (!MessageDigest.isEqual(mac, secret.mac(payload))) {
+    if (!secret.verifyMac(payload, mac)) {
       throw denied("the locator's signature is not valid for this cluster");
     }
     String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", 3);

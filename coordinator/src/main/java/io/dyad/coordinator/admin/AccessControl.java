@@ -38,9 +38,11 @@ public final class AccessControl {
       throw DyadException.invalidArgument("cluster " + c.name() + " runs with access control: " + daemon
           + " needs the cluster secret (--secret-file FILE or $DYAD_SECRET_FILE)");
     }
-    if (!secret.get().fingerprint().equals(wanted)) {
+    if (!secret.get().fingerprints().contains(wanted)) {
+      // during a rotation the file holds the old and the new secret; the cluster's must be one of them
       throw DyadException.invalidArgument(daemon + " was given a secret with fingerprint "
-          + secret.get().fingerprint() + ", but cluster " + c.name() + " uses the secret with fingerprint " + wanted);
+          + String.join(" and ", secret.get().fingerprints()) + ", but cluster " + c.name()
+          + " uses the secret with fingerprint " + wanted);
     }
     return secret;
   }

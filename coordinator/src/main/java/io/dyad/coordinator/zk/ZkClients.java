@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
@@ -52,21 +53,36 @@ public final class ZkClients {
         .connectionTimeoutMs((int) Math.min(config.connectTimeout().toMillis(), config.sessionTimeout().toMillis()))
         .retryPolicy(new BoundedExponentialBackoffRetry(100, 3000, 20))
         .namespace(ZkPaths.NAMESPACE);
-    config.digest().ifPresent(d -> b.authorization("digest", d.getBytes(UTF_8)).aclProvider(aclFor(d)));
+    if (!config.digests().isEmpty()) {
+      List<AuthInfo> auth = new ArrayList<>();
+      for (String d : config.digests()) {
+        auth.add(new AuthInfo("digest", d.getBytes(UTF_8)));
+      }
+      b.authorization(auth).aclProvider(aclFor(config.digests()));
+    }
     return b;
   }
 
-  /** The owner may do anything; everybody may read (so that operators can inspect with zkCli). */
-  private static ACLProvider aclFor(String userColonPassword) {
-    List<ACL> acl;
+  /**
+   * The ACL of Dyad's znodes: each owner (the daemons' identity; two while the secret is rotated) may do anything;
+   * everybody may read (so that operators can inspect with zkCli).
+   */
+  public static List<ACL> acl(List<String> userColonPasswords) {
+    // a mutable list: ZooKeeper.validateACL calls contains(null), which immutable lists refuse
+    List<ACL> acl = new ArrayList<>();
     try {
-      Id owner = new Id("digest", DigestAuthenticationProvider.generateDigest(userColonPassword));
-      // a mutable list: ZooKeeper.validateACL calls contains(null), which immutable lists refuse
-      acl = new ArrayList<>(List.of(new ACL(ZooDefs.Perms.ALL, owner),
-          new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE)));
+      for (String d : userColonPasswords) {
+        acl.add(new ACL(ZooDefs.Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest(d))));
+      }
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA1 is missing from this JVM", e);
     }
+    acl.add(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+    return acl;
+  }
+
+  private static ACLProvider aclFor(List<String> userColonPasswords) {
+    List<ACL> acl = acl(userColonPasswords);
     return new ACLProvider() {
       @Override
       public List<ACL> getDefaultAcl() {

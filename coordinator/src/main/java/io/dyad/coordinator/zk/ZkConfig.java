@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,36 +13,47 @@ import java.util.Optional;
  * @param connectString ZooKeeper connect string, e.g. "127.0.0.1:2181" or "zk1:2181,zk2:2181,zk3:2181/chroot"
  * @param sessionTimeout how long ZooKeeper keeps a silent member's session (and its liveness znode)
  * @param connectTimeout how long to wait for the first connection
- * @param digest optional "user:password" for ZooKeeper digest authentication; when set, Dyad's znodes are
- *     created with an ACL that gives that identity all rights and everybody else read access
+ * @param digests "user:password" identities for ZooKeeper digest authentication (none, one, or two while the
+ *     cluster secret is rotated); with any, Dyad's znodes are created with an ACL that gives each of them all rights
+ *     and everybody else read access
  */
-public record ZkConfig(String connectString, Duration sessionTimeout, Duration connectTimeout, Optional<String> digest) {
+public record ZkConfig(String connectString, Duration sessionTimeout, Duration connectTimeout, List<String> digests) {
   public static final String DEFAULT_CONNECT = "127.0.0.1:2181";
 
   public ZkConfig {
     requireNonNull(connectString, "connectString");
     requireNonNull(sessionTimeout, "sessionTimeout");
     requireNonNull(connectTimeout, "connectTimeout");
-    requireNonNull(digest, "digest");
+    digests = List.copyOf(requireNonNull(digests, "digests"));
     checkArgument(!connectString.isBlank(), "the ZooKeeper connect string is empty");
     checkArgument(sessionTimeout.toMillis() >= 1000, "the session timeout must be at least 1 s");
-    checkArgument(digest.isEmpty() || digest.get().contains(":"), "ZooKeeper digest auth must be user:password");
+    checkArgument(digests.stream().allMatch(d -> d.contains(":")), "ZooKeeper digest auth must be user:password");
   }
 
   /** 10 s sessions, 15 s to connect, no authentication. */
   public static ZkConfig of(String connectString) {
-    return new ZkConfig(connectString, Duration.ofSeconds(10), Duration.ofSeconds(15), Optional.empty());
+    return new ZkConfig(connectString, Duration.ofSeconds(10), Duration.ofSeconds(15), List.of());
   }
 
   public ZkConfig withSessionTimeout(Duration timeout) {
-    return new ZkConfig(connectString, timeout, connectTimeout, digest);
+    return new ZkConfig(connectString, timeout, connectTimeout, digests);
   }
 
   public ZkConfig withConnectTimeout(Duration timeout) {
-    return new ZkConfig(connectString, sessionTimeout, timeout, digest);
+    return new ZkConfig(connectString, sessionTimeout, timeout, digests);
   }
 
   public ZkConfig withDigest(String userColonPassword) {
-    return new ZkConfig(connectString, sessionTimeout, connectTimeout, Optional.ofNullable(userColonPassword));
+    return withDigests(userColonPassword == null ? List.of() : List.of(userColonPassword));
+  }
+
+  /** Authenticates as each of these identities; znodes are created writable by all of them. */
+  public ZkConfig withDigests(List<String> userColonPasswords) {
+    return new ZkConfig(connectString, sessionTimeout, connectTimeout, userColonPasswords);
+  }
+
+  /** The identity new znodes are created for first, if any. */
+  public Optional<String> digest() {
+    return digests.stream().findFirst();
   }
 }
