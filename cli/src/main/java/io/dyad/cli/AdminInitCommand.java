@@ -63,6 +63,11 @@ final class AdminInitCommand implements Callable<Integer> {
       out.printf("access control: locators signed with the secret in %s (fingerprint %s); /dyad writable by the "
           + "daemons holding it only%n", secretFile, secret.get().fingerprint());
     }
+    if (secretFile == null && !dryRun) {
+      err.println("dyad: warning: access control: off (no --secret-file): anyone who reaches a Dyad port can read, "
+          + "write and delete objects, and anyone may change /dyad in ZooKeeper");
+      err.flush();
+    }
     layout = layout.withTls(tls);
     if (tls) {
       out.println("links: TLS on every Thrift link (daemons need --tls-ca, --tls-cert and --tls-key)");

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
@@ -26,15 +27,30 @@ public final class EmbeddedZooKeeper extends AbstractIdleService {
   private final Path dataDir;
   private final InetSocketAddress address;
   private final int tickMillis;
+  private final Optional<SecurePort> secure;
   private ZooKeeperServerEmbedded server;
+
+  /**
+   * TLS only, with client certificates required.
+   *
+   * @param keyStore PEM file with the server's private key and certificate chain
+   * @param trustedCa PEM file of the CA whose client certificates are accepted
+   */
+  public record SecurePort(Path keyStore, Path trustedCa) {}
 
   /**
    * @param tickMillis ZooKeeper's tick; sessions may last from 2 to 20 ticks
    */
   public EmbeddedZooKeeper(Path dataDir, InetSocketAddress address, int tickMillis) {
+    this(dataDir, address, tickMillis, Optional.empty());
+  }
+
+  /** @param secure serve only TLS on {@code address} (no plain port) */
+  public EmbeddedZooKeeper(Path dataDir, InetSocketAddress address, int tickMillis, Optional<SecurePort> secure) {
     this.dataDir = dataDir;
     this.address = address;
     this.tickMillis = tickMillis;
+    this.secure = secure;
   }
 
   @Override
@@ -53,8 +69,20 @@ public final class EmbeddedZooKeeper extends AbstractIdleService {
       throw new DyadException(ErrorCode.UNAVAILABLE, "ZooKeeper data directory " + dataDir + " cannot be used: " + e, e);
     }
     Properties p = new Properties();
-    p.setProperty("clientPort", Integer.toString(address.getPort()));
-    p.setProperty("clientPortAddress", address.getHostString());
+    if (secure.isPresent()) {
+      // ZooKeeper's TLS needs its Netty server; these keys also become JVM-wide "zookeeper.*" system properties
+      p.setProperty("secureClientPort", Integer.toString(address.getPort()));
+      p.setProperty("secureClientPortAddress", address.getHostString());
+      p.setProperty("serverCnxnFactory", "org.apache.zookeeper.server.NettyServerCnxnFactory");
+      p.setProperty("ssl.keyStore.location", secure.get().keyStore().toString());
+      p.setProperty("ssl.keyStore.type", "PEM");
+      p.setProperty("ssl.trustStore.location", secure.get().trustedCa().toString());
+      p.setProperty("ssl.trustStore.type", "PEM");
+      p.setProperty("ssl.clientAuth", "need");
+    } else {
+      p.setProperty("clientPort", Integer.toString(address.getPort()));
+      p.setProperty("clientPortAddress", address.getHostString());
+    }
     p.setProperty("tickTime", Integer.toString(tickMillis));
     // a short tick lets sessions be short; it must not also cap them (ZooKeeper's default maximum is 20 ticks)
     p.setProperty("maxSessionTimeout", Integer.toString(Math.max(20 * tickMillis, MAX_SESSION_MILLIS)));
@@ -68,12 +96,14 @@ public final class EmbeddedZooKeeper extends AbstractIdleService {
     server = ZooKeeperServerEmbedded.builder().baseDir(dataDir).configuration(p).exitHandler(ExitHandler.LOG_ONLY)
         .build();
     server.start(30_000);
-    // the embedded server logs a failed start and returns anyway: ask it whether it serves
-    if (!answersRuok()) {
+    // the embedded server logs a failed start and returns anyway: ask it whether it serves (over TLS, the first
+    // client that connects finds out)
+    if (secure.isEmpty() && !answersRuok()) {
       server.close();
       throw new DyadException(ErrorCode.UNAVAILABLE, "ZooKeeper on " + where + " did not start (see the log above)");
     }
-    LOG.info("ZooKeeper serving on {} (data {}, tick {} ms)", where, dataDir, tickMillis);
+    LOG.info("ZooKeeper serving {}on {} (data {}, tick {} ms)", secure.isPresent() ? "TLS only " : "", where, dataDir,
+        tickMillis);
   }
 
   private boolean answersRuok() {

@@ -19,6 +19,7 @@ import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.zk.ZkConfig;
+import io.dyad.coordinator.zk.ZkTls;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.ddm.directory.DirectoryConfig;
 import io.dyad.ddm.directory.DirectoryMember;
@@ -113,6 +114,7 @@ public final class LocalCluster extends AbstractIdleService {
   private Optional<ClusterSecret> secret = Optional.empty();
   private Optional<DevCertificates.Issued> certificates = Optional.empty();
   private Optional<Tls> tls = Optional.empty();
+  private Optional<ZkTls> zkTls = Optional.empty();
 
   public LocalCluster(Options options, PrintWriter out) {
     this.options = options;
@@ -152,8 +154,10 @@ public final class LocalCluster extends AbstractIdleService {
   public String exports() {
     return "DYAD_ZK=" + zkConnect() + " DYAD_GATEWAYS=" + dosmAddress() + " DYAD_DDM=" + ddmAddress()
         + " DYAD_SECRET_FILE=" + secretFile
-        + certificates.map(c -> " DYAD_TLS_CA=" + c.ca() + " DYAD_TLS_CERT=" + c.certificate() + " DYAD_TLS_KEY="
-            + c.key()).orElse("");
+        + certificates.filter(c -> tls.isPresent()).map(c -> " DYAD_TLS_CA=" + c.ca() + " DYAD_TLS_CERT="
+            + c.certificate() + " DYAD_TLS_KEY=" + c.key()).orElse("")
+        + zkTls.map(z -> " DYAD_ZK_TLS_CA=" + z.trustedCa() + " DYAD_ZK_TLS_KEYSTORE=" + z.keyStore().orElseThrow())
+            .orElse("");
   }
 
   /** The TLS settings of this cluster's daemons, which clients in this JVM may use too; empty: plain links. */
@@ -215,14 +219,23 @@ public final class LocalCluster extends AbstractIdleService {
 
   /** How this cluster's daemons connect to its ZooKeeper: as the identity derived from the secret. */
   public ZkConfig zkConfig() {
-    return ZkConfig.of(zkConnect()).withDigests(zkDigests);
+    return ZkConfig.of(zkConnect()).withDigests(zkDigests).withTls(zkTls);
   }
 
   @Override
   protected void startUp() throws Exception {
     Files.createDirectories(options.data());
-    zk = start(new EmbeddedZooKeeper(options.data().resolve("zk"), new InetSocketAddress("127.0.0.1", options.zkPort()), 200));
-    print("zookeeper %s (data %s)", zkConnect(), options.data().resolve("zk"));
+    Optional<EmbeddedZooKeeper.SecurePort> zkSecure = Optional.empty();
+    if (options.tls()) {
+      // ZooKeeper too serves TLS only: the certificates come before everything
+      DevCertificates.Issued issued = issueCertificates();
+      Path bundle = zkKeyStore(issued);
+      zkSecure = Optional.of(new EmbeddedZooKeeper.SecurePort(bundle, issued.ca()));
+      zkTls = Optional.of(new ZkTls(issued.ca(), Optional.of(bundle), Optional.empty()));
+    }
+    zk = start(new EmbeddedZooKeeper(options.data().resolve("zk"), new InetSocketAddress("127.0.0.1", options.zkPort()),
+        200, zkSecure));
+    print("zookeeper %s (data %s%s)", zkConnect(), options.data().resolve("zk"), zkSecure.isPresent() ? ", TLS only" : "");
     secretFile = options.dosm().secret.path().orElse(options.data().resolve("secret")).toAbsolutePath();
     // the secret decides the daemons' ZooKeeper identity (only it may write under /dyad), so it comes first
     ClusterSecret local = ClusterSecret.loadOrCreate(secretFile);
@@ -342,23 +355,46 @@ public final class LocalCluster extends AbstractIdleService {
    * in this JVM take it through their options.
    */
   private void setUpTls() throws DyadException {
-    Path dir = options.data().resolve("tls");
-    Path cert = dir.resolve("local.pem");
-    if (!validFor(cert, Duration.ofDays(7))) {
-      List<String> addresses = new ArrayList<>(List.of("127.0.0.1", "localhost"));
-      for (MemberInfo m : view.current().members().values()) {
-        addresses.add(HostAndPort.fromString(m.address()).getHost());
-      }
-      DevCertificates.issue(dir, "local", addresses, Duration.ofDays(365));
-    }
-    DevCertificates.Issued issued = new DevCertificates.Issued(dir.resolve("ca.pem"), cert, dir.resolve("local-key.pem"));
-    certificates = Optional.of(issued);
+    DevCertificates.Issued issued = issueCertificates();
     TlsOptions t = options.dosm().secret.tls;
     t.ca = issued.ca();
     t.certificate = issued.certificate();
     t.key = issued.key();
     t.requireClientCertificates = true;
     tls = t.loadForDaemon("dyad local");
+  }
+
+  /** The development certificate of this cluster's addresses, issued unless it is valid for another week. */
+  private DevCertificates.Issued issueCertificates() throws DyadException {
+    Path dir = options.data().resolve("tls");
+    Path cert = dir.resolve("local.pem");
+    if (!validFor(cert, Duration.ofDays(7))) {
+      List<String> addresses = new ArrayList<>(List.of("127.0.0.1", "localhost"));
+      // the layout's members, those generated in center B by subnet mapping included
+      for (MemberInfo m : ClusterDescriptionValidator.validate(localDescription(options.nodePort(),
+          options.directoryPort())).members()) {
+        addresses.add(HostAndPort.fromString(m.address()).getHost());
+      }
+      DevCertificates.issue(dir, "local", addresses, Duration.ofDays(365));
+    }
+    DevCertificates.Issued issued = new DevCertificates.Issued(dir.resolve("ca.pem"), cert, dir.resolve("local-key.pem"));
+    certificates = Optional.of(issued);
+    return issued;
+  }
+
+  /** ZooKeeper reads its key and certificate from one PEM file: the two, side by side, readable by the owner only. */
+  private static Path zkKeyStore(DevCertificates.Issued issued) throws DyadException {
+    Path bundle = issued.key().resolveSibling("local-zk.pem");
+    try {
+      String text = Files.readString(issued.key()) + Files.readString(issued.certificate());
+      Files.deleteIfExists(bundle);
+      Files.createFile(bundle, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(bundle, text);
+      return bundle;
+    } catch (IOException e) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "cannot write " + bundle + ": " + e.getMessage(), e);
+    }
   }
 
   private static boolean validFor(Path cert, Duration margin) {
@@ -376,8 +412,15 @@ public final class LocalCluster extends AbstractIdleService {
   }
 
   private List<String> tlsArguments() {
-    return certificates.map(c -> List.of("--tls-ca", c.ca().toString(), "--tls-cert", c.certificate().toString(),
-        "--tls-key", c.key().toString(), "--tls-require-client-cert")).orElse(List.of());
+    List<String> args = new ArrayList<>();
+    if (tls.isPresent()) {
+      DevCertificates.Issued c = certificates.orElseThrow();
+      args.addAll(List.of("--tls-ca", c.ca().toString(), "--tls-cert", c.certificate().toString(), "--tls-key",
+          c.key().toString(), "--tls-require-client-cert"));
+    }
+    zkTls.ifPresent(z -> args.addAll(List.of("--zk-tls-ca", z.trustedCa().toString(), "--zk-tls-keystore",
+        z.keyStore().orElseThrow().toString())));
+    return args;
   }
 
   /** Starts (or starts again) the process of a member started as one, on its data; waits until it serves. */

@@ -1,8 +1,16 @@
 package io.dyad.cli;
 
-import io.dyad.coordinator.zk.ZkConfig;
+import io.dyad.common.DyadException;
 import io.dyad.common.access.ClusterSecret;
+import io.dyad.common.access.PrivateFiles;
+import io.dyad.coordinator.zk.ZkConfig;
+import io.dyad.coordinator.zk.ZkTls;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -24,6 +32,20 @@ final class ZkOptions {
       description = "How long to wait for ZooKeeper (default: ${DEFAULT-VALUE}).")
   long connectSeconds;
 
+  @Option(names = "--zk-tls-ca", paramLabel = "FILE",
+      description = "TLS to ZooKeeper (its secure client port), trusting the CA in this PEM file (default: "
+          + "$DYAD_ZK_TLS_CA).")
+  Path tlsCa;
+
+  @Option(names = "--zk-tls-keystore", paramLabel = "FILE",
+      description = "This side's key and certificate for ZooKeeper: one PEM file holding both, or PKCS#12 (default: "
+          + "$DYAD_ZK_TLS_KEYSTORE).")
+  Path tlsKeyStore;
+
+  @Option(names = "--zk-tls-keystore-password-file", paramLabel = "FILE",
+      description = "File whose first line is the password of --zk-tls-keystore (readable by its owner only).")
+  Path tlsKeyStorePassword;
+
   String connectString() {
     if (connect != null && !connect.isBlank()) {
       return connect;
@@ -32,8 +54,39 @@ final class ZkOptions {
     return env == null || env.isBlank() ? ZkConfig.DEFAULT_CONNECT : env;
   }
 
+  /** TLS to ZooKeeper if a CA was given (option or environment). */
+  Optional<ZkTls> tls() throws DyadException {
+    Optional<Path> ca = pick(tlsCa, "DYAD_ZK_TLS_CA");
+    if (ca.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Path> keyStore = pick(tlsKeyStore, "DYAD_ZK_TLS_KEYSTORE");
+    Optional<String> password = Optional.empty();
+    if (keyStore.isPresent()) {
+      PrivateFiles.checkOwnerOnly(keyStore.get(), "the ZooKeeper TLS keystore");
+    }
+    if (tlsKeyStorePassword != null) {
+      PrivateFiles.checkOwnerOnly(tlsKeyStorePassword, "the ZooKeeper TLS keystore password file");
+      try {
+        List<String> lines = Files.readAllLines(tlsKeyStorePassword, StandardCharsets.UTF_8);
+        password = Optional.of(lines.isEmpty() ? "" : lines.get(0));
+      } catch (IOException e) {
+        throw DyadException.invalidArgument("cannot read " + tlsKeyStorePassword + ": " + e.getMessage());
+      }
+    }
+    return Optional.of(new ZkTls(ca.get(), keyStore, password));
+  }
+
+  private static Optional<Path> pick(Path option, String env) {
+    if (option != null) {
+      return Optional.of(option);
+    }
+    String value = System.getenv(env);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
+  }
+
   /** Without credentials (unless $DYAD_ZK_AUTH gives some): enough to read, not to change anything under /dyad. */
-  ZkConfig config() {
+  ZkConfig config() throws DyadException {
     return config(Optional.empty());
   }
 
@@ -41,9 +94,9 @@ final class ZkOptions {
    * With the ZooKeeper identity of the cluster's daemons, derived from the cluster secret ($DYAD_ZK_AUTH, if set,
    * wins): znodes are created writable by that identity only, readable by all.
    */
-  ZkConfig config(Optional<ClusterSecret> secret) {
+  ZkConfig config(Optional<ClusterSecret> secret) throws DyadException {
     ZkConfig c = ZkConfig.of(connectString()).withSessionTimeout(Duration.ofMillis(sessionMillis))
-        .withConnectTimeout(Duration.ofSeconds(connectSeconds));
+        .withConnectTimeout(Duration.ofSeconds(connectSeconds)).withTls(tls());
     String auth = System.getenv("DYAD_ZK_AUTH");
     if (auth != null && !auth.isBlank()) {
       return c.withDigest(auth);

@@ -57,10 +57,12 @@ class LocalClusterIT {
       Map<String, String> env = exported(ready);
       assertThat(env).containsEntry("DYAD_ZK", "127.0.0.1:" + zkPort)
           .containsEntry("DYAD_GATEWAYS", "127.0.0.1:" + dosmPort).containsEntry("DYAD_DDM", "127.0.0.1:" + ddmPort)
-          .containsKey("DYAD_SECRET_FILE").containsKeys("DYAD_TLS_CA", "DYAD_TLS_CERT", "DYAD_TLS_KEY");
+          .containsKey("DYAD_SECRET_FILE").containsKeys("DYAD_TLS_CA", "DYAD_TLS_CERT", "DYAD_TLS_KEY",
+              "DYAD_ZK_TLS_CA", "DYAD_ZK_TLS_KEYSTORE");
       assertThat(Path.of(env.get("DYAD_SECRET_FILE"))).isRegularFile();
       assertThat(out).as("secure by default").contains("access control: on").contains("tls: on, client certificates "
-          + "required");
+          + "required").contains("zookeeper 127.0.0.1:" + zkPort + " (data").contains("TLS only");
+      zooKeeperCli(env);
 
       byte[] data = new byte[200_000];
       new Random(3).nextBytes(data);
@@ -69,6 +71,22 @@ class LocalClusterIT {
       files(env, file);
       assertThat(local.terminate(Duration.ofSeconds(60))).isEqualTo(143);
     }
+  }
+
+  /** The ZooKeeper CLI reaches the TLS-only ZooKeeper with the exported settings, and only with them. */
+  private void zooKeeperCli(Map<String, String> env) throws Exception {
+    Path cli = DyadProcess.launcher().resolveSibling("dyad-zkcli");
+    ProcessBuilder withTls = new ProcessBuilder(cli.toString(), "ls", "/dyad").redirectErrorStream(true);
+    withTls.environment().putAll(env);
+    Process p = withTls.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(out).as("dyad-zkcli ls /dyad over TLS").contains("cluster").contains("members");
+    Map<String, String> plain = new HashMap<>(env);
+    plain.remove("DYAD_ZK_TLS_CA");
+    DyadProcess.Result status = run(plain, "status", "--zk-connect-seconds", "3");
+    assertThat(status.exitCode()).as("a plain client of the TLS-only ZooKeeper").isEqualTo(4);
+    assertThat(status.stderr()).contains("cannot reach ZooKeeper");
   }
 
   private void objects(Map<String, String> env, Path file) throws Exception {

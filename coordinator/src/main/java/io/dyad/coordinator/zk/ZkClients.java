@@ -29,13 +29,18 @@ public final class ZkClients {
    * @throws DyadException UNAVAILABLE if ZooKeeper cannot be reached in time
    */
   public static CuratorFramework connect(ZkConfig config) throws DyadException {
-    CuratorFramework client = builder(config).build();
+    CuratorFrameworkFactory.Builder b = builder(config);
+    if (config.tls().isPresent()) {
+      b.zkClientConfig(config.tls().get().clientConfig());
+    }
+    CuratorFramework client = b.build();
     client.start();
     try {
       if (!client.blockUntilConnected((int) config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
         client.close();
         throw new DyadException(ErrorCode.UNAVAILABLE, "cannot reach ZooKeeper at " + config.connectString()
-            + " within " + config.connectTimeout().toSeconds() + " s");
+            + " within " + config.connectTimeout().toSeconds() + " s" + (config.tls().isPresent()
+            ? " over TLS (does the ensemble offer TLS on that port, and trust this side's certificate?)" : ""));
       }
     } catch (InterruptedException e) {
       client.close();

@@ -16,8 +16,10 @@ import java.util.Optional;
  * @param digests "user:password" identities for ZooKeeper digest authentication (none, one, or two while the
  *     cluster secret is rotated); with any, Dyad's znodes are created with an ACL that gives each of them all rights
  *     and everybody else read access
+ * @param tls TLS to the ensemble's secure client port, or empty: plain
  */
-public record ZkConfig(String connectString, Duration sessionTimeout, Duration connectTimeout, List<String> digests) {
+public record ZkConfig(String connectString, Duration sessionTimeout, Duration connectTimeout, List<String> digests,
+    Optional<ZkTls> tls) {
   public static final String DEFAULT_CONNECT = "127.0.0.1:2181";
 
   public ZkConfig {
@@ -25,6 +27,7 @@ public record ZkConfig(String connectString, Duration sessionTimeout, Duration c
     requireNonNull(sessionTimeout, "sessionTimeout");
     requireNonNull(connectTimeout, "connectTimeout");
     digests = List.copyOf(requireNonNull(digests, "digests"));
+    requireNonNull(tls, "tls");
     checkArgument(!connectString.isBlank(), "the ZooKeeper connect string is empty");
     checkArgument(sessionTimeout.toMillis() >= 1000, "the session timeout must be at least 1 s");
     checkArgument(digests.stream().allMatch(d -> d.contains(":")), "ZooKeeper digest auth must be user:password");
@@ -32,15 +35,15 @@ public record ZkConfig(String connectString, Duration sessionTimeout, Duration c
 
   /** 10 s sessions, 15 s to connect, no authentication. */
   public static ZkConfig of(String connectString) {
-    return new ZkConfig(connectString, Duration.ofSeconds(10), Duration.ofSeconds(15), List.of());
+    return new ZkConfig(connectString, Duration.ofSeconds(10), Duration.ofSeconds(15), List.of(), Optional.empty());
   }
 
   public ZkConfig withSessionTimeout(Duration timeout) {
-    return new ZkConfig(connectString, timeout, connectTimeout, digests);
+    return new ZkConfig(connectString, timeout, connectTimeout, digests, tls);
   }
 
   public ZkConfig withConnectTimeout(Duration timeout) {
-    return new ZkConfig(connectString, sessionTimeout, timeout, digests);
+    return new ZkConfig(connectString, sessionTimeout, timeout, digests, tls);
   }
 
   public ZkConfig withDigest(String userColonPassword) {
@@ -49,7 +52,12 @@ public record ZkConfig(String connectString, Duration sessionTimeout, Duration c
 
   /** Authenticates as each of these identities; znodes are created writable by all of them. */
   public ZkConfig withDigests(List<String> userColonPasswords) {
-    return new ZkConfig(connectString, sessionTimeout, connectTimeout, userColonPasswords);
+    return new ZkConfig(connectString, sessionTimeout, connectTimeout, userColonPasswords, tls);
+  }
+
+  /** Connects with TLS ({@code t} empty: plain). */
+  public ZkConfig withTls(Optional<ZkTls> t) {
+    return new ZkConfig(connectString, sessionTimeout, connectTimeout, digests, t);
   }
 
   /** The identity new znodes are created for first, if any. */
