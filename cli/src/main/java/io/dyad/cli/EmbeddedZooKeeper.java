@@ -144,9 +144,17 @@ public final class EmbeddedZooKeeper extends AbstractIdleService {
     }
   }
 
+  /** The TLS keys ZooKeeper turned into JVM-wide "zookeeper.*" system properties at start. */
+  private static final java.util.List<String> SECURE_KEYS = java.util.List.of("serverCnxnFactory",
+      "ssl.keyStore.location", "ssl.keyStore.type", "ssl.trustStore.location", "ssl.trustStore.type", "ssl.clientAuth");
+
   @Override
   protected void shutDown() {
     server.close();
+    if (secure.isPresent()) {
+      // so that a later ZooKeeper (or client) in this JVM does not inherit this one's TLS settings
+      SECURE_KEYS.forEach(k -> System.clearProperty("zookeeper." + k));
+    }
     LOG.info("ZooKeeper on {}:{} stopped", address.getHostString(), address.getPort());
   }
 
