@@ -63,6 +63,9 @@ final class ClusterBench implements Callable<Integer> {
   @Option(names = "--chunk-kib", defaultValue = "4096", description = "Client chunk size in KiB (default: ${DEFAULT-VALUE}).")
   int chunkKib;
 
+  @Option(names = "--tls", description = "Run the cluster with mutual TLS on every link, as dyad local does.")
+  boolean tls;
+
   @Option(names = "--drill-seconds", defaultValue = "15", description = "How long the load runs after the kill (default: ${DEFAULT-VALUE}).")
   int drillSeconds;
 
@@ -72,18 +75,23 @@ final class ClusterBench implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("dyad-bench-cluster-");
     Path clusterDir = dir.resolve("cluster");
-    LocalCluster cluster = new LocalCluster(LocalCluster.Options.onFreePorts(clusterDir, dosm, true,
-        Duration.ofSeconds(2), Duration.ofMillis(500), false),
+    LocalCluster.Options options = LocalCluster.Options.onFreePorts(clusterDir, dosm, true, Duration.ofSeconds(2),
+        Duration.ofMillis(500), false);
+    LocalCluster cluster = new LocalCluster(tls ? options.withTls() : options,
         new PrintWriter(java.io.Writer.nullWriter()));
-    out.printf("dyad bench cluster: starting a local cluster (3 + 3 node processes) in %s%n", clusterDir);
+    out.printf("dyad bench cluster: starting a local cluster (3 + 3 node processes%s) in %s%n",
+        tls ? ", mutual TLS" : "", clusterDir);
     out.flush();
     cluster.startAsync().awaitRunning();
+    ThriftClientConfig thrift = ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(30))
+        .withTls(cluster.tls());
     try (DyadClient client = DyadClient.connect(ClientConfig.of(List.of(cluster.dosmAddress()))
-        .withCredential(cluster.adminCredential()).withChunkBytes(chunkKib * 1024)
-        .withThrift(ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(30))))) {
+        .withCredential(cluster.adminCredential()).withChunkBytes(chunkKib * 1024).withThrift(thrift))) {
       throughput(out, dir, client);
-      FailoverDrill.Result drill = new FailoverDrill(cluster, ClientConfig.of(List.of(cluster.dosmAddress()))
-          .withCredential(cluster.adminCredential()), threads, Duration.ofSeconds(drillSeconds)).run();
+      ClientConfig drillClients = ClientConfig.of(List.of(cluster.dosmAddress()))
+          .withCredential(cluster.adminCredential());
+      FailoverDrill.Result drill = new FailoverDrill(cluster, drillClients.withThrift(drillClients.thrift()
+          .withTls(cluster.tls())), threads, Duration.ofSeconds(drillSeconds)).run();
       out.println();
       out.println("failover drill: kill -9 of storage node " + drill.killed() + " under load (" + threads
           + " writers + " + threads + " readers, 64 KiB objects)");
