@@ -20,11 +20,7 @@ final class SecurityOptions {
   Path file;
 
   Optional<Path> path() {
-    if (file != null) {
-      return Optional.of(file);
-    }
-    String env = System.getenv("DYAD_SECRET_FILE");
-    return env == null || env.isBlank() ? Optional.empty() : Optional.of(Path.of(env));
+    return FileOptions.optionOrEnv(file, "DYAD_SECRET_FILE");
   }
 
   Optional<ClusterSecret> load() throws DyadException {

@@ -40,10 +40,10 @@ final class TlsOptions {
   /** The TLS context, or empty if no CA was given (plain links). */
   Optional<Tls> load() throws DyadException {
     if (loaded == null) {
-      Optional<Path> caFile = pick(ca, "DYAD_TLS_CA");
+      Optional<Path> caFile = FileOptions.optionOrEnv(ca, "DYAD_TLS_CA");
       loaded = caFile.isEmpty() ? Optional.empty() : Optional.of(new TlsFiles(caFile.get(),
-          pick(certificate, "DYAD_TLS_CERT"), pick(key, "DYAD_TLS_KEY"), Optional.ofNullable(keystorePassword),
-          requireClientCertificates).load());
+          FileOptions.optionOrEnv(certificate, "DYAD_TLS_CERT"), FileOptions.optionOrEnv(key, "DYAD_TLS_KEY"),
+          Optional.ofNullable(keystorePassword), requireClientCertificates).load());
     }
     return loaded;
   }
@@ -51,18 +51,11 @@ final class TlsOptions {
   /** Like {@link #load()}, for a daemon: it serves, so it needs a certificate of its own. */
   Optional<Tls> loadForDaemon(String daemon) throws DyadException {
     Optional<Tls> tls = load();
-    if (tls.isPresent() && pick(certificate, "DYAD_TLS_CERT").isEmpty()) {
+    if (tls.isPresent() && FileOptions.optionOrEnv(certificate, "DYAD_TLS_CERT").isEmpty()) {
       throw DyadException.invalidArgument(daemon + " serves TLS and needs a certificate: give --tls-cert and "
           + "--tls-key (or $DYAD_TLS_CERT and $DYAD_TLS_KEY)");
     }
     return tls;
   }
 
-  private static Optional<Path> pick(Path option, String env) {
-    if (option != null) {
-      return Optional.of(option);
-    }
-    String value = System.getenv(env);
-    return value == null || value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
-  }
 }

@@ -56,11 +56,11 @@ final class ZkOptions {
 
   /** TLS to ZooKeeper if a CA was given (option or environment). */
   Optional<ZkTls> tls() throws DyadException {
-    Optional<Path> ca = pick(tlsCa, "DYAD_ZK_TLS_CA");
+    Optional<Path> ca = FileOptions.optionOrEnv(tlsCa, "DYAD_ZK_TLS_CA");
     if (ca.isEmpty()) {
       return Optional.empty();
     }
-    Optional<Path> keyStore = pick(tlsKeyStore, "DYAD_ZK_TLS_KEYSTORE");
+    Optional<Path> keyStore = FileOptions.optionOrEnv(tlsKeyStore, "DYAD_ZK_TLS_KEYSTORE");
     Optional<String> password = Optional.empty();
     if (keyStore.isPresent()) {
       PrivateFiles.checkOwnerOnly(keyStore.get(), "the ZooKeeper TLS keystore");
@@ -77,13 +77,6 @@ final class ZkOptions {
     return Optional.of(new ZkTls(ca.get(), keyStore, password));
   }
 
-  private static Optional<Path> pick(Path option, String env) {
-    if (option != null) {
-      return Optional.of(option);
-    }
-    String value = System.getenv(env);
-    return value == null || value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
-  }
 
   /** Without credentials (unless $DYAD_ZK_AUTH gives some): enough to read, not to change anything under /dyad. */
   ZkConfig config() throws DyadException {

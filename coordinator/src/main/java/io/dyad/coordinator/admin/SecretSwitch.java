@@ -44,13 +44,8 @@ public final class SecretSwitch {
       return changed;
     } catch (KeeperException.BadVersionException e) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster record changed meanwhile: run the command again", e);
-    } catch (KeeperException.NoAuthException e) {
-      throw DyadException.invalidArgument("ZooKeeper refused the change: this secret file does not hold the secret "
-          + "the cluster's znodes were created with");
-    } catch (DyadException e) {
-      throw e;
     } catch (Exception e) {
-      throw ZkErrors.unavailable("switching the cluster secret", e);
+      throw failure("switching the cluster secret", e);
     }
   }
 
@@ -67,14 +62,17 @@ public final class SecretSwitch {
             + c.secretFingerprint() + ", not this file's " + secret.fingerprint() + ": promote it first");
       }
       return reAcl(client, ZkClients.acl(List.of(secret.zooKeeperDigest())));
-    } catch (KeeperException.NoAuthException e) {
-      throw DyadException.invalidArgument("ZooKeeper refused the change: this secret file does not hold the secret "
-          + "the cluster's znodes were created with");
-    } catch (DyadException e) {
-      throw e;
     } catch (Exception e) {
-      throw ZkErrors.unavailable("retiring the old cluster secret", e);
+      throw failure("retiring the old cluster secret", e);
     }
+  }
+
+  private static DyadException failure(String doing, Exception e) {
+    if (e instanceof KeeperException.NoAuthException) {
+      return DyadException.invalidArgument("ZooKeeper refused the change: this secret file does not hold the secret "
+          + "the cluster's znodes were created with");
+    }
+    return ZkErrors.unavailable(doing, e); // a DyadException passes through as it is
   }
 
   /** Sets {@code acl} on /dyad and every znode under it (one that vanished meanwhile is skipped). */
