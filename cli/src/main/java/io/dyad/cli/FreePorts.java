@@ -3,25 +3,52 @@ package io.dyad.cli;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Ports that are free right now on every given loopback address (partners must share a port). */
+/**
+ * Ports that are free right now on every given loopback address (partners must share a port). They are taken below
+ * the system's range of ephemeral ports: a port from that range, free when picked, can be handed to an outgoing
+ * connection (a ZooKeeper or Thrift client starting up) before the server that was meant to listen on it binds.
+ */
 public final class FreePorts {
+  private static final int LOWEST = 10_000;
+  private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+  /** Ports this JVM handed out: two picks in a row must not return the same port before either is bound. */
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
   private FreePorts() {}
 
   public static int freeOnAll(String... hosts) throws IOException {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int port;
-      try (ServerSocket first = new ServerSocket()) {
-        first.bind(new InetSocketAddress(hosts[0], 0));
-        port = first.getLocalPort();
-      }
-      if (allFree(port, hosts)) {
+    int below = ephemeralRangeStart();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = below > LOWEST + 1000 ? ThreadLocalRandom.current().nextInt(LOWEST, below) : anyPort(hosts[0]);
+      if (!HANDED_OUT.contains(port) && allFree(port, hosts) && HANDED_OUT.add(port)) {
         return port;
       }
     }
     throw new IOException("no port free on all of " + String.join(", ", hosts));
+  }
+
+  private static int anyPort(String host) throws IOException {
+    try (ServerSocket first = new ServerSocket()) {
+      first.bind(new InetSocketAddress(host, 0));
+      return first.getLocalPort();
+    }
+  }
+
+  /** The first ephemeral port (Linux), or 0 if unknown: then any free port is taken. */
+  private static int ephemeralRangeStart() {
+    try {
+      return Integer.parseInt(Files.readString(EPHEMERAL_RANGE).trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   private static boolean allFree(int port, String... hosts) {
