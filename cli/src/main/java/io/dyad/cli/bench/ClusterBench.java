@@ -166,6 +166,10 @@ final class ClusterBench implements Callable<Integer> {
   private static void line(PrintWriter out, String what, Rate r, Rate reference, String note) {
     String ratio = reference == null ? "" : fmt(r.perSecond() / reference.perSecond()) + " " + note;
     out.printf("%-52s %16s %s%n", what, r.formatted(), ratio);
+    if (r.latencies() != null) {
+      out.printf(Locale.ROOT, "%-52s %16s%n", "  latency p50 / p99",
+          String.format(Locale.ROOT, "%.2f / %.2f ms", r.percentileMillis(50), r.percentileMillis(99)));
+    }
   }
 
   private Rate smallOps(DyadClient client, List<ObjectId> ids, boolean write) throws Exception {
@@ -175,17 +179,20 @@ final class ClusterBench implements Callable<Integer> {
       new Random(7).nextBytes(content);
       List<Future<List<ObjectId>>> done = new ArrayList<>();
       List<ObjectId> existing = List.copyOf(ids);
+      long[] latencies = new long[smallCount];
       long start = System.nanoTime();
       for (int t = 0; t < threads; t++) {
         int thread = t;
         done.add(pool.submit(() -> {
           List<ObjectId> mine = new ArrayList<>();
           for (int i = thread; i < smallCount; i += threads) {
+            long began = System.nanoTime();
             if (write) {
               mine.add(client.put(Optional.empty(), () -> new ByteArrayInputStream(content), content.length).id());
             } else {
               client.get(existing.get(i), ByteStreams.nullOutputStream());
             }
+            latencies[i] = System.nanoTime() - began;
           }
           return mine;
         }));
@@ -193,7 +200,8 @@ final class ClusterBench implements Callable<Integer> {
       for (Future<List<ObjectId>> f : done) {
         ids.addAll(f.get());
       }
-      return Rate.ops(write ? "put small" : "get small", smallCount, System.nanoTime() - start);
+      return Rate.ops(write ? "put small" : "get small", smallCount, System.nanoTime() - start)
+          .withLatencies(latencies);
     } finally {
       pool.shutdownNow();
     }

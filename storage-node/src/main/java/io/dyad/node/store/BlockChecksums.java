@@ -4,7 +4,7 @@ import static io.dyad.node.store.ObjectFileFormat.BLOCK_BYTES;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.zip.CRC32C;
 
 /**
@@ -12,14 +12,14 @@ import java.util.zip.CRC32C;
  * session uses constant memory however big the object is. The table CRC covers the spooled bytes.
  */
 final class BlockChecksums {
-  private final FileChannel spool;
+  private final WritableByteChannel spool;
   private final ByteBuffer pending = ByteBuffer.allocate(16 * 1024);
   private final CRC32C block = new CRC32C();
   private final CRC32C table = new CRC32C();
   private int bytesInBlock;
   private long spooledBytes;
 
-  BlockChecksums(FileChannel spool) {
+  BlockChecksums(WritableByteChannel spool) {
     this.spool = spool;
   }
 

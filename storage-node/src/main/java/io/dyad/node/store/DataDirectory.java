@@ -60,7 +60,7 @@ final class DataDirectory implements AutoCloseable {
         throw problem(dir, "is not a directory", null);
       }
       Files.createDirectories(dir);
-      for (String sub : new String[] {"objects", "tmp", "quarantine", "hints"}) {
+      for (String sub : new String[] {"objects", "tmp", "quarantine", "hints", "journal"}) {
         Files.createDirectories(dir.resolve(sub));
       }
       fsync(dir);
@@ -154,6 +154,11 @@ final class DataDirectory implements AutoCloseable {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
+  }
+
+  /** The write journal of small objects ({@link WriteJournal}). */
+  Path journal() {
+    return root.resolve("journal");
   }
 
   Path root() {

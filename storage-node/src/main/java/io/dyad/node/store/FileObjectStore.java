@@ -55,6 +55,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
   private volatile WriteSessions sessions;
   private volatile InventoryLister lister;
   private volatile HintStore hints;
+  private volatile GroupCommit groupCommit;
   private ScheduledExecutorService sweeper;
 
   public FileObjectStore(StoreConfig config, Clock clock, Ticker ticker) {
@@ -79,6 +80,12 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     } catch (IOException e) {
       throw IoErrors.translate(e, "moving hints into the fan-out layout");
     }
+    groupCommit = new GroupCommit(dir, layout);
+    try {
+      groupCommit.start();
+    } catch (IOException e) {
+      throw IoErrors.translate(e, "replaying the write journal");
+    }
     sweeper = Executors.newSingleThreadScheduledExecutor(
         new ThreadFactoryBuilder().setDaemon(true).setNameFormat("session-sweeper").build());
     long period = Math.max(1, Math.min(30_000, config.sessionIdleTimeout().toMillis() / 4));
@@ -90,6 +97,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
   protected void shutDown() throws IOException {
     sweeper.shutdownNow();
     sessions.abortAll();
+    groupCommit.stop();
     dir.close();
     LOG.info("object store in {} closed", dir.root());
   }
@@ -102,6 +110,11 @@ public final class FileObjectStore extends AbstractIdleService implements Object
       LOG.error("expiring idle write sessions failed", e);
       return 0;
     }
+  }
+
+  /** Makes every journaled object durable in place now (the store does it every second on its own). */
+  void checkpointJournal() throws IOException {
+    groupCommit.checkpoint();
   }
 
   @Override
@@ -138,8 +151,61 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     for (String m : hintFor) {
       HintStore.checkMember(m);
     }
-    WriteSession.Sealed sealed = s.seal(length, crc32c, clock.millis());
-    ObjectId id = s.objectId();
+    boolean grouped = GroupCommit.takes(length);
+    WriteSession.Sealed sealed = s.seal(length, crc32c, clock.millis(), !grouped);
+    try {
+      ByteBuffer image = grouped ? readImage(sealed.file(), s.objectId()) : null;
+      return installNew(s.objectId(), sealed.trailer(), image, sealed.file(), hintFor);
+    } finally {
+      deleteQuietly(sealed.file());
+    }
+  }
+
+  @Override
+  public ObjectMeta write(ObjectId id, ByteBuffer content, int crc32c, List<String> hintFor) throws DyadException {
+    ensureRunning();
+    if (content.remaining() > config.maxChunkBytes()) {
+      throw DyadException.invalidArgument("object of " + content.remaining() + " bytes exceeds the limit of "
+          + config.maxChunkBytes() + " bytes for a single-call write; use a write session");
+    }
+    for (String m : hintFor) {
+      HintStore.checkMember(m);
+    }
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(content.duplicate());
+    if ((int) crc.getValue() != crc32c) {
+      throw new DyadException(ErrorCode.CHECKSUM_MISMATCH, String.format(
+          "object %s: the %d bytes received have CRC32C %08x but the client sent %08x",
+          id, content.remaining(), (int) crc.getValue(), crc32c));
+    }
+    ensureRoomFor(ObjectFileFormat.fileSize(content.remaining()), id);
+    ByteBuffer image = ObjectImage.of(content, crc32c, clock.millis());
+    Trailer trailer = ObjectImage.trailerOf(image);
+    if (GroupCommit.takes(content.remaining())) {
+      return installNew(id, trailer, image, null, hintFor);
+    }
+    Path temp = dir.tmp().resolve(UUID.randomUUID() + ".data");
+    try {
+      try (FileChannel ch = FileChannel.open(temp, CREATE_NEW, WRITE)) {
+        while (image.hasRemaining()) {
+          ch.write(image);
+        }
+        ch.force(true);
+      } catch (IOException e) {
+        throw IoErrors.translate(e, "writing object " + id);
+      }
+      return installNew(id, trailer, null, temp, hintFor);
+    } finally {
+      deleteQuietly(temp);
+    }
+  }
+
+  /**
+   * Installs a new object: through the group commit when {@code image} is given (small objects; {@code file}, if
+   * not null, holds the same image), else by renaming the fsynced {@code file} into place. Hints first.
+   */
+  private ObjectMeta installNew(ObjectId id, Trailer trailer, ByteBuffer image, Path file, List<String> hintFor)
+      throws DyadException {
     if (!hintFor.isEmpty()) {
       // the hint first: an object without its hint could be missed; a hint without its object is harmless
       hints.add(hintFor, id);
@@ -151,11 +217,22 @@ public final class FileObjectStore extends AbstractIdleService implements Object
       if (Files.exists(target)) {
         throw alreadyExists(id, target);
       }
-      install(sealed.file(), target);
-      return meta(id, sealed.trailer());
+      if (image != null) {
+        groupCommit.commit(id, image, file, target);
+      } else {
+        install(file, target);
+      }
+      return meta(id, trailer);
     } finally {
       lock.unlock();
-      deleteQuietly(sealed.file());
+    }
+  }
+
+  private static ByteBuffer readImage(Path sealed, ObjectId id) throws DyadException {
+    try {
+      return ByteBuffer.wrap(Files.readAllBytes(sealed));
+    } catch (IOException e) {
+      throw IoErrors.translate(e, "committing object " + id);
     }
   }
 

@@ -40,6 +40,12 @@ public interface ObjectStore extends Service {
   /** Ends a session and removes its bytes; unknown sessions are ignored. */
   void abort(String sessionId);
 
+  /**
+   * Writes a whole object (at most one chunk) in one step: as a session of one append and its commit, and as
+   * durable when it returns. ChecksumMismatch if content does not have CRC32C crc32c.
+   */
+  ObjectMeta write(ObjectId id, ByteBuffer content, int crc32c, List<String> hintFor) throws DyadException;
+
   /** Up to {@code length} verified bytes from {@code offset}; fewer only at the end of the object. */
   default ByteBuffer read(ObjectId id, long offset, int length) throws DyadException {
     return read(id, offset, length, null);

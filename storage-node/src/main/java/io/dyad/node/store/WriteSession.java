@@ -16,7 +16,7 @@ import java.util.zip.CRC32C;
 
 /**
  * One object being written: content goes to {@code tmp/<session>.data} while its CRC32C and block checksums
- * are computed; {@link #seal} appends the block table and trailer and fsyncs. The file becomes an object
+ * are computed; {@link #seal} appends the block table and trailer (and fsyncs). The file becomes an object
  * only when the store renames it into place. Methods are synchronized: a session may be touched by a
  * client's thread and by the expiry sweep at once.
  */
@@ -97,12 +97,14 @@ final class WriteSession {
   }
 
   /**
-   * Checks the client's length and checksum, completes the file and makes it durable. The session is
-   * ended either way; on failure its files are removed.
+   * Checks the client's length and checksum and completes the file. The session is ended either way; on failure
+   * its files are removed.
    *
+   * @param sync fsync the file (false: the caller makes the object durable another way, see {@link GroupCommit})
    * @return the path of the sealed temporary file and its trailer
    */
-  synchronized Sealed seal(long expectedLength, int expectedCrc, long writtenAtMillis) throws DyadException {
+  synchronized Sealed seal(long expectedLength, int expectedCrc, long writtenAtMillis, boolean sync)
+      throws DyadException {
     ensureOpen();
     ended = true;
     boolean sealed = false;
@@ -130,7 +132,9 @@ final class WriteSession {
         while (t.hasRemaining()) {
           data.write(t);
         }
-        data.force(true);
+        if (sync) {
+          data.force(true);
+        }
       } catch (IOException e) {
         throw IoErrors.translate(e, "committing object " + objectId);
       }
@@ -183,6 +187,6 @@ final class WriteSession {
     }
   }
 
-  /** A complete, fsynced temporary object file. */
+  /** A complete temporary object file (fsynced if the seal was asked to). */
   record Sealed(Path file, ObjectFileFormat.Trailer trailer) {}
 }
