@@ -85,6 +85,17 @@ service ObjectGateway {
   void abortPut(1: string putId),
 
   /**
+   * Stores a whole object of at most maxChunkBytes in one call (beginPut, putChunk and commitPut together): the
+   * DOSM writes both members at once, each in one call. id: the id to use, or empty for a new random one — a
+   * client that may retry should choose the id itself (a random one), so that a retry after a lost answer stores
+   * nothing twice. credential: as for beginPut. On Unavailable nothing was acknowledged; retry with the same id.
+   */
+  common.ObjectInfo putObject(1: string id, 2: binary data, 3: i32 crc32c, 4: string credential)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.AlreadyExists alreadyExists,
+            3: common.ChecksumMismatch checksumMismatch, 4: common.StorageFull storageFull,
+            5: common.Unavailable unavailable, 6: common.AccessDenied accessDenied),
+
+  /**
    * Up to length (<= maxChunkBytes) bytes of an object from offset, from whichever copy serves. credential: a read
    * locator (from a DDM's open) or an operator's credential, in a cluster with access control.
    */

@@ -100,6 +100,16 @@ service StorageNode {
             5: common.StorageFull storageFull, 6: common.Unavailable unavailable,
             7: common.StaleEpoch staleEpoch, 8: common.AccessDenied accessDenied),
 
+  /**
+   * Writes a whole object of at most maxChunkBytes in one call: beginWrite, one append and commitWrite together,
+   * durable and visible when it returns, with the same checks and errors. Small objects are acknowledged after a
+   * group commit: their bytes go to the node's journal, whose fsync concurrent writes share.
+   */
+  common.ObjectInfo writeObject(1: common.ObjectId id, 2: binary data, 3: i32 crc32c, 4: WriteContext ctx)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.AlreadyExists alreadyExists,
+            3: common.ChecksumMismatch checksumMismatch, 4: common.StorageFull storageFull,
+            5: common.Unavailable unavailable, 6: common.StaleEpoch staleEpoch, 7: common.AccessDenied accessDenied),
+
   /** Discards a session and its bytes. Aborting an unknown session is not an error. */
   void abortWrite(1: string sessionId)
     throws (1: common.Unavailable unavailable, 2: common.AccessDenied accessDenied),

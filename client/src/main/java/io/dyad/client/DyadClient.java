@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>It starts from one or more gateway addresses and learns the other live gateways from them (no ZooKeeper
  * needed). Every operation goes to a gateway (round robin); if that gateway is unavailable the operation moves to
  * the next one — a get resumes where it stopped, a put of a re-readable source starts again under the same object
- * id (so a put that was in fact stored once is not stored twice). Gets check the CRC32C of everything they received
+ * id (so a put that was in fact stored once is not stored twice). An object no bigger than one chunk whose size is
+ * known is stored in a single call. Gets check the CRC32C of everything they received
  * against the object's record, so corrupted or truncated data is never handed over silently. Connections are
  * pooled, bounded per gateway and closed when idle.
  */
@@ -99,6 +100,17 @@ public final class DyadClient implements AutoCloseable {
    */
   public ObjectMeta put(Optional<ObjectId> id, Source source, long sizeHint, String locator) throws DyadException,
       IOException {
+    int wholeLimit = Math.min(config.chunkBytes(), directory.maxChunkBytes());
+    if (sizeHint >= 0 && sizeHint <= wholeLimit) {
+      byte[] bytes;
+      try (InputStream in = source.open()) {
+        bytes = in.readNBytes(wholeLimit + 1);
+      }
+      if (bytes.length <= wholeLimit) {
+        return putWhole(id.orElseGet(ObjectId::random), bytes, locator);
+      }
+      // the source is longer than its hint said: a chunked put
+    }
     Optional<ObjectId> useId = id;
     DyadException last = null;
     int start = next.getAndIncrement();
@@ -120,7 +132,7 @@ public final class DyadClient implements AutoCloseable {
           session = lease.connection().call(g -> g.beginPut(sizeHint, requested, credential(locator)));
         }
         useId = Optional.of(ObjectId.of(session.getObjectId())); // a retry reuses the id
-        return stream(lease.connection(), session, in);
+        return stream(lease.connection(), session, in, sizeHint);
       } catch (DyadException e) {
         if (!e.code().isRetriableElsewhere()) {
           throw e;
@@ -137,13 +149,26 @@ public final class DyadClient implements AutoCloseable {
     throw exhausted("put", last);
   }
 
-  private ObjectMeta stream(GatewayConnection c, PutSession session, InputStream in) throws DyadException, IOException {
+  /**
+   * A small object in one call. The id is chosen here, so a retry on another gateway after a lost answer stores
+   * nothing twice (the gateway takes identical bytes already stored under the id as stored).
+   */
+  private ObjectMeta putWhole(ObjectId id, byte[] bytes, String locator) throws DyadException {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes);
+    int crc32c = (int) crc.getValue();
+    return withGateway("put of " + id, c -> ThriftTypes.toMeta(c.target,
+        c.call(g -> g.putObject(id.value(), ByteBuffer.wrap(bytes), crc32c, credential(locator)))));
+  }
+
+  private ObjectMeta stream(GatewayConnection c, PutSession session, InputStream in, long sizeHint)
+      throws DyadException, IOException {
     int chunk = Math.min(config.chunkBytes(), session.getMaxChunkBytes());
-    byte[] buf = new byte[chunk];
+    byte[] buf = new byte[bufferFor(chunk, sizeHint)];
     CRC32C crc = new CRC32C();
     long offset = 0;
     int n;
-    while ((n = in.readNBytes(buf, 0, chunk)) > 0) {
+    while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
       crc.update(buf, 0, n);
       final long at = offset;
       final int len = n;
@@ -155,6 +180,15 @@ public final class DyadClient implements AutoCloseable {
     }
     final long length = offset;
     return ThriftTypes.toMeta(c.target, c.call(g -> g.commitPut(session.getPutId(), length, (int) crc.getValue())));
+  }
+
+  /**
+   * A chunk buffer no bigger than the object needs: a small put must not allocate (and zero) a whole chunk, which on
+   * a busy client is most of its garbage. One byte more than the hint reads the end of a source of that length in
+   * the same call.
+   */
+  static int bufferFor(int chunk, long sizeHint) {
+    return sizeHint < 0 ? chunk : (int) Math.max(1, Math.min(chunk, sizeHint + 1));
   }
 
   /**

@@ -151,6 +151,11 @@ public final class StorageNodeClient implements PooledConnection {
     return toMeta(rpc(() -> client.commitWrite(sessionId, length, crc32c, context(routing))));
   }
 
+  /** A whole object (at most one chunk) in one call; durable on the node when it returns. */
+  public ObjectMeta write(ObjectId id, ByteBuffer data, int crc32c, Routing routing) throws DyadException {
+    return toMeta(rpc(() -> client.writeObject(id.value(), data, crc32c, context(routing))));
+  }
+
   public void abort(String sessionId) throws DyadException {
     rpc(() -> {
       client.abortWrite(sessionId);

@@ -92,6 +92,32 @@ final class Gateway {
     }
   }
 
+  /** Stores a whole object (at most one chunk) on both members, each in one call. */
+  ObjectMeta putObject(Optional<ObjectId> requested, ByteBuffer data, int crc32c) throws DyadException {
+    if (data.remaining() > maxChunkBytes) {
+      throw DyadException.invalidArgument("object of " + data.remaining() + " bytes exceeds the limit of "
+          + maxChunkBytes + " bytes for putObject; use beginPut, putChunk and commitPut");
+    }
+    ObjectId id = requested.orElseGet(ObjectId::random);
+    String putId = UUID.randomUUID().toString();
+    long noWriterDeadline = System.nanoTime() + NO_WRITER_PATIENCE.toNanos();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return PutOperation.whole(putId, id, data, ctx.router().snapshot(), ctx).commit(data.remaining(), crc32c);
+      } catch (StaleEpochException e) {
+        if (attempt + 1 >= ATTEMPTS) {
+          throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster changed repeatedly during a put; retry", e);
+        }
+        ctx.router().awaitEpoch(e.currentEpoch());
+      } catch (PutOperation.NoWriterException e) {
+        if (System.nanoTime() - noWriterDeadline > 0) {
+          throw e;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(NO_WRITER_PAUSE.toNanos());
+      }
+    }
+  }
+
   void putChunk(String putId, long offset, ByteBuffer data) throws DyadException {
     if (data.remaining() > maxChunkBytes) {
       throw DyadException.invalidArgument("chunk of " + data.remaining() + " bytes exceeds the limit of "

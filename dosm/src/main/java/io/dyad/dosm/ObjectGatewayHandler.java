@@ -101,6 +101,19 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
   }
 
   @Override
+  public ObjectInfo putObject(String id, ByteBuffer data, int crc32c, String credential) throws TException {
+    return call("putObject", gateway -> {
+      Optional<ObjectId> requested = id == null || id.isEmpty() ? Optional.empty() : Optional.of(ObjectId.of(id));
+      access.check(credential, Locator.Operation.WRITE, requested.map(ObjectId::value).orElse(""));
+      ByteBuffer content = required(data, "data");
+      int n = content.remaining();
+      ObjectInfo stored = toThrift(gateway.putObject(requested, content, crc32c));
+      metrics.meter("dosm.bytes.in").mark(n);
+      return stored;
+    });
+  }
+
+  @Override
   public void abortPut(String putId) throws TException {
     call("abortPut", gateway -> {
       gateway.abortPut(putId);

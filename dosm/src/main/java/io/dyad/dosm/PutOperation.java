@@ -49,6 +49,7 @@ final class PutOperation {
   private static final class Target {
     final String member;
     final HostAndPort node;
+    /** the member's write session; null for a whole put, written in one call at commit */
     final String sessionId;
     volatile boolean failed;
 
@@ -73,6 +74,10 @@ final class PutOperation {
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile boolean abortRequested;
   private long offset;
+  /** a whole put's bytes (see {@link #whole}); null for a chunked put */
+  private ByteBuffer whole;
+  /** members whose copy was found already there, identical, instead of committed by this put */
+  private final Set<String> foundIdentical = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile long lastTouchedNanos = System.nanoTime();
 
   private PutOperation(String putId, ObjectId id, PairInfo pair, ClusterSnapshot snapshot, List<Target> targets,
@@ -134,6 +139,31 @@ final class PutOperation {
       throw new NoWriterException("no member of pair " + pair.id() + " (" + pair.a() + ", " + pair.b()
           + ") can take writes now");
     }
+    return op;
+  }
+
+  /**
+   * A put of a whole object the caller already holds ({@code data}, at most one chunk): nothing is sent before
+   * {@link #commit}, which writes it on every target in one call each. Members that cannot take it then are handled
+   * as members that fail at commit (hints on those that took it).
+   */
+  static PutOperation whole(String putId, ObjectId id, ByteBuffer data, ClusterSnapshot s, PutContext ctx)
+      throws DyadException {
+    PairInfo pair = Placement.pairFor(id, s);
+    Set<String> lacking = new LinkedHashSet<>(List.of(pair.a(), pair.b()));
+    List<Target> targets = new ArrayList<>(2);
+    for (String member : Router.writeTargets(pair, s)) {
+      targets.add(new Target(member, Router.address(member, s), null));
+      lacking.remove(member);
+    }
+    if (targets.isEmpty()) {
+      throw new NoWriterException("no member of pair " + pair.id() + " (" + pair.a() + ", " + pair.b()
+          + ") can take writes now");
+    }
+    PutOperation op = new PutOperation(putId, id, pair, s, targets, lacking, List.of(), ctx);
+    op.whole = data.duplicate();
+    op.crc.update(data.duplicate());
+    op.offset = data.remaining();
     return op;
   }
 
@@ -274,7 +304,7 @@ final class PutOperation {
       for (int i = 0; i < failedAtCommit.size(); i++) {
         hintOnSomeone(failedAtCommit.get(i), committedOn, failures.get(i));
       }
-      if (committedOn.size() == preexisting.size()) {
+      if (committedOn.size() == preexisting.size() + foundIdentical.size()) {
         // no commit carried the hints for the members that lack the object (a repeated put that found its bytes on
         // one member while the other could not take it): record them now, or that member would never get it
         for (String m : List.copyOf(lacking)) {
@@ -326,6 +356,10 @@ final class PutOperation {
       long epoch = ctx.router().snapshot().epoch();
       Routing routing = new Routing(epoch, List.copyOf(lacking));
       try {
+        if (whole != null) {
+          return ctx.pool().call(t.node, ConnectionPool.Retry.NEVER,
+              c -> c.write(id, whole.duplicate(), (int) crc.getValue(), routing));
+        }
         return ctx.pool().call(t.node, ConnectionPool.Retry.NEVER,
             c -> c.commit(t.sessionId, offset, (int) crc.getValue(), routing));
       } catch (StaleEpochException e) {
@@ -352,6 +386,7 @@ final class PutOperation {
       ObjectMeta there = ctx.pool().call(t.node, ConnectionPool.Retry.SAFE,
           c -> c.localStat(id, ctx.router().snapshot().epoch()));
       if (identical(there)) {
+        foundIdentical.add(t.member);
         return there;
       }
     } catch (DyadException ignored) {
@@ -427,7 +462,7 @@ final class PutOperation {
       return;
     }
     for (Target t : targets) {
-      if (!t.failed) {
+      if (!t.failed && t.sessionId != null) {
         ctx.fanout().execute(() -> {
           try {
             ctx.pool().call(t.node, ConnectionPool.Retry.SAFE, c -> {

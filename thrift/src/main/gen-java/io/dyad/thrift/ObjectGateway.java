@@ -43,6 +43,19 @@ public class ObjectGateway {
     public void abortPut(java.lang.String putId) throws org.apache.thrift.TException;
 
     /**
+     * Stores a whole object of at most maxChunkBytes in one call (beginPut, putChunk and commitPut together): the
+     * DOSM writes both members at once, each in one call. id: the id to use, or empty for a new random one — a
+     * client that may retry should choose the id itself (a random one), so that a retry after a lost answer stores
+     * nothing twice. credential: as for beginPut. On Unavailable nothing was acknowledged; retry with the same id.
+     * 
+     * @param id
+     * @param data
+     * @param crc32c
+     * @param credential
+     */
+    public io.dyad.thrift.ObjectInfo putObject(java.lang.String id, java.nio.ByteBuffer data, int crc32c, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
+
+    /**
      * Up to length (<= maxChunkBytes) bytes of an object from offset, from whichever copy serves. credential: a read
      * locator (from a DDM's open) or an operator's credential, in a cluster with access control.
      * 
@@ -97,6 +110,8 @@ public class ObjectGateway {
     public void commitPut(java.lang.String putId, long length, int crc32c, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
 
     public void abortPut(java.lang.String putId, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+
+    public void putObject(java.lang.String id, java.nio.ByteBuffer data, int crc32c, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
 
     public void get(java.lang.String id, long offset, int length, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException;
 
@@ -273,6 +288,51 @@ public class ObjectGateway {
       abortPut_result result = new abortPut_result();
       receiveBase(result, "abortPut");
       return;
+    }
+
+    @Override
+    public io.dyad.thrift.ObjectInfo putObject(java.lang.String id, java.nio.ByteBuffer data, int crc32c, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
+    {
+      send_putObject(id, data, crc32c, credential);
+      return recv_putObject();
+    }
+
+    public void send_putObject(java.lang.String id, java.nio.ByteBuffer data, int crc32c, java.lang.String credential) throws org.apache.thrift.TException
+    {
+      putObject_args args = new putObject_args();
+      args.setId(id);
+      args.setData(data);
+      args.setCrc32c(crc32c);
+      args.setCredential(credential);
+      sendBase("putObject", args);
+    }
+
+    public io.dyad.thrift.ObjectInfo recv_putObject() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
+    {
+      putObject_result result = new putObject_result();
+      receiveBase(result, "putObject");
+      if (result.isSetSuccess()) {
+        return result.success;
+      }
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      if (result.alreadyExists != null) {
+        throw result.alreadyExists;
+      }
+      if (result.checksumMismatch != null) {
+        throw result.checksumMismatch;
+      }
+      if (result.storageFull != null) {
+        throw result.storageFull;
+      }
+      if (result.unavailable != null) {
+        throw result.unavailable;
+      }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
+      throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "putObject failed: unknown result");
     }
 
     @Override
@@ -651,6 +711,50 @@ public class ObjectGateway {
     }
 
     @Override
+    public void putObject(java.lang.String id, java.nio.ByteBuffer data, int crc32c, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      putObject_call method_call = new putObject_call(id, data, crc32c, credential, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class putObject_call extends org.apache.thrift.async.TAsyncMethodCall<io.dyad.thrift.ObjectInfo> {
+      private java.lang.String id;
+      private java.nio.ByteBuffer data;
+      private int crc32c;
+      private java.lang.String credential;
+      public putObject_call(java.lang.String id, java.nio.ByteBuffer data, int crc32c, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.id = id;
+        this.data = data;
+        this.crc32c = crc32c;
+        this.credential = credential;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("putObject", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        putObject_args args = new putObject_args();
+        args.setId(id);
+        args.setData(data);
+        args.setCrc32c(crc32c);
+        args.setCredential(credential);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public io.dyad.thrift.ObjectInfo getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.AlreadyExists, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.StorageFull, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        return (new Client(prot)).recv_putObject();
+      }
+    }
+
+    @Override
     public void get(java.lang.String id, long offset, int length, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
       checkReady();
       get_call method_call = new get_call(id, offset, length, credential, resultHandler, this, ___protocolFactory, ___transport);
@@ -890,6 +994,7 @@ public class ObjectGateway {
       processMap.put("putChunk", new putChunk());
       processMap.put("commitPut", new commitPut());
       processMap.put("abortPut", new abortPut());
+      processMap.put("putObject", new putObject());
       processMap.put("get", new get());
       processMap.put("stat", new stat());
       processMap.put("deleteObject", new deleteObject());
@@ -1043,6 +1148,48 @@ public class ObjectGateway {
       public abortPut_result getResult(I iface, abortPut_args args) throws org.apache.thrift.TException {
         abortPut_result result = new abortPut_result();
         iface.abortPut(args.putId);
+        return result;
+      }
+    }
+
+    public static class putObject<I extends Iface> extends org.apache.thrift.ProcessFunction<I, putObject_args> {
+      public putObject() {
+        super("putObject");
+      }
+
+      @Override
+      public putObject_args getEmptyArgsInstance() {
+        return new putObject_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public putObject_result getResult(I iface, putObject_args args) throws org.apache.thrift.TException {
+        putObject_result result = new putObject_result();
+        try {
+          result.success = iface.putObject(args.id, args.data, args.crc32c, args.credential);
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
+        } catch (io.dyad.thrift.AlreadyExists alreadyExists) {
+          result.alreadyExists = alreadyExists;
+        } catch (io.dyad.thrift.ChecksumMismatch checksumMismatch) {
+          result.checksumMismatch = checksumMismatch;
+        } catch (io.dyad.thrift.StorageFull storageFull) {
+          result.storageFull = storageFull;
+        } catch (io.dyad.thrift.Unavailable unavailable) {
+          result.unavailable = unavailable;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
+        }
         return result;
       }
     }
@@ -1276,6 +1423,7 @@ public class ObjectGateway {
       processMap.put("putChunk", new putChunk());
       processMap.put("commitPut", new commitPut());
       processMap.put("abortPut", new abortPut());
+      processMap.put("putObject", new putObject());
       processMap.put("get", new get());
       processMap.put("stat", new stat());
       processMap.put("deleteObject", new deleteObject());
@@ -1608,6 +1756,97 @@ public class ObjectGateway {
       @Override
       public void start(I iface, abortPut_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
         iface.abortPut(args.putId,resultHandler);
+      }
+    }
+
+    public static class putObject<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, putObject_args, io.dyad.thrift.ObjectInfo> {
+      public putObject() {
+        super("putObject");
+      }
+
+      @Override
+      public putObject_args getEmptyArgsInstance() {
+        return new putObject_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo>() { 
+          @Override
+          public void onComplete(io.dyad.thrift.ObjectInfo o) {
+            putObject_result result = new putObject_result();
+            result.success = o;
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            putObject_result result = new putObject_result();
+            if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AlreadyExists) {
+              result.alreadyExists = (io.dyad.thrift.AlreadyExists) e;
+              result.setAlreadyExistsIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.ChecksumMismatch) {
+              result.checksumMismatch = (io.dyad.thrift.ChecksumMismatch) e;
+              result.setChecksumMismatchIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.StorageFull) {
+              result.storageFull = (io.dyad.thrift.StorageFull) e;
+              result.setStorageFullIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.Unavailable) {
+              result.unavailable = (io.dyad.thrift.Unavailable) e;
+              result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, putObject_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
+        iface.putObject(args.id, args.data, args.crc32c, args.credential,resultHandler);
       }
     }
 
@@ -7118,6 +7357,1733 @@ public class ObjectGateway {
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, abortPut_result struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class putObject_args implements org.apache.thrift.TBase<putObject_args, putObject_args._Fields>, java.io.Serializable, Cloneable, Comparable<putObject_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("putObject_args");
+
+    private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField DATA_FIELD_DESC = new org.apache.thrift.protocol.TField("data", org.apache.thrift.protocol.TType.STRING, (short)2);
+    private static final org.apache.thrift.protocol.TField CRC32C_FIELD_DESC = new org.apache.thrift.protocol.TField("crc32c", org.apache.thrift.protocol.TType.I32, (short)3);
+    private static final org.apache.thrift.protocol.TField CREDENTIAL_FIELD_DESC = new org.apache.thrift.protocol.TField("credential", org.apache.thrift.protocol.TType.STRING, (short)4);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new putObject_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new putObject_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer data; // required
+    public int crc32c; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String credential; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      ID((short)1, "id"),
+      DATA((short)2, "data"),
+      CRC32C((short)3, "crc32c"),
+      CREDENTIAL((short)4, "credential");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // ID
+            return ID;
+          case 2: // DATA
+            return DATA;
+          case 3: // CRC32C
+            return CRC32C;
+          case 4: // CREDENTIAL
+            return CREDENTIAL;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    private static final int __CRC32C_ISSET_ID = 0;
+    private byte __isset_bitfield = 0;
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.DATA, new org.apache.thrift.meta_data.FieldMetaData("data", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , true)));
+      tmpMap.put(_Fields.CRC32C, new org.apache.thrift.meta_data.FieldMetaData("crc32c", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+      tmpMap.put(_Fields.CREDENTIAL, new org.apache.thrift.meta_data.FieldMetaData("credential", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(putObject_args.class, metaDataMap);
+    }
+
+    public putObject_args() {
+    }
+
+    public putObject_args(
+      java.lang.String id,
+      java.nio.ByteBuffer data,
+      int crc32c,
+      java.lang.String credential)
+    {
+      this();
+      this.id = id;
+      this.data = org.apache.thrift.TBaseHelper.copyBinary(data);
+      this.crc32c = crc32c;
+      setCrc32cIsSet(true);
+      this.credential = credential;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public putObject_args(putObject_args other) {
+      __isset_bitfield = other.__isset_bitfield;
+      if (other.isSetId()) {
+        this.id = other.id;
+      }
+      if (other.isSetData()) {
+        this.data = org.apache.thrift.TBaseHelper.copyBinary(other.data);
+      }
+      this.crc32c = other.crc32c;
+      if (other.isSetCredential()) {
+        this.credential = other.credential;
+      }
+    }
+
+    @Override
+    public putObject_args deepCopy() {
+      return new putObject_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.id = null;
+      this.data = null;
+      setCrc32cIsSet(false);
+      this.crc32c = 0;
+      this.credential = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getId() {
+      return this.id;
+    }
+
+    public putObject_args setId(@org.apache.thrift.annotation.Nullable java.lang.String id) {
+      this.id = id;
+      return this;
+    }
+
+    public void unsetId() {
+      this.id = null;
+    }
+
+    /** Returns true if field id is set (has been assigned a value) and false otherwise */
+    public boolean isSetId() {
+      return this.id != null;
+    }
+
+    public void setIdIsSet(boolean value) {
+      if (!value) {
+        this.id = null;
+      }
+    }
+
+    public byte[] getData() {
+      setData(org.apache.thrift.TBaseHelper.rightSize(data));
+      return data == null ? null : data.array();
+    }
+
+    public java.nio.ByteBuffer bufferForData() {
+      return org.apache.thrift.TBaseHelper.copyBinary(data);
+    }
+
+    public putObject_args setData(byte[] data) {
+      this.data = data == null ? (java.nio.ByteBuffer)null     : java.nio.ByteBuffer.wrap(data.clone());
+      return this;
+    }
+
+    public putObject_args setData(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer data) {
+      this.data = org.apache.thrift.TBaseHelper.copyBinary(data);
+      return this;
+    }
+
+    public void unsetData() {
+      this.data = null;
+    }
+
+    /** Returns true if field data is set (has been assigned a value) and false otherwise */
+    public boolean isSetData() {
+      return this.data != null;
+    }
+
+    public void setDataIsSet(boolean value) {
+      if (!value) {
+        this.data = null;
+      }
+    }
+
+    public int getCrc32c() {
+      return this.crc32c;
+    }
+
+    public putObject_args setCrc32c(int crc32c) {
+      this.crc32c = crc32c;
+      setCrc32cIsSet(true);
+      return this;
+    }
+
+    public void unsetCrc32c() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __CRC32C_ISSET_ID);
+    }
+
+    /** Returns true if field crc32c is set (has been assigned a value) and false otherwise */
+    public boolean isSetCrc32c() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __CRC32C_ISSET_ID);
+    }
+
+    public void setCrc32cIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CRC32C_ISSET_ID, value);
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getCredential() {
+      return this.credential;
+    }
+
+    public putObject_args setCredential(@org.apache.thrift.annotation.Nullable java.lang.String credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    public void unsetCredential() {
+      this.credential = null;
+    }
+
+    /** Returns true if field credential is set (has been assigned a value) and false otherwise */
+    public boolean isSetCredential() {
+      return this.credential != null;
+    }
+
+    public void setCredentialIsSet(boolean value) {
+      if (!value) {
+        this.credential = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case ID:
+        if (value == null) {
+          unsetId();
+        } else {
+          setId((java.lang.String)value);
+        }
+        break;
+
+      case DATA:
+        if (value == null) {
+          unsetData();
+        } else {
+          if (value instanceof byte[]) {
+            setData((byte[])value);
+          } else {
+            setData((java.nio.ByteBuffer)value);
+          }
+        }
+        break;
+
+      case CRC32C:
+        if (value == null) {
+          unsetCrc32c();
+        } else {
+          setCrc32c((java.lang.Integer)value);
+        }
+        break;
+
+      case CREDENTIAL:
+        if (value == null) {
+          unsetCredential();
+        } else {
+          setCredential((java.lang.String)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case ID:
+        return getId();
+
+      case DATA:
+        return getData();
+
+      case CRC32C:
+        return getCrc32c();
+
+      case CREDENTIAL:
+        return getCredential();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case ID:
+        return isSetId();
+      case DATA:
+        return isSetData();
+      case CRC32C:
+        return isSetCrc32c();
+      case CREDENTIAL:
+        return isSetCredential();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof putObject_args)
+        return this.equals((putObject_args)that);
+      return false;
+    }
+
+    public boolean equals(putObject_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_id = true && this.isSetId();
+      boolean that_present_id = true && that.isSetId();
+      if (this_present_id || that_present_id) {
+        if (!(this_present_id && that_present_id))
+          return false;
+        if (!this.id.equals(that.id))
+          return false;
+      }
+
+      boolean this_present_data = true && this.isSetData();
+      boolean that_present_data = true && that.isSetData();
+      if (this_present_data || that_present_data) {
+        if (!(this_present_data && that_present_data))
+          return false;
+        if (!this.data.equals(that.data))
+          return false;
+      }
+
+      boolean this_present_crc32c = true;
+      boolean that_present_crc32c = true;
+      if (this_present_crc32c || that_present_crc32c) {
+        if (!(this_present_crc32c && that_present_crc32c))
+          return false;
+        if (this.crc32c != that.crc32c)
+          return false;
+      }
+
+      boolean this_present_credential = true && this.isSetCredential();
+      boolean that_present_credential = true && that.isSetCredential();
+      if (this_present_credential || that_present_credential) {
+        if (!(this_present_credential && that_present_credential))
+          return false;
+        if (!this.credential.equals(that.credential))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
+      if (isSetId())
+        hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetData()) ? 131071 : 524287);
+      if (isSetData())
+        hashCode = hashCode * 8191 + data.hashCode();
+
+      hashCode = hashCode * 8191 + crc32c;
+
+      hashCode = hashCode * 8191 + ((isSetCredential()) ? 131071 : 524287);
+      if (isSetCredential())
+        hashCode = hashCode * 8191 + credential.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(putObject_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetId(), other.isSetId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetData(), other.isSetData());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetData()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.data, other.data);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCrc32c(), other.isSetCrc32c());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCrc32c()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.crc32c, other.crc32c);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCredential(), other.isSetCredential());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCredential()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.credential, other.credential);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("putObject_args(");
+      boolean first = true;
+
+      sb.append("id:");
+      if (this.id == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.id);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("data:");
+      if (this.data == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.data, sb);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("crc32c:");
+      sb.append(this.crc32c);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("credential:");
+      if (this.credential == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.credential);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class putObject_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public putObject_argsStandardScheme getScheme() {
+        return new putObject_argsStandardScheme();
+      }
+    }
+
+    private static class putObject_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<putObject_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, putObject_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.id = iprot.readString();
+                struct.setIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // DATA
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.data = iprot.readBinary();
+                struct.setDataIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // CRC32C
+              if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+                struct.crc32c = iprot.readI32();
+                struct.setCrc32cIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // CREDENTIAL
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.credential = iprot.readString();
+                struct.setCredentialIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, putObject_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.id != null) {
+          oprot.writeFieldBegin(ID_FIELD_DESC);
+          oprot.writeString(struct.id);
+          oprot.writeFieldEnd();
+        }
+        if (struct.data != null) {
+          oprot.writeFieldBegin(DATA_FIELD_DESC);
+          oprot.writeBinary(struct.data);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldBegin(CRC32C_FIELD_DESC);
+        oprot.writeI32(struct.crc32c);
+        oprot.writeFieldEnd();
+        if (struct.credential != null) {
+          oprot.writeFieldBegin(CREDENTIAL_FIELD_DESC);
+          oprot.writeString(struct.credential);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class putObject_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public putObject_argsTupleScheme getScheme() {
+        return new putObject_argsTupleScheme();
+      }
+    }
+
+    private static class putObject_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<putObject_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, putObject_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetId()) {
+          optionals.set(0);
+        }
+        if (struct.isSetData()) {
+          optionals.set(1);
+        }
+        if (struct.isSetCrc32c()) {
+          optionals.set(2);
+        }
+        if (struct.isSetCredential()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetId()) {
+          oprot.writeString(struct.id);
+        }
+        if (struct.isSetData()) {
+          oprot.writeBinary(struct.data);
+        }
+        if (struct.isSetCrc32c()) {
+          oprot.writeI32(struct.crc32c);
+        }
+        if (struct.isSetCredential()) {
+          oprot.writeString(struct.credential);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, putObject_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(4);
+        if (incoming.get(0)) {
+          struct.id = iprot.readString();
+          struct.setIdIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.data = iprot.readBinary();
+          struct.setDataIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.crc32c = iprot.readI32();
+          struct.setCrc32cIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.credential = iprot.readString();
+          struct.setCredentialIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class putObject_result implements org.apache.thrift.TBase<putObject_result, putObject_result._Fields>, java.io.Serializable, Cloneable, Comparable<putObject_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("putObject_result");
+
+    private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRUCT, (short)0);
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField ALREADY_EXISTS_FIELD_DESC = new org.apache.thrift.protocol.TField("alreadyExists", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField CHECKSUM_MISMATCH_FIELD_DESC = new org.apache.thrift.protocol.TField("checksumMismatch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField STORAGE_FULL_FIELD_DESC = new org.apache.thrift.protocol.TField("storageFull", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)5);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)6);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new putObject_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new putObject_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ObjectInfo success; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AlreadyExists alreadyExists; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      SUCCESS((short)0, "success"),
+      INVALID_ARGUMENT((short)1, "invalidArgument"),
+      ALREADY_EXISTS((short)2, "alreadyExists"),
+      CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
+      STORAGE_FULL((short)4, "storageFull"),
+      UNAVAILABLE((short)5, "unavailable"),
+      ACCESS_DENIED((short)6, "accessDenied");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 0: // SUCCESS
+            return SUCCESS;
+          case 1: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          case 2: // ALREADY_EXISTS
+            return ALREADY_EXISTS;
+          case 3: // CHECKSUM_MISMATCH
+            return CHECKSUM_MISMATCH;
+          case 4: // STORAGE_FULL
+            return STORAGE_FULL;
+          case 5: // UNAVAILABLE
+            return UNAVAILABLE;
+          case 6: // ACCESS_DENIED
+            return ACCESS_DENIED;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.SUCCESS, new org.apache.thrift.meta_data.FieldMetaData("success", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.ObjectInfo.class)));
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      tmpMap.put(_Fields.ALREADY_EXISTS, new org.apache.thrift.meta_data.FieldMetaData("alreadyExists", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AlreadyExists.class)));
+      tmpMap.put(_Fields.CHECKSUM_MISMATCH, new org.apache.thrift.meta_data.FieldMetaData("checksumMismatch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.ChecksumMismatch.class)));
+      tmpMap.put(_Fields.STORAGE_FULL, new org.apache.thrift.meta_data.FieldMetaData("storageFull", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StorageFull.class)));
+      tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(putObject_result.class, metaDataMap);
+    }
+
+    public putObject_result() {
+    }
+
+    public putObject_result(
+      io.dyad.thrift.ObjectInfo success,
+      io.dyad.thrift.InvalidArgument invalidArgument,
+      io.dyad.thrift.AlreadyExists alreadyExists,
+      io.dyad.thrift.ChecksumMismatch checksumMismatch,
+      io.dyad.thrift.StorageFull storageFull,
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
+    {
+      this();
+      this.success = success;
+      this.invalidArgument = invalidArgument;
+      this.alreadyExists = alreadyExists;
+      this.checksumMismatch = checksumMismatch;
+      this.storageFull = storageFull;
+      this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public putObject_result(putObject_result other) {
+      if (other.isSetSuccess()) {
+        this.success = new io.dyad.thrift.ObjectInfo(other.success);
+      }
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+      if (other.isSetAlreadyExists()) {
+        this.alreadyExists = new io.dyad.thrift.AlreadyExists(other.alreadyExists);
+      }
+      if (other.isSetChecksumMismatch()) {
+        this.checksumMismatch = new io.dyad.thrift.ChecksumMismatch(other.checksumMismatch);
+      }
+      if (other.isSetStorageFull()) {
+        this.storageFull = new io.dyad.thrift.StorageFull(other.storageFull);
+      }
+      if (other.isSetUnavailable()) {
+        this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
+    }
+
+    @Override
+    public putObject_result deepCopy() {
+      return new putObject_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.success = null;
+      this.invalidArgument = null;
+      this.alreadyExists = null;
+      this.checksumMismatch = null;
+      this.storageFull = null;
+      this.unavailable = null;
+      this.accessDenied = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.ObjectInfo getSuccess() {
+      return this.success;
+    }
+
+    public putObject_result setSuccess(@org.apache.thrift.annotation.Nullable io.dyad.thrift.ObjectInfo success) {
+      this.success = success;
+      return this;
+    }
+
+    public void unsetSuccess() {
+      this.success = null;
+    }
+
+    /** Returns true if field success is set (has been assigned a value) and false otherwise */
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
+    public void setSuccessIsSet(boolean value) {
+      if (!value) {
+        this.success = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public putObject_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AlreadyExists getAlreadyExists() {
+      return this.alreadyExists;
+    }
+
+    public putObject_result setAlreadyExists(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AlreadyExists alreadyExists) {
+      this.alreadyExists = alreadyExists;
+      return this;
+    }
+
+    public void unsetAlreadyExists() {
+      this.alreadyExists = null;
+    }
+
+    /** Returns true if field alreadyExists is set (has been assigned a value) and false otherwise */
+    public boolean isSetAlreadyExists() {
+      return this.alreadyExists != null;
+    }
+
+    public void setAlreadyExistsIsSet(boolean value) {
+      if (!value) {
+        this.alreadyExists = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.ChecksumMismatch getChecksumMismatch() {
+      return this.checksumMismatch;
+    }
+
+    public putObject_result setChecksumMismatch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch) {
+      this.checksumMismatch = checksumMismatch;
+      return this;
+    }
+
+    public void unsetChecksumMismatch() {
+      this.checksumMismatch = null;
+    }
+
+    /** Returns true if field checksumMismatch is set (has been assigned a value) and false otherwise */
+    public boolean isSetChecksumMismatch() {
+      return this.checksumMismatch != null;
+    }
+
+    public void setChecksumMismatchIsSet(boolean value) {
+      if (!value) {
+        this.checksumMismatch = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StorageFull getStorageFull() {
+      return this.storageFull;
+    }
+
+    public putObject_result setStorageFull(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StorageFull storageFull) {
+      this.storageFull = storageFull;
+      return this;
+    }
+
+    public void unsetStorageFull() {
+      this.storageFull = null;
+    }
+
+    /** Returns true if field storageFull is set (has been assigned a value) and false otherwise */
+    public boolean isSetStorageFull() {
+      return this.storageFull != null;
+    }
+
+    public void setStorageFullIsSet(boolean value) {
+      if (!value) {
+        this.storageFull = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.Unavailable getUnavailable() {
+      return this.unavailable;
+    }
+
+    public putObject_result setUnavailable(@org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable) {
+      this.unavailable = unavailable;
+      return this;
+    }
+
+    public void unsetUnavailable() {
+      this.unavailable = null;
+    }
+
+    /** Returns true if field unavailable is set (has been assigned a value) and false otherwise */
+    public boolean isSetUnavailable() {
+      return this.unavailable != null;
+    }
+
+    public void setUnavailableIsSet(boolean value) {
+      if (!value) {
+        this.unavailable = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public putObject_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case SUCCESS:
+        if (value == null) {
+          unsetSuccess();
+        } else {
+          setSuccess((io.dyad.thrift.ObjectInfo)value);
+        }
+        break;
+
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      case ALREADY_EXISTS:
+        if (value == null) {
+          unsetAlreadyExists();
+        } else {
+          setAlreadyExists((io.dyad.thrift.AlreadyExists)value);
+        }
+        break;
+
+      case CHECKSUM_MISMATCH:
+        if (value == null) {
+          unsetChecksumMismatch();
+        } else {
+          setChecksumMismatch((io.dyad.thrift.ChecksumMismatch)value);
+        }
+        break;
+
+      case STORAGE_FULL:
+        if (value == null) {
+          unsetStorageFull();
+        } else {
+          setStorageFull((io.dyad.thrift.StorageFull)value);
+        }
+        break;
+
+      case UNAVAILABLE:
+        if (value == null) {
+          unsetUnavailable();
+        } else {
+          setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case SUCCESS:
+        return getSuccess();
+
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      case ALREADY_EXISTS:
+        return getAlreadyExists();
+
+      case CHECKSUM_MISMATCH:
+        return getChecksumMismatch();
+
+      case STORAGE_FULL:
+        return getStorageFull();
+
+      case UNAVAILABLE:
+        return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case SUCCESS:
+        return isSetSuccess();
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      case ALREADY_EXISTS:
+        return isSetAlreadyExists();
+      case CHECKSUM_MISMATCH:
+        return isSetChecksumMismatch();
+      case STORAGE_FULL:
+        return isSetStorageFull();
+      case UNAVAILABLE:
+        return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof putObject_result)
+        return this.equals((putObject_result)that);
+      return false;
+    }
+
+    public boolean equals(putObject_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_success = true && this.isSetSuccess();
+      boolean that_present_success = true && that.isSetSuccess();
+      if (this_present_success || that_present_success) {
+        if (!(this_present_success && that_present_success))
+          return false;
+        if (!this.success.equals(that.success))
+          return false;
+      }
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      boolean this_present_alreadyExists = true && this.isSetAlreadyExists();
+      boolean that_present_alreadyExists = true && that.isSetAlreadyExists();
+      if (this_present_alreadyExists || that_present_alreadyExists) {
+        if (!(this_present_alreadyExists && that_present_alreadyExists))
+          return false;
+        if (!this.alreadyExists.equals(that.alreadyExists))
+          return false;
+      }
+
+      boolean this_present_checksumMismatch = true && this.isSetChecksumMismatch();
+      boolean that_present_checksumMismatch = true && that.isSetChecksumMismatch();
+      if (this_present_checksumMismatch || that_present_checksumMismatch) {
+        if (!(this_present_checksumMismatch && that_present_checksumMismatch))
+          return false;
+        if (!this.checksumMismatch.equals(that.checksumMismatch))
+          return false;
+      }
+
+      boolean this_present_storageFull = true && this.isSetStorageFull();
+      boolean that_present_storageFull = true && that.isSetStorageFull();
+      if (this_present_storageFull || that_present_storageFull) {
+        if (!(this_present_storageFull && that_present_storageFull))
+          return false;
+        if (!this.storageFull.equals(that.storageFull))
+          return false;
+      }
+
+      boolean this_present_unavailable = true && this.isSetUnavailable();
+      boolean that_present_unavailable = true && that.isSetUnavailable();
+      if (this_present_unavailable || that_present_unavailable) {
+        if (!(this_present_unavailable && that_present_unavailable))
+          return false;
+        if (!this.unavailable.equals(that.unavailable))
+          return false;
+      }
+
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetSuccess()) ? 131071 : 524287);
+      if (isSetSuccess())
+        hashCode = hashCode * 8191 + success.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAlreadyExists()) ? 131071 : 524287);
+      if (isSetAlreadyExists())
+        hashCode = hashCode * 8191 + alreadyExists.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetChecksumMismatch()) ? 131071 : 524287);
+      if (isSetChecksumMismatch())
+        hashCode = hashCode * 8191 + checksumMismatch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStorageFull()) ? 131071 : 524287);
+      if (isSetStorageFull())
+        hashCode = hashCode * 8191 + storageFull.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
+      if (isSetUnavailable())
+        hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(putObject_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetSuccess(), other.isSetSuccess());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetSuccess()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.success, other.success);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAlreadyExists(), other.isSetAlreadyExists());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAlreadyExists()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.alreadyExists, other.alreadyExists);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetChecksumMismatch(), other.isSetChecksumMismatch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetChecksumMismatch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.checksumMismatch, other.checksumMismatch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStorageFull(), other.isSetStorageFull());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStorageFull()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.storageFull, other.storageFull);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUnavailable(), other.isSetUnavailable());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUnavailable()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("putObject_result(");
+      boolean first = true;
+
+      sb.append("success:");
+      if (this.success == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.success);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("alreadyExists:");
+      if (this.alreadyExists == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.alreadyExists);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("checksumMismatch:");
+      if (this.checksumMismatch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.checksumMismatch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("storageFull:");
+      if (this.storageFull == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.storageFull);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("unavailable:");
+      if (this.unavailable == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+      if (success != null) {
+        success.validate();
+      }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class putObject_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public putObject_resultStandardScheme getScheme() {
+        return new putObject_resultStandardScheme();
+      }
+    }
+
+    private static class putObject_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<putObject_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, putObject_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 0: // SUCCESS
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.success = new io.dyad.thrift.ObjectInfo();
+                struct.success.read(iprot);
+                struct.setSuccessIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 1: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // ALREADY_EXISTS
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.alreadyExists = new io.dyad.thrift.AlreadyExists();
+                struct.alreadyExists.read(iprot);
+                struct.setAlreadyExistsIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // CHECKSUM_MISMATCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.checksumMismatch = new io.dyad.thrift.ChecksumMismatch();
+                struct.checksumMismatch.read(iprot);
+                struct.setChecksumMismatchIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // STORAGE_FULL
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.storageFull = new io.dyad.thrift.StorageFull();
+                struct.storageFull.read(iprot);
+                struct.setStorageFullIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 5: // UNAVAILABLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.unavailable = new io.dyad.thrift.Unavailable();
+                struct.unavailable.read(iprot);
+                struct.setUnavailableIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 6: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, putObject_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.success != null) {
+          oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
+          struct.success.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.alreadyExists != null) {
+          oprot.writeFieldBegin(ALREADY_EXISTS_FIELD_DESC);
+          struct.alreadyExists.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.checksumMismatch != null) {
+          oprot.writeFieldBegin(CHECKSUM_MISMATCH_FIELD_DESC);
+          struct.checksumMismatch.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.storageFull != null) {
+          oprot.writeFieldBegin(STORAGE_FULL_FIELD_DESC);
+          struct.storageFull.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.unavailable != null) {
+          oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
+          struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class putObject_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public putObject_resultTupleScheme getScheme() {
+        return new putObject_resultTupleScheme();
+      }
+    }
+
+    private static class putObject_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<putObject_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, putObject_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetSuccess()) {
+          optionals.set(0);
+        }
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(1);
+        }
+        if (struct.isSetAlreadyExists()) {
+          optionals.set(2);
+        }
+        if (struct.isSetChecksumMismatch()) {
+          optionals.set(3);
+        }
+        if (struct.isSetStorageFull()) {
+          optionals.set(4);
+        }
+        if (struct.isSetUnavailable()) {
+          optionals.set(5);
+        }
+        if (struct.isSetAccessDenied()) {
+          optionals.set(6);
+        }
+        oprot.writeBitSet(optionals, 7);
+        if (struct.isSetSuccess()) {
+          struct.success.write(oprot);
+        }
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+        if (struct.isSetAlreadyExists()) {
+          struct.alreadyExists.write(oprot);
+        }
+        if (struct.isSetChecksumMismatch()) {
+          struct.checksumMismatch.write(oprot);
+        }
+        if (struct.isSetStorageFull()) {
+          struct.storageFull.write(oprot);
+        }
+        if (struct.isSetUnavailable()) {
+          struct.unavailable.write(oprot);
+        }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, putObject_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(7);
+        if (incoming.get(0)) {
+          struct.success = new io.dyad.thrift.ObjectInfo();
+          struct.success.read(iprot);
+          struct.setSuccessIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.alreadyExists = new io.dyad.thrift.AlreadyExists();
+          struct.alreadyExists.read(iprot);
+          struct.setAlreadyExistsIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.checksumMismatch = new io.dyad.thrift.ChecksumMismatch();
+          struct.checksumMismatch.read(iprot);
+          struct.setChecksumMismatchIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.storageFull = new io.dyad.thrift.StorageFull();
+          struct.storageFull.read(iprot);
+          struct.setStorageFullIsSet(true);
+        }
+        if (incoming.get(5)) {
+          struct.unavailable = new io.dyad.thrift.Unavailable();
+          struct.unavailable.read(iprot);
+          struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(6)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
+        }
       }
     }
 

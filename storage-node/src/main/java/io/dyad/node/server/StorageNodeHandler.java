@@ -150,6 +150,18 @@ final class StorageNodeHandler implements StorageNode.Iface {
   }
 
   @Override
+  public ObjectInfo writeObject(String id, ByteBuffer data, int crc32c, WriteContext ctx) throws TException {
+    return call("writeObject", () -> {
+      ObjectId objectId = ObjectId.of(id);
+      ByteBuffer content = required(data, "data");
+      gate.checkWrite(epochOf(ctx));
+      ObjectInfo written = toThrift(store.write(objectId, content, crc32c, hintsOf(ctx)));
+      bytesIn.mark(content.remaining());
+      return written;
+    });
+  }
+
+  @Override
   public void abortWrite(String sessionId) throws TException {
     call("abortWrite", () -> {
       if (sessionId != null) { // no session named: nothing to abort, and abortWrite declares no InvalidArgument

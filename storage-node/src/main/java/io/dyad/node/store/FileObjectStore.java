@@ -112,7 +112,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     }
   }
 
-  /** Makes every journaled object durable in place now (the store does it every second on its own). */
+  /** Makes every journaled object durable in place now (the store does it on its own once a segment is 30 s old). */
   void checkpointJournal() throws IOException {
     groupCommit.checkpoint();
   }

@@ -33,13 +33,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Commits small objects through the {@link WriteJournal}: durable (and acknowledged) after one fsync shared with
  * the other writers of the moment, installed without fsyncs of their own, made durable in place by a checkpoint
- * every {@code CHECKPOINT_MILLIS}, and restored from the journal after a crash before the node serves.
+ * of their journal segment once it is 30 s old (or large), and restored from the journal after a crash before the
+ * node serves.
  */
 final class GroupCommit {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
   /** Objects up to this size go through the journal; bigger ones amortise their own fsync. */
   static final int MAX_CONTENT_BYTES = 256 * 1024;
-  private static final long CHECKPOINT_MILLIS = 1000;
+  /**
+   * A segment is checkpointed once this old: by then the kernel has written most of its objects back on its own
+   * (Linux writes dirty pages back after 30 s at most, ext4 commits its journal every 5 s), so the checkpoint's
+   * fsyncs find little left to do and do not compete with writers' fsyncs.
+   */
+  private static final long CHECKPOINT_AGE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final long CHECKPOINT_BYTES = 256L << 20;
+  private static final long CHECKPOINT_CHECK_MILLIS = 1000;
   private static final int SYNC_THREADS = 4;
 
   private final DataDirectory dir;
@@ -65,7 +73,7 @@ final class GroupCommit {
     journal.replay(this::restore);
     checkpointer = Executors.newSingleThreadScheduledExecutor(
         new ThreadFactoryBuilder().setDaemon(true).setNameFormat("journal-checkpoint").build());
-    checkpointer.scheduleWithFixedDelay(this::checkpointQuietly, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS,
+    checkpointer.scheduleWithFixedDelay(this::checkpointIfDue, CHECKPOINT_CHECK_MILLIS, CHECKPOINT_CHECK_MILLIS,
         TimeUnit.MILLISECONDS);
   }
 
@@ -112,9 +120,11 @@ final class GroupCommit {
     journal.checkpoint(this::syncInPlace);
   }
 
-  private void checkpointQuietly() {
+  private void checkpointIfDue() {
     try {
-      checkpoint();
+      if (journal.due(CHECKPOINT_AGE_NANOS, CHECKPOINT_BYTES)) {
+        checkpoint();
+      }
     } catch (IOException | RuntimeException e) {
       LOG.error("journal checkpoint failed; it is retried (the journal keeps the objects until it succeeds)", e);
     }

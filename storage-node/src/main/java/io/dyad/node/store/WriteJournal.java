@@ -25,13 +25,14 @@ import org.slf4j.LoggerFactory;
  * so far with it). Only then is the object installed — written and renamed into place without an fsync of its own
  * — and acknowledged. So one fsync per group replaces two or more per object.
  *
- * <p>A {@link #checkpoint()} (every second or so) starts a new segment, makes the files installed from the old one
+ * <p>A {@link #checkpoint} (once a segment is some seconds old) starts a new segment, makes the files installed from the old one
  * durable (their fsyncs in parallel, off every writer's path) and deletes it. After a crash, the segments still
  * there are replayed ({@link #replay}) before the node serves: every record's object is checked and, if missing
  * or damaged, installed again from its image. A torn record at a segment's end was never acknowledged and is
  * ignored.
  *
- * <p>Record: magic "DYJ1", body length, CRC32C of the body; body: id length (2 bytes), id (ASCII), file image.
+ * <p>Record: magic "DYJ1", body length, CRC32C of the body; body: id length (2 bytes), id (ASCII), file image. The
+ * zeros after the last record (preallocated space) end a replay like a torn record does.
  */
 final class WriteJournal implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteJournal.class);
@@ -134,7 +135,7 @@ final class WriteJournal implements Closeable {
         records++;
       }
       if (position < size) {
-        LOG.info("journal segment {}: {} bytes after the last complete record ignored (never acknowledged)",
+        LOG.debug("journal segment {}: {} bytes after the last complete record (preallocated, or never acknowledged)",
             segment.getFileName(), size - position);
       }
     }
@@ -180,6 +181,14 @@ final class WriteJournal implements Closeable {
         reported = true;
         segment.installed(target);
       }
+    }
+  }
+
+  /** Whether the current segment is older than {@code age} or larger than {@code bytes} (time to checkpoint). */
+  boolean due(long ageNanos, long bytes) {
+    synchronized (appendLock) {
+      Segment c = current;
+      return c.written > 0 && (System.nanoTime() - c.createdNanos >= ageNanos || c.written >= bytes);
     }
   }
 
@@ -280,11 +289,18 @@ final class WriteJournal implements Closeable {
     }
   }
 
-  /** One journal file: appended under the journal's lock, synced by whichever writer gets there first. */
+  /**
+   * One journal file: appended under the journal's lock, synced by whichever writer gets there first. Its space is
+   * zero-filled ahead of the records (PREALLOCATE bytes at a time, made durable once), so that a writer's fsync
+   * carries only data: no change of size or allocation that the file system would have to journal first.
+   */
   private static final class Segment {
+    private static final int PREALLOCATE = 4 << 20;
     final Path path;
     final FileChannel channel;
+    final long createdNanos = System.nanoTime();
     private final Object syncLock = new Object();
+    private long allocated; // guarded by the journal's append lock
     private final List<Path> installed = new ArrayList<>(); // guarded by this
     private int inFlight; // guarded by this
     volatile long written; // advanced under the journal's append lock
@@ -298,6 +314,9 @@ final class WriteJournal implements Closeable {
     /** Caller holds the journal's append lock. Returns the end of the record. */
     long write(ByteBuffer record) throws IOException {
       long at = written;
+      if (at + record.remaining() > allocated) {
+        preallocate(at + record.remaining());
+      }
       while (record.hasRemaining()) {
         at += channel.write(record, at);
       }
@@ -306,6 +325,17 @@ final class WriteJournal implements Closeable {
       }
       written = at;
       return at;
+    }
+
+    private void preallocate(long atLeast) throws IOException {
+      long end = Math.max(atLeast, allocated + PREALLOCATE);
+      ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+      for (long at = allocated; at < end; ) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
+        at += channel.write(zeros, at);
+      }
+      channel.force(true);
+      allocated = end;
     }
 
     /** Returns once everything up to {@code end} is on stable storage; one fsync serves every writer waiting. */

@@ -158,8 +158,9 @@ class GroupCommitTest {
     try (Stream<Path> s = Files.list(dir)) {
       segment = s.sorted().reduce((a, b) -> b).orElseThrow();
     }
+    long recordBytes = 12 + 2 + id.value().length() + image.remaining();
     try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-      ch.truncate(ch.size() / 2);
+      ch.truncate(recordBytes / 2);
     }
   }
 
