@@ -1,6 +1,7 @@
 package io.dyad.client;
 
 import com.google.common.net.HostAndPort;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
@@ -20,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -30,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It starts from one or more gateway addresses and learns the other live gateways from them (no ZooKeeper
  * needed). Every operation goes to a gateway (round robin); if that gateway is unavailable the operation moves to
- * the next one — a get resumes where it stopped, a put of a re-readable source starts again under the same object
+ * the next one — a get resumes where it stopped (it keeps a few chunks in flight, each retried on its own), a put of a re-readable source starts again under the same object
  * id (so a put that was in fact stored once is not stored twice). An object no bigger than one chunk whose size is
  * known is stored in a single call. Gets check the CRC32C of everything they received
  * against the object's record, so corrupted or truncated data is never handed over silently. Connections are
@@ -49,6 +52,10 @@ public final class DyadClient implements AutoCloseable {
   private final ConnectionPool<GatewayConnection> pool;
   private final GatewayDirectory directory;
   private final AtomicInteger next = new AtomicInteger();
+  /** Chunks a get asks for ahead of the one it consumes (so at most this many chunks of memory per get). */
+  static final int READ_AHEAD_CHUNKS = 4;
+  private final ExecutorService readers = Executors.newCachedThreadPool(
+      new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dyad-client-read-%d").build());
 
   private DyadClient(ClientConfig config) {
     this.config = config;
@@ -203,32 +210,14 @@ public final class DyadClient implements AutoCloseable {
   public ObjectMeta get(ObjectId id, OutputStream out, String locator) throws DyadException, IOException {
     ObjectMeta meta = stat(id, locator);
     CRC32C crc = new CRC32C();
-    long offset = 0;
-    int failures = 0;
-    int start = next.getAndIncrement();
     int chunk = Math.min(config.chunkBytes(), directory.maxChunkBytes());
-    while (offset < meta.length()) {
-      HostAndPort dosm = directory.pick(start + failures);
-      try {
-        final long at = offset;
-        final int len = (int) Math.min(chunk, meta.length() - offset);
-        ByteBuffer data = pool.call(dosm, ConnectionPool.Retry.SAFE, c -> copy(c.call(g -> g.get(id.value(), at, len, credential(locator)))));
-        if (!data.hasRemaining()) {
-          throw new DyadException(ErrorCode.INTERNAL, dosm + " returned no bytes at offset " + offset + " of " + id);
-        }
+    int start = next.getAndIncrement();
+    try (ReadAhead chunks = new ReadAhead(readers, (at, len) -> fetch(id, at, len, locator, start), meta.length(),
+        chunk, READ_AHEAD_CHUNKS)) {
+      ByteBuffer data;
+      while ((data = chunks.next()) != null) {
         crc.update(data.duplicate());
-        offset += data.remaining();
         out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
-      } catch (DyadException e) {
-        if (!e.code().isRetriableElsewhere()) {
-          throw e;
-        }
-        if (++failures >= config.attempts()) {
-          throw exhausted("get of " + id, e);
-        }
-        directory.suspect(dosm);
-        LOG.info("get of {} through {} failed at offset {} ({}); resuming on another gateway", id, dosm, offset,
-            e.getMessage());
       }
     }
     if ((int) crc.getValue() != meta.crc32c()) {
@@ -236,6 +225,27 @@ public final class DyadClient implements AutoCloseable {
           "object %s: the bytes received have CRC32C %08x, its record says %s", id, (int) crc.getValue(), meta.crcHex()));
     }
     return meta;
+  }
+
+  /** One range of an object; if a gateway fails, the range is asked for again from the next one. */
+  private ByteBuffer fetch(ObjectId id, long offset, int length, String locator, int start) throws DyadException {
+    DyadException last = null;
+    for (int attempt = 0; attempt < config.attempts(); attempt++) {
+      HostAndPort dosm = directory.pick(start + attempt);
+      try {
+        return pool.call(dosm, ConnectionPool.Retry.SAFE,
+            c -> copy(c.call(g -> g.get(id.value(), offset, length, credential(locator)))));
+      } catch (DyadException e) {
+        if (!e.code().isRetriableElsewhere()) {
+          throw e;
+        }
+        last = e;
+        directory.suspect(dosm);
+        LOG.info("get of {} through {} failed at offset {} ({}); resuming on another gateway", id, dosm, offset,
+            e.getMessage());
+      }
+    }
+    throw exhausted("get of " + id, last);
   }
 
   /** The reply aliases the connection's buffer, which goes back to the pool: keep a copy. */
@@ -303,6 +313,7 @@ public final class DyadClient implements AutoCloseable {
 
   @Override
   public void close() {
+    readers.shutdown();
     pool.close();
   }
 }
