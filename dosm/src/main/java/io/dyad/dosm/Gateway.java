@@ -70,26 +70,11 @@ final class Gateway {
     puts.checkRoom(caller);
     ObjectId id = requested.orElseGet(ObjectId::random);
     String putId = UUID.randomUUID().toString();
-    long noWriterDeadline = System.nanoTime() + NO_WRITER_PATIENCE.toNanos();
-    for (int attempt = 0; ; attempt++) {
-      try {
-        PutOperation op = PutOperation.begin(putId, id, sizeHint, ctx.router().snapshot(), ctx);
-        puts.add(op, caller);
-        return op;
-      } catch (StaleEpochException e) {
-        if (attempt + 1 >= ATTEMPTS) {
-          throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster changed repeatedly while starting a put; retry", e);
-        }
-        ctx.router().awaitEpoch(e.currentEpoch());
-      } catch (PutOperation.NoWriterException e) {
-        // both members refused for now (their leases lapsed while ZooKeeper was away, say): they confirm again
-        // within a second or two of ZooKeeper's return, so wait a little rather than fail the put at once
-        if (System.nanoTime() - noWriterDeadline > 0) {
-          throw e;
-        }
-        java.util.concurrent.locks.LockSupport.parkNanos(NO_WRITER_PAUSE.toNanos());
-      }
-    }
+    return whileThePairSettles("starting a put", snapshot -> {
+      PutOperation op = PutOperation.begin(putId, id, sizeHint, snapshot, ctx);
+      puts.add(op, caller);
+      return op;
+    });
   }
 
   /** Stores a whole object (at most one chunk) on both members, each in one call. */
@@ -100,13 +85,28 @@ final class Gateway {
     }
     ObjectId id = requested.orElseGet(ObjectId::random);
     String putId = UUID.randomUUID().toString();
+    return whileThePairSettles("storing an object", snapshot ->
+        PutOperation.whole(putId, id, data, snapshot, ctx).commit(data.remaining(), crc32c));
+  }
+
+  @FunctionalInterface
+  private interface PairWrite<T> {
+    T run(ClusterSnapshot snapshot) throws DyadException;
+  }
+
+  /**
+   * Runs a put's start under the current view, again under a newer one when a member knew a newer epoch, and again
+   * for a little while when neither member takes writes right now (their leases lapsed while ZooKeeper was away,
+   * say: they confirm again within a second or two of its return), rather than failing the put at once.
+   */
+  private <T> T whileThePairSettles(String what, PairWrite<T> write) throws DyadException {
     long noWriterDeadline = System.nanoTime() + NO_WRITER_PATIENCE.toNanos();
     for (int attempt = 0; ; attempt++) {
       try {
-        return PutOperation.whole(putId, id, data, ctx.router().snapshot(), ctx).commit(data.remaining(), crc32c);
+        return write.run(ctx.router().snapshot());
       } catch (StaleEpochException e) {
         if (attempt + 1 >= ATTEMPTS) {
-          throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster changed repeatedly during a put; retry", e);
+          throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster changed repeatedly while " + what + "; retry", e);
         }
         ctx.router().awaitEpoch(e.currentEpoch());
       } catch (PutOperation.NoWriterException e) {
