@@ -43,6 +43,16 @@ struct Locations {
 }
 
 /**
+ * An object's record and where its bytes can be read directly (openRead): the storage node whose copy the DOSM
+ * just checked — it serves reads, holds the object, and its partner holds no tombstone for it.
+ */
+struct ReadPlan {
+  1: required common.ObjectInfo info,
+  /** HOST:PORT of that storage node (call readDirect there); empty: read through the DOSM */
+  2: required string nodeAddress,
+}
+
+/**
  * How to reach the cluster: every live gateway, and the limits a client needs. A client that knows one gateway
  * learns the others from it, so it needs no ZooKeeper.
  */
@@ -106,6 +116,15 @@ service ObjectGateway {
 
   /** An object's length, CRC32C and state. credential: as for get. */
   common.ObjectInfo stat(1: common.ObjectId id, 2: string credential)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.Unavailable unavailable, 4: common.AccessDenied accessDenied),
+
+  /**
+   * stat, plus the storage node to read the bytes from directly (StorageNode.readDirect, with the same credential),
+   * one hop instead of two. A client that cannot reach the node, or whose direct read fails in any way, reads (the
+   * rest) through get.
+   */
+  ReadPlan openRead(1: common.ObjectId id, 2: string credential)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
             3: common.Unavailable unavailable, 4: common.AccessDenied accessDenied),
 

@@ -123,6 +123,16 @@ service StorageNode {
             3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
             5: common.StaleEpoch staleEpoch, 6: common.AccessDenied accessDenied),
 
+  /**
+   * A client's direct read (see ObjectGateway.openRead): as read, but answered to any caller — a daemon's
+   * authentication is not needed — that presents a read locator for id or an operator's credential (anything, in a
+   * cluster without access control). Served only while the member serves reads; on any error, read through a DOSM.
+   */
+  binary readDirect(1: common.ObjectId id, 2: i64 offset, 3: i32 length, 4: string credential)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,
+            3: common.ChecksumMismatch checksumMismatch, 4: common.Unavailable unavailable,
+            5: common.AccessDenied accessDenied),
+
   /** Length, checksum and write time of an object or tombstone. */
   common.ObjectInfo stat(1: common.ObjectId id, 2: i64 epoch)
     throws (1: common.InvalidArgument invalidArgument, 2: common.NotFound notFound,

@@ -19,6 +19,7 @@ import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.common.access.ClusterSecret;
 import io.dyad.common.access.DaemonAuth;
+import io.dyad.common.access.Locators;
 import io.dyad.coordinator.admin.AccessControl;
 import io.dyad.coordinator.admin.LinkSecurity;
 import io.dyad.search.GroupResponder;
@@ -62,7 +63,7 @@ final class ClusterNode {
         () -> node[0].store().dataId());
     HintSettlement settlement = new HintSettlement();
     node[0] = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view, settlement,
-        verified.map(s -> new DaemonAuth(s, Clock.systemUTC()))),
+        verified.map(s -> new DaemonAuth(s, Clock.systemUTC())), verified.map(s -> new Locators(s, Clock.systemUTC()))),
         new MetricRegistry());
     // partners see a member's calls come from its declared address
     ThriftClientConfig peers = ThriftClientConfig.defaults()

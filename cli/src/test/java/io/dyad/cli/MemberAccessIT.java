@@ -98,6 +98,9 @@ class MemberAccessIT {
       denied(() -> node.listHints("b1", "", 10));
       denied(() -> node.inventory("", 10));
       denied(() -> node.read("anything", 0, 10, epoch));
+      // a client's direct read needs no daemon proof, but a locator for the object or an operator's credential
+      denied(() -> node.readDirect("anything", 0, 10, ""));
+      denied(() -> node.readDirect("anything", 0, 10, "dyad1.forged.locator"));
       denied(() -> node.has("anything", epoch));
 
       ClusterSecret stranger = ClusterSecret.create(dir.resolve("stranger-secret"));

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It starts from one or more gateway addresses and learns the other live gateways from them (no ZooKeeper
  * needed). Every operation goes to a gateway (round robin); if that gateway is unavailable the operation moves to
- * the next one — a get resumes where it stopped (it keeps a few chunks in flight, each retried on its own), a put of a re-readable source starts again under the same object
+ * the next one — a get resumes where it stopped (it keeps a few chunks in flight, each retried on its own; it reads
+ * from the storage node that serves the object when it can reach it, and through a gateway otherwise), a put of a re-readable source starts again under the same object
  * id (so a put that was in fact stored once is not stored twice). An object no bigger than one chunk whose size is
  * known is stored in a single call. Gets check the CRC32C of everything they received
  * against the object's record, so corrupted or truncated data is never handed over silently. Connections are
@@ -54,6 +55,7 @@ public final class DyadClient implements AutoCloseable {
   private final AtomicInteger next = new AtomicInteger();
   /** Chunks a get asks for ahead of the one it consumes (so at most this many chunks of memory per get). */
   static final int READ_AHEAD_CHUNKS = 4;
+  private final DirectReads direct;
   private final ExecutorService readers = Executors.newCachedThreadPool(
       new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dyad-client-read-%d").build());
 
@@ -61,6 +63,7 @@ public final class DyadClient implements AutoCloseable {
     this.config = config;
     this.pool = new ConnectionPool<>(g -> GatewayConnection.open(g, config.thrift()),
         config.maxConnectionsPerGateway(), config.thrift().requestTimeout(), config.maxIdle());
+    this.direct = new DirectReads(config);
     this.directory = new GatewayDirectory(config.gateways(),
         g -> pool.call(g, ConnectionPool.Retry.SAFE, c -> c.call(gw -> gw.listGateways())), config.refreshEvery());
   }
@@ -208,12 +211,25 @@ public final class DyadClient implements AutoCloseable {
 
   /** As {@link #get(ObjectId, OutputStream)}, presenting {@code locator} (a read locator from a DDM); null: the configured credential. */
   public ObjectMeta get(ObjectId id, OutputStream out, String locator) throws DyadException, IOException {
-    ObjectMeta meta = stat(id, locator);
+    int start = next.getAndIncrement();
+    ObjectMeta meta;
+    ReadAhead.Fetch fetch;
+    if (config.directReads()) {
+      ReadPlan plan = withGateway("stat of " + id, c -> {
+        io.dyad.thrift.ReadPlan p = c.call(g -> g.openRead(id.value(), credential(locator)));
+        return new ReadPlan(ThriftTypes.toMeta(c.target, p.getInfo()), p.getNodeAddress());
+      });
+      meta = plan.meta();
+      Optional<HostAndPort> node = nodeAddress(plan.node());
+      fetch = node.isEmpty() ? (at, len) -> fetch(id, at, len, locator, start)
+          : new DirectFirst(node.get(), id, locator, start);
+    } else {
+      meta = stat(id, locator);
+      fetch = (at, len) -> fetch(id, at, len, locator, start);
+    }
     CRC32C crc = new CRC32C();
     int chunk = Math.min(config.chunkBytes(), directory.maxChunkBytes());
-    int start = next.getAndIncrement();
-    try (ReadAhead chunks = new ReadAhead(readers, (at, len) -> fetch(id, at, len, locator, start), meta.length(),
-        chunk, READ_AHEAD_CHUNKS)) {
+    try (ReadAhead chunks = new ReadAhead(readers, fetch, meta.length(), chunk, READ_AHEAD_CHUNKS)) {
       ByteBuffer data;
       while ((data = chunks.next()) != null) {
         crc.update(data.duplicate());
@@ -225,6 +241,51 @@ public final class DyadClient implements AutoCloseable {
           "object %s: the bytes received have CRC32C %08x, its record says %s", id, (int) crc.getValue(), meta.crcHex()));
     }
     return meta;
+  }
+
+  private static Optional<HostAndPort> nodeAddress(String address) {
+    try {
+      return address.isEmpty() ? Optional.empty() : Optional.of(HostAndPort.fromString(address));
+    } catch (IllegalArgumentException e) {
+      LOG.info("a gateway named the node {} to read from, not an address; reading through the gateways", address);
+      return Optional.empty();
+    }
+  }
+
+  /** An object's record and the storage node to read it from ("": through the gateways). */
+  private record ReadPlan(ObjectMeta meta, String node) {}
+
+  /**
+   * The ranges of one get from the storage node the gateway named; after the first failure there (the node died, was
+   * failed over, cannot be reached from here, refuses the size...), this range and the rest through the gateways.
+   */
+  private final class DirectFirst implements ReadAhead.Fetch {
+    private final HostAndPort node;
+    private final ObjectId id;
+    private final String locator;
+    private final int start;
+    private volatile boolean failed;
+
+    DirectFirst(HostAndPort node, ObjectId id, String locator, int start) {
+      this.node = node;
+      this.id = id;
+      this.locator = locator;
+      this.start = start;
+    }
+
+    @Override
+    public ByteBuffer fetch(long offset, int length) throws DyadException {
+      if (!failed) {
+        try {
+          return direct.read(node, id, offset, length, credential(locator));
+        } catch (DyadException e) {
+          failed = true;
+          LOG.info("direct read of {} from {} failed at offset {} ({}); reading the rest through the gateways", id,
+              node, offset, e.getMessage());
+        }
+      }
+      return DyadClient.this.fetch(id, offset, length, locator, start);
+    }
   }
 
   /** One range of an object; if a gateway fails, the range is asked for again from the next one. */
@@ -314,6 +375,7 @@ public final class DyadClient implements AutoCloseable {
   @Override
   public void close() {
     readers.shutdown();
+    direct.close();
     pool.close();
   }
 }

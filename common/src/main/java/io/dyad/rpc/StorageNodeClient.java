@@ -168,6 +168,12 @@ public final class StorageNodeClient implements PooledConnection {
     return read(id, offset, length, 0);
   }
 
+  /** A client's direct read (no daemon authentication; {@code credential} proves it may read), in a buffer of its own. */
+  public ByteBuffer readDirect(ObjectId id, long offset, int length, String credential) throws DyadException {
+    ByteBuffer shared = rpc(() -> client.readDirect(id.value(), offset, length, credential));
+    return ByteBuffer.allocate(shared.remaining()).put(shared).flip();
+  }
+
   public ByteBuffer read(ObjectId id, long offset, int length, long epoch) throws DyadException {
     ByteBuffer shared = readShared(id, offset, length, epoch);
     return ByteBuffer.allocate(shared.remaining()).put(shared).flip();

@@ -164,6 +164,23 @@ final class Gateway {
     });
   }
 
+  /** An object's record and the address of the node whose copy answered (empty: read it through this DOSM). */
+  record ReadPlan(ObjectMeta meta, Optional<HostAndPort> node) {}
+
+  /**
+   * As {@link #stat}, also naming the serving node that answered, for a client's direct read. A copy found only on a
+   * member that does not serve reads (its partner's own copy, while it catches up) is read through the DOSM.
+   */
+  ReadPlan openRead(ObjectId id) throws DyadException {
+    ReadPlan plan = reader.onSomeCopy(id, (client, epoch, local) -> new ReadPlan(
+        local ? client.localStat(id, epoch) : client.stat(id, epoch),
+        local ? Optional.empty() : Optional.of(client.target())), true);
+    if (plan.meta().tombstone()) {
+      throw DyadException.notFound("object " + id + " was deleted");
+    }
+    return plan;
+  }
+
   ObjectMeta stat(ObjectId id) throws DyadException {
     ObjectMeta m = reader.onSomeCopy(id, (client, epoch, local) -> local ? client.localStat(id, epoch)
         : client.stat(id, epoch), true);

@@ -133,6 +133,16 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
   }
 
   @Override
+  public io.dyad.thrift.ReadPlan openRead(String id, String credential) throws TException {
+    return call("openRead", gateway -> {
+      ObjectId oid = ObjectId.of(id);
+      access.check(credential, Locator.Operation.READ, oid.value());
+      Gateway.ReadPlan plan = gateway.openRead(oid);
+      return new io.dyad.thrift.ReadPlan(toThrift(plan.meta()), plan.node().map(Object::toString).orElse(""));
+    });
+  }
+
+  @Override
   public ObjectInfo stat(String id, String credential) throws TException {
     return call("stat", gateway -> {
       ObjectId oid = ObjectId.of(id);

@@ -75,6 +75,18 @@ public class StorageNode {
     public java.nio.ByteBuffer read(java.lang.String id, long offset, int length, long epoch) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
+     * A client's direct read (see ObjectGateway.openRead): as read, but answered to any caller — a daemon's
+     * authentication is not needed — that presents a read locator for id or an operator's credential (anything, in a
+     * cluster without access control). Served only while the member serves reads; on any error, read through a DOSM.
+     * 
+     * @param id
+     * @param offset
+     * @param length
+     * @param credential
+     */
+    public java.nio.ByteBuffer readDirect(java.lang.String id, long offset, int length, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
+
+    /**
      * Length, checksum and write time of an object or tombstone.
      * 
      * @param id
@@ -188,6 +200,8 @@ public class StorageNode {
     public void abortWrite(java.lang.String sessionId, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
     public void read(java.lang.String id, long offset, int length, long epoch, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException;
+
+    public void readDirect(java.lang.String id, long offset, int length, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException;
 
     public void stat(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException;
 
@@ -488,6 +502,48 @@ public class StorageNode {
         throw result.accessDenied;
       }
       throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "read failed: unknown result");
+    }
+
+    @Override
+    public java.nio.ByteBuffer readDirect(java.lang.String id, long offset, int length, java.lang.String credential) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
+    {
+      send_readDirect(id, offset, length, credential);
+      return recv_readDirect();
+    }
+
+    public void send_readDirect(java.lang.String id, long offset, int length, java.lang.String credential) throws org.apache.thrift.TException
+    {
+      readDirect_args args = new readDirect_args();
+      args.setId(id);
+      args.setOffset(offset);
+      args.setLength(length);
+      args.setCredential(credential);
+      sendBase("readDirect", args);
+    }
+
+    public java.nio.ByteBuffer recv_readDirect() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
+    {
+      readDirect_result result = new readDirect_result();
+      receiveBase(result, "readDirect");
+      if (result.isSetSuccess()) {
+        return result.success;
+      }
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      if (result.notFound != null) {
+        throw result.notFound;
+      }
+      if (result.checksumMismatch != null) {
+        throw result.checksumMismatch;
+      }
+      if (result.unavailable != null) {
+        throw result.unavailable;
+      }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
+      throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "readDirect failed: unknown result");
     }
 
     @Override
@@ -1180,6 +1236,50 @@ public class StorageNode {
     }
 
     @Override
+    public void readDirect(java.lang.String id, long offset, int length, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      readDirect_call method_call = new readDirect_call(id, offset, length, credential, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class readDirect_call extends org.apache.thrift.async.TAsyncMethodCall<java.nio.ByteBuffer> {
+      private java.lang.String id;
+      private long offset;
+      private int length;
+      private java.lang.String credential;
+      public readDirect_call(java.lang.String id, long offset, int length, java.lang.String credential, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.id = id;
+        this.offset = offset;
+        this.length = length;
+        this.credential = credential;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("readDirect", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        readDirect_args args = new readDirect_args();
+        args.setId(id);
+        args.setOffset(offset);
+        args.setLength(length);
+        args.setCredential(credential);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public java.nio.ByteBuffer getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        return (new Client(prot)).recv_readDirect();
+      }
+    }
+
+    @Override
     public void stat(java.lang.String id, long epoch, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.ObjectInfo> resultHandler) throws org.apache.thrift.TException {
       checkReady();
       stat_call method_call = new stat_call(id, epoch, resultHandler, this, ___protocolFactory, ___transport);
@@ -1664,6 +1764,7 @@ public class StorageNode {
       processMap.put("writeObject", new writeObject());
       processMap.put("abortWrite", new abortWrite());
       processMap.put("read", new read());
+      processMap.put("readDirect", new readDirect());
       processMap.put("stat", new stat());
       processMap.put("localStat", new localStat());
       processMap.put("localRead", new localRead());
@@ -1920,6 +2021,46 @@ public class StorageNode {
           result.unavailable = unavailable;
         } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
           result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
+        }
+        return result;
+      }
+    }
+
+    public static class readDirect<I extends Iface> extends org.apache.thrift.ProcessFunction<I, readDirect_args> {
+      public readDirect() {
+        super("readDirect");
+      }
+
+      @Override
+      public readDirect_args getEmptyArgsInstance() {
+        return new readDirect_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public readDirect_result getResult(I iface, readDirect_args args) throws org.apache.thrift.TException {
+        readDirect_result result = new readDirect_result();
+        try {
+          result.success = iface.readDirect(args.id, args.offset, args.length, args.credential);
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
+        } catch (io.dyad.thrift.NotFound notFound) {
+          result.notFound = notFound;
+        } catch (io.dyad.thrift.ChecksumMismatch checksumMismatch) {
+          result.checksumMismatch = checksumMismatch;
+        } catch (io.dyad.thrift.Unavailable unavailable) {
+          result.unavailable = unavailable;
         } catch (io.dyad.thrift.AccessDenied accessDenied) {
           result.accessDenied = accessDenied;
         }
@@ -2388,6 +2529,7 @@ public class StorageNode {
       processMap.put("writeObject", new writeObject());
       processMap.put("abortWrite", new abortWrite());
       processMap.put("read", new read());
+      processMap.put("readDirect", new readDirect());
       processMap.put("stat", new stat());
       processMap.put("localStat", new localStat());
       processMap.put("localRead", new localRead());
@@ -2936,6 +3078,93 @@ public class StorageNode {
       @Override
       public void start(I iface, read_args args, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
         iface.read(args.id, args.offset, args.length, args.epoch,resultHandler);
+      }
+    }
+
+    public static class readDirect<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, readDirect_args, java.nio.ByteBuffer> {
+      public readDirect() {
+        super("readDirect");
+      }
+
+      @Override
+      public readDirect_args getEmptyArgsInstance() {
+        return new readDirect_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer>() { 
+          @Override
+          public void onComplete(java.nio.ByteBuffer o) {
+            readDirect_result result = new readDirect_result();
+            result.success = o;
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            readDirect_result result = new readDirect_result();
+            if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.NotFound) {
+              result.notFound = (io.dyad.thrift.NotFound) e;
+              result.setNotFoundIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.ChecksumMismatch) {
+              result.checksumMismatch = (io.dyad.thrift.ChecksumMismatch) e;
+              result.setChecksumMismatchIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.Unavailable) {
+              result.unavailable = (io.dyad.thrift.Unavailable) e;
+              result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, readDirect_args args, org.apache.thrift.async.AsyncMethodCallback<java.nio.ByteBuffer> resultHandler) throws org.apache.thrift.TException {
+        iface.readDirect(args.id, args.offset, args.length, args.credential,resultHandler);
       }
     }
 
@@ -13253,6 +13482,1612 @@ public class StorageNode {
           struct.setStaleEpochIsSet(true);
         }
         if (incoming.get(6)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class readDirect_args implements org.apache.thrift.TBase<readDirect_args, readDirect_args._Fields>, java.io.Serializable, Cloneable, Comparable<readDirect_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("readDirect_args");
+
+    private static final org.apache.thrift.protocol.TField ID_FIELD_DESC = new org.apache.thrift.protocol.TField("id", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField OFFSET_FIELD_DESC = new org.apache.thrift.protocol.TField("offset", org.apache.thrift.protocol.TType.I64, (short)2);
+    private static final org.apache.thrift.protocol.TField LENGTH_FIELD_DESC = new org.apache.thrift.protocol.TField("length", org.apache.thrift.protocol.TType.I32, (short)3);
+    private static final org.apache.thrift.protocol.TField CREDENTIAL_FIELD_DESC = new org.apache.thrift.protocol.TField("credential", org.apache.thrift.protocol.TType.STRING, (short)4);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new readDirect_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new readDirect_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.lang.String id; // required
+    public long offset; // required
+    public int length; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String credential; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      ID((short)1, "id"),
+      OFFSET((short)2, "offset"),
+      LENGTH((short)3, "length"),
+      CREDENTIAL((short)4, "credential");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // ID
+            return ID;
+          case 2: // OFFSET
+            return OFFSET;
+          case 3: // LENGTH
+            return LENGTH;
+          case 4: // CREDENTIAL
+            return CREDENTIAL;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    private static final int __OFFSET_ISSET_ID = 0;
+    private static final int __LENGTH_ISSET_ID = 1;
+    private byte __isset_bitfield = 0;
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.ID, new org.apache.thrift.meta_data.FieldMetaData("id", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , "ObjectId")));
+      tmpMap.put(_Fields.OFFSET, new org.apache.thrift.meta_data.FieldMetaData("offset", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+      tmpMap.put(_Fields.LENGTH, new org.apache.thrift.meta_data.FieldMetaData("length", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+      tmpMap.put(_Fields.CREDENTIAL, new org.apache.thrift.meta_data.FieldMetaData("credential", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(readDirect_args.class, metaDataMap);
+    }
+
+    public readDirect_args() {
+    }
+
+    public readDirect_args(
+      java.lang.String id,
+      long offset,
+      int length,
+      java.lang.String credential)
+    {
+      this();
+      this.id = id;
+      this.offset = offset;
+      setOffsetIsSet(true);
+      this.length = length;
+      setLengthIsSet(true);
+      this.credential = credential;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public readDirect_args(readDirect_args other) {
+      __isset_bitfield = other.__isset_bitfield;
+      if (other.isSetId()) {
+        this.id = other.id;
+      }
+      this.offset = other.offset;
+      this.length = other.length;
+      if (other.isSetCredential()) {
+        this.credential = other.credential;
+      }
+    }
+
+    @Override
+    public readDirect_args deepCopy() {
+      return new readDirect_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.id = null;
+      setOffsetIsSet(false);
+      this.offset = 0;
+      setLengthIsSet(false);
+      this.length = 0;
+      this.credential = null;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getId() {
+      return this.id;
+    }
+
+    public readDirect_args setId(@org.apache.thrift.annotation.Nullable java.lang.String id) {
+      this.id = id;
+      return this;
+    }
+
+    public void unsetId() {
+      this.id = null;
+    }
+
+    /** Returns true if field id is set (has been assigned a value) and false otherwise */
+    public boolean isSetId() {
+      return this.id != null;
+    }
+
+    public void setIdIsSet(boolean value) {
+      if (!value) {
+        this.id = null;
+      }
+    }
+
+    public long getOffset() {
+      return this.offset;
+    }
+
+    public readDirect_args setOffset(long offset) {
+      this.offset = offset;
+      setOffsetIsSet(true);
+      return this;
+    }
+
+    public void unsetOffset() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __OFFSET_ISSET_ID);
+    }
+
+    /** Returns true if field offset is set (has been assigned a value) and false otherwise */
+    public boolean isSetOffset() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __OFFSET_ISSET_ID);
+    }
+
+    public void setOffsetIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __OFFSET_ISSET_ID, value);
+    }
+
+    public int getLength() {
+      return this.length;
+    }
+
+    public readDirect_args setLength(int length) {
+      this.length = length;
+      setLengthIsSet(true);
+      return this;
+    }
+
+    public void unsetLength() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __LENGTH_ISSET_ID);
+    }
+
+    /** Returns true if field length is set (has been assigned a value) and false otherwise */
+    public boolean isSetLength() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __LENGTH_ISSET_ID);
+    }
+
+    public void setLengthIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LENGTH_ISSET_ID, value);
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getCredential() {
+      return this.credential;
+    }
+
+    public readDirect_args setCredential(@org.apache.thrift.annotation.Nullable java.lang.String credential) {
+      this.credential = credential;
+      return this;
+    }
+
+    public void unsetCredential() {
+      this.credential = null;
+    }
+
+    /** Returns true if field credential is set (has been assigned a value) and false otherwise */
+    public boolean isSetCredential() {
+      return this.credential != null;
+    }
+
+    public void setCredentialIsSet(boolean value) {
+      if (!value) {
+        this.credential = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case ID:
+        if (value == null) {
+          unsetId();
+        } else {
+          setId((java.lang.String)value);
+        }
+        break;
+
+      case OFFSET:
+        if (value == null) {
+          unsetOffset();
+        } else {
+          setOffset((java.lang.Long)value);
+        }
+        break;
+
+      case LENGTH:
+        if (value == null) {
+          unsetLength();
+        } else {
+          setLength((java.lang.Integer)value);
+        }
+        break;
+
+      case CREDENTIAL:
+        if (value == null) {
+          unsetCredential();
+        } else {
+          setCredential((java.lang.String)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case ID:
+        return getId();
+
+      case OFFSET:
+        return getOffset();
+
+      case LENGTH:
+        return getLength();
+
+      case CREDENTIAL:
+        return getCredential();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case ID:
+        return isSetId();
+      case OFFSET:
+        return isSetOffset();
+      case LENGTH:
+        return isSetLength();
+      case CREDENTIAL:
+        return isSetCredential();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof readDirect_args)
+        return this.equals((readDirect_args)that);
+      return false;
+    }
+
+    public boolean equals(readDirect_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_id = true && this.isSetId();
+      boolean that_present_id = true && that.isSetId();
+      if (this_present_id || that_present_id) {
+        if (!(this_present_id && that_present_id))
+          return false;
+        if (!this.id.equals(that.id))
+          return false;
+      }
+
+      boolean this_present_offset = true;
+      boolean that_present_offset = true;
+      if (this_present_offset || that_present_offset) {
+        if (!(this_present_offset && that_present_offset))
+          return false;
+        if (this.offset != that.offset)
+          return false;
+      }
+
+      boolean this_present_length = true;
+      boolean that_present_length = true;
+      if (this_present_length || that_present_length) {
+        if (!(this_present_length && that_present_length))
+          return false;
+        if (this.length != that.length)
+          return false;
+      }
+
+      boolean this_present_credential = true && this.isSetCredential();
+      boolean that_present_credential = true && that.isSetCredential();
+      if (this_present_credential || that_present_credential) {
+        if (!(this_present_credential && that_present_credential))
+          return false;
+        if (!this.credential.equals(that.credential))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetId()) ? 131071 : 524287);
+      if (isSetId())
+        hashCode = hashCode * 8191 + id.hashCode();
+
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(offset);
+
+      hashCode = hashCode * 8191 + length;
+
+      hashCode = hashCode * 8191 + ((isSetCredential()) ? 131071 : 524287);
+      if (isSetCredential())
+        hashCode = hashCode * 8191 + credential.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(readDirect_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetId(), other.isSetId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.id, other.id);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetOffset(), other.isSetOffset());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetOffset()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.offset, other.offset);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetLength(), other.isSetLength());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetLength()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.length, other.length);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCredential(), other.isSetCredential());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCredential()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.credential, other.credential);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("readDirect_args(");
+      boolean first = true;
+
+      sb.append("id:");
+      if (this.id == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.id);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("offset:");
+      sb.append(this.offset);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("length:");
+      sb.append(this.length);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("credential:");
+      if (this.credential == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.credential);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class readDirect_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public readDirect_argsStandardScheme getScheme() {
+        return new readDirect_argsStandardScheme();
+      }
+    }
+
+    private static class readDirect_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<readDirect_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, readDirect_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.id = iprot.readString();
+                struct.setIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // OFFSET
+              if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+                struct.offset = iprot.readI64();
+                struct.setOffsetIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // LENGTH
+              if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+                struct.length = iprot.readI32();
+                struct.setLengthIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // CREDENTIAL
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.credential = iprot.readString();
+                struct.setCredentialIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, readDirect_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.id != null) {
+          oprot.writeFieldBegin(ID_FIELD_DESC);
+          oprot.writeString(struct.id);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldBegin(OFFSET_FIELD_DESC);
+        oprot.writeI64(struct.offset);
+        oprot.writeFieldEnd();
+        oprot.writeFieldBegin(LENGTH_FIELD_DESC);
+        oprot.writeI32(struct.length);
+        oprot.writeFieldEnd();
+        if (struct.credential != null) {
+          oprot.writeFieldBegin(CREDENTIAL_FIELD_DESC);
+          oprot.writeString(struct.credential);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class readDirect_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public readDirect_argsTupleScheme getScheme() {
+        return new readDirect_argsTupleScheme();
+      }
+    }
+
+    private static class readDirect_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<readDirect_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, readDirect_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetId()) {
+          optionals.set(0);
+        }
+        if (struct.isSetOffset()) {
+          optionals.set(1);
+        }
+        if (struct.isSetLength()) {
+          optionals.set(2);
+        }
+        if (struct.isSetCredential()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
+        if (struct.isSetId()) {
+          oprot.writeString(struct.id);
+        }
+        if (struct.isSetOffset()) {
+          oprot.writeI64(struct.offset);
+        }
+        if (struct.isSetLength()) {
+          oprot.writeI32(struct.length);
+        }
+        if (struct.isSetCredential()) {
+          oprot.writeString(struct.credential);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, readDirect_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(4);
+        if (incoming.get(0)) {
+          struct.id = iprot.readString();
+          struct.setIdIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.offset = iprot.readI64();
+          struct.setOffsetIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.length = iprot.readI32();
+          struct.setLengthIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.credential = iprot.readString();
+          struct.setCredentialIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class readDirect_result implements org.apache.thrift.TBase<readDirect_result, readDirect_result._Fields>, java.io.Serializable, Cloneable, Comparable<readDirect_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("readDirect_result");
+
+    private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.STRING, (short)0);
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField NOT_FOUND_FIELD_DESC = new org.apache.thrift.protocol.TField("notFound", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField CHECKSUM_MISMATCH_FIELD_DESC = new org.apache.thrift.protocol.TField("checksumMismatch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)5);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new readDirect_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new readDirect_resultTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.nio.ByteBuffer success; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      SUCCESS((short)0, "success"),
+      INVALID_ARGUMENT((short)1, "invalidArgument"),
+      NOT_FOUND((short)2, "notFound"),
+      CHECKSUM_MISMATCH((short)3, "checksumMismatch"),
+      UNAVAILABLE((short)4, "unavailable"),
+      ACCESS_DENIED((short)5, "accessDenied");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 0: // SUCCESS
+            return SUCCESS;
+          case 1: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          case 2: // NOT_FOUND
+            return NOT_FOUND;
+          case 3: // CHECKSUM_MISMATCH
+            return CHECKSUM_MISMATCH;
+          case 4: // UNAVAILABLE
+            return UNAVAILABLE;
+          case 5: // ACCESS_DENIED
+            return ACCESS_DENIED;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.SUCCESS, new org.apache.thrift.meta_data.FieldMetaData("success", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING          , true)));
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      tmpMap.put(_Fields.NOT_FOUND, new org.apache.thrift.meta_data.FieldMetaData("notFound", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.NotFound.class)));
+      tmpMap.put(_Fields.CHECKSUM_MISMATCH, new org.apache.thrift.meta_data.FieldMetaData("checksumMismatch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.ChecksumMismatch.class)));
+      tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(readDirect_result.class, metaDataMap);
+    }
+
+    public readDirect_result() {
+    }
+
+    public readDirect_result(
+      java.nio.ByteBuffer success,
+      io.dyad.thrift.InvalidArgument invalidArgument,
+      io.dyad.thrift.NotFound notFound,
+      io.dyad.thrift.ChecksumMismatch checksumMismatch,
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.AccessDenied accessDenied)
+    {
+      this();
+      this.success = org.apache.thrift.TBaseHelper.copyBinary(success);
+      this.invalidArgument = invalidArgument;
+      this.notFound = notFound;
+      this.checksumMismatch = checksumMismatch;
+      this.unavailable = unavailable;
+      this.accessDenied = accessDenied;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public readDirect_result(readDirect_result other) {
+      if (other.isSetSuccess()) {
+        this.success = org.apache.thrift.TBaseHelper.copyBinary(other.success);
+      }
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+      if (other.isSetNotFound()) {
+        this.notFound = new io.dyad.thrift.NotFound(other.notFound);
+      }
+      if (other.isSetChecksumMismatch()) {
+        this.checksumMismatch = new io.dyad.thrift.ChecksumMismatch(other.checksumMismatch);
+      }
+      if (other.isSetUnavailable()) {
+        this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
+    }
+
+    @Override
+    public readDirect_result deepCopy() {
+      return new readDirect_result(this);
+    }
+
+    @Override
+    public void clear() {
+      this.success = null;
+      this.invalidArgument = null;
+      this.notFound = null;
+      this.checksumMismatch = null;
+      this.unavailable = null;
+      this.accessDenied = null;
+    }
+
+    public byte[] getSuccess() {
+      setSuccess(org.apache.thrift.TBaseHelper.rightSize(success));
+      return success == null ? null : success.array();
+    }
+
+    public java.nio.ByteBuffer bufferForSuccess() {
+      return org.apache.thrift.TBaseHelper.copyBinary(success);
+    }
+
+    public readDirect_result setSuccess(byte[] success) {
+      this.success = success == null ? (java.nio.ByteBuffer)null     : java.nio.ByteBuffer.wrap(success.clone());
+      return this;
+    }
+
+    public readDirect_result setSuccess(@org.apache.thrift.annotation.Nullable java.nio.ByteBuffer success) {
+      this.success = org.apache.thrift.TBaseHelper.copyBinary(success);
+      return this;
+    }
+
+    public void unsetSuccess() {
+      this.success = null;
+    }
+
+    /** Returns true if field success is set (has been assigned a value) and false otherwise */
+    public boolean isSetSuccess() {
+      return this.success != null;
+    }
+
+    public void setSuccessIsSet(boolean value) {
+      if (!value) {
+        this.success = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public readDirect_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.NotFound getNotFound() {
+      return this.notFound;
+    }
+
+    public readDirect_result setNotFound(@org.apache.thrift.annotation.Nullable io.dyad.thrift.NotFound notFound) {
+      this.notFound = notFound;
+      return this;
+    }
+
+    public void unsetNotFound() {
+      this.notFound = null;
+    }
+
+    /** Returns true if field notFound is set (has been assigned a value) and false otherwise */
+    public boolean isSetNotFound() {
+      return this.notFound != null;
+    }
+
+    public void setNotFoundIsSet(boolean value) {
+      if (!value) {
+        this.notFound = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.ChecksumMismatch getChecksumMismatch() {
+      return this.checksumMismatch;
+    }
+
+    public readDirect_result setChecksumMismatch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.ChecksumMismatch checksumMismatch) {
+      this.checksumMismatch = checksumMismatch;
+      return this;
+    }
+
+    public void unsetChecksumMismatch() {
+      this.checksumMismatch = null;
+    }
+
+    /** Returns true if field checksumMismatch is set (has been assigned a value) and false otherwise */
+    public boolean isSetChecksumMismatch() {
+      return this.checksumMismatch != null;
+    }
+
+    public void setChecksumMismatchIsSet(boolean value) {
+      if (!value) {
+        this.checksumMismatch = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.Unavailable getUnavailable() {
+      return this.unavailable;
+    }
+
+    public readDirect_result setUnavailable(@org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable) {
+      this.unavailable = unavailable;
+      return this;
+    }
+
+    public void unsetUnavailable() {
+      this.unavailable = null;
+    }
+
+    /** Returns true if field unavailable is set (has been assigned a value) and false otherwise */
+    public boolean isSetUnavailable() {
+      return this.unavailable != null;
+    }
+
+    public void setUnavailableIsSet(boolean value) {
+      if (!value) {
+        this.unavailable = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public readDirect_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case SUCCESS:
+        if (value == null) {
+          unsetSuccess();
+        } else {
+          if (value instanceof byte[]) {
+            setSuccess((byte[])value);
+          } else {
+            setSuccess((java.nio.ByteBuffer)value);
+          }
+        }
+        break;
+
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      case NOT_FOUND:
+        if (value == null) {
+          unsetNotFound();
+        } else {
+          setNotFound((io.dyad.thrift.NotFound)value);
+        }
+        break;
+
+      case CHECKSUM_MISMATCH:
+        if (value == null) {
+          unsetChecksumMismatch();
+        } else {
+          setChecksumMismatch((io.dyad.thrift.ChecksumMismatch)value);
+        }
+        break;
+
+      case UNAVAILABLE:
+        if (value == null) {
+          unsetUnavailable();
+        } else {
+          setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case SUCCESS:
+        return getSuccess();
+
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      case NOT_FOUND:
+        return getNotFound();
+
+      case CHECKSUM_MISMATCH:
+        return getChecksumMismatch();
+
+      case UNAVAILABLE:
+        return getUnavailable();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case SUCCESS:
+        return isSetSuccess();
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      case NOT_FOUND:
+        return isSetNotFound();
+      case CHECKSUM_MISMATCH:
+        return isSetChecksumMismatch();
+      case UNAVAILABLE:
+        return isSetUnavailable();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof readDirect_result)
+        return this.equals((readDirect_result)that);
+      return false;
+    }
+
+    public boolean equals(readDirect_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_success = true && this.isSetSuccess();
+      boolean that_present_success = true && that.isSetSuccess();
+      if (this_present_success || that_present_success) {
+        if (!(this_present_success && that_present_success))
+          return false;
+        if (!this.success.equals(that.success))
+          return false;
+      }
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      boolean this_present_notFound = true && this.isSetNotFound();
+      boolean that_present_notFound = true && that.isSetNotFound();
+      if (this_present_notFound || that_present_notFound) {
+        if (!(this_present_notFound && that_present_notFound))
+          return false;
+        if (!this.notFound.equals(that.notFound))
+          return false;
+      }
+
+      boolean this_present_checksumMismatch = true && this.isSetChecksumMismatch();
+      boolean that_present_checksumMismatch = true && that.isSetChecksumMismatch();
+      if (this_present_checksumMismatch || that_present_checksumMismatch) {
+        if (!(this_present_checksumMismatch && that_present_checksumMismatch))
+          return false;
+        if (!this.checksumMismatch.equals(that.checksumMismatch))
+          return false;
+      }
+
+      boolean this_present_unavailable = true && this.isSetUnavailable();
+      boolean that_present_unavailable = true && that.isSetUnavailable();
+      if (this_present_unavailable || that_present_unavailable) {
+        if (!(this_present_unavailable && that_present_unavailable))
+          return false;
+        if (!this.unavailable.equals(that.unavailable))
+          return false;
+      }
+
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetSuccess()) ? 131071 : 524287);
+      if (isSetSuccess())
+        hashCode = hashCode * 8191 + success.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetNotFound()) ? 131071 : 524287);
+      if (isSetNotFound())
+        hashCode = hashCode * 8191 + notFound.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetChecksumMismatch()) ? 131071 : 524287);
+      if (isSetChecksumMismatch())
+        hashCode = hashCode * 8191 + checksumMismatch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
+      if (isSetUnavailable())
+        hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(readDirect_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetSuccess(), other.isSetSuccess());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetSuccess()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.success, other.success);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetNotFound(), other.isSetNotFound());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetNotFound()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.notFound, other.notFound);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetChecksumMismatch(), other.isSetChecksumMismatch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetChecksumMismatch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.checksumMismatch, other.checksumMismatch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUnavailable(), other.isSetUnavailable());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUnavailable()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("readDirect_result(");
+      boolean first = true;
+
+      sb.append("success:");
+      if (this.success == null) {
+        sb.append("null");
+      } else {
+        org.apache.thrift.TBaseHelper.toString(this.success, sb);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("notFound:");
+      if (this.notFound == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.notFound);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("checksumMismatch:");
+      if (this.checksumMismatch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.checksumMismatch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("unavailable:");
+      if (this.unavailable == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class readDirect_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public readDirect_resultStandardScheme getScheme() {
+        return new readDirect_resultStandardScheme();
+      }
+    }
+
+    private static class readDirect_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<readDirect_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, readDirect_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 0: // SUCCESS
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.success = iprot.readBinary();
+                struct.setSuccessIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 1: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // NOT_FOUND
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.notFound = new io.dyad.thrift.NotFound();
+                struct.notFound.read(iprot);
+                struct.setNotFoundIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // CHECKSUM_MISMATCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.checksumMismatch = new io.dyad.thrift.ChecksumMismatch();
+                struct.checksumMismatch.read(iprot);
+                struct.setChecksumMismatchIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // UNAVAILABLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.unavailable = new io.dyad.thrift.Unavailable();
+                struct.unavailable.read(iprot);
+                struct.setUnavailableIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 5: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, readDirect_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.success != null) {
+          oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
+          oprot.writeBinary(struct.success);
+          oprot.writeFieldEnd();
+        }
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.notFound != null) {
+          oprot.writeFieldBegin(NOT_FOUND_FIELD_DESC);
+          struct.notFound.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.checksumMismatch != null) {
+          oprot.writeFieldBegin(CHECKSUM_MISMATCH_FIELD_DESC);
+          struct.checksumMismatch.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.unavailable != null) {
+          oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
+          struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class readDirect_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public readDirect_resultTupleScheme getScheme() {
+        return new readDirect_resultTupleScheme();
+      }
+    }
+
+    private static class readDirect_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<readDirect_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, readDirect_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetSuccess()) {
+          optionals.set(0);
+        }
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(1);
+        }
+        if (struct.isSetNotFound()) {
+          optionals.set(2);
+        }
+        if (struct.isSetChecksumMismatch()) {
+          optionals.set(3);
+        }
+        if (struct.isSetUnavailable()) {
+          optionals.set(4);
+        }
+        if (struct.isSetAccessDenied()) {
+          optionals.set(5);
+        }
+        oprot.writeBitSet(optionals, 6);
+        if (struct.isSetSuccess()) {
+          oprot.writeBinary(struct.success);
+        }
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+        if (struct.isSetNotFound()) {
+          struct.notFound.write(oprot);
+        }
+        if (struct.isSetChecksumMismatch()) {
+          struct.checksumMismatch.write(oprot);
+        }
+        if (struct.isSetUnavailable()) {
+          struct.unavailable.write(oprot);
+        }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, readDirect_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(6);
+        if (incoming.get(0)) {
+          struct.success = iprot.readBinary();
+          struct.setSuccessIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.notFound = new io.dyad.thrift.NotFound();
+          struct.notFound.read(iprot);
+          struct.setNotFoundIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.checksumMismatch = new io.dyad.thrift.ChecksumMismatch();
+          struct.checksumMismatch.read(iprot);
+          struct.setChecksumMismatchIsSet(true);
+        }
+        if (incoming.get(4)) {
+          struct.unavailable = new io.dyad.thrift.Unavailable();
+          struct.unavailable.read(iprot);
+          struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(5)) {
           struct.accessDenied = new io.dyad.thrift.AccessDenied();
           struct.accessDenied.read(iprot);
           struct.setAccessDeniedIsSet(true);

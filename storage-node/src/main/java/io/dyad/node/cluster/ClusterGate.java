@@ -2,6 +2,7 @@ package io.dyad.node.cluster;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.access.DaemonAuth;
+import io.dyad.common.access.Locators;
 import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.fencing.MemberGate;
 import io.dyad.coordinator.membership.Registration;
@@ -21,6 +22,7 @@ public final class ClusterGate implements AccessGate {
   private final MemberGate member;
   private final HintSettlement settlement;
   private final Optional<DaemonAuth> daemons;
+  private final Optional<Locators> locators;
 
   public ClusterGate(String memberId, Registration registration, ClusterView view, HintSettlement settlement) {
     this(memberId, registration, view, settlement, Optional.empty());
@@ -29,14 +31,26 @@ public final class ClusterGate implements AccessGate {
   /** @param daemons how callers prove they are Dyad daemons (empty in a cluster without a secret) */
   public ClusterGate(String memberId, Registration registration, ClusterView view, HintSettlement settlement,
       Optional<DaemonAuth> daemons) {
+    this(memberId, registration, view, settlement, daemons, Optional.empty());
+  }
+
+  /** @param locators how clients prove they may read an object directly (empty in a cluster without a secret) */
+  public ClusterGate(String memberId, Registration registration, ClusterView view, HintSettlement settlement,
+      Optional<DaemonAuth> daemons, Optional<Locators> locators) {
     this.member = new MemberGate(memberId, registration, view);
     this.settlement = settlement;
     this.daemons = daemons;
+    this.locators = locators;
   }
 
   @Override
   public Optional<DaemonAuth> daemons() {
     return daemons;
+  }
+
+  @Override
+  public Optional<Locators> locators() {
+    return locators;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.dyad.node.server;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.access.DaemonAuth;
+import io.dyad.common.access.Locators;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,6 +52,14 @@ public interface AccessGate {
    * cluster without a secret).
    */
   default Optional<DaemonAuth> daemons() {
+    return Optional.empty();
+  }
+
+  /**
+   * How a client's direct read proves it may read the object (a locator from a DDM or an operator's credential);
+   * empty: anyone may (a standalone node, or a cluster without a secret).
+   */
+  default Optional<Locators> locators() {
     return Optional.empty();
   }
 
