@@ -221,7 +221,7 @@ public final class DyadClient implements AutoCloseable {
       });
       meta = plan.meta();
       Optional<HostAndPort> node = nodeAddress(plan.node());
-      fetch = node.isEmpty() ? (at, len) -> fetch(id, at, len, locator, start)
+      fetch = node.isEmpty() || !direct.worthTrying(node.get()) ? (at, len) -> fetch(id, at, len, locator, start)
           : new DirectFirst(node.get(), id, locator, start);
     } else {
       meta = stat(id, locator);

@@ -152,10 +152,12 @@ final class ClusterBench implements Callable<Integer> {
     line(out, String.format("put %d MiB objects via DOSM, both replicas", bigMib), bigPut, disk,
         "of raw disk; " + fmt(bigPut.perSecond() / (disk.perSecond() / 2)) + " of half of it (target >= 0.80)");
     line(out, "raw loopback TCP stream (mean of 2)", loop, null, null);
-    line(out, String.format("get %d MiB objects via DOSM (page cache)", bigMib), bigGet, loop, "of raw loopback");
+    line(out, String.format("get %d MiB objects, direct from node (page cache)", bigMib), bigGet, loop,
+        "of raw loopback");
     line(out, "raw 4 KiB file write+fsync, 1 writer", rawSmall, null, null);
-    line(out, String.format("put 4 KiB objects via DOSM, %d clients", threads), smallPut, rawSmall, "of raw small writes");
-    line(out, String.format("get 4 KiB objects via DOSM, %d clients", threads), smallGet, null, null);
+    line(out, String.format("put 4 KiB objects via DOSM, %d clients, one call", threads), smallPut, rawSmall,
+        "of raw small writes");
+    line(out, String.format("get 4 KiB objects, %d clients", threads), smallGet, null, null);
     out.flush();
   }
 
