@@ -47,6 +47,11 @@ final class DirectReads implements AutoCloseable {
     }
   }
 
+  /** Closes connections idle for longer than the client's limit. */
+  void evictIdle() {
+    nodes.evictIdle();
+  }
+
   @Override
   public void close() {
     nodes.close();

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
@@ -56,6 +58,9 @@ public final class DyadClient implements AutoCloseable {
   /** Chunks a get asks for ahead of the one it consumes (so at most this many chunks of memory per get). */
   static final int READ_AHEAD_CHUNKS = 4;
   private final DirectReads direct;
+  /** Closes idle connections in time, also when the client makes no calls (pools close them on use otherwise). */
+  private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+      new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dyad-client-idle-%d").build());
   private final ExecutorService readers = Executors.newCachedThreadPool(
       new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dyad-client-read-%d").build());
 
@@ -64,6 +69,8 @@ public final class DyadClient implements AutoCloseable {
     this.pool = new ConnectionPool<>(g -> GatewayConnection.open(g, config.thrift()),
         config.maxConnectionsPerGateway(), config.thrift().requestTimeout(), config.maxIdle());
     this.direct = new DirectReads(config);
+    long sweep = Math.max(1000, config.maxIdle().toMillis() / 10);
+    housekeeping.scheduleWithFixedDelay(this::evictIdle, sweep, sweep, TimeUnit.MILLISECONDS);
     this.directory = new GatewayDirectory(config.gateways(),
         g -> pool.call(g, ConnectionPool.Retry.SAFE, c -> c.call(gw -> gw.listGateways())), config.refreshEvery());
   }
@@ -243,6 +250,15 @@ public final class DyadClient implements AutoCloseable {
     return meta;
   }
 
+  private void evictIdle() {
+    try {
+      pool.evictIdle();
+      direct.evictIdle();
+    } catch (RuntimeException e) {
+      LOG.warn("closing idle connections failed; tried again shortly", e);
+    }
+  }
+
   private static Optional<HostAndPort> nodeAddress(String address) {
     try {
       return address.isEmpty() ? Optional.empty() : Optional.of(HostAndPort.fromString(address));
@@ -374,6 +390,7 @@ public final class DyadClient implements AutoCloseable {
 
   @Override
   public void close() {
+    housekeeping.shutdownNow();
     readers.shutdown();
     direct.close();
     pool.close();
