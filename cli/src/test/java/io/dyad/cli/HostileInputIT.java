@@ -52,7 +52,6 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.zip.CRC32C;
 import org.apache.thrift.ProcessFunction;
-import org.apache.thrift.TApplicationException;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TMessage;
 import org.apache.thrift.protocol.TMessageType;
@@ -404,38 +403,9 @@ class HostileInputIT {
    */
   private static void fuzz(HostAndPort target, Map<String, ? extends ProcessFunction<?, ?>> methods, int calls,
       long seed) throws Exception {
-    List<String> names = new ArrayList<>(methods.keySet());
-    names.sort(null);
-    Random random = new Random(seed);
-    RandomThriftCalls generator = new RandomThriftCalls(random);
     try (Socket s = tlsSocket(target)) {
       s.setSoTimeout(30_000);
-      DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16));
-      DataInputStream in = new DataInputStream(s.getInputStream());
-      for (int i = 0; i < calls; i++) {
-        String method = names.get(random.nextInt(names.size()));
-        byte[] body = generator.call(method, methods.get(method).getEmptyArgsInstance(), i);
-        out.writeInt(body.length);
-        out.write(body);
-        out.flush();
-        String what = target + " call " + i + " (" + method + ", seed " + seed + ")";
-        byte[] reply;
-        try {
-          reply = new byte[in.readInt()];
-          in.readFully(reply);
-        } catch (IOException e) {
-          throw new AssertionError(what + ": the connection was closed", e);
-        }
-        TBinaryProtocol p = new TBinaryProtocol(new org.apache.thrift.transport.TMemoryInputTransport(reply), true,
-            true);
-        TMessage m = p.readMessageBegin();
-        if (m.type == TMessageType.EXCEPTION) {
-          TApplicationException e = TApplicationException.readFrom(p);
-          assertThat(e.getType()).as(what + ": " + e.getMessage()).isNotEqualTo(TApplicationException.INTERNAL_ERROR);
-        } else {
-          assertThat(m.type).as(what).isEqualTo(TMessageType.REPLY);
-        }
-      }
+      RandomThriftCalls.fuzz(s, methods, calls, seed, target.toString());
     }
   }
 

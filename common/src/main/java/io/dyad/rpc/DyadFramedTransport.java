@@ -1,5 +1,6 @@
 package io.dyad.rpc;
 
+import io.dyad.rpc.tls.TlsRecords;
 import org.apache.thrift.TConfiguration;
 import org.apache.thrift.transport.TMemoryInputTransport;
 import org.apache.thrift.transport.TTransport;
@@ -32,19 +33,11 @@ final class DyadFramedTransport extends TLayeredTransport {
         new TConfiguration(maxFrameBytes, maxFrameBytes, TConfiguration.DEFAULT_RECURSION_DEPTH), new byte[0]);
   }
 
-  /**
-   * A TLS record header (content type 20-23, version 3.x) where a frame size should be: a TLS server answering a
-   * plain client with an alert. As a size it would be over 335 MB, which no Dyad reply is.
-   */
-  private static boolean looksLikeTlsRecord(byte[] head) {
-    return head[0] >= 20 && head[0] <= 23 && head[1] == 3 && head[2] <= 4;
-  }
-
   private void readFrame() throws TTransportException {
     getInnerTransport().readAll(sizeBuffer, 0, 4);
     long size = Integer.toUnsignedLong(((sizeBuffer[0] & 0xff) << 24) | ((sizeBuffer[1] & 0xff) << 16)
         | ((sizeBuffer[2] & 0xff) << 8) | (sizeBuffer[3] & 0xff));
-    if (looksLikeTlsRecord(sizeBuffer)) {
+    if (TlsRecords.looksLikeRecordHeader(sizeBuffer, 4)) { // a TLS server answering this plain client
       close();
       throw new TTransportException(TTransportException.CORRUPTED_DATA, "the server speaks TLS and this side does "
           + "not (the cluster runs TLS: give --tls-ca, --tls-cert and --tls-key, or $DYAD_TLS_CA, $DYAD_TLS_CERT and "

@@ -1,5 +1,6 @@
 package io.dyad.rpc.server;
 
+import io.dyad.rpc.tls.TlsRecords;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,7 +17,7 @@ final class ProtocolSniffer {
     if (length >= 1 && (first[0] & 0xff) == 0x82) {
       return "unframed compact Thrift (use the framed transport and the binary protocol)";
     }
-    if (length >= 3 && first[0] == 0x16 && first[1] == 0x03) {
+    if (TlsRecords.looksLikeRecordHeader(first, length)) {
       return "a TLS handshake (this port speaks plain Thrift)";
     }
     if (length >= 4) {

@@ -89,11 +89,20 @@ public record TlsFiles(Path trustedCa, Optional<Path> certificate, Optional<Path
   }
 
   private static boolean isPem(Path file) throws DyadException {
+    return isPem(file, "the TLS certificate file");
+  }
+
+  /**
+   * Whether a certificate or key store file is PEM text (else PKCS#12). {@code what} names the file in the error.
+   *
+   * @throws DyadException INVALID_ARGUMENT if it cannot be read
+   */
+  public static boolean isPem(Path file, String what) throws DyadException {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(4096);
       return new String(head, StandardCharsets.US_ASCII).contains("-----BEGIN");
     } catch (IOException e) {
-      throw DyadException.invalidArgument("cannot read the TLS certificate file " + file + ": " + e);
+      throw DyadException.invalidArgument("cannot read " + what + " " + file + ": " + e);
     }
   }
 

@@ -1,5 +1,12 @@
 package io.dyad.rpc.fuzz;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.apache.thrift.ProcessFunction;
+import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TBase;
 import org.apache.thrift.TException;
 import org.apache.thrift.TFieldIdEnum;
@@ -24,6 +33,7 @@ import org.apache.thrift.protocol.TMessage;
 import org.apache.thrift.protocol.TMessageType;
 import org.apache.thrift.protocol.TType;
 import org.apache.thrift.transport.TMemoryBuffer;
+import org.apache.thrift.transport.TMemoryInputTransport;
 
 /**
  * Well-formed Thrift calls with hostile arguments, built from a service's generated metadata: every field of every
@@ -42,6 +52,53 @@ public final class RandomThriftCalls {
 
   public RandomThriftCalls(Random random) {
     this.random = random;
+  }
+
+  /** What a {@link #fuzz} run got back: replies, and typed errors (exceptions other than internal errors). */
+  public record Outcome(int replies, int typedErrors) {}
+
+  /**
+   * Sends {@code calls} random calls of {@code methods}, one at a time, on {@code socket} (framed binary Thrift): each
+   * must get a reply or a typed error — never an internal error (a handler that threw what it did not mean to), never
+   * a closed connection. An AssertionError names the failing call, method and seed, which replay it exactly.
+   */
+  public static Outcome fuzz(Socket socket, Map<String, ? extends ProcessFunction<?, ?>> methods, int calls,
+      long seed, String target) throws IOException, TException {
+    List<String> names = new ArrayList<>(methods.keySet());
+    names.sort(null);
+    Random random = new Random(seed);
+    RandomThriftCalls generator = new RandomThriftCalls(random);
+    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+    DataInputStream in = new DataInputStream(socket.getInputStream());
+    int replies = 0;
+    int typedErrors = 0;
+    for (int i = 0; i < calls; i++) {
+      String method = names.get(random.nextInt(names.size()));
+      byte[] body = generator.call(method, methods.get(method).getEmptyArgsInstance(), i);
+      out.writeInt(body.length);
+      out.write(body);
+      out.flush();
+      String what = target + " call " + i + " (" + method + ", seed " + seed + ")";
+      byte[] reply;
+      try {
+        reply = new byte[in.readInt()];
+        in.readFully(reply);
+      } catch (IOException e) {
+        throw new AssertionError(what + ": the connection was closed", e);
+      }
+      TBinaryProtocol p = new TBinaryProtocol(new TMemoryInputTransport(reply), true, true);
+      TMessage m = p.readMessageBegin();
+      assertThat(m.seqid).as(what).isEqualTo(i);
+      if (m.type == TMessageType.EXCEPTION) {
+        TApplicationException e = TApplicationException.readFrom(p);
+        assertThat(e.getType()).as(what + ": " + e.getMessage()).isNotEqualTo(TApplicationException.INTERNAL_ERROR);
+        typedErrors++;
+      } else {
+        assertThat(m.type).as(what).isEqualTo(TMessageType.REPLY);
+        replies++;
+      }
+    }
+    return new Outcome(replies, typedErrors);
   }
 
   /** The body of a framed request: the message header and {@code args} filled with random values. */

@@ -3,10 +3,7 @@ package io.dyad.coordinator.zk;
 import static java.util.Objects.requireNonNull;
 
 import io.dyad.common.DyadException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.dyad.rpc.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.zookeeper.ClientCnxnSocketNetty;
@@ -48,10 +45,6 @@ public record ZkTls(Path trustedCa, Optional<Path> keyStore, Optional<String> ke
   }
 
   static boolean isPem(Path file) throws DyadException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return new String(in.readNBytes(4096), StandardCharsets.US_ASCII).contains("-----BEGIN");
-    } catch (IOException e) {
-      throw DyadException.invalidArgument("cannot read the ZooKeeper TLS keystore " + file + ": " + e);
-    }
+    return TlsFiles.isPem(file, "the ZooKeeper TLS keystore");
   }
 }
