@@ -30,6 +30,10 @@ final class ClientOptions {
           + "in ZooKeeper.")
   List<HostAndPort> gateways;
 
+  @Option(names = "--via-gateway", description = "Read object bytes through a gateway instead of straight from the "
+      + "storage node that serves them (for a client that cannot reach the storage nodes).")
+  boolean viaGateway;
+
   DyadClient connect() throws DyadException {
     return DyadClient.connect(config());
   }
@@ -39,7 +43,7 @@ final class ClientOptions {
    * short-lived ADMIN locator, signed afresh as it nears its end).
    */
   ClientConfig config() throws DyadException {
-    ClientConfig plain = ClientConfig.of(seeds());
+    ClientConfig plain = ClientConfig.of(seeds()).withDirectReads(!viaGateway);
     ClientConfig c = plain.withThrift(plain.thrift().withTls(secret.tls.load()));
     Optional<ClusterSecret> s = secret.load();
     if (s.isEmpty()) {
