@@ -9,6 +9,7 @@ import io.dyad.common.DyadException;
 import io.dyad.common.DyadVersion;
 import io.dyad.common.ObjectId;
 import io.dyad.common.access.Locator;
+import io.dyad.common.access.Locators;
 import io.dyad.node.store.ObjectStore;
 import io.dyad.node.store.StoreStatus;
 import io.dyad.rpc.ThriftErrors;
@@ -27,6 +28,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.thrift.TApplicationException;
@@ -185,8 +187,9 @@ final class StorageNodeHandler implements StorageNode.Iface {
   public ByteBuffer readDirect(String id, long offset, int length, String credential) throws TException {
     return call("readDirect", () -> {
       ObjectId objectId = ObjectId.of(id);
-      if (gate.locators().isPresent()) {
-        gate.locators().get().check(credential, Locator.Operation.READ, objectId.value());
+      Optional<Locators> locators = gate.locators();
+      if (locators.isPresent()) {
+        locators.get().check(credential, Locator.Operation.READ, objectId.value());
       }
       gate.checkRead(0);
       return readRange(objectId, offset, length);

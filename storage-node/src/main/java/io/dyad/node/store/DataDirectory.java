@@ -3,6 +3,7 @@ package io.dyad.node.store;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -149,7 +150,26 @@ final class DataDirectory implements AutoCloseable {
     return identity;
   }
 
-  /** Makes a directory's entries (creations, renames, deletions) durable. */
+  /**
+   * Writes {@code bytes} to a new file (it must not exist), fsynced if {@code sync}; a file left half written by a
+   * failure is removed.
+   */
+  static void writeNew(Path file, ByteBuffer bytes, boolean sync) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer b = bytes.duplicate();
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      if (sync) {
+        ch.force(true);
+      }
+    } catch (IOException e) {
+      Files.deleteIfExists(file);
+      throw e;
+    }
+  }
+
+  /** Makes a directory's entries (creations, renames, deletions), or a file's content, durable. */
   static void fsync(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);

@@ -1,9 +1,7 @@
 package io.dyad.node.store;
 
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.WRITE;
 
 import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.AbstractIdleService;
@@ -174,9 +172,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(content.duplicate());
     if ((int) crc.getValue() != crc32c) {
-      throw new DyadException(ErrorCode.CHECKSUM_MISMATCH, String.format(
-          "object %s: the %d bytes received have CRC32C %08x but the client sent %08x",
-          id, content.remaining(), (int) crc.getValue(), crc32c));
+      throw WriteSession.checksumMismatch(id, content.remaining(), (int) crc.getValue(), crc32c);
     }
     ensureRoomFor(ObjectFileFormat.fileSize(content.remaining()), id);
     ByteBuffer image = ObjectImage.of(content, crc32c, clock.millis());
@@ -186,11 +182,8 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     }
     Path temp = dir.tmp().resolve(UUID.randomUUID() + ".data");
     try {
-      try (FileChannel ch = FileChannel.open(temp, CREATE_NEW, WRITE)) {
-        while (image.hasRemaining()) {
-          ch.write(image);
-        }
-        ch.force(true);
+      try {
+        DataDirectory.writeNew(temp, image, true);
       } catch (IOException e) {
         throw IoErrors.translate(e, "writing object " + id);
       }
@@ -318,12 +311,8 @@ public final class FileObjectStore extends AbstractIdleService implements Object
         return existing.get();
       }
       Trailer trailer = new Trailer(true, 0, 0, clock.millis(), 0);
-      try (FileChannel ch = FileChannel.open(temp, CREATE_NEW, WRITE)) {
-        ByteBuffer b = trailer.encode();
-        while (b.hasRemaining()) {
-          ch.write(b);
-        }
-        ch.force(true);
+      try {
+        DataDirectory.writeNew(temp, trailer.encode(), true);
       } catch (IOException e) {
         throw IoErrors.translate(e, "writing a tombstone for object " + id);
       }

@@ -2,9 +2,7 @@ package io.dyad.node.store;
 
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
-import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
-import static java.nio.file.StandardOpenOption.WRITE;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dyad.common.DyadException;
@@ -103,12 +101,18 @@ final class GroupCommit {
       throw IoErrors.translate(e, "journaling object " + id);
     }
     Path installed = null;
+    Path written = null;
     try {
-      Path source = file != null ? file : writeTemp(image, false);
+      if (file == null) {
+        written = writeTemp(image, false);
+      }
       Files.createDirectories(target.getParent());
-      Files.move(source, target, ATOMIC_MOVE);
+      Files.move(file != null ? file : written, target, ATOMIC_MOVE);
       installed = target;
     } catch (IOException e) {
+      if (written != null) {
+        deleteQuietly(written); // the caller removes its own file; this one is ours
+      }
       throw IoErrors.translate(e, "installing object " + id);
     } finally {
       pending.installed(installed);
@@ -147,8 +151,8 @@ final class GroupCommit {
     List<Future<?>> done = new ArrayList<>();
     for (Path p : paths) {
       done.add(syncPool.submit(() -> {
-        try (FileChannel ch = FileChannel.open(p, READ)) {
-          ch.force(true);
+        try {
+          DataDirectory.fsync(p);
         } catch (NoSuchFileException gone) {
           // quarantined meanwhile: nothing to keep
         }
@@ -197,18 +201,15 @@ final class GroupCommit {
 
   private Path writeTemp(ByteBuffer image, boolean sync) throws IOException {
     Path temp = dir.tmp().resolve(UUID.randomUUID() + ".small");
-    try (FileChannel ch = FileChannel.open(temp, CREATE_NEW, WRITE)) {
-      ByteBuffer b = image.duplicate();
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      if (sync) {
-        ch.force(true);
-      }
-    } catch (IOException e) {
-      Files.deleteIfExists(temp);
-      throw e;
-    }
+    DataDirectory.writeNew(temp, image, sync);
     return temp;
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // tmp/ is emptied at every start
+    }
   }
 }

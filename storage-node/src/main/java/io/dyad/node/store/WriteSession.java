@@ -115,9 +115,7 @@ final class WriteSession {
       }
       int actualCrc = (int) contentCrc.getValue();
       if (actualCrc != expectedCrc) {
-        throw new DyadException(ErrorCode.CHECKSUM_MISMATCH, String.format(
-            "object %s: the %d bytes received have CRC32C %08x but the client sent %08x",
-            objectId, length, actualCrc, expectedCrc));
+        throw checksumMismatch(objectId, length, actualCrc, expectedCrc);
       }
       ObjectFileFormat.Trailer trailer;
       try {
@@ -147,6 +145,12 @@ final class WriteSession {
         deleteQuietly(dataFile);
       }
     }
+  }
+
+  /** The bytes of an object do not have the CRC32C its writer sent. */
+  static DyadException checksumMismatch(ObjectId id, long length, int actual, int expected) {
+    return new DyadException(ErrorCode.CHECKSUM_MISMATCH, String.format(
+        "object %s: the %d bytes received have CRC32C %08x but the client sent %08x", id, length, actual, expected));
   }
 
   /** Ends the session and removes its files. Harmless if already ended. */
