@@ -149,7 +149,7 @@ public final class DyadClient implements AutoCloseable {
           session = lease.connection().call(g -> g.beginPut(sizeHint, requested, credential(locator)));
         }
         useId = Optional.of(ObjectId.of(session.getObjectId())); // a retry reuses the id
-        return stream(lease.connection(), session, in, sizeHint);
+        return stream(lease.connection(), session, in);
       } catch (DyadException e) {
         if (!e.code().isRetriableElsewhere()) {
           throw e;
@@ -178,10 +178,10 @@ public final class DyadClient implements AutoCloseable {
         c.call(g -> g.putObject(id.value(), ByteBuffer.wrap(bytes), crc32c, credential(locator)))));
   }
 
-  private ObjectMeta stream(GatewayConnection c, PutSession session, InputStream in, long sizeHint)
-      throws DyadException, IOException {
+  private ObjectMeta stream(GatewayConnection c, PutSession session, InputStream in) throws DyadException,
+      IOException {
     int chunk = Math.min(config.chunkBytes(), session.getMaxChunkBytes());
-    byte[] buf = new byte[bufferFor(chunk, sizeHint)];
+    byte[] buf = new byte[chunk];
     CRC32C crc = new CRC32C();
     long offset = 0;
     int n;
@@ -200,15 +200,6 @@ public final class DyadClient implements AutoCloseable {
   }
 
   /**
-   * A chunk buffer no bigger than the object needs: a small put must not allocate (and zero) a whole chunk, which on
-   * a busy client is most of its garbage. One byte more than the hint reads the end of a source of that length in
-   * the same call.
-   */
-  static int bufferFor(int chunk, long sizeHint) {
-    return sizeHint < 0 ? chunk : (int) Math.max(1, Math.min(chunk, sizeHint + 1));
-  }
-
-  /**
    * Streams object {@code id} into {@code out}, checking the CRC32C of everything received against its record.
    * If a gateway fails midway, the rest comes from another.
    */
@@ -219,21 +210,14 @@ public final class DyadClient implements AutoCloseable {
   /** As {@link #get(ObjectId, OutputStream)}, presenting {@code locator} (a read locator from a DDM); null: the configured credential. */
   public ObjectMeta get(ObjectId id, OutputStream out, String locator) throws DyadException, IOException {
     int start = next.getAndIncrement();
-    ObjectMeta meta;
-    ReadAhead.Fetch fetch;
-    if (config.directReads()) {
-      ReadPlan plan = withGateway("stat of " + id, c -> {
-        io.dyad.thrift.ReadPlan p = c.call(g -> g.openRead(id.value(), credential(locator)));
-        return new ReadPlan(ThriftTypes.toMeta(c.target, p.getInfo()), p.getNodeAddress());
-      });
-      meta = plan.meta();
-      Optional<HostAndPort> node = nodeAddress(plan.node());
-      fetch = node.isEmpty() || !direct.worthTrying(node.get()) ? (at, len) -> fetch(id, at, len, locator, start)
-          : new DirectFirst(node.get(), id, locator, start);
-    } else {
-      meta = stat(id, locator);
-      fetch = (at, len) -> fetch(id, at, len, locator, start);
-    }
+    ReadPlan plan = withGateway("stat of " + id, c -> {
+      io.dyad.thrift.ReadPlan p = c.call(g -> g.openRead(id.value(), credential(locator)));
+      return new ReadPlan(ThriftTypes.toMeta(c.target, p.getInfo()), p.getNodeAddress());
+    });
+    ObjectMeta meta = plan.meta();
+    Optional<HostAndPort> node = config.directReads() ? nodeAddress(plan.node()) : Optional.empty();
+    ReadAhead.Fetch fetch = node.isPresent() && direct.worthTrying(node.get())
+        ? new DirectFirst(node.get(), id, locator, start) : (at, len) -> fetch(id, at, len, locator, start);
     CRC32C crc = new CRC32C();
     int chunk = Math.min(config.chunkBytes(), directory.maxChunkBytes());
     try (ReadAhead chunks = new ReadAhead(readers, fetch, meta.length(), chunk, READ_AHEAD_CHUNKS)) {

@@ -182,12 +182,7 @@ final class Gateway {
   }
 
   ObjectMeta stat(ObjectId id) throws DyadException {
-    ObjectMeta m = reader.onSomeCopy(id, (client, epoch, local) -> local ? client.localStat(id, epoch)
-        : client.stat(id, epoch), true);
-    if (m.tombstone()) {
-      throw DyadException.notFound("object " + id + " was deleted");
-    }
-    return m;
+    return openRead(id).meta();
   }
 
   /** A tombstone on every member that takes writes, hints for the others. */

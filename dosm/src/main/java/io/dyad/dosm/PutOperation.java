@@ -136,8 +136,7 @@ final class PutOperation {
       if (full != null) {
         throw full;
       }
-      throw new NoWriterException("no member of pair " + pair.id() + " (" + pair.a() + ", " + pair.b()
-          + ") can take writes now");
+      throw new NoWriterException(pair);
     }
     return op;
   }
@@ -157,8 +156,7 @@ final class PutOperation {
       lacking.remove(member);
     }
     if (targets.isEmpty()) {
-      throw new NoWriterException("no member of pair " + pair.id() + " (" + pair.a() + ", " + pair.b()
-          + ") can take writes now");
+      throw new NoWriterException(pair);
     }
     PutOperation op = new PutOperation(putId, id, pair, s, targets, lacking, List.of(), ctx);
     op.whole = data.duplicate();
@@ -171,8 +169,9 @@ final class PutOperation {
   static final class NoWriterException extends DyadException {
     private static final long serialVersionUID = 1L;
 
-    NoWriterException(String message) {
-      super(ErrorCode.UNAVAILABLE, message);
+    NoWriterException(PairInfo pair) {
+      super(ErrorCode.UNAVAILABLE, "no member of pair " + pair.id() + " (" + pair.a() + ", " + pair.b()
+          + ") can take writes now");
     }
   }
 
