@@ -46,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -66,7 +67,14 @@ public final class LocalCluster extends AbstractIdleService {
   /** Where everything goes. */
   public record Options(Path data, int zkPort, int nodePort, int directoryPort, int dosmPort, int ddmPort,
       DosmOptions dosm, boolean nodeProcesses, Duration nodeSession, Duration grace, boolean directoryProcesses,
-      boolean tls) {
+      boolean tls, int gateways) {
+
+    public Options(Path data, int zkPort, int nodePort, int directoryPort, int dosmPort, int ddmPort,
+        DosmOptions dosm, boolean nodeProcesses, Duration nodeSession, Duration grace, boolean directoryProcesses,
+        boolean tls) {
+      this(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession, grace,
+          directoryProcesses, tls, 1);
+    }
 
     /**
      * The {@code dyad local} layout on ports free right now on every member's address (so that runs never collide),
@@ -90,24 +98,36 @@ public final class LocalCluster extends AbstractIdleService {
     /** The same, with the directory servers as child processes too (so that one can be killed). */
     public Options withDirectoryProcesses() {
       return new Options(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession,
-          grace, true, tls);
+          grace, true, tls, gateways);
+    }
+
+    /** The same, with {@code count} DOSMs (the first on {@code dosmPort}, the others on the ports after it). */
+    public Options withGateways(int count) {
+      return new Options(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession,
+          grace, directoryProcesses, tls, count);
     }
 
     /** The same, with (mutual) TLS on every link of a new cluster, under a development CA in DATA/tls. */
     public Options withTls() {
       return new Options(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession,
-          grace, directoryProcesses, true);
+          grace, directoryProcesses, true, gateways);
     }
   }
 
   private List<String> zkDigests = List.of();
   private final Options options;
   private final PrintWriter out;
-  private final List<Service> started = new ArrayList<>();
-  private final List<ZkSession> sessions = new ArrayList<>();
+  private final List<Service> started = new CopyOnWriteArrayList<>();
+  private final List<ZkSession> sessions = new CopyOnWriteArrayList<>();
   private final Map<String, Process> processes = new LinkedHashMap<>();
+  /** Members running in this JVM (not as processes): their services and ZooKeeper sessions, by member id. */
+  private final Map<String, Service> memberServices = new LinkedHashMap<>();
+  private final Map<String, ZkSession> memberSessions = new LinkedHashMap<>();
+  /** The DOSMs by name, and where each listens (a revived one listens there again). */
+  private final Map<String, Dosm> gateways = new LinkedHashMap<>();
+  private final Map<String, HostAndPort> gatewayAddresses = new LinkedHashMap<>();
   private EmbeddedZooKeeper zk;
-  private Dosm dosm;
+  private ZkSession infra;
   private Ddm ddm;
   private ClusterView view;
   private Path secretFile;
@@ -125,9 +145,14 @@ public final class LocalCluster extends AbstractIdleService {
     return "127.0.0.1:" + options.zkPort();
   }
 
+  /** The first DOSM's address. */
   public HostAndPort dosmAddress() {
-    InetSocketAddress a = dosm.address();
-    return HostAndPort.fromParts(a.getAddress().getHostAddress(), a.getPort());
+    return gatewayAddresses.values().iterator().next();
+  }
+
+  /** Every DOSM's address, by name ({@code local-dosm}, {@code local-dosm-2}, ...). */
+  public Map<String, HostAndPort> gatewayAddresses() {
+    return Map.copyOf(gatewayAddresses);
   }
 
   public HostAndPort ddmAddress() {
@@ -152,7 +177,8 @@ public final class LocalCluster extends AbstractIdleService {
 
   /** The environment the commands need, as shell assignments. */
   public String exports() {
-    return "DYAD_ZK=" + zkConnect() + " DYAD_GATEWAYS=" + dosmAddress() + " DYAD_DDM=" + ddmAddress()
+    return "DYAD_ZK=" + zkConnect() + " DYAD_GATEWAYS=" + String.join(",",
+        gatewayAddresses.values().stream().map(HostAndPort::toString).toList()) + " DYAD_DDM=" + ddmAddress()
         + " DYAD_SECRET_FILE=" + secretFile
         + certificates.filter(c -> tls.isPresent()).map(c -> " DYAD_TLS_CA=" + c.ca() + " DYAD_TLS_CERT="
             + c.certificate() + " DYAD_TLS_KEY=" + c.key()).orElse("")
@@ -240,7 +266,7 @@ public final class LocalCluster extends AbstractIdleService {
     // the secret decides the daemons' ZooKeeper identity (only it may write under /dyad), so it comes first
     ClusterSecret local = ClusterSecret.loadOrCreate(secretFile);
     zkDigests = local.zooKeeperDigests();
-    ZkSession infra = session(Duration.ofSeconds(10));
+    infra = session(Duration.ofSeconds(10));
     view = infra.clusterView();
     start(view);
     if (view.current().cluster().isEmpty()) {
@@ -277,10 +303,11 @@ public final class LocalCluster extends AbstractIdleService {
     if (view.await(s -> s.members().keySet().stream().allMatch(s::isServing), Duration.ofSeconds(120)).isEmpty()) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "the members did not all come to serve within 120 s");
     }
-    dosm = DosmCommand.create("local-dosm", HostAndPort.fromParts("127.0.0.1", options.dosmPort()), options.dosm(),
-        infra, view);
-    start(dosm.service());
-    print("dosm local-dosm %s (search: %s)", dosmAddress(), options.dosm().search);
+    for (int i = 1; i <= options.gateways(); i++) {
+      String name = i == 1 ? "local-dosm" : "local-dosm-" + i;
+      startGateway(name, HostAndPort.fromParts("127.0.0.1", options.dosmPort() == 0 ? 0 : options.dosmPort() + i - 1));
+      print("dosm %s %s (search: %s)", name, gatewayAddresses.get(name), options.dosm().search);
+    }
     HostAndPort ddmAt = HostAndPort.fromParts("127.0.0.1", options.ddmPort());
     ddm = DdmCommand.create("local-ddm", ddmAt, DdmConfig.defaults("local-ddm",
         ThriftServerConfig.forChunks(new InetSocketAddress(ddmAt.getHost(), ddmAt.getPort()), 1024 * 1024)
@@ -290,6 +317,111 @@ public final class LocalCluster extends AbstractIdleService {
             options.dosm().searchTimeoutMs))), infra, view);
     start(ddm.service());
     print("ddm local-ddm %s (volume search: %s)", ddmAddress(), options.dosm().search);
+  }
+
+  private void startGateway(String name, HostAndPort listen) throws DyadException {
+    Dosm dosm = DosmCommand.create(name, listen, options.dosm(), infra, view);
+    start(dosm.service());
+    gateways.put(name, dosm);
+    InetSocketAddress a = dosm.address();
+    gatewayAddresses.put(name, HostAndPort.fromParts(a.getAddress().getHostAddress(), a.getPort()));
+  }
+
+  /**
+   * Stops a member the way a crash would, for drills and the tour: a storage node's or directory server's process is
+   * killed (SIGKILL); one in this JVM stops serving and its ZooKeeper session closes; a gateway stops. Nothing else
+   * is told: the coordinator declares the failover once the member's grace has passed.
+   *
+   * @return what was done, for the operator
+   */
+  public String kill(String member) throws DyadException {
+    Process process = processes.get(member);
+    if (process != null) {
+      if (!process.isAlive()) {
+        throw new DyadException(ErrorCode.ALREADY_EXISTS, member + " is not running (revive it with --revive)");
+      }
+      process.destroyForcibly();
+      awaitExit(member, process);
+      return member + " killed (process " + process.pid() + ")";
+    }
+    Service service = memberServices.containsKey(member) ? memberServices.get(member) : gatewayService(member);
+    if (!service.isRunning()) {
+      throw new DyadException(ErrorCode.ALREADY_EXISTS, member + " is not running (revive it with --revive)");
+    }
+    stopQuietly(service);
+    started.remove(service);
+    ZkSession session = memberSessions.remove(member);
+    if (session != null) {
+      sessions.remove(session);
+      session.close();
+    }
+    return member + " stopped";
+  }
+
+  /** Starts a member stopped by {@link #kill} again on its data; returns once it serves (after its failback). */
+  public String revive(String member) throws Exception {
+    if (gateways.containsKey(member)) {
+      if (gatewayService(member).isRunning()) {
+        throw new DyadException(ErrorCode.ALREADY_EXISTS, member + " is running");
+      }
+      startGateway(member, gatewayAddresses.get(member));
+      return member + " serving on " + gatewayAddresses.get(member);
+    }
+    MemberInfo m = memberInfo(member);
+    Process process = processes.get(member);
+    Service service = memberServices.get(member);
+    if ((process != null && process.isAlive()) || (service != null && service.isRunning())) {
+      throw new DyadException(ErrorCode.ALREADY_EXISTS, member + " is running");
+    }
+    if (m.kind() == MemberKind.DIRECTORY) {
+      startDirectory(m);
+    } else {
+      startNode(m);
+    }
+    if (view.await(s -> s.isServing(member), Duration.ofSeconds(120)).isEmpty()) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, member + " restarted but did not come back to serve within 120 s");
+    }
+    return member + " serving again";
+  }
+
+  private Service gatewayService(String name) throws DyadException {
+    Dosm dosm = gateways.get(name);
+    if (dosm == null) {
+      memberInfo(name);
+      throw new DyadException(ErrorCode.INVALID_ARGUMENT, name + " is not a member of this dyad local");
+    }
+    return dosm.service();
+  }
+
+  private MemberInfo memberInfo(String member) throws DyadException {
+    MemberInfo m = view.current().members().get(member);
+    if (m == null) {
+      throw DyadException.invalidArgument("no member '" + member + "' in this dyad local: storage nodes "
+          + String.join(", ", view.current().members().values().stream().filter(x -> x.kind() != MemberKind.DIRECTORY)
+              .map(MemberInfo::id).sorted().toList()) + "; directory servers "
+          + String.join(", ", view.current().members().values().stream().filter(x -> x.kind() == MemberKind.DIRECTORY)
+              .map(MemberInfo::id).sorted().toList()) + "; gateways " + String.join(", ", gateways.keySet()));
+    }
+    return m;
+  }
+
+  private static void awaitExit(String member, Process process) throws DyadException {
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, member + " (process " + process.pid() + ") did not exit");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DyadException(ErrorCode.UNAVAILABLE, "interrupted while killing " + member);
+    }
+  }
+
+  private static void stopQuietly(Service s) {
+    try {
+      s.stopAsync().awaitTerminated(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("{} did not stop cleanly: {}", s, e.toString());
+    }
   }
 
   private void startDirectory(MemberInfo m) throws Exception {
@@ -312,9 +444,11 @@ public final class LocalCluster extends AbstractIdleService {
         new InetSocketAddress(address.getHost(), address.getPort()), DirectoryConfig.MAX_REPLY_CHUNK).withWorkers(16)
         .withTls(tls),
         Duration.ofSeconds(5), 1_000_000, Duration.ofSeconds(2), secret);
-    DirectoryMember directory = DirectoryMember.assemble(config, m, session(options.nodeSession()), view,
+    ZkSession session = session(options.nodeSession());
+    DirectoryMember directory = DirectoryMember.assemble(config, m, session, view,
         new MetricRegistry(), Optional.of(new MulticastSettings(options.dosm().multicastInterface, 0)));
-    start(directory.service());
+    memberSessions.put(m.id(), session);
+    memberServices.put(m.id(), start(directory.service()));
     print("directory %s %s center %s (data %s)", m.id(), m.address(), m.center(), data);
   }
 
@@ -330,10 +464,12 @@ public final class LocalCluster extends AbstractIdleService {
     StorageNodeConfig plain = StorageNodeConfig.of(m.id(), StoreConfig.defaults(data).withReserveBytes(64L << 20),
         new InetSocketAddress(address.getHost(), address.getPort()));
     StorageNodeConfig config = new StorageNodeConfig(m.id(), plain.store(), plain.server().withTls(tls));
-    ClusterNode node = ClusterNode.assemble(config, m, session(options.nodeSession()), view,
+    ZkSession session = session(options.nodeSession());
+    ClusterNode node = ClusterNode.assemble(config, m, session, view,
         new MulticastSettings(options.dosm().multicastInterface, options.dosm().multicastTtl), Duration.ofSeconds(5),
         secret);
-    start(node.service);
+    memberSessions.put(m.id(), session);
+    memberServices.put(m.id(), start(node.service));
     print("node %s %s center %s (data %s)", m.id(), m.address(), m.center(), data);
   }
 
@@ -471,11 +607,7 @@ public final class LocalCluster extends AbstractIdleService {
         stopProcesses();
         sessions.forEach(ZkSession::close);
       }
-      try {
-        s.stopAsync().awaitTerminated(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("{} did not stop cleanly: {}", s, e.toString());
-      }
+      stopQuietly(s);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.dyad.cli;
 
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,9 +15,13 @@ import picocli.CommandLine.Spec;
 /** {@code dyad local}: the whole object cluster on this machine, in one command. */
 @Command(name = "local", mixinStandardHelpOptions = true,
     description = "Run a whole Dyad cluster on this machine: an embedded ZooKeeper, center A on 127.0.1.x and "
-        + "center B on 127.0.2.x with three storage nodes and two directory servers each, a coordinator, a DOSM and "
-        + "a DDM, with access control under the secret in DATA/secret. Prints the environment the other commands "
-        + "need on its ready line.")
+        + "center B on 127.0.2.x with three storage nodes and two directory servers each, a coordinator, two DOSMs "
+        + "and a DDM, with access control under the secret in DATA/secret. Prints the environment the other commands "
+        + "need on its ready line. With --kill or --revive, acts on the dyad local already running on DATA instead.",
+    footer = {"", "Examples:", "  dyad local                      # start; Ctrl-C stops it",
+        "  dyad local --kill a1            # (another shell) crash storage node a1: watch 'dyad status --watch'",
+        "  dyad local --revive a1          # start a1 again; returns once it serves (failed back)",
+        "  dyad local --kill local-dosm    # stop a gateway: clients move to local-dosm-2"})
 final class LocalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DosmOptions dosm;
@@ -47,17 +53,60 @@ final class LocalCommand implements Callable<Integer> {
       description = "Run storage nodes and directory servers as separate processes (so that one can be killed).")
   boolean nodeProcesses;
 
+  @Option(names = "--gateways", defaultValue = "2",
+      description = "How many DOSMs, on --dosm-port and the ports after it (default: ${DEFAULT-VALUE}).")
+  int gateways;
+
+  @Option(names = "--kill", paramLabel = "MEMBER",
+      description = "Crash a member of the dyad local running on --data (a storage node a1..b3, a directory server "
+          + "da1..db2, a gateway local-dosm, local-dosm-2) and return.")
+  String kill;
+
+  @Option(names = "--revive", paramLabel = "MEMBER",
+      description = "Start a member killed with --kill again; returns once it serves.")
+  String revive;
+
   @Override
-  public Integer call() {
+  public Integer call() throws DyadException {
+    if (kill != null || revive != null) {
+      return control();
+    }
+    if (gateways < 1 || gateways > 9) {
+      throw DyadException.invalidArgument("--gateways must be 1 to 9, not " + gateways);
+    }
     LogLevels.forDaemon();
     LocalCluster cluster = new LocalCluster(new LocalCluster.Options(data.toAbsolutePath(), zkPort, nodePort,
         directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, Duration.ofSeconds(4), Duration.ofSeconds(2),
-        nodeProcesses, !noTls),
+        nodeProcesses, !noTls).withGateways(gateways),
         spec.commandLine().getOut());
-    return DaemonRunner.run("local", List.of(cluster), () -> {
+    LocalControl control = new LocalControl(data.toAbsolutePath(), (verb, member) -> {
+      if (!cluster.isRunning()) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, "dyad local is still starting (or stopping); try again");
+      }
+      try {
+        return verb.equals("kill") ? cluster.kill(member) : cluster.revive(member);
+      } catch (DyadException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, "cannot " + verb + " " + member + ": " + CliErrors.describe(e), e);
+      }
+    });
+    return DaemonRunner.run("local", List.of(cluster, control), () -> {
       // the line a user copies: the shell assignments every other command reads
       spec.commandLine().getOut().printf("dyad local ready: export %s%n", cluster.exports());
       spec.commandLine().getOut().flush();
     }, spec.commandLine().getErr());
+  }
+
+  /** {@code --kill} / {@code --revive}: asks the running dyad local, prints its answer. */
+  private int control() throws DyadException {
+    if (kill != null && revive != null) {
+      throw DyadException.invalidArgument("give --kill or --revive, not both");
+    }
+    String answer = LocalControl.send(data.toAbsolutePath(), kill != null ? "kill" : "revive",
+        kill != null ? kill : revive, Duration.ofSeconds(150));
+    spec.commandLine().getOut().println(answer);
+    spec.commandLine().getOut().flush();
+    return ExitCodes.OK;
   }
 }
