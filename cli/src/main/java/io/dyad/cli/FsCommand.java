@@ -195,7 +195,7 @@ final class FsCommand implements Runnable {
       LogLevels.forCommand();
       FsOptions.Target t = FsOptions.Target.parse(target);
       try (FsOptions.Clients c = fs.connect()) {
-        c.files().remove(t.volume(), t.path(), recursive);
+        c.files().delete(t.volume(), t.path(), recursive);
       }
       return ExitCodes.OK;
     }

@@ -129,14 +129,14 @@ class FileSystemIT {
     fails(ErrorCode.NOT_A_DIRECTORY, () -> files.mkdir("it", "/err/file/sub", true));
     fails(ErrorCode.IS_A_DIRECTORY, () -> get("/err/d"));
     fails(ErrorCode.IS_A_DIRECTORY, () -> put("/err/d", random(5, 4)));
-    fails(ErrorCode.NOT_EMPTY, () -> files.remove("it", "/err", false));
+    fails(ErrorCode.NOT_EMPTY, () -> files.delete("it", "/err", false));
     fails(ErrorCode.ALREADY_EXISTS, () -> files.rename("it", "/err/file", "/err/d"));
     fails(ErrorCode.INVALID_ARGUMENT, () -> files.rename("it", "/err", "/err/d/inside"));
     for (String bad : List.of("", "relative", "/a/../b", "/a/./b", "/a//b", "/a/", "/nul\0x", "/" + "n".repeat(256))) {
       fails(ErrorCode.INVALID_ARGUMENT, () -> files.mkdir("it", bad, true));
     }
     fails(ErrorCode.INVALID_ARGUMENT, () -> files.createVolume("bad name"));
-    fails(ErrorCode.INVALID_ARGUMENT, () -> files.remove("it", "/", true));
+    fails(ErrorCode.INVALID_ARGUMENT, () -> files.delete("it", "/", true));
     fails(ErrorCode.NOT_EMPTY, () -> files.deleteVolume("it"));
 
     try (RawDdm raw = rawDdm()) {
@@ -281,7 +281,7 @@ class FileSystemIT {
         fast.put("gc", "/f", () -> new java.io.ByteArrayInputStream(kept), kept.length);
         String removed = fast.put("gc", "/g", () -> new java.io.ByteArrayInputStream(random(10, 8)), 10)
             .objectId().orElseThrow();
-        fast.remove("gc", "/g", false);
+        fast.delete("gc", "/g", false);
         Upload abandoned = raw.create("gc", "/h");
         objects.put(java.util.Optional.of(io.dyad.common.ObjectId.of(abandoned.getObjectId())),
             () -> new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), 3, abandoned.getWriteLocator());
@@ -377,7 +377,7 @@ class FileSystemIT {
           List<String> files = model.keySet().stream().filter(p -> !model.get(p).equals("dir")).toList();
           if (!files.isEmpty()) {
             String gone = files.get(r.nextInt(files.size()));
-            FileSystemIT.files.remove("it", gone, false);
+            FileSystemIT.files.delete("it", gone, false);
             model.remove(gone);
           }
         }

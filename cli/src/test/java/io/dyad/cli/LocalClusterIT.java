@@ -46,7 +46,7 @@ class LocalClusterIT {
     try (DyadProcess local = DyadProcess.start(tmp.resolve("logs"), Map.of(), "local", "--data",
         tmp.resolve("cluster").toString(), "--zk-port", Integer.toString(zkPort), "--node-port",
         Integer.toString(nodePort), "--directory-port", Integer.toString(dirPort), "--dosm-port",
-        Integer.toString(dosmPort), "--ddm-port", Integer.toString(ddmPort))) {
+        Integer.toString(dosmPort), "--ddm-port", Integer.toString(ddmPort), "--gateways", "1")) {
       String ready = local.awaitOutput("(dyad local ready: .*)", Duration.ofSeconds(90));
       String out = local.stdout();
       assertThat(out.lines().findFirst().orElse("")).as("the ZooKeeper connect string comes first")

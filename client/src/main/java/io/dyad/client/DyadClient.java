@@ -96,6 +96,12 @@ public final class DyadClient implements AutoCloseable {
     return directory.gateways();
   }
 
+  /** The live DDMs (file-system gateways), as a gateway listed them. */
+  public List<HostAndPort> directoryGateways() {
+    directory.gateways();
+    return directory.directoryGateways();
+  }
+
   // ---- operations ----
 
   /** Stores a file under a new id and returns its record. */
@@ -209,29 +215,45 @@ public final class DyadClient implements AutoCloseable {
 
   /** As {@link #get(ObjectId, OutputStream)}, presenting {@code locator} (a read locator from a DDM); null: the configured credential. */
   public ObjectMeta get(ObjectId id, OutputStream out, String locator) throws DyadException, IOException {
+    try (ObjectStream in = openStream(id, 0, -1, locator)) {
+      in.transferTo(out);
+      return in.meta();
+    } catch (DyadIOException e) {
+      throw e.dyad();
+    }
+  }
+
+  /**
+   * Object {@code id} as a stream, from {@code offset} for {@code length} bytes (-1: to the end), read ahead in
+   * chunks; a stream of the whole object checks its CRC32C before it reports the end. Failures while reading are
+   * {@link DyadIOException}s; a gateway or node that fails midway is replaced, resuming at the offset reached. Close
+   * it.
+   *
+   * @param locator a read locator from a DDM; null: the configured credential
+   * @throws DyadException NOT_FOUND, ACCESS_DENIED..., INVALID_ARGUMENT for an offset past the end
+   */
+  public InputStream open(ObjectId id, long offset, long length, String locator) throws DyadException {
+    return openStream(id, offset, length, locator);
+  }
+
+  ObjectStream openStream(ObjectId id, long offset, long length, String locator) throws DyadException {
     int start = next.getAndIncrement();
     ReadPlan plan = withGateway("stat of " + id, c -> {
       io.dyad.thrift.ReadPlan p = c.call(g -> g.openRead(id.value(), credential(locator)));
       return new ReadPlan(ThriftTypes.toMeta(c.target, p.getInfo()), p.getNodeAddress());
     });
     ObjectMeta meta = plan.meta();
+    if (offset < 0 || offset > meta.length() || length < -1) {
+      throw DyadException.invalidArgument("object " + id + " holds " + meta.length() + " bytes: cannot read "
+          + (length < 0 ? "from " + offset : length + " bytes at " + offset));
+    }
+    long end = length < 0 ? meta.length() : Math.min(meta.length(), offset + length);
     Optional<HostAndPort> node = config.directReads() ? nodeAddress(plan.node()) : Optional.empty();
     ReadAhead.Fetch fetch = node.isPresent() && direct.worthTrying(node.get())
         ? new DirectFirst(node.get(), id, locator, start) : (at, len) -> fetch(id, at, len, locator, start);
-    CRC32C crc = new CRC32C();
     int chunk = Math.min(config.chunkBytes(), directory.maxChunkBytes());
-    try (ReadAhead chunks = new ReadAhead(readers, fetch, meta.length(), chunk, READ_AHEAD_CHUNKS)) {
-      ByteBuffer data;
-      while ((data = chunks.next()) != null) {
-        crc.update(data.duplicate());
-        out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
-      }
-    }
-    if ((int) crc.getValue() != meta.crc32c()) {
-      throw new DyadException(ErrorCode.CHECKSUM_MISMATCH, String.format(
-          "object %s: the bytes received have CRC32C %08x, its record says %s", id, (int) crc.getValue(), meta.crcHex()));
-    }
-    return meta;
+    return new ObjectStream(meta, new ReadAhead(readers, fetch, offset, end, chunk, READ_AHEAD_CHUNKS),
+        offset == 0 && end == meta.length());
   }
 
   private void evictIdle() {

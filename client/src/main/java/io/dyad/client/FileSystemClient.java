@@ -10,12 +10,18 @@ import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.thrift.EntryPage;
 import io.dyad.thrift.OpenFile;
 import io.dyad.thrift.Upload;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -33,12 +39,19 @@ public final class FileSystemClient implements AutoCloseable {
   private final DyadClient objects;
   private final ConnectionPool<DdmConnection> pool;
   private final AtomicInteger next = new AtomicInteger();
+  private final boolean ownsObjects;
 
   /**
    * @param ddms DDMs to use (at least one)
    * @param objects the object client the bytes go through (closed by the caller)
    */
   public FileSystemClient(List<HostAndPort> ddms, DyadClient objects, ThriftClientConfig thrift) {
+    this(ddms, objects, thrift, false);
+  }
+
+  private FileSystemClient(List<HostAndPort> ddms, DyadClient objects, ThriftClientConfig thrift,
+      boolean ownsObjects) {
+    this.ownsObjects = ownsObjects;
     if (ddms.isEmpty()) {
       throw new IllegalArgumentException("no DDM to use");
     }
@@ -46,6 +59,28 @@ public final class FileSystemClient implements AutoCloseable {
     this.objects = objects;
     this.pool = new ConnectionPool<>(t -> DdmConnection.open(t, thrift), 8, thrift.requestTimeout(),
         Duration.ofSeconds(30));
+  }
+
+  /**
+   * A file client that starts from the gateways of {@code config} (DOSMs) and uses the DDMs they list; closing it
+   * closes its object client too.
+   *
+   * @throws DyadException UNAVAILABLE if no gateway answers or none lists a DDM
+   */
+  public static FileSystemClient connect(ClientConfig config) throws DyadException {
+    DyadClient objects = DyadClient.connect(config);
+    List<HostAndPort> ddms = objects.directoryGateways();
+    if (ddms.isEmpty()) {
+      objects.close();
+      throw new DyadException(ErrorCode.UNAVAILABLE, "the gateways " + config.gateways() + " list no DDM: start one "
+          + "(dyad ddm) or name one");
+    }
+    return new FileSystemClient(ddms, objects, config.thrift(), true);
+  }
+
+  /** The object client the bytes go through. */
+  public DyadClient objects() {
+    return objects;
   }
 
   @FunctionalInterface
@@ -107,23 +142,63 @@ public final class FileSystemClient implements AutoCloseable {
 
   /** Hands every entry of a directory to {@code each}, in name order, a page at a time (constant memory). */
   public void list(String volume, String path, Consumer<FileEntry> each) throws DyadException {
-    String after = "";
-    while (true) {
-      String from = after;
-      EntryPage page = call(c -> c.listDirectory(volume, path, from, PAGE));
-      page.getEntries().forEach(i -> each.accept(FileEntry.of(i)));
-      if (!page.isSetNextAfter()) {
-        return;
-      }
-      after = page.getNextAfter();
+    Optional<String> after = Optional.of("");
+    while (after.isPresent()) {
+      ListPage page = listPage(volume, path, after.get(), PAGE);
+      page.entries().forEach(each);
+      after = page.nextAfter();
     }
+  }
+
+  /** One page of a directory: what comes after {@code afterName} ("" first) and where the next page starts. */
+  public record ListPage(List<FileEntry> entries, Optional<String> nextAfter) {}
+
+  /** Up to {@code limit} (1–10000) entries of a directory in name order after {@code afterName} ("" first). */
+  public ListPage listPage(String volume, String path, String afterName, int limit) throws DyadException {
+    EntryPage page = call(c -> c.listDirectory(volume, path, afterName, limit));
+    return new ListPage(page.getEntries().stream().map(FileEntry::of).toList(),
+        page.isSetNextAfter() ? Optional.of(page.getNextAfter()) : Optional.empty());
+  }
+
+  /**
+   * Every entry of a directory in name order, fetched a page at a time as the iteration goes (constant memory). A
+   * failure while iterating is an {@link UncheckedDyadException}.
+   */
+  public Iterable<FileEntry> entries(String volume, String path) {
+    return () -> new Iterator<>() {
+      private Iterator<FileEntry> page = Collections.emptyIterator();
+      private Optional<String> after = Optional.of("");
+
+      @Override
+      public boolean hasNext() {
+        while (!page.hasNext() && after.isPresent()) {
+          try {
+            ListPage next = listPage(volume, path, after.get(), PAGE);
+            page = next.entries().iterator();
+            after = next.nextAfter();
+          } catch (DyadException e) {
+            throw new UncheckedDyadException(e);
+          }
+        }
+        return page.hasNext();
+      }
+
+      @Override
+      public FileEntry next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return page.next();
+      }
+    };
   }
 
   public FileEntry rename(String volume, String source, String target) throws DyadException {
     return FileEntry.of(call(c -> c.rename(volume, source, target)));
   }
 
-  public void remove(String volume, String path, boolean recursive) throws DyadException {
+  /** Deletes a file, an empty directory, or ({@code recursive}) a directory and everything under it. */
+  public void delete(String volume, String path, boolean recursive) throws DyadException {
     call(c -> {
       c.remove(volume, path, recursive);
       return null;
@@ -146,30 +221,91 @@ public final class FileSystemClient implements AutoCloseable {
         meta.crc32c())));
   }
 
+  /** Writes the local file {@code file} as the file at {@code path}; a failed attempt is repeated from the start. */
+  public FileEntry write(String volume, String path, Path file) throws DyadException, IOException {
+    return put(volume, path, () -> Files.newInputStream(file), Files.size(file));
+  }
+
+  /**
+   * Writes everything {@code in} holds as the file at {@code path}, in bounded memory. A stream can be read only
+   * once, so a gateway failure midway fails the write (UNAVAILABLE) instead of repeating it; nothing is bound to
+   * the path then.
+   *
+   * @param sizeHint the length if known, else -1
+   */
+  public FileEntry write(String volume, String path, InputStream in, long sizeHint) throws DyadException,
+      IOException {
+    boolean[] opened = {false};
+    return put(volume, path, () -> {
+      if (opened[0]) {
+        throw new DyadIOException(new DyadException(ErrorCode.UNAVAILABLE, "writing " + volume + ":" + path
+            + " failed midway and a stream cannot be read again: write it again"));
+      }
+      opened[0] = true;
+      return new FilterInputStream(in) {
+        @Override
+        public void close() {
+          // the caller owns the stream
+        }
+      };
+    }, sizeHint);
+  }
+
   private static boolean isEmpty(DyadClient.Source source) throws IOException {
     try (InputStream in = source.open()) {
       return in.read() < 0;
     }
   }
 
-  /** Streams the file at {@code path} into {@code out}, checked against the file's CRC32C; returns its entry. */
-  public FileEntry get(String volume, String path, OutputStream out) throws DyadException, IOException {
+  /**
+   * The file at {@code path} as a stream, from {@code offset} for {@code length} bytes (-1: to the end), read ahead in
+   * chunks; a stream of the whole file checks its CRC32C before it reports the end. Failures while reading are
+   * {@link DyadIOException}s; a gateway that fails midway is replaced, resuming at the offset reached. Close it.
+   */
+  public InputStream open(String volume, String path, long offset, long length) throws DyadException {
+    return openFile(volume, path, offset, length).in();
+  }
+
+  private record Opened(FileEntry file, InputStream in) {}
+
+  private Opened openFile(String volume, String path, long offset, long length) throws DyadException {
     OpenFile open = call(c -> c.open(volume, path));
     FileEntry file = FileEntry.of(open.getFile());
-    if (file.length() == 0) {
-      return file; // an empty file may have no object at all
+    if (offset < 0 || offset > file.length()) {
+      throw DyadException.invalidArgument(volume + ":" + path + " holds " + file.length() + " bytes: cannot read from "
+          + offset);
     }
-    ObjectMeta meta = objects.get(ObjectId.of(file.objectId().orElseThrow()), out, open.getReadLocator());
+    if (file.length() == 0) {
+      return new Opened(file, InputStream.nullInputStream()); // an empty file may have no object at all
+    }
+    ObjectStream in = objects.openStream(ObjectId.of(file.objectId().orElseThrow()), offset, length,
+        open.getReadLocator());
+    ObjectMeta meta = in.meta();
     if (meta.length() != file.length() || meta.crc32c() != file.crc32c()) {
+      in.close();
       throw new DyadException(ErrorCode.CHECKSUM_MISMATCH, "file " + volume + ":" + path + " is recorded as "
           + file.length() + " bytes with CRC32C " + Integer.toUnsignedString(file.crc32c(), 16) + " but its object "
           + "holds " + meta.length() + " bytes with CRC32C " + Integer.toUnsignedString(meta.crc32c(), 16));
     }
-    return file;
+    return new Opened(file, in);
+  }
+
+  /** Streams the file at {@code path} into {@code out}, checked against the file's CRC32C; returns its entry. */
+  public FileEntry get(String volume, String path, OutputStream out) throws DyadException, IOException {
+    Opened opened = openFile(volume, path, 0, -1);
+    try (InputStream in = opened.in()) {
+      in.transferTo(out);
+    } catch (DyadIOException e) {
+      throw e.dyad();
+    }
+    return opened.file();
   }
 
   @Override
   public void close() {
     pool.close();
+    if (ownsObjects) {
+      objects.close();
+    }
   }
 }

@@ -36,6 +36,7 @@ final class GatewayDirectory {
   private volatile List<HostAndPort> known;
   private volatile long refreshedAt;
   private volatile int maxChunkBytes = Integer.MAX_VALUE;
+  private volatile List<HostAndPort> directoryGateways = List.of();
 
   GatewayDirectory(List<HostAndPort> seeds, Lister lister, Duration refreshEvery) {
     this.seeds = List.copyOf(seeds);
@@ -64,6 +65,7 @@ final class GatewayDirectory {
           live.add(g); // it answered, so it is live even if it has not registered yet
         }
         known = List.copyOf(live);
+        directoryGateways = list.getDirectoryGateways().stream().map(HostAndPort::fromString).toList();
         maxChunkBytes = list.getMaxChunkBytes();
         refreshedAt = System.nanoTime();
         return;
@@ -87,6 +89,11 @@ final class GatewayDirectory {
       }
     }
     return known;
+  }
+
+  /** The DDMs the last gateway that listed them named. */
+  List<HostAndPort> directoryGateways() {
+    return directoryGateways;
   }
 
   /** The largest chunk the gateways accept, as the last one that listed them said. */

@@ -26,34 +26,40 @@ final class ReadAhead implements AutoCloseable {
 
   private final Executor executor;
   private final Fetch fetch;
-  private final long length;
+  private final long end;
   private final int chunk;
   private final int window;
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
   private long asked;
 
   ReadAhead(Executor executor, Fetch fetch, long length, int chunk, int window) {
+    this(executor, fetch, 0, length, chunk, window);
+  }
+
+  /** The bytes from {@code start} up to {@code end} (exclusive). */
+  ReadAhead(Executor executor, Fetch fetch, long start, long end, int chunk, int window) {
     this.executor = executor;
     this.fetch = fetch;
-    this.length = length;
+    this.asked = start;
+    this.end = end;
     this.chunk = chunk;
     this.window = window;
   }
 
   /** The next chunk, or null at the end of the object. */
   ByteBuffer next() throws DyadException {
-    if (inFlight.isEmpty() && asked >= length) {
+    if (inFlight.isEmpty() && asked >= end) {
       return null;
     }
-    if (inFlight.isEmpty() && length - asked <= chunk) {
+    if (inFlight.isEmpty() && end - asked <= chunk) {
       // the last (or only) chunk: no thread hand-off for a small object
       long at = asked;
-      asked = length;
-      return complete(at, (int) (length - at), fetch.fetch(at, (int) (length - at)));
+      asked = end;
+      return complete(at, (int) (end - at), fetch.fetch(at, (int) (end - at)));
     }
-    while (inFlight.size() < window && asked < length) {
+    while (inFlight.size() < window && asked < end) {
       long at = asked;
-      int n = (int) Math.min(chunk, length - at);
+      int n = (int) Math.min(chunk, end - at);
       FutureTask<ByteBuffer> task = new FutureTask<>(() -> fetch.fetch(at, n));
       executor.execute(task);
       inFlight.add(new Pending(at, n, task));

@@ -91,7 +91,7 @@ final class FsBench implements Callable<Integer> {
         row(out, files, "stat", HDFS_STAT, (f, t, i) -> f.stat("bench", "/f-" + t + "-" + i));
         row(out, files, "rename", HDFS_RENAME,
             (f, t, i) -> f.rename("bench", "/f-" + t + "-" + i, "/r-" + t + "-" + i));
-        row(out, files, "delete", HDFS_DELETE, (f, t, i) -> f.remove("bench", "/r-" + t + "-" + i, false));
+        row(out, files, "delete", HDFS_DELETE, (f, t, i) -> f.delete("bench", "/r-" + t + "-" + i, false));
         out.printf(Locale.ROOT, "  (create + commit with 4 threads: HDFS %.0f/s; target %.0f/s)%n", HDFS_CREATE_4,
             2 * HDFS_CREATE_4);
         listing(out, files);

@@ -1,0 +1,224 @@
+package io.dyad.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.common.hash.Hashing;
+import io.dyad.client.ClientConfig;
+import io.dyad.client.FileEntry;
+import io.dyad.client.FileSystemClient;
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import io.dyad.common.ObjectId;
+import io.dyad.common.ObjectMeta;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Java client's file API as an application uses it, against a local cluster with two gateways: every operation,
+ * ranges, typed errors, and a read and a write that each outlive the gateway they were using.
+ */
+class JavaClientIT {
+  @TempDir static Path dir;
+  private static LocalCluster cluster;
+  private static FileSystemClient fs;
+
+  @BeforeAll
+  static void start() throws Exception {
+    DosmOptions dosm = picocli.CommandLine.populateCommand(new DosmOptions(), "--search", "point-to-point");
+    cluster = new LocalCluster(LocalCluster.Options.onFreePorts(dir.resolve("cluster"), dosm, false,
+        Duration.ofSeconds(4), Duration.ofSeconds(1), false).withGateways(2), new PrintWriter(Writer.nullWriter()));
+    cluster.startAsync().awaitRunning();
+    fs = FileSystemClient.connect(config());
+    fs.createVolume("java");
+  }
+
+  /** Both gateways as seeds, the operator's credential, small chunks (so that a transfer spans many calls). */
+  private static ClientConfig config() {
+    return ClientConfig.of(List.copyOf(cluster.gatewayAddresses().values())).withCredential(cluster.adminCredential())
+        .withChunkBytes(256 * 1024);
+  }
+
+  @AfterAll
+  static void stop() {
+    fs.close();
+    cluster.stopAsync().awaitTerminated();
+  }
+
+  private static byte[] random(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  private static byte[] read(String path, long offset, long length) throws Exception {
+    try (InputStream in = fs.open("java", path, offset, length)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static void fails(ErrorCode code, ThrowingCallable call) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(DyadException.class, e -> assertThat(e.code()).isEqualTo(code));
+  }
+
+  @Test
+  void everyFileOperationWorksAndReadsAreCheckedEndToEnd() throws Exception {
+    byte[] data = random(3 * 1024 * 1024 + 17, 1);
+    Path local = Files.write(dir.resolve("local.bin"), data);
+    assertThat(fs.mkdir("java", "/ops/a", true).directory()).isTrue();
+    FileEntry written = fs.write("java", "/ops/a/file.bin", local);
+    assertThat(written.length()).isEqualTo(data.length);
+    assertThat(read("/ops/a/file.bin", 0, -1)).isEqualTo(data);
+    assertThat(read("/ops/a/file.bin", 1_000_000, 300_000)).isEqualTo(Arrays.copyOfRange(data, 1_000_000, 1_300_000));
+    assertThat(read("/ops/a/file.bin", data.length - 5, 100)).as("a range past the end stops at the end")
+        .isEqualTo(Arrays.copyOfRange(data, data.length - 5, data.length));
+    assertThat(read("/ops/a/file.bin", data.length, -1)).isEmpty();
+
+    byte[] streamed = random(700_000, 2);
+    fs.write("java", "/ops/a/streamed.bin", new ByteArrayInputStream(streamed), -1);
+    assertThat(read("/ops/a/streamed.bin", 0, -1)).isEqualTo(streamed);
+    fs.write("java", "/ops/a/empty", new ByteArrayInputStream(new byte[0]), 0);
+    assertThat(fs.stat("java", "/ops/a/empty").length()).isZero();
+    assertThat(read("/ops/a/empty", 0, -1)).isEmpty();
+
+    for (int i = 0; i < 5; i++) {
+      fs.mkdir("java", "/ops/many/d" + i, true);
+    }
+    FileSystemClient.ListPage first = fs.listPage("java", "/ops/many", "", 2);
+    assertThat(first.entries()).extracting(FileEntry::name).containsExactly("d0", "d1");
+    assertThat(first.nextAfter()).contains("d1");
+    List<String> names = new ArrayList<>();
+    fs.entries("java", "/ops/many").forEach(e -> names.add(e.name()));
+    assertThat(names).containsExactly("d0", "d1", "d2", "d3", "d4");
+
+    fs.rename("java", "/ops/a/file.bin", "/ops/moved.bin");
+    assertThat(fs.stat("java", "/ops/moved.bin").crc32c()).isEqualTo(written.crc32c());
+    fails(ErrorCode.NOT_FOUND, () -> fs.stat("java", "/ops/a/file.bin"));
+    fs.delete("java", "/ops", true);
+    fails(ErrorCode.NOT_FOUND, () -> fs.stat("java", "/ops"));
+    assertThat(fs.listVolumes()).extracting(v -> v.name()).contains("java");
+  }
+
+  @Test
+  void objectsToo() throws Exception {
+    byte[] data = random(600_000, 3);
+    ObjectMeta put = fs.objects().put(Optional.empty(), () -> new ByteArrayInputStream(data), data.length);
+    try (InputStream in = fs.objects().open(put.id(), 100, 1000, null)) {
+      assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(data, 100, 1100));
+    }
+    assertThat(fs.objects().stat(put.id()).length()).isEqualTo(data.length);
+    fs.objects().delete(put.id());
+    fails(ErrorCode.NOT_FOUND, () -> fs.objects().open(put.id(), 0, -1, null));
+  }
+
+  @Test
+  void refusalsAreTyped() throws Exception {
+    fs.mkdir("java", "/err/dir", true);
+    fs.write("java", "/err/file", new ByteArrayInputStream(new byte[] {1, 2, 3}), 3);
+    fails(ErrorCode.NOT_FOUND, () -> fs.open("java", "/err/none", 0, -1));
+    fails(ErrorCode.IS_A_DIRECTORY, () -> fs.open("java", "/err/dir", 0, -1));
+    fails(ErrorCode.NOT_A_DIRECTORY, () -> fs.mkdir("java", "/err/file/sub", false));
+    fails(ErrorCode.INVALID_ARGUMENT, () -> fs.open("java", "/err/file", 4, -1));
+    fails(ErrorCode.INVALID_ARGUMENT, () -> fs.stat("java", "/err/../etc"));
+    fails(ErrorCode.NOT_EMPTY, () -> fs.delete("java", "/err", false));
+    fails(ErrorCode.ALREADY_EXISTS, () -> fs.createVolume("java"));
+    fails(ErrorCode.NOT_FOUND, () -> fs.stat("no-such-volume", "/"));
+    try (FileSystemClient anonymous = FileSystemClient.connect(
+        ClientConfig.of(List.copyOf(cluster.gatewayAddresses().values())))) {
+      fails(ErrorCode.ACCESS_DENIED, () -> anonymous.objects().stat(ObjectId.random()));
+    }
+  }
+
+  /**
+   * A read through the gateways while first one gateway and then the other is killed under it: whichever it was
+   * using, it lost it midway, and the rest came from the survivor with the right bytes.
+   */
+  @Test
+  void aReadOutlivesTheGatewayItWasUsing() throws Exception {
+    byte[] data = random(24 * 1024 * 1024, 4);
+    fs.write("java", "/big-read.bin", Files.write(dir.resolve("big-read.bin"), data));
+    try (FileSystemClient viaGateways = FileSystemClient.connect(config().withDirectReads(false));
+        InputStream in = viaGateways.open("java", "/big-read.bin", 0, -1)) {
+      byte[] got = new byte[data.length];
+      int at = readFully(in, got, 0, 2 << 20);
+      cluster.kill("local-dosm");
+      at = readFully(in, got, at, 10 << 20);
+      cluster.revive("local-dosm");
+      cluster.kill("local-dosm-2");
+      at = readFully(in, got, at, data.length);
+      assertThat(in.read()).as("the end, after the CRC32C check").isEqualTo(-1);
+      assertThat(Hashing.sha256().hashBytes(got)).isEqualTo(Hashing.sha256().hashBytes(data));
+    } finally {
+      reviveBoth();
+    }
+  }
+
+  /** A write from a file whose gateways die midway: repeated under the same id, the file holds the right bytes. */
+  @Test
+  void aWriteOutlivesTheGatewayItWasUsing() throws Exception {
+    byte[] data = random(24 * 1024 * 1024, 5);
+    Path local = Files.write(dir.resolve("big-write.bin"), data);
+    AtomicLong sent = new AtomicLong();
+    try {
+      FileEntry written = fs.put("java", "/big-write.bin", () -> new FilterInputStream(Files.newInputStream(local)) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          long before = sent.getAndAdd(Math.min(len, 64 * 1024));
+          try {
+            if (before < (2 << 20) && before + Math.min(len, 64 * 1024) >= (2 << 20)) {
+              cluster.kill("local-dosm");
+            } else if (before < (12 << 20) && before + Math.min(len, 64 * 1024) >= (12 << 20)) {
+              cluster.revive("local-dosm");
+              cluster.kill("local-dosm-2");
+            }
+          } catch (Exception e) {
+            throw new IOException(e);
+          }
+          return super.read(b, off, Math.min(len, 64 * 1024));
+        }
+      }, data.length);
+      assertThat(written.length()).isEqualTo(data.length);
+      assertThat(read("/big-write.bin", 0, -1)).isEqualTo(data);
+    } finally {
+      reviveBoth();
+    }
+  }
+
+  private static int readFully(InputStream in, byte[] into, int from, int until) throws IOException {
+    int at = from;
+    while (at < until) {
+      int n = in.read(into, at, until - at);
+      assertThat(n).as("bytes before the end").isPositive();
+      at += n;
+    }
+    return at;
+  }
+
+  private static void reviveBoth() throws Exception {
+    for (String g : List.of("local-dosm", "local-dosm-2")) {
+      try {
+        cluster.revive(g);
+      } catch (DyadException e) {
+        assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.ALREADY_EXISTS);
+      }
+    }
+  }
+}
