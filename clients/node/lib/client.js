@@ -496,13 +496,15 @@ class DyadClient {
     }
     length = Math.min(length, info.length - offset);
     const full = offset === 0 && length === info.length;
-    const stream = Readable.from(this._chunks(id, info, nodeAddress, credential, opts, start, offset, length, full),
+    const stats = { bytesDirect: 0, bytesViaGateway: 0, gateways: new Set() };
+    const stream = Readable.from(this._chunks(id, info, nodeAddress, credential, opts, start, offset, length, full, stats),
       { objectMode: false, highWaterMark: 1 });
     stream.info = info;
+    stream.stats = stats; // where the bytes came from: {bytesDirect, bytesViaGateway, gateways}
     return stream;
   }
 
-  async* _chunks(id, info, nodeAddress, credential, opts, start, offset, length, full) {
+  async* _chunks(id, info, nodeAddress, credential, opts, start, offset, length, full, stats) {
     const chunk = this._chunk();
     const end = offset + length;
     const state = {
@@ -511,13 +513,17 @@ class DyadClient {
     const fetchOnce = async (at, n) => {
       if (state.direct) {
         try {
-          return { data: await this._readDirect(nodeAddress, id, at, n, credential), from: nodeAddress };
+          const data = await this._readDirect(nodeAddress, id, at, n, credential);
+          stats.bytesDirect += data.length;
+          return { data, from: nodeAddress };
         } catch (e) {
           state.direct = false; // the rest through the gateways
         }
       }
       let from;
       const data = await this._withGateway(`get of ${id}`, (c, g) => { from = g; return c.call('get', id, at, n, credential); }, start);
+      stats.bytesViaGateway += data.length;
+      stats.gateways.add(from);
       return { data, from };
     };
     const fetch = async (at, n) => {
