@@ -17,4 +17,4 @@ if [[ ! -d node_modules ]] || [[ ! -f node_modules/.package-lock.json ]] || [[ p
   npm ci --no-audit --no-fund
 fi
 # one test file at a time: the failover test kills and revives a gateway the others use
-exec node --test --test-concurrency=1 --test-timeout=170000 test/
+exec node --test --test-concurrency=1 --test-timeout=170000 test/*.test.js
