@@ -1,0 +1,152 @@
+"""Gateway failover: a dead seed address, and a gateway killed in the middle of a multi-chunk put and get.
+
+The kill tests use `dyad local --data $DYAD_LOCAL_DATA --kill NAME` / `--revive NAME` ($DYAD_BIN is the dyad
+launcher). They are skipped only when that dyad has no --kill option.
+"""
+
+import os
+import subprocess
+import time
+
+import pytest
+
+import dyad
+from conftest import sha
+
+SIZE = 20 * 1024 * 1024
+
+
+def _dyad_bin():
+    b = os.environ.get("DYAD_BIN")
+    if not b:
+        pytest.fail("set DYAD_BIN (the dyad launcher) and DYAD_LOCAL_DATA (the data directory of the running "
+                    "dyad local) for the gateway-kill tests")
+    return b
+
+
+def _has_kill(b):
+    out = subprocess.run([b, "local", "--help"], capture_output=True, text=True, timeout=60)
+    return "--kill" in (out.stdout + out.stderr)
+
+
+@pytest.fixture(scope="module")
+def killer():
+    b = _dyad_bin()
+    if not _has_kill(b):
+        pytest.skip("this dyad local has no --kill/--revive")
+    data = os.environ.get("DYAD_LOCAL_DATA")
+    if not data:
+        pytest.fail("set DYAD_LOCAL_DATA to the data directory of the running dyad local")
+    gateways = [g.strip() for g in os.environ["DYAD_GATEWAYS"].split(",") if g.strip()]
+    if len(gateways) < 2:
+        pytest.fail("the gateway-kill tests need two gateways: run dyad local --gateways 2")
+    base = min(int(g.rsplit(":", 1)[1]) for g in gateways)
+
+    def name_of(address):
+        # dyad local names its DOSMs local-dosm (on --dosm-port), local-dosm-2 (the port after), ...
+        k = int(address.rsplit(":", 1)[1]) - base
+        return "local-dosm" if k == 0 else f"local-dosm-{k + 1}"
+
+    def run(flag, name):
+        p = subprocess.run([b, "local", "--data", data, flag, name], capture_output=True, text=True, timeout=120)
+        assert p.returncode == 0, f"dyad local {flag} {name} failed: {p.stdout}{p.stderr}"
+
+    class Killer:
+        killed = []
+
+        def kill(self, address):
+            name = name_of(address)
+            run("--kill", name)
+            self.killed.append(name)
+
+        def revive_all(self):
+            while self.killed:
+                run("--revive", self.killed.pop())
+
+    k = Killer()
+    yield k
+    k.revive_all()
+
+
+def test_dead_seed_is_skipped():
+    live = os.environ["DYAD_GATEWAYS"].split(",")
+    with dyad.Dyad.from_env(gateways=["127.0.0.1:1"] + live) as c:
+        info = c.put_object(b"through a live gateway")
+        assert c.read_object(info.id) == b"through a live gateway"
+        c.delete_object(info.id)
+
+
+def test_no_gateway_is_unavailable():
+    with dyad.Dyad.from_env(gateways=["127.0.0.1:1"], ddms=["127.0.0.1:1"], connect_timeout=2) as c:
+        with pytest.raises(dyad.Unavailable) as e:
+            c.stat_object("abc")
+        assert e.value.code == 7
+        with pytest.raises(dyad.Unavailable):
+            c.volumes()
+
+
+def test_put_survives_gateway_killed_mid_transfer(killer, tmp_path, max_chunk):
+    data = os.urandom(SIZE)
+    assert SIZE > 2 * max_chunk
+    src = tmp_path / "put.bin"
+    src.write_bytes(data)
+    seen = []
+
+    def progress(done, via):
+        seen.append(via)
+        if len(seen) == 1:
+            killer.kill(via)  # the gateway this put streams through, after its first chunk
+
+    try:
+        with dyad.Dyad.from_env() as c:
+            info = c.put_object(str(src), progress=progress)
+            assert info.length == SIZE
+            assert len(set(seen)) == 2, f"the put should have moved to the other gateway: {seen}"
+            with c.get_object(info.id) as r:
+                assert sha(r.read()) == sha(data)
+            c.delete_object(info.id)
+    finally:
+        killer.revive_all()
+
+
+def test_get_survives_gateway_killed_mid_transfer(killer, client):
+    data = os.urandom(SIZE)
+    info = client.put_object(data)
+    seen = []
+
+    def progress(done, via):
+        seen.append(via)
+        if len(seen) == 1:
+            killer.kill(via)  # the gateway this get reads through, after its first chunk
+
+    try:
+        with dyad.Dyad.from_env(direct_reads=False) as c:  # through the gateways, so that the kill matters
+            with c.get_object(info.id, progress=progress) as r:
+                assert sha(r.read()) == sha(data)
+            assert len(set(seen)) == 2, f"the get should have moved to the other gateway: {seen}"
+    finally:
+        killer.revive_all()
+        client.delete_object(info.id)
+
+
+def test_file_put_and_get_survive_gateway_kill(killer, client, path, tmp_path):
+    data = os.urandom(SIZE // 2)
+    src = tmp_path / "f.bin"
+    src.write_bytes(data)
+    client.mkdir(path)
+    seen = []
+
+    def progress(done, via):
+        seen.append(via)
+        if len(seen) == 1:
+            killer.kill(via)
+
+    try:
+        with dyad.Dyad.from_env(direct_reads=False) as c:
+            c.put_file(src, f"{path}/f.bin", progress=progress)
+            killer.revive_all()
+            seen.clear()
+            with c.open(f"{path}/f.bin", progress=progress) as r:
+                assert sha(r.read()) == sha(data)
+    finally:
+        killer.revive_all()
