@@ -15,8 +15,8 @@ async function main() {
   const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt; };
   const mib = Number(args.find((a, i) => /^\d+$/.test(a) && !/^--/.test(args[i - 1] || '')) || 256);
   const direct = !args.includes('--via-gateway');
-  const chunkMiB = opt('--chunk-mib', 4);
-  const readAhead = opt('--read-ahead', 4);
+  const chunkMiB = opt('--chunk-mib', 1);
+  const readAhead = opt('--read-ahead', 8);
   const client = DyadClient.fromEnv({ chunkBytes: chunkMiB * 1024 * 1024, readAhead, directReads: direct });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dyad-bench-'));
   const local = path.join(dir, 'in.bin');

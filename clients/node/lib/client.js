@@ -200,8 +200,8 @@ function readPem(v) {
  * options: gateways (DOSM "HOST:PORT" list or comma-separated string), ddms (DDM addresses; learned from the
  * gateways when absent), secretFile (cluster secret: operator credential for objects) or credential (a string or
  * a function returning one), tls: {ca, cert, key} (PEM Buffers, PEM text or file paths; TLS when ca is given),
- * chunkBytes (default 4 MiB, capped at the gateways' maxChunkBytes), readAhead (chunks in flight per read,
- * default 4), attempts (default 3), directReads (default true), connectTimeoutMs, requestTimeoutMs,
+ * chunkBytes (default 1 MiB as the Java client, capped at the gateways' maxChunkBytes), readAhead (chunks in
+ * flight per read, default 8: a read holds at most readAhead chunks in memory), attempts (default 3), directReads (default true), connectTimeoutMs, requestTimeoutMs,
  * maxConnectionsPerGateway (16), idleMs (30000).
  */
 class DyadClient {
@@ -233,8 +233,8 @@ class DyadClient {
     this._nodes = new Pool(StorageNode, poolOpts);
     this._unreachableNodes = new Map();
     this.maxChunkBytes = 1 * MiB;
-    this._chunkBytes = options.chunkBytes || 4 * MiB;
-    this._readAhead = options.readAhead || 4;
+    this._chunkBytes = options.chunkBytes || 1 * MiB;
+    this._readAhead = options.readAhead || 8;
     this._attempts = options.attempts || 3;
     this._directReads = options.directReads !== false;
     this._next = 0;
