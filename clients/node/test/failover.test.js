@@ -4,7 +4,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const { MiB, client, sha256, drain, dyadLocal, killSupported } = require('./helpers');
+const { MiB, client, uniqueName, sha256, drain, dyadLocal, killSupported } = require('./helpers');
 
 /** dyad local names its gateways local-dosm, local-dosm-2, ... on --dosm-port and the ports after it. */
 function memberName(gateway) {
@@ -83,6 +83,29 @@ test('a gateway killed mid-transfer is survived', async (t) => {
     assert.equal(sha256(got), sha256(data));
     assert.ok([...s.stats.gateways].some((g) => g !== victim), `bytes came from another gateway too (${[...s.stats.gateways]})`);
     await reviveAll();
+  });
+
+  await t.test('a file put (DDM locator flow) whose gateway dies after the first chunk completes', async () => {
+    const vol = uniqueName('node-failover');
+    await c.createVolume(vol);
+    try {
+      let victim = null;
+      const entry = await c.putFile(data, `${vol}:/f.bin`, {
+        onProgress: async (p) => {
+          if (!victim) {
+            victim = p.gateway;
+            await kill(victim);
+          }
+        },
+      });
+      assert.ok(victim);
+      assert.equal(entry.length, data.length);
+      assert.equal(sha256(await c.readFile(`${vol}:/f.bin`)), sha256(data));
+      await reviveAll();
+      await c.rm(`${vol}:/f.bin`);
+    } finally {
+      await c.deleteVolume(vol).catch(() => {});
+    }
   });
 
   await t.test('with a gateway down, every operation still works on the other', async () => {
