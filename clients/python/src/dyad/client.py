@@ -190,7 +190,7 @@ class Dyad:
     ``tls_ca``/``tls_cert``/``tls_key`` (default ``$DYAD_TLS_CA``/``$DYAD_TLS_CERT``/``$DYAD_TLS_KEY``; TLS when a CA
     is given).
 
-    ``chunk_bytes`` (default 4 MiB, lowered to the gateways' maxChunkBytes), ``read_ahead`` (chunks a reader asks for
+    ``chunk_bytes`` (default 1 MiB as the Java client, lowered to the gateways' maxChunkBytes), ``read_ahead`` (chunks a reader asks for
     ahead, default 4), ``attempts`` (gateways an operation tries, default 3), ``direct_reads`` (read object bytes
     from the storage node a gateway names, default True), ``timeout`` (seconds to wait for a reply, default 60).
 
@@ -202,7 +202,7 @@ class Dyad:
                  ddms: Optional[Union[str, Sequence[str]]] = None, *,
                  secret_file: Optional[str] = None, credential: Optional[Union[str, Callable[[], str]]] = None,
                  tls: Optional[TlsConfig] = None, tls_ca: Optional[str] = None, tls_cert: Optional[str] = None,
-                 tls_key: Optional[str] = None, chunk_bytes: int = 4 << 20, read_ahead: int = 4, attempts: int = 3,
+                 tls_key: Optional[str] = None, chunk_bytes: int = 1 << 20, read_ahead: int = 4, attempts: int = 3,
                  direct_reads: bool = True, timeout: float = 60.0, connect_timeout: float = 5.0,
                  max_connections_per_gateway: int = 8, use_env: bool = True):
         env = os.environ if use_env else {}
