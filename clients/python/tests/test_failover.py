@@ -54,8 +54,8 @@ def killer():
     class Killer:
         killed = []
 
-        def kill(self, address):
-            name = name_of(address)
+        def kill(self, address, name=None):
+            name = name or name_of(address)
             run("--kill", name)
             self.killed.append(name)
 
@@ -150,3 +150,25 @@ def test_file_put_and_get_survive_gateway_kill(killer, client, path, tmp_path):
                 assert sha(r.read()) == sha(data)
     finally:
         killer.revive_all()
+
+
+def test_direct_read_falls_back_when_the_node_dies(killer, client):
+    data = os.urandom(SIZE // 2)
+    info = client.put_object(data)
+    members = {l.address: l.member_id for l in client.locate(info.id).locations}
+    seen = []
+
+    def progress(done, via):
+        seen.append(via)
+        if len(seen) == 1:
+            assert via in members, f"the first chunk should come straight from a storage node, not {via}"
+            killer.kill(via, members[via])  # the storage node this get reads from directly
+
+    try:
+        with dyad.Dyad.from_env(direct_reads=True) as c:
+            with c.get_object(info.id, progress=progress) as r:
+                assert sha(r.read()) == sha(data)
+        assert any(v not in members for v in seen), f"the rest should have come through a gateway: {seen}"
+    finally:
+        killer.revive_all()
+        client.delete_object(info.id)
