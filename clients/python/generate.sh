@@ -25,11 +25,11 @@ done
 # the generated command-line "-remote" scripts are not part of the library
 find "$tmp" -name '*-remote' -exec rm -f {} +
 if [ "$check" = yes ]; then
-  if diff -r "$out" "$tmp" >/dev/null 2>&1; then
+  if diff -r -x __pycache__ "$out" "$tmp" >/dev/null 2>&1; then
     echo "generate.sh: src/dyad/_gen is up to date with thrift/idl"
   else
     echo "generate.sh: src/dyad/_gen differs from what thrift/idl produces; run clients/python/generate.sh" >&2
-    diff -r "$out" "$tmp" >&2 || true
+    diff -r -x __pycache__ "$out" "$tmp" >&2 || true
     exit 1
   fi
 else

@@ -18,6 +18,18 @@ def test_crc32c_is_native_and_correct():
     assert _crc.update(b"6789", _crc.update(b"12345")) == 0xE3069283
 
 
+def test_accelerated_protocol():
+    from dyad import _net
+    assert _net.ACCELERATED, "thrift's C codec (fastbinary) should be in use"
+
+
+def test_no_gateway_configured_is_invalid_argument():
+    with pytest.raises(dyad.InvalidArgument):
+        dyad.Dyad(gateways=[], ddms=[], use_env=False)
+    with pytest.raises(dyad.InvalidArgument):
+        dyad.Dyad(gateways=["no-port"], use_env=False)
+
+
 def test_gateways_lists_both(client):
     g = client.gateways()
     assert len(g.object_gateways) >= 1
@@ -123,6 +135,8 @@ def test_ranges_seek_and_file_protocol(client, objects, max_chunk):
         assert r.read(10) == data[1060:1070]
         r.seek(len(data) + 5)
         assert r.read(10) == b""
+        with pytest.raises(ValueError):
+            r.seek(-1)
     assert r.closed
     with pytest.raises(ValueError):
         r.read(1)

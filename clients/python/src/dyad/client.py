@@ -190,9 +190,10 @@ class Dyad:
     ``tls_ca``/``tls_cert``/``tls_key`` (default ``$DYAD_TLS_CA``/``$DYAD_TLS_CERT``/``$DYAD_TLS_KEY``; TLS when a CA
     is given).
 
-    ``chunk_bytes`` (default 1 MiB as the Java client, lowered to the gateways' maxChunkBytes), ``read_ahead`` (chunks a reader asks for
-    ahead, default 4), ``attempts`` (gateways an operation tries, default 3), ``direct_reads`` (read object bytes
-    from the storage node a gateway names, default True), ``timeout`` (seconds to wait for a reply, default 60).
+    ``chunk_bytes`` (default 1 MiB, as the Java client; at most the gateways' maxChunkBytes), ``read_ahead``
+    (chunks a reader asks for ahead, default 4), ``attempts`` (gateways an operation tries, default 3),
+    ``direct_reads`` (read object bytes from the storage node a gateway names, default True), ``timeout`` (seconds
+    to wait for a reply, default 60).
 
     Not thread-safe: use one Dyad per thread (a reader uses worker threads of its own internally). Close it (or use
     it as a context manager) to close its connections.
@@ -241,7 +242,8 @@ class Dyad:
 
     @classmethod
     def from_env(cls, **kwargs) -> "Dyad":
-        """A client configured by DYAD_GATEWAYS, DYAD_DDM, DYAD_SECRET_FILE, DYAD_TLS_CA, DYAD_TLS_CERT, DYAD_TLS_KEY."""
+        """A client configured by DYAD_GATEWAYS, DYAD_DDM, DYAD_SECRET_FILE, DYAD_TLS_CA, DYAD_TLS_CERT and
+        DYAD_TLS_KEY (keyword arguments override them)."""
         return cls(**kwargs)
 
     # ---- lifecycle ----

@@ -80,7 +80,7 @@ class ObjectReader(io.BufferedIOBase):
         else:
             raise ValueError(f"invalid whence {whence}")
         if rel < 0:
-            raise errors.InvalidArgument(f"negative seek position {rel}")
+            raise ValueError(f"negative seek position {rel}")
         self._pos = self._start + rel
         return rel
 
@@ -122,7 +122,7 @@ class ObjectReader(io.BufferedIOBase):
                 break
             i = self._pos - self._buf_at
             n = min(len(view) - done, len(self._buf) - i)
-            view[done:done + n] = self._buf[i:i + n]
+            view[done:done + n] = memoryview(self._buf)[i:i + n]
             self._pos += n
             done += n
         return done
