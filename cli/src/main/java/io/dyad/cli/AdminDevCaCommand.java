@@ -17,8 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "dev-ca", mixinStandardHelpOptions = true,
     description = {"Issue a certificate from a development CA kept in --dir (made there if missing): DIR/ca.pem, "
         + "DIR/NAME.pem and DIR/NAME-key.pem (keys readable by their owner only). For test clusters: the CA's key "
-        + "lies next to what it signs.",
-        "Example: dyad admin dev-ca --dir tls --name node-a1 --address 127.0.1.11 --address node-a1.example"})
+        + "lies next to what it signs."})
 final class AdminDevCaCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

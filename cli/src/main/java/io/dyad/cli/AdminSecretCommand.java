@@ -19,8 +19,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "secret", mixinStandardHelpOptions = true,
     description = {"Make the cluster secret, or rotate it without downtime: add, copy the file to every host and "
         + "restart each daemon; promote, copy and restart again; once the old locators have expired, retire, copy "
-        + "and restart, and retire once more.",
-        "Example: dyad admin secret add --secret-file /etc/dyad/secret"},
+        + "and restart, and retire once more."},
     subcommands = {AdminSecretCommand.New.class, AdminSecretCommand.Add.class, AdminSecretCommand.Promote.class,
         AdminSecretCommand.Retire.class})
 final class AdminSecretCommand implements Runnable {
@@ -39,7 +38,7 @@ final class AdminSecretCommand implements Runnable {
 
   @Command(name = "new", mixinStandardHelpOptions = true,
       description = {"Make a new cluster secret file (readable by its owner only); an existing file is never "
-          + "overwritten.", "Example: dyad admin secret new --secret-file /etc/dyad/secret"})
+          + "overwritten."})
   static final class New implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin SecurityOptions security;
@@ -57,7 +56,7 @@ final class AdminSecretCommand implements Runnable {
 
   @Command(name = "add", mixinStandardHelpOptions = true,
       description = {"Rotation, step 1: add a new secret after the current one. Daemons given the file sign with the "
-          + "current secret and accept both.", "Example: dyad admin secret add --secret-file /etc/dyad/secret"})
+          + "current secret and accept both."})
   static final class Add implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin SecurityOptions security;
@@ -76,8 +75,7 @@ final class AdminSecretCommand implements Runnable {
 
   @Command(name = "promote", mixinStandardHelpOptions = true,
       description = {"Rotation, step 2: the cluster signs with the new secret (ZooKeeper records it, and both "
-          + "secrets' identities may change /dyad); the file then lists it first.",
-          "Example: dyad admin secret promote --secret-file /etc/dyad/secret"})
+          + "secrets' identities may change /dyad); the file then lists it first."})
   static final class Promote implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin SecurityOptions security;
@@ -106,8 +104,7 @@ final class AdminSecretCommand implements Runnable {
 
   @Command(name = "retire", mixinStandardHelpOptions = true,
       description = {"Rotation, step 3: drop the old secret from the file and let only the new one's identity change "
-          + "/dyad. Run it again once every daemon restarted with the new file (it is idempotent).",
-          "Example: dyad admin secret retire --secret-file /etc/dyad/secret"})
+          + "/dyad. Run it again once every daemon restarted with the new file (it is idempotent)."})
   static final class Retire implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin SecurityOptions security;

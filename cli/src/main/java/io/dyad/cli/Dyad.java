@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     description = "Dyad: a storage cluster that keeps every file in two storage centers.",
     subcommands = {LocalCommand.class, ZkCommand.class, CoordinatorCommand.class, NodeCommand.class,
         DirectoryCommand.class, DosmCommand.class, DdmCommand.class, AdminCommand.class, StatusCommand.class,
-        ObjectCommand.class, VolumeCommand.class, FsCommand.class, BenchCommand.class})
+        ObjectCommand.class, VolumeCommand.class, FsCommand.class, BenchCommand.class, CompletionCommand.class})
 public final class Dyad implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -20,11 +20,17 @@ public final class Dyad implements Runnable {
 
   /** Runs a dyad command line and returns its exit code (tests call this directly). */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The whole command tree, with its error handlers and help examples. */
+  static CommandLine commandLine() {
     CliErrors errors = new CliErrors();
-    return new CommandLine(new Dyad())
+    CommandLine c = new CommandLine(new Dyad())
         .setExecutionExceptionHandler(errors)
-        .setParameterExceptionHandler(errors)
-        .execute(args);
+        .setParameterExceptionHandler(errors);
+    HelpExamples.attach(c);
+    return c;
   }
 
   @Override

@@ -35,6 +35,21 @@ public final class FreePorts {
     throw new IOException("no port free on all of " + String.join(", ", hosts));
   }
 
+  /** The first of {@code count} consecutive ports free right now on every given address. */
+  public static int freeRunOnAll(int count, String... hosts) throws IOException {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int first = freeOnAll(hosts);
+      boolean all = true;
+      for (int i = 1; i < count && all; i++) {
+        all = !HANDED_OUT.contains(first + i) && allFree(first + i, hosts) && HANDED_OUT.add(first + i);
+      }
+      if (all) {
+        return first;
+      }
+    }
+    throw new IOException("no " + count + " consecutive ports free on all of " + String.join(", ", hosts));
+  }
+
   private static int anyPort(String host) throws IOException {
     try (ServerSocket first = new ServerSocket()) {
       first.bind(new InetSocketAddress(host, 0));

@@ -2,14 +2,11 @@ package io.dyad.cli;
 
 import io.dyad.client.FileEntry;
 import io.dyad.common.DyadException;
-import java.io.IOException;
-import java.io.OutputStream;
+import io.dyad.common.ObjectId;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,15 +17,15 @@ import picocli.CommandLine.Parameters;
 /** {@code dyad fs}: files and directories by VOLUME:/PATH, through a DDM (the bytes through a DOSM). */
 @Command(name = "fs", mixinStandardHelpOptions = true,
     description = "Files and directories by VOLUME:/PATH (e.g. photos:/2026/a.jpg).",
-    subcommands = {FsCommand.Mkdir.class, FsCommand.Ls.class, FsCommand.Put.class, FsCommand.Get.class,
-        FsCommand.Cat.class, FsCommand.Mv.class, FsCommand.Rm.class, FsCommand.Stat.class})
+    subcommands = {FsCommand.Mkdir.class, FsCommand.Ls.class, FsPutCommand.class, FsGetCommand.class,
+        FsCommand.Cat.class, FsCommand.Mv.class, FsCommand.Rm.class, FsCommand.Stat.class, FsCommand.Locate.class})
 final class FsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "name a file command: mkdir, ls, put, get, cat, mv, rm or stat");
+        "name a file command: mkdir, ls, put, get, cat, mv, rm, stat or locate");
   }
 
   static String describe(FileEntry e) {
@@ -64,75 +61,24 @@ final class FsCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "VOLUME:/PATH") String target;
 
+    @Option(names = "--json", description = "Print a JSON array of the entries.") boolean json;
+
     @Override
     public Integer call() throws DyadException {
       LogLevels.forCommand();
       FsOptions.Target t = FsOptions.Target.parse(target);
       PrintWriter out = spec.commandLine().getOut();
       try (FsOptions.Clients c = fs.connect()) {
-        c.files().list(t.volume(), t.path(), e -> out.println(describe(e)));
+        if (json) {
+          List<Object> entries = new ArrayList<>();
+          String base = t.path().equals("/") ? "" : t.path();
+          c.files().list(t.volume(), t.path(), e -> entries.add(JsonOut.entry(t.volume() + ":" + base + "/" + e.name(), e)));
+          JsonOut.print(out, entries);
+        } else {
+          c.files().list(t.volume(), t.path(), e -> out.println(describe(e)));
+        }
       }
       out.flush();
-      return ExitCodes.OK;
-    }
-  }
-
-  @Command(name = "put", mixinStandardHelpOptions = true,
-      description = "Write a local file to VOLUME:/PATH (a new file, or a new version of it).")
-  static final class Put implements Callable<Integer> {
-    @Mixin FsOptions fs;
-
-    @Parameters(index = "0", paramLabel = "LOCAL") Path file;
-
-    @Parameters(index = "1", paramLabel = "VOLUME:/PATH") String target;
-
-    @Override
-    public Integer call() throws Exception {
-      LogLevels.forCommand();
-      FsOptions.Target t = FsOptions.Target.parse(target);
-      if (!Files.isRegularFile(file)) {
-        throw DyadException.invalidArgument("cannot read " + file + ": no such file");
-      }
-      try (FsOptions.Clients c = fs.connect()) {
-        c.files().put(t.volume(), t.path(), () -> Files.newInputStream(file), Files.size(file));
-      }
-      return ExitCodes.OK;
-    }
-  }
-
-  @Command(name = "get", mixinStandardHelpOptions = true,
-      description = "Read VOLUME:/PATH into a local file (- for standard output); its checksum is verified.")
-  static final class Get implements Callable<Integer> {
-    @Mixin FsOptions fs;
-
-    @Parameters(index = "0", paramLabel = "VOLUME:/PATH") String source;
-
-    @Parameters(index = "1", paramLabel = "LOCAL") String target;
-
-    @Override
-    public Integer call() throws Exception {
-      LogLevels.forCommand();
-      FsOptions.Target t = FsOptions.Target.parse(source);
-      try (FsOptions.Clients c = fs.connect()) {
-        if (target.equals("-")) {
-          c.files().get(t.volume(), t.path(), System.out);
-          System.out.flush();
-          return ExitCodes.OK;
-        }
-        // written beside the target and renamed into place: a failed or corrupt read never leaves a partial file
-        Path out = Path.of(target).toAbsolutePath();
-        Path tmp = out.resolveSibling("." + out.getFileName() + ".dyad-partial");
-        try (OutputStream os = Files.newOutputStream(tmp)) {
-          c.files().get(t.volume(), t.path(), os);
-        } catch (DyadException | IOException e) {
-          Files.deleteIfExists(tmp);
-          if (e instanceof NoSuchFileException) {
-            throw DyadException.invalidArgument("cannot write " + target + ": its directory does not exist");
-          }
-          throw e;
-        }
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      }
       return ExitCodes.OK;
     }
   }
@@ -209,6 +155,8 @@ final class FsCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "VOLUME:/PATH") String target;
 
+    @Option(names = "--json", description = "Print JSON.") boolean json;
+
     @Override
     public Integer call() throws DyadException {
       LogLevels.forCommand();
@@ -216,6 +164,10 @@ final class FsCommand implements Runnable {
       try (FsOptions.Clients c = fs.connect()) {
         FileEntry e = c.files().stat(t.volume(), t.path());
         PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          JsonOut.print(out, JsonOut.entry(t.toString(), e));
+          return ExitCodes.OK;
+        }
         out.printf("path      %s%n", t);
         out.printf("type      %s%n", e.directory() ? "directory" : "file");
         if (!e.directory()) {
@@ -228,6 +180,32 @@ final class FsCommand implements Runnable {
         out.printf("version   %d%n", e.version());
         out.printf("inode     %d%n", e.inode());
         out.flush();
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "locate", mixinStandardHelpOptions = true,
+      description = "Show which storage members hold a file's bytes (needs the operator's secret file).")
+  static final class Locate implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @Mixin FsOptions fs;
+
+    @Parameters(index = "0", paramLabel = "VOLUME:/PATH") String target;
+
+    @Option(names = "--json", description = "Print JSON.") boolean json;
+
+    @Override
+    public Integer call() throws DyadException {
+      LogLevels.forCommand();
+      FsOptions.Target t = FsOptions.Target.parse(target);
+      try (FsOptions.Clients c = fs.connect()) {
+        FileEntry e = c.files().stat(t.volume(), t.path());
+        if (e.objectId().isEmpty()) {
+          throw DyadException.invalidArgument(t + (e.directory() ? " is a directory" : " is empty")
+              + ": no storage member holds bytes for it");
+        }
+        ObjectCommand.print(spec.commandLine().getOut(), c.objects().locate(ObjectId.of(e.objectId().get())), json);
       }
       return ExitCodes.OK;
     }

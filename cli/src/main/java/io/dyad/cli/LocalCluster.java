@@ -179,7 +179,7 @@ public final class LocalCluster extends AbstractIdleService {
   public String exports() {
     return "DYAD_ZK=" + zkConnect() + " DYAD_GATEWAYS=" + String.join(",",
         gatewayAddresses.values().stream().map(HostAndPort::toString).toList()) + " DYAD_DDM=" + ddmAddress()
-        + " DYAD_SECRET_FILE=" + secretFile
+        + " DYAD_SECRET_FILE=" + secretFile + " DYAD_LOCAL_DATA=" + options.data()
         + certificates.filter(c -> tls.isPresent()).map(c -> " DYAD_TLS_CA=" + c.ca() + " DYAD_TLS_CERT="
             + c.certificate() + " DYAD_TLS_KEY=" + c.key()).orElse("")
         + zkTls.map(z -> " DYAD_ZK_TLS_CA=" + z.trustedCa() + " DYAD_ZK_TLS_KEYSTORE=" + z.keyStore().orElseThrow())

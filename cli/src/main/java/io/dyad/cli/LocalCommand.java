@@ -17,16 +17,13 @@ import picocli.CommandLine.Spec;
     description = "Run a whole Dyad cluster on this machine: an embedded ZooKeeper, center A on 127.0.1.x and "
         + "center B on 127.0.2.x with three storage nodes and two directory servers each, a coordinator, two DOSMs "
         + "and a DDM, with access control under the secret in DATA/secret. Prints the environment the other commands "
-        + "need on its ready line. With --kill or --revive, acts on the dyad local already running on DATA instead.",
-    footer = {"", "Examples:", "  dyad local                      # start; Ctrl-C stops it",
-        "  dyad local --kill a1            # (another shell) crash storage node a1: watch 'dyad status --watch'",
-        "  dyad local --revive a1          # start a1 again; returns once it serves (failed back)",
-        "  dyad local --kill local-dosm    # stop a gateway: clients move to local-dosm-2"})
+        + "need on its ready line. With --kill or --revive, acts on the dyad local already running on DATA instead.")
 final class LocalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DosmOptions dosm;
 
-  @Option(names = "--data", defaultValue = "dyad-local", description = "Where everything is kept (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--data", defaultValue = "${env:DYAD_LOCAL_DATA:-dyad-local}",
+      description = "Where everything is kept (default: $DYAD_LOCAL_DATA, else dyad-local).")
   Path data;
 
   @Option(names = "--zk-port", defaultValue = "2181", description = "ZooKeeper's port (default: ${DEFAULT-VALUE}).")

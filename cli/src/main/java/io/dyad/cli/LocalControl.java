@@ -63,6 +63,9 @@ final class LocalControl extends AbstractScheduledService {
       for (Path request : requests) {
         answer(request);
       }
+    } catch (NoSuchFileException e) {
+      LOG.warn("{} was removed: this dyad local can no longer be controlled from other shells", dir);
+      stopAsync();
     } catch (IOException e) {
       LOG.warn("cannot read control requests in {}: {}", dir, e.toString());
     }

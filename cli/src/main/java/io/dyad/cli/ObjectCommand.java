@@ -1,19 +1,14 @@
 package io.dyad.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dyad.client.DyadClient;
 import io.dyad.client.Located;
 import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,7 +32,6 @@ final class ObjectCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "name an object command: put, get, stat, rm or locate");
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   static Map<String, Object> describe(ObjectMeta m) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -48,28 +42,52 @@ final class ObjectCommand implements Runnable {
     return out;
   }
 
-  @Command(name = "put", mixinStandardHelpOptions = true, description = "Store a file; prints the new object id.")
+  @Command(name = "put", mixinStandardHelpOptions = true,
+      description = "Store a file (- for standard input); prints the new object id. A progress bar shows on a terminal.")
   static final class Put implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin ClientOptions client;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The file to store.")
-    Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "The file to store, or - for standard input.")
+    String file;
 
     @Option(names = "--id", description = "Use this object id instead of a new random one.")
     String id;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.") boolean quiet;
+
+    @Option(names = "--json", description = "Print the object's record as JSON instead of its id.") boolean json;
+
     @Override
     public Integer call() throws Exception {
       LogLevels.forCommand();
-      if (!Files.isRegularFile(file)) {
+      // a chosen id makes a retry on another gateway store nothing twice
+      ObjectId objectId = id == null ? ObjectId.random() : ObjectId.of(id);
+      boolean stdin = file.equals("-");
+      Path path = Path.of(file);
+      if (!stdin && !Files.isRegularFile(path)) {
         throw DyadException.invalidArgument("cannot read " + file + ": no such file");
       }
-      Optional<ObjectId> requested = id == null ? Optional.empty() : Optional.of(ObjectId.of(id));
-      try (DyadClient c = client.connect()) {
-        ObjectMeta m = c.put(requested, () -> Files.newInputStream(file), Files.size(file));
-        spec.commandLine().getOut().println(m.id().value());
-        spec.commandLine().getOut().flush();
+      try (DyadClient c = client.connect();
+          Progress progress = Progress.of(stdin ? "stdin" : path.getFileName().toString(),
+              stdin ? -1 : Files.size(path), quiet)) {
+        boolean[] opened = {false};
+        ObjectMeta m = stdin
+            ? c.put(Optional.of(objectId), () -> {
+                if (opened[0]) {
+                  throw new IOException("standard input cannot be read again after a failed attempt");
+                }
+                opened[0] = true;
+                return progress.counting(System.in);
+              }, -1)
+            : c.put(Optional.of(objectId), () -> progress.counting(Files.newInputStream(path)), Files.size(path));
+        progress.close();
+        if (json) {
+          JsonOut.print(spec.commandLine().getOut(), describe(m));
+        } else {
+          spec.commandLine().getOut().println(m.id().value());
+          spec.commandLine().getOut().flush();
+        }
       }
       return ExitCodes.OK;
     }
@@ -84,6 +102,8 @@ final class ObjectCommand implements Runnable {
 
     @Parameters(index = "1", paramLabel = "FILE") String target;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.") boolean quiet;
+
     @Override
     public Integer call() throws Exception {
       LogLevels.forCommand();
@@ -94,19 +114,9 @@ final class ObjectCommand implements Runnable {
           System.out.flush();
           return ExitCodes.OK;
         }
-        // written beside the target and renamed into place: a failed or corrupt read never leaves a partial file
-        Path out = Path.of(target).toAbsolutePath();
-        Path tmp = out.resolveSibling("." + out.getFileName() + ".dyad-partial");
-        try (OutputStream os = Files.newOutputStream(tmp)) {
-          c.get(objectId, os);
-        } catch (DyadException | IOException e) {
-          Files.deleteIfExists(tmp);
-          if (e instanceof NoSuchFileException) {
-            throw DyadException.invalidArgument("cannot write " + target + ": its directory does not exist");
-          }
-          throw e;
+        try (Progress progress = Progress.of(id, c.stat(objectId).length(), quiet)) {
+          LocalFiles.replace(Path.of(target), out -> c.get(objectId, progress.counting(out)));
         }
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
       return ExitCodes.OK;
     }
@@ -128,7 +138,7 @@ final class ObjectCommand implements Runnable {
         ObjectMeta m = c.stat(ObjectId.of(id));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-          out.println(JSON.writeValueAsString(describe(m)));
+          JsonOut.print(out, describe(m));
         } else {
           out.printf("id        %s%nlength    %d%ncrc32c    %s%nwritten   %s%n", m.id(), m.length(), m.crcHex(),
               Instant.ofEpochMilli(m.writtenAtMillis()));
@@ -155,6 +165,23 @@ final class ObjectCommand implements Runnable {
     }
   }
 
+  /** Where an object's copies are: a line per member, or JSON. */
+  static void print(PrintWriter out, Located l, boolean json) throws DyadException {
+    if (json) {
+      JsonOut.print(out, l);
+      return;
+    }
+    out.printf("object %s   pair %s%n", l.objectId(), l.pairId());
+    if (l.copies().isEmpty()) {
+      out.println("no member holds it");
+    }
+    for (Located.Copy copy : l.copies()) {
+      out.printf("%-8s %-22s center %-4s %-8s (%s)%n", copy.member(), copy.address(), copy.center(), copy.state(),
+          copy.how());
+    }
+    out.flush();
+  }
+
   @Command(name = "locate", mixinStandardHelpOptions = true,
       description = "Show which members hold an object (or its tombstone): its pair, and copies found by search.")
   static final class Locate implements Callable<Integer> {
@@ -169,21 +196,7 @@ final class ObjectCommand implements Runnable {
     public Integer call() throws Exception {
       LogLevels.forCommand();
       try (DyadClient c = client.connect()) {
-        Located l = c.locate(ObjectId.of(id));
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-          out.println(JSON.writeValueAsString(l));
-        } else {
-          out.printf("object %s   pair %s%n", l.objectId(), l.pairId());
-          if (l.copies().isEmpty()) {
-            out.println("no member holds it");
-          }
-          for (Located.Copy copy : l.copies()) {
-            out.printf("%-8s %-22s center %-4s %-8s (%s)%n", copy.member(), copy.address(), copy.center(), copy.state(),
-                copy.how());
-          }
-        }
-        out.flush();
+        print(spec.commandLine().getOut(), c.locate(ObjectId.of(id)), json);
       }
       return ExitCodes.OK;
     }

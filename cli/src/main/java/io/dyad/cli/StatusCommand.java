@@ -13,9 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code dyad status}: the cluster as a table. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show the cluster: centers, pairs, who is live, who is failed over, resync progress, gateways.",
-    footer = {"", "Examples:", "  dyad status                # once", "  dyad status --watch        # redrawn every second until Ctrl-C",
-        "  dyad status --json | jq '.pairs'"})
+    description = "Show the cluster: centers, pairs, who is live, who is failed over, resync progress, gateways.")
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ZkOptions zk;

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code dyad volume}: volumes of the namespace, each held by one directory pair. */
@@ -32,11 +33,17 @@ final class VolumeCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "NAME") String name;
 
+    @Option(names = "--json", description = "Print the new volume as JSON.") boolean json;
+
     @Override
     public Integer call() throws DyadException {
       LogLevels.forCommand();
       try (FsOptions.Clients c = fs.connect()) {
         VolumeEntry v = c.files().createVolume(name);
+        if (json) {
+          JsonOut.print(spec.commandLine().getOut(), JsonOut.volume(v));
+          return ExitCodes.OK;
+        }
         spec.commandLine().getOut().printf("volume %s created on directory pair %s%n", v.name(), v.directoryPair());
         spec.commandLine().getOut().flush();
       }
@@ -49,12 +56,18 @@ final class VolumeCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin FsOptions fs;
 
+    @Option(names = "--json", description = "Print a JSON array of the volumes.") boolean json;
+
     @Override
     public Integer call() throws DyadException {
       LogLevels.forCommand();
       try (FsOptions.Clients c = fs.connect()) {
         List<VolumeEntry> volumes = c.files().listVolumes();
         PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          JsonOut.print(out, volumes.stream().map(JsonOut::volume).toList());
+          return ExitCodes.OK;
+        }
         out.printf("%-24s %-16s %s%n", "VOLUME", "DIRECTORY PAIR", "CREATED");
         for (VolumeEntry v : volumes) {
           out.printf("%-24s %-16s %s%n", v.name(), v.directoryPair(), Instant.ofEpochMilli(v.createdAt()));
