@@ -76,6 +76,13 @@ def test_dead_seed_is_skipped():
         c.delete_object(info.id)
 
 
+def test_dead_ddm_is_skipped(volume):
+    live = os.environ["DYAD_DDM"].split(",")
+    with dyad.Dyad.from_env(ddms=["127.0.0.1:1"] + live) as c:
+        for _ in range(3):  # whichever DDM the round robin starts with
+            assert c.stat(f"{volume}:/").is_dir
+
+
 def test_no_gateway_is_unavailable():
     with dyad.Dyad.from_env(gateways=["127.0.0.1:1"], ddms=["127.0.0.1:1"], connect_timeout=2) as c:
         with pytest.raises(dyad.Unavailable) as e:

@@ -211,3 +211,25 @@ def test_no_raw_thrift_types(client, objects):
     assert type(client.stat_object(info.id)) is dyad.ObjectInfo
     assert type(client.locate(info.id)) is dyad.Locations
     assert type(client.gateways()) is dyad.GatewayInfo
+
+
+def test_operator_credential_format_and_renewal(monkeypatch):
+    import base64
+    import hashlib
+    import hmac
+    from dyad import credentials
+    key = bytes(range(32))
+    now = [1_000_000.0]
+    monkeypatch.setattr(credentials.time, "time", lambda: now[0])
+    cred = credentials.OperatorCredential(key)
+    first = cred()
+    prefix, payload, mac = first.split(".")
+    pad = lambda s: s + "=" * (-len(s) % 4)
+    raw = base64.urlsafe_b64decode(pad(payload))
+    assert prefix == "dyad1" and "=" not in first
+    assert raw == f"ADMIN\n{int((now[0] + 600) * 1000)}\n*".encode()
+    assert base64.urlsafe_b64decode(pad(mac)) == hmac.new(key, raw, hashlib.sha256).digest()
+    now[0] += 400
+    assert cred() == first  # still 200 s of life left
+    now[0] += 100
+    assert cred() != first  # under 2 minutes left: signed again
