@@ -58,6 +58,8 @@ def test_mkdir_stat_ls_pages(client, path):
     assert [e.name for e in entries] == ["b"] + names
     assert entries[0].is_dir and all(e.is_file for e in entries[1:])
     assert entries[1].path == f"{path}/a/f0" and entries[1].length == 2
+    pages = list(client.ls_pages(f"{path}/a", page_size=4))
+    assert [[e.name for e in pg] for pg in pages] == [["b", "f0", "f1", "f2"], ["f3", "f4"]]
     assert client.listdir(f"{path}/a/b") == ["c"]
     st = client.stat(f"{path}/a/f3")
     assert st.is_file and st.length == 2 and st.object_id and st.crc32c == _crc.signed(_crc.update(b"f3"))

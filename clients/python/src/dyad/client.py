@@ -543,14 +543,18 @@ class Dyad:
             return False
 
     def ls(self, path: str, page_size: int = 1000) -> Iterator[FileInfo]:
-        """The entries of a directory in name order, fetched a page (page_size entries) at a time as the iterator
-        advances. Errors (NotFound, NotADirectory) are raised by the first next()."""
+        """The entries of a directory in name order, fetched a page (page_size entries, one listDirectory call) at a
+        time as the iterator advances. Errors (NotFound, NotADirectory) are raised by the first next()."""
+        for page in self.ls_pages(path, page_size):
+            yield from page
+
+    def ls_pages(self, path: str, page_size: int = 1000) -> Iterator[List[FileInfo]]:
+        """The entries of a directory page by page: each item is the list one listDirectory call returned."""
         vol, p = split_path(path)
         after = ""
         while True:
             page = self._ddm(f"ls {path}", lambda t, a=after: t.listDirectory(vol, p, a, page_size))
-            for inode in page.entries:
-                yield _file_info(inode, _join(vol, p, inode.name))
+            yield [_file_info(inode, _join(vol, p, inode.name)) for inode in page.entries]
             if page.nextAfter is None or not page.entries:
                 return
             after = page.nextAfter
