@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -34,54 +32,26 @@ import org.junit.jupiter.api.io.TempDir;
 class CliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path tmp;
-  private static DyadProcess local;
-  private static Map<String, String> env;
+  private static LocalDyad local;
 
   @BeforeAll
   static void startLocal() throws Exception {
-    int dosmPort = FreePorts.freeRunOnAll(2, "127.0.0.1");
-    local = DyadProcess.start(tmp.resolve("logs"), Map.of(), "local", "--data", tmp.resolve("cluster").toString(),
-        "--zk-port", Integer.toString(FreePorts.freeOnAll("127.0.0.1")), "--node-port",
-        Integer.toString(FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12",
-            "127.0.2.13")),
-        "--directory-port", Integer.toString(FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21",
-            "127.0.2.22")),
-        "--dosm-port", Integer.toString(dosmPort), "--ddm-port", Integer.toString(FreePorts.freeOnAll("127.0.0.1")),
-        "--gateways", "2");
-    String ready = local.awaitOutput("dyad local ready: export (.*)", Duration.ofSeconds(120));
-    env = new HashMap<>();
-    for (String assignment : ready.trim().split("\\s+")) {
-      int eq = assignment.indexOf('=');
-      env.put(assignment.substring(0, eq), assignment.substring(eq + 1));
-    }
-    assertThat(env.get("DYAD_GATEWAYS")).isEqualTo("127.0.0.1:" + dosmPort + ",127.0.0.1:" + (dosmPort + 1));
-    env.put("PATH", DyadProcess.launcher().getParent() + ":" + System.getenv("PATH"));
+    local = LocalDyad.start(tmp);
   }
 
   @AfterAll
   static void stopLocal() throws Exception {
     if (local != null) {
-      assertThat(local.terminate(Duration.ofSeconds(60))).isEqualTo(143);
+      local.close();
     }
   }
 
-  record Shell(int exitCode, String out) {}
-
-  /** Runs {@code script} with bash in {@code tmp}, the cluster's environment set; stdout and stderr together. */
-  private static Shell sh(String script) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).directory(tmp.toFile())
-        .redirectErrorStream(true);
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(240, TimeUnit.SECONDS)).as("finished: " + script).isTrue();
-    return new Shell(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  private static LocalDyad.Shell sh(String script) throws Exception {
+    return local.sh(script, Duration.ofMinutes(4));
   }
 
   private static String ok(String script) throws Exception {
-    Shell s = sh(script);
-    assertThat(s.exitCode()).as(script + "\n" + s.out()).isZero();
-    return s.out();
+    return local.ok(script);
   }
 
   private static void tree(Path root, long seed) throws IOException {
@@ -164,6 +134,7 @@ class CliIT {
     expect("dyad status --watch 0", 2, "--watch takes");
     expect("dyad local --kill no-such-member", 2, "no member 'no-such-member'");
     expect("dyad fs frobnicate", 2, "");
+    Map<String, String> env = local.env();
     Map<String, String> saved = new HashMap<>(env);
     try {
       int closed = FreePorts.freeOnAll("127.0.0.1");
@@ -183,7 +154,7 @@ class CliIT {
   }
 
   private static void expect(String command, int exitCode, String message) throws Exception {
-    Shell s = sh(command);
+    LocalDyad.Shell s = sh(command);
     assertThat(s.exitCode()).as(command + "\n" + s.out()).isEqualTo(exitCode);
     assertThat(s.out()).as(command).contains(message).startsWith("dyad").doesNotContain("\tat ")
         .doesNotContain("Exception");
@@ -200,7 +171,7 @@ class CliIT {
   @Test
   @Order(6)
   void theReadmeTourRunsAsWritten() throws Exception {
-    Path readme = Path.of(System.getProperty("dyad.root", ".."), "README.md").toAbsolutePath().normalize();
+    Path readme = LocalDyad.repositoryRoot().resolve("README.md");
     String text = Files.readString(readme);
     Matcher m = Pattern.compile("<!-- tour:begin -->\\s*```sh\\n(.*?)```\\s*<!-- tour:end -->", Pattern.DOTALL)
         .matcher(text);
