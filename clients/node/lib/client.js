@@ -2,7 +2,6 @@
 // DyadClient: objects through the DOSMs (ObjectGateway), files by path through the DDMs (FileSystem), bytes read
 // straight from the storage node when a DOSM names one (StorageNode.readDirect), with failover between gateways.
 const fs = require('node:fs');
-const fsp = require('node:fs/promises');
 const crypto = require('node:crypto');
 const { Readable } = require('node:stream');
 const { pipeline } = require('node:stream/promises');
@@ -13,9 +12,10 @@ const StorageNode = require('../gen/StorageNode');
 const errors = require('./errors');
 const { Pool, parseAddress } = require('./transport');
 const { adminCredential } = require('./credential');
+const { rechunk, concatIter, toSource } = require('./sources');
+const { GatewaySet } = require('./gateways');
 
 const MiB = 1024 * 1024;
-const SUSPECT_MS = 5000;
 const DIRECT_PAUSE_MS = 30000;
 const REFRESH_MS = 30000;
 const PAGE = 1000;
@@ -81,109 +81,6 @@ function addressList(v) {
   if (!v) return [];
   const list = Array.isArray(v) ? v : String(v).split(',');
   return list.map((s) => String(s).trim()).filter((s) => s.length > 0).map((s) => { parseAddress(s); return s; });
-}
-
-// ---- sources of a put ----
-
-/** Re-cuts a stream of Buffers into pieces of exactly `size` bytes (the last one shorter). */
-async function* rechunk(iterable, size) {
-  let parts = [];
-  let have = 0;
-  for await (let b of iterable) {
-    if (typeof b === 'string') b = Buffer.from(b);
-    else if (!Buffer.isBuffer(b)) b = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    while (b.length) {
-      const take = Math.min(size - have, b.length);
-      parts.push(take === b.length ? b : b.subarray(0, take));
-      have += take;
-      b = b.subarray(take);
-      if (have === size) {
-        yield parts.length === 1 ? parts[0] : Buffer.concat(parts, have);
-        parts = [];
-        have = 0;
-      }
-    }
-  }
-  if (have) yield parts.length === 1 ? parts[0] : Buffer.concat(parts, have);
-}
-
-async function* concatIter(first, rest) {
-  yield* first;
-  if (rest) {
-    for (;;) {
-      const r = await rest.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  }
-}
-
-/**
- * What a put reads: {size (-1 unknown), reopenable, open() → async iterable of Buffers}. A Buffer, a local file
- * path or a function returning a fresh stream can be read again (a put that fails midway restarts on another
- * gateway); a stream or async iterable can be read once.
- */
-async function toSource(input, size, readBytes) {
-  if (Buffer.isBuffer(input) || input instanceof Uint8Array) {
-    const b = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-    return { size: b.length, reopenable: true, open: () => [b] };
-  }
-  if (typeof input === 'string') {
-    const st = await fsp.stat(input);
-    if (st.isDirectory()) throw new errors.InvalidArgument(`${input} is a directory`);
-    return {
-      size: st.size, reopenable: true,
-      open: () => fs.createReadStream(input, { highWaterMark: readBytes }),
-    };
-  }
-  if (typeof input === 'function') {
-    return { size: size === undefined ? -1 : size, reopenable: true, open: () => input() };
-  }
-  if (input && (typeof input[Symbol.asyncIterator] === 'function' || typeof input[Symbol.iterator] === 'function')) {
-    let used = false;
-    return {
-      size: size === undefined ? -1 : size, reopenable: false,
-      open: () => {
-        if (used) throw new errors.Unavailable('the put failed midway and its source is a stream, which cannot be read again (give a path, a Buffer or a function returning a stream to have the put restarted elsewhere)');
-        used = true;
-        return input;
-      },
-    };
-  }
-  throw new errors.InvalidArgument('a put needs a Buffer, a local file path, a readable stream or a function returning one');
-}
-
-// ---- gateway lists ----
-
-/** Known gateways: the seeds plus what listGateways says, those that failed lately tried last. */
-class GatewaySet {
-  constructor(kind, seeds) {
-    this.kind = kind;
-    this.seeds = seeds;
-    this.known = seeds.slice();
-    this.suspects = new Map();
-  }
-
-  update(list) {
-    if (list && list.length) {
-      const all = list.slice();
-      for (const s of this.seeds) if (!all.includes(s)) all.push(s);
-      this.known = all;
-    }
-  }
-
-  /** The n-th gateway in round-robin order, skipping those that failed in the last few seconds. */
-  pick(n) {
-    if (!this.known.length) throw new errors.InvalidArgument(`no ${this.kind} address to use`);
-    const now = Date.now();
-    const healthy = this.known.filter((g) => !(this.suspects.get(g) > now));
-    const from = healthy.length ? healthy : this.known;
-    return from[((n % from.length) + from.length) % from.length];
-  }
-
-  suspect(g) {
-    this.suspects.set(g, Date.now() + SUSPECT_MS);
-  }
 }
 
 function readPem(v) {
@@ -747,4 +644,4 @@ class DyadClient {
   }
 }
 
-module.exports = { DyadClient, parsePath, rechunk, toSource };
+module.exports = { DyadClient, parsePath };
