@@ -40,10 +40,12 @@ import java.util.Optional;
 final class ClusterNode {
   final StorageNode node;
   final ServiceStack service;
+  final MemberRegistration registration;
 
-  private ClusterNode(StorageNode node, ServiceStack service) {
+  private ClusterNode(StorageNode node, ServiceStack service, MemberRegistration registration) {
     this.node = node;
     this.service = service;
+    this.registration = registration;
   }
 
   /**
@@ -51,6 +53,13 @@ final class ClusterNode {
    */
   static ClusterNode assemble(StorageNodeConfig config, MemberInfo member, ZkSession zk, ClusterView view,
       MulticastSettings multicast, Duration handoffInterval, Optional<ClusterSecret> secret) throws DyadException {
+    return assemble(config, member, zk, view, multicast, handoffInterval, secret, new MetricRegistry());
+  }
+
+  /** As above, its metrics in {@code metrics}. */
+  static ClusterNode assemble(StorageNodeConfig config, MemberInfo member, ZkSession zk, ClusterView view,
+      MulticastSettings multicast, Duration handoffInterval, Optional<ClusterSecret> secret, MetricRegistry metrics)
+      throws DyadException {
     // the cluster's secret signs this node's search answers; a node given another secret does not start
     Optional<ClusterSecret> verified = AccessControl.verify(view.current(), secret, "storage node "
         + config.memberId());
@@ -64,7 +73,7 @@ final class ClusterNode {
     HintSettlement settlement = new HintSettlement();
     node[0] = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view, settlement,
         verified.map(s -> new DaemonAuth(s, Clock.systemUTC())), verified.map(s -> new Locators(s, Clock.systemUTC()))),
-        new MetricRegistry());
+        metrics);
     // partners see a member's calls come from its declared address
     ThriftClientConfig peers = ThriftClientConfig.defaults()
         .withLocalHost(HostAndPort.fromString(member.address()).getHost())
@@ -78,6 +87,7 @@ final class ClusterNode {
       parts.add(new GroupResponder("member=" + config.memberId(), MulticastGroup.parse(center.multicast()), multicast,
           auth, new ObjectQuestions(config.memberId(), node[0].store())));
     }
-    return new ClusterNode(node[0], new ServiceStack("member-" + config.memberId(), parts, Duration.ofSeconds(20)));
+    return new ClusterNode(node[0], new ServiceStack("member-" + config.memberId(), parts, Duration.ofSeconds(20)),
+        registration);
   }
 }

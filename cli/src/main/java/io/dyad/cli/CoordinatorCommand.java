@@ -8,7 +8,14 @@ import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.ZkSession;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import com.google.common.util.concurrent.Service;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,6 +31,7 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Mixin ZkOptions zk;
 
   @Mixin SecurityOptions secret;
+  @Mixin AdminOptions admin;
 
   @Option(names = "--id", description = "Coordinator id (default: HOST-PID).")
   String id;
@@ -41,7 +49,14 @@ final class CoordinatorCommand implements Callable<Integer> {
       CoordinatorService coordinator = session.coordinator(view,
           new CoordinatorConfig(coordinatorId, Duration.ofMillis(graceMs)));
       ServiceStack stack = new ServiceStack("coordinator-" + coordinatorId, List.of(view, coordinator), Duration.ofSeconds(15));
-      return DaemonRunner.run("coordinator " + coordinatorId, List.of(stack), () -> {
+      Observability observed = new Observability(new MetricRegistry(), new HealthCheckRegistry())
+          .zooKeeper(session).cluster(view);
+      observed.metrics().register("coordinator.leading", (Gauge<Integer>) () -> coordinator.isActing() ? 1 : 0);
+      List<Service> services = new ArrayList<>(List.of(stack));
+      services.addAll(admin.server("coordinator " + coordinatorId, Optional.empty(), observed, () -> Map.of(
+          "coordinator", coordinatorId, "leading", coordinator.isActing(), "epoch", view.current().epoch(),
+          "leader", view.current().coordinatorLeader().orElse(""))));
+      return DaemonRunner.run("coordinator " + coordinatorId, services, () -> {
         spec.commandLine().getOut().printf("coordinator %s running (ZooKeeper %s)%n", coordinatorId, zk.connectString());
         spec.commandLine().getOut().flush();
       }, spec.commandLine().getErr());

@@ -1,6 +1,8 @@
 package io.dyad.cli;
 
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import com.google.common.util.concurrent.Service;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.DyadVersion;
@@ -15,7 +17,10 @@ import io.dyad.search.MulticastSettings;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +37,7 @@ final class DdmCommand implements Callable<Integer> {
   @Mixin ZkOptions zk;
   @Mixin SecurityOptions secret;
   @Mixin ServerOptions server;
+  @Mixin AdminOptions admin;
 
   @Option(names = "--listen", required = true, converter = HostPortConverter.class,
       description = "HOST:PORT to serve the file API on, e.g. 127.0.0.1:9300 (port 0 picks a free one).")
@@ -65,9 +71,14 @@ final class DdmCommand implements Callable<Integer> {
       ClusterView view = session.clusterView();
       view.startAsync().awaitRunning();
       try {
-        Ddm ddm = create(instance, listen, config(instance, listen), session, view);
+        Observability observed = new Observability(new MetricRegistry(), new HealthCheckRegistry())
+            .zooKeeper(session).cluster(view);
+        Ddm ddm = create(instance, listen, config(instance, listen), session, view, observed.metrics());
         ServiceStack stack = new ServiceStack("ddm-" + instance, List.of(ddm.service()), Duration.ofSeconds(20));
-        return DaemonRunner.run("ddm " + instance, List.of(stack), () -> {
+        List<Service> services = new ArrayList<>(List.of(stack));
+        services.addAll(admin.server("ddm " + instance, Optional.empty(), observed, () -> Map.of("instance", instance,
+            "address", listen.toString(), "epoch", view.current().epoch(), "volumes", view.current().volumes().size())));
+        return DaemonRunner.run("ddm " + instance, services, () -> {
           spec.commandLine().getOut().printf("ddm %s listening on %s:%d%n", instance,
               ddm.address().getAddress().getHostAddress(), ddm.address().getPort());
           spec.commandLine().getOut().flush();
@@ -94,7 +105,13 @@ final class DdmCommand implements Callable<Integer> {
   /** A DDM that registers itself under /dyad/ddm once it serves. */
   static Ddm create(String instance, HostAndPort listen, DdmConfig config, ZkSession session, ClusterView view)
       throws DyadException {
-    return Ddm.create(config, view, session.volumeRegistry(), new MetricRegistry(), bound ->
+    return create(instance, listen, config, session, view, new MetricRegistry());
+  }
+
+  /** As above, its metrics in {@code metrics}. */
+  static Ddm create(String instance, HostAndPort listen, DdmConfig config, ZkSession session, ClusterView view,
+      MetricRegistry metrics) throws DyadException {
+    return Ddm.create(config, view, session.volumeRegistry(), metrics, bound ->
         session.ddmRegistration(new GatewayInfo(instance, bound.getAddress().getHostAddress() + ":" + bound.getPort(),
             System.currentTimeMillis(), DyadVersion.get())));
   }

@@ -1,10 +1,13 @@
 package io.dyad.cli;
 
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheckRegistry;
 import com.google.common.net.HostAndPort;
+import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.ZkSession;
+import io.dyad.coordinator.fencing.MemberGate;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterView;
@@ -14,7 +17,10 @@ import io.dyad.search.MulticastSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,6 +69,7 @@ final class DirectoryCommand implements Callable<Integer> {
 
   @Mixin SecurityOptions secret;
   @Mixin ServerOptions server;
+  @Mixin AdminOptions admin;
 
   @Override
   public Integer call() throws DyadException {
@@ -80,9 +87,23 @@ final class DirectoryCommand implements Callable<Integer> {
       DirectoryConfig config = new DirectoryConfig(id, data, server.config(bind, DirectoryConfig.MAX_REPLY_CHUNK)
           .withTls(secret.tls.loadForDaemon("directory server " + id)),
           Duration.ofSeconds(patienceSeconds), logRetention, Duration.ofSeconds(garbageEverySeconds), secret.load());
-      DirectoryMember directory = DirectoryMember.assemble(config, member, session, view, new MetricRegistry(),
+      Observability observed = new Observability(new MetricRegistry(), new HealthCheckRegistry());
+      DirectoryMember directory = DirectoryMember.assemble(config, member, session, view, observed.metrics(),
           Optional.of(new MulticastSettings(multicastInterface, 0)));
-      return DaemonRunner.run("directory " + id, List.of(directory.service()), () -> {
+      observed.zooKeeper(session).dataDirectory(data, 0).cluster(view).member(id, view, () -> {
+        MemberGate.Status s = directory.status();
+        return s.name().equals("FENCED") ? Optional.of(s.detail()) : Optional.empty();
+      });
+      List<Service> services = new ArrayList<>(List.of(directory.service()));
+      services.addAll(admin.server("directory " + id, Optional.ofNullable(member.adminAddress()), observed, () -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("member", id);
+        out.put("state", directory.status().name());
+        out.put("detail", directory.status().detail());
+        out.put("epoch", view.current().epoch());
+        return out;
+      }));
+      return DaemonRunner.run("directory " + id, services, () -> {
         InetSocketAddress a = directory.address();
         spec.commandLine().getOut().printf("directory server %s listening on %s:%d (data %s, cluster %s)%n", id,
             a.getAddress().getHostAddress(), a.getPort(), data.toAbsolutePath(), zk.connectString());

@@ -1,6 +1,8 @@
 package io.dyad.cli;
 
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import com.google.common.util.concurrent.Service;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.DyadVersion;
@@ -11,7 +13,10 @@ import io.dyad.coordinator.ZkSession;
 import io.dyad.dosm.Dosm;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,15 +39,22 @@ final class DosmCommand implements Callable<Integer> {
   @Option(names = "--id", description = "Instance id (default: HOST-PID).")
   String id;
 
+  @Mixin AdminOptions admin;
+
   @Override
   public Integer call() throws DyadException {
     LogLevels.forDaemon();
     String instance = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
     try (ZkSession session = ZkSession.connect(zk.config(options.secret.load()))) {
       ClusterView view = session.clusterView();
-      Dosm dosm = create(instance, listen, options, session, view);
+      Observability observed = new Observability(new MetricRegistry(), new HealthCheckRegistry())
+          .zooKeeper(session).cluster(view);
+      Dosm dosm = create(instance, listen, options, session, view, observed.metrics());
       ServiceStack stack = new ServiceStack("dosm-" + instance, List.of(view, dosm.service()), Duration.ofSeconds(20));
-      return DaemonRunner.run("dosm " + instance, List.of(stack), () -> {
+      List<Service> services = new ArrayList<>(List.of(stack));
+      services.addAll(admin.server("dosm " + instance, Optional.empty(), observed, () -> Map.of("instance", instance,
+          "address", listen.toString(), "epoch", view.current().epoch(), "search", options.search)));
+      return DaemonRunner.run("dosm " + instance, services, () -> {
         spec.commandLine().getOut().printf("dosm %s listening on %s:%d (search: %s)%n", instance,
             dosm.address().getAddress().getHostAddress(), dosm.address().getPort(), options.search);
         spec.commandLine().getOut().flush();
@@ -53,7 +65,13 @@ final class DosmCommand implements Callable<Integer> {
   /** A DOSM that registers itself under /dyad/dosm once it serves. */
   static Dosm create(String instance, HostAndPort listen, DosmOptions options, ZkSession session, ClusterView view)
       throws DyadException {
-    return Dosm.create(options.config(instance, listen), view, new MetricRegistry(), bound ->
+    return create(instance, listen, options, session, view, new MetricRegistry());
+  }
+
+  /** As above, its metrics in {@code metrics}. */
+  static Dosm create(String instance, HostAndPort listen, DosmOptions options, ZkSession session, ClusterView view,
+      MetricRegistry metrics) throws DyadException {
+    return Dosm.create(options.config(instance, listen), view, metrics, bound ->
         session.dosmRegistration(new GatewayInfo(instance, bound.getAddress().getHostAddress() + ":" + bound.getPort(),
             System.currentTimeMillis(), DyadVersion.get())));
   }

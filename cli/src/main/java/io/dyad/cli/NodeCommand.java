@@ -1,6 +1,7 @@
 package io.dyad.cli;
 
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheckRegistry;
 import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
@@ -18,7 +19,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,6 +67,7 @@ final class NodeCommand implements Callable<Integer> {
   long sessionIdleSeconds;
 
   @Mixin SecurityOptions secret;
+  @Mixin AdminOptions admin;
 
   @Option(names = "--multicast-interface", defaultValue = "lo",
       description = "Network interface for multicast search (default: ${DEFAULT-VALUE}).")
@@ -84,19 +89,27 @@ final class NodeCommand implements Callable<Integer> {
     try {
       List<Service> parts = new ArrayList<>();
       StorageNode node;
+      Observability observed = new Observability(new MetricRegistry(), new HealthCheckRegistry());
+      Optional<String> declaredAdmin = Optional.empty();
       if (clustered) {
         view = session.clusterView();
         view.startAsync().awaitRunning();
         MemberInfo member = declared(view);
+        declaredAdmin = Optional.ofNullable(member.adminAddress());
         ClusterNode clusterNode = ClusterNode.assemble(config(HostAndPort.fromString(member.address())), member,
             session, view, new MulticastSettings(multicastInterface, 0), Duration.ofSeconds(handoffSeconds),
-            secret.load());
+            secret.load(), observed.metrics());
         node = clusterNode.node;
         parts.add(clusterNode.service);
+        observed.zooKeeper(session).member(id, view, () -> clusterNode.registration.mayAcceptWrites() ? Optional.empty()
+            : Optional.of("its registration lease in ZooKeeper is not valid, so it refuses writes")).cluster(view);
       } else {
-        node = StorageNode.create(config(listen), new MetricRegistry());
+        node = StorageNode.create(config(listen), observed.metrics());
         parts.add(node.service());
       }
+      observed.dataDirectory(data, Math.multiplyExact(reserveMib, 1024L * 1024)).store(node.store());
+      ClusterView seen = view;
+      parts.addAll(admin.server("node " + id, declaredAdmin, observed, () -> status(node, seen)));
       ServiceStack stack = new ServiceStack("node-" + id, parts, Duration.ofSeconds(20));
       return DaemonRunner.run("node " + id, List.of(stack), () -> {
         InetSocketAddress a = node.address();
@@ -113,6 +126,27 @@ final class NodeCommand implements Callable<Integer> {
         session.close();
       }
     }
+  }
+
+  /** What /status shows: where it serves, its store, and its state in the cluster. */
+  private Map<String, Object> status(StorageNode node, ClusterView view) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("member", id);
+    out.put("address", node.address().getAddress().getHostAddress() + ":" + node.address().getPort());
+    out.put("data", data.toAbsolutePath().toString());
+    try {
+      out.put("store", node.store().status());
+    } catch (DyadException e) {
+      out.put("store", "unavailable: " + e.getMessage());
+    }
+    if (view != null) {
+      out.put("epoch", view.current().epoch());
+      out.put("live", view.current().isLive(id));
+      out.put("serving", view.current().isServing(id));
+      view.current().failover(id).ifPresent(f -> out.put("failover", f));
+      Optional.ofNullable(view.current().resync().get(id)).ifPresent(r -> out.put("resync", r));
+    }
+    return out;
   }
 
   /** The member's declaration, checked against --listen. */

@@ -35,7 +35,7 @@ final class StatusCommand implements Callable<Integer> {
     boolean terminal = System.console() != null;
     try (ClusterSession cluster = ClusterSession.open(zk.config())) {
       do {
-        StatusReport report = new StatusReport(cluster.snapshot());
+        StatusReport report = new StatusReport(cluster.snapshot(), MemberHealth.of(cluster.snapshot()));
         if (watchSeconds != null && terminal && !json) {
           out.print("\033[H\033[2J"); // home and clear: the table redraws in place
         }

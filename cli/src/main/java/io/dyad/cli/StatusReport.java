@@ -22,9 +22,16 @@ final class StatusReport {
       .withZone(ZoneId.systemDefault());
 
   private final ClusterSnapshot s;
+  private final Map<String, String> health;
 
   StatusReport(ClusterSnapshot s) {
+    this(s, Map.of());
+  }
+
+  /** @param health each member's /health by id ({@link MemberHealth}); a HEALTH column if any */
+  StatusReport(ClusterSnapshot s, Map<String, String> health) {
     this.s = s;
+    this.health = health;
   }
 
   String table() {
@@ -40,13 +47,19 @@ final class StatusReport {
     appendTable(b, centers);
     b.append(System.lineSeparator());
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"PAIR", "KIND", "MEMBER", "CENTER", "ADDRESS", "LIVE", "STATE"});
+    boolean withHealth = !health.isEmpty();
+    rows.add(withHealth ? new String[] {"PAIR", "KIND", "MEMBER", "CENTER", "ADDRESS", "LIVE", "HEALTH", "STATE"}
+        : new String[] {"PAIR", "KIND", "MEMBER", "CENTER", "ADDRESS", "LIVE", "STATE"});
     for (PairInfo p : s.pairs().values()) {
       boolean first = true;
       for (String id : new String[] {p.a(), p.b()}) {
         MemberInfo m = s.members().get(id);
-        rows.add(new String[] {first ? p.id() : "", first ? p.kind().json() : "", id, m == null ? "?" : m.center(),
-            m == null ? "?" : m.address(), s.isLive(id) ? "yes" : "NO", state(id)});
+        String[] row = {first ? p.id() : "", first ? p.kind().json() : "", id, m == null ? "?" : m.center(),
+            m == null ? "?" : m.address(), s.isLive(id) ? "yes" : "NO", state(id)};
+        if (withHealth) {
+          row = new String[] {row[0], row[1], row[2], row[3], row[4], row[5], health.getOrDefault(id, "-"), row[6]};
+        }
+        rows.add(row);
         first = false;
       }
     }
@@ -134,6 +147,7 @@ final class StatusReport {
     out.put("admitted", s.admitted());
     out.put("holds", s.holds());
     out.put("resync", s.resync());
+    out.put("health", health);
     Map<String, Map<String, GatewayInfo>> gateways = new LinkedHashMap<>();
     gateways.put("dosm", s.dosms());
     gateways.put("ddm", s.ddms());

@@ -25,6 +25,7 @@ class ClusterCliIT {
   private final List<DyadProcess> daemons = new ArrayList<>();
   private Map<String, String> env;
   private int nodePort;
+  private int adminPort;
 
   @BeforeEach
   void startZooKeeper() throws Exception {
@@ -34,6 +35,7 @@ class ClusterCliIT {
     zk.awaitOutput("zookeeper listening on", START);
     env = Map.of("DYAD_ZK", "127.0.0.1:" + zkPort);
     nodePort = FreePorts.freeOnAll("127.0.1.31", "127.0.2.31", "127.0.1.32", "127.0.2.32");
+    adminPort = FreePorts.freeOnAll("127.0.1.31", "127.0.2.31", "127.0.1.32", "127.0.2.32");
   }
 
   @AfterEach
@@ -54,15 +56,16 @@ class ClusterCliIT {
   }
 
   private Path description(String name, String body) throws Exception {
-    return Files.writeString(tmp.resolve(name), body.replace("PORT", Integer.toString(nodePort)));
+    return Files.writeString(tmp.resolve(name), body.replace("ADMIN", Integer.toString(adminPort))
+        .replace("PORT", Integer.toString(nodePort)));
   }
 
   private static final String GOOD = String.join("\n",
       "name: cli-test",
       "centers: {A: {subnet: 127.0.1.0/24}, B: {subnet: 127.0.2.0/24}}",
       "members:",
-      "  - {id: a1, kind: storage, center: A, address: 127.0.1.31:PORT}",
-      "  - {id: a2, kind: storage, center: A, address: 127.0.1.32:PORT}",
+      "  - {id: a1, kind: storage, center: A, address: 127.0.1.31:PORT, adminAddress: 127.0.1.31:ADMIN}",
+      "  - {id: a2, kind: storage, center: A, address: 127.0.1.32:PORT, adminAddress: 127.0.1.32:ADMIN}",
       "pairs:",
       "  - {id: p1, a: a1, b: b1}",
       "  - {id: p2, a: a2, b: b2}", "");
@@ -89,15 +92,21 @@ class ClusterCliIT {
     }
     daemon("coordinator", "--id", "c1", "--grace-ms", "500").awaitOutput("coordinator c1 running", START);
 
+    // each node serves its admin port on its declared address (b1, b2: mapped from a1's, a2's)
     await().atMost(START).untilAsserted(() -> assertThat(dyad("status").stdout())
         .contains("coordinator c1")
-        .containsPattern("a1\\s+A\\s+127.0.1.31:" + nodePort + "\\s+yes\\s+serving")
-        .containsPattern("b2\\s+B\\s+127.0.2.32:" + nodePort + "\\s+yes\\s+serving"));
+        .containsPattern("a1\\s+A\\s+127.0.1.31:" + nodePort + "\\s+yes\\s+ok\\s+serving")
+        .containsPattern("b2\\s+B\\s+127.0.2.32:" + nodePort + "\\s+yes\\s+ok\\s+serving"));
+    String health = AdminPortIT.httpGet("http://127.0.2.31:" + adminPort + "/health");
+    assertThat(health).contains("\"healthy\" : true").contains("\"zookeeper\"").contains("\"not-fenced\"")
+        .contains("\"partner-reachable\"").contains("\"data-directory\"");
+    assertThat(AdminPortIT.httpGet("http://127.0.1.31:" + adminPort + "/metrics"))
+        .contains("zookeeper_connected 1").contains("member_failover_state 0");
 
     daemons.get(1).kill9(); // node a1
     await().atMost(START).untilAsserted(() -> assertThat(dyad("status").stdout())
-        .containsPattern("a1\\s+A\\s+\\S+\\s+NO\\s+FAILED_OVER -> b1")
-        .containsPattern("b1\\s+B\\s+\\S+\\s+yes\\s+serving, also for a1"));
+        .containsPattern("a1\\s+A\\s+\\S+\\s+NO\\s+unreachable \\(127.0.1.31:" + adminPort + "\\)\\s+FAILED_OVER -> b1")
+        .containsPattern("b1\\s+B\\s+\\S+\\s+yes\\s+FAILING: partner-reachable\\s+serving, also for a1"));
     assertThat(dyad("status", "--json").stdout()).contains("\"servedBy\" : \"b1\"");
 
     DyadProcess.Result failover = dyad("admin", "failover", "a2", "--reason", "disk swap");

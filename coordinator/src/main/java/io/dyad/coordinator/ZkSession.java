@@ -46,6 +46,11 @@ public final class ZkSession implements AutoCloseable {
     return config;
   }
 
+  /** Whether the connection to ZooKeeper is up now (it reconnects by itself while the session lasts). */
+  public boolean isConnected() {
+    return client.getZookeeperClient().isConnected();
+  }
+
   /** A (not yet started) watched view of the cluster. */
   public ClusterView clusterView() {
     return new CuratorClusterView(client, config.connectTimeout().plusSeconds(20));

@@ -62,6 +62,7 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
       throw ThriftErrors.toThrift(e);
     } catch (RuntimeException e) {
       LOG.error("[dosm={}] {} failed unexpectedly", instance, method, e);
+      metrics.counter("dosm.errors.internal").inc();
       throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
           method + " failed inside DOSM " + instance + " (see its log): " + e);
     }

@@ -225,8 +225,18 @@ public final class ClusterDescriptionValidator {
       return null;
     }
     try {
-      HostAndPort address = new SubnetMapper(from, to).map(HostAndPort.fromString(a.address()));
-      MemberInfo b = new MemberInfo(bId, a.kind(), otherCenter, address.toString(), null);
+      SubnetMapper mapper = new SubnetMapper(from, to);
+      HostAndPort address = mapper.map(HostAndPort.fromString(a.address()));
+      // its admin port maps the same way (an admin address outside the subnet has no counterpart: none)
+      String admin = null;
+      if (a.adminAddress() != null) {
+        try {
+          admin = mapper.map(HostAndPort.fromString(a.adminAddress())).toString();
+        } catch (DyadException e) {
+          admin = null;
+        }
+      }
+      MemberInfo b = new MemberInfo(bId, a.kind(), otherCenter, address.toString(), admin);
       members.put(bId, b);
       generated.add(b);
       return b;

@@ -73,9 +73,11 @@ final class DirectoryHandler implements DirectoryServer.Iface {
       return body.run();
     } catch (DyadException e) {
       LOG.debug("[member={}] {} failed: {}", memberId, method, e.getMessage());
+      metrics.counter("directory.errors." + e.code().name().toLowerCase()).inc();
       throw ThriftErrors.toThrift(e);
     } catch (RuntimeException e) {
       LOG.error("[member={}] {} failed unexpectedly", memberId, method, e);
+      metrics.counter("directory.errors.internal").inc();
       throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
           method + " failed inside directory server " + memberId + " (see its log): " + e);
     }

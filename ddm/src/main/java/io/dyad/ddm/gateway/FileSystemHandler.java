@@ -77,9 +77,11 @@ final class FileSystemHandler implements FileSystem.Iface {
       return body.run();
     } catch (DyadException e) {
       LOG.debug("[ddm={}] {} failed: {}", config.instance(), method, e.getMessage());
+      metrics.counter("ddm.errors." + e.code().name().toLowerCase()).inc();
       throw ThriftErrors.toThrift(e);
     } catch (RuntimeException e) {
       LOG.error("[ddm={}] {} failed unexpectedly", config.instance(), method, e);
+      metrics.counter("ddm.errors.internal").inc();
       throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
           method + " failed inside DDM " + config.instance() + " (see its log): " + e);
     }

@@ -81,9 +81,11 @@ final class StorageNodeHandler implements StorageNode.Iface {
       return body.run();
     } catch (DyadException e) {
       LOG.debug("[member={}] {} failed: {}", memberId, method, e.getMessage());
+      metrics.counter("storage.errors." + e.code().name().toLowerCase()).inc();
       throw ThriftErrors.toThrift(e);
     } catch (RuntimeException e) {
       LOG.error("[member={}] {} failed unexpectedly", memberId, method, e);
+      metrics.counter("storage.errors.internal").inc();
       throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
           method + " failed inside storage node " + memberId + " (see its log): " + e);
     }
