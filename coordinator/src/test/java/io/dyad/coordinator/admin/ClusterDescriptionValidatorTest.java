@@ -126,5 +126,8 @@ class ClusterDescriptionValidatorTest {
     Path example = Path.of("..", "cli", "src", "main", "dist", "conf", "cluster-example.yaml");
     ClusterLayout layout = ClusterDescriptionValidator.validate(ClusterDescription.load(example));
     assertThat(layout.pairs()).hasSize(3);
+    assertThat(layout.members().stream().filter(m -> m.id().equals("b3")).findFirst().orElseThrow().adminAddress())
+        .as("a generated partner's admin address is mapped too")
+        .isEqualTo("127.0.2.13:9190");
   }
 }
