@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
     description = "Run a coordinator in the foreground. Run several: one leads and declares failover and failback.")
 final class CoordinatorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin DaemonModeOptions daemonMode;
   @Mixin ZkOptions zk;
 
   @Mixin SecurityOptions secret;
@@ -42,6 +43,9 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws DyadException {
+    if (daemonMode.daemon) {
+      return daemonMode.detach(spec, "coordinator", id);
+    }
     LogLevels.forDaemon();
     String coordinatorId = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
     try (ZkSession session = ZkSession.connect(zk.config(secret.load()))) {
@@ -59,7 +63,7 @@ final class CoordinatorCommand implements Callable<Integer> {
       return DaemonRunner.run("coordinator " + coordinatorId, services, () -> {
         spec.commandLine().getOut().printf("coordinator %s running (ZooKeeper %s)%n", coordinatorId, zk.connectString());
         spec.commandLine().getOut().flush();
-      }, spec.commandLine().getErr());
+      }, spec.commandLine().getErr(), daemonMode.pidFile("coordinator", id));
     }
   }
 }

@@ -4,9 +4,13 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.Service;
 import com.google.common.util.concurrent.ServiceManager;
 import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -27,6 +31,15 @@ final class DaemonRunner {
    * @return the process exit code
    */
   static int run(String name, List<? extends Service> services, Runnable onRunning, PrintWriter err) {
+    return run(name, services, onRunning, err, Optional.empty());
+  }
+
+  /**
+   * As above; once every service runs, this process's pid goes to {@code pidFile} (which tells a {@code --daemon}
+   * parent that it serves), removed again when it stops.
+   */
+  static int run(String name, List<? extends Service> services, Runnable onRunning, PrintWriter err,
+      Optional<Path> pidFile) {
     ServiceManager manager = new ServiceManager(services);
     manager.addListener(new ServiceManager.Listener() {
       @Override
@@ -40,7 +53,10 @@ final class DaemonRunner {
         }
       }
     }, MoreExecutors.directExecutor());
-    Thread hook = new Thread(() -> stop(name, manager), name + "-shutdown");
+    Thread hook = new Thread(() -> {
+      stop(name, manager);
+      pidFile.ifPresent(PidFiles::removeOwn);
+    }, name + "-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       manager.startAsync().awaitHealthy();
@@ -49,7 +65,18 @@ final class DaemonRunner {
       return reportFailure(name, manager, err);
     }
     onRunning.run();
+    if (pidFile.isPresent()) {
+      try {
+        PidFiles.writeOwn(pidFile.get());
+      } catch (IOException e) {
+        err.println("dyad " + name + ": cannot write the pid file " + pidFile.get() + ": " + e.getMessage());
+        err.flush();
+        stop(name, manager);
+        return ExitCodes.of(ErrorCode.UNAVAILABLE);
+      }
+    }
     manager.awaitStopped();
+    pidFile.ifPresent(PidFiles::removeOwn);
     boolean failed = manager.servicesByState().containsKey(Service.State.FAILED);
     if (failed) {
       return reportFailure(name, manager, err);

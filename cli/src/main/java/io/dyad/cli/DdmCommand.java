@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
         + "front of the cluster's directory servers. Stateless: run as many as you like.")
 final class DdmCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin DaemonModeOptions daemonMode;
   @Mixin ZkOptions zk;
   @Mixin SecurityOptions secret;
   @Mixin ServerOptions server;
@@ -65,6 +66,9 @@ final class DdmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws DyadException {
+    if (daemonMode.daemon) {
+      return daemonMode.detach(spec, "ddm", id);
+    }
     LogLevels.forDaemon();
     String instance = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
     try (ZkSession session = ZkSession.connect(zk.config(secret.load()))) {
@@ -82,7 +86,7 @@ final class DdmCommand implements Callable<Integer> {
           spec.commandLine().getOut().printf("ddm %s listening on %s:%d%n", instance,
               ddm.address().getAddress().getHostAddress(), ddm.address().getPort());
           spec.commandLine().getOut().flush();
-        }, spec.commandLine().getErr());
+        }, spec.commandLine().getErr(), daemonMode.pidFile("ddm", id));
       } finally {
         view.stopAsync().awaitTerminated();
       }

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
         + "and serves them over Thrift, as the declared directory member --id of the cluster at --zk (or $DYAD_ZK).")
 final class DirectoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin DaemonModeOptions daemonMode;
   @Mixin ZkOptions zk;
 
   @Option(names = "--id", required = true, description = "Member id of this directory server, e.g. da1.")
@@ -73,6 +74,9 @@ final class DirectoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws DyadException {
+    if (daemonMode.daemon) {
+      return daemonMode.detach(spec, "directory", id);
+    }
     LogLevels.forDaemon();
     ZkSession session = ZkSession.connect(zk.config(secret.load()));
     ClusterView view = session.clusterView();
@@ -108,7 +112,7 @@ final class DirectoryCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("directory server %s listening on %s:%d (data %s, cluster %s)%n", id,
             a.getAddress().getHostAddress(), a.getPort(), data.toAbsolutePath(), zk.connectString());
         spec.commandLine().getOut().flush();
-      }, spec.commandLine().getErr());
+      }, spec.commandLine().getErr(), daemonMode.pidFile("directory", id));
     } catch (IllegalArgumentException e) {
       throw DyadException.invalidArgument(e.getMessage());
     } finally {

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
     description = "Run a DOSM (object gateway) in the foreground. Run several; clients find them in ZooKeeper.")
 final class DosmCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin DaemonModeOptions daemonMode;
   @Mixin ZkOptions zk;
   @Mixin DosmOptions options;
 
@@ -43,6 +44,9 @@ final class DosmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws DyadException {
+    if (daemonMode.daemon) {
+      return daemonMode.detach(spec, "dosm", id);
+    }
     LogLevels.forDaemon();
     String instance = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
     try (ZkSession session = ZkSession.connect(zk.config(options.secret.load()))) {
@@ -58,7 +62,7 @@ final class DosmCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("dosm %s listening on %s:%d (search: %s)%n", instance,
             dosm.address().getAddress().getHostAddress(), dosm.address().getPort(), options.search);
         spec.commandLine().getOut().flush();
-      }, spec.commandLine().getErr());
+      }, spec.commandLine().getErr(), daemonMode.pidFile("dosm", id));
     }
   }
 

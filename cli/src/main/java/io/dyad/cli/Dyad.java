@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     description = "Dyad: a storage cluster that keeps every file in two storage centers.",
     subcommands = {LocalCommand.class, ZkCommand.class, CoordinatorCommand.class, NodeCommand.class,
         DirectoryCommand.class, DosmCommand.class, DdmCommand.class, AdminCommand.class, StatusCommand.class,
-        ObjectCommand.class, VolumeCommand.class, FsCommand.class, BenchCommand.class, CompletionCommand.class})
+        ObjectCommand.class, VolumeCommand.class, FsCommand.class, BenchCommand.class, StopCommand.class, CompletionCommand.class})
 public final class Dyad implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

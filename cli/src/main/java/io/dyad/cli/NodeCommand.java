@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
         + "With --zk (or $DYAD_ZK) it joins the cluster as the declared member --id.")
 final class NodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin DaemonModeOptions daemonMode;
   @Mixin ZkOptions zk;
 
   @Option(names = "--id", required = true, description = "Member id of this node, e.g. a1.")
@@ -79,6 +80,9 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws DyadException {
+    if (daemonMode.daemon) {
+      return daemonMode.detach(spec, "node", id);
+    }
     LogLevels.forDaemon();
     boolean clustered = !standalone && (zk.connect != null || System.getenv("DYAD_ZK") != null);
     if (!clustered && listen == null) {
@@ -117,7 +121,7 @@ final class NodeCommand implements Callable<Integer> {
             a.getAddress().getHostAddress(), a.getPort(), data.toAbsolutePath(),
             clustered ? ", cluster " + zk.connectString() : ", standalone");
         spec.commandLine().getOut().flush();
-      }, spec.commandLine().getErr());
+      }, spec.commandLine().getErr(), daemonMode.pidFile("node", id));
     } finally {
       if (view != null) {
         view.stopAsync().awaitTerminated();

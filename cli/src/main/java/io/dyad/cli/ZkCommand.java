@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Spec;
     description = "Run a standalone ZooKeeper server in the foreground (one machine only; use an ensemble in production).")
 final class ZkCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin DaemonModeOptions daemonMode;
 
   @Option(names = "--data", required = true, description = "Data directory (created if missing).")
   Path data;
@@ -29,12 +31,15 @@ final class ZkCommand implements Callable<Integer> {
   int tickMs;
 
   @Override
-  public Integer call() {
+  public Integer call() throws io.dyad.common.DyadException {
+    if (daemonMode.daemon) {
+      return daemonMode.detach(spec, "zk", null);
+    }
     LogLevels.forDaemon();
     EmbeddedZooKeeper zk = new EmbeddedZooKeeper(data, new InetSocketAddress(host, port), tickMs);
     return DaemonRunner.run("zk", List.of(zk), () -> {
       spec.commandLine().getOut().printf("zookeeper listening on %s (data %s)%n", zk.connectString(), data.toAbsolutePath());
       spec.commandLine().getOut().flush();
-    }, spec.commandLine().getErr());
+    }, spec.commandLine().getErr(), daemonMode.pidFile("zk", null));
   }
 }
