@@ -80,7 +80,8 @@ final class DdmCommand implements Callable<Integer> {
         Ddm ddm = create(instance, listen, config(instance, listen), session, view, observed.metrics());
         ServiceStack stack = new ServiceStack("ddm-" + instance, List.of(ddm.service()), Duration.ofSeconds(20));
         List<Service> services = new ArrayList<>(List.of(stack));
-        services.addAll(admin.server("ddm " + instance, Optional.empty(), observed, () -> Map.of("instance", instance,
+        services.addAll(admin.server("ddm " + instance, Optional.empty(), observed,
+          () -> Map.of("rates", observed.keyRates("ddm"), "instance", instance,
             "address", listen.toString(), "epoch", view.current().epoch(), "volumes", view.current().volumes().size())));
         return DaemonRunner.run("ddm " + instance, services, () -> {
           spec.commandLine().getOut().printf("ddm %s listening on %s:%d%n", instance,

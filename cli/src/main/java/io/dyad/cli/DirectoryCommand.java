@@ -105,6 +105,7 @@ final class DirectoryCommand implements Callable<Integer> {
         out.put("state", directory.status().name());
         out.put("detail", directory.status().detail());
         out.put("epoch", view.current().epoch());
+        out.put("rates", observed.keyRates("directory"));
         return out;
       }));
       return DaemonRunner.run("directory " + id, services, () -> {

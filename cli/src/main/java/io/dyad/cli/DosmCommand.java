@@ -56,7 +56,8 @@ final class DosmCommand implements Callable<Integer> {
       Dosm dosm = create(instance, listen, options, session, view, observed.metrics());
       ServiceStack stack = new ServiceStack("dosm-" + instance, List.of(view, dosm.service()), Duration.ofSeconds(20));
       List<Service> services = new ArrayList<>(List.of(stack));
-      services.addAll(admin.server("dosm " + instance, Optional.empty(), observed, () -> Map.of("instance", instance,
+      services.addAll(admin.server("dosm " + instance, Optional.empty(), observed,
+          () -> Map.of("rates", observed.keyRates("dosm"), "instance", instance,
           "address", listen.toString(), "epoch", view.current().epoch(), "search", options.search)));
       return DaemonRunner.run("dosm " + instance, services, () -> {
         spec.commandLine().getOut().printf("dosm %s listening on %s:%d (search: %s)%n", instance,

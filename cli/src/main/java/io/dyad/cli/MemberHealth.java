@@ -10,36 +10,46 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What {@code dyad status} shows in its HEALTH column: each member's {@code /health}, asked on its declared admin
- * address, all at once, a second at most. Members without an admin address are left out.
+ * What {@code dyad status} shows in its HEALTH and RATES columns: each member's {@code /health} and the rates in its
+ * {@code /status}, asked on its declared admin address, all at once, a second at most. Members without an admin
+ * address are left out.
  */
 final class MemberHealth {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** One member as its admin port describes it. */
+  record Seen(String health, String rates) {}
+
   private MemberHealth() {}
 
-  /** By member id: "ok", "FAILING: check, check", or why it could not be asked. */
-  static Map<String, String> of(ClusterSnapshot s) {
+  /** By member id. */
+  static Map<String, Seen> of(ClusterSnapshot s) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    Map<String, CompletableFuture<String>> asked = new LinkedHashMap<>();
+    Map<String, CompletableFuture<String>> health = new LinkedHashMap<>();
+    Map<String, CompletableFuture<String>> rates = new LinkedHashMap<>();
     for (MemberInfo m : s.members().values()) {
       if (m.adminAddress() == null || m.adminAddress().isBlank()) {
         continue;
       }
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + m.adminAddress() + "/health"))
-          .timeout(TIMEOUT).build();
-      asked.put(m.id(), http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-          .thenApply(MemberHealth::describe)
+      health.put(m.id(), get(http, m.adminAddress(), "/health").thenApply(MemberHealth::describe)
           .exceptionally(e -> "unreachable (" + m.adminAddress() + ")"));
+      rates.put(m.id(), get(http, m.adminAddress(), "/status").thenApply(MemberHealth::rates)
+          .exceptionally(e -> "-"));
     }
-    Map<String, String> out = new LinkedHashMap<>();
-    asked.forEach((id, f) -> out.put(id, f.join()));
+    Map<String, Seen> out = new LinkedHashMap<>();
+    health.forEach((id, f) -> out.put(id, new Seen(f.join(), rates.get(id).join())));
     return out;
+  }
+
+  private static CompletableFuture<HttpResponse<String>> get(HttpClient http, String address, String path) {
+    return http.sendAsync(HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(TIMEOUT).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String describe(HttpResponse<String> r) {
@@ -51,6 +61,21 @@ final class MemberHealth {
       return "FAILING: " + body.path("failing").asText("?");
     } catch (java.io.IOException e) {
       return "HTTP " + r.statusCode();
+    }
+  }
+
+  /** "12.0 calls/s, in 1.2 MB/s, out 0.3 MB/s" over the last minute, from /status. */
+  private static String rates(HttpResponse<String> r) {
+    try {
+      JsonNode rates = JSON.readTree(r.body()).path("rates");
+      if (rates.isMissingNode()) {
+        return "-";
+      }
+      return String.format(Locale.ROOT, "%.1f calls/s, in %.1f MB/s, out %.1f MB/s",
+          rates.path("callsPerSecond").asDouble(), rates.path("bytesInPerSecond").asDouble() / 1e6,
+          rates.path("bytesOutPerSecond").asDouble() / 1e6);
+    } catch (java.io.IOException e) {
+      return "-";
     }
   }
 }

@@ -113,7 +113,11 @@ final class NodeCommand implements Callable<Integer> {
       }
       observed.dataDirectory(data, Math.multiplyExact(reserveMib, 1024L * 1024)).store(node.store());
       ClusterView seen = view;
-      parts.addAll(admin.server("node " + id, declaredAdmin, observed, () -> status(node, seen)));
+      parts.addAll(admin.server("node " + id, declaredAdmin, observed, () -> {
+        Map<String, Object> out = status(node, seen);
+        out.put("rates", observed.keyRates("storage"));
+        return out;
+      }));
       ServiceStack stack = new ServiceStack("node-" + id, parts, Duration.ofSeconds(20));
       return DaemonRunner.run("node " + id, List.of(stack), () -> {
         InetSocketAddress a = node.address();

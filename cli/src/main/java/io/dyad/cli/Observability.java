@@ -1,7 +1,9 @@
 package io.dyad.cli;
 
+import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
 import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import com.google.common.net.HostAndPort;
@@ -17,6 +19,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -123,6 +127,27 @@ final class Observability {
     metrics.register("cluster.epoch", (Gauge<Long>) () -> view.current().epoch());
     metrics.register("cluster.members.failed_over", (Gauge<Integer>) () -> view.current().failovers().size());
     return this;
+  }
+
+  /**
+   * The key rates of a service whose metrics start with {@code prefix} ("storage", "dosm"...), over the last minute:
+   * calls, bytes in and out per second, and the errors counted so far — for /status and {@code dyad status}.
+   */
+  Map<String, Object> keyRates(String prefix) {
+    double calls = metrics.getTimers((name, m) -> name.startsWith(prefix + ".rpc.")).values().stream()
+        .mapToDouble(Timer::getOneMinuteRate).sum();
+    long errors = metrics.getCounters((name, m) -> name.startsWith(prefix + ".errors.")).values().stream()
+        .mapToLong(Counter::getCount).sum();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("callsPerSecond", round(calls));
+    out.put("bytesInPerSecond", round(metrics.meter(prefix + ".bytes.in").getOneMinuteRate()));
+    out.put("bytesOutPerSecond", round(metrics.meter(prefix + ".bytes.out").getOneMinuteRate()));
+    out.put("errors", errors);
+    return out;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 10) / 10.0;
   }
 
   private static Optional<StoreStatus> status(ObjectStore store) {

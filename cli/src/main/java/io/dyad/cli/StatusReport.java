@@ -22,14 +22,14 @@ final class StatusReport {
       .withZone(ZoneId.systemDefault());
 
   private final ClusterSnapshot s;
-  private final Map<String, String> health;
+  private final Map<String, MemberHealth.Seen> health;
 
   StatusReport(ClusterSnapshot s) {
     this(s, Map.of());
   }
 
-  /** @param health each member's /health by id ({@link MemberHealth}); a HEALTH column if any */
-  StatusReport(ClusterSnapshot s, Map<String, String> health) {
+  /** @param health each member's admin port by id ({@link MemberHealth}); HEALTH and RATES columns if any */
+  StatusReport(ClusterSnapshot s, Map<String, MemberHealth.Seen> health) {
     this.s = s;
     this.health = health;
   }
@@ -48,7 +48,8 @@ final class StatusReport {
     b.append(System.lineSeparator());
     List<String[]> rows = new ArrayList<>();
     boolean withHealth = !health.isEmpty();
-    rows.add(withHealth ? new String[] {"PAIR", "KIND", "MEMBER", "CENTER", "ADDRESS", "LIVE", "HEALTH", "STATE"}
+    rows.add(withHealth ? new String[] {"PAIR", "KIND", "MEMBER", "CENTER", "ADDRESS", "LIVE", "HEALTH", "STATE",
+        "RATES (1 min)"}
         : new String[] {"PAIR", "KIND", "MEMBER", "CENTER", "ADDRESS", "LIVE", "STATE"});
     for (PairInfo p : s.pairs().values()) {
       boolean first = true;
@@ -57,7 +58,8 @@ final class StatusReport {
         String[] row = {first ? p.id() : "", first ? p.kind().json() : "", id, m == null ? "?" : m.center(),
             m == null ? "?" : m.address(), s.isLive(id) ? "yes" : "NO", state(id)};
         if (withHealth) {
-          row = new String[] {row[0], row[1], row[2], row[3], row[4], row[5], health.getOrDefault(id, "-"), row[6]};
+          MemberHealth.Seen seen = health.getOrDefault(id, new MemberHealth.Seen("-", "-"));
+          row = new String[] {row[0], row[1], row[2], row[3], row[4], row[5], seen.health(), row[6], seen.rates()};
         }
         rows.add(row);
         first = false;

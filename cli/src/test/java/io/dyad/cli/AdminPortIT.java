@@ -104,6 +104,9 @@ class AdminPortIT {
       JsonNode status = new ObjectMapper().readTree(get(base, "/status").body());
       assertThat(status.get("daemon").asText()).isEqualTo("node a1");
       assertThat(status.get("store").get("openSessions").asInt()).isZero();
+      // a one-minute rate moves on the meters' 5-second ticks
+      Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> new ObjectMapper().readTree(get(base, "/status")
+          .body()).get("rates").get("callsPerSecond").asDouble() > 0);
       assertThat(get(base, "/nothing").statusCode()).isEqualTo(404);
       assertThat(node.terminate(Duration.ofSeconds(30))).isEqualTo(143);
     }

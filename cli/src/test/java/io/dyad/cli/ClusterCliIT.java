@@ -96,7 +96,8 @@ class ClusterCliIT {
     await().atMost(START).untilAsserted(() -> assertThat(dyad("status").stdout())
         .contains("coordinator c1")
         .containsPattern("a1\\s+A\\s+127.0.1.31:" + nodePort + "\\s+yes\\s+ok\\s+serving")
-        .containsPattern("b2\\s+B\\s+127.0.2.32:" + nodePort + "\\s+yes\\s+ok\\s+serving"));
+        .containsPattern("b2\\s+B\\s+127.0.2.32:" + nodePort + "\\s+yes\\s+ok\\s+serving")
+        .containsPattern("serving\\s+\\d+\\.\\d calls/s, in \\d+\\.\\d MB/s, out \\d+\\.\\d MB/s"));
     String health = AdminPortIT.httpGet("http://127.0.2.31:" + adminPort + "/health");
     assertThat(health).contains("\"healthy\" : true").contains("\"zookeeper\"").contains("\"not-fenced\"")
         .contains("\"partner-reachable\"").contains("\"data-directory\"");
