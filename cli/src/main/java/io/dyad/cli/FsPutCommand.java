@@ -68,7 +68,7 @@ final class FsPutCommand implements Callable<Integer> {
 
   private static FileEntry putFile(FileSystemClient files, Path local, FsOptions.Target t, Progress progress)
       throws DyadException, IOException {
-    return files.put(t.volume(), t.path(), () -> progress.counting(Files.newInputStream(local)), Files.size(local));
+    return files.put(t.volume(), t.path(), progress.rereadable(() -> Files.newInputStream(local)), Files.size(local));
   }
 
   /** Every directory first (in order, parents before children), then the files, {@code --parallel} at a time. */

@@ -80,7 +80,7 @@ final class ObjectCommand implements Runnable {
                 opened[0] = true;
                 return progress.counting(System.in);
               }, -1)
-            : c.put(Optional.of(objectId), () -> progress.counting(Files.newInputStream(path)), Files.size(path));
+            : c.put(Optional.of(objectId), progress.rereadable(() -> Files.newInputStream(path)), Files.size(path));
         progress.close();
         if (json) {
           JsonOut.print(spec.commandLine().getOut(), describe(m));

@@ -1,5 +1,6 @@
 package io.dyad.cli;
 
+import io.dyad.client.DyadClient;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -98,11 +99,30 @@ final class Progress implements AutoCloseable {
 
   /** Counts what passes through {@code in}. */
   InputStream counting(InputStream in) {
+    return counting(in, new long[1]);
+  }
+
+  /**
+   * A file a put may read more than once (it starts again on another gateway after a failure): each new reading
+   * takes back what the one before it counted, so the bar never passes the file's size.
+   */
+  DyadClient.Source rereadable(DyadClient.Source source) {
+    long[] counted = {0};
+    return () -> {
+      add(-counted[0]);
+      counted[0] = 0;
+      return counting(source.open(), counted);
+    };
+  }
+
+  /** Counts what passes through {@code in}, here and in {@code tally[0]}. */
+  private InputStream counting(InputStream in, long[] tally) {
     return new FilterInputStream(in) {
       @Override
       public int read() throws IOException {
         int b = super.read();
         if (b >= 0) {
+          tally[0]++;
           add(1);
         }
         return b;
@@ -112,6 +132,7 @@ final class Progress implements AutoCloseable {
       public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
         if (n > 0) {
+          tally[0] += n;
           add(n);
         }
         return n;
