@@ -53,6 +53,7 @@ class AnsibleIT {
 
   @TempDir Path tmp;
 
+  private final long started = System.nanoTime();
   private Path ansibleDir;
   private Path varsFile;
   private final Map<String, String> clientEnv = new HashMap<>();
@@ -158,6 +159,8 @@ class AnsibleIT {
         assertThat(health.statusCode()).as(url + ": " + health.body()).isEqualTo(200);
       }
 
+      phase("every /health is 200");
+
       // 3. a file round trip through the deployed DDM and DOSM
       ok("volume", "create", "ans");
       ok("fs", "mkdir", "-p", "ans:/rolling");
@@ -201,12 +204,16 @@ class AnsibleIT {
       assertThat(workload.reads.get()).as("reads during the rolling restart").isPositive();
       assertThat(workload.acknowledged.size()).as("writes acknowledged during the rolling restart (put failures, "
           + "which are not acknowledged: " + workload.putFailures + ")").isGreaterThanOrEqualTo(5);
+      phase(workload.acknowledged.size() + " writes acknowledged, " + workload.putFailures.size() + " failed; "
+          + workload.reads.get() + " reads");
+      // every acknowledged write reads back byte-identical (one fs get -r, rather than a JVM per file)
+      Path readBack = tmp.resolve("read-back");
+      ok("fs", "get", "-r", "-q", "ans:/rolling", readBack.toString());
       for (Map.Entry<String, byte[]> file : workload.acknowledged.entrySet()) {
-        Path back = tmp.resolve("check.bin");
-        ok("fs", "get", "-q", file.getKey(), back.toString());
+        Path back = readBack.resolve(file.getKey().substring("ans:/rolling/".length()));
+        assertThat(back).as("acknowledged " + file.getKey() + " is there").exists();
         assertThat(Files.readAllBytes(back)).as("acknowledged " + file.getKey() + " reads back byte-identical")
             .isEqualTo(file.getValue());
-        Files.delete(back);
       }
       for (String host : daemons) {
         String url = "http://" + address.get(host) + ":" + adminPort + "/health";
@@ -215,6 +222,7 @@ class AnsibleIT {
         assertThat(health.statusCode()).as("after the rolling restart, " + url + ": " + health.body())
             .isEqualTo(200);
       }
+      phase("every acknowledged write read back; every /health is 200");
       passed = true;
     } finally {
       tearDown(prefix.resolve("run"), passed);
@@ -335,7 +343,10 @@ class AnsibleIT {
   }
 
   private Run playbook(String name) throws Exception {
-    return run(List.of(onPath("ansible-playbook"), name, "-e", "@" + varsFile), Duration.ofMinutes(5));
+    phase("ansible-playbook " + name);
+    Run run = run(List.of(onPath("ansible-playbook"), name, "-e", "@" + varsFile), Duration.ofMinutes(5));
+    phase("ansible-playbook " + name + " exited with " + run.exitCode());
+    return run;
   }
 
   /** Runs a command in ansible/ with Ansible's configuration there; stdout and stderr together. */
@@ -358,6 +369,11 @@ class AnsibleIT {
           + Files.readString(log, StandardCharsets.UTF_8));
     }
     return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  /** Where the time goes (the test must finish within 8 minutes). */
+  private void phase(String what) {
+    System.out.printf("AnsibleIT %4ds: %s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), what);
   }
 
   private DyadProcess.Result dyad(String... args) throws Exception {
