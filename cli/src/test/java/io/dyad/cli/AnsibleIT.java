@@ -225,7 +225,15 @@ class AnsibleIT {
       phase("every acknowledged write read back; every /health is 200");
       passed = true;
     } finally {
-      tearDown(prefix.resolve("run"), passed);
+      // after a timeout (JUnit interrupts this thread) the daemons must still be stopped
+      boolean interrupted = Thread.interrupted();
+      try {
+        tearDown(prefix.resolve("run"), passed);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 
