@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -305,12 +306,10 @@ class AnsibleIT {
       }));
       running.add(threads.submit(() -> {
         Random random = new Random(13);
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+            .until(() -> stop.get() || !acknowledged.isEmpty());
         while (!stop.get()) {
           List<String> paths = new ArrayList<>(acknowledged.keySet());
-          if (paths.isEmpty()) {
-            Thread.sleep(200);
-            continue;
-          }
           String path = paths.get(random.nextInt(paths.size()));
           Path out = dir.resolve("r" + reads.get());
           DyadProcess.Result get = dyad("fs", "get", "-q", path, out.toString());
@@ -327,17 +326,15 @@ class AnsibleIT {
     }
 
     void awaitAcknowledged(int count, Duration timeout) throws Exception {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (acknowledged.size() < count) {
-        for (Future<?> f : running) {
-          if (f.isDone()) {
-            f.get(); // rethrows what ended it
-          }
-        }
-        assertThat(System.nanoTime()).as("only " + acknowledged.size() + " writes acknowledged; failures: "
-            + putFailures).isLessThan(deadline);
-        Thread.sleep(200);
-      }
+      Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+          .alias("writes acknowledged (failures: " + putFailures + ")").until(() -> {
+            for (Future<?> f : running) {
+              if (f.isDone()) {
+                f.get(); // rethrows what ended it
+              }
+            }
+            return acknowledged.size() >= count;
+          });
     }
 
     void stop() throws Exception {
