@@ -5,7 +5,6 @@ import io.dyad.client.Located;
 import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,15 +70,8 @@ final class ObjectCommand implements Runnable {
       try (DyadClient c = client.connect();
           Progress progress = Progress.of(stdin ? "stdin" : path.getFileName().toString(),
               stdin ? -1 : Files.size(path), quiet)) {
-        boolean[] opened = {false};
         ObjectMeta m = stdin
-            ? c.put(Optional.of(objectId), () -> {
-                if (opened[0]) {
-                  throw new IOException("standard input cannot be read again after a failed attempt");
-                }
-                opened[0] = true;
-                return progress.counting(System.in);
-              }, -1)
+            ? c.put(Optional.of(objectId), DyadClient.Source.once(progress.counting(System.in), "standard input"), -1)
             : c.put(Optional.of(objectId), progress.rereadable(() -> Files.newInputStream(path)), Files.size(path));
         progress.close();
         if (json) {

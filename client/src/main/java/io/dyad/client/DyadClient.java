@@ -49,6 +49,27 @@ public final class DyadClient implements AutoCloseable {
   @FunctionalInterface
   public interface Source {
     InputStream open() throws IOException;
+
+    /**
+     * A stream that can be read only once ({@code what} names it in the error): a put that fails midway and would
+     * start again fails instead, with UNAVAILABLE. The put does not close {@code in}: its owner does.
+     */
+    static Source once(InputStream in, String what) {
+      boolean[] opened = {false};
+      return () -> {
+        if (opened[0]) {
+          throw new DyadIOException(new DyadException(ErrorCode.UNAVAILABLE, "writing " + what
+              + " failed midway and a stream cannot be read again: write it again"));
+        }
+        opened[0] = true;
+        return new java.io.FilterInputStream(in) {
+          @Override
+          public void close() {
+            // the caller owns the stream
+          }
+        };
+      };
+    }
   }
 
   private final ClientConfig config;

@@ -10,7 +10,6 @@ import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.thrift.EntryPage;
 import io.dyad.thrift.OpenFile;
 import io.dyad.thrift.Upload;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -235,20 +234,7 @@ public final class FileSystemClient implements AutoCloseable {
    */
   public FileEntry write(String volume, String path, InputStream in, long sizeHint) throws DyadException,
       IOException {
-    boolean[] opened = {false};
-    return put(volume, path, () -> {
-      if (opened[0]) {
-        throw new DyadIOException(new DyadException(ErrorCode.UNAVAILABLE, "writing " + volume + ":" + path
-            + " failed midway and a stream cannot be read again: write it again"));
-      }
-      opened[0] = true;
-      return new FilterInputStream(in) {
-        @Override
-        public void close() {
-          // the caller owns the stream
-        }
-      };
-    }, sizeHint);
+    return put(volume, path, DyadClient.Source.once(in, volume + ":" + path), sizeHint);
   }
 
   private static boolean isEmpty(DyadClient.Source source) throws IOException {
