@@ -5,12 +5,10 @@ import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -44,7 +42,7 @@ final class LocalControl extends AbstractScheduledService {
   @Override
   protected void startUp() throws IOException {
     Files.createDirectories(dir);
-    writeAtomically(dir.resolve(PID_FILE), Long.toString(ProcessHandle.current().pid()));
+    LocalFiles.writeAtomically(dir.resolve(PID_FILE), Long.toString(ProcessHandle.current().pid()));
   }
 
   @Override
@@ -88,7 +86,7 @@ final class LocalControl extends AbstractScheduledService {
       LOG.warn("control request {} failed", name, e);
       text = "error " + ErrorCode.UNAVAILABLE.name() + " " + CliErrors.describe(e);
     }
-    writeAtomically(reply, text);
+    LocalFiles.writeAtomically(reply, text);
     Files.deleteIfExists(request);
   }
 
@@ -106,7 +104,7 @@ final class LocalControl extends AbstractScheduledService {
     String id = UUID.randomUUID().toString();
     Path reply = dir.resolve(id + ".reply");
     try {
-      writeAtomically(dir.resolve(id + ".request"), verb + " " + member);
+      LocalFiles.writeAtomically(dir.resolve(id + ".request"), verb + " " + member);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         if (Files.exists(reply)) {
@@ -154,13 +152,4 @@ final class LocalControl extends AbstractScheduledService {
     }
   }
 
-  private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
 }

@@ -3,6 +3,8 @@ package io.dyad.cli;
 import io.dyad.common.DyadException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,6 +19,17 @@ final class LocalFiles {
   }
 
   private LocalFiles() {}
+
+  /** Writes {@code text} to {@code file} through a file beside it renamed into place: readers see all or nothing. */
+  static void writeAtomically(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    try {
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
 
   /**
    * Writes {@code target} through a partial file beside it, renamed into place once complete: a failed or corrupt

@@ -2,10 +2,8 @@ package io.dyad.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /** Pid files of daemons run in the background: written once serving, removed on a clean stop. */
@@ -30,13 +28,7 @@ final class PidFiles {
   /** Writes this process's pid, atomically. */
   static void writeOwn(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+    LocalFiles.writeAtomically(file, ProcessHandle.current().pid() + "\n");
   }
 
   /** Removes the file if it names this process. */
