@@ -45,6 +45,11 @@ final class DaemonModeOptions {
     return dir != null && !dir.isBlank() ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".dyad", "run");
   }
 
+  /** Where a daemon's pid file goes unless --pid-file names one. */
+  static Path defaultPidFile(String role, String id) {
+    return runDir().resolve(baseName(role, id) + ".pid").toAbsolutePath();
+  }
+
   static String baseName(String role, String id) {
     return id == null || id.isBlank() ? role : role + "-" + id;
   }
@@ -55,7 +60,7 @@ final class DaemonModeOptions {
       return Optional.of(pidFile.toAbsolutePath());
     }
     return daemon || System.getenv(CHILD_ENV) != null
-        ? Optional.of(runDir().resolve(baseName(role, id) + ".pid").toAbsolutePath()) : Optional.empty();
+        ? Optional.of(defaultPidFile(role, id)) : Optional.empty();
   }
 
   /**

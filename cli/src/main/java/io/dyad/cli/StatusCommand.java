@@ -1,7 +1,5 @@
 package io.dyad.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +38,7 @@ final class StatusCommand implements Callable<Integer> {
           out.print("\033[H\033[2J"); // home and clear: the table redraws in place
         }
         if (json) {
-          out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report.json()));
+          JsonOut.print(out, report.json());
         } else {
           out.print(report.table());
           if (watchSeconds != null) {

@@ -38,8 +38,7 @@ final class StopCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws DyadException {
-    Path file = (pidFile != null ? pidFile : DaemonModeOptions.runDir().resolve(DaemonModeOptions.baseName(role, id)
-        + ".pid")).toAbsolutePath();
+    Path file = pidFile != null ? pidFile.toAbsolutePath() : DaemonModeOptions.defaultPidFile(role, id);
     if (!Files.exists(file)) {
       throw DyadException.notFound("no pid file " + file + ": is " + DaemonModeOptions.baseName(role, id)
           + " running in the background (started with --daemon)?");
