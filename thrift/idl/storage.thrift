@@ -188,6 +188,16 @@ service StorageNode {
             3: common.AccessDenied accessDenied),
 
   /**
+   * Removes this member's copies of objects that now belong to another pair, leaving no tombstone: for the
+   * rebalancer, once it has put each object (or its tombstone) on its new pair. Each entry says what the new pair
+   * holds: for a tombstone any copy here goes; for an object only a copy of the same length and CRC32C does (a
+   * different object under the same id is kept, and logged). Absent ids are skipped. Returns how many were removed.
+   */
+  i32 dropMoved(1: list<common.ObjectInfo> moved, 2: WriteContext ctx)
+    throws (1: common.InvalidArgument invalidArgument, 2: common.Unavailable unavailable,
+            3: common.StaleEpoch staleEpoch, 4: common.AccessDenied accessDenied),
+
+  /**
    * A page of at most limit entries (1..10000) of everything the member holds, tombstones included.
    * Start with an empty cursor.
    */

@@ -3457,6 +3457,217 @@ StorageNode_clearHints_result.prototype.write = function(output) {
   return;
 };
 
+var StorageNode_dropMoved_args = function(args) {
+  this.moved = null;
+  this.ctx = null;
+  if (args) {
+    if (args.moved !== undefined && args.moved !== null) {
+      this.moved = Thrift.copyList(args.moved, [common_ttypes.ObjectInfo]);
+    }
+    if (args.ctx !== undefined && args.ctx !== null) {
+      this.ctx = new ttypes.WriteContext(args.ctx);
+    }
+  }
+};
+StorageNode_dropMoved_args.prototype = {};
+StorageNode_dropMoved_args.prototype.read = function(input) {
+  input.readStructBegin();
+  while (true) {
+    var ret = input.readFieldBegin();
+    var ftype = ret.ftype;
+    var fid = ret.fid;
+    if (ftype == Thrift.Type.STOP) {
+      break;
+    }
+    switch (fid) {
+      case 1:
+      if (ftype == Thrift.Type.LIST) {
+        this.moved = [];
+        var _rtmp321 = input.readListBegin();
+        var _size20 = _rtmp321.size || 0;
+        for (var _i22 = 0; _i22 < _size20; ++_i22) {
+          var elem23 = null;
+          elem23 = new common_ttypes.ObjectInfo();
+          elem23.read(input);
+          this.moved.push(elem23);
+        }
+        input.readListEnd();
+      } else {
+        input.skip(ftype);
+      }
+      break;
+      case 2:
+      if (ftype == Thrift.Type.STRUCT) {
+        this.ctx = new ttypes.WriteContext();
+        this.ctx.read(input);
+      } else {
+        input.skip(ftype);
+      }
+      break;
+      default:
+        input.skip(ftype);
+    }
+    input.readFieldEnd();
+  }
+  input.readStructEnd();
+  return;
+};
+
+StorageNode_dropMoved_args.prototype.write = function(output) {
+  output.writeStructBegin('StorageNode_dropMoved_args');
+  if (this.moved !== null && this.moved !== undefined) {
+    output.writeFieldBegin('moved', Thrift.Type.LIST, 1);
+    output.writeListBegin(Thrift.Type.STRUCT, this.moved.length);
+    for (var iter24 in this.moved) {
+      if (this.moved.hasOwnProperty(iter24)) {
+        iter24 = this.moved[iter24];
+        iter24.write(output);
+      }
+    }
+    output.writeListEnd();
+    output.writeFieldEnd();
+  }
+  if (this.ctx !== null && this.ctx !== undefined) {
+    output.writeFieldBegin('ctx', Thrift.Type.STRUCT, 2);
+    this.ctx.write(output);
+    output.writeFieldEnd();
+  }
+  output.writeFieldStop();
+  output.writeStructEnd();
+  return;
+};
+
+var StorageNode_dropMoved_result = function(args) {
+  this.success = null;
+  this.invalidArgument = null;
+  this.unavailable = null;
+  this.staleEpoch = null;
+  this.accessDenied = null;
+  if (args instanceof common_ttypes.InvalidArgument) {
+    this.invalidArgument = args;
+    return;
+  }
+  if (args instanceof common_ttypes.Unavailable) {
+    this.unavailable = args;
+    return;
+  }
+  if (args instanceof common_ttypes.StaleEpoch) {
+    this.staleEpoch = args;
+    return;
+  }
+  if (args instanceof common_ttypes.AccessDenied) {
+    this.accessDenied = args;
+    return;
+  }
+  if (args) {
+    if (args.success !== undefined && args.success !== null) {
+      this.success = args.success;
+    }
+    if (args.invalidArgument !== undefined && args.invalidArgument !== null) {
+      this.invalidArgument = args.invalidArgument;
+    }
+    if (args.unavailable !== undefined && args.unavailable !== null) {
+      this.unavailable = args.unavailable;
+    }
+    if (args.staleEpoch !== undefined && args.staleEpoch !== null) {
+      this.staleEpoch = args.staleEpoch;
+    }
+    if (args.accessDenied !== undefined && args.accessDenied !== null) {
+      this.accessDenied = args.accessDenied;
+    }
+  }
+};
+StorageNode_dropMoved_result.prototype = {};
+StorageNode_dropMoved_result.prototype.read = function(input) {
+  input.readStructBegin();
+  while (true) {
+    var ret = input.readFieldBegin();
+    var ftype = ret.ftype;
+    var fid = ret.fid;
+    if (ftype == Thrift.Type.STOP) {
+      break;
+    }
+    switch (fid) {
+      case 0:
+      if (ftype == Thrift.Type.I32) {
+        this.success = input.readI32();
+      } else {
+        input.skip(ftype);
+      }
+      break;
+      case 1:
+      if (ftype == Thrift.Type.STRUCT) {
+        this.invalidArgument = new common_ttypes.InvalidArgument();
+        this.invalidArgument.read(input);
+      } else {
+        input.skip(ftype);
+      }
+      break;
+      case 2:
+      if (ftype == Thrift.Type.STRUCT) {
+        this.unavailable = new common_ttypes.Unavailable();
+        this.unavailable.read(input);
+      } else {
+        input.skip(ftype);
+      }
+      break;
+      case 3:
+      if (ftype == Thrift.Type.STRUCT) {
+        this.staleEpoch = new common_ttypes.StaleEpoch();
+        this.staleEpoch.read(input);
+      } else {
+        input.skip(ftype);
+      }
+      break;
+      case 4:
+      if (ftype == Thrift.Type.STRUCT) {
+        this.accessDenied = new common_ttypes.AccessDenied();
+        this.accessDenied.read(input);
+      } else {
+        input.skip(ftype);
+      }
+      break;
+      default:
+        input.skip(ftype);
+    }
+    input.readFieldEnd();
+  }
+  input.readStructEnd();
+  return;
+};
+
+StorageNode_dropMoved_result.prototype.write = function(output) {
+  output.writeStructBegin('StorageNode_dropMoved_result');
+  if (this.success !== null && this.success !== undefined) {
+    output.writeFieldBegin('success', Thrift.Type.I32, 0);
+    output.writeI32(this.success);
+    output.writeFieldEnd();
+  }
+  if (this.invalidArgument !== null && this.invalidArgument !== undefined) {
+    output.writeFieldBegin('invalidArgument', Thrift.Type.STRUCT, 1);
+    this.invalidArgument.write(output);
+    output.writeFieldEnd();
+  }
+  if (this.unavailable !== null && this.unavailable !== undefined) {
+    output.writeFieldBegin('unavailable', Thrift.Type.STRUCT, 2);
+    this.unavailable.write(output);
+    output.writeFieldEnd();
+  }
+  if (this.staleEpoch !== null && this.staleEpoch !== undefined) {
+    output.writeFieldBegin('staleEpoch', Thrift.Type.STRUCT, 3);
+    this.staleEpoch.write(output);
+    output.writeFieldEnd();
+  }
+  if (this.accessDenied !== null && this.accessDenied !== undefined) {
+    output.writeFieldBegin('accessDenied', Thrift.Type.STRUCT, 4);
+    this.accessDenied.write(output);
+    output.writeFieldEnd();
+  }
+  output.writeFieldStop();
+  output.writeStructEnd();
+  return;
+};
+
 var StorageNode_inventory_args = function(args) {
   this.cursor = null;
   this.limit = null;
@@ -5067,6 +5278,78 @@ StorageNodeClient.prototype.recv_clearHints = function(input,mtype,rseqid) {
   callback(null);
 };
 
+StorageNodeClient.prototype.dropMoved = function(moved, ctx, callback) {
+  this._seqid = this.new_seqid();
+  if (callback === undefined) {
+    var _defer = Q.defer();
+    this._reqs[this.seqid()] = function(error, result) {
+      if (error) {
+        _defer.reject(error);
+      } else {
+        _defer.resolve(result);
+      }
+    };
+    this.send_dropMoved(moved, ctx);
+    return _defer.promise;
+  } else {
+    this._reqs[this.seqid()] = callback;
+    this.send_dropMoved(moved, ctx);
+  }
+};
+
+StorageNodeClient.prototype.send_dropMoved = function(moved, ctx) {
+  var output = new this.pClass(this.output);
+  var params = {
+    moved: moved,
+    ctx: ctx
+  };
+  var args = new StorageNode_dropMoved_args(params);
+  try {
+    output.writeMessageBegin('dropMoved', Thrift.MessageType.CALL, this.seqid());
+    args.write(output);
+    output.writeMessageEnd();
+    return this.output.flush();
+  }
+  catch (e) {
+    delete this._reqs[this.seqid()];
+    if (typeof output.reset === 'function') {
+      output.reset();
+    }
+    throw e;
+  }
+};
+
+StorageNodeClient.prototype.recv_dropMoved = function(input,mtype,rseqid) {
+  var callback = this._reqs[rseqid] || function() {};
+  delete this._reqs[rseqid];
+  if (mtype == Thrift.MessageType.EXCEPTION) {
+    var x = new Thrift.TApplicationException();
+    x.read(input);
+    input.readMessageEnd();
+    return callback(x);
+  }
+  var result = new StorageNode_dropMoved_result();
+  result.read(input);
+  input.readMessageEnd();
+
+  if (null !== result.invalidArgument) {
+    return callback(result.invalidArgument);
+  }
+  if (null !== result.unavailable) {
+    return callback(result.unavailable);
+  }
+  if (null !== result.staleEpoch) {
+    return callback(result.staleEpoch);
+  }
+  if (null !== result.accessDenied) {
+    return callback(result.accessDenied);
+  }
+  if (null !== result.success) {
+    return callback(null, result.success);
+  }
+  return callback('dropMoved failed: unknown result');
+};
+
 StorageNodeClient.prototype.inventory = function(cursor, limit, callback) {
   this._seqid = this.new_seqid();
   if (callback === undefined) {
@@ -5977,6 +6260,49 @@ StorageNodeProcessor.prototype.process_clearHints = function(seqid, input, outpu
       } else {
         result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
         output.writeMessageBegin("clearHints", Thrift.MessageType.EXCEPTION, seqid);
+      }
+      result_obj.write(output);
+      output.writeMessageEnd();
+      output.flush();
+    });
+  }
+};
+StorageNodeProcessor.prototype.process_dropMoved = function(seqid, input, output) {
+  var args = new StorageNode_dropMoved_args();
+  args.read(input);
+  input.readMessageEnd();
+  if (this._handler.dropMoved.length === 2) {
+    Q.fcall(this._handler.dropMoved.bind(this._handler),
+      args.moved,
+      args.ctx
+    ).then(function(result) {
+      var result_obj = new StorageNode_dropMoved_result({success: result});
+      output.writeMessageBegin("dropMoved", Thrift.MessageType.REPLY, seqid);
+      result_obj.write(output);
+      output.writeMessageEnd();
+      output.flush();
+    }).catch(function (err) {
+      var result;
+      if (err instanceof common_ttypes.InvalidArgument || err instanceof common_ttypes.Unavailable || err instanceof common_ttypes.StaleEpoch || err instanceof common_ttypes.AccessDenied) {
+        result = new StorageNode_dropMoved_result(err);
+        output.writeMessageBegin("dropMoved", Thrift.MessageType.REPLY, seqid);
+      } else {
+        result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+        output.writeMessageBegin("dropMoved", Thrift.MessageType.EXCEPTION, seqid);
+      }
+      result.write(output);
+      output.writeMessageEnd();
+      output.flush();
+    });
+  } else {
+    this._handler.dropMoved(args.moved, args.ctx, function (err, result) {
+      var result_obj;
+      if ((err === null || typeof err === 'undefined') || err instanceof common_ttypes.InvalidArgument || err instanceof common_ttypes.Unavailable || err instanceof common_ttypes.StaleEpoch || err instanceof common_ttypes.AccessDenied) {
+        result_obj = new StorageNode_dropMoved_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+        output.writeMessageBegin("dropMoved", Thrift.MessageType.REPLY, seqid);
+      } else {
+        result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+        output.writeMessageBegin("dropMoved", Thrift.MessageType.EXCEPTION, seqid);
       }
       result_obj.write(output);
       output.writeMessageEnd();

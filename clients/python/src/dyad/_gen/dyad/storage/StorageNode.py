@@ -212,6 +212,20 @@ class Iface(object):
         """
         pass
 
+    def dropMoved(self, moved, ctx):
+        """
+        Removes this member's copies of objects that now belong to another pair, leaving no tombstone: for the
+        rebalancer, once it has put each object (or its tombstone) on its new pair. Each entry says what the new pair
+        holds: for a tombstone any copy here goes; for an object only a copy of the same length and CRC32C does (a
+        different object under the same id is kept, and logged). Absent ids are skipped. Returns how many were removed.
+
+        Parameters:
+         - moved
+         - ctx
+
+        """
+        pass
+
     def inventory(self, cursor, limit):
         """
         A page of at most limit entries (1..10000) of everything the member holds, tombstones included.
@@ -981,6 +995,53 @@ class Client(Iface):
             raise result.accessDenied
         return
 
+    def dropMoved(self, moved, ctx):
+        """
+        Removes this member's copies of objects that now belong to another pair, leaving no tombstone: for the
+        rebalancer, once it has put each object (or its tombstone) on its new pair. Each entry says what the new pair
+        holds: for a tombstone any copy here goes; for an object only a copy of the same length and CRC32C does (a
+        different object under the same id is kept, and logged). Absent ids are skipped. Returns how many were removed.
+
+        Parameters:
+         - moved
+         - ctx
+
+        """
+        self.send_dropMoved(moved, ctx)
+        return self.recv_dropMoved()
+
+    def send_dropMoved(self, moved, ctx):
+        self._oprot.writeMessageBegin('dropMoved', TMessageType.CALL, self._seqid)
+        args = dropMoved_args()
+        args.moved = moved
+        args.ctx = ctx
+        args.write(self._oprot)
+        self._oprot.writeMessageEnd()
+        self._oprot.trans.flush()
+
+    def recv_dropMoved(self):
+        iprot = self._iprot
+        (fname, mtype, rseqid) = iprot.readMessageBegin()
+        if mtype == TMessageType.EXCEPTION:
+            x = TApplicationException()
+            x.read(iprot)
+            iprot.readMessageEnd()
+            raise x
+        result = dropMoved_result()
+        result.read(iprot)
+        iprot.readMessageEnd()
+        if result.success is not None:
+            return result.success
+        if result.invalidArgument is not None:
+            raise result.invalidArgument
+        if result.unavailable is not None:
+            raise result.unavailable
+        if result.staleEpoch is not None:
+            raise result.staleEpoch
+        if result.accessDenied is not None:
+            raise result.accessDenied
+        raise TApplicationException(TApplicationException.MISSING_RESULT, "dropMoved failed: unknown result")
+
     def inventory(self, cursor, limit):
         """
         A page of at most limit entries (1..10000) of everything the member holds, tombstones included.
@@ -1139,6 +1200,7 @@ class Processor(Iface, TProcessor):
         self._processMap["addHint"] = Processor.process_addHint
         self._processMap["listHints"] = Processor.process_listHints
         self._processMap["clearHints"] = Processor.process_clearHints
+        self._processMap["dropMoved"] = Processor.process_dropMoved
         self._processMap["inventory"] = Processor.process_inventory
         self._processMap["authenticate"] = Processor.process_authenticate
         self._processMap["ping"] = Processor.process_ping
@@ -1737,6 +1799,41 @@ class Processor(Iface, TProcessor):
             msg_type = TMessageType.EXCEPTION
             result = TApplicationException(TApplicationException.INTERNAL_ERROR, 'Internal error')
         oprot.writeMessageBegin("clearHints", msg_type, seqid)
+        result.write(oprot)
+        oprot.writeMessageEnd()
+        oprot.trans.flush()
+
+    def process_dropMoved(self, seqid, iprot, oprot):
+        args = dropMoved_args()
+        args.read(iprot)
+        iprot.readMessageEnd()
+        result = dropMoved_result()
+        try:
+            result.success = self._handler.dropMoved(args.moved, args.ctx)
+            msg_type = TMessageType.REPLY
+        except TTransport.TTransportException:
+            raise
+        except dyad._gen.dyad.common.ttypes.InvalidArgument as invalidArgument:
+            msg_type = TMessageType.REPLY
+            result.invalidArgument = invalidArgument
+        except dyad._gen.dyad.common.ttypes.Unavailable as unavailable:
+            msg_type = TMessageType.REPLY
+            result.unavailable = unavailable
+        except dyad._gen.dyad.common.ttypes.StaleEpoch as staleEpoch:
+            msg_type = TMessageType.REPLY
+            result.staleEpoch = staleEpoch
+        except dyad._gen.dyad.common.ttypes.AccessDenied as accessDenied:
+            msg_type = TMessageType.REPLY
+            result.accessDenied = accessDenied
+        except TApplicationException as ex:
+            logging.exception('TApplication exception in handler')
+            msg_type = TMessageType.EXCEPTION
+            result = ex
+        except Exception:
+            logging.exception('Unexpected exception in handler')
+            msg_type = TMessageType.EXCEPTION
+            result = TApplicationException(TApplicationException.INTERNAL_ERROR, 'Internal error')
+        oprot.writeMessageBegin("dropMoved", msg_type, seqid)
         result.write(oprot)
         oprot.writeMessageEnd()
         oprot.trans.flush()
@@ -4929,6 +5026,199 @@ clearHints_result.thrift_spec = (
     (1, TType.STRUCT, 'invalidArgument', [dyad._gen.dyad.common.ttypes.InvalidArgument, None], None, ),  # 1
     (2, TType.STRUCT, 'unavailable', [dyad._gen.dyad.common.ttypes.Unavailable, None], None, ),  # 2
     (3, TType.STRUCT, 'accessDenied', [dyad._gen.dyad.common.ttypes.AccessDenied, None], None, ),  # 3
+)
+
+
+class dropMoved_args(object):
+    """
+    Attributes:
+     - moved
+     - ctx
+
+    """
+
+
+    def __init__(self, moved=None, ctx=None,):
+        self.moved = moved
+        self.ctx = ctx
+
+    def read(self, iprot):
+        if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
+            iprot._fast_decode(self, iprot, [self.__class__, self.thrift_spec])
+            return
+        iprot.readStructBegin()
+        while True:
+            (fname, ftype, fid) = iprot.readFieldBegin()
+            if ftype == TType.STOP:
+                break
+            if fid == 1:
+                if ftype == TType.LIST:
+                    self.moved = []
+                    (_etype31, _size28) = iprot.readListBegin()
+                    for _i32 in range(_size28):
+                        _elem33 = dyad._gen.dyad.common.ttypes.ObjectInfo()
+                        _elem33.read(iprot)
+                        self.moved.append(_elem33)
+                    iprot.readListEnd()
+                else:
+                    iprot.skip(ftype)
+            elif fid == 2:
+                if ftype == TType.STRUCT:
+                    self.ctx = WriteContext()
+                    self.ctx.read(iprot)
+                else:
+                    iprot.skip(ftype)
+            else:
+                iprot.skip(ftype)
+            iprot.readFieldEnd()
+        iprot.readStructEnd()
+
+    def write(self, oprot):
+        if oprot._fast_encode is not None and self.thrift_spec is not None:
+            oprot.trans.write(oprot._fast_encode(self, [self.__class__, self.thrift_spec]))
+            return
+        oprot.writeStructBegin('dropMoved_args')
+        if self.moved is not None:
+            oprot.writeFieldBegin('moved', TType.LIST, 1)
+            oprot.writeListBegin(TType.STRUCT, len(self.moved))
+            for iter34 in self.moved:
+                iter34.write(oprot)
+            oprot.writeListEnd()
+            oprot.writeFieldEnd()
+        if self.ctx is not None:
+            oprot.writeFieldBegin('ctx', TType.STRUCT, 2)
+            self.ctx.write(oprot)
+            oprot.writeFieldEnd()
+        oprot.writeFieldStop()
+        oprot.writeStructEnd()
+
+    def validate(self):
+        return
+
+    def __repr__(self):
+        L = ['%s=%r' % (key, value)
+             for key, value in self.__dict__.items()]
+        return '%s(%s)' % (self.__class__.__name__, ', '.join(L))
+
+    def __eq__(self, other):
+        return isinstance(other, self.__class__) and self.__dict__ == other.__dict__
+
+    def __ne__(self, other):
+        return not (self == other)
+all_structs.append(dropMoved_args)
+dropMoved_args.thrift_spec = (
+    None,  # 0
+    (1, TType.LIST, 'moved', (TType.STRUCT, [dyad._gen.dyad.common.ttypes.ObjectInfo, None], False), None, ),  # 1
+    (2, TType.STRUCT, 'ctx', [WriteContext, None], None, ),  # 2
+)
+
+
+class dropMoved_result(object):
+    """
+    Attributes:
+     - success
+     - invalidArgument
+     - unavailable
+     - staleEpoch
+     - accessDenied
+
+    """
+
+
+    def __init__(self, success=None, invalidArgument=None, unavailable=None, staleEpoch=None, accessDenied=None,):
+        self.success = success
+        self.invalidArgument = invalidArgument
+        self.unavailable = unavailable
+        self.staleEpoch = staleEpoch
+        self.accessDenied = accessDenied
+
+    def read(self, iprot):
+        if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
+            iprot._fast_decode(self, iprot, [self.__class__, self.thrift_spec])
+            return
+        iprot.readStructBegin()
+        while True:
+            (fname, ftype, fid) = iprot.readFieldBegin()
+            if ftype == TType.STOP:
+                break
+            if fid == 0:
+                if ftype == TType.I32:
+                    self.success = iprot.readI32()
+                else:
+                    iprot.skip(ftype)
+            elif fid == 1:
+                if ftype == TType.STRUCT:
+                    self.invalidArgument = dyad._gen.dyad.common.ttypes.InvalidArgument.read(iprot)
+                else:
+                    iprot.skip(ftype)
+            elif fid == 2:
+                if ftype == TType.STRUCT:
+                    self.unavailable = dyad._gen.dyad.common.ttypes.Unavailable.read(iprot)
+                else:
+                    iprot.skip(ftype)
+            elif fid == 3:
+                if ftype == TType.STRUCT:
+                    self.staleEpoch = dyad._gen.dyad.common.ttypes.StaleEpoch.read(iprot)
+                else:
+                    iprot.skip(ftype)
+            elif fid == 4:
+                if ftype == TType.STRUCT:
+                    self.accessDenied = dyad._gen.dyad.common.ttypes.AccessDenied.read(iprot)
+                else:
+                    iprot.skip(ftype)
+            else:
+                iprot.skip(ftype)
+            iprot.readFieldEnd()
+        iprot.readStructEnd()
+
+    def write(self, oprot):
+        if oprot._fast_encode is not None and self.thrift_spec is not None:
+            oprot.trans.write(oprot._fast_encode(self, [self.__class__, self.thrift_spec]))
+            return
+        oprot.writeStructBegin('dropMoved_result')
+        if self.success is not None:
+            oprot.writeFieldBegin('success', TType.I32, 0)
+            oprot.writeI32(self.success)
+            oprot.writeFieldEnd()
+        if self.invalidArgument is not None:
+            oprot.writeFieldBegin('invalidArgument', TType.STRUCT, 1)
+            self.invalidArgument.write(oprot)
+            oprot.writeFieldEnd()
+        if self.unavailable is not None:
+            oprot.writeFieldBegin('unavailable', TType.STRUCT, 2)
+            self.unavailable.write(oprot)
+            oprot.writeFieldEnd()
+        if self.staleEpoch is not None:
+            oprot.writeFieldBegin('staleEpoch', TType.STRUCT, 3)
+            self.staleEpoch.write(oprot)
+            oprot.writeFieldEnd()
+        if self.accessDenied is not None:
+            oprot.writeFieldBegin('accessDenied', TType.STRUCT, 4)
+            self.accessDenied.write(oprot)
+            oprot.writeFieldEnd()
+        oprot.writeFieldStop()
+        oprot.writeStructEnd()
+
+    def validate(self):
+        return
+
+    def __repr__(self):
+        L = ['%s=%r' % (key, value)
+             for key, value in self.__dict__.items()]
+        return '%s(%s)' % (self.__class__.__name__, ', '.join(L))
+
+    def __eq__(self, other):
+        return isinstance(other, self.__class__) and self.__dict__ == other.__dict__
+
+    def __ne__(self, other):
+        return not (self == other)
+all_structs.append(dropMoved_result)
+dropMoved_result.thrift_spec = (
+    (0, TType.I32, 'success', None, None, ),  # 0
+    (1, TType.STRUCT, 'invalidArgument', [dyad._gen.dyad.common.ttypes.InvalidArgument, None], None, ),  # 1
+    (2, TType.STRUCT, 'unavailable', [dyad._gen.dyad.common.ttypes.Unavailable, None], None, ),  # 2
+    (3, TType.STRUCT, 'staleEpoch', [dyad._gen.dyad.common.ttypes.StaleEpoch, None], None, ),  # 3
+    (4, TType.STRUCT, 'accessDenied', [dyad._gen.dyad.common.ttypes.AccessDenied, None], None, ),  # 4
 )
 
 

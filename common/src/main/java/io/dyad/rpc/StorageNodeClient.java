@@ -225,6 +225,18 @@ public final class StorageNodeClient implements PooledConnection {
     return toMeta(rpc(() -> client.deleteObject(id.value(), context(routing))));
   }
 
+  /**
+   * Removes the node's copies of objects that moved to another pair; each entry is what the new pair holds. Returns
+   * how many copies the node removed.
+   */
+  public int dropMoved(List<ObjectMeta> moved, long epoch) throws DyadException {
+    List<ObjectInfo> infos = new ArrayList<>(moved.size());
+    for (ObjectMeta m : moved) {
+      infos.add(ThriftTypes.toThrift(m));
+    }
+    return rpc(() -> client.dropMoved(infos, new WriteContext().setEpoch(epoch)));
+  }
+
   /** Asks the node to keep a durable hint that {@code forMember} lacks {@code id}. */
   public void addHint(String forMember, ObjectId id, long epoch) throws DyadException {
     rpc(() -> {

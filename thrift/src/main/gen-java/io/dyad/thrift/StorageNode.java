@@ -160,6 +160,17 @@ public class StorageNode {
     public void clearHints(java.lang.String forMember, java.util.List<java.lang.String> ids) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
 
     /**
+     * Removes this member's copies of objects that now belong to another pair, leaving no tombstone: for the
+     * rebalancer, once it has put each object (or its tombstone) on its new pair. Each entry says what the new pair
+     * holds: for a tombstone any copy here goes; for an object only a copy of the same length and CRC32C does (a
+     * different object under the same id is kept, and logged). Absent ids are skipped. Returns how many were removed.
+     * 
+     * @param moved
+     * @param ctx
+     */
+    public int dropMoved(java.util.List<io.dyad.thrift.ObjectInfo> moved, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException;
+
+    /**
      * A page of at most limit entries (1..10000) of everything the member holds, tombstones included.
      * Start with an empty cursor.
      * 
@@ -218,6 +229,8 @@ public class StorageNode {
     public void listHints(java.lang.String forMember, java.lang.String cursor, int limit, org.apache.thrift.async.AsyncMethodCallback<HintPage> resultHandler) throws org.apache.thrift.TException;
 
     public void clearHints(java.lang.String forMember, java.util.List<java.lang.String> ids, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+
+    public void dropMoved(java.util.List<io.dyad.thrift.ObjectInfo> moved, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<java.lang.Integer> resultHandler) throws org.apache.thrift.TException;
 
     public void inventory(java.lang.String cursor, int limit, org.apache.thrift.async.AsyncMethodCallback<InventoryPage> resultHandler) throws org.apache.thrift.TException;
 
@@ -856,6 +869,43 @@ public class StorageNode {
         throw result.accessDenied;
       }
       return;
+    }
+
+    @Override
+    public int dropMoved(java.util.List<io.dyad.thrift.ObjectInfo> moved, WriteContext ctx) throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
+    {
+      send_dropMoved(moved, ctx);
+      return recv_dropMoved();
+    }
+
+    public void send_dropMoved(java.util.List<io.dyad.thrift.ObjectInfo> moved, WriteContext ctx) throws org.apache.thrift.TException
+    {
+      dropMoved_args args = new dropMoved_args();
+      args.setMoved(moved);
+      args.setCtx(ctx);
+      sendBase("dropMoved", args);
+    }
+
+    public int recv_dropMoved() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException
+    {
+      dropMoved_result result = new dropMoved_result();
+      receiveBase(result, "dropMoved");
+      if (result.isSetSuccess()) {
+        return result.success;
+      }
+      if (result.invalidArgument != null) {
+        throw result.invalidArgument;
+      }
+      if (result.unavailable != null) {
+        throw result.unavailable;
+      }
+      if (result.staleEpoch != null) {
+        throw result.staleEpoch;
+      }
+      if (result.accessDenied != null) {
+        throw result.accessDenied;
+      }
+      throw new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.MISSING_RESULT, "dropMoved failed: unknown result");
     }
 
     @Override
@@ -1598,6 +1648,44 @@ public class StorageNode {
     }
 
     @Override
+    public void dropMoved(java.util.List<io.dyad.thrift.ObjectInfo> moved, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<java.lang.Integer> resultHandler) throws org.apache.thrift.TException {
+      checkReady();
+      dropMoved_call method_call = new dropMoved_call(moved, ctx, resultHandler, this, ___protocolFactory, ___transport);
+      this.___currentMethod = method_call;
+      ___manager.call(method_call);
+    }
+
+    public static class dropMoved_call extends org.apache.thrift.async.TAsyncMethodCall<java.lang.Integer> {
+      private java.util.List<io.dyad.thrift.ObjectInfo> moved;
+      private WriteContext ctx;
+      public dropMoved_call(java.util.List<io.dyad.thrift.ObjectInfo> moved, WriteContext ctx, org.apache.thrift.async.AsyncMethodCallback<java.lang.Integer> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+        super(client, protocolFactory, transport, resultHandler, false);
+        this.moved = moved;
+        this.ctx = ctx;
+      }
+
+      @Override
+      public void write_args(org.apache.thrift.protocol.TProtocol prot) throws org.apache.thrift.TException {
+        prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("dropMoved", org.apache.thrift.protocol.TMessageType.CALL, 0));
+        dropMoved_args args = new dropMoved_args();
+        args.setMoved(moved);
+        args.setCtx(ctx);
+        args.write(prot);
+        prot.writeMessageEnd();
+      }
+
+      @Override
+      public java.lang.Integer getResult() throws io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, io.dyad.thrift.StaleEpoch, io.dyad.thrift.AccessDenied, org.apache.thrift.TException {
+        if (getState() != org.apache.thrift.async.TAsyncMethodCall.State.RESPONSE_READ) {
+          throw new java.lang.IllegalStateException("Method call not finished!");
+        }
+        org.apache.thrift.transport.TMemoryInputTransport memoryTransport = new org.apache.thrift.transport.TMemoryInputTransport(getFrameBuffer().array());
+        org.apache.thrift.protocol.TProtocol prot = client.getProtocolFactory().getProtocol(memoryTransport);
+        return (new Client(prot)).recv_dropMoved();
+      }
+    }
+
+    @Override
     public void inventory(java.lang.String cursor, int limit, org.apache.thrift.async.AsyncMethodCallback<InventoryPage> resultHandler) throws org.apache.thrift.TException {
       checkReady();
       inventory_call method_call = new inventory_call(cursor, limit, resultHandler, this, ___protocolFactory, ___transport);
@@ -1773,6 +1861,7 @@ public class StorageNode {
       processMap.put("addHint", new addHint());
       processMap.put("listHints", new listHints());
       processMap.put("clearHints", new clearHints());
+      processMap.put("dropMoved", new dropMoved());
       processMap.put("inventory", new inventory());
       processMap.put("authenticate", new authenticate());
       processMap.put("ping", new ping());
@@ -2384,6 +2473,45 @@ public class StorageNode {
       }
     }
 
+    public static class dropMoved<I extends Iface> extends org.apache.thrift.ProcessFunction<I, dropMoved_args> {
+      public dropMoved() {
+        super("dropMoved");
+      }
+
+      @Override
+      public dropMoved_args getEmptyArgsInstance() {
+        return new dropMoved_args();
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      protected boolean rethrowUnhandledExceptions() {
+        return false;
+      }
+
+      @Override
+      public dropMoved_result getResult(I iface, dropMoved_args args) throws org.apache.thrift.TException {
+        dropMoved_result result = new dropMoved_result();
+        try {
+          result.success = iface.dropMoved(args.moved, args.ctx);
+          result.setSuccessIsSet(true);
+        } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
+          result.invalidArgument = invalidArgument;
+        } catch (io.dyad.thrift.Unavailable unavailable) {
+          result.unavailable = unavailable;
+        } catch (io.dyad.thrift.StaleEpoch staleEpoch) {
+          result.staleEpoch = staleEpoch;
+        } catch (io.dyad.thrift.AccessDenied accessDenied) {
+          result.accessDenied = accessDenied;
+        }
+        return result;
+      }
+    }
+
     public static class inventory<I extends Iface> extends org.apache.thrift.ProcessFunction<I, inventory_args> {
       public inventory() {
         super("inventory");
@@ -2538,6 +2666,7 @@ public class StorageNode {
       processMap.put("addHint", new addHint());
       processMap.put("listHints", new listHints());
       processMap.put("clearHints", new clearHints());
+      processMap.put("dropMoved", new dropMoved());
       processMap.put("inventory", new inventory());
       processMap.put("authenticate", new authenticate());
       processMap.put("ping", new ping());
@@ -3851,6 +3980,90 @@ public class StorageNode {
       @Override
       public void start(I iface, clearHints_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
         iface.clearHints(args.forMember, args.ids,resultHandler);
+      }
+    }
+
+    public static class dropMoved<I extends AsyncIface> extends org.apache.thrift.AsyncProcessFunction<I, dropMoved_args, java.lang.Integer> {
+      public dropMoved() {
+        super("dropMoved");
+      }
+
+      @Override
+      public dropMoved_args getEmptyArgsInstance() {
+        return new dropMoved_args();
+      }
+
+      @Override
+      public org.apache.thrift.async.AsyncMethodCallback<java.lang.Integer> getResultHandler(final org.apache.thrift.server.AbstractNonblockingServer.AsyncFrameBuffer fb, final int seqid) {
+        final org.apache.thrift.AsyncProcessFunction fcall = this;
+        return new org.apache.thrift.async.AsyncMethodCallback<java.lang.Integer>() { 
+          @Override
+          public void onComplete(java.lang.Integer o) {
+            dropMoved_result result = new dropMoved_result();
+            result.success = o;
+            result.setSuccessIsSet(true);
+            try {
+              fcall.sendResponse(fb, result, org.apache.thrift.protocol.TMessageType.REPLY,seqid);
+            } catch (org.apache.thrift.transport.TTransportException e) {
+              _LOGGER.error("TTransportException writing to internal frame buffer", e);
+              fb.close();
+            } catch (java.lang.Exception e) {
+              _LOGGER.error("Exception writing to internal frame buffer", e);
+              onError(e);
+            }
+          }
+          @Override
+          public void onError(java.lang.Exception e) {
+            byte msgType = org.apache.thrift.protocol.TMessageType.REPLY;
+            org.apache.thrift.TSerializable msg;
+            dropMoved_result result = new dropMoved_result();
+            if (e instanceof io.dyad.thrift.InvalidArgument) {
+              result.invalidArgument = (io.dyad.thrift.InvalidArgument) e;
+              result.setInvalidArgumentIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.Unavailable) {
+              result.unavailable = (io.dyad.thrift.Unavailable) e;
+              result.setUnavailableIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.StaleEpoch) {
+              result.staleEpoch = (io.dyad.thrift.StaleEpoch) e;
+              result.setStaleEpochIsSet(true);
+              msg = result;
+            } else if (e instanceof io.dyad.thrift.AccessDenied) {
+              result.accessDenied = (io.dyad.thrift.AccessDenied) e;
+              result.setAccessDeniedIsSet(true);
+              msg = result;
+            } else if (e instanceof org.apache.thrift.transport.TTransportException) {
+              _LOGGER.error("TTransportException inside handler", e);
+              fb.close();
+              return;
+            } else if (e instanceof org.apache.thrift.TApplicationException) {
+              _LOGGER.error("TApplicationException inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = (org.apache.thrift.TApplicationException)e;
+            } else {
+              _LOGGER.error("Exception inside handler", e);
+              msgType = org.apache.thrift.protocol.TMessageType.EXCEPTION;
+              msg = new org.apache.thrift.TApplicationException(org.apache.thrift.TApplicationException.INTERNAL_ERROR, e.getMessage());
+            }
+            try {
+              fcall.sendResponse(fb,msg,msgType,seqid);
+            } catch (java.lang.Exception ex) {
+              _LOGGER.error("Exception writing to internal frame buffer", ex);
+              fb.close();
+            }
+          }
+        };
+      }
+
+      @Override
+      protected boolean isOneway() {
+        return false;
+      }
+
+      @Override
+      public void start(I iface, dropMoved_args args, org.apache.thrift.async.AsyncMethodCallback<java.lang.Integer> resultHandler) throws org.apache.thrift.TException {
+        iface.dropMoved(args.moved, args.ctx,resultHandler);
       }
     }
 
@@ -26329,6 +26542,1353 @@ public class StorageNode {
           struct.setUnavailableIsSet(true);
         }
         if (incoming.get(2)) {
+          struct.accessDenied = new io.dyad.thrift.AccessDenied();
+          struct.accessDenied.read(iprot);
+          struct.setAccessDeniedIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class dropMoved_args implements org.apache.thrift.TBase<dropMoved_args, dropMoved_args._Fields>, java.io.Serializable, Cloneable, Comparable<dropMoved_args>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("dropMoved_args");
+
+    private static final org.apache.thrift.protocol.TField MOVED_FIELD_DESC = new org.apache.thrift.protocol.TField("moved", org.apache.thrift.protocol.TType.LIST, (short)1);
+    private static final org.apache.thrift.protocol.TField CTX_FIELD_DESC = new org.apache.thrift.protocol.TField("ctx", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new dropMoved_argsStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new dropMoved_argsTupleSchemeFactory();
+
+    public @org.apache.thrift.annotation.Nullable java.util.List<io.dyad.thrift.ObjectInfo> moved; // required
+    public @org.apache.thrift.annotation.Nullable WriteContext ctx; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      MOVED((short)1, "moved"),
+      CTX((short)2, "ctx");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 1: // MOVED
+            return MOVED;
+          case 2: // CTX
+            return CTX;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.MOVED, new org.apache.thrift.meta_data.FieldMetaData("moved", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
+              new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.ObjectInfo.class))));
+      tmpMap.put(_Fields.CTX, new org.apache.thrift.meta_data.FieldMetaData("ctx", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, WriteContext.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(dropMoved_args.class, metaDataMap);
+    }
+
+    public dropMoved_args() {
+    }
+
+    public dropMoved_args(
+      java.util.List<io.dyad.thrift.ObjectInfo> moved,
+      WriteContext ctx)
+    {
+      this();
+      this.moved = moved;
+      this.ctx = ctx;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public dropMoved_args(dropMoved_args other) {
+      if (other.isSetMoved()) {
+        java.util.List<io.dyad.thrift.ObjectInfo> __this__moved = new java.util.ArrayList<io.dyad.thrift.ObjectInfo>(other.moved.size());
+        for (io.dyad.thrift.ObjectInfo other_element : other.moved) {
+          __this__moved.add(new io.dyad.thrift.ObjectInfo(other_element));
+        }
+        this.moved = __this__moved;
+      }
+      if (other.isSetCtx()) {
+        this.ctx = new WriteContext(other.ctx);
+      }
+    }
+
+    @Override
+    public dropMoved_args deepCopy() {
+      return new dropMoved_args(this);
+    }
+
+    @Override
+    public void clear() {
+      this.moved = null;
+      this.ctx = null;
+    }
+
+    public int getMovedSize() {
+      return (this.moved == null) ? 0 : this.moved.size();
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.util.Iterator<io.dyad.thrift.ObjectInfo> getMovedIterator() {
+      return (this.moved == null) ? null : this.moved.iterator();
+    }
+
+    public void addToMoved(io.dyad.thrift.ObjectInfo elem) {
+      if (this.moved == null) {
+        this.moved = new java.util.ArrayList<io.dyad.thrift.ObjectInfo>();
+      }
+      this.moved.add(elem);
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public java.util.List<io.dyad.thrift.ObjectInfo> getMoved() {
+      return this.moved;
+    }
+
+    public dropMoved_args setMoved(@org.apache.thrift.annotation.Nullable java.util.List<io.dyad.thrift.ObjectInfo> moved) {
+      this.moved = moved;
+      return this;
+    }
+
+    public void unsetMoved() {
+      this.moved = null;
+    }
+
+    /** Returns true if field moved is set (has been assigned a value) and false otherwise */
+    public boolean isSetMoved() {
+      return this.moved != null;
+    }
+
+    public void setMovedIsSet(boolean value) {
+      if (!value) {
+        this.moved = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public WriteContext getCtx() {
+      return this.ctx;
+    }
+
+    public dropMoved_args setCtx(@org.apache.thrift.annotation.Nullable WriteContext ctx) {
+      this.ctx = ctx;
+      return this;
+    }
+
+    public void unsetCtx() {
+      this.ctx = null;
+    }
+
+    /** Returns true if field ctx is set (has been assigned a value) and false otherwise */
+    public boolean isSetCtx() {
+      return this.ctx != null;
+    }
+
+    public void setCtxIsSet(boolean value) {
+      if (!value) {
+        this.ctx = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case MOVED:
+        if (value == null) {
+          unsetMoved();
+        } else {
+          setMoved((java.util.List<io.dyad.thrift.ObjectInfo>)value);
+        }
+        break;
+
+      case CTX:
+        if (value == null) {
+          unsetCtx();
+        } else {
+          setCtx((WriteContext)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case MOVED:
+        return getMoved();
+
+      case CTX:
+        return getCtx();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case MOVED:
+        return isSetMoved();
+      case CTX:
+        return isSetCtx();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof dropMoved_args)
+        return this.equals((dropMoved_args)that);
+      return false;
+    }
+
+    public boolean equals(dropMoved_args that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_moved = true && this.isSetMoved();
+      boolean that_present_moved = true && that.isSetMoved();
+      if (this_present_moved || that_present_moved) {
+        if (!(this_present_moved && that_present_moved))
+          return false;
+        if (!this.moved.equals(that.moved))
+          return false;
+      }
+
+      boolean this_present_ctx = true && this.isSetCtx();
+      boolean that_present_ctx = true && that.isSetCtx();
+      if (this_present_ctx || that_present_ctx) {
+        if (!(this_present_ctx && that_present_ctx))
+          return false;
+        if (!this.ctx.equals(that.ctx))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + ((isSetMoved()) ? 131071 : 524287);
+      if (isSetMoved())
+        hashCode = hashCode * 8191 + moved.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetCtx()) ? 131071 : 524287);
+      if (isSetCtx())
+        hashCode = hashCode * 8191 + ctx.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(dropMoved_args other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetMoved(), other.isSetMoved());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetMoved()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.moved, other.moved);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetCtx(), other.isSetCtx());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetCtx()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.ctx, other.ctx);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    @Override
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+    }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("dropMoved_args(");
+      boolean first = true;
+
+      sb.append("moved:");
+      if (this.moved == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.moved);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("ctx:");
+      if (this.ctx == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.ctx);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+      if (ctx != null) {
+        ctx.validate();
+      }
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class dropMoved_argsStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public dropMoved_argsStandardScheme getScheme() {
+        return new dropMoved_argsStandardScheme();
+      }
+    }
+
+    private static class dropMoved_argsStandardScheme extends org.apache.thrift.scheme.StandardScheme<dropMoved_args> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, dropMoved_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 1: // MOVED
+              if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
+                {
+                  org.apache.thrift.protocol.TList _list32 = iprot.readListBegin();
+                  struct.moved = new java.util.ArrayList<io.dyad.thrift.ObjectInfo>(_list32.size);
+                  @org.apache.thrift.annotation.Nullable io.dyad.thrift.ObjectInfo _elem33;
+                  for (int _i34 = 0; _i34 < _list32.size; ++_i34)
+                  {
+                    _elem33 = new io.dyad.thrift.ObjectInfo();
+                    _elem33.read(iprot);
+                    struct.moved.add(_elem33);
+                  }
+                  iprot.readListEnd();
+                }
+                struct.setMovedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // CTX
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.ctx = new WriteContext();
+                struct.ctx.read(iprot);
+                struct.setCtxIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, dropMoved_args struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.moved != null) {
+          oprot.writeFieldBegin(MOVED_FIELD_DESC);
+          {
+            oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.moved.size()));
+            for (io.dyad.thrift.ObjectInfo _iter35 : struct.moved)
+            {
+              _iter35.write(oprot);
+            }
+            oprot.writeListEnd();
+          }
+          oprot.writeFieldEnd();
+        }
+        if (struct.ctx != null) {
+          oprot.writeFieldBegin(CTX_FIELD_DESC);
+          struct.ctx.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class dropMoved_argsTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public dropMoved_argsTupleScheme getScheme() {
+        return new dropMoved_argsTupleScheme();
+      }
+    }
+
+    private static class dropMoved_argsTupleScheme extends org.apache.thrift.scheme.TupleScheme<dropMoved_args> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, dropMoved_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetMoved()) {
+          optionals.set(0);
+        }
+        if (struct.isSetCtx()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetMoved()) {
+          {
+            oprot.writeI32(struct.moved.size());
+            for (io.dyad.thrift.ObjectInfo _iter36 : struct.moved)
+            {
+              _iter36.write(oprot);
+            }
+          }
+        }
+        if (struct.isSetCtx()) {
+          struct.ctx.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, dropMoved_args struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(2);
+        if (incoming.get(0)) {
+          {
+            org.apache.thrift.protocol.TList _list37 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+            struct.moved = new java.util.ArrayList<io.dyad.thrift.ObjectInfo>(_list37.size);
+            @org.apache.thrift.annotation.Nullable io.dyad.thrift.ObjectInfo _elem38;
+            for (int _i39 = 0; _i39 < _list37.size; ++_i39)
+            {
+              _elem38 = new io.dyad.thrift.ObjectInfo();
+              _elem38.read(iprot);
+              struct.moved.add(_elem38);
+            }
+          }
+          struct.setMovedIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.ctx = new WriteContext();
+          struct.ctx.read(iprot);
+          struct.setCtxIsSet(true);
+        }
+      }
+    }
+
+    private static <S extends org.apache.thrift.scheme.IScheme> S scheme(org.apache.thrift.protocol.TProtocol proto) {
+      return (org.apache.thrift.scheme.StandardScheme.class.equals(proto.getScheme()) ? STANDARD_SCHEME_FACTORY : TUPLE_SCHEME_FACTORY).getScheme();
+    }
+  }
+
+  @SuppressWarnings({"cast", "rawtypes", "serial", "unchecked", "unused"})
+  public static class dropMoved_result implements org.apache.thrift.TBase<dropMoved_result, dropMoved_result._Fields>, java.io.Serializable, Cloneable, Comparable<dropMoved_result>   {
+    private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("dropMoved_result");
+
+    private static final org.apache.thrift.protocol.TField SUCCESS_FIELD_DESC = new org.apache.thrift.protocol.TField("success", org.apache.thrift.protocol.TType.I32, (short)0);
+    private static final org.apache.thrift.protocol.TField INVALID_ARGUMENT_FIELD_DESC = new org.apache.thrift.protocol.TField("invalidArgument", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+    private static final org.apache.thrift.protocol.TField UNAVAILABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("unavailable", org.apache.thrift.protocol.TType.STRUCT, (short)2);
+    private static final org.apache.thrift.protocol.TField STALE_EPOCH_FIELD_DESC = new org.apache.thrift.protocol.TField("staleEpoch", org.apache.thrift.protocol.TType.STRUCT, (short)3);
+    private static final org.apache.thrift.protocol.TField ACCESS_DENIED_FIELD_DESC = new org.apache.thrift.protocol.TField("accessDenied", org.apache.thrift.protocol.TType.STRUCT, (short)4);
+
+    private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new dropMoved_resultStandardSchemeFactory();
+    private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new dropMoved_resultTupleSchemeFactory();
+
+    public int success; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch; // required
+    public @org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied; // required
+
+    /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
+    public enum _Fields implements org.apache.thrift.TFieldIdEnum {
+      SUCCESS((short)0, "success"),
+      INVALID_ARGUMENT((short)1, "invalidArgument"),
+      UNAVAILABLE((short)2, "unavailable"),
+      STALE_EPOCH((short)3, "staleEpoch"),
+      ACCESS_DENIED((short)4, "accessDenied");
+
+      private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
+
+      static {
+        for (_Fields field : java.util.EnumSet.allOf(_Fields.class)) {
+          byName.put(field.getFieldName(), field);
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByThriftId(int fieldId) {
+        switch(fieldId) {
+          case 0: // SUCCESS
+            return SUCCESS;
+          case 1: // INVALID_ARGUMENT
+            return INVALID_ARGUMENT;
+          case 2: // UNAVAILABLE
+            return UNAVAILABLE;
+          case 3: // STALE_EPOCH
+            return STALE_EPOCH;
+          case 4: // ACCESS_DENIED
+            return ACCESS_DENIED;
+          default:
+            return null;
+        }
+      }
+
+      /**
+       * Find the _Fields constant that matches fieldId, throwing an exception
+       * if it is not found.
+       */
+      public static _Fields findByThriftIdOrThrow(int fieldId) {
+        _Fields fields = findByThriftId(fieldId);
+        if (fields == null) throw new java.lang.IllegalArgumentException("Field " + fieldId + " doesn't exist!");
+        return fields;
+      }
+
+      /**
+       * Find the _Fields constant that matches name, or null if its not found.
+       */
+      @org.apache.thrift.annotation.Nullable
+      public static _Fields findByName(java.lang.String name) {
+        return byName.get(name);
+      }
+
+      private final short _thriftId;
+      private final java.lang.String _fieldName;
+
+      _Fields(short thriftId, java.lang.String fieldName) {
+        _thriftId = thriftId;
+        _fieldName = fieldName;
+      }
+
+      @Override
+      public short getThriftFieldId() {
+        return _thriftId;
+      }
+
+      @Override
+      public java.lang.String getFieldName() {
+        return _fieldName;
+      }
+    }
+
+    // isset id assignments
+    private static final int __SUCCESS_ISSET_ID = 0;
+    private byte __isset_bitfield = 0;
+    public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
+    static {
+      java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
+      tmpMap.put(_Fields.SUCCESS, new org.apache.thrift.meta_data.FieldMetaData("success", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+      tmpMap.put(_Fields.INVALID_ARGUMENT, new org.apache.thrift.meta_data.FieldMetaData("invalidArgument", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.InvalidArgument.class)));
+      tmpMap.put(_Fields.UNAVAILABLE, new org.apache.thrift.meta_data.FieldMetaData("unavailable", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.Unavailable.class)));
+      tmpMap.put(_Fields.STALE_EPOCH, new org.apache.thrift.meta_data.FieldMetaData("staleEpoch", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.StaleEpoch.class)));
+      tmpMap.put(_Fields.ACCESS_DENIED, new org.apache.thrift.meta_data.FieldMetaData("accessDenied", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, io.dyad.thrift.AccessDenied.class)));
+      metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
+      org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(dropMoved_result.class, metaDataMap);
+    }
+
+    public dropMoved_result() {
+    }
+
+    public dropMoved_result(
+      int success,
+      io.dyad.thrift.InvalidArgument invalidArgument,
+      io.dyad.thrift.Unavailable unavailable,
+      io.dyad.thrift.StaleEpoch staleEpoch,
+      io.dyad.thrift.AccessDenied accessDenied)
+    {
+      this();
+      this.success = success;
+      setSuccessIsSet(true);
+      this.invalidArgument = invalidArgument;
+      this.unavailable = unavailable;
+      this.staleEpoch = staleEpoch;
+      this.accessDenied = accessDenied;
+    }
+
+    /**
+     * Performs a deep copy on <i>other</i>.
+     */
+    public dropMoved_result(dropMoved_result other) {
+      __isset_bitfield = other.__isset_bitfield;
+      this.success = other.success;
+      if (other.isSetInvalidArgument()) {
+        this.invalidArgument = new io.dyad.thrift.InvalidArgument(other.invalidArgument);
+      }
+      if (other.isSetUnavailable()) {
+        this.unavailable = new io.dyad.thrift.Unavailable(other.unavailable);
+      }
+      if (other.isSetStaleEpoch()) {
+        this.staleEpoch = new io.dyad.thrift.StaleEpoch(other.staleEpoch);
+      }
+      if (other.isSetAccessDenied()) {
+        this.accessDenied = new io.dyad.thrift.AccessDenied(other.accessDenied);
+      }
+    }
+
+    @Override
+    public dropMoved_result deepCopy() {
+      return new dropMoved_result(this);
+    }
+
+    @Override
+    public void clear() {
+      setSuccessIsSet(false);
+      this.success = 0;
+      this.invalidArgument = null;
+      this.unavailable = null;
+      this.staleEpoch = null;
+      this.accessDenied = null;
+    }
+
+    public int getSuccess() {
+      return this.success;
+    }
+
+    public dropMoved_result setSuccess(int success) {
+      this.success = success;
+      setSuccessIsSet(true);
+      return this;
+    }
+
+    public void unsetSuccess() {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __SUCCESS_ISSET_ID);
+    }
+
+    /** Returns true if field success is set (has been assigned a value) and false otherwise */
+    public boolean isSetSuccess() {
+      return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __SUCCESS_ISSET_ID);
+    }
+
+    public void setSuccessIsSet(boolean value) {
+      __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __SUCCESS_ISSET_ID, value);
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.InvalidArgument getInvalidArgument() {
+      return this.invalidArgument;
+    }
+
+    public dropMoved_result setInvalidArgument(@org.apache.thrift.annotation.Nullable io.dyad.thrift.InvalidArgument invalidArgument) {
+      this.invalidArgument = invalidArgument;
+      return this;
+    }
+
+    public void unsetInvalidArgument() {
+      this.invalidArgument = null;
+    }
+
+    /** Returns true if field invalidArgument is set (has been assigned a value) and false otherwise */
+    public boolean isSetInvalidArgument() {
+      return this.invalidArgument != null;
+    }
+
+    public void setInvalidArgumentIsSet(boolean value) {
+      if (!value) {
+        this.invalidArgument = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.Unavailable getUnavailable() {
+      return this.unavailable;
+    }
+
+    public dropMoved_result setUnavailable(@org.apache.thrift.annotation.Nullable io.dyad.thrift.Unavailable unavailable) {
+      this.unavailable = unavailable;
+      return this;
+    }
+
+    public void unsetUnavailable() {
+      this.unavailable = null;
+    }
+
+    /** Returns true if field unavailable is set (has been assigned a value) and false otherwise */
+    public boolean isSetUnavailable() {
+      return this.unavailable != null;
+    }
+
+    public void setUnavailableIsSet(boolean value) {
+      if (!value) {
+        this.unavailable = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.StaleEpoch getStaleEpoch() {
+      return this.staleEpoch;
+    }
+
+    public dropMoved_result setStaleEpoch(@org.apache.thrift.annotation.Nullable io.dyad.thrift.StaleEpoch staleEpoch) {
+      this.staleEpoch = staleEpoch;
+      return this;
+    }
+
+    public void unsetStaleEpoch() {
+      this.staleEpoch = null;
+    }
+
+    /** Returns true if field staleEpoch is set (has been assigned a value) and false otherwise */
+    public boolean isSetStaleEpoch() {
+      return this.staleEpoch != null;
+    }
+
+    public void setStaleEpochIsSet(boolean value) {
+      if (!value) {
+        this.staleEpoch = null;
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    public io.dyad.thrift.AccessDenied getAccessDenied() {
+      return this.accessDenied;
+    }
+
+    public dropMoved_result setAccessDenied(@org.apache.thrift.annotation.Nullable io.dyad.thrift.AccessDenied accessDenied) {
+      this.accessDenied = accessDenied;
+      return this;
+    }
+
+    public void unsetAccessDenied() {
+      this.accessDenied = null;
+    }
+
+    /** Returns true if field accessDenied is set (has been assigned a value) and false otherwise */
+    public boolean isSetAccessDenied() {
+      return this.accessDenied != null;
+    }
+
+    public void setAccessDeniedIsSet(boolean value) {
+      if (!value) {
+        this.accessDenied = null;
+      }
+    }
+
+    @Override
+    public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
+      switch (field) {
+      case SUCCESS:
+        if (value == null) {
+          unsetSuccess();
+        } else {
+          setSuccess((java.lang.Integer)value);
+        }
+        break;
+
+      case INVALID_ARGUMENT:
+        if (value == null) {
+          unsetInvalidArgument();
+        } else {
+          setInvalidArgument((io.dyad.thrift.InvalidArgument)value);
+        }
+        break;
+
+      case UNAVAILABLE:
+        if (value == null) {
+          unsetUnavailable();
+        } else {
+          setUnavailable((io.dyad.thrift.Unavailable)value);
+        }
+        break;
+
+      case STALE_EPOCH:
+        if (value == null) {
+          unsetStaleEpoch();
+        } else {
+          setStaleEpoch((io.dyad.thrift.StaleEpoch)value);
+        }
+        break;
+
+      case ACCESS_DENIED:
+        if (value == null) {
+          unsetAccessDenied();
+        } else {
+          setAccessDenied((io.dyad.thrift.AccessDenied)value);
+        }
+        break;
+
+      }
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public java.lang.Object getFieldValue(_Fields field) {
+      switch (field) {
+      case SUCCESS:
+        return getSuccess();
+
+      case INVALID_ARGUMENT:
+        return getInvalidArgument();
+
+      case UNAVAILABLE:
+        return getUnavailable();
+
+      case STALE_EPOCH:
+        return getStaleEpoch();
+
+      case ACCESS_DENIED:
+        return getAccessDenied();
+
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    /** Returns true if field corresponding to fieldID is set (has been assigned a value) and false otherwise */
+    @Override
+    public boolean isSet(_Fields field) {
+      if (field == null) {
+        throw new java.lang.IllegalArgumentException();
+      }
+
+      switch (field) {
+      case SUCCESS:
+        return isSetSuccess();
+      case INVALID_ARGUMENT:
+        return isSetInvalidArgument();
+      case UNAVAILABLE:
+        return isSetUnavailable();
+      case STALE_EPOCH:
+        return isSetStaleEpoch();
+      case ACCESS_DENIED:
+        return isSetAccessDenied();
+      }
+      throw new java.lang.IllegalStateException();
+    }
+
+    @Override
+    public boolean equals(java.lang.Object that) {
+      if (that instanceof dropMoved_result)
+        return this.equals((dropMoved_result)that);
+      return false;
+    }
+
+    public boolean equals(dropMoved_result that) {
+      if (that == null)
+        return false;
+      if (this == that)
+        return true;
+
+      boolean this_present_success = true;
+      boolean that_present_success = true;
+      if (this_present_success || that_present_success) {
+        if (!(this_present_success && that_present_success))
+          return false;
+        if (this.success != that.success)
+          return false;
+      }
+
+      boolean this_present_invalidArgument = true && this.isSetInvalidArgument();
+      boolean that_present_invalidArgument = true && that.isSetInvalidArgument();
+      if (this_present_invalidArgument || that_present_invalidArgument) {
+        if (!(this_present_invalidArgument && that_present_invalidArgument))
+          return false;
+        if (!this.invalidArgument.equals(that.invalidArgument))
+          return false;
+      }
+
+      boolean this_present_unavailable = true && this.isSetUnavailable();
+      boolean that_present_unavailable = true && that.isSetUnavailable();
+      if (this_present_unavailable || that_present_unavailable) {
+        if (!(this_present_unavailable && that_present_unavailable))
+          return false;
+        if (!this.unavailable.equals(that.unavailable))
+          return false;
+      }
+
+      boolean this_present_staleEpoch = true && this.isSetStaleEpoch();
+      boolean that_present_staleEpoch = true && that.isSetStaleEpoch();
+      if (this_present_staleEpoch || that_present_staleEpoch) {
+        if (!(this_present_staleEpoch && that_present_staleEpoch))
+          return false;
+        if (!this.staleEpoch.equals(that.staleEpoch))
+          return false;
+      }
+
+      boolean this_present_accessDenied = true && this.isSetAccessDenied();
+      boolean that_present_accessDenied = true && that.isSetAccessDenied();
+      if (this_present_accessDenied || that_present_accessDenied) {
+        if (!(this_present_accessDenied && that_present_accessDenied))
+          return false;
+        if (!this.accessDenied.equals(that.accessDenied))
+          return false;
+      }
+
+      return true;
+    }
+
+    @Override
+    public int hashCode() {
+      int hashCode = 1;
+
+      hashCode = hashCode * 8191 + success;
+
+      hashCode = hashCode * 8191 + ((isSetInvalidArgument()) ? 131071 : 524287);
+      if (isSetInvalidArgument())
+        hashCode = hashCode * 8191 + invalidArgument.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetUnavailable()) ? 131071 : 524287);
+      if (isSetUnavailable())
+        hashCode = hashCode * 8191 + unavailable.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetStaleEpoch()) ? 131071 : 524287);
+      if (isSetStaleEpoch())
+        hashCode = hashCode * 8191 + staleEpoch.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetAccessDenied()) ? 131071 : 524287);
+      if (isSetAccessDenied())
+        hashCode = hashCode * 8191 + accessDenied.hashCode();
+
+      return hashCode;
+    }
+
+    @Override
+    public int compareTo(dropMoved_result other) {
+      if (!getClass().equals(other.getClass())) {
+        return getClass().getName().compareTo(other.getClass().getName());
+      }
+
+      int lastComparison = 0;
+
+      lastComparison = java.lang.Boolean.compare(isSetSuccess(), other.isSetSuccess());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetSuccess()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.success, other.success);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetInvalidArgument(), other.isSetInvalidArgument());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetInvalidArgument()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.invalidArgument, other.invalidArgument);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetUnavailable(), other.isSetUnavailable());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetUnavailable()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.unavailable, other.unavailable);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetStaleEpoch(), other.isSetStaleEpoch());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetStaleEpoch()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.staleEpoch, other.staleEpoch);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetAccessDenied(), other.isSetAccessDenied());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetAccessDenied()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.accessDenied, other.accessDenied);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      return 0;
+    }
+
+    @org.apache.thrift.annotation.Nullable
+    @Override
+    public _Fields fieldForId(int fieldId) {
+      return _Fields.findByThriftId(fieldId);
+    }
+
+    @Override
+    public void read(org.apache.thrift.protocol.TProtocol iprot) throws org.apache.thrift.TException {
+      scheme(iprot).read(iprot, this);
+    }
+
+    public void write(org.apache.thrift.protocol.TProtocol oprot) throws org.apache.thrift.TException {
+      scheme(oprot).write(oprot, this);
+      }
+
+    @Override
+    public java.lang.String toString() {
+      java.lang.StringBuilder sb = new java.lang.StringBuilder("dropMoved_result(");
+      boolean first = true;
+
+      sb.append("success:");
+      sb.append(this.success);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("invalidArgument:");
+      if (this.invalidArgument == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.invalidArgument);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("unavailable:");
+      if (this.unavailable == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.unavailable);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("staleEpoch:");
+      if (this.staleEpoch == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.staleEpoch);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("accessDenied:");
+      if (this.accessDenied == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.accessDenied);
+      }
+      first = false;
+      sb.append(")");
+      return sb.toString();
+    }
+
+    public void validate() throws org.apache.thrift.TException {
+      // check for required fields
+      // check for sub-struct validity
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      try {
+        write(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(out)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, java.lang.ClassNotFoundException {
+      try {
+        // it doesn't seem like you should have to do this, but java serialization is wacky, and doesn't call the default constructor.
+        __isset_bitfield = 0;
+        read(new org.apache.thrift.protocol.TCompactProtocol(new org.apache.thrift.transport.TIOStreamTransport(in)));
+      } catch (org.apache.thrift.TException te) {
+        throw new java.io.IOException(te);
+      }
+    }
+
+    private static class dropMoved_resultStandardSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public dropMoved_resultStandardScheme getScheme() {
+        return new dropMoved_resultStandardScheme();
+      }
+    }
+
+    private static class dropMoved_resultStandardScheme extends org.apache.thrift.scheme.StandardScheme<dropMoved_result> {
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol iprot, dropMoved_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TField schemeField;
+        iprot.readStructBegin();
+        while (true)
+        {
+          schemeField = iprot.readFieldBegin();
+          if (schemeField.type == org.apache.thrift.protocol.TType.STOP) { 
+            break;
+          }
+          switch (schemeField.id) {
+            case 0: // SUCCESS
+              if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+                struct.success = iprot.readI32();
+                struct.setSuccessIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 1: // INVALID_ARGUMENT
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+                struct.invalidArgument.read(iprot);
+                struct.setInvalidArgumentIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 2: // UNAVAILABLE
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.unavailable = new io.dyad.thrift.Unavailable();
+                struct.unavailable.read(iprot);
+                struct.setUnavailableIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 3: // STALE_EPOCH
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+                struct.staleEpoch.read(iprot);
+                struct.setStaleEpochIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            case 4: // ACCESS_DENIED
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+                struct.accessDenied = new io.dyad.thrift.AccessDenied();
+                struct.accessDenied.read(iprot);
+                struct.setAccessDeniedIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
+            default:
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+          }
+          iprot.readFieldEnd();
+        }
+        iprot.readStructEnd();
+
+        // check for required fields of primitive type, which can't be checked in the validate method
+        struct.validate();
+      }
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol oprot, dropMoved_result struct) throws org.apache.thrift.TException {
+        struct.validate();
+
+        oprot.writeStructBegin(STRUCT_DESC);
+        if (struct.isSetSuccess()) {
+          oprot.writeFieldBegin(SUCCESS_FIELD_DESC);
+          oprot.writeI32(struct.success);
+          oprot.writeFieldEnd();
+        }
+        if (struct.invalidArgument != null) {
+          oprot.writeFieldBegin(INVALID_ARGUMENT_FIELD_DESC);
+          struct.invalidArgument.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.unavailable != null) {
+          oprot.writeFieldBegin(UNAVAILABLE_FIELD_DESC);
+          struct.unavailable.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.staleEpoch != null) {
+          oprot.writeFieldBegin(STALE_EPOCH_FIELD_DESC);
+          struct.staleEpoch.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        if (struct.accessDenied != null) {
+          oprot.writeFieldBegin(ACCESS_DENIED_FIELD_DESC);
+          struct.accessDenied.write(oprot);
+          oprot.writeFieldEnd();
+        }
+        oprot.writeFieldStop();
+        oprot.writeStructEnd();
+      }
+
+    }
+
+    private static class dropMoved_resultTupleSchemeFactory implements org.apache.thrift.scheme.SchemeFactory {
+      @Override
+      public dropMoved_resultTupleScheme getScheme() {
+        return new dropMoved_resultTupleScheme();
+      }
+    }
+
+    private static class dropMoved_resultTupleScheme extends org.apache.thrift.scheme.TupleScheme<dropMoved_result> {
+
+      @Override
+      public void write(org.apache.thrift.protocol.TProtocol prot, dropMoved_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet optionals = new java.util.BitSet();
+        if (struct.isSetSuccess()) {
+          optionals.set(0);
+        }
+        if (struct.isSetInvalidArgument()) {
+          optionals.set(1);
+        }
+        if (struct.isSetUnavailable()) {
+          optionals.set(2);
+        }
+        if (struct.isSetStaleEpoch()) {
+          optionals.set(3);
+        }
+        if (struct.isSetAccessDenied()) {
+          optionals.set(4);
+        }
+        oprot.writeBitSet(optionals, 5);
+        if (struct.isSetSuccess()) {
+          oprot.writeI32(struct.success);
+        }
+        if (struct.isSetInvalidArgument()) {
+          struct.invalidArgument.write(oprot);
+        }
+        if (struct.isSetUnavailable()) {
+          struct.unavailable.write(oprot);
+        }
+        if (struct.isSetStaleEpoch()) {
+          struct.staleEpoch.write(oprot);
+        }
+        if (struct.isSetAccessDenied()) {
+          struct.accessDenied.write(oprot);
+        }
+      }
+
+      @Override
+      public void read(org.apache.thrift.protocol.TProtocol prot, dropMoved_result struct) throws org.apache.thrift.TException {
+        org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
+        java.util.BitSet incoming = iprot.readBitSet(5);
+        if (incoming.get(0)) {
+          struct.success = iprot.readI32();
+          struct.setSuccessIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.invalidArgument = new io.dyad.thrift.InvalidArgument();
+          struct.invalidArgument.read(iprot);
+          struct.setInvalidArgumentIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.unavailable = new io.dyad.thrift.Unavailable();
+          struct.unavailable.read(iprot);
+          struct.setUnavailableIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.staleEpoch = new io.dyad.thrift.StaleEpoch();
+          struct.staleEpoch.read(iprot);
+          struct.setStaleEpochIsSet(true);
+        }
+        if (incoming.get(4)) {
           struct.accessDenied = new io.dyad.thrift.AccessDenied();
           struct.accessDenied.read(iprot);
           struct.setAccessDeniedIsSet(true);

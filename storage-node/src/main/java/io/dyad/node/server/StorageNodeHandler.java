@@ -7,6 +7,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.dyad.common.DyadException;
 import io.dyad.common.DyadVersion;
+import io.dyad.common.ObjectMeta;
 import io.dyad.common.ObjectId;
 import io.dyad.common.access.Locator;
 import io.dyad.common.access.Locators;
@@ -294,6 +295,23 @@ final class StorageNodeHandler implements StorageNode.Iface {
       }
       store.clearHints(forMember, objectIds);
       return null;
+    });
+  }
+
+  @Override
+  public int dropMoved(List<ObjectInfo> moved, WriteContext ctx) throws TException {
+    return call("dropMoved", () -> {
+      gate.checkWrite(epochOf(ctx));
+      List<ObjectMeta> metas = new ArrayList<>();
+      pageSize(required(moved, "moved").size(), "dropMoved");
+      for (ObjectInfo info : moved) {
+        if (info.getLength() < 0) {
+          throw DyadException.invalidArgument("a moved object's length must not be negative");
+        }
+        metas.add(new ObjectMeta(ObjectId.of(info.getId()), info.getLength(), info.getCrc32c(), info.isTombstone(),
+            info.getWrittenAtMillis()));
+      }
+      return store.dropMoved(metas);
     });
   }
 

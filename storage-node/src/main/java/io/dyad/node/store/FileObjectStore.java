@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -321,6 +322,53 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     } finally {
       lock.unlock();
       deleteQuietly(temp);
+    }
+  }
+
+  @Override
+  public int dropMoved(List<ObjectMeta> moved) throws DyadException {
+    ensureRunning();
+    try {
+      // a journal replay restores objects missing from their place: none of these may come back after a crash
+      groupCommit.checkpoint();
+    } catch (IOException e) {
+      throw IoErrors.translate(e, "checkpointing the write journal before removing moved objects");
+    }
+    int removed = 0;
+    List<ObjectId> ids = new ArrayList<>();
+    for (ObjectMeta m : moved) {
+      if (dropIfSame(m)) {
+        removed++;
+        ids.add(m.id());
+      }
+    }
+    hints.forgetEverywhere(ids);
+    return removed;
+  }
+
+  /** Removes the copy of {@code m.id()} if what the new pair holds ({@code m}) covers it. */
+  private boolean dropIfSame(ObjectMeta m) throws DyadException {
+    Lock lock = idLocks.get(m.id());
+    lock.lock();
+    try {
+      Optional<ObjectMeta> here = metaForListing(m.id());
+      if (here.isEmpty()) {
+        return false;
+      }
+      ObjectMeta h = here.get();
+      boolean covered = m.tombstone() || (!h.tombstone() && h.length() == m.length() && h.crc32c() == m.crc32c());
+      if (!covered) {
+        LOG.warn("object {} moved to another pair as {} but this node holds {}; kept", m.id(), m, h);
+        return false;
+      }
+      Path path = layout.pathOf(m.id());
+      Files.deleteIfExists(path);
+      DataDirectory.fsync(path.getParent());
+      return true;
+    } catch (IOException e) {
+      throw IoErrors.translate(e, "removing moved object " + m.id());
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -137,6 +137,22 @@ final class HintStore {
     }
   }
 
+  /** Forgets the hints for {@code ids} of every member (the objects are no longer this pair's). */
+  void forgetEverywhere(Collection<ObjectId> ids) throws DyadException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try {
+      for (String member : sortedNames(root, MEMBER)) {
+        if (Files.isDirectory(root.resolve(member))) {
+          clear(member, ids);
+        }
+      }
+    } catch (IOException e) {
+      throw IoErrors.translate(e, "forgetting hints of moved objects");
+    }
+  }
+
   /** Moves hints kept by older versions directly under {@code hints/<member>/} into the fan-out. */
   void migrateFlatHints() throws IOException {
     if (!Files.isDirectory(root)) {

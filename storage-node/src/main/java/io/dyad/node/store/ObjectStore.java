@@ -86,6 +86,14 @@ public interface ObjectStore extends Service {
   /** Forgets hints for {@code member}; unknown ones are ignored. */
   void clearHints(String member, List<ObjectId> ids) throws DyadException;
 
+  /**
+   * Removes copies of objects that moved to another pair, leaving no tombstone. Each entry says what the new pair
+   * holds: a tombstone there removes any copy here; an object there removes only a copy of the same length and
+   * CRC32C. Journaled objects are made durable in place first, so that no replay after a crash brings one back.
+   * Hints for the removed ids are forgotten. Returns how many copies were removed.
+   */
+  int dropMoved(List<ObjectMeta> moved) throws DyadException;
+
   /** A page of the inventory; start with an empty cursor. */
   InventoryPage inventory(String cursor, int limit) throws DyadException;
 
