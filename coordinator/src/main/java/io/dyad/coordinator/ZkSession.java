@@ -96,6 +96,21 @@ public final class ZkSession implements AutoCloseable {
     ClusterInit.apply(client, layout, clock);
   }
 
+  /** A (not yet started) candidate for the rebalancer latch. */
+  public io.dyad.coordinator.rebalance.RebalancerLatch rebalancerLatch(String id) {
+    return new io.dyad.coordinator.rebalance.RebalancerLatch(client, id);
+  }
+
+  /** The rebalancer's progress record. */
+  public io.dyad.coordinator.rebalance.RebalanceLedger rebalanceLedger() {
+    return new io.dyad.coordinator.rebalance.RebalanceLedger(client);
+  }
+
+  /** Writes the members and joining pair of {@link io.dyad.coordinator.admin.PairAddition#plan}. */
+  public void addPair(ClusterLayout added) throws DyadException {
+    io.dyad.coordinator.admin.PairAddition.apply(client, added);
+  }
+
   /**
    * Makes the cluster sign with {@code secret}'s first secret and lets both of its identities change Dyad's znodes
    * (a rotation's second step). @return the znodes given the new ACL

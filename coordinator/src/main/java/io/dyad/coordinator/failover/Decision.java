@@ -27,4 +27,10 @@ public sealed interface Decision {
 
   /** Admit the member's live incarnation to serve at once: it cannot lack anything its pair acknowledged. */
   record Admit(String member, long incarnation, String dataId, String reason) implements Decision {}
+
+  /**
+   * Both members of a pair added to the running cluster serve: it joins placement. {@code member} is its first
+   * member (decisions are keyed by member).
+   */
+  record ActivatePair(String member, String pairId) implements Decision {}
 }

@@ -34,6 +34,7 @@ import java.util.Objects;
  *       </ul>
  *   <li>A failed-over M that is live again and not held starts resyncing; a resyncing M that goes away or is held
  *       goes back to failed over.
+ *   <li>A pair added to the running cluster (joining) joins placement once both its members serve.
  *   <li>A resyncing M that reported CAUGHT_UP for its live incarnation fails back (and is admitted) if P serves, or
  *       if M held everything when it stopped ({@code wasComplete}) and runs on the same data directory.
  * </ul>
@@ -52,6 +53,10 @@ public final class FailoverPolicy {
   public List<Decision> decide(ClusterSnapshot s, Map<String, Long> notLiveSinceMillis, long nowMillis) {
     List<Decision> decisions = new ArrayList<>();
     for (PairInfo pair : s.pairs().values()) {
+      if (pair.joining() && s.isServing(pair.a()) && s.isServing(pair.b())) {
+        decisions.add(new Decision.ActivatePair(pair.a(), pair.id()));
+        continue;
+      }
       if (neverServed(s, pair)) {
         // nothing was ever written to this pair (only admitted or resyncing members take writes): whoever is up
         // may serve at once; a member that comes later rejoins from it

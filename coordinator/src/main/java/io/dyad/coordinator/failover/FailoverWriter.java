@@ -7,6 +7,7 @@ import io.dyad.coordinator.model.EpochInfo;
 import io.dyad.coordinator.model.FailoverInfo;
 import io.dyad.coordinator.model.FailoverState;
 import io.dyad.coordinator.model.LiveInfo;
+import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.zk.ZkErrors;
 import io.dyad.coordinator.zk.ZkPaths;
 import io.dyad.coordinator.zk.ZnodeCodec;
@@ -103,6 +104,24 @@ public final class FailoverWriter {
       }
     }
 
+    /** False if the pair is no longer joining; else the txn clears its flag (version-checked). */
+    boolean activate(String pairId) throws Exception {
+      Stat stat = new Stat();
+      PairInfo pair;
+      try {
+        pair = ZnodeCodec.PAIR.decode(ZkPaths.pair(pairId), client.getData().storingStatIn(stat)
+            .forPath(ZkPaths.pair(pairId)));
+      } catch (KeeperException.NoNodeException gone) {
+        return false;
+      }
+      if (!pair.joining()) {
+        return false;
+      }
+      ops.add(client.transactionOp().setData().withVersion(stat.getVersion())
+          .forPath(ZkPaths.pair(pairId), ZnodeCodec.PAIR.encode(pair.withJoining(false))));
+      return true;
+    }
+
     void admit(long incarnation, String dataId) throws Exception {
       String path = ZkPaths.admitted(member);
       byte[] data = ZnodeCodec.ADMITTED.encode(new AdmittedInfo(member, incarnation, dataId, next, now, coordinatorId));
@@ -177,6 +196,9 @@ public final class FailoverWriter {
           coordinatorId, r.wasComplete(), 0));
       t.forgetResyncProgress();
       return "rejoin " + member + " (" + r.reason() + ")";
+    }
+    if (decision instanceof Decision.ActivatePair a) {
+      return t.activate(a.pairId()) ? "pair " + a.pairId() + " joins placement" : null;
     }
     if (decision instanceof Decision.Admit a) {
       if (current != null || t.admittedIs(a.incarnation()) || !t.liveIs(a.incarnation())) {

@@ -9,6 +9,7 @@ import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.model.LiveInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.model.RebalanceInfo;
 import io.dyad.coordinator.model.ResyncInfo;
 import io.dyad.coordinator.model.VolumeInfo;
 import java.util.Collections;
@@ -42,6 +43,7 @@ public final class ClusterSnapshot {
   private final Map<String, GatewayInfo> ddms;
   private final Map<String, VolumeInfo> volumes;
   private final Optional<String> coordinatorLeader;
+  private final Optional<RebalanceInfo> rebalance;
   private final Map<String, PairInfo> pairByMember;
 
   private ClusterSnapshot(Builder b) {
@@ -59,6 +61,7 @@ public final class ClusterSnapshot {
     this.ddms = sorted(b.ddms);
     this.volumes = sorted(b.volumes);
     this.coordinatorLeader = b.coordinatorLeader;
+    this.rebalance = b.rebalance;
     Map<String, PairInfo> index = new HashMap<>();
     for (PairInfo p : pairs.values()) {
       index.put(p.a(), p);
@@ -124,14 +127,19 @@ public final class ClusterSnapshot {
     return ddms;
   }
 
-  /** Id of the coordinator that holds the leader latch, if any. */
   /** The volumes of the namespace and their directory pairs, by name. */
   public Map<String, VolumeInfo> volumes() {
     return volumes;
   }
 
+  /** Id of the coordinator that holds the leader latch, if any. */
   public Optional<String> coordinatorLeader() {
     return coordinatorLeader;
+  }
+
+  /** The rebalancer's progress ({@code /dyad/rebalance}), if it ever ran. */
+  public Optional<RebalanceInfo> rebalance() {
+    return rebalance;
   }
 
   /** The pair a member belongs to. */
@@ -192,6 +200,7 @@ public final class ClusterSnapshot {
     private Map<String, GatewayInfo> ddms = Map.of();
     private Map<String, VolumeInfo> volumes = Map.of();
     private Optional<String> coordinatorLeader = Optional.empty();
+    private Optional<RebalanceInfo> rebalance = Optional.empty();
 
     private Builder() {}
 
@@ -262,6 +271,11 @@ public final class ClusterSnapshot {
 
     public Builder coordinatorLeader(Optional<String> id) {
       this.coordinatorLeader = id;
+      return this;
+    }
+
+    public Builder rebalance(Optional<RebalanceInfo> r) {
+      this.rebalance = r;
       return this;
     }
 

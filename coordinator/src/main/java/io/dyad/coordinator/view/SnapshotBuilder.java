@@ -9,6 +9,7 @@ import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.model.LiveInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.model.RebalanceInfo;
 import io.dyad.coordinator.model.ResyncInfo;
 import io.dyad.coordinator.model.VolumeInfo;
 import io.dyad.coordinator.zk.ZkPaths;
@@ -44,6 +45,7 @@ final class SnapshotBuilder {
     Map<String, VolumeInfo> volumes = new HashMap<>();
     Map<String, AdmittedInfo> admitted = new HashMap<>();
     long epoch = 0;
+    Optional<RebalanceInfo> rebalance = Optional.empty();
     String leaderNode = null;
     String leader = null;
     for (Map.Entry<String, byte[]> e : znodes.entrySet()) {
@@ -56,6 +58,8 @@ final class SnapshotBuilder {
           cluster = Optional.of(ZnodeCodec.CLUSTER.decode(path, data));
         } else if (path.equals(ZkPaths.EPOCH)) {
           epoch = ZnodeCodec.EPOCH.decode(path, data).epoch();
+        } else if (path.equals(ZkPaths.REBALANCE)) {
+          rebalance = Optional.of(ZnodeCodec.REBALANCE.decode(path, data));
         } else if (parent.equals(ZkPaths.MEMBERS)) {
           members.put(name, ZnodeCodec.MEMBER.decode(path, data));
         } else if (parent.equals(ZkPaths.LIVE)) {
@@ -92,7 +96,7 @@ final class SnapshotBuilder {
     }
     return ClusterSnapshot.builder().version(version).cluster(cluster).members(members).live(live).pairs(pairs)
         .failovers(failovers).admitted(admitted).epoch(epoch).holds(holds).resync(resync).dosms(dosms).ddms(ddms)
-        .volumes(volumes)
+        .volumes(volumes).rebalance(rebalance)
         .coordinatorLeader(Optional.ofNullable(leader)).build();
   }
 

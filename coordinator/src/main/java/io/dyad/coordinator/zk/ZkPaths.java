@@ -17,6 +17,8 @@ public final class ZkPaths {
   public static final String DDM = "/ddm";
   public static final String ELECTION = "/election";
   public static final String COORDINATOR_LATCH = "/election/coordinator";
+  public static final String REBALANCER_LATCH = "/election/rebalancer";
+  public static final String REBALANCE = "/rebalance";
   public static final String EPOCH = "/epoch";
   public static final String RESYNC = "/resync";
   public static final String ADMITTED = "/admitted";

@@ -17,6 +17,7 @@ import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.model.LiveInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.model.RebalanceInfo;
 import io.dyad.coordinator.model.ResyncInfo;
 import io.dyad.coordinator.model.VolumeInfo;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class ZnodeCodec<T> {
   public static final ZnodeCodec<GatewayInfo> GATEWAY = new ZnodeCodec<>(GatewayInfo.class);
   public static final ZnodeCodec<AdmittedInfo> ADMITTED = new ZnodeCodec<>(AdmittedInfo.class);
   public static final ZnodeCodec<VolumeInfo> VOLUME = new ZnodeCodec<>(VolumeInfo.class);
+  public static final ZnodeCodec<RebalanceInfo> REBALANCE = new ZnodeCodec<>(RebalanceInfo.class);
 
   private final Class<T> type;
 

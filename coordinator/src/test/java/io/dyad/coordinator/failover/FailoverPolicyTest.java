@@ -27,13 +27,14 @@ class FailoverPolicyTest {
   private final Map<String, AdminHold> holds = new HashMap<>();
   private final Map<String, ResyncInfo> resync = new HashMap<>();
   private final Map<String, Long> notLiveSince = new HashMap<>();
+  private boolean joining;
 
   private ClusterSnapshot snapshot() {
     Map<String, MemberInfo> members = new HashMap<>();
     for (String id : new String[] {"a1", "b1"}) {
       members.put(id, new MemberInfo(id, MemberKind.STORAGE, id.substring(0, 1).toUpperCase(), "127.0.0.1:1", null));
     }
-    PairInfo p1 = new PairInfo("p1", MemberKind.STORAGE, "a1", "b1", "127.0.1.11:1", "127.0.2.11:1");
+    PairInfo p1 = new PairInfo("p1", MemberKind.STORAGE, "a1", "b1", "127.0.1.11:1", "127.0.2.11:1", joining);
     return ClusterSnapshot.builder().version(1).members(members).live(live).pairs(Map.of("p1", p1))
         .failovers(failovers).admitted(admitted).epoch(5).holds(holds).resync(resync).build();
   }
@@ -62,6 +63,23 @@ class FailoverPolicyTest {
 
   private void caughtUp(String member, long incarnation) {
     resync.put(member, new ResyncInfo(member, incarnation, ResyncInfo.Phase.CAUGHT_UP, 10, 10, 10, 100.0, 0, null));
+  }
+
+  @Test
+  void anAddedPairJoinsPlacementOnlyOnceBothMembersServe() {
+    joining = true;
+    up("a1", 1);
+    assertThat(decide(0)).as("a new pair's members are admitted first")
+        .containsExactly(new Decision.Admit("a1", 1, "disk-a1", "a new pair"));
+    serving("a1", 1);
+    assertThat(decide(0)).isEmpty();
+    up("b1", 1);
+    assertThat(decide(0)).as("b1 catches up first").containsExactly(new Decision.Rejoin("b1", "a1", 1, false,
+        "joins for the first time"));
+    serving("b1", 1);
+    assertThat(decide(0)).containsExactly(new Decision.ActivatePair("a1", "p1"));
+    joining = false;
+    assertThat(decide(0)).isEmpty();
   }
 
   @Test

@@ -16,8 +16,10 @@ class ZnodeCodecTest {
     PairInfo pair = new PairInfo("p1", MemberKind.STORAGE, "a1", "b1", "127.0.1.11:9100", "127.0.2.11:9100");
     byte[] bytes = ZnodeCodec.PAIR.encode(pair);
     assertThat(new String(bytes, UTF_8)).isEqualTo("{\"v\":1,\"id\":\"p1\",\"kind\":\"storage\",\"a\":\"a1\","
-        + "\"b\":\"b1\",\"aAddress\":\"127.0.1.11:9100\",\"bAddress\":\"127.0.2.11:9100\"}");
+        + "\"b\":\"b1\",\"aAddress\":\"127.0.1.11:9100\",\"bAddress\":\"127.0.2.11:9100\",\"joining\":false}");
     assertThat(ZnodeCodec.PAIR.decode("/pairs/p1", bytes)).isEqualTo(pair);
+    PairInfo joining = pair.withJoining(true);
+    assertThat(ZnodeCodec.PAIR.decode("/pairs/p1", ZnodeCodec.PAIR.encode(joining))).isEqualTo(joining);
 
     FailoverInfo f = new FailoverInfo("a1", "b1", 1234, "liveness lost", 7, FailoverState.RESYNCING, "c1", true, 3);
     assertThat(ZnodeCodec.FAILOVER.decode("/failover/a1", ZnodeCodec.FAILOVER.encode(f))).isEqualTo(f);
@@ -28,6 +30,8 @@ class ZnodeCodecTest {
     byte[] json = ("{\"v\":1,\"id\":\"p1\",\"kind\":\"storage\",\"a\":\"a1\",\"b\":\"b1\",\"aAddress\":\"x:1\","
         + "\"bAddress\":\"y:1\",\"addedLater\":true}").getBytes(UTF_8);
     assertThat(ZnodeCodec.PAIR.decode("/pairs/p1", json).a()).isEqualTo("a1");
+    assertThat(ZnodeCodec.PAIR.decode("/pairs/p1", json).joining()).as("pairs written before joining existed")
+        .isFalse();
   }
 
   @Test

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Which directory pair a new volume goes to: of the pairs with a serving directory, the one holding the fewest. */
+/**
+ * Which directory pair a new volume goes to: of the pairs with a serving directory (and not still joining), the one
+ * holding the fewest. A pair added to a running cluster thus takes the next new volumes.
+ */
 final class VolumePlacement {
   private VolumePlacement() {}
 
@@ -19,7 +22,7 @@ final class VolumePlacement {
     Map<String, Long> held = s.volumes().values().stream()
         .collect(Collectors.groupingBy(VolumeInfo::directoryPair, Collectors.counting()));
     return s.pairs().values().stream()
-        .filter(p -> p.kind() == MemberKind.DIRECTORY)
+        .filter(p -> p.kind() == MemberKind.DIRECTORY && !p.joining())
         .filter(p -> s.isServing(p.a()) || s.isServing(p.b()))
         .min(Comparator.comparing((Function<PairInfo, Long>) p -> held.getOrDefault(p.id(), 0L))
             .thenComparing(PairInfo::id))

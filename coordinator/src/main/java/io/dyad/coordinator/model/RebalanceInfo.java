@@ -1,0 +1,33 @@
+package io.dyad.coordinator.model;
+
+/**
+ * {@code /dyad/rebalance}: the progress of the rebalancer, which moves objects to the pair placement now names
+ * after a storage pair joined. Written only by the DOSM that holds the rebalancer latch; a new holder resumes from
+ * it.
+ *
+ * @param placement the storage pairs placement runs over (sorted ids, comma-separated): when the set changes, a new
+ *     rebalance begins
+ * @param state RUNNING or DONE
+ * @param pass the pass, from 1; a pass that moves nothing ends the rebalance
+ * @param member the member whose inventory the pass is reading, and {@code cursor} where in it
+ * @param scanned entries read, over the whole rebalance; {@code moved} objects and tombstones moved, of them
+ *     {@code movedBytes} bytes; {@code kept} copies left where they are because their new pair holds another object
+ *     under the same id; {@code movedInPass} what this pass has moved so far
+ * @param waiting why it is waiting (a member that does not serve, say), or null while it works
+ * @param by the DOSM instance that wrote this
+ */
+public record RebalanceInfo(String placement, String state, int pass, String member, String cursor, long scanned,
+    long moved, long movedBytes, long kept, long movedInPass, String waiting, String by, long startedAtMillis,
+    long updatedAtMillis) {
+  public static final String RUNNING = "RUNNING";
+  public static final String DONE = "DONE";
+
+  /** A rebalance that begins now, for the pairs in {@code placement}, at the first member. */
+  public static RebalanceInfo begin(String placement, String firstMember, String by, long now) {
+    return new RebalanceInfo(placement, RUNNING, 1, firstMember, "", 0, 0, 0, 0, 0, null, by, now, now);
+  }
+
+  public boolean done() {
+    return DONE.equals(state);
+  }
+}
