@@ -3,13 +3,17 @@ package io.dyad.dosm;
 import com.codahale.metrics.MetricRegistry;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.ServiceStack;
+import io.dyad.coordinator.rebalance.RebalanceLedger;
+import io.dyad.coordinator.rebalance.RebalancerLatch;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.rpc.server.ThriftServerService;
 import io.dyad.thrift.ObjectGateway;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -21,8 +25,11 @@ public final class Dosm {
   private final ThriftServerService server;
   private final ServiceStack service;
 
+  /** What a DOSM needs to take part in rebalancing: its candidacy for the latch, the progress record, the pace. */
+  public record Rebalancing(RebalancerLatch latch, RebalanceLedger ledger, RebalanceSettings settings) {}
+
   private Dosm(DosmConfig config, ClusterView view, MetricRegistry metrics,
-      Function<InetSocketAddress, Service> registration) {
+      Function<InetSocketAddress, Service> registration, Optional<Rebalancing> rebalancing) {
     this.core = new DosmCore(config, view);
     ObjectAccess access = new ObjectAccess(config.instance(), view, config.secret(),
         config.server().tls().isPresent());
@@ -34,15 +41,23 @@ public final class Dosm {
     if (registration != null) {
       parts.add(new RegistrationAfterStart(server, registration));
     }
+    if (rebalancing.isPresent()) {
+      Rebalancing r = rebalancing.get();
+      Rebalancer rebalancer = new Rebalancer(config.instance(), view, r.latch(), r.ledger(), core::pool, r.settings(),
+          Clock.systemUTC());
+      rebalancer.registerMetrics(metrics);
+      parts.add(rebalancer);
+    }
     this.service = new ServiceStack("dosm-" + config.instance(), parts, Duration.ofSeconds(20));
   }
 
   /**
    * @param registration makes the registration service from the bound address (null: do not register)
+   * @param rebalancing how this DOSM rebalances, if it is one of those that may
    */
   public static Dosm create(DosmConfig config, ClusterView view, MetricRegistry metrics,
-      Function<InetSocketAddress, Service> registration) {
-    return new Dosm(config, view, metrics, registration);
+      Function<InetSocketAddress, Service> registration, Optional<Rebalancing> rebalancing) {
+    return new Dosm(config, view, metrics, registration, rebalancing);
   }
 
   public ServiceStack service() {

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Object id to storage pair by rendezvous (highest-random-weight) hashing: every pair gets a weight
  * hash(pair id, object id) and the heaviest wins. Adding a pair moves only the objects it wins; removing one
- * moves only its own. Every DOSM computes the same answer from the same pair map.
+ * moves only its own. Every DOSM computes the same answer from the same pair map. A pair still joining (added to a
+ * running cluster, its members not both serving yet) takes no part; the epoch changes when it starts to.
  */
 public final class Placement {
   private static final HashFunction HASH = Hashing.murmur3_128();
@@ -25,7 +26,7 @@ public final class Placement {
     PairInfo best = null;
     long bestWeight = 0;
     for (PairInfo p : s.pairs().values()) {
-      if (p.kind() != MemberKind.STORAGE) {
+      if (p.kind() != MemberKind.STORAGE || p.joining()) {
         continue;
       }
       long w = weight(p.id(), id);

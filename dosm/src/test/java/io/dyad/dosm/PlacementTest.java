@@ -56,6 +56,22 @@ class PlacementTest {
   }
 
   @Test
+  void aJoiningPairTakesNoPartUntilItJoins() throws Exception {
+    ClusterSnapshot four = withPairs(4);
+    Map<String, PairInfo> pairs = new HashMap<>(four.pairs());
+    pairs.put("p4", pairs.get("p4").withJoining(true));
+    ClusterSnapshot joining = ClusterSnapshot.builder().version(2).members(four.members()).pairs(pairs).build();
+    ClusterSnapshot three = withPairs(3);
+    for (int i = 0; i < 5_000; i++) {
+      ObjectId id = ObjectId.of("obj-" + i);
+      assertThat(Placement.pairFor(id, joining).id()).isEqualTo(Placement.pairFor(id, three).id());
+    }
+    assertThat(Rebalancer.placementOf(joining)).isEqualTo("p1,p2,p3");
+    assertThat(Rebalancer.placementOf(four)).isEqualTo("p1,p2,p3,p4");
+    assertThat(Rebalancer.storageMembers(joining)).containsExactly("a1", "a2", "a3", "b1", "b2", "b3");
+  }
+
+  @Test
   void theSearchAsksThePartnersCenterFirstThenTheFirstOne() {
     ClusterSnapshot s = withPairs(1);
     assertThat(ObjectReader.searchOrder(s.pairs().get("p1"), s)).isEqualTo(List.of("B", "A"));

@@ -1,0 +1,209 @@
+package io.dyad.dosm;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import com.google.common.util.concurrent.AbstractScheduledService;
+import com.google.common.util.concurrent.RateLimiter;
+import io.dyad.common.DyadException;
+import io.dyad.common.InventoryPage;
+import io.dyad.coordinator.model.MemberKind;
+import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.model.RebalanceInfo;
+import io.dyad.coordinator.rebalance.RebalanceLedger;
+import io.dyad.coordinator.rebalance.RebalancerLatch;
+import io.dyad.coordinator.view.ClusterSnapshot;
+import io.dyad.coordinator.view.ClusterView;
+import io.dyad.rpc.ConnectionPool;
+import io.dyad.rpc.StorageNodeClient;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background rebalancer. When the set of storage pairs changes (a pair added with {@code dyad admin add-pair}
+ * joins placement), the DOSM holding the rebalancer latch reads every storage member's inventory, a page at a time,
+ * and moves each object that placement now puts on another pair ({@link ObjectMover}). Passes repeat until one moves
+ * nothing: an object a DOSM with an older view put on its old pair meanwhile is caught by the next pass.
+ *
+ * <p>Progress goes to {@code /dyad/rebalance} after every page, so another DOSM resumes where this one stopped. The
+ * copying is throttled to a byte rate, and it waits (recording why) while any storage member does not serve: with
+ * every member up, no copy needs a hint and every removal reaches both old copies. Meanwhile readers find objects not
+ * moved yet by search.
+ */
+public final class Rebalancer extends AbstractScheduledService {
+  private static final Logger LOG = LoggerFactory.getLogger(Rebalancer.class);
+
+  private final String instance;
+  private final ClusterView view;
+  private final RebalancerLatch latch;
+  private final RebalanceLedger ledger;
+  private final Supplier<ConnectionPool<StorageNodeClient>> pool;
+  private final RebalanceSettings settings;
+  private final Clock clock;
+  private ObjectMover mover;
+  /** What this DOSM last recorded or read while it held the latch; null when it does not hold it. */
+  private RebalanceInfo progress;
+  /** When the placement change was first seen here: moves start a settle time later (views catch up meanwhile). */
+  private long settleUntilMillis;
+
+  public Rebalancer(String instance, ClusterView view, RebalancerLatch latch, RebalanceLedger ledger,
+      Supplier<ConnectionPool<StorageNodeClient>> pool, RebalanceSettings settings, Clock clock) {
+    this.instance = instance;
+    this.view = view;
+    this.latch = latch;
+    this.ledger = ledger;
+    this.pool = pool;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Gauges of the cluster's rebalance (as recorded in ZooKeeper, the same on every DOSM) and of this DOSM's part. */
+  public void registerMetrics(MetricRegistry metrics) {
+    metrics.register("dosm.rebalance.leader", (Gauge<Integer>) () -> latch.leads() ? 1 : 0);
+    Function<Function<RebalanceInfo, Number>, Gauge<Number>> recorded =
+        f -> () -> view.current().rebalance().map(f).orElse(0);
+    metrics.register("dosm.rebalance.running", recorded.apply(r -> r.done() ? 0 : 1));
+    metrics.register("dosm.rebalance.waiting", recorded.apply(r -> !r.done() && r.waiting() != null ? 1 : 0));
+    metrics.register("dosm.rebalance.pass", recorded.apply(RebalanceInfo::pass));
+    metrics.register("dosm.rebalance.scanned", recorded.apply(RebalanceInfo::scanned));
+    metrics.register("dosm.rebalance.moved", recorded.apply(RebalanceInfo::moved));
+    metrics.register("dosm.rebalance.moved_bytes", recorded.apply(RebalanceInfo::movedBytes));
+    metrics.register("dosm.rebalance.kept", recorded.apply(RebalanceInfo::kept));
+  }
+
+  @Override
+  protected void startUp() throws Exception {
+    latch.startAsync().awaitRunning();
+    mover = new ObjectMover(pool.get(), RateLimiter.create(settings.bytesPerSecond()));
+  }
+
+  @Override
+  protected void shutDown() throws Exception {
+    latch.stopAsync().awaitTerminated();
+  }
+
+  @Override
+  protected Scheduler scheduler() {
+    return Scheduler.newFixedDelaySchedule(settings.interval().toMillis(), settings.interval().toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  protected void runOneIteration() {
+    try {
+      step();
+    } catch (DyadException e) {
+      // a member went away, ZooKeeper is slow, a newer epoch: the page is tried again from the recorded cursor
+      LOG.info("[dosm={}] rebalancing paused: {}; trying again", instance, e.getMessage());
+      progress = null;
+    } catch (RuntimeException e) {
+      LOG.error("[dosm={}] rebalancing failed; trying again", instance, e);
+      progress = null;
+    }
+  }
+
+  /** One unit of work: a page of one member's inventory, or the start or end of a pass. */
+  private void step() throws DyadException {
+    if (!latch.leads()) {
+      progress = null;
+      return;
+    }
+    ClusterSnapshot s = view.current();
+    List<String> members = storageMembers(s);
+    if (members.isEmpty()) {
+      return;
+    }
+    String placement = placementOf(s);
+    if (progress == null) {
+      progress = ledger.read().orElse(null);
+    }
+    long now = clock.millis();
+    if (progress == null || !progress.placement().equals(placement)) {
+      LOG.info("[dosm={}] storage pairs are now [{}]: rebalancing", instance, placement);
+      record(RebalanceInfo.begin(placement, members.get(0), instance, now));
+      settleUntilMillis = now + settings.settle().toMillis();
+      return;
+    }
+    if (progress.done() || now < settleUntilMillis) {
+      return;
+    }
+    Optional<String> notServing = members.stream().filter(m -> !s.isServing(m)).findFirst();
+    if (notServing.isPresent()) {
+      String why = "member " + notServing.get() + " does not serve";
+      if (!why.equals(progress.waiting())) {
+        LOG.info("[dosm={}] rebalancing waits: {}", instance, why);
+        record(with(progress, progress.member(), progress.cursor(), null, why, now));
+      }
+      return;
+    }
+    String member = members.contains(progress.member()) ? progress.member() : members.get(0);
+    String cursor = members.contains(progress.member()) ? progress.cursor() : "";
+    InventoryPage page = pool.get().call(Router.address(member, s), ConnectionPool.Retry.SAFE,
+        c -> c.inventory(cursor, settings.pageSize()));
+    ObjectMover.PageResult moved = mover.movePage(page.entries(), member, s);
+    RebalanceInfo after = with(progress, member, cursor, new Counts(page.entries().size(), moved), null, now);
+    if (page.nextCursor().isPresent()) {
+      record(with(after, member, page.nextCursor().get(), null, null, now));
+      return;
+    }
+    int next = members.indexOf(member) + 1;
+    if (next < members.size()) {
+      record(with(after, members.get(next), "", null, null, now));
+      return;
+    }
+    if (after.movedInPass() == 0) {
+      LOG.info("[dosm={}] rebalancing done after {} passes: {} scanned, {} moved ({} bytes), {} kept", instance,
+          after.pass(), after.scanned(), after.moved(), after.movedBytes(), after.kept());
+      record(new RebalanceInfo(placement, RebalanceInfo.DONE, after.pass(), "", "", after.scanned(), after.moved(),
+          after.movedBytes(), after.kept(), 0, null, instance, after.startedAtMillis(), now));
+      return;
+    }
+    LOG.info("[dosm={}] rebalancing pass {} moved {}; another pass checks that nothing is left", instance,
+        after.pass(), after.movedInPass());
+    record(new RebalanceInfo(placement, RebalanceInfo.RUNNING, after.pass() + 1, members.get(0), "", after.scanned(),
+        after.moved(), after.movedBytes(), after.kept(), 0, null, instance, after.startedAtMillis(), now));
+  }
+
+  /** What one page added. */
+  private record Counts(int scanned, ObjectMover.PageResult page) {}
+
+  private RebalanceInfo with(RebalanceInfo r, String member, String cursor, Counts counts, String waiting, long now) {
+    long scanned = r.scanned();
+    long moved = r.moved();
+    long bytes = r.movedBytes();
+    long kept = r.kept();
+    long inPass = r.movedInPass();
+    if (counts != null) {
+      scanned += counts.scanned();
+      moved += counts.page().moved();
+      bytes += counts.page().movedBytes();
+      kept += counts.page().kept();
+      inPass += counts.page().moved();
+    }
+    return new RebalanceInfo(r.placement(), r.state(), r.pass(), member, cursor, scanned, moved, bytes, kept, inPass,
+        waiting, instance, r.startedAtMillis(), now);
+  }
+
+  private void record(RebalanceInfo next) throws DyadException {
+    ledger.write(next, latch.latchPath());
+    progress = next;
+  }
+
+  /** The storage members of the pairs in placement, sorted: the order passes read them in. */
+  static List<String> storageMembers(ClusterSnapshot s) {
+    return s.pairs().values().stream().filter(p -> p.kind() == MemberKind.STORAGE && !p.joining())
+        .flatMap(p -> java.util.stream.Stream.of(p.a(), p.b())).sorted().toList();
+  }
+
+  /** The storage pairs placement runs over, as recorded: sorted ids, comma-separated. */
+  static String placementOf(ClusterSnapshot s) {
+    return s.pairs().values().stream().filter(p -> p.kind() == MemberKind.STORAGE && !p.joining())
+        .map(PairInfo::id).sorted().collect(Collectors.joining(","));
+  }
+}
