@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code dyad admin}: operator commands that change the cluster. */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator commands that change the cluster.",
-    subcommands = {AdminInitCommand.class, AdminFailoverCommand.class, AdminFailbackCommand.class,
-        AdminZkAuthCommand.class, AdminDevCaCommand.class, AdminSecretCommand.class})
+    subcommands = {AdminInitCommand.class, AdminAddPairCommand.class, AdminFailoverCommand.class,
+        AdminFailbackCommand.class, AdminZkAuthCommand.class, AdminDevCaCommand.class, AdminSecretCommand.class})
 final class AdminCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -11,6 +11,7 @@ import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.dosm.Dosm;
+import io.dyad.dosm.RebalanceSettings;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,8 +77,14 @@ final class DosmCommand implements Callable<Integer> {
   /** As above, its metrics in {@code metrics}. */
   static Dosm create(String instance, HostAndPort listen, DosmOptions options, ZkSession session, ClusterView view,
       MetricRegistry metrics) throws DyadException {
+    if (options.rebalanceMibPerSecond < 0) {
+      throw DyadException.invalidArgument("--rebalance-mib-per-second must not be negative");
+    }
+    Optional<Dosm.Rebalancing> rebalancing = options.rebalanceMibPerSecond == 0 ? Optional.empty()
+        : Optional.of(new Dosm.Rebalancing(session.rebalancerLatch(instance), session.rebalanceLedger(),
+            RebalanceSettings.of(options.rebalanceMibPerSecond)));
     return Dosm.create(options.config(instance, listen), view, metrics, bound ->
         session.dosmRegistration(new GatewayInfo(instance, bound.getAddress().getHostAddress() + ":" + bound.getPort(),
-            System.currentTimeMillis(), DyadVersion.get())));
+            System.currentTimeMillis(), DyadVersion.get())), rebalancing);
   }
 }

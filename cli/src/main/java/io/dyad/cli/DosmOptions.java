@@ -50,6 +50,11 @@ public final class DosmOptions {
       description = "Connections to one storage node at most (default: ${DEFAULT-VALUE}).")
   int maxConnectionsPerNode;
 
+  @Option(names = "--rebalance-mib-per-second", defaultValue = "64",
+      description = "The most MiB per second this DOSM copies when it is the one rebalancing after a pair was added "
+          + "(default: ${DEFAULT-VALUE}; 0: this DOSM never rebalances).")
+  long rebalanceMibPerSecond;
+
   @picocli.CommandLine.Mixin SecurityOptions secret;
 
   DosmConfig config(String instance, HostAndPort listen) throws io.dyad.common.DyadException {

@@ -5,6 +5,7 @@ import io.dyad.coordinator.model.FailoverInfo;
 import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.model.RebalanceInfo;
 import io.dyad.coordinator.model.ResyncInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import java.time.Instant;
@@ -55,7 +56,8 @@ final class StatusReport {
       boolean first = true;
       for (String id : new String[] {p.a(), p.b()}) {
         MemberInfo m = s.members().get(id);
-        String[] row = {first ? p.id() : "", first ? p.kind().json() : "", id, m == null ? "?" : m.center(),
+        String pair = p.joining() ? p.id() + " (joining)" : p.id();
+        String[] row = {first ? pair : "", first ? p.kind().json() : "", id, m == null ? "?" : m.center(),
             m == null ? "?" : m.address(), s.isLive(id) ? "yes" : "NO", state(id)};
         if (withHealth) {
           MemberHealth.Seen seen = health.getOrDefault(id, new MemberHealth.Seen("-", "-"));
@@ -66,6 +68,8 @@ final class StatusReport {
       }
     }
     appendTable(b, rows);
+    s.rebalance().ifPresent(r -> b.append(System.lineSeparator()).append(rebalanceLine(r))
+        .append(System.lineSeparator()));
     if (!s.dosms().isEmpty() || !s.ddms().isEmpty()) {
       b.append(System.lineSeparator());
       List<String[]> gw = new ArrayList<>();
@@ -75,6 +79,18 @@ final class StatusReport {
       appendTable(b, gw);
     }
     return b.toString();
+  }
+
+  /** The rebalancer's progress in one line. */
+  static String rebalanceLine(RebalanceInfo r) {
+    String counts = String.format(Locale.ROOT, "%d entries scanned, %d moved (%.1f MiB), %d kept", r.scanned(),
+        r.moved(), r.movedBytes() / (double) (1 << 20), r.kept());
+    if (r.done()) {
+      return String.format("rebalance: done for pairs [%s] at %s after %d pass(es): %s", r.placement(),
+          TIME.format(Instant.ofEpochMilli(r.updatedAtMillis())), r.pass(), counts);
+    }
+    return String.format("rebalance: RUNNING for pairs [%s] by %s, pass %d, reading %s: %s%s", r.placement(), r.by(),
+        r.pass(), r.member(), counts, r.waiting() == null ? "" : "; WAITING: " + r.waiting());
   }
 
   private String state(String member) {
@@ -149,6 +165,7 @@ final class StatusReport {
     out.put("admitted", s.admitted());
     out.put("holds", s.holds());
     out.put("resync", s.resync());
+    out.put("rebalance", s.rebalance().orElse(null));
     out.put("health", health);
     Map<String, Map<String, GatewayInfo>> gateways = new LinkedHashMap<>();
     gateways.put("dosm", s.dosms());
