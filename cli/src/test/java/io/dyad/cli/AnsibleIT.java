@@ -58,6 +58,10 @@ class AnsibleIT {
   private Path ansibleDir;
   private Path varsFile;
   private final Map<String, String> clientEnv = new HashMap<>();
+  /** Inventory files given to ansible-playbook; empty: the one ansible.cfg names. */
+  private final List<String> inventories = new ArrayList<>();
+  /** The storage pair the test adds with add-pairs.yml, from a second inventory file. */
+  private static final Map<String, String> GROWN = Map.of("a3", "127.0.1.43", "b3", "127.0.2.43");
 
   record Run(int exitCode, String output) {
     /** The PLAY RECAP: host to {ok, changed, unreachable, failed}. */
@@ -79,7 +83,7 @@ class AnsibleIT {
   }
 
   @Test
-  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  @Timeout(value = 10, unit = TimeUnit.MINUTES)
   void deploysAClusterThatSurvivesARollingRestart() throws Exception {
     String ansiblePlaybook = onPath("ansible-playbook");
     assertThat(ansiblePlaybook)
@@ -120,11 +124,16 @@ class AnsibleIT {
 
     // free ports, the same on every host of a kind
     int zkPort = FreePorts.freeOnAll(addresses(address, zookeeper));
-    int storagePort = FreePorts.freeOnAll(addresses(address, storage));
+    GROWN.forEach(address::put);
+    List<String> storageAndGrown = new ArrayList<>(storage);
+    storageAndGrown.addAll(GROWN.keySet());
+    int storagePort = FreePorts.freeOnAll(addresses(address, storageAndGrown));
     int directoryPort = FreePorts.freeOnAll(addresses(address, directories));
     int dosmPort = FreePorts.freeOnAll(addresses(address, dosms));
     int ddmPort = FreePorts.freeOnAll(addresses(address, ddms));
-    int adminPort = FreePorts.freeOnAll(addresses(address, daemons));
+    List<String> daemonsAndGrown = new ArrayList<>(daemons);
+    daemonsAndGrown.addAll(GROWN.keySet());
+    int adminPort = FreePorts.freeOnAll(addresses(address, daemonsAndGrown));
     Map<String, Object> vars = new LinkedHashMap<>();
     vars.put("dyad_prefix", prefix.toString());
     vars.put("dyad_tarball", tarball.toString());
@@ -224,6 +233,36 @@ class AnsibleIT {
             .isEqualTo(200);
       }
       phase("every acknowledged write read back; every /health is 200");
+
+      // 6. growing the cluster: the inventory gains a storage pair (a second inventory file), add-pairs.yml adds it
+      Path grown = tmp.resolve("grown.yml");
+      Files.writeString(grown, "all:\n  children:\n"
+          + "    center_a:\n      hosts:\n        a3: {ansible_host: " + GROWN.get("a3")
+          + ", dyad_member_kind: storage}\n"
+          + "    center_b:\n      hosts:\n        b3: {ansible_host: " + GROWN.get("b3")
+          + ", dyad_member_kind: storage}\n");
+      inventories.addAll(List.of(ansibleDir.resolve("inventory/example/hosts.yml").toString(), grown.toString()));
+      Run grow = playbook("add-pairs.yml");
+      assertThat(grow.exitCode()).as("add-pairs.yml\n" + grow.tail()).isZero();
+      assertThat(grow.recap()).as("the new hosts in the recap").containsKeys("a3", "b3");
+      DyadProcess.Result status = dyad("status", "--json");
+      assertThat(status.exitCode()).as(status.stderr()).isZero();
+      assertThat(JSON.readTree(status.stdout()).path("pairs").path("a3-b3").path("joining").asBoolean(true))
+          .as("pair a3-b3 added and joined placement: " + status.stdout()).isFalse();
+      for (String host : GROWN.keySet()) {
+        String url = "http://" + address.get(host) + ":" + adminPort + "/health";
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).as(url + ": " + health.body()).isEqualTo(200);
+      }
+      Path afterGrowth = tmp.resolve("round-trip.after-growth");
+      ok("fs", "get", "-q", "ans:/round-trip.bin", afterGrowth.toString());
+      assertThat(Files.readAllBytes(afterGrowth)).as("read back after the cluster grew").isEqualTo(content);
+      Run growAgain = playbook("add-pairs.yml");
+      assertThat(growAgain.exitCode()).as("second add-pairs.yml\n" + growAgain.tail()).isZero();
+      growAgain.recap().forEach((host, counts) -> assertThat(counts[1])
+          .as("changed= of " + host + " in the second add-pairs.yml run\n" + growAgain.tail()).isZero());
+      phase("pair a3-b3 added and joined; a second add-pairs.yml changed nothing");
       passed = true;
     } finally {
       // after a timeout (JUnit interrupts this thread) the daemons must still be stopped
@@ -349,7 +388,9 @@ class AnsibleIT {
 
   private Run playbook(String name) throws Exception {
     phase("ansible-playbook " + name);
-    Run run = run(List.of(onPath("ansible-playbook"), name, "-e", "@" + varsFile), Duration.ofMinutes(5));
+    List<String> command = new ArrayList<>(List.of(onPath("ansible-playbook"), name, "-e", "@" + varsFile));
+    inventories.forEach(i -> command.addAll(List.of("-i", i)));
+    Run run = run(command, Duration.ofMinutes(5));
     phase("ansible-playbook " + name + " exited with " + run.exitCode());
     return run;
   }
