@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Growing a cluster under load: {@code dyad admin add-pair} adds a fourth storage pair while writers, readers and
  * deleters run and a sweeper reads every acknowledged object again and again. The pair joins placement once both
- * of its nodes serve; the rebalancer (throttled to 2 MiB/s, so that the move takes a while) copies the objects it
+ * of its nodes serve; the rebalancer (throttled to 4 MiB/s, so that the move takes a while) copies the objects it
  * now owns there and removes the old copies. Throughout, every read gives the right bytes and no delete comes back;
  * at the end every member holds exactly what rendezvous hashing over the four pairs gives it, and nothing else.
  */
@@ -46,7 +46,7 @@ class AddPairIT {
   @Test
   void addingAPairUnderLoadMovesItsObjectsAndLosesNothing() throws Exception {
     cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.MULTICAST)
-        .withDosmArgs("--rebalance-mib-per-second", "2"));
+        .withDosmArgs("--rebalance-mib-per-second", "4"));
     for (int i = 0; i < 240; i++) {
       acked.put(cluster.client, 40_000 + i);
     }
@@ -62,22 +62,7 @@ class AddPairIT {
     Workload load = new Workload(cluster.client, acked, 1, 2, 1, 90_000);
     await().atMost(Duration.ofSeconds(30)).until(() -> load.writes.get() > 5 && sweeper.sweeps.get() > 0);
 
-    int port = FreePorts.freeOnAll("127.0.1.14", "127.0.2.14");
-    DyadProcess.Result added = DyadProcess.run(dir.resolve("logs"), Map.of(), Duration.ofSeconds(60), "admin",
-        "add-pair", "--zk", cluster.zkConnect(), "--id", "p4", "--a", "a4=127.0.1.14:" + port, "--b", "b4");
-    assertThat(added.exitCode()).as(added.stderr()).isZero();
-    assertThat(added.stdout()).contains("member b4 (storage) in center B at 127.0.2.14:" + port)
-        .contains("pair p4 added (joining)");
-    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.snapshot().pairs().containsKey("p4"));
-    assertThat(cluster.snapshot().pairs().get("p4").joining()).isTrue();
-
-    cluster.startNode("a4");
-    // placement must not include the pair while only one of its members serves
-    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.snapshot().isServing("a4"));
-    assertThat(cluster.snapshot().pairs().get("p4").joining()).as("p4 joins only once both serve").isTrue();
-    cluster.startNode("b4");
-    await().atMost(Duration.ofSeconds(60)).until(() -> !cluster.snapshot().pairs().get("p4").joining());
-    assertThat(cluster.snapshot().epoch()).as("joining placement bumps the epoch").isGreaterThan(epochBefore);
+    addPairP4(epochBefore);
 
     await().atMost(Duration.ofSeconds(60)).until(() -> running(cluster.snapshot()));
     int sweepsAtStart = sweeper.sweeps.get();
@@ -96,11 +81,64 @@ class AddPairIT {
     assertThat(sweeper.failures).as("reads that failed during the move").isEmpty();
     assertThat(load.failures).as("failed requests, resurrected deletes, NotFound for acknowledged objects").isEmpty();
     acked.verifyAll(cluster.client);
+    Map<String, Map<ObjectId, ObjectMeta>> inventories = assertPlacement(cluster.snapshot());
+    assertThat(tombstonesOnP4(inventories, cluster.snapshot())).as("tombstones moved to p4").isPositive();
+  }
+
+  @Test
+  void aRebalancerKilledMidwayIsResumedByAnotherDosm() throws Exception {
+    // the in-process DOSMs serve the client and never rebalance; r1 and r2 are processes that only rebalance
+    cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.MULTICAST)
+        .withDosmArgs("--rebalance-mib-per-second", "0"));
+    for (int i = 0; i < 160; i++) {
+      acked.put(cluster.client, 60_000 + i);
+    }
+    DyadProcess r1 = cluster.startDosmProcess("r1", "-Xmx256m", "--rebalance-mib-per-second", "2");
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.snapshot().rebalance().map(RebalanceInfo::done)
+        .orElse(false));
+    Sweeper sweeper = new Sweeper();
+    addPairP4(cluster.snapshot().epoch());
+    await().atMost(Duration.ofSeconds(120)).until(() -> running(cluster.snapshot())
+        && cluster.snapshot().rebalance().get().moved() > 0);
+    RebalanceInfo before = cluster.snapshot().rebalance().orElseThrow();
+    r1.kill9();
+    cluster.startDosmProcess("r2", "-Xmx256m", "--rebalance-mib-per-second", "64");
+    await().atMost(Duration.ofSeconds(240)).until(() -> done(cluster.snapshot()));
+    sweeper.close();
+
+    RebalanceInfo after = cluster.snapshot().rebalance().orElseThrow();
+    assertThat(after.by()).as("the rebalance finished by the second DOSM").isEqualTo("r2");
+    assertThat(after.startedAtMillis()).as("resumed, not started again").isEqualTo(before.startedAtMillis());
+    assertThat(after.moved()).isGreaterThan(before.moved());
+    assertThat(after.kept()).isZero();
+    assertThat(sweeper.failures).as("reads that failed while the rebalancer moved objects and was killed").isEmpty();
+    assertThat(sweeper.sweeps.get()).isPositive();
+    acked.verifyAll(cluster.client);
     assertPlacement(cluster.snapshot());
   }
 
+  /** Adds storage pair p4 (a4, and b4 derived from it) with the CLI, starts its nodes, waits until it joins. */
+  private void addPairP4(long epochBefore) throws Exception {
+    int port = FreePorts.freeOnAll("127.0.1.14", "127.0.2.14");
+    DyadProcess.Result added = DyadProcess.run(dir.resolve("logs"), Map.of(), Duration.ofSeconds(60), "admin",
+        "add-pair", "--zk", cluster.zkConnect(), "--id", "p4", "--a", "a4=127.0.1.14:" + port, "--b", "b4");
+    assertThat(added.exitCode()).as(added.stderr()).isZero();
+    assertThat(added.stdout()).contains("member b4 (storage) in center B at 127.0.2.14:" + port)
+        .contains("pair p4 added (joining)");
+    await().atMost(Duration.ofSeconds(10)).until(() -> cluster.snapshot().pairs().containsKey("p4"));
+    assertThat(cluster.snapshot().pairs().get("p4").joining()).isTrue();
+
+    cluster.startNode("a4");
+    // placement must not include the pair while only one of its members serves
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.snapshot().isServing("a4"));
+    assertThat(cluster.snapshot().pairs().get("p4").joining()).as("p4 joins only once both serve").isTrue();
+    cluster.startNode("b4");
+    await().atMost(Duration.ofSeconds(60)).until(() -> !cluster.snapshot().pairs().get("p4").joining());
+    assertThat(cluster.snapshot().epoch()).as("joining placement bumps the epoch").isGreaterThan(epochBefore);
+  }
+
   /** Every member holds exactly the entries placement gives its pair, and every acknowledged object is on both. */
-  private void assertPlacement(ClusterSnapshot s) throws Exception {
+  private Map<String, Map<ObjectId, ObjectMeta>> assertPlacement(ClusterSnapshot s) throws Exception {
     Map<String, Map<ObjectId, ObjectMeta>> inventories = new HashMap<>();
     for (String m : List.of("a1", "a2", "a3", "a4", "b1", "b2", "b3", "b4")) {
       inventories.put(m, cluster.inventory(m));
@@ -122,10 +160,10 @@ class AddPairIT {
       inventories.values().forEach(entries -> assertThat(entries.get(id) == null || entries.get(id).tombstone())
           .as("deleted %s held as an object", id).isTrue());
     }
-    assertThat(toDeleteMovedToP4(inventories, s)).as("tombstones moved to p4").isPositive();
+    return inventories;
   }
 
-  private long toDeleteMovedToP4(Map<String, Map<ObjectId, ObjectMeta>> inventories, ClusterSnapshot s) {
+  private static long tombstonesOnP4(Map<String, Map<ObjectId, ObjectMeta>> inventories, ClusterSnapshot s) {
     return inventories.get("b4").values().stream().filter(ObjectMeta::tombstone)
         .filter(m -> uncheckedPairFor(m.id(), s).id().equals("p4")).count();
   }

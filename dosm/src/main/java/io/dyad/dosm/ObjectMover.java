@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,14 +45,23 @@ final class ObjectMover {
     this.bytesPerSecond = bytesPerSecond;
   }
 
-  /** Moves whatever in {@code entries} (the inventory of {@code member}) belongs to another pair under {@code s}. */
-  PageResult movePage(List<ObjectMeta> entries, String member, ClusterSnapshot s) throws DyadException {
+  /**
+   * Moves whatever in {@code entries} (the inventory of {@code member}) belongs to another pair under {@code s}.
+   *
+   * @param keepGoing checked before each object: when it turns false (the DOSM stops) the page is abandoned with
+   *     UNAVAILABLE; what it had copied is found again, and finished, when the page is read again
+   */
+  PageResult movePage(List<ObjectMeta> entries, String member, ClusterSnapshot s, BooleanSupplier keepGoing)
+      throws DyadException {
     PairInfo from = s.pairOf(member).orElseThrow(() -> new DyadException(ErrorCode.INTERNAL,
         "member " + member + " is in no pair"));
     List<ObjectMeta> placed = new ArrayList<>();
     long bytes = 0;
     int kept = 0;
     for (ObjectMeta e : entries) {
+      if (!keepGoing.getAsBoolean()) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, "the rebalancer is stopping; the page is read again later");
+      }
       PairInfo to = Placement.pairFor(e.id(), s);
       if (to.id().equals(from.id())) {
         continue;

@@ -16,6 +16,7 @@ import io.dyad.coordinator.view.ClusterView;
 import io.dyad.rpc.ConnectionPool;
 import io.dyad.rpc.StorageNodeClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Rebalancer extends AbstractScheduledService {
   private static final Logger LOG = LoggerFactory.getLogger(Rebalancer.class);
+  private static final Duration PAUSE_AFTER_FAILURE = Duration.ofSeconds(5);
 
   private final String instance;
   private final ClusterView view;
@@ -51,6 +53,8 @@ public final class Rebalancer extends AbstractScheduledService {
   private RebalanceInfo progress;
   /** When the placement change was first seen here: moves start a settle time later (views catch up meanwhile). */
   private long settleUntilMillis;
+  /** After a failed page, no attempt before this: an unreachable member would be asked 5 times a second. */
+  private long pausedUntilMillis;
 
   public Rebalancer(String instance, ClusterView view, RebalancerLatch latch, RebalanceLedger ledger,
       Supplier<ConnectionPool<StorageNodeClient>> pool, RebalanceSettings settings, Clock clock) {
@@ -96,16 +100,25 @@ public final class Rebalancer extends AbstractScheduledService {
 
   @Override
   protected void runOneIteration() {
+    if (clock.millis() < pausedUntilMillis) {
+      return;
+    }
     try {
       step();
     } catch (DyadException e) {
       // a member went away, ZooKeeper is slow, a newer epoch: the page is tried again from the recorded cursor
-      LOG.info("[dosm={}] rebalancing paused: {}; trying again", instance, e.getMessage());
-      progress = null;
+      LOG.info("[dosm={}] rebalancing paused: {}; trying again in {} s", instance, e.getMessage(),
+          PAUSE_AFTER_FAILURE.toSeconds());
+      pause();
     } catch (RuntimeException e) {
-      LOG.error("[dosm={}] rebalancing failed; trying again", instance, e);
-      progress = null;
+      LOG.error("[dosm={}] rebalancing failed; trying again in {} s", instance, PAUSE_AFTER_FAILURE.toSeconds(), e);
+      pause();
     }
+  }
+
+  private void pause() {
+    progress = null;
+    pausedUntilMillis = clock.millis() + PAUSE_AFTER_FAILURE.toMillis();
   }
 
   /** One unit of work: a page of one member's inventory, or the start or end of a pass. */
@@ -125,7 +138,13 @@ public final class Rebalancer extends AbstractScheduledService {
     }
     long now = clock.millis();
     if (progress == null || !progress.placement().equals(placement)) {
-      LOG.info("[dosm={}] storage pairs are now [{}]: rebalancing", instance, placement);
+      if (progress == null) {
+        LOG.info("[dosm={}] no rebalance recorded: checking that every object is on its pair of [{}]", instance,
+            placement);
+      } else {
+        LOG.info("[dosm={}] storage pairs are now [{}] (were [{}]): rebalancing", instance, placement,
+            progress.placement());
+      }
       record(RebalanceInfo.begin(placement, members.get(0), instance, now));
       settleUntilMillis = now + settings.settle().toMillis();
       return;
@@ -138,56 +157,31 @@ public final class Rebalancer extends AbstractScheduledService {
       String why = "member " + notServing.get() + " does not serve";
       if (!why.equals(progress.waiting())) {
         LOG.info("[dosm={}] rebalancing waits: {}", instance, why);
-        record(with(progress, progress.member(), progress.cursor(), null, why, now));
+        record(progress.waitingFor(why, instance, now));
       }
       return;
     }
-    String member = members.contains(progress.member()) ? progress.member() : members.get(0);
-    String cursor = members.contains(progress.member()) ? progress.cursor() : "";
+    boolean known = members.contains(progress.member());
+    String member = known ? progress.member() : members.get(0);
+    String cursor = known ? progress.cursor() : "";
     InventoryPage page = pool.get().call(Router.address(member, s), ConnectionPool.Retry.SAFE,
         c -> c.inventory(cursor, settings.pageSize()));
-    ObjectMover.PageResult moved = mover.movePage(page.entries(), member, s);
-    RebalanceInfo after = with(progress, member, cursor, new Counts(page.entries().size(), moved), null, now);
-    if (page.nextCursor().isPresent()) {
-      record(with(after, member, page.nextCursor().get(), null, null, now));
-      return;
-    }
+    ObjectMover.PageResult moved = mover.movePage(page.entries(), member, s, () -> isRunning() && latch.leads());
+    RebalanceInfo after = progress.plus(page.entries().size(), moved.moved(), moved.movedBytes(), moved.kept());
     int next = members.indexOf(member) + 1;
-    if (next < members.size()) {
-      record(with(after, members.get(next), "", null, null, now));
-      return;
-    }
-    if (after.movedInPass() == 0) {
+    if (page.nextCursor().isPresent()) {
+      record(after.at(member, page.nextCursor().get(), instance, now));
+    } else if (next < members.size()) {
+      record(after.at(members.get(next), "", instance, now));
+    } else if (after.movedInPass() == 0) {
       LOG.info("[dosm={}] rebalancing done after {} passes: {} scanned, {} moved ({} bytes), {} kept", instance,
           after.pass(), after.scanned(), after.moved(), after.movedBytes(), after.kept());
-      record(new RebalanceInfo(placement, RebalanceInfo.DONE, after.pass(), "", "", after.scanned(), after.moved(),
-          after.movedBytes(), after.kept(), 0, null, instance, after.startedAtMillis(), now));
-      return;
+      record(after.finished(instance, now));
+    } else {
+      LOG.info("[dosm={}] rebalancing pass {} moved {}; another pass checks that nothing is left", instance,
+          after.pass(), after.movedInPass());
+      record(after.nextPass(members.get(0), instance, now));
     }
-    LOG.info("[dosm={}] rebalancing pass {} moved {}; another pass checks that nothing is left", instance,
-        after.pass(), after.movedInPass());
-    record(new RebalanceInfo(placement, RebalanceInfo.RUNNING, after.pass() + 1, members.get(0), "", after.scanned(),
-        after.moved(), after.movedBytes(), after.kept(), 0, null, instance, after.startedAtMillis(), now));
-  }
-
-  /** What one page added. */
-  private record Counts(int scanned, ObjectMover.PageResult page) {}
-
-  private RebalanceInfo with(RebalanceInfo r, String member, String cursor, Counts counts, String waiting, long now) {
-    long scanned = r.scanned();
-    long moved = r.moved();
-    long bytes = r.movedBytes();
-    long kept = r.kept();
-    long inPass = r.movedInPass();
-    if (counts != null) {
-      scanned += counts.scanned();
-      moved += counts.page().moved();
-      bytes += counts.page().movedBytes();
-      kept += counts.page().kept();
-      inPass += counts.page().moved();
-    }
-    return new RebalanceInfo(r.placement(), r.state(), r.pass(), member, cursor, scanned, moved, bytes, kept, inPass,
-        waiting, instance, r.startedAtMillis(), now);
   }
 
   private void record(RebalanceInfo next) throws DyadException {

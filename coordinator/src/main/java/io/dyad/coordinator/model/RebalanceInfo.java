@@ -30,4 +30,35 @@ public record RebalanceInfo(String placement, String state, int pass, String mem
   public boolean done() {
     return DONE.equals(state);
   }
+
+  /** This rebalance, reading {@code member} from {@code cursor} now, recorded by {@code writer}; not waiting. */
+  public RebalanceInfo at(String member, String cursor, String writer, long now) {
+    return new RebalanceInfo(placement, state, pass, member, cursor, scanned, moved, movedBytes, kept, movedInPass,
+        null, writer, startedAtMillis, now);
+  }
+
+  /** This rebalance, waiting for the reason given. */
+  public RebalanceInfo waitingFor(String why, String writer, long now) {
+    return new RebalanceInfo(placement, state, pass, member, cursor, scanned, moved, movedBytes, kept, movedInPass,
+        why, writer, startedAtMillis, now);
+  }
+
+  /** This rebalance with one more page counted: entries read, and of them moved (and their bytes) and kept. */
+  public RebalanceInfo plus(long pageScanned, long pageMoved, long pageBytes, long pageKept) {
+    return new RebalanceInfo(placement, state, pass, member, cursor, scanned + pageScanned, moved + pageMoved,
+        movedBytes + pageBytes, kept + pageKept, movedInPass + pageMoved, waiting, by, startedAtMillis,
+        updatedAtMillis);
+  }
+
+  /** The next pass, from the start of {@code firstMember}'s inventory. */
+  public RebalanceInfo nextPass(String firstMember, String writer, long now) {
+    return new RebalanceInfo(placement, RUNNING, pass + 1, firstMember, "", scanned, moved, movedBytes, kept, 0,
+        null, writer, startedAtMillis, now);
+  }
+
+  /** This rebalance, finished: the last pass moved nothing. */
+  public RebalanceInfo finished(String writer, long now) {
+    return new RebalanceInfo(placement, DONE, pass, "", "", scanned, moved, movedBytes, kept, 0, null, writer,
+        startedAtMillis, now);
+  }
 }
