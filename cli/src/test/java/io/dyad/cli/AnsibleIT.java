@@ -162,12 +162,7 @@ class AnsibleIT {
           .as("failed + unreachable of " + host + "\n" + first.tail()).isZero());
 
       // 2. /health of every member is 200
-      for (String host : daemons) {
-        String url = "http://" + address.get(host) + ":" + adminPort + "/health";
-        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(health.statusCode()).as(url + ": " + health.body()).isEqualTo(200);
-      }
+      assertHealthy(daemons, address, adminPort, "after site.yml");
 
       phase("every /health is 200");
 
@@ -225,13 +220,7 @@ class AnsibleIT {
         assertThat(Files.readAllBytes(back)).as("acknowledged " + file.getKey() + " reads back byte-identical")
             .isEqualTo(file.getValue());
       }
-      for (String host : daemons) {
-        String url = "http://" + address.get(host) + ":" + adminPort + "/health";
-        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(health.statusCode()).as("after the rolling restart, " + url + ": " + health.body())
-            .isEqualTo(200);
-      }
+      assertHealthy(daemons, address, adminPort, "after the rolling restart");
       phase("every acknowledged write read back; every /health is 200");
 
       // 6. growing the cluster: the inventory gains a storage pair (a second inventory file), add-pairs.yml adds it
@@ -249,12 +238,7 @@ class AnsibleIT {
       assertThat(status.exitCode()).as(status.stderr()).isZero();
       assertThat(JSON.readTree(status.stdout()).path("pairs").path("a3-b3").path("joining").asBoolean(true))
           .as("pair a3-b3 added and joined placement: " + status.stdout()).isFalse();
-      for (String host : GROWN.keySet()) {
-        String url = "http://" + address.get(host) + ":" + adminPort + "/health";
-        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(health.statusCode()).as(url + ": " + health.body()).isEqualTo(200);
-      }
+      assertHealthy(List.copyOf(GROWN.keySet()), address, adminPort, "after add-pairs.yml");
       Path afterGrowth = tmp.resolve("round-trip.after-growth");
       ok("fs", "get", "-q", "ans:/round-trip.bin", afterGrowth.toString());
       assertThat(Files.readAllBytes(afterGrowth)).as("read back after the cluster grew").isEqualTo(content);
@@ -420,6 +404,17 @@ class AnsibleIT {
   /** Where the time goes (the test must finish within 8 minutes). */
   private void phase(String what) {
     System.out.printf("AnsibleIT %4ds: %s%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), what);
+  }
+
+  /** Every host's {@code /health} answers 200. */
+  private static void assertHealthy(List<String> hosts, Map<String, String> address, int adminPort, String when)
+      throws Exception {
+    for (String host : hosts) {
+      String url = "http://" + address.get(host) + ":" + adminPort + "/health";
+      HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).as(when + ", " + url + ": " + health.body()).isEqualTo(200);
+    }
   }
 
   private DyadProcess.Result dyad(String... args) throws Exception {

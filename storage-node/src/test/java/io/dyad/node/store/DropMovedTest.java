@@ -10,12 +10,8 @@ import io.dyad.common.ObjectMeta;
 import io.dyad.common.Presence;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,11 +22,7 @@ class DropMovedTest {
   private FileObjectStore store;
 
   private FileObjectStore open() {
-    FileObjectStore s = new FileObjectStore(StoreConfig.defaults(dataDir).withReserveBytes(0)
-        .withMaxChunkBytes(1024 * 1024).withSessionIdleTimeout(Duration.ofMinutes(1)), Clock.systemUTC(),
-        new ManualTicker());
-    s.startAsync().awaitRunning();
-    return s;
+    return StoreFixture.openStore(dataDir);
   }
 
   @AfterEach
@@ -85,12 +77,6 @@ class DropMovedTest {
   }
 
   private long journalBytes() throws IOException {
-    try (Stream<Path> s = Files.list(dataDir.resolve("journal"))) {
-      long total = 0;
-      for (Path p : (Iterable<Path>) s::iterator) {
-        total += Files.size(p);
-      }
-      return total;
-    }
+    return StoreFixture.journalBytes(dataDir);
   }
 }

@@ -18,8 +18,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -36,11 +34,7 @@ class GroupCommitTest {
   private FileObjectStore store;
 
   private FileObjectStore open() {
-    FileObjectStore s = new FileObjectStore(StoreConfig.defaults(dataDir).withReserveBytes(0)
-        .withMaxChunkBytes(1024 * 1024).withSessionIdleTimeout(Duration.ofMinutes(1)), Clock.systemUTC(),
-        new ManualTicker());
-    s.startAsync().awaitRunning();
-    return s;
+    return StoreFixture.openStore(dataDir);
   }
 
   @AfterEach
@@ -165,12 +159,6 @@ class GroupCommitTest {
   }
 
   private long journalBytes() throws IOException {
-    try (Stream<Path> s = Files.list(dataDir.resolve("journal"))) {
-      long total = 0;
-      for (Path p : (Iterable<Path>) s::iterator) {
-        total += Files.size(p);
-      }
-      return total;
-    }
+    return StoreFixture.journalBytes(dataDir);
   }
 }

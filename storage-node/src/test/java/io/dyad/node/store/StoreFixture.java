@@ -4,8 +4,14 @@ import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Random;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /** Small helpers for tests that drive an {@link ObjectStore} directly. */
@@ -29,6 +35,26 @@ final class StoreFixture {
       return ObjectId.of(s);
     } catch (DyadException e) {
       throw new AssertionError(e);
+    }
+  }
+
+  /** A running store in {@code dataDir} with no reserve, 1 MiB chunks and a manual ticker. */
+  static FileObjectStore openStore(Path dataDir) {
+    FileObjectStore s = new FileObjectStore(StoreConfig.defaults(dataDir).withReserveBytes(0)
+        .withMaxChunkBytes(1024 * 1024).withSessionIdleTimeout(Duration.ofMinutes(1)), Clock.systemUTC(),
+        new ManualTicker());
+    s.startAsync().awaitRunning();
+    return s;
+  }
+
+  /** The bytes in the store's write journal. */
+  static long journalBytes(Path dataDir) throws IOException {
+    try (Stream<Path> s = Files.list(dataDir.resolve("journal"))) {
+      long total = 0;
+      for (Path p : (Iterable<Path>) s::iterator) {
+        total += Files.size(p);
+      }
+      return total;
     }
   }
 
