@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code dyad} command as a person drives it, from a shell, against {@code dyad local} started from the
  * distribution: transfers of trees and streams, JSON output, the progress bar on a terminal only, exit codes and
- * messages for bad input, and — last, as it kills a node — the README's tour exactly as written there.
+ * messages for bad input, the README's tour exactly as written there (it kills a node), and a directory pair added
+ * to the running cluster from the shell.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliIT {
@@ -182,6 +183,29 @@ class CliIT {
         .containsPattern("read while a\\d is down").contains("FAILED_OVER")
         .containsPattern("\"state\" ?: ?\"FAILED_OVER\"").containsPattern("a\\d serving again")
         .endsWith("[]\n");
+  }
+
+  @Test
+  @Order(7)
+  void aDirectoryPairAddedFromTheShellTakesTheNextVolume() throws Exception {
+    int port = FreePorts.freeOnAll("127.0.1.23", "127.0.2.23");
+    ok("dyad admin dev-ca --dir $DYAD_LOCAL_DATA/tls --name dp9 --address 127.0.1.23 --address 127.0.2.23");
+    String added = ok("dyad admin add-pair --id dp9 --kind directory --a da9=127.0.1.23:" + port + " --b db9");
+    assertThat(added).contains("member db9 (directory) in center B at 127.0.2.23:" + port)
+        .contains("pair dp9 added (joining)");
+    assertThat(ok("dyad status")).contains("dp9 (joining)");
+    String daemons = "export DYAD_RUN_DIR=$PWD/run DYAD_TLS_CERT=$DYAD_LOCAL_DATA/tls/dp9.pem "
+        + "DYAD_TLS_KEY=$DYAD_LOCAL_DATA/tls/dp9-key.pem; ";
+    try {
+      ok(daemons + "for m in da9 db9; do dyad directory --id $m --data $DYAD_LOCAL_DATA/$m --daemon; done");
+      ok("for i in $(seq 1 60); do dyad status | grep -q 'dp9 (joining)' || exit 0; sleep 1; done; exit 1");
+      assertThat(ok("dyad volume create grown")).as("the new pair holds no volume yet")
+          .contains("on directory pair dp9");
+      ok("head -c 300000 /dev/urandom > grown.bin && dyad fs put grown.bin grown:/g.bin && "
+          + "dyad fs get grown:/g.bin grown.copy && cmp grown.bin grown.copy");
+    } finally {
+      sh(daemons + "dyad stop directory --id da9; dyad stop directory --id db9");
+    }
   }
 
   private static String shellQuote(String s) {
