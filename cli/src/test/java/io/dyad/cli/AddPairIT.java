@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * deleters run and a sweeper reads every acknowledged object again and again. The pair joins placement once both
  * of its nodes serve; the rebalancer (throttled to 4 MiB/s, so that the move takes a while) copies the objects it
  * now owns there and removes the old copies. Throughout, every read gives the right bytes and no delete comes back;
- * at the end every member holds exactly what rendezvous hashing over the four pairs gives it, and nothing else.
+ * at the end every member holds exactly what rendezvous hashing over the four pairs gives it, and nothing else. The
+ * second test kills the rebalancing DOSM (kill -9) midway: another resumes from its recorded page, waits while a
+ * node of an old pair is down, and finishes once it is back.
  */
 class AddPairIT {
   @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
@@ -86,11 +88,11 @@ class AddPairIT {
   }
 
   @Test
-  void aRebalancerKilledMidwayIsResumedByAnotherDosm() throws Exception {
+  void aRebalancerKilledMidwayIsResumedByAnotherDosmThatWaitsOutACrashedNode() throws Exception {
     // the in-process DOSMs serve the client and never rebalance; r1 and r2 are processes that only rebalance
     cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.MULTICAST)
         .withDosmArgs("--rebalance-mib-per-second", "0"));
-    for (int i = 0; i < 160; i++) {
+    for (int i = 0; i < 240; i++) {
       acked.put(cluster.client, 60_000 + i);
     }
     DyadProcess r1 = cluster.startDosmProcess("r1", "-Xmx256m", "--rebalance-mib-per-second", "2");
@@ -102,7 +104,14 @@ class AddPairIT {
         && cluster.snapshot().rebalance().get().moved() > 0);
     RebalanceInfo before = cluster.snapshot().rebalance().orElseThrow();
     r1.kill9();
-    cluster.startDosmProcess("r2", "-Xmx256m", "--rebalance-mib-per-second", "64");
+    cluster.startDosmProcess("r2", "-Xmx256m", "--rebalance-mib-per-second", "2");
+    await().atMost(Duration.ofSeconds(120)).until(() -> cluster.snapshot().rebalance()
+        .map(r -> r.by().equals("r2") && r.moved() > before.moved()).orElse(false));
+    // a node of an old pair crashes: the rebalancer waits (and says so) until it serves again
+    cluster.kill("a1");
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.snapshot().rebalance()
+        .map(r -> r.waiting() != null && r.waiting().contains("a1")).orElse(false));
+    cluster.restart("a1");
     await().atMost(Duration.ofSeconds(240)).until(() -> done(cluster.snapshot()));
     sweeper.close();
 
@@ -111,7 +120,8 @@ class AddPairIT {
     assertThat(after.startedAtMillis()).as("resumed, not started again").isEqualTo(before.startedAtMillis());
     assertThat(after.moved()).isGreaterThan(before.moved());
     assertThat(after.kept()).isZero();
-    assertThat(sweeper.failures).as("reads that failed while the rebalancer moved objects and was killed").isEmpty();
+    assertThat(sweeper.failures).as("reads that failed while the rebalancer moved objects, was killed, and a node "
+        + "restarted").isEmpty();
     assertThat(sweeper.sweeps.get()).isPositive();
     acked.verifyAll(cluster.client);
     assertPlacement(cluster.snapshot());

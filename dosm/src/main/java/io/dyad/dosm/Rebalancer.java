@@ -109,16 +109,25 @@ public final class Rebalancer extends AbstractScheduledService {
       // a member went away, ZooKeeper is slow, a newer epoch: the page is tried again from the recorded cursor
       LOG.info("[dosm={}] rebalancing paused: {}; trying again in {} s", instance, e.getMessage(),
           PAUSE_AFTER_FAILURE.toSeconds());
-      pause();
+      pause(e.getMessage());
     } catch (RuntimeException e) {
       LOG.error("[dosm={}] rebalancing failed; trying again in {} s", instance, PAUSE_AFTER_FAILURE.toSeconds(), e);
-      pause();
+      pause("an internal error (see the DOSM's log)");
     }
   }
 
-  private void pause() {
+  /** Waits a while after a failed page, and records why, for dyad status (if ZooKeeper lets it). */
+  private void pause(String why) {
+    RebalanceInfo last = progress;
     progress = null;
     pausedUntilMillis = clock.millis() + PAUSE_AFTER_FAILURE.toMillis();
+    if (last != null && !last.done() && latch.leads()) {
+      try {
+        ledger.write(last.waitingFor("retrying after: " + why, instance, clock.millis()), latch.latchPath());
+      } catch (DyadException e) {
+        LOG.debug("[dosm={}] could not record the pause", instance, e);
+      }
+    }
   }
 
   /** One unit of work: a page of one member's inventory, or the start or end of a pass. */
