@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code dyad status}: the cluster as a table. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show the cluster: centers, pairs, who is live, who is failed over, resync progress, gateways.")
+    description = "Show the cluster: centers, pairs (joining ones marked), who is live, who is failed over, resync "
+        + "progress, the rebalance after a pair was added, gateways.")
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ZkOptions zk;

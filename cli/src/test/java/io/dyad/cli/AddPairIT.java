@@ -1,8 +1,11 @@
 package io.dyad.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.coordinator.model.PairInfo;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +69,16 @@ class AddPairIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> load.writes.get() > 5 && sweeper.sweeps.get() > 0);
 
     addPairP4(epochBefore);
+    // a deleted id is not used again, even while its tombstone waits on the old pair for the rebalancer
+    ClusterSnapshot joined = cluster.snapshot();
+    List<ObjectId> deletedNowOnP4 = toDelete.stream().filter(id -> uncheckedPairFor(id, joined).id().equals("p4"))
+        .toList();
+    assertThat(deletedNowOnP4).isNotEmpty();
+    for (ObjectId id : deletedNowOnP4) {
+      assertThatThrownBy(() -> cluster.client.put(Optional.of(id), () -> Streams.generated(1, 100), 100))
+          .as("a put reusing deleted id %s", id).isInstanceOfSatisfying(DyadException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+    }
 
     await().atMost(Duration.ofSeconds(60)).until(() -> running(cluster.snapshot()));
     int sweepsAtStart = sweeper.sweeps.get();
@@ -181,7 +195,7 @@ class AddPairIT {
   private static PairInfo uncheckedPairFor(ObjectId id, ClusterSnapshot s) {
     try {
       return Placement.pairFor(id, s);
-    } catch (io.dyad.common.DyadException e) {
+    } catch (DyadException e) {
       throw new AssertionError(e);
     }
   }

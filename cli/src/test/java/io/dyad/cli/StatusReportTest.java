@@ -29,13 +29,13 @@ class StatusReportTest {
 
   @Test
   void aJoiningPairAndTheRebalanceAreShown() {
-    RebalanceInfo running = new RebalanceInfo("p1,p2", RebalanceInfo.RUNNING, 2, "a1", "c", 1500, 120, 3 << 20, 0,
+    RebalanceInfo running = new RebalanceInfo("p1,p2", "p1", RebalanceInfo.RUNNING, 2, "a1", "c", 1500, 120, 3 << 20, 0,
         4, "member b2 does not serve", "d1", 0, 0);
     String table = new StatusReport(grown(Optional.of(running))).table();
     assertThat(table).contains("p2 (joining)").doesNotContain("p1 (joining)")
         .contains("rebalance: RUNNING for pairs [p1,p2] by d1, pass 2, reading a1: 1500 entries scanned, 120 moved "
             + "(3.0 MiB), 0 kept; WAITING: member b2 does not serve");
-    RebalanceInfo done = new RebalanceInfo("p1,p2", RebalanceInfo.DONE, 3, "", "", 4000, 130, 1 << 20, 1, 0, null,
+    RebalanceInfo done = new RebalanceInfo("p1,p2", "p1", RebalanceInfo.DONE, 3, "", "", 4000, 130, 1 << 20, 1, 0, null,
         "d1", 0, 0);
     assertThat(new StatusReport(grown(Optional.of(done))).table())
         .containsPattern("rebalance: done for pairs \\[p1,p2\\] at .* after 3 pass\\(es\\): 4000 entries scanned, 130 "

@@ -71,6 +71,9 @@ final class Gateway {
     ObjectId id = requested.orElseGet(ObjectId::random);
     String putId = UUID.randomUUID().toString();
     return whileThePairSettles("starting a put", snapshot -> {
+      if (requested.isPresent()) {
+        DeletedIdGuard.refuseIfDeletedBefore(id, snapshot, ctx);
+      }
       PutOperation op = PutOperation.begin(putId, id, sizeHint, snapshot, ctx);
       puts.add(op, caller);
       return op;
@@ -85,8 +88,12 @@ final class Gateway {
     }
     ObjectId id = requested.orElseGet(ObjectId::random);
     String putId = UUID.randomUUID().toString();
-    return whileThePairSettles("storing an object", snapshot ->
-        PutOperation.whole(putId, id, data, snapshot, ctx).commit(data.remaining(), crc32c));
+    return whileThePairSettles("storing an object", snapshot -> {
+      if (requested.isPresent()) {
+        DeletedIdGuard.refuseIfDeletedBefore(id, snapshot, ctx);
+      }
+      return PutOperation.whole(putId, id, data, snapshot, ctx).commit(data.remaining(), crc32c);
+    });
   }
 
   @FunctionalInterface

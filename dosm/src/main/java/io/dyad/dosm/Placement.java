@@ -7,8 +7,14 @@ import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
 import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.model.RebalanceInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Object id to storage pair by rendezvous (highest-random-weight) hashing: every pair gets a weight
@@ -23,21 +29,60 @@ public final class Placement {
 
   /** @throws DyadException UNAVAILABLE if the cluster has no storage pair */
   public static PairInfo pairFor(ObjectId id, ClusterSnapshot s) throws DyadException {
+    PairInfo best = heaviest(id, s.pairs().values().stream().filter(Placement::placesObjects).toList());
+    if (best == null) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster has no storage pairs");
+    }
+    return best;
+  }
+
+  /**
+   * While the rebalancer runs after the storage pairs changed: the pair placement gave the object among the pairs
+   * before the change, if that is not its pair now. The object may still be there, or a tombstone for it.
+   */
+  public static Optional<PairInfo> previousPairFor(ObjectId id, ClusterSnapshot s) throws DyadException {
+    RebalanceInfo r = s.rebalance().orElse(null);
+    if (r == null) {
+      return Optional.empty();
+    }
+    // a record for another set of pairs: the set just changed, and the rebalancer has not begun yet
+    String previous = !r.placement().equals(pairIds(s)) ? r.placement() : r.done() ? null : r.previous();
+    if (previous == null) {
+      return Optional.empty();
+    }
+    Set<String> before = Set.of(previous.split(","));
+    PairInfo then = heaviest(id, s.pairs().values().stream()
+        .filter(p -> p.kind() == MemberKind.STORAGE && before.contains(p.id())).toList());
+    return then == null || then.id().equals(pairFor(id, s).id()) ? Optional.empty() : Optional.of(then);
+  }
+
+  /** The storage pairs placement runs over: sorted ids, comma-separated (as {@code /dyad/rebalance} records them). */
+  public static String pairIds(ClusterSnapshot s) {
+    return s.pairs().values().stream().filter(Placement::placesObjects).map(PairInfo::id).sorted()
+        .collect(Collectors.joining(","));
+  }
+
+  /** The members of the pairs placement runs over, sorted. */
+  public static List<String> members(ClusterSnapshot s) {
+    return s.pairs().values().stream().filter(Placement::placesObjects).flatMap(p -> Stream.of(p.a(), p.b()))
+        .sorted().toList();
+  }
+
+  private static boolean placesObjects(PairInfo p) {
+    return p.kind() == MemberKind.STORAGE && !p.joining();
+  }
+
+  /** The pair of {@code pairs} with the highest weight for {@code id} (the lowest id on a tie), or null if none. */
+  private static PairInfo heaviest(ObjectId id, List<PairInfo> pairs) {
     PairInfo best = null;
     long bestWeight = 0;
-    for (PairInfo p : s.pairs().values()) {
-      if (p.kind() != MemberKind.STORAGE || p.joining()) {
-        continue;
-      }
+    for (PairInfo p : pairs) {
       long w = weight(p.id(), id);
       if (best == null || Long.compareUnsigned(w, bestWeight) > 0
           || (w == bestWeight && p.id().compareTo(best.id()) < 0)) {
         best = p;
         bestWeight = w;
       }
-    }
-    if (best == null) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster has no storage pairs");
     }
     return best;
   }

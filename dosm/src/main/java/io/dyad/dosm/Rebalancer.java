@@ -6,8 +6,6 @@ import com.google.common.util.concurrent.AbstractScheduledService;
 import com.google.common.util.concurrent.RateLimiter;
 import io.dyad.common.DyadException;
 import io.dyad.common.InventoryPage;
-import io.dyad.coordinator.model.MemberKind;
-import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.model.RebalanceInfo;
 import io.dyad.coordinator.rebalance.RebalanceLedger;
 import io.dyad.coordinator.rebalance.RebalancerLatch;
@@ -22,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,11 +134,11 @@ public final class Rebalancer extends AbstractScheduledService {
       return;
     }
     ClusterSnapshot s = view.current();
-    List<String> members = storageMembers(s);
+    List<String> members = Placement.members(s); // the order passes read them in
     if (members.isEmpty()) {
       return;
     }
-    String placement = placementOf(s);
+    String placement = Placement.pairIds(s);
     if (progress == null) {
       progress = ledger.read().orElse(null);
     }
@@ -154,7 +151,8 @@ public final class Rebalancer extends AbstractScheduledService {
         LOG.info("[dosm={}] storage pairs are now [{}] (were [{}]): rebalancing", instance, placement,
             progress.placement());
       }
-      record(RebalanceInfo.begin(placement, members.get(0), instance, now));
+      record(RebalanceInfo.begin(placement, progress == null ? null : progress.placement(), members.get(0), instance,
+          now));
       settleUntilMillis = now + settings.settle().toMillis();
       return;
     }
@@ -196,17 +194,5 @@ public final class Rebalancer extends AbstractScheduledService {
   private void record(RebalanceInfo next) throws DyadException {
     ledger.write(next, latch.latchPath());
     progress = next;
-  }
-
-  /** The storage members of the pairs in placement, sorted: the order passes read them in. */
-  static List<String> storageMembers(ClusterSnapshot s) {
-    return s.pairs().values().stream().filter(p -> p.kind() == MemberKind.STORAGE && !p.joining())
-        .flatMap(p -> java.util.stream.Stream.of(p.a(), p.b())).sorted().toList();
-  }
-
-  /** The storage pairs placement runs over, as recorded: sorted ids, comma-separated. */
-  static String placementOf(ClusterSnapshot s) {
-    return s.pairs().values().stream().filter(p -> p.kind() == MemberKind.STORAGE && !p.joining())
-        .map(PairInfo::id).sorted().collect(Collectors.joining(","));
   }
 }

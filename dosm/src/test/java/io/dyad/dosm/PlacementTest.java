@@ -6,6 +6,7 @@ import io.dyad.common.ObjectId;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.model.PairInfo;
+import io.dyad.coordinator.model.RebalanceInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import java.util.HashMap;
 import java.util.List;
@@ -66,9 +67,36 @@ class PlacementTest {
       ObjectId id = ObjectId.of("obj-" + i);
       assertThat(Placement.pairFor(id, joining).id()).isEqualTo(Placement.pairFor(id, three).id());
     }
-    assertThat(Rebalancer.placementOf(joining)).isEqualTo("p1,p2,p3");
-    assertThat(Rebalancer.placementOf(four)).isEqualTo("p1,p2,p3,p4");
-    assertThat(Rebalancer.storageMembers(joining)).containsExactly("a1", "a2", "a3", "b1", "b2", "b3");
+    assertThat(Placement.pairIds(joining)).isEqualTo("p1,p2,p3");
+    assertThat(Placement.pairIds(four)).isEqualTo("p1,p2,p3,p4");
+    assertThat(Placement.members(joining)).containsExactly("a1", "a2", "a3", "b1", "b2", "b3");
+  }
+
+  @Test
+  void whileARebalanceRunsAnObjectsPreviousPairIsKnown() throws Exception {
+    ClusterSnapshot four = withPairs(4);
+    ClusterSnapshot three = withPairs(3);
+    RebalanceInfo running = RebalanceInfo.begin("p1,p2,p3,p4", "p1,p2,p3", "a1", "d1", 0);
+    RebalanceInfo notBegun = RebalanceInfo.begin("p1,p2,p3", null, "a1", "d1", 0).finished("d1", 0);
+    int moved = 0;
+    for (int i = 0; i < 2_000; i++) {
+      ObjectId id = ObjectId.of("obj-" + i);
+      PairInfo before = Placement.pairFor(id, three);
+      boolean moves = Placement.pairFor(id, four).id().equals("p4");
+      Optional<PairInfo> expected = moves ? Optional.of(before) : Optional.empty();
+      assertThat(Placement.previousPairFor(id, with(four, running))).isEqualTo(expected);
+      assertThat(Placement.previousPairFor(id, with(four, notBegun))).as("the set changed, no rebalance yet")
+          .isEqualTo(expected);
+      assertThat(Placement.previousPairFor(id, with(four, running.finished("d1", 1)))).isEmpty();
+      assertThat(Placement.previousPairFor(id, four)).isEmpty();
+      moved += moves ? 1 : 0;
+    }
+    assertThat(moved).isBetween(400, 600);
+  }
+
+  private static ClusterSnapshot with(ClusterSnapshot s, RebalanceInfo r) {
+    return ClusterSnapshot.builder().version(s.version()).members(s.members()).pairs(s.pairs())
+        .rebalance(Optional.of(r)).build();
   }
 
   @Test
