@@ -48,7 +48,7 @@ class ZkCliIT {
                 + "volumes]");
         assertThat(zkCli(zk.connectString(), "get", "/dyad/pairs/p1")).contains(
             "{\"v\":1,\"id\":\"p1\",\"kind\":\"storage\",\"a\":\"a1\",\"b\":\"b1\",\"aAddress\":\"127.0.1.11:9100\","
-                + "\"bAddress\":\"127.0.2.11:9100\"}");
+                + "\"bAddress\":\"127.0.2.11:9100\",\"joining\":false}");
         assertThat(zkCli(zk.connectString(), "get", "/dyad/failover/a1"))
             .containsPattern("\\{\"v\":1,\"member\":\"a1\",\"servedBy\":\"b1\",\"since\":\\d+,"
                 + "\"reason\":\"operator: cli test\",\"epoch\":\\d+,\"state\":\"FAILED_OVER\",\"decidedBy\":\"c1\","
