@@ -14,7 +14,9 @@ import io.dyad.rpc.ConnectionPool;
 import io.dyad.rpc.StorageNodeClient;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -93,10 +95,14 @@ final class ObjectMover {
     if (e.tombstone() || deletedOnAny(id, s, from.partnerOf(member), to.a(), to.b())) {
       return Optional.of(tombstoneOn(targets, id, s));
     }
+    List<String> lacking = new ArrayList<>(2);
     for (String t : targets) {
       if (presence(t, id, s) == Presence.ABSENT) {
-        copy(e, member, t, s);
+        lacking.add(t);
       }
+    }
+    if (!lacking.isEmpty()) {
+      copy(e, member, lacking, s);
     }
     for (String t : targets) {
       ObjectMeta held = on(t, s, ConnectionPool.Retry.SAFE, c -> c.localStat(id, s.epoch()));
@@ -134,35 +140,64 @@ final class ObjectMover {
     return on(member, s, ConnectionPool.Retry.SAFE, c -> c.has(id, s.epoch()));
   }
 
-  /** Copies {@code e} from {@code source} to {@code target}; one that appeared there meanwhile is left as it is. */
-  private void copy(ObjectMeta e, String source, String target, ClusterSnapshot s) throws DyadException {
+  /**
+   * Copies {@code e} from {@code source} to each of {@code targets}, reading each chunk once. A target where the
+   * object appeared meanwhile is left as it is (the check after the copy decides); any other failure aborts the
+   * copy, and the page is tried again later.
+   */
+  private void copy(ObjectMeta e, String source, List<String> targets, ClusterSnapshot s) throws DyadException {
     ObjectId id = e.id();
     Routing routing = Routing.at(s.epoch());
-    try {
-      if (e.length() <= CHUNK_BYTES) {
-        ByteBuffer data = readChunk(source, id, 0, (int) e.length(), s);
-        on(target, s, ConnectionPool.Retry.NEVER, c -> c.write(id, data, e.crc32c(), routing));
-        return;
+    if (e.length() <= CHUNK_BYTES) {
+      ByteBuffer data = readChunk(source, id, 0, (int) e.length(), s);
+      for (String t : targets) {
+        unlessAlreadyThere(() -> on(t, s, ConnectionPool.Retry.NEVER,
+            c -> c.write(id, data.duplicate(), e.crc32c(), routing)));
       }
-      WriteSessionInfo session = on(target, s, ConnectionPool.Retry.NEVER, c -> c.begin(id, e.length(), routing));
-      try {
-        int chunk = Math.min(CHUNK_BYTES, session.maxChunkBytes());
-        for (long offset = 0; offset < e.length(); offset += chunk) {
-          long at = offset;
-          ByteBuffer data = readChunk(source, id, at, (int) Math.min(chunk, e.length() - at), s);
-          on(target, s, ConnectionPool.Retry.NEVER, c -> {
-            c.append(session.sessionId(), at, data);
+      return;
+    }
+    Map<String, WriteSessionInfo> sessions = new LinkedHashMap<>();
+    try {
+      int chunk = CHUNK_BYTES;
+      for (String t : targets) {
+        unlessAlreadyThere(() -> sessions.put(t, on(t, s, ConnectionPool.Retry.NEVER,
+            c -> c.begin(id, e.length(), routing))));
+      }
+      for (WriteSessionInfo session : sessions.values()) {
+        chunk = Math.min(chunk, session.maxChunkBytes());
+      }
+      for (long offset = 0; offset < e.length() && !sessions.isEmpty(); offset += chunk) {
+        long at = offset;
+        ByteBuffer data = readChunk(source, id, at, (int) Math.min(chunk, e.length() - at), s);
+        for (Map.Entry<String, WriteSessionInfo> t : sessions.entrySet()) {
+          on(t.getKey(), s, ConnectionPool.Retry.NEVER, c -> {
+            c.append(t.getValue().sessionId(), at, data.duplicate());
             return null;
           });
         }
-        on(target, s, ConnectionPool.Retry.NEVER, c -> c.commit(session.sessionId(), e.length(), e.crc32c(), routing));
-      } catch (DyadException failed) {
-        abortQuietly(target, session, s);
-        throw failed;
       }
-    } catch (DyadException ex) {
-      if (ex.code() != ErrorCode.ALREADY_EXISTS) {
-        throw ex;
+      for (Map.Entry<String, WriteSessionInfo> t : List.copyOf(sessions.entrySet())) {
+        unlessAlreadyThere(() -> on(t.getKey(), s, ConnectionPool.Retry.NEVER,
+            c -> c.commit(t.getValue().sessionId(), e.length(), e.crc32c(), routing)));
+        sessions.remove(t.getKey());
+      }
+    } finally {
+      sessions.forEach((t, session) -> abortQuietly(t, session, s));
+    }
+  }
+
+  @FunctionalInterface
+  private interface Write {
+    void run() throws DyadException;
+  }
+
+  /** Runs a write; ALREADY_EXISTS (a client or an earlier copy put the id there meanwhile) is not a failure. */
+  private static void unlessAlreadyThere(Write write) throws DyadException {
+    try {
+      write.run();
+    } catch (DyadException e) {
+      if (e.code() != ErrorCode.ALREADY_EXISTS) {
+        throw e;
       }
     }
   }

@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * How the rebalancer works.
  *
- * @param bytesPerSecond the most object bytes it copies per second (it reads them from the old pair and writes
- *     each to both members of the new one)
+ * @param bytesPerSecond the most object bytes it reads from old pairs per second (each chunk read is written to
+ *     both members of the new pair)
  * @param pageSize inventory entries per page: progress is recorded after each
  * @param interval the pause between pages (and how often an idle rebalancer looks for a change)
  * @param settle how long after a change of the storage pairs the first move waits, so that every member and DOSM
