@@ -92,12 +92,17 @@ final class ObjectMover {
       throws DyadException {
     ObjectId id = e.id();
     List<String> targets = List.of(to.a(), to.b());
-    if (e.tombstone() || deletedOnAny(id, s, from.partnerOf(member), to.a(), to.b())) {
+    if (e.tombstone() || presence(from.partnerOf(member), id, s) == Presence.DELETED) {
       return Optional.of(tombstoneOn(targets, id, s));
     }
+    // each target asked once: a tombstone there means deleted; what is absent gets the copy
     List<String> lacking = new ArrayList<>(2);
     for (String t : targets) {
-      if (presence(t, id, s) == Presence.ABSENT) {
+      Presence there = presence(t, id, s);
+      if (there == Presence.DELETED) {
+        return Optional.of(tombstoneOn(targets, id, s));
+      }
+      if (there == Presence.ABSENT) {
         lacking.add(t);
       }
     }
@@ -117,15 +122,6 @@ final class ObjectMover {
       }
     }
     return Optional.of(e);
-  }
-
-  private boolean deletedOnAny(ObjectId id, ClusterSnapshot s, String... members) throws DyadException {
-    for (String m : members) {
-      if (presence(m, id, s) == Presence.DELETED) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private ObjectMeta tombstoneOn(List<String> targets, ObjectId id, ClusterSnapshot s) throws DyadException {
