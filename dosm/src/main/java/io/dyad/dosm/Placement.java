@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -29,7 +30,7 @@ public final class Placement {
 
   /** @throws DyadException UNAVAILABLE if the cluster has no storage pair */
   public static PairInfo pairFor(ObjectId id, ClusterSnapshot s) throws DyadException {
-    PairInfo best = heaviest(id, s.pairs().values().stream().filter(Placement::placesObjects).toList());
+    PairInfo best = heaviest(id, s, Placement::placesObjects);
     if (best == null) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster has no storage pairs");
     }
@@ -51,8 +52,7 @@ public final class Placement {
       return Optional.empty();
     }
     Set<String> before = Set.of(previous.split(","));
-    PairInfo then = heaviest(id, s.pairs().values().stream()
-        .filter(p -> p.kind() == MemberKind.STORAGE && before.contains(p.id())).toList());
+    PairInfo then = heaviest(id, s, p -> p.kind() == MemberKind.STORAGE && before.contains(p.id()));
     return then == null || then.id().equals(pairFor(id, s).id()) ? Optional.empty() : Optional.of(then);
   }
 
@@ -72,11 +72,17 @@ public final class Placement {
     return p.kind() == MemberKind.STORAGE && !p.joining();
   }
 
-  /** The pair of {@code pairs} with the highest weight for {@code id} (the lowest id on a tie), or null if none. */
-  private static PairInfo heaviest(ObjectId id, List<PairInfo> pairs) {
+  /**
+   * Of the pairs of {@code s} that {@code eligible} accepts, the one with the highest weight for {@code id} (the
+   * lowest id on a tie), or null if none. Every read and write asks, so it iterates rather than copying the pairs.
+   */
+  private static PairInfo heaviest(ObjectId id, ClusterSnapshot s, Predicate<PairInfo> eligible) {
     PairInfo best = null;
     long bestWeight = 0;
-    for (PairInfo p : pairs) {
+    for (PairInfo p : s.pairs().values()) {
+      if (!eligible.test(p)) {
+        continue;
+      }
       long w = weight(p.id(), id);
       if (best == null || Long.compareUnsigned(w, bestWeight) > 0
           || (w == bestWeight && p.id().compareTo(best.id()) < 0)) {
