@@ -52,13 +52,13 @@ public final class PairAddition {
     cluster.centers().forEach((name, c) -> centers.put(name, new CenterSpec(c.subnet(), c.multicast())));
     List<MemberSpec> allMembers = new ArrayList<>();
     for (MemberInfo m : s.members().values()) {
-      allMembers.add(new MemberSpec(m.id(), m.kind().name().toLowerCase(java.util.Locale.ROOT), m.center(),
+      allMembers.add(new MemberSpec(m.id(), m.kind().json(), m.center(),
           m.address(), m.adminAddress()));
     }
     allMembers.addAll(members);
     List<PairSpec> allPairs = new ArrayList<>();
     for (PairInfo p : s.pairs().values()) {
-      allPairs.add(new PairSpec(p.id(), p.kind().name().toLowerCase(java.util.Locale.ROOT), p.a(), p.b()));
+      allPairs.add(new PairSpec(p.id(), p.kind().json(), p.a(), p.b()));
     }
     allPairs.add(pair);
     ClusterLayout whole = ClusterDescriptionValidator.validate(

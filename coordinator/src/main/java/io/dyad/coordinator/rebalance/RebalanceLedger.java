@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
-import org.apache.zookeeper.data.Stat;
+import org.apache.zookeeper.KeeperException;
 
 /** Reads and writes {@code /dyad/rebalance}; a write succeeds only while the writer holds the rebalancer latch. */
 public final class RebalanceLedger {
@@ -22,11 +22,9 @@ public final class RebalanceLedger {
   /** The recorded progress, if any. @throws DyadException UNAVAILABLE if ZooKeeper cannot be read */
   public Optional<RebalanceInfo> read() throws DyadException {
     try {
-      Stat stat = client.checkExists().forPath(ZkPaths.REBALANCE);
-      if (stat == null) {
-        return Optional.empty();
-      }
       return Optional.of(ZnodeCodec.REBALANCE.decode(ZkPaths.REBALANCE, client.getData().forPath(ZkPaths.REBALANCE)));
+    } catch (KeeperException.NoNodeException e) {
+      return Optional.empty();
     } catch (DyadException e) {
       throw e;
     } catch (Exception e) {
