@@ -22,7 +22,7 @@ import java.util.Optional;
  *   <li>a request routed under an epoch older than the member knows is refused with StaleEpoch, so the router
  *       refreshes its view;
  *   <li>it serves reads only while it serves: not failed over, and its live incarnation admitted by the
- *       coordinator. A new incarnation (a restart, a lost session, another disk) is JOINING until the coordinator
+ *       coordinator. A new incarnation (a restart, another disk) is JOINING until the coordinator
  *       decides: no reads, no writes. A RESYNCING member takes writes but serves no reads; a FAILED_OVER one does
  *       neither. All of them answer lookups (what they hold).
  * </ul>

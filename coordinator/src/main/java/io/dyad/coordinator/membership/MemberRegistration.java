@@ -10,6 +10,8 @@ import io.dyad.coordinator.zk.ZnodeCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,8 +41,13 @@ import org.slf4j.LoggerFactory;
  *   <li>SUSPENDED (connection lost, session maybe alive): reads go on; nothing else changes.
  *   <li>LOST (the session expired, or Curator gave it up after a session timeout without ZooKeeper): no more
  *       writes. Reads go on until the member is registered again — during a ZooKeeper outage nobody can be failed
- *       over, so its copy is still the pair's — and once reconnected under a new session it waits for the old
- *       session's znode to vanish and registers again as a new incarnation (which catches up before it serves).
+ *       over, so its copy is still the pair's. Once reconnected under a new session it removes the znode its own
+ *       old session left (it knows that session: nobody else can own it) and registers again at once, as the
+ *       <em>same incarnation</em> if it still runs on the same data: the process never stopped and took no write
+ *       without its lease, so it lacks nothing its partner could not have written degraded (with a hint), and the
+ *       coordinator need not admit it again. If the coordinator failed it over meanwhile, the failover record
+ *       sends it through a resync as usual. A znode of a session this process never had (another process
+ *       registered as this member, or a restarted one's predecessor) is waited out until it vanishes.
  *   <li>RECONNECTED: confirmed at once if the znode is still ours; otherwise registers again as above.
  * </ul>
  * Registration work runs on one internal thread, so transitions never interleave; confirmations use the raw
@@ -58,6 +65,10 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
   private final Duration sessionTimeout;
   private final AtomicLong lastIncarnation = new AtomicLong();
   private final AtomicReference<LiveInfo> registered = new AtomicReference<>();
+  /** The last registration this process made (kept when the session is lost), or null before the first. */
+  private volatile LiveInfo lastRegistered;
+  /** Every session this process registered under: a liveness znode owned by one of them is its own leftover. */
+  private final Set<Long> ownSessions = ConcurrentHashMap.newKeySet();
   private final CountDownLatch firstRegistration = new CountDownLatch(1);
   private final ConnectionStateListener stateListener = (c, state) -> onConnectionState(state);
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
@@ -242,15 +253,22 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
       return true;
     }
     if (existing != null && existing.getEphemeralOwner() != session) {
-      LOG.info("[member={}] waiting for the liveness znode of an earlier session (0x{}) to vanish",
-          memberId, Long.toHexString(existing.getEphemeralOwner()));
-      if (!awaitDeletion(path)) {
-        return false;
+      if (ownSessions.contains(existing.getEphemeralOwner())) {
+        removeOwnLeftover(path, existing);
+      } else {
+        LOG.info("[member={}] waiting for the liveness znode of an earlier session (0x{}) to vanish",
+            memberId, Long.toHexString(existing.getEphemeralOwner()));
+        if (!awaitDeletion(path)) {
+          return false;
+        }
       }
     }
-    long incarnation = lastIncarnation.updateAndGet(prev -> Math.max(prev + 1, clock.millis()));
-    LiveInfo info = new LiveInfo(memberId, address, Long.toHexString(session), clock.millis(), incarnation,
-        dataId.get());
+    String data = dataId.get();
+    LiveInfo previous = lastRegistered;
+    boolean renewal = previous != null && java.util.Objects.equals(previous.dataId(), data);
+    long incarnation = renewal ? previous.incarnation()
+        : lastIncarnation.updateAndGet(prev -> Math.max(prev + 1, clock.millis()));
+    LiveInfo info = new LiveInfo(memberId, address, Long.toHexString(session), clock.millis(), incarnation, data);
     try {
       client.create().withMode(CreateMode.EPHEMERAL).forPath(path, ZnodeCodec.LIVE.encode(info));
     } catch (KeeperException.NodeExistsException e) {
@@ -260,12 +278,25 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
       }
     }
     confirmedAtNanos = started;
+    ownSessions.add(session);
+    lastRegistered = info;
     registered.set(info);
     sessionLost = false;
     outageSeenWhileHealthy = false;
-    LOG.info("[member={}] registered at {} (incarnation {}, data {}, session 0x{})", memberId, address, incarnation,
-        info.dataId(), Long.toHexString(session));
+    LOG.info("[member={}] registered at {} ({}incarnation {}, data {}, session 0x{})", memberId, address,
+        renewal ? "again as the same " : "", incarnation, info.dataId(), Long.toHexString(session));
     return true;
+  }
+
+  /** Deletes the liveness znode an expired session of this process left behind (only that version of it). */
+  private void removeOwnLeftover(String path, Stat existing) throws Exception {
+    try {
+      client.delete().withVersion(existing.getVersion()).forPath(path);
+      LOG.info("[member={}] removed the liveness znode its own expired session 0x{} left", memberId,
+          Long.toHexString(existing.getEphemeralOwner()));
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException gone) {
+      // it vanished (or changed) meanwhile: the create below finds out which
+    }
   }
 
   private boolean awaitDeletion(String path) throws Exception {
