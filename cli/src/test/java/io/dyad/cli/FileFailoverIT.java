@@ -70,6 +70,55 @@ class FileFailoverIT {
     run("restart", true);
   }
 
+  /**
+   * SIGSTOP of the volume's primary directory server and of a storage node for 10 s, longer than the DDM's 10 s
+   * call timeout and far longer than failure detection: the calls already sent to them are abandoned the moment the
+   * coordinator declares them failed over, so the writer stalls about as long as detection takes, not a timeout.
+   */
+  @Test
+  void pausedPrimaryDirectoryAndNodeStallClientsOnlyUntilTheirFailoverIsDeclared() throws Exception {
+    String volume = "pause";
+    files.createVolume(volume);
+    ClusterSnapshot s = cluster.view().current();
+    String directory = PairRoles.primary(s, s.pairs().get(s.volumes().get(volume).directoryPair())).orElseThrow();
+    String node = "a3";
+    long declaredMillis;
+    try (FileWriter writer = new FileWriter(volume)) {
+      writer.awaitMore(20);
+      long paused = System.nanoTime();
+      signal(directory, "STOP");
+      signal(node, "STOP");
+      await().atMost(Duration.ofSeconds(30)).until(() -> failedOver(directory) && failedOver(node));
+      declaredMillis = (System.nanoTime() - paused) / 1_000_000;
+      writer.awaitMore(20); // while both are still paused
+      await().pollDelay(Duration.ofMillis(Math.max(0, 10_000 - (System.nanoTime() - paused) / 1_000_000)))
+          .atMost(Duration.ofSeconds(20)).until(() -> true);
+      signal(directory, "CONT");
+      signal(node, "CONT");
+      await().atMost(Duration.ofSeconds(120)).until(() -> {
+        ClusterSnapshot now = cluster.view().current();
+        return now.isServing(directory) && now.isServing(node) && now.failovers().isEmpty();
+      });
+      writer.awaitMore(20);
+      writer.close();
+      System.out.printf("[measure] SIGSTOP of %s and %s for 10 s under a file writer: failover declared after %d ms, "
+          + "longest stall of the writer %d ms, %d files acknowledged, failures %s%n", directory, node,
+          declaredMillis, writer.longestGapMillis, writer.acknowledged.size(), writer.failures);
+      assertThat(writer.failures).as("operations that failed").isEmpty();
+      assertThat(writer.longestGapMillis).as("the writer's longest stall (ms): detection, then at once the partner, "
+          + "not a call timeout of 10 s").isLessThan(declaredMillis + 3000);
+    }
+    for (Map.Entry<String, Long> f : FileWriter.acknowledgedOf(volume).entrySet()) {
+      assertThat(crcOf(read(volume, f.getKey()))).as("%s:%s", volume, f.getKey()).isEqualTo(f.getValue());
+    }
+  }
+
+  private static void signal(String member, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(cluster.processes().get(member).pid()))
+        .inheritIO().start();
+    assertThat(kill.waitFor()).as("kill -%s %s", signal, member).isZero();
+  }
+
   private void run(String volume, boolean quick) throws Exception {
     files.createVolume(volume);
     ClusterSnapshot s = cluster.view().current();
@@ -137,6 +186,8 @@ class FileFailoverIT {
     final Map<String, Long> acknowledged = new ConcurrentHashMap<>();
     final List<String> failures = new CopyOnWriteArrayList<>();
     volatile int readBack;
+    /** the longest time between two operations that completed (put or read), in ms */
+    volatile long longestGapMillis;
     private final String volume;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
@@ -155,6 +206,7 @@ class FileFailoverIT {
     private void run() {
       Random random = new Random(42);
       List<String> written = new CopyOnWriteArrayList<>();
+      long last = System.nanoTime();
       for (int i = 0; running.get(); i++) {
         byte[] data = new byte[1 + random.nextInt(96 * 1024)];
         random.nextBytes(data);
@@ -168,6 +220,9 @@ class FileFailoverIT {
             failures.add("read of " + earlier + " gave other bytes");
           }
           readBack++;
+          long now = System.nanoTime();
+          longestGapMillis = Math.max(longestGapMillis, (now - last) / 1_000_000);
+          last = now;
         } catch (DyadException e) {
           failures.add(path + ": " + e.code() + " " + e.getMessage());
         } catch (Exception e) {

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * idle ones are kept for reuse, most recently used first, but closed once idle longer than {@code maxIdle} —
  * which must be well below the servers' own idle timeout, so that a reused connection is never one the server has
  * already closed. A call made on a reused connection that fails because the connection broke is repeated once on
- * a fresh one before the server is treated as failed ({@link #call}). Thread-safe.
+ * a fresh one before the server is treated as failed ({@link #call}). A server can be {@link #suspend suspended}
+ * (its member was failed over): calls in flight to it are abandoned at once and new ones refused, so that callers
+ * turn to its partner instead of waiting out their timeouts on a paused or partitioned server. Thread-safe.
  *
  * @param <C> the connection type
  */
@@ -69,6 +71,9 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
   private final class Target {
     final Semaphore permits = new Semaphore(maxPerTarget, true);
     final ArrayDeque<Idle<C>> idle = new ArrayDeque<>();
+    final java.util.Set<Lease> inUse = ConcurrentHashMap.newKeySet();
+    /** why calls to this server are refused now, or null */
+    volatile String suspended;
   }
 
   private record Idle<C>(C connection, long since) {}
@@ -84,6 +89,10 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
       try {
         return fn.call(lease.connection());
       } catch (DyadException e) {
+        String abandoned = lease.abandonedBecause;
+        if (abandoned != null) {
+          throw new DyadException(ErrorCode.UNAVAILABLE, "the call to " + target + " was abandoned: " + abandoned, e);
+        }
         if (!lease.reused() || retry == Retry.NEVER || !lease.connection().isBroken()) {
           throw e;
         }
@@ -121,6 +130,10 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
       throw new DyadException(ErrorCode.UNAVAILABLE, "the connection pool is closed (shutting down)");
     }
     Target t = targets.computeIfAbsent(target, n -> new Target());
+    String suspended = t.suspended;
+    if (suspended != null) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "no calls to " + target + " now: " + suspended);
+    }
     try {
       if (!t.permits.tryAcquire(checkoutTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new DyadException(ErrorCode.UNAVAILABLE, "all " + maxPerTarget + " connections to " + target
@@ -184,6 +197,35 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
     dropped.forEach(i -> i.connection().close());
   }
 
+  /**
+   * Stops calls to a server until {@link #resume}: those in flight are cut at once (they fail with UNAVAILABLE,
+   * and are not repeated on a fresh connection), idle connections are closed, and new calls are refused. For a
+   * member the coordinator failed over: it may be paused or cut off, and its partner serves. Never blocks.
+   *
+   * @param why what callers are told (e.g. "a1 was failed over")
+   */
+  public void suspend(HostAndPort target, String why) {
+    Target t = targets.computeIfAbsent(target, n -> new Target());
+    t.suspended = why;
+    for (Lease lease : t.inUse) {
+      lease.abandon(why);
+    }
+    List<Idle<C>> dropped;
+    synchronized (t) {
+      dropped = new ArrayList<>(t.idle);
+      t.idle.clear();
+    }
+    dropped.forEach(i -> i.connection().abort()); // a TLS close would wait to send to a server that may be paused
+  }
+
+  /** Lets calls to a server suspended by {@link #suspend} through again. */
+  public void resume(HostAndPort target) {
+    Target t = targets.get(target);
+    if (t != null) {
+      t.suspended = null;
+    }
+  }
+
   /** Connections open per server now (in use and idle). */
   public Map<HostAndPort, Integer> openConnections() {
     Map<HostAndPort, Integer> out = new TreeMap<>(Comparator.comparing(HostAndPort::toString));
@@ -212,12 +254,24 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
     private final C connection;
     private final boolean reused;
     private boolean returned;
+    /** why {@link #suspend} cut it while in use, or null */
+    volatile String abandonedBecause;
 
     private Lease(HostAndPort target, Target owner, C connection, boolean reused) {
       this.target = target;
       this.owner = owner;
       this.connection = connection;
       this.reused = reused;
+      owner.inUse.add(this);
+      String suspended = owner.suspended;
+      if (suspended != null) {
+        abandon(suspended); // suspended while this lease was being made: cut like the others
+      }
+    }
+
+    private void abandon(String why) {
+      abandonedBecause = why;
+      connection.abort();
     }
 
     public C connection() {
@@ -239,7 +293,8 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
         return;
       }
       returned = true;
-      if (closed || connection.isBroken()) {
+      owner.inUse.remove(this);
+      if (closed || abandonedBecause != null || connection.isBroken()) {
         connection.close();
       } else {
         connection.trim();

@@ -25,10 +25,13 @@ final class DyadFramedTransport extends TLayeredTransport {
   private final TMemoryInputTransport readBuffer;
   private final byte[] sizeBuffer = new byte[4];
   private byte[] frame = new byte[0];
+  /** the TCP socket under everything (under TLS too), closed to cut the connection from another thread */
+  private final java.net.Socket raw;
 
-  DyadFramedTransport(TTransport inner, int maxFrameBytes) throws TTransportException {
+  DyadFramedTransport(TTransport inner, int maxFrameBytes, java.net.Socket raw) throws TTransportException {
     super(inner);
     this.maxFrameBytes = maxFrameBytes;
+    this.raw = raw;
     this.readBuffer = new TMemoryInputTransport(
         new TConfiguration(maxFrameBytes, maxFrameBytes, TConfiguration.DEFAULT_RECURSION_DEPTH), new byte[0]);
   }
@@ -117,5 +120,17 @@ final class DyadFramedTransport extends TLayeredTransport {
   public void close() {
     writer.clear();
     getInnerTransport().close();
+  }
+
+  /**
+   * Cuts the connection from any thread, at once: a call blocked reading or writing on it fails. Closes the TCP
+   * socket itself, not the TLS layer, whose close would first wait to send its closing record.
+   */
+  void abort() {
+    try {
+      raw.close();
+    } catch (java.io.IOException ignored) {
+      // cut anyway
+    }
   }
 }

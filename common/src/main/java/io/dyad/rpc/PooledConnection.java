@@ -16,6 +16,14 @@ public interface PooledConnection extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Cuts the connection from another thread, without blocking: a call in flight on it fails at once (and the
+   * connection is then broken). The pool uses it to abandon calls to a member that was failed over.
+   */
+  default void abort() {
+    close();
+  }
+
   @Override
   void close();
 }

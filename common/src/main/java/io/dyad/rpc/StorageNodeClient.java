@@ -49,6 +49,8 @@ public final class StorageNodeClient implements PooledConnection {
   private final PipelinedStorageNodeClient client;
   private final int chunkBytes;
   private boolean broken;
+  /** cut by {@link #abort} (from another thread) */
+  private volatile boolean aborted;
 
   private StorageNodeClient(HostAndPort target, TProtocol protocol, int chunkBytes) {
     this.target = target;
@@ -108,7 +110,7 @@ public final class StorageNodeClient implements PooledConnection {
 
   /** Whether the connection failed and must be closed instead of reused. */
   public boolean isBroken() {
-    return broken || !protocol.getTransport().isOpen();
+    return broken || aborted || !protocol.getTransport().isOpen();
   }
 
   @Override
@@ -401,6 +403,13 @@ public final class StorageNodeClient implements PooledConnection {
 
   private ObjectMeta toMeta(ObjectInfo info) throws DyadException {
     return ThriftTypes.toMeta(target, info);
+  }
+
+  /** Cuts the connection from another thread: a call blocked on it fails at once (see {@link PooledConnection}). */
+  @Override
+  public void abort() {
+    aborted = true;
+    ThriftConnections.abort(protocol);
   }
 
   @Override

@@ -59,7 +59,7 @@ public final class ThriftConnections {
               + TlsErrors.describe(e, "the server"), e);
         }
       }
-      transport = new DyadFramedTransport(new TSocket(wire), config.maxFrameBytes());
+      transport = new DyadFramedTransport(new TSocket(wire), config.maxFrameBytes(), socket);
       return new TBinaryProtocol(transport, true, true);
     } catch (IOException | TTransportException e) {
       if (transport != null) {
@@ -67,6 +67,18 @@ public final class ThriftConnections {
       }
       closeQuietly(socket);
       throw new DyadException(ErrorCode.UNAVAILABLE, "cannot connect to " + target + ": " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * Cuts a connection {@link #open} made, from any thread, without blocking: a call in flight on it fails at once
+   * with a transport error. The connection is broken afterwards and must be closed.
+   */
+  public static void abort(TProtocol protocol) {
+    if (protocol.getTransport() instanceof DyadFramedTransport t) {
+      t.abort();
+    } else {
+      protocol.getTransport().close();
     }
   }
 

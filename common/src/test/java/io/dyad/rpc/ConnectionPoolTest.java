@@ -21,10 +21,26 @@ class ConnectionPoolTest {
     boolean broken;
     boolean closedByServer;
     boolean closed;
+    final java.util.concurrent.CountDownLatch aborted = new java.util.concurrent.CountDownLatch(1);
 
     @Override
     public boolean isBroken() {
-      return broken;
+      return broken || aborted.getCount() == 0;
+    }
+
+    @Override
+    public void abort() {
+      aborted.countDown();
+    }
+
+    /** A call that hangs (a paused server) until the connection is cut, then fails as a cut connection would. */
+    Void hang() throws DyadException {
+      try {
+        aborted.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new DyadException(ErrorCode.UNAVAILABLE, "connection reset");
     }
 
     @Override
@@ -134,5 +150,36 @@ class ConnectionPoolTest {
       assertThat(l.reused()).isFalse();
     }
     assertThat(stale.closed).isTrue();
+  }
+
+  @Test
+  void suspendingAServerAbandonsTheCallsInFlightAtOnceAndRefusesNewOnesUntilResumed() throws Exception {
+    ConnectionPool<Fake> pool = pool(4, Duration.ofMinutes(1));
+    pool.call(NODE, ConnectionPool.Retry.SAFE, c -> null); // one idle connection to reuse
+    java.util.concurrent.CompletableFuture<Void> inFlight = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      try {
+        pool.call(NODE, ConnectionPool.Retry.SAFE, Fake::hang);
+      } catch (DyadException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> made.stream().anyMatch(f -> f.aborted.getCount() == 1) && pool.openConnections().get(NODE) == 1
+            && !inFlight.isDone());
+    int connectionsBefore = made.size();
+
+    pool.suspend(NODE, "a1 was failed over");
+
+    assertThatThrownBy(() -> inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(DyadException.class).hasMessageContaining("abandoned: a1 was failed over");
+    assertThat(made).as("the abandoned call was not repeated on a fresh connection").hasSize(connectionsBefore);
+    assertThatThrownBy(() -> pool.call(NODE, ConnectionPool.Retry.SAFE, c -> null))
+        .isInstanceOfSatisfying(DyadException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+        .hasMessageContaining("a1 was failed over");
+    assertThat(pool.openConnections().get(NODE)).as("nothing kept to the suspended server").isZero();
+
+    pool.resume(NODE);
+    String answer = pool.call(NODE, ConnectionPool.Retry.SAFE, c -> "served");
+    assertThat(answer).isEqualTo("served");
   }
 }

@@ -2,7 +2,9 @@ package io.dyad.dosm;
 
 import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterView;
+import io.dyad.coordinator.view.FailoverCutoff;
 import io.dyad.rpc.ConnectionPool;
 import io.dyad.rpc.StorageNodeClient;
 import io.dyad.rpc.ThriftClientConfig;
@@ -46,6 +48,7 @@ final class DosmCore extends AbstractIdleService {
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
       new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dosm-sweeper").build());
   private ConnectionPool<StorageNodeClient> pool;
+  private FailoverCutoff cutoff;
   private ObjectSearch search;
   private PutSessions puts;
   private final PendingHints pendingHints = new PendingHints();
@@ -65,6 +68,8 @@ final class DosmCore extends AbstractIdleService {
     ThriftClientConfig nodes = config.nodes().withCredential("dosm " + config.instance(), config.secret());
     pool = new ConnectionPool<>(node -> StorageNodeClient.connect(node, nodes, config.maxChunkBytes()),
         config.maxConnectionsPerNode(), config.nodes().requestTimeout(), NODE_CONNECTION_MAX_IDLE);
+    cutoff = new FailoverCutoff("dosm " + config.instance(), view, pool, MemberKind.STORAGE);
+    cutoff.startAsync().awaitRunning();
     search = config.searchMode().equals(DosmConfig.MULTICAST)
         ? new MulticastSearch(config.multicast(), replyHost(),
             new SearchAuth(config.secret(), java.time.Clock.systemUTC()), config.searchTimeout())
@@ -97,6 +102,7 @@ final class DosmCore extends AbstractIdleService {
 
   @Override
   protected void shutDown() {
+    cutoff.stopAsync().awaitTerminated();
     sweeper.shutdownNow();
     puts.abortAll();
     search.close();

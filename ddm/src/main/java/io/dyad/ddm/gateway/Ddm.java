@@ -8,7 +8,9 @@ import io.dyad.common.ServiceStack;
 import io.dyad.common.access.Locators;
 import io.dyad.coordinator.admin.AccessControl;
 import io.dyad.coordinator.admin.LinkSecurity;
+import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterView;
+import io.dyad.coordinator.view.FailoverCutoff;
 import io.dyad.coordinator.volumes.VolumeRegistry;
 import io.dyad.ddm.rpc.DirectoryClient;
 import io.dyad.ddm.rpc.ObjectGatewayClient;
@@ -62,6 +64,7 @@ public final class Ddm {
         new ObjectChecker(view, dosms, locators), locators, Clock.systemUTC(), metrics);
     ThriftServerService server = new ThriftServerService("ddm-" + config.instance(),
         new FileSystem.Processor<>(handler), config.server());
+    FailoverCutoff cutoff = new FailoverCutoff("ddm " + config.instance(), view, directories, MemberKind.DIRECTORY);
     Service registered = new AbstractIdleService() {
       private Service delegate;
 
@@ -79,7 +82,7 @@ public final class Ddm {
         dosms.close();
       }
     };
-    return new Ddm(server, new ServiceStack("ddm-" + config.instance(), List.of(server, registered),
+    return new Ddm(server, new ServiceStack("ddm-" + config.instance(), List.of(cutoff, server, registered),
         Duration.ofSeconds(20)));
   }
 

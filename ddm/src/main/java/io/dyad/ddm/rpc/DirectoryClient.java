@@ -35,6 +35,8 @@ public final class DirectoryClient implements PooledConnection {
   private final TProtocol protocol;
   private final DirectoryServer.Client client;
   private boolean broken;
+  /** cut by {@link #abort} (from another thread) */
+  private volatile boolean aborted;
 
   private DirectoryClient(HostAndPort target, TProtocol protocol) {
     this.target = target;
@@ -142,7 +144,7 @@ public final class DirectoryClient implements PooledConnection {
 
   @Override
   public boolean isBroken() {
-    return broken || !protocol.getTransport().isOpen();
+    return broken || aborted || !protocol.getTransport().isOpen();
   }
 
   @Override
@@ -150,6 +152,13 @@ public final class DirectoryClient implements PooledConnection {
     boolean closed = IdleSocketProbe.closedByPeer(protocol.getTransport());
     broken |= closed;
     return closed;
+  }
+
+  /** Cuts the connection from another thread: a call blocked on it fails at once (see {@link PooledConnection}). */
+  @Override
+  public void abort() {
+    aborted = true;
+    ThriftConnections.abort(protocol);
   }
 
   @Override
