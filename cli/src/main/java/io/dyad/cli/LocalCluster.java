@@ -62,6 +62,12 @@ import org.slf4j.LoggerFactory;
 public final class LocalCluster extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
   static final List<String> CENTER_A = List.of("a1", "a2", "a3");
+  /**
+   * {@code dyad local}'s members' session timeout and the coordinator's grace: a crashed member is failed over about
+   * 2.5 s after it died (see docs/operations.md for the trade-off).
+   */
+  public static final long DEFAULT_SESSION_MS = 2000;
+  public static final long DEFAULT_GRACE_MS = 500;
   static final List<String> DIRECTORIES_A = List.of("da1", "da2");
 
   /** Where everything goes. */

@@ -50,6 +50,16 @@ final class LocalCommand implements Callable<Integer> {
       description = "Run storage nodes and directory servers as separate processes (so that one can be killed).")
   boolean nodeProcesses;
 
+  @Option(names = "--zk-session-ms", defaultValue = "" + LocalCluster.DEFAULT_SESSION_MS,
+      description = "The storage nodes' and directory servers' ZooKeeper session timeout: how soon a crashed member "
+          + "is noticed (default: ${DEFAULT-VALUE}).")
+  long sessionMs;
+
+  @Option(names = "--grace-ms", defaultValue = "" + LocalCluster.DEFAULT_GRACE_MS,
+      description = "How long the coordinator waits after a member's session ended before it fails the member over "
+          + "(default: ${DEFAULT-VALUE}).")
+  long graceMs;
+
   @Option(names = "--gateways", defaultValue = "2",
       description = "How many DOSMs, on --dosm-port and the ports after it (default: ${DEFAULT-VALUE}).")
   int gateways;
@@ -71,9 +81,15 @@ final class LocalCommand implements Callable<Integer> {
     if (gateways < 1 || gateways > 9) {
       throw DyadException.invalidArgument("--gateways must be 1 to 9, not " + gateways);
     }
+    if (sessionMs < 1000 || sessionMs > 60_000) {
+      throw DyadException.invalidArgument("--zk-session-ms must be 1000 to 60000, not " + sessionMs);
+    }
+    if (graceMs < 0 || graceMs > 60_000) {
+      throw DyadException.invalidArgument("--grace-ms must be 0 to 60000, not " + graceMs);
+    }
     LogLevels.forDaemon();
     LocalCluster cluster = new LocalCluster(new LocalCluster.Options(data.toAbsolutePath(), zkPort, nodePort,
-        directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, Duration.ofSeconds(4), Duration.ofSeconds(2),
+        directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, Duration.ofMillis(sessionMs), Duration.ofMillis(graceMs),
         nodeProcesses, !noTls).withGateways(gateways),
         spec.commandLine().getOut());
     LocalControl control = new LocalControl(data.toAbsolutePath(), (verb, member) -> {

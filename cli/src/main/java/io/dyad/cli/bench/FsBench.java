@@ -7,10 +7,6 @@ import io.dyad.cli.LocalCluster;
 import io.dyad.client.ClientConfig;
 import io.dyad.client.DyadClient;
 import io.dyad.client.FileSystemClient;
-import io.dyad.common.DyadException;
-import io.dyad.coordinator.model.VolumeInfo;
-import io.dyad.coordinator.view.ClusterSnapshot;
-import io.dyad.ddm.directory.PairRoles;
 import io.dyad.rpc.ThriftClientConfig;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -75,8 +71,9 @@ final class FsBench implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("dyad-bench-fs-");
     try {
-      out.printf("dyad bench fs: rates on a local cluster with its directory servers %s (sessions 2 s, grace 0.5 s) "
-          + "in %s%n", directoryProcesses ? "as processes" : "in this JVM", dir);
+      out.printf("dyad bench fs: rates on a local cluster with its directory servers %s (sessions %d ms, grace %d ms, "
+          + "as dyad local) in %s%n", directoryProcesses ? "as processes" : "in this JVM", LocalCluster.DEFAULT_SESSION_MS,
+          LocalCluster.DEFAULT_GRACE_MS, dir);
       out.flush();
       try (Bench rates = Bench.start(dir.resolve("rates"), directoryProcesses)) {
         FileSystemClient files = rates.files;
@@ -101,7 +98,9 @@ final class FsBench implements Callable<Integer> {
       out.flush();
       try (Bench drill = Bench.start(dir.resolve("drill"), true)) {
         drill.files.createVolume("bench");
-        drill(out, drill.cluster, drill.files);
+        DirectoryDrill d = new DirectoryDrill(drill.cluster, drill.files, "bench", Duration.ofSeconds(drillSeconds));
+        d.run(DirectoryDrill.Fault.KILL, out);
+        d.run(DirectoryDrill.Fault.PAUSE, out);
         out.flush();
       }
     } finally {
@@ -118,7 +117,8 @@ final class FsBench implements Callable<Integer> {
     static Bench start(Path clusterDir, boolean directoryProcesses) throws Exception {
       DosmOptions dosm = CommandLine.populateCommand(new DosmOptions(), "--search", "point-to-point");
       LocalCluster cluster = new LocalCluster(LocalCluster.Options.onFreePorts(clusterDir, dosm, false,
-          Duration.ofSeconds(2), Duration.ofMillis(500), directoryProcesses),
+          Duration.ofMillis(LocalCluster.DEFAULT_SESSION_MS), Duration.ofMillis(LocalCluster.DEFAULT_GRACE_MS),
+          directoryProcesses),
           new PrintWriter(java.io.Writer.nullWriter()));
       cluster.startAsync().awaitRunning();
       DyadClient objects = DyadClient.connect(ClientConfig.of(List.of(cluster.dosmAddress())));
@@ -211,59 +211,5 @@ final class FsBench implements Callable<Integer> {
     if (seen.get() != listEntries) {
       out.printf("  LISTED %d ENTRIES, NOT %d%n", seen.get(), listEntries);
     }
-  }
-
-  private void drill(PrintWriter out, LocalCluster cluster, FileSystemClient files) throws Exception {
-    ClusterSnapshot s = cluster.view().current();
-    VolumeInfo volume = s.volumes().get("bench");
-    String victim = PairRoles.primary(s, s.pairs().get(volume.directoryPair())).orElseThrow();
-    files.mkdir("bench", "/drill", false);
-    List<String> acked = new java.util.concurrent.CopyOnWriteArrayList<>();
-    List<String> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
-    AtomicLong longestGap = new AtomicLong();
-    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-    Thread writer = new Thread(() -> {
-      long last = System.nanoTime();
-      for (int i = 0; running.get(); i++) {
-        String path = "/drill/d" + i;
-        try {
-          files.mkdir("bench", path, false);
-          acked.add(path);
-        } catch (DyadException e) {
-          failed.add(path + ": " + e.getMessage());
-        }
-        long now = System.nanoTime();
-        longestGap.accumulateAndGet((now - last) / 1_000_000, Math::max);
-        last = now;
-      }
-    }, "drill-writer");
-    writer.start();
-    Thread.sleep(2000);
-    long killedAt = System.nanoTime();
-    Process p = cluster.processes().get(victim);
-    p.destroyForcibly();
-    p.waitFor();
-    Thread.sleep(drillSeconds * 1000L);
-    running.set(false);
-    writer.join();
-    long seconds = (System.nanoTime() - killedAt) / 1_000_000_000L;
-    cluster.restartProcess(victim);
-    int missing = 0;
-    for (String path : acked) {
-      try {
-        files.stat("bench", path);
-      } catch (DyadException e) {
-        missing++;
-      }
-    }
-    out.println();
-    out.println("failover drill: kill -9 of primary directory " + victim + " under a writer (mkdir, 1 thread)");
-    out.printf(Locale.ROOT, "  operations                        %d acknowledged in %d s around the kill%n",
-        acked.size(), seconds + 2);
-    out.printf(Locale.ROOT, "  failed operations                 %d%s%n", failed.size(),
-        failed.isEmpty() ? "" : " e.g. " + failed.get(0));
-    out.printf(Locale.ROOT, "  longest write gap                 %d ms (target < session 2000 ms + 1000 ms)%n",
-        longestGap.get());
-    out.printf(Locale.ROOT, "  acknowledged directories missing  %d of %d%n", missing, acked.size());
   }
 }

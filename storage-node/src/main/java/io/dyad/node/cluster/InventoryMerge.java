@@ -29,11 +29,17 @@ final class InventoryMerge {
   static final class Cursor {
     private final PageSource source;
     private Iterator<ObjectMeta> page;
-    private Optional<String> next = Optional.of("");
+    private Optional<String> next;
     private ObjectMeta head;
 
     Cursor(PageSource source) {
+      this(source, "");
+    }
+
+    /** @param from where to start: a cursor a listing issued ("" for the start) */
+    Cursor(PageSource source, String from) {
       this.source = source;
+      this.next = Optional.of(from);
     }
 
     /** The current entry, or null at the end. */

@@ -7,6 +7,7 @@ import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Routing;
 import io.dyad.node.store.FanoutLayout;
+import io.dyad.node.store.InventoryCursor;
 import io.dyad.node.store.ObjectStore;
 import io.dyad.rpc.StorageNodeClient;
 import java.util.ArrayList;
@@ -76,10 +77,16 @@ final class PartnerSync {
     }
   }
 
-  /** One merge pass over both inventories: copy what we lack; push tombstones the partner lacks. */
+  /**
+   * One merge pass over both inventories: copy what we lack; push tombstones the partner lacks. Starts where an
+   * earlier try of the same resync stopped ({@link ResyncProgress#mergedUpTo}): what lies before was merged, and
+   * every write since went to both members.
+   */
   void mergeInventories() throws DyadException {
-    InventoryMerge.Cursor remote = new InventoryMerge.Cursor(cursor -> partner.inventory(cursor, PAGE));
-    InventoryMerge.Cursor local = new InventoryMerge.Cursor(cursor -> store.inventory(cursor, PAGE));
+    InventoryMerge.Cursor remote = new InventoryMerge.Cursor(cursor -> partner.inventory(cursor, PAGE),
+        progress.mergedUpTo);
+    InventoryMerge.Cursor local = new InventoryMerge.Cursor(cursor -> store.inventory(cursor, PAGE),
+        progress.mergedUpTo);
     while (stillWanted.getAsBoolean() && remote.peek() != null) {
       ObjectMeta r = remote.peek();
       ObjectMeta l = local.peek();
@@ -97,6 +104,7 @@ final class PartnerSync {
         }
       }
       progress.count(r, copier.bring(r, epoch));
+      progress.mergedUpTo = InventoryCursor.after(r.id());
       progress.at(100.0 * FanoutLayout.bucketOf(r.id()) / FanoutLayout.BUCKETS);
       onProgress.run();
     }

@@ -68,6 +68,8 @@ public final class Resyncer extends AbstractExecutionThreadService {
   private String resyncing = "";
   private long stalledUntilNanos;
   private String waitingFor = "";
+  /** the progress of the resync being run now (or last): a retry of the same resync goes on from it */
+  private ResyncProgress progress = new ResyncProgress(0, "");
 
   public Resyncer(String memberId, ObjectStore store, ClusterView view, Registration registration,
       ResyncReporter reporter, ThriftClientConfig clientConfig, Duration handoffInterval, Clock clock,
@@ -176,7 +178,7 @@ public final class Resyncer extends AbstractExecutionThreadService {
       return true;
     }
     try (StorageNodeClient c = partner.get()) {
-      ResyncProgress p = new ResyncProgress(0);
+      ResyncProgress p = new ResyncProgress(0, "");
       new PartnerSync(memberId, store, c, s.epoch(), p, this::isRunning, () -> {}).copyHinted();
       if (p.objects + p.tombstones > 0) {
         LOG.info("[member={}] collected {} hinted object(s) ({} bytes) and {} tombstone(s) from {}", memberId,
@@ -192,7 +194,13 @@ public final class Resyncer extends AbstractExecutionThreadService {
       return;
     }
     long started = clock.millis();
-    ResyncProgress progress = new ResyncProgress(me.incarnation());
+    if (!progress.key.equals(key)) {
+      progress = new ResyncProgress(me.incarnation(), key);
+    } else {
+      LOG.info("[member={}] resync goes on from {} objects ({} bytes) copied, {}% done", memberId, progress.objects,
+          progress.bytes, String.format(java.util.Locale.ROOT, "%.1f", progress.percent));
+    }
+    ResyncProgress progress = this.progress;
     long[] reportedAt = {0};
     Runnable tick = () -> {
       if (clock.millis() - reportedAt[0] >= REPORT_EVERY.toMillis() && stillResyncing(key)) {

@@ -3,8 +3,16 @@ package io.dyad.node.store;
 import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
 
-/** Where an inventory listing resumes: after {@code lastId} in {@code bucket}. Encoded as "xxxx/lastId". */
-record InventoryCursor(int bucket, String lastId) {
+/**
+ * Where an inventory listing resumes: after {@code lastId} in {@code bucket}. Encoded as "xxxx/lastId", the same on
+ * every member (they all list in the same order), so a position in one member's inventory is one in its partner's.
+ */
+public record InventoryCursor(int bucket, String lastId) {
+
+  /** The cursor of a listing that resumes right after {@code id}, on any member. */
+  public static String after(ObjectId id) {
+    return new InventoryCursor(FanoutLayout.bucketOf(id), id.value()).encode();
+  }
 
   static final InventoryCursor START = new InventoryCursor(0, null);
 
