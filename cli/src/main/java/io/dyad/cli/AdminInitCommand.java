@@ -37,6 +37,11 @@ final class AdminInitCommand implements Callable<Integer> {
           + "host that runs a DOSM, DDM or directory server). ZooKeeper records only its fingerprint.")
   Path secretFile;
 
+  @Option(names = "--leave-zk-root-open",
+      description = "Do not close ZooKeeper's root to creates by others (only for an ensemble shared with other "
+          + "applications that create top-level znodes; give Dyad its own ensemble or chroot instead).")
+  boolean leaveRootOpen;
+
   @Option(names = "--tls",
       description = "Every Thrift link of the cluster runs TLS: each daemon then needs --tls-ca, --tls-cert and "
           + "--tls-key, and daemons without them are refused. Without it the links are plain (a warning says so).")
@@ -91,8 +96,15 @@ final class AdminInitCommand implements Callable<Integer> {
     // with a secret, /dyad is created writable by the identity derived from it (readable by all)
     try (ZkSession session = ZkSession.connect(zk.config(secret))) {
       session.initCluster(layout);
+      out.printf("written to ZooKeeper %s under /dyad%n", zk.connectString());
+      if (secret.isPresent() && !leaveRootOpen) {
+        session.closeRoot().ifPresent(o -> out.println(o.describe()));
+      } else {
+        err.println("dyad: warning: ZooKeeper's root stays open: anyone who reaches ZooKeeper may create znodes beside "
+            + "/dyad and exhaust its memory" + (secret.isEmpty() ? " (there is no cluster secret to give it to)" : ""));
+        err.flush();
+      }
     }
-    out.printf("written to ZooKeeper %s under /dyad%n", zk.connectString());
     out.flush();
     return ExitCodes.OK;
   }

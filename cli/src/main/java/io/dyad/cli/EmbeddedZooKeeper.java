@@ -23,6 +23,13 @@ public final class EmbeddedZooKeeper extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
 
   private static final int MAX_SESSION_MILLIS = 60_000;
+  /**
+   * The largest request ZooKeeper accepts (jute.maxbuffer; ZooKeeper's default is 1 MiB). Dyad's znodes are a few
+   * hundred bytes and its largest transaction (admin init) about 200 bytes per member.
+   */
+  static final int MAX_REQUEST_BYTES = 512 * 1024;
+  /** Requests the server holds at once before it stops reading from clients (ZooKeeper's default: no limit). */
+  private static final int MAX_QUEUED_REQUESTS = 2000;
 
   private final Path dataDir;
   private final InetSocketAddress address;
@@ -68,6 +75,10 @@ public final class EmbeddedZooKeeper extends AbstractIdleService {
     } catch (java.io.IOException e) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "ZooKeeper data directory " + dataDir + " cannot be used: " + e, e);
     }
+    if (System.getProperty("jute.maxbuffer") == null) {
+      // read once by the server classes (and by clients in this JVM): an operator's -Djute.maxbuffer wins
+      System.setProperty("jute.maxbuffer", Integer.toString(MAX_REQUEST_BYTES));
+    }
     Properties p = new Properties();
     if (secure.isPresent()) {
       // ZooKeeper's TLS needs its Netty server; these keys also become JVM-wide "zookeeper.*" system properties
@@ -90,6 +101,8 @@ public final class EmbeddedZooKeeper extends AbstractIdleService {
     p.setProperty("syncLimit", "5");
     p.setProperty("admin.enableServer", "false");
     p.setProperty("maxCnxns", "1000");
+    p.setProperty("maxClientCnxns", "60"); // per client address
+    p.setProperty("request_throttle_max_requests", Integer.toString(MAX_QUEUED_REQUESTS));
     p.setProperty("4lw.commands.whitelist", "ruok,stat,mntr,srvr");
     p.setProperty("autopurge.snapRetainCount", "3");
     p.setProperty("autopurge.purgeInterval", "1");

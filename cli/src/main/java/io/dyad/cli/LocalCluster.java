@@ -132,7 +132,7 @@ public final class LocalCluster extends AbstractIdleService {
   /** The DOSMs by name, and where each listens (a revived one listens there again). */
   private final Map<String, Dosm> gateways = new LinkedHashMap<>();
   private final Map<String, HostAndPort> gatewayAddresses = new LinkedHashMap<>();
-  private EmbeddedZooKeeper zk;
+  private Service zk;
   private ZkSession infra;
   private Ddm ddm;
   private ClusterView view;
@@ -265,9 +265,16 @@ public final class LocalCluster extends AbstractIdleService {
       zkSecure = Optional.of(new EmbeddedZooKeeper.SecurePort(bundle, issued.ca()));
       zkTls = Optional.of(new ZkTls(issued.ca(), Optional.of(bundle), Optional.empty()));
     }
-    zk = start(new EmbeddedZooKeeper(options.data().resolve("zk"), new InetSocketAddress("127.0.0.1", options.zkPort()),
-        200, zkSecure));
-    print("zookeeper %s (data %s%s)", zkConnect(), options.data().resolve("zk"), zkSecure.isPresent() ? ", TLS only" : "");
+    Path zkData = options.data().resolve("zk");
+    String home = System.getProperty("dyad.home");
+    // from the distribution, ZooKeeper runs as a process with its own small heap: no other role's memory can take it
+    // down; without the launcher (a test in this JVM), in this JVM
+    zk = start(home != null
+        ? new ZooKeeperProcess(Path.of(home), zkData, options.data().resolve("logs"), options.zkPort(), 200, zkSecure)
+        : new EmbeddedZooKeeper(zkData, new InetSocketAddress("127.0.0.1", options.zkPort()), 200, zkSecure));
+    print("zookeeper %s (data %s%s; %s)", zkConnect(), zkData, zkSecure.isPresent() ? ", TLS only" : "",
+        zk instanceof ZooKeeperProcess p ? "process " + p.process().pid() + ", heap " + ZooKeeperProcess.HEAP
+            : "in this JVM");
     secretFile = options.dosm().secret.path().orElse(options.data().resolve("secret")).toAbsolutePath();
     // the secret decides the daemons' ZooKeeper identity (only it may write under /dyad), so it comes first
     ClusterSecret local = ClusterSecret.loadOrCreate(secretFile);
@@ -286,6 +293,10 @@ public final class LocalCluster extends AbstractIdleService {
       }
     } else if (view.current().cluster().get().secretFingerprint() != null) {
       secret = Optional.of(local);
+    }
+    if (secret.isPresent()) {
+      // idempotent: an existing dyad-local data directory from an older version gets its root closed too
+      infra.closeRoot().ifPresent(o -> print("%s", o.describe()));
     }
     options.dosm().secret.file = secret.isPresent() ? secretFile : null;
     print("access control: %s", secret.isPresent() ? "on (secret " + secretFile + ")" : "off");

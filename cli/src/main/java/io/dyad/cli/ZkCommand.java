@@ -30,13 +30,32 @@ final class ZkCommand implements Callable<Integer> {
       description = "ZooKeeper tick; sessions may last 2 to 20 ticks (default: ${DEFAULT-VALUE}).")
   int tickMs;
 
+  @Option(names = "--tls-keystore", paramLabel = "PEM",
+      description = "Serve TLS only, with this PEM file's private key and certificate chain (with --tls-ca).")
+  Path tlsKeyStore;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM",
+      description = "With --tls-keystore: the CA whose client certificates are accepted (clients must present one).")
+  Path tlsCa;
+
+  @Option(names = "--exit-with", paramLabel = "PID", hidden = true,
+      description = "Stop when process PID ends (dyad local's ZooKeeper follows dyad local, even after a kill -9).")
+  Long exitWith;
+
   @Override
   public Integer call() throws io.dyad.common.DyadException {
     if (daemonMode.daemon) {
       return daemonMode.detach(spec, "zk", null);
     }
+    if ((tlsKeyStore == null) != (tlsCa == null)) {
+      throw io.dyad.common.DyadException.invalidArgument("give --tls-keystore and --tls-ca together");
+    }
     LogLevels.forDaemon();
-    EmbeddedZooKeeper zk = new EmbeddedZooKeeper(data, new InetSocketAddress(host, port), tickMs);
+    EmbeddedZooKeeper zk = new EmbeddedZooKeeper(data, new InetSocketAddress(host, port), tickMs,
+        java.util.Optional.ofNullable(tlsKeyStore).map(k -> new EmbeddedZooKeeper.SecurePort(k, tlsCa)));
+    if (exitWith != null) {
+      ParentWatch.exitWhenGone(exitWith);
+    }
     return DaemonRunner.run("zk", List.of(zk), () -> {
       spec.commandLine().getOut().printf("zookeeper listening on %s (data %s)%n", zk.connectString(), data.toAbsolutePath());
       spec.commandLine().getOut().flush();

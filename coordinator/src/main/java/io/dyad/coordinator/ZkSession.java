@@ -96,6 +96,18 @@ public final class ZkSession implements AutoCloseable {
     ClusterInit.apply(client, layout, clock);
   }
 
+  /**
+   * Closes ZooKeeper's root to creates by anyone but the identities this session authenticated with (the cluster
+   * secret's): see {@link io.dyad.coordinator.admin.RootAcl}. Empty, and nothing changed, for a session without
+   * them (a cluster without access control has no identity to give the root to).
+   */
+  public java.util.Optional<io.dyad.coordinator.admin.RootAcl.Outcome> closeRoot() throws DyadException {
+    if (config.digests().isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(io.dyad.coordinator.admin.RootAcl.close(client, config.digests()));
+  }
+
   /** A (not yet started) candidate for the rebalancer latch. */
   public io.dyad.coordinator.rebalance.RebalancerLatch rebalancerLatch(String id) {
     return new io.dyad.coordinator.rebalance.RebalancerLatch(client, id);

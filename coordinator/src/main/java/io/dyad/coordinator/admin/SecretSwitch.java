@@ -75,9 +75,12 @@ public final class SecretSwitch {
     return ZkErrors.unavailable(doing, e); // a DyadException passes through as it is
   }
 
-  /** Sets {@code acl} on /dyad and every znode under it (one that vanished meanwhile is skipped). */
+  /**
+   * Sets {@code acl} on /dyad and every znode under it (one that vanished meanwhile is skipped), and on ZooKeeper's
+   * root if Dyad closed it ({@link RootAcl}).
+   */
   private static int reAcl(CuratorFramework client, List<ACL> acl) throws Exception {
-    int n = 0;
+    int n = RootAcl.follow(client, acl) ? 1 : 0;
     java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of("/"));
     while (!todo.isEmpty()) {
       String path = todo.poll();

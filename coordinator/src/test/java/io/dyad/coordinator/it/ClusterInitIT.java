@@ -7,6 +7,7 @@ import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.admin.ClusterDescriptionValidator;
 import io.dyad.coordinator.admin.ClusterInit;
+import io.dyad.coordinator.admin.RootAcl;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.zk.ZkClients;
 import io.dyad.coordinator.zk.ZkPaths;
@@ -47,6 +48,33 @@ class ClusterInitIT {
         assertThatThrownBy(() -> stranger.setData().forPath(ZkPaths.EPOCH, new byte[] {1}))
             .isInstanceOf(KeeperException.NoAuthException.class);
         owner.setData().forPath(ZkPaths.EPOCH, owner.getData().forPath(ZkPaths.EPOCH));
+      } finally {
+        owner.close();
+      }
+    }
+  }
+
+  @Test
+  void closingTheRootLeavesAStrangerNoPlaceToCreateAnything() throws Exception {
+    try (ZkHarness zk = ZkHarness.start()) {
+      CuratorFramework owner = ZkClients.connect(zk.config(Duration.ofSeconds(10)).withDigest("dyad:s3cret"));
+      try {
+        ClusterInit.apply(owner, ClusterDescriptionValidator.validate(ZkHarness.twoPairs()), Clock.systemUTC());
+        CuratorFramework stranger = zk.client(Duration.ofSeconds(10)).usingNamespace(null);
+        stranger.create().forPath("/before", new byte[10]); // ZooKeeper's root is open to all by default
+
+        RootAcl.Outcome closed = RootAcl.close(owner, java.util.List.of("dyad:s3cret"));
+
+        assertThat(closed.wasOpen()).isTrue();
+        assertThat(closed.describe()).contains("closed").contains("/dyad");
+        for (String path : java.util.List.of("/junk", "/dyad/junk", "/zookeeper/junk", "/zookeeper/quota/junk")) {
+          assertThatThrownBy(() -> stranger.create().forPath(path, new byte[1000])).as(path)
+              .isInstanceOf(KeeperException.class);
+        }
+        assertThatThrownBy(() -> stranger.delete().forPath("/before")).isInstanceOf(KeeperException.NoAuthException.class);
+        assertThat(stranger.getChildren().forPath("/")).as("the root stays readable").contains("dyad", "before");
+        assertThat(stranger.getData().forPath("/dyad" + ZkPaths.EPOCH)).isNotEmpty();
+        assertThat(RootAcl.close(owner, java.util.List.of("dyad:s3cret")).wasOpen()).as("closing again").isFalse();
       } finally {
         owner.close();
       }
