@@ -68,7 +68,8 @@ final class SequentialModel {
     return out;
   }
 
-  private static String pathOf(ChangeOp op) {
+  /** The path whose inode answers a change, or null if none does. */
+  static String pathOf(ChangeOp op) {
     return switch (op.getSetField()) {
       case MKDIR -> op.getMkdir().getPath();
       case BIND_FILE -> op.getBindFile().getPath();
