@@ -78,8 +78,8 @@ public final class DirectoryMember {
         .withTls(config.server().tls());
     ConnectionPool<DirectoryClient> pool = new ConnectionPool<>(t -> DirectoryClient.connect(t, peers), 16,
         PEER_TIMEOUT, Duration.ofSeconds(30));
-    Sequencer sequencer = new Sequencer(id, store, gate, new PartnerLink(id, store, pool), Clock.systemUTC(),
-        config.patience());
+    Sequencer sequencer = new Sequencer(id, store, gate, new ThriftPartnerLink(id, store, pool),
+        Clock.systemUTC(), config.patience());
     Snapshots snapshots = new Snapshots(store, config.data().resolve("snapshots"), Duration.ofMinutes(10));
     DirectoryHandler handler = new DirectoryHandler(id, store, gate, sequencer, new ReplicaReceiver(id, store, gate),
         snapshots, metrics, config.secret().map(s -> new DaemonAuth(s, Clock.systemUTC())));

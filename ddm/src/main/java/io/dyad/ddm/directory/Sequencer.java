@@ -9,7 +9,6 @@ import io.dyad.coordinator.model.FailoverInfo;
 import io.dyad.coordinator.model.FailoverState;
 import io.dyad.coordinator.model.LiveInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
-import io.dyad.ddm.namespace.FsPath;
 import io.dyad.ddm.namespace.NamespaceStore;
 import io.dyad.thrift.Applied;
 import io.dyad.thrift.Change;
@@ -42,7 +41,9 @@ import java.util.stream.Collectors;
  *
  * <p>Changes asked for while a group is being committed wait in a queue and are committed together next (group
  * commit): one call to the partner and one synced write on each side for the whole group, each change still with its
- * own number and its own answer.
+ * own number and its own answer: what the change left at its path, decided with it in the group's order, so a later
+ * change of the group that removes or replaces that path does not show in it. A request applied before (a retry) gets
+ * the answer its change had, which both directories keep with the request.
  *
  * <p>A change the partner did not confirm in time stays <em>in doubt</em>: the partner may hold it. It is sent again
  * (and then applied here) before any other change of its volume is decided, so no other change can take its
@@ -190,9 +191,9 @@ final class Sequencer {
         r.sameAs = first; // the same request sent again while the first was queued
         continue;
       }
-      Optional<Long> done = r.requestId.isEmpty() ? Optional.empty() : store.requestSeq(volume, r.requestId);
+      Optional<Applied> done = r.requestId.isEmpty() ? Optional.empty() : store.requestAnswer(volume, r.requestId);
       if (done.isPresent()) {
-        r.answer(applied(store.log(volume, done.get(), 1).get(0)));
+        r.answer(done.get()); // applied before (perhaps in doubt, settled since): the answer its change had
       } else {
         deciding.add(r);
       }
@@ -202,6 +203,7 @@ final class Sequencer {
         .map(r -> (NamespaceStore.Decision) current -> Decisions.decide(r.op, current, now)).toList());
     List<Change> changes = new ArrayList<>();
     List<Request> owners = new ArrayList<>();
+    List<Applied> answers = new ArrayList<>();
     for (int i = 0; i < deciding.size(); i++) {
       Request r = deciding.get(i);
       NamespaceStore.Prepared p = prepared.get(i);
@@ -214,6 +216,7 @@ final class Sequencer {
       }
       changes.add(p.change());
       owners.add(r);
+      answers.add(p.answer());
     }
     if (!changes.isEmpty()) {
       inDoubt.put(volume, new InDoubt(changes, term));
@@ -221,7 +224,7 @@ final class Sequencer {
       store.applyInOrder(volume, changes);
       inDoubt.remove(volume);
       for (int i = 0; i < changes.size(); i++) {
-        owners.get(i).answer(applied(changes.get(i)));
+        owners.get(i).answer(answers.get(i)); // decided with its change: later ones of the group do not show
       }
     }
     for (Request r : requests) {
@@ -229,6 +232,11 @@ final class Sequencer {
         r.sameAs.result.whenComplete((a, e) -> r.complete(a, e));
       }
     }
+  }
+
+  /** How many requests wait for the next group commit. */
+  int queued() {
+    return queue.size();
   }
 
   /**
@@ -347,26 +355,6 @@ final class Sequencer {
       Thread.currentThread().interrupt();
       throw new DyadException(ErrorCode.UNAVAILABLE, memberId + " is shutting down");
     }
-  }
-
-  private Applied applied(Change change) throws DyadException {
-    Applied a = new Applied(change.getSeq());
-    ChangeOp op = change.getOp();
-    String path = switch (op.getSetField()) {
-      case MKDIR -> op.getMkdir().getPath();
-      case BIND_FILE -> op.getBindFile().getPath();
-      case RENAME -> op.getRename().getTarget();
-      case CREATE_VOLUME -> "/";
-      default -> null;
-    };
-    if (path != null) {
-      try {
-        a.setInode(store.stat(change.getVolume(), FsPath.of(path)));
-      } catch (DyadException gone) {
-        // answered again for a request applied earlier: the path has changed since
-      }
-    }
-    return a;
   }
 
   static HostAndPort addressOf(ClusterSnapshot s, String member) throws DyadException {

@@ -2,8 +2,10 @@ package io.dyad.ddm.namespace;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.thrift.Applied;
 import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.BindFile;
+import io.dyad.thrift.Change;
 import io.dyad.thrift.ChangeOp;
 import io.dyad.thrift.CreateVolume;
 import io.dyad.thrift.EntryType;
@@ -50,6 +52,31 @@ final class ChangeApplier {
       default -> throw DyadException.invalidArgument("unknown change " + op.getSetField());
     }
     return v;
+  }
+
+  /**
+   * The answer to a change just applied in {@code txn}, from the volume as the change left it (later changes of its
+   * group not yet applied): its number and the inode at its path — the directory a mkdir made or found, the file a
+   * bind wrote, what a rename moved, a new volume's root; no inode for the other changes.
+   */
+  Applied answer(Change change, VolumeTxn txn) throws DyadException {
+    Applied a = new Applied(change.getSeq());
+    String path = pathOf(change.getOp());
+    if (path != null) {
+      a.setInode(txn.resolve(FsPath.of(path)));
+    }
+    return a;
+  }
+
+  /** The path whose inode answers a change, or null if none does. */
+  static String pathOf(ChangeOp op) {
+    return switch (op.getSetField()) {
+      case MKDIR -> op.getMkdir().getPath();
+      case BIND_FILE -> op.getBindFile().getPath();
+      case RENAME -> op.getRename().getTarget();
+      case CREATE_VOLUME -> "/";
+      default -> null;
+    };
   }
 
   private VolumeRecord createVolume(CreateVolume c, Optional<VolumeRecord> volume, VolumeTxn txn)

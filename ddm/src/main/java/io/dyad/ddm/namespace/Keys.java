@@ -15,7 +15,8 @@ import java.util.Arrays;
  *   log:      volume NUL seq(8)              -> Change
  *   garbage:  volume NUL due(8) objectId     -> (empty)          (sorted by when it may be deleted)
  *   uploads:  volume NUL uploadId            -> BeginUpload
- *   requests: volume NUL requestId           -> seq(8)           (requests applied, while their change is logged)
+ *   requests: volume NUL requestId           -> seq(8) Applied   (requests applied, while their change is logged, and
+ *                                                                 the answer each got; older records lack it)
  *   volumes:  volume                         -> VolumeRecord
  * </pre>
  *

@@ -2,6 +2,7 @@ package io.dyad.ddm.namespace;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.thrift.Applied;
 import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.Change;
 import io.dyad.thrift.GarbageItem;
@@ -171,7 +172,8 @@ final class Namespace implements AutoCloseable {
         txn.putVolumeRecord(after);
         txn.putLog(change.getSeq(), codec.encode(change));
         if (change.isSetRequestId()) {
-          txn.putRequest(change.getRequestId(), change.getSeq());
+          // both directories work the answer out alike, so a retry gets it from whichever serves then
+          txn.putRequest(change.getRequestId(), change.getSeq(), applier.answer(change, txn));
         }
         state = Optional.of(after);
         last = change.getSeq();
@@ -222,8 +224,9 @@ final class Namespace implements AutoCloseable {
 
   /**
    * {@link #prepare} for several requests at once (a group commit): each is decided from the volume as the ones
-   * before it in the list would leave it and numbered after them; one that does not apply is refused alone (its
-   * effects rolled back) and takes no number. Writes nothing.
+   * before it in the list would leave it and numbered after them, and answered from the volume as it leaves it (later
+   * ones may change its path again); one that does not apply is refused alone (its effects rolled back) and takes no
+   * number. Writes nothing.
    */
   List<NamespaceStore.Prepared> prepareAll(String volume, List<NamespaceStore.Decision> decisions)
       throws DyadException {
@@ -238,12 +241,13 @@ final class Namespace implements AutoCloseable {
           Change change = new Change(volume, last + 1, decision.decide(state));
           VolumeRecord after = applier.apply(change.getOp(), state, txn).setLastSeq(change.getSeq());
           txn.putVolumeRecord(after);
+          Applied answer = applier.answer(change, txn);
           state = Optional.of(after);
           last = change.getSeq();
-          out.add(new NamespaceStore.Prepared(change, null));
+          out.add(new NamespaceStore.Prepared(change, answer, null));
         } catch (DyadException refused) {
           txn.batch.rollbackToSavePoint();
-          out.add(new NamespaceStore.Prepared(null, refused));
+          out.add(new NamespaceStore.Prepared(null, null, refused));
         }
       }
       return out;
@@ -381,6 +385,29 @@ final class Namespace implements AutoCloseable {
     }
   }
 
+  /**
+   * The answer request {@code requestId} got when the volume applied it, while its change is logged. A request
+   * recorded before answers were kept is answered as it was then: with what its path holds now, if anything.
+   */
+  Optional<Applied> requestAnswer(String volume, String requestId) throws DyadException {
+    try (VolumeTxn txn = VolumeTxn.atOneMoment(volume, tables, codec)) {
+      Optional<VolumeTxn.AppliedRequest> r = txn.appliedRequest(requestId);
+      if (r.isEmpty() || r.get().answer().isPresent()) {
+        return r.flatMap(VolumeTxn.AppliedRequest::answer);
+      }
+      Applied a = new Applied(r.get().seq());
+      String path = txn.logged(a.getSeq()).map(c -> ChangeApplier.pathOf(c.getOp())).orElse(null);
+      if (path != null) {
+        try {
+          a.setInode(txn.resolve(FsPath.of(path)));
+        } catch (DyadException gone) {
+          // the path has changed since; the answer carries the change's number only
+        }
+      }
+      return Optional.of(a);
+    }
+  }
+
   /** Garbage of the volume due by {@code now}, oldest first, at most {@code limit}. */
   List<GarbageItem> garbageDue(String volume, long now, int limit) {
     List<GarbageItem> out = new ArrayList<>();
@@ -437,7 +464,7 @@ final class Namespace implements AutoCloseable {
       Inode dir = txn.resolveDirectory(path);
       byte[] prefix = Keys.entries(volume, dir.getId());
       List<Inode> entries = new ArrayList<>(Math.min(limit, 1024));
-      try (RocksIterator it = tables.db().newIterator(tables.entries())) {
+      try (RocksIterator it = txn.iterator(tables.entries())) {
         it.seek(afterName.isEmpty() ? prefix : Keys.entry(volume, dir.getId(), afterName));
         if (!afterName.isEmpty() && it.isValid() && Keys.entryName(it.key(), prefix.length).equals(afterName)) {
           it.next();
@@ -481,15 +508,17 @@ final class Namespace implements AutoCloseable {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
     byte[] prefix = Keys.volume(volume);
-    for (ColumnFamilyHandle cf : List.of(tables.inodes(), tables.entries(), tables.garbage(), tables.uploads())) {
-      try (RocksIterator it = tables.db().newIterator(cf)) {
-        for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
-          update(sha, it.key());
-          update(sha, it.value());
+    try (VolumeTxn txn = VolumeTxn.atOneMoment(volume, tables, codec)) {
+      for (ColumnFamilyHandle cf : List.of(tables.inodes(), tables.entries(), tables.garbage(), tables.uploads())) {
+        try (RocksIterator it = txn.iterator(cf)) {
+          for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
+            update(sha, it.key());
+            update(sha, it.value());
+          }
         }
       }
+      txn.volumeRecord().ifPresent(v -> update(sha, codec.encode(v)));
     }
-    volume(volume).ifPresent(v -> update(sha, codec.encode(v)));
     return HexFormat.of().formatHex(sha.digest());
   }
 
@@ -498,8 +527,9 @@ final class Namespace implements AutoCloseable {
     sha.update(bytes);
   }
 
+  /** A read of a volume that exists, all from one moment. */
   private VolumeTxn reading(String volume) throws DyadException {
-    VolumeTxn txn = new VolumeTxn(volume, tables, codec);
+    VolumeTxn txn = VolumeTxn.atOneMoment(volume, tables, codec);
     if (txn.volumeRecord().filter(v -> !v.isDeleted()).isEmpty()) {
       txn.close();
       throw DyadException.notFound("volume " + volume + " does not exist on this directory");

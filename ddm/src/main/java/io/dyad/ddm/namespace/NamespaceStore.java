@@ -3,6 +3,7 @@ package io.dyad.ddm.namespace;
 import com.google.common.util.concurrent.AbstractIdleService;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.thrift.Applied;
 import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.Change;
 import io.dyad.thrift.GarbageItem;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A directory server's volumes (layout in {@link Keys}), as a service. Changes are applied one at a time, strictly in
  * each volume's sequence, each as one atomic batch — its effects, its log entry and the volume's new last sequence
- * number — written with the WAL synced before {@link #apply} returns. Reads see applied changes only. Thread-safe.
+ * number — written with the WAL synced before {@link #apply} returns. Reads see applied changes only, each read all
+ * from one moment (a RocksDB snapshot): never half of a change. Thread-safe.
  *
  * <p>The whole store can be replaced by a snapshot of the partner's ({@link #replaceWith}): every call holds a shared
  * guard, the swap an exclusive one, so no call ever touches a closed database.
@@ -130,13 +132,16 @@ public final class NamespaceStore extends AbstractIdleService {
     return guarded(n -> n.prepare(volume, decision));
   }
 
-  /** A request prepared in a group: the change it became, or why it was refused (exactly one is set). */
-  public record Prepared(Change change, DyadException refused) {}
+  /**
+   * A request prepared in a group: the change it became and its answer (what the change leaves at its path, before
+   * the later changes of the group), or why it was refused.
+   */
+  public record Prepared(Change change, Applied answer, DyadException refused) {}
 
   /**
-   * {@link #prepare} for a group of requests to one volume, in order: each is decided from the volume as the ones
-   * before it leave it and numbered after them; a request that does not apply is refused alone and takes no number.
-   * Writes nothing; the caller applies the changes with {@link #applyInOrder}.
+   * {@link #prepare} for a group of requests to one volume, in order: each is decided (and its answer made) from the
+   * volume as the ones before it leave it and numbered after them; a request that does not apply is refused alone and
+   * takes no number. Writes nothing; the caller applies the changes with {@link #applyInOrder}.
    */
   public List<Prepared> prepareAll(String volume, List<Decision> decisions) throws DyadException {
     return guarded(n -> n.prepareAll(volume, decisions));
@@ -180,6 +185,14 @@ public final class NamespaceStore extends AbstractIdleService {
   /** The change that carried request {@code requestId} in the volume, while that change is logged. */
   public Optional<Long> requestSeq(String volume, String requestId) throws DyadException {
     return guarded(n -> n.requestSeq(volume, requestId));
+  }
+
+  /**
+   * The answer request {@code requestId} got when the volume applied its change (the same on both directories of the
+   * pair), while that change is logged: a retried request is answered with it, whatever its path holds now.
+   */
+  public Optional<Applied> requestAnswer(String volume, String requestId) throws DyadException {
+    return guarded(n -> n.requestAnswer(volume, requestId));
   }
 
   /** Garbage of the volume due by {@code now} (ms since the Unix epoch), oldest first, at most {@code limit}. */

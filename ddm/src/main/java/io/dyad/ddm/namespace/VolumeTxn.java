@@ -2,23 +2,29 @@ package io.dyad.ddm.namespace;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.thrift.Applied;
 import io.dyad.thrift.BeginUpload;
+import io.dyad.thrift.Change;
 import io.dyad.thrift.EntryType;
 import io.dyad.thrift.Inode;
 import io.dyad.thrift.VolumeRecord;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatchWithIndex;
 
 /**
  * One change being applied to one volume: reads see the database with the change's own writes so far on top
- * ({@code WriteBatchWithIndex}), writes go to the batch, which the store then writes atomically, WAL synced. Not
- * thread-safe; closed by the store.
+ * ({@code WriteBatchWithIndex}), writes go to the batch, which the store then writes atomically, WAL synced. A
+ * transaction that only reads ({@link #atOneMoment}) reads from one RocksDB snapshot, so all its reads see the same
+ * moment: a path resolved, a directory listed, while another change removes or moves them, is seen wholly before or
+ * wholly after it. Not thread-safe; closed by the store.
  */
 final class VolumeTxn implements AutoCloseable {
   static final long ROOT = 1;
@@ -28,11 +34,32 @@ final class VolumeTxn implements AutoCloseable {
   private final ThriftCodec codec;
   final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
   private final ReadOptions read = new ReadOptions();
+  /** what every read sees, for a transaction that only reads; null for a change (the store's lock keeps it still) */
+  private final Snapshot snapshot;
 
+  /** A change's transaction: the caller holds the store's write lock. */
   VolumeTxn(String volume, Tables t, ThriftCodec codec) {
+    this(volume, t, codec, false);
+  }
+
+  private VolumeTxn(String volume, Tables t, ThriftCodec codec, boolean pinned) {
     this.volume = volume;
     this.t = t;
     this.codec = codec;
+    this.snapshot = pinned ? t.db().getSnapshot() : null;
+    if (snapshot != null) {
+      read.setSnapshot(snapshot);
+    }
+  }
+
+  /** A transaction that only reads, all of it from the database as it is now (a snapshot, released on close). */
+  static VolumeTxn atOneMoment(String volume, Tables t, ThriftCodec codec) {
+    return new VolumeTxn(volume, t, codec, true);
+  }
+
+  /** An iterator over a table that sees what this transaction's reads see (its writes excluded); close it. */
+  RocksIterator iterator(ColumnFamilyHandle cf) {
+    return t.db().newIterator(cf, read);
   }
 
   private byte[] get(ColumnFamilyHandle cf, byte[] key) throws DyadException {
@@ -78,6 +105,12 @@ final class VolumeTxn implements AutoCloseable {
     put(t.log(), Keys.log(volume, seq), change);
   }
 
+  /** The volume's change {@code seq}, while it is logged. */
+  Optional<Change> logged(long seq) throws DyadException {
+    byte[] v = get(t.log(), Keys.log(volume, seq));
+    return v == null ? Optional.empty() : Optional.of(codec.decode(new Change(), v));
+  }
+
   // ---- inodes and entries ----
 
   Optional<Inode> inode(long id) throws DyadException {
@@ -110,7 +143,7 @@ final class VolumeTxn implements AutoCloseable {
   List<Long> childIds(long parent, int limit) {
     List<Long> out = new ArrayList<>();
     byte[] prefix = Keys.entries(volume, parent);
-    try (RocksIterator base = t.db().newIterator(t.entries());
+    try (RocksIterator base = iterator(t.entries());
         RocksIterator it = batch.newIteratorWithBase(t.entries(), base)) {
       for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix) && out.size() < limit; it.next()) {
         out.add(Keys.longAt(it.value(), 0));
@@ -123,7 +156,7 @@ final class VolumeTxn implements AutoCloseable {
   List<String> childNames(long parent) {
     List<String> out = new ArrayList<>();
     byte[] prefix = Keys.entries(volume, parent);
-    try (RocksIterator base = t.db().newIterator(t.entries());
+    try (RocksIterator base = iterator(t.entries());
         RocksIterator it = batch.newIteratorWithBase(t.entries(), base)) {
       for (it.seek(prefix); it.isValid() && Keys.startsWith(it.key(), prefix); it.next()) {
         out.add(Keys.entryName(it.key(), prefix.length));
@@ -161,8 +194,29 @@ final class VolumeTxn implements AutoCloseable {
     return v == null ? Optional.empty() : Optional.of(Keys.longAt(v, 0));
   }
 
-  void putRequest(String requestId, long seq) throws DyadException {
-    put(t.requests(), Keys.request(volume, requestId), Keys.longBytes(seq));
+  /**
+   * A request the volume applied: the number of the change that carried it, and the answer it got (absent in a record
+   * kept before answers were).
+   */
+  record AppliedRequest(long seq, Optional<Applied> answer) {}
+
+  /** What the volume remembers of request {@code requestId}, if it applied it. */
+  Optional<AppliedRequest> appliedRequest(String requestId) throws DyadException {
+    byte[] v = get(t.requests(), Keys.request(volume, requestId));
+    if (v == null) {
+      return Optional.empty();
+    }
+    Optional<Applied> answer = v.length == 8 ? Optional.empty()
+        : Optional.of(codec.decode(new Applied(), Arrays.copyOfRange(v, 8, v.length)));
+    return Optional.of(new AppliedRequest(Keys.longAt(v, 0), answer));
+  }
+
+  /** Remembers request {@code requestId}: the number of the change that carried it, and the answer it got. */
+  void putRequest(String requestId, long seq, Applied answer) throws DyadException {
+    byte[] a = codec.encode(answer);
+    byte[] v = Arrays.copyOf(Keys.longBytes(seq), 8 + a.length);
+    System.arraycopy(a, 0, v, 8, a.length);
+    put(t.requests(), Keys.request(volume, requestId), v);
   }
 
   void deleteRequest(String requestId) throws DyadException {
@@ -223,6 +277,9 @@ final class VolumeTxn implements AutoCloseable {
   @Override
   public void close() {
     batch.close();
+    if (snapshot != null) {
+      t.db().releaseSnapshot(snapshot);
+    }
     read.close();
   }
 }

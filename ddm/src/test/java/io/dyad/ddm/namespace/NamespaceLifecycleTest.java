@@ -15,13 +15,19 @@ import io.dyad.thrift.ForgetGarbage;
 import io.dyad.thrift.GarbageItem;
 import io.dyad.thrift.Mkdir;
 import io.dyad.thrift.Remove;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
 
 /** Uploads and their commits, garbage, deleting and re-creating volumes, remembered requests. */
 class NamespaceLifecycleTest {
@@ -130,5 +136,39 @@ class NamespaceLifecycleTest {
     }
     store.trimLog(VOL, 3);
     assertThat(store.requestSeq(VOL, "req-1")).as("forgotten with its trimmed change").isEmpty();
+  }
+
+  @Test
+  void aRequestRecordedBeforeAnswersWereKeptIsAnsweredWithItsNumberAndWhatItsPathHolds() throws Exception {
+    long next = store.volume(VOL).orElseThrow().getLastSeq() + 1;
+    store.apply(new Change(VOL, next, ChangeOp.mkdir(new Mkdir("/old", false, 2, ++clock))).setRequestId("req-1"));
+    store.apply(new Change(VOL, next + 1, ChangeOp.mkdir(new Mkdir("/gone", false, 3, ++clock)))
+        .setRequestId("req-2"));
+    change(ChangeOp.remove(new Remove("/gone", false, ++clock)));
+    store.stopAsync().awaitTerminated();
+    Path db = dir.resolve("ns");
+    writeOldRequestRecord(db, "req-1", next);
+    writeOldRequestRecord(db, "req-2", next + 1);
+    store = new NamespaceStore(db);
+    store.startAsync().awaitRunning();
+
+    assertThat(store.requestAnswer(VOL, "req-1").orElseThrow().getInode().getName()).isEqualTo("old");
+    assertThat(store.requestAnswer(VOL, "req-2").orElseThrow().getSeq()).isEqualTo(next + 1);
+    assertThat(store.requestAnswer(VOL, "req-2").orElseThrow().isSetInode()).as("its path is gone").isFalse();
+  }
+
+  /** A request record as directories kept it before answers were: the change's number alone. */
+  private static void writeOldRequestRecord(Path db, String requestId, long seq) throws Exception {
+    List<ColumnFamilyDescriptor> families = new ArrayList<>();
+    families.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
+    for (String name : Tables.NAMES) {
+      families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8)));
+    }
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try (DBOptions options = new DBOptions(); RocksDB rocks = RocksDB.open(options, db.toString(), families, handles)) {
+      ColumnFamilyHandle requests = handles.get(1 + List.of(Tables.NAMES).indexOf("requests"));
+      rocks.put(requests, Keys.request(VOL, requestId), Keys.longBytes(seq));
+      handles.forEach(ColumnFamilyHandle::close);
+    }
   }
 }

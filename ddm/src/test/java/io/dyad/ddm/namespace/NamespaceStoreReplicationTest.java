@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.thrift.Applied;
 import io.dyad.thrift.Change;
 import io.dyad.thrift.ChangeOp;
 import io.dyad.thrift.CreateVolume;
 import io.dyad.thrift.Mkdir;
+import io.dyad.thrift.Remove;
 import io.dyad.thrift.VolumeState;
 import java.nio.file.Path;
 import java.util.List;
@@ -98,6 +100,30 @@ class NamespaceStoreReplicationTest {
     assertThat(primary.list(VOL, FsPath.of("/"), "", 10).entries()).extracting(i -> i.getName()).containsExactly("a", "d");
     assertThat(primary.stat(VOL, FsPath.of("/a/b")).getName()).isEqualTo("b");
     assertThat(primary.digest(VOL)).isEqualTo(duplicate.digest(VOL));
+  }
+
+  @Test
+  void bothDirectoriesKeepWithEachRequestTheAnswerItsChangeGotInItsGroup() throws Exception {
+    List<NamespaceStore.Prepared> group = primary.prepareAll(VOL, List.of(
+        v -> ChangeOp.mkdir(new Mkdir("/t/x", true, v.orElseThrow().getNextInode(), ++clock)),
+        v -> ChangeOp.remove(new Remove("/t/x", true, ++clock)),
+        v -> ChangeOp.mkdir(new Mkdir("/t/x", false, v.orElseThrow().getNextInode(), ++clock))));
+    List<Applied> answers = group.stream().map(NamespaceStore.Prepared::answer).toList();
+    assertThat(answers.get(0).getInode().getId()).as("the first mkdir's own directory")
+        .isNotEqualTo(answers.get(2).getInode().getId());
+    assertThat(answers.get(1).isSetInode()).as("a removal leaves nothing at its path").isFalse();
+    List<Change> changes = group.stream().map(NamespaceStore.Prepared::change).toList();
+    for (int i = 0; i < changes.size(); i++) {
+      changes.get(i).setRequestId("req-" + i);
+    }
+
+    duplicate.applyInOrder(VOL, changes);
+    primary.applyInOrder(VOL, changes);
+    for (int i = 0; i < changes.size(); i++) {
+      assertThat(primary.requestAnswer(VOL, "req-" + i)).contains(answers.get(i));
+      assertThat(duplicate.requestAnswer(VOL, "req-" + i)).contains(answers.get(i));
+    }
+    assertThat(primary.requestAnswer(VOL, "req-9")).isEmpty();
   }
 
   @Test
