@@ -9,6 +9,13 @@
  * Paths are absolute ("/a/b"), UTF-8, components of 1-255 bytes without NUL or "/", at most 4096 bytes; ".", "..",
  * empty components and a trailing "/" are refused (InvalidArgument), never normalised. Volume names are 1-64
  * letters, digits, '.', '_' or '-', starting with a letter or digit.
+ *
+ * Request ids: every call that changes the namespace (createVolume, deleteVolume, mkdir, create, commit, rename,
+ * remove) takes an optional requestId, 1-40 letters, digits, '.', '_', ':' or '-' (anything else is InvalidArgument).
+ * A client makes one per operation (a UUID) and sends the same id on every retry of it, on any connection and any
+ * DDM: a change the cluster already applied for that id and the same arguments is answered as it was the first time
+ * instead of being applied again (for as long as the volume's directories keep the change in their log). Without
+ * one (older clients) the DDM makes one per call, and a retry after a lost reply may be applied twice.
  */
 
 include "common.thrift"
@@ -48,19 +55,22 @@ struct OpenFile {
 
 service FileSystem {
   /** Creates a volume on the directory pair with the fewest volumes. */
-  VolumeInfo createVolume(1: string name)
+  VolumeInfo createVolume(1: string name, 2: string requestId)
     throws (1: common.AlreadyExists alreadyExists, 2: common.InvalidArgument invalidArgument,
             3: common.Unavailable unavailable),
 
   list<VolumeInfo> listVolumes() throws (1: common.Unavailable unavailable),
 
-  /** Deletes a volume whose root directory is empty. */
-  void deleteVolume(1: string name)
+  /**
+   * Deletes a volume whose root directory is empty. Its record goes with it, so a retry that comes after the first
+   * try deleted the volume is NotFound: a client that retried (the first try's reply was lost) takes NotFound as done.
+   */
+  void deleteVolume(1: string name, 2: string requestId)
     throws (1: common.NotFound notFound, 2: common.NotEmpty notEmpty, 3: common.InvalidArgument invalidArgument,
             4: common.Unavailable unavailable),
 
   /** Makes a directory (with parents: every missing ancestor too, and an existing directory is fine). */
-  directory.Inode mkdir(1: string volume, 2: string path, 3: bool parents)
+  directory.Inode mkdir(1: string volume, 2: string path, 3: bool parents, 4: string requestId)
     throws (1: common.NotFound notFound, 2: common.AlreadyExists alreadyExists,
             3: common.NotADirectory notADirectory, 4: common.InvalidArgument invalidArgument,
             5: common.Unavailable unavailable),
@@ -75,7 +85,7 @@ service FileSystem {
             3: common.InvalidArgument invalidArgument, 4: common.Unavailable unavailable),
 
   /** Starts writing a file at path (new, or a new version of an existing file): a new object id and a write locator. */
-  Upload create(1: string volume, 2: string path)
+  Upload create(1: string volume, 2: string path, 3: string requestId)
     throws (1: common.NotFound notFound, 2: common.NotADirectory notADirectory,
             3: common.IsADirectory isADirectory, 4: common.InvalidArgument invalidArgument,
             5: common.Unavailable unavailable),
@@ -83,10 +93,11 @@ service FileSystem {
   /**
    * Binds path to the uploaded object once a DOSM confirms it holds length bytes with this CRC32C (a mismatch is
    * ChecksumMismatch; an object not written yet is NotFound). Atomic: readers see the old version or the new one.
-   * The old version's object is deleted after the volume's garbage grace.
+   * The old version's object is deleted after the volume's garbage grace. The upload id names the change already
+   * (every retry of a commit of one upload is answered as the first): requestId is checked, and otherwise unused.
    */
   directory.Inode commit(1: string volume, 2: string path, 3: string uploadId, 4: common.ObjectId objectId,
-                         5: i64 length, 6: i32 crc32c)
+                         5: i64 length, 6: i32 crc32c, 7: string requestId)
     throws (1: common.NotFound notFound, 2: common.ChecksumMismatch checksumMismatch,
             3: common.NotADirectory notADirectory, 4: common.IsADirectory isADirectory,
             5: common.InvalidArgument invalidArgument, 6: common.Unavailable unavailable),
@@ -98,13 +109,14 @@ service FileSystem {
             5: common.Unavailable unavailable),
 
   /** Moves a file or directory within its volume (atomic; the target must not exist; never into itself). */
-  directory.Inode rename(1: string volume, 2: string source, 3: string target)
+  directory.Inode rename(1: string volume, 2: string source, 3: string target,
+                         4: string requestId)
     throws (1: common.NotFound notFound, 2: common.AlreadyExists alreadyExists,
             3: common.NotADirectory notADirectory, 4: common.InvalidArgument invalidArgument,
             5: common.Unavailable unavailable),
 
   /** Removes a file, an empty directory, or (recursive) a directory and everything under it. */
-  void remove(1: string volume, 2: string path, 3: bool recursive)
+  void remove(1: string volume, 2: string path, 3: bool recursive, 4: string requestId)
     throws (1: common.NotFound notFound, 2: common.NotEmpty notEmpty, 3: common.NotADirectory notADirectory,
             4: common.InvalidArgument invalidArgument, 5: common.Unavailable unavailable),
 

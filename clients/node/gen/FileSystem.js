@@ -20,9 +20,13 @@ var ttypes = require('./ddm_types');
 
 var FileSystem_createVolume_args = function(args) {
   this.name = null;
+  this.requestId = null;
   if (args) {
     if (args.name !== undefined && args.name !== null) {
       this.name = args.name;
+    }
+    if (args.requestId !== undefined && args.requestId !== null) {
+      this.requestId = args.requestId;
     }
   }
 };
@@ -44,9 +48,13 @@ FileSystem_createVolume_args.prototype.read = function(input) {
         input.skip(ftype);
       }
       break;
-      case 0:
+      case 2:
+      if (ftype == Thrift.Type.STRING) {
+        this.requestId = input.readString();
+      } else {
         input.skip(ftype);
-        break;
+      }
+      break;
       default:
         input.skip(ftype);
     }
@@ -61,6 +69,11 @@ FileSystem_createVolume_args.prototype.write = function(output) {
   if (this.name !== null && this.name !== undefined) {
     output.writeFieldBegin('name', Thrift.Type.STRING, 1);
     output.writeString(this.name);
+    output.writeFieldEnd();
+  }
+  if (this.requestId !== null && this.requestId !== undefined) {
+    output.writeFieldBegin('requestId', Thrift.Type.STRING, 2);
+    output.writeString(this.requestId);
     output.writeFieldEnd();
   }
   output.writeFieldStop();
@@ -290,9 +303,13 @@ FileSystem_listVolumes_result.prototype.write = function(output) {
 
 var FileSystem_deleteVolume_args = function(args) {
   this.name = null;
+  this.requestId = null;
   if (args) {
     if (args.name !== undefined && args.name !== null) {
       this.name = args.name;
+    }
+    if (args.requestId !== undefined && args.requestId !== null) {
+      this.requestId = args.requestId;
     }
   }
 };
@@ -314,9 +331,13 @@ FileSystem_deleteVolume_args.prototype.read = function(input) {
         input.skip(ftype);
       }
       break;
-      case 0:
+      case 2:
+      if (ftype == Thrift.Type.STRING) {
+        this.requestId = input.readString();
+      } else {
         input.skip(ftype);
-        break;
+      }
+      break;
       default:
         input.skip(ftype);
     }
@@ -331,6 +352,11 @@ FileSystem_deleteVolume_args.prototype.write = function(output) {
   if (this.name !== null && this.name !== undefined) {
     output.writeFieldBegin('name', Thrift.Type.STRING, 1);
     output.writeString(this.name);
+    output.writeFieldEnd();
+  }
+  if (this.requestId !== null && this.requestId !== undefined) {
+    output.writeFieldBegin('requestId', Thrift.Type.STRING, 2);
+    output.writeString(this.requestId);
     output.writeFieldEnd();
   }
   output.writeFieldStop();
@@ -457,6 +483,7 @@ var FileSystem_mkdir_args = function(args) {
   this.volume = null;
   this.path = null;
   this.parents = null;
+  this.requestId = null;
   if (args) {
     if (args.volume !== undefined && args.volume !== null) {
       this.volume = args.volume;
@@ -466,6 +493,9 @@ var FileSystem_mkdir_args = function(args) {
     }
     if (args.parents !== undefined && args.parents !== null) {
       this.parents = args.parents;
+    }
+    if (args.requestId !== undefined && args.requestId !== null) {
+      this.requestId = args.requestId;
     }
   }
 };
@@ -501,6 +531,13 @@ FileSystem_mkdir_args.prototype.read = function(input) {
         input.skip(ftype);
       }
       break;
+      case 4:
+      if (ftype == Thrift.Type.STRING) {
+        this.requestId = input.readString();
+      } else {
+        input.skip(ftype);
+      }
+      break;
       default:
         input.skip(ftype);
     }
@@ -525,6 +562,11 @@ FileSystem_mkdir_args.prototype.write = function(output) {
   if (this.parents !== null && this.parents !== undefined) {
     output.writeFieldBegin('parents', Thrift.Type.BOOL, 3);
     output.writeBool(this.parents);
+    output.writeFieldEnd();
+  }
+  if (this.requestId !== null && this.requestId !== undefined) {
+    output.writeFieldBegin('requestId', Thrift.Type.STRING, 4);
+    output.writeString(this.requestId);
     output.writeFieldEnd();
   }
   output.writeFieldStop();
@@ -1110,12 +1152,16 @@ FileSystem_stat_result.prototype.write = function(output) {
 var FileSystem_create_args = function(args) {
   this.volume = null;
   this.path = null;
+  this.requestId = null;
   if (args) {
     if (args.volume !== undefined && args.volume !== null) {
       this.volume = args.volume;
     }
     if (args.path !== undefined && args.path !== null) {
       this.path = args.path;
+    }
+    if (args.requestId !== undefined && args.requestId !== null) {
+      this.requestId = args.requestId;
     }
   }
 };
@@ -1144,6 +1190,13 @@ FileSystem_create_args.prototype.read = function(input) {
         input.skip(ftype);
       }
       break;
+      case 3:
+      if (ftype == Thrift.Type.STRING) {
+        this.requestId = input.readString();
+      } else {
+        input.skip(ftype);
+      }
+      break;
       default:
         input.skip(ftype);
     }
@@ -1163,6 +1216,11 @@ FileSystem_create_args.prototype.write = function(output) {
   if (this.path !== null && this.path !== undefined) {
     output.writeFieldBegin('path', Thrift.Type.STRING, 2);
     output.writeString(this.path);
+    output.writeFieldEnd();
+  }
+  if (this.requestId !== null && this.requestId !== undefined) {
+    output.writeFieldBegin('requestId', Thrift.Type.STRING, 3);
+    output.writeString(this.requestId);
     output.writeFieldEnd();
   }
   output.writeFieldStop();
@@ -1330,6 +1388,7 @@ var FileSystem_commit_args = function(args) {
   this.objectId = null;
   this.length = null;
   this.crc32c = null;
+  this.requestId = null;
   if (args) {
     if (args.volume !== undefined && args.volume !== null) {
       this.volume = args.volume;
@@ -1348,6 +1407,9 @@ var FileSystem_commit_args = function(args) {
     }
     if (args.crc32c !== undefined && args.crc32c !== null) {
       this.crc32c = args.crc32c;
+    }
+    if (args.requestId !== undefined && args.requestId !== null) {
+      this.requestId = args.requestId;
     }
   }
 };
@@ -1404,6 +1466,13 @@ FileSystem_commit_args.prototype.read = function(input) {
         input.skip(ftype);
       }
       break;
+      case 7:
+      if (ftype == Thrift.Type.STRING) {
+        this.requestId = input.readString();
+      } else {
+        input.skip(ftype);
+      }
+      break;
       default:
         input.skip(ftype);
     }
@@ -1443,6 +1512,11 @@ FileSystem_commit_args.prototype.write = function(output) {
   if (this.crc32c !== null && this.crc32c !== undefined) {
     output.writeFieldBegin('crc32c', Thrift.Type.I32, 6);
     output.writeI32(this.crc32c);
+    output.writeFieldEnd();
+  }
+  if (this.requestId !== null && this.requestId !== undefined) {
+    output.writeFieldBegin('requestId', Thrift.Type.STRING, 7);
+    output.writeString(this.requestId);
     output.writeFieldEnd();
   }
   output.writeFieldStop();
@@ -1844,6 +1918,7 @@ var FileSystem_rename_args = function(args) {
   this.volume = null;
   this.source = null;
   this.target = null;
+  this.requestId = null;
   if (args) {
     if (args.volume !== undefined && args.volume !== null) {
       this.volume = args.volume;
@@ -1853,6 +1928,9 @@ var FileSystem_rename_args = function(args) {
     }
     if (args.target !== undefined && args.target !== null) {
       this.target = args.target;
+    }
+    if (args.requestId !== undefined && args.requestId !== null) {
+      this.requestId = args.requestId;
     }
   }
 };
@@ -1888,6 +1966,13 @@ FileSystem_rename_args.prototype.read = function(input) {
         input.skip(ftype);
       }
       break;
+      case 4:
+      if (ftype == Thrift.Type.STRING) {
+        this.requestId = input.readString();
+      } else {
+        input.skip(ftype);
+      }
+      break;
       default:
         input.skip(ftype);
     }
@@ -1912,6 +1997,11 @@ FileSystem_rename_args.prototype.write = function(output) {
   if (this.target !== null && this.target !== undefined) {
     output.writeFieldBegin('target', Thrift.Type.STRING, 3);
     output.writeString(this.target);
+    output.writeFieldEnd();
+  }
+  if (this.requestId !== null && this.requestId !== undefined) {
+    output.writeFieldBegin('requestId', Thrift.Type.STRING, 4);
+    output.writeString(this.requestId);
     output.writeFieldEnd();
   }
   output.writeFieldStop();
@@ -2076,6 +2166,7 @@ var FileSystem_remove_args = function(args) {
   this.volume = null;
   this.path = null;
   this.recursive = null;
+  this.requestId = null;
   if (args) {
     if (args.volume !== undefined && args.volume !== null) {
       this.volume = args.volume;
@@ -2085,6 +2176,9 @@ var FileSystem_remove_args = function(args) {
     }
     if (args.recursive !== undefined && args.recursive !== null) {
       this.recursive = args.recursive;
+    }
+    if (args.requestId !== undefined && args.requestId !== null) {
+      this.requestId = args.requestId;
     }
   }
 };
@@ -2120,6 +2214,13 @@ FileSystem_remove_args.prototype.read = function(input) {
         input.skip(ftype);
       }
       break;
+      case 4:
+      if (ftype == Thrift.Type.STRING) {
+        this.requestId = input.readString();
+      } else {
+        input.skip(ftype);
+      }
+      break;
       default:
         input.skip(ftype);
     }
@@ -2144,6 +2245,11 @@ FileSystem_remove_args.prototype.write = function(output) {
   if (this.recursive !== null && this.recursive !== undefined) {
     output.writeFieldBegin('recursive', Thrift.Type.BOOL, 3);
     output.writeBool(this.recursive);
+    output.writeFieldEnd();
+  }
+  if (this.requestId !== null && this.requestId !== undefined) {
+    output.writeFieldBegin('requestId', Thrift.Type.STRING, 4);
+    output.writeString(this.requestId);
     output.writeFieldEnd();
   }
   output.writeFieldStop();
@@ -2441,7 +2547,7 @@ FileSystemClient.prototype = {};
 FileSystemClient.prototype.seqid = function() { return this._seqid; };
 FileSystemClient.prototype.new_seqid = function() { return this._seqid += 1; };
 
-FileSystemClient.prototype.createVolume = function(name, callback) {
+FileSystemClient.prototype.createVolume = function(name, requestId, callback) {
   this._seqid = this.new_seqid();
   if (callback === undefined) {
     var _defer = Q.defer();
@@ -2452,18 +2558,19 @@ FileSystemClient.prototype.createVolume = function(name, callback) {
         _defer.resolve(result);
       }
     };
-    this.send_createVolume(name);
+    this.send_createVolume(name, requestId);
     return _defer.promise;
   } else {
     this._reqs[this.seqid()] = callback;
-    this.send_createVolume(name);
+    this.send_createVolume(name, requestId);
   }
 };
 
-FileSystemClient.prototype.send_createVolume = function(name) {
+FileSystemClient.prototype.send_createVolume = function(name, requestId) {
   var output = new this.pClass(this.output);
   var params = {
-    name: name
+    name: name,
+    requestId: requestId
   };
   var args = new FileSystem_createVolume_args(params);
   try {
@@ -2568,7 +2675,7 @@ FileSystemClient.prototype.recv_listVolumes = function(input,mtype,rseqid) {
   return callback('listVolumes failed: unknown result');
 };
 
-FileSystemClient.prototype.deleteVolume = function(name, callback) {
+FileSystemClient.prototype.deleteVolume = function(name, requestId, callback) {
   this._seqid = this.new_seqid();
   if (callback === undefined) {
     var _defer = Q.defer();
@@ -2579,18 +2686,19 @@ FileSystemClient.prototype.deleteVolume = function(name, callback) {
         _defer.resolve(result);
       }
     };
-    this.send_deleteVolume(name);
+    this.send_deleteVolume(name, requestId);
     return _defer.promise;
   } else {
     this._reqs[this.seqid()] = callback;
-    this.send_deleteVolume(name);
+    this.send_deleteVolume(name, requestId);
   }
 };
 
-FileSystemClient.prototype.send_deleteVolume = function(name) {
+FileSystemClient.prototype.send_deleteVolume = function(name, requestId) {
   var output = new this.pClass(this.output);
   var params = {
-    name: name
+    name: name,
+    requestId: requestId
   };
   var args = new FileSystem_deleteVolume_args(params);
   try {
@@ -2636,7 +2744,7 @@ FileSystemClient.prototype.recv_deleteVolume = function(input,mtype,rseqid) {
   callback(null);
 };
 
-FileSystemClient.prototype.mkdir = function(volume, path, parents, callback) {
+FileSystemClient.prototype.mkdir = function(volume, path, parents, requestId, callback) {
   this._seqid = this.new_seqid();
   if (callback === undefined) {
     var _defer = Q.defer();
@@ -2647,20 +2755,21 @@ FileSystemClient.prototype.mkdir = function(volume, path, parents, callback) {
         _defer.resolve(result);
       }
     };
-    this.send_mkdir(volume, path, parents);
+    this.send_mkdir(volume, path, parents, requestId);
     return _defer.promise;
   } else {
     this._reqs[this.seqid()] = callback;
-    this.send_mkdir(volume, path, parents);
+    this.send_mkdir(volume, path, parents, requestId);
   }
 };
 
-FileSystemClient.prototype.send_mkdir = function(volume, path, parents) {
+FileSystemClient.prototype.send_mkdir = function(volume, path, parents, requestId) {
   var output = new this.pClass(this.output);
   var params = {
     volume: volume,
     path: path,
-    parents: parents
+    parents: parents,
+    requestId: requestId
   };
   var args = new FileSystem_mkdir_args(params);
   try {
@@ -2858,7 +2967,7 @@ FileSystemClient.prototype.recv_stat = function(input,mtype,rseqid) {
   return callback('stat failed: unknown result');
 };
 
-FileSystemClient.prototype.create = function(volume, path, callback) {
+FileSystemClient.prototype.create = function(volume, path, requestId, callback) {
   this._seqid = this.new_seqid();
   if (callback === undefined) {
     var _defer = Q.defer();
@@ -2869,19 +2978,20 @@ FileSystemClient.prototype.create = function(volume, path, callback) {
         _defer.resolve(result);
       }
     };
-    this.send_create(volume, path);
+    this.send_create(volume, path, requestId);
     return _defer.promise;
   } else {
     this._reqs[this.seqid()] = callback;
-    this.send_create(volume, path);
+    this.send_create(volume, path, requestId);
   }
 };
 
-FileSystemClient.prototype.send_create = function(volume, path) {
+FileSystemClient.prototype.send_create = function(volume, path, requestId) {
   var output = new this.pClass(this.output);
   var params = {
     volume: volume,
-    path: path
+    path: path,
+    requestId: requestId
   };
   var args = new FileSystem_create_args(params);
   try {
@@ -2933,7 +3043,7 @@ FileSystemClient.prototype.recv_create = function(input,mtype,rseqid) {
   return callback('create failed: unknown result');
 };
 
-FileSystemClient.prototype.commit = function(volume, path, uploadId, objectId, length, crc32c, callback) {
+FileSystemClient.prototype.commit = function(volume, path, uploadId, objectId, length, crc32c, requestId, callback) {
   this._seqid = this.new_seqid();
   if (callback === undefined) {
     var _defer = Q.defer();
@@ -2944,15 +3054,15 @@ FileSystemClient.prototype.commit = function(volume, path, uploadId, objectId, l
         _defer.resolve(result);
       }
     };
-    this.send_commit(volume, path, uploadId, objectId, length, crc32c);
+    this.send_commit(volume, path, uploadId, objectId, length, crc32c, requestId);
     return _defer.promise;
   } else {
     this._reqs[this.seqid()] = callback;
-    this.send_commit(volume, path, uploadId, objectId, length, crc32c);
+    this.send_commit(volume, path, uploadId, objectId, length, crc32c, requestId);
   }
 };
 
-FileSystemClient.prototype.send_commit = function(volume, path, uploadId, objectId, length, crc32c) {
+FileSystemClient.prototype.send_commit = function(volume, path, uploadId, objectId, length, crc32c, requestId) {
   var output = new this.pClass(this.output);
   var params = {
     volume: volume,
@@ -2960,7 +3070,8 @@ FileSystemClient.prototype.send_commit = function(volume, path, uploadId, object
     uploadId: uploadId,
     objectId: objectId,
     length: length,
-    crc32c: crc32c
+    crc32c: crc32c,
+    requestId: requestId
   };
   var args = new FileSystem_commit_args(params);
   try {
@@ -3090,7 +3201,7 @@ FileSystemClient.prototype.recv_open = function(input,mtype,rseqid) {
   return callback('open failed: unknown result');
 };
 
-FileSystemClient.prototype.rename = function(volume, source, target, callback) {
+FileSystemClient.prototype.rename = function(volume, source, target, requestId, callback) {
   this._seqid = this.new_seqid();
   if (callback === undefined) {
     var _defer = Q.defer();
@@ -3101,20 +3212,21 @@ FileSystemClient.prototype.rename = function(volume, source, target, callback) {
         _defer.resolve(result);
       }
     };
-    this.send_rename(volume, source, target);
+    this.send_rename(volume, source, target, requestId);
     return _defer.promise;
   } else {
     this._reqs[this.seqid()] = callback;
-    this.send_rename(volume, source, target);
+    this.send_rename(volume, source, target, requestId);
   }
 };
 
-FileSystemClient.prototype.send_rename = function(volume, source, target) {
+FileSystemClient.prototype.send_rename = function(volume, source, target, requestId) {
   var output = new this.pClass(this.output);
   var params = {
     volume: volume,
     source: source,
-    target: target
+    target: target,
+    requestId: requestId
   };
   var args = new FileSystem_rename_args(params);
   try {
@@ -3166,7 +3278,7 @@ FileSystemClient.prototype.recv_rename = function(input,mtype,rseqid) {
   return callback('rename failed: unknown result');
 };
 
-FileSystemClient.prototype.remove = function(volume, path, recursive, callback) {
+FileSystemClient.prototype.remove = function(volume, path, recursive, requestId, callback) {
   this._seqid = this.new_seqid();
   if (callback === undefined) {
     var _defer = Q.defer();
@@ -3177,20 +3289,21 @@ FileSystemClient.prototype.remove = function(volume, path, recursive, callback) 
         _defer.resolve(result);
       }
     };
-    this.send_remove(volume, path, recursive);
+    this.send_remove(volume, path, recursive, requestId);
     return _defer.promise;
   } else {
     this._reqs[this.seqid()] = callback;
-    this.send_remove(volume, path, recursive);
+    this.send_remove(volume, path, recursive, requestId);
   }
 };
 
-FileSystemClient.prototype.send_remove = function(volume, path, recursive) {
+FileSystemClient.prototype.send_remove = function(volume, path, recursive, requestId) {
   var output = new this.pClass(this.output);
   var params = {
     volume: volume,
     path: path,
-    recursive: recursive
+    recursive: recursive,
+    requestId: requestId
   };
   var args = new FileSystem_remove_args(params);
   try {
@@ -3371,9 +3484,10 @@ FileSystemProcessor.prototype.process_createVolume = function(seqid, input, outp
   var args = new FileSystem_createVolume_args();
   args.read(input);
   input.readMessageEnd();
-  if (this._handler.createVolume.length === 1) {
+  if (this._handler.createVolume.length === 2) {
     Q.fcall(this._handler.createVolume.bind(this._handler),
-      args.name
+      args.name,
+      args.requestId
     ).then(function(result) {
       var result_obj = new FileSystem_createVolume_result({success: result});
       output.writeMessageBegin("createVolume", Thrift.MessageType.REPLY, seqid);
@@ -3394,7 +3508,7 @@ FileSystemProcessor.prototype.process_createVolume = function(seqid, input, outp
       output.flush();
     });
   } else {
-    this._handler.createVolume(args.name, function (err, result) {
+    this._handler.createVolume(args.name, args.requestId, function (err, result) {
       var result_obj;
       if ((err === null || typeof err === 'undefined') || err instanceof common_ttypes.AlreadyExists || err instanceof common_ttypes.InvalidArgument || err instanceof common_ttypes.Unavailable) {
         result_obj = new FileSystem_createVolume_result((err !== null || typeof err === 'undefined') ? err : {success: result});
@@ -3454,9 +3568,10 @@ FileSystemProcessor.prototype.process_deleteVolume = function(seqid, input, outp
   var args = new FileSystem_deleteVolume_args();
   args.read(input);
   input.readMessageEnd();
-  if (this._handler.deleteVolume.length === 1) {
+  if (this._handler.deleteVolume.length === 2) {
     Q.fcall(this._handler.deleteVolume.bind(this._handler),
-      args.name
+      args.name,
+      args.requestId
     ).then(function(result) {
       var result_obj = new FileSystem_deleteVolume_result({success: result});
       output.writeMessageBegin("deleteVolume", Thrift.MessageType.REPLY, seqid);
@@ -3477,7 +3592,7 @@ FileSystemProcessor.prototype.process_deleteVolume = function(seqid, input, outp
       output.flush();
     });
   } else {
-    this._handler.deleteVolume(args.name, function (err, result) {
+    this._handler.deleteVolume(args.name, args.requestId, function (err, result) {
       var result_obj;
       if ((err === null || typeof err === 'undefined') || err instanceof common_ttypes.NotFound || err instanceof common_ttypes.NotEmpty || err instanceof common_ttypes.InvalidArgument || err instanceof common_ttypes.Unavailable) {
         result_obj = new FileSystem_deleteVolume_result((err !== null || typeof err === 'undefined') ? err : {success: result});
@@ -3496,11 +3611,12 @@ FileSystemProcessor.prototype.process_mkdir = function(seqid, input, output) {
   var args = new FileSystem_mkdir_args();
   args.read(input);
   input.readMessageEnd();
-  if (this._handler.mkdir.length === 3) {
+  if (this._handler.mkdir.length === 4) {
     Q.fcall(this._handler.mkdir.bind(this._handler),
       args.volume,
       args.path,
-      args.parents
+      args.parents,
+      args.requestId
     ).then(function(result) {
       var result_obj = new FileSystem_mkdir_result({success: result});
       output.writeMessageBegin("mkdir", Thrift.MessageType.REPLY, seqid);
@@ -3521,7 +3637,7 @@ FileSystemProcessor.prototype.process_mkdir = function(seqid, input, output) {
       output.flush();
     });
   } else {
-    this._handler.mkdir(args.volume, args.path, args.parents, function (err, result) {
+    this._handler.mkdir(args.volume, args.path, args.parents, args.requestId, function (err, result) {
       var result_obj;
       if ((err === null || typeof err === 'undefined') || err instanceof common_ttypes.NotFound || err instanceof common_ttypes.AlreadyExists || err instanceof common_ttypes.NotADirectory || err instanceof common_ttypes.InvalidArgument || err instanceof common_ttypes.Unavailable) {
         result_obj = new FileSystem_mkdir_result((err !== null || typeof err === 'undefined') ? err : {success: result});
@@ -3628,10 +3744,11 @@ FileSystemProcessor.prototype.process_create = function(seqid, input, output) {
   var args = new FileSystem_create_args();
   args.read(input);
   input.readMessageEnd();
-  if (this._handler.create.length === 2) {
+  if (this._handler.create.length === 3) {
     Q.fcall(this._handler.create.bind(this._handler),
       args.volume,
-      args.path
+      args.path,
+      args.requestId
     ).then(function(result) {
       var result_obj = new FileSystem_create_result({success: result});
       output.writeMessageBegin("create", Thrift.MessageType.REPLY, seqid);
@@ -3652,7 +3769,7 @@ FileSystemProcessor.prototype.process_create = function(seqid, input, output) {
       output.flush();
     });
   } else {
-    this._handler.create(args.volume, args.path, function (err, result) {
+    this._handler.create(args.volume, args.path, args.requestId, function (err, result) {
       var result_obj;
       if ((err === null || typeof err === 'undefined') || err instanceof common_ttypes.NotFound || err instanceof common_ttypes.NotADirectory || err instanceof common_ttypes.IsADirectory || err instanceof common_ttypes.InvalidArgument || err instanceof common_ttypes.Unavailable) {
         result_obj = new FileSystem_create_result((err !== null || typeof err === 'undefined') ? err : {success: result});
@@ -3671,14 +3788,15 @@ FileSystemProcessor.prototype.process_commit = function(seqid, input, output) {
   var args = new FileSystem_commit_args();
   args.read(input);
   input.readMessageEnd();
-  if (this._handler.commit.length === 6) {
+  if (this._handler.commit.length === 7) {
     Q.fcall(this._handler.commit.bind(this._handler),
       args.volume,
       args.path,
       args.uploadId,
       args.objectId,
       args.length,
-      args.crc32c
+      args.crc32c,
+      args.requestId
     ).then(function(result) {
       var result_obj = new FileSystem_commit_result({success: result});
       output.writeMessageBegin("commit", Thrift.MessageType.REPLY, seqid);
@@ -3699,7 +3817,7 @@ FileSystemProcessor.prototype.process_commit = function(seqid, input, output) {
       output.flush();
     });
   } else {
-    this._handler.commit(args.volume, args.path, args.uploadId, args.objectId, args.length, args.crc32c, function (err, result) {
+    this._handler.commit(args.volume, args.path, args.uploadId, args.objectId, args.length, args.crc32c, args.requestId, function (err, result) {
       var result_obj;
       if ((err === null || typeof err === 'undefined') || err instanceof common_ttypes.NotFound || err instanceof common_ttypes.ChecksumMismatch || err instanceof common_ttypes.NotADirectory || err instanceof common_ttypes.IsADirectory || err instanceof common_ttypes.InvalidArgument || err instanceof common_ttypes.Unavailable) {
         result_obj = new FileSystem_commit_result((err !== null || typeof err === 'undefined') ? err : {success: result});
@@ -3761,11 +3879,12 @@ FileSystemProcessor.prototype.process_rename = function(seqid, input, output) {
   var args = new FileSystem_rename_args();
   args.read(input);
   input.readMessageEnd();
-  if (this._handler.rename.length === 3) {
+  if (this._handler.rename.length === 4) {
     Q.fcall(this._handler.rename.bind(this._handler),
       args.volume,
       args.source,
-      args.target
+      args.target,
+      args.requestId
     ).then(function(result) {
       var result_obj = new FileSystem_rename_result({success: result});
       output.writeMessageBegin("rename", Thrift.MessageType.REPLY, seqid);
@@ -3786,7 +3905,7 @@ FileSystemProcessor.prototype.process_rename = function(seqid, input, output) {
       output.flush();
     });
   } else {
-    this._handler.rename(args.volume, args.source, args.target, function (err, result) {
+    this._handler.rename(args.volume, args.source, args.target, args.requestId, function (err, result) {
       var result_obj;
       if ((err === null || typeof err === 'undefined') || err instanceof common_ttypes.NotFound || err instanceof common_ttypes.AlreadyExists || err instanceof common_ttypes.NotADirectory || err instanceof common_ttypes.InvalidArgument || err instanceof common_ttypes.Unavailable) {
         result_obj = new FileSystem_rename_result((err !== null || typeof err === 'undefined') ? err : {success: result});
@@ -3805,11 +3924,12 @@ FileSystemProcessor.prototype.process_remove = function(seqid, input, output) {
   var args = new FileSystem_remove_args();
   args.read(input);
   input.readMessageEnd();
-  if (this._handler.remove.length === 3) {
+  if (this._handler.remove.length === 4) {
     Q.fcall(this._handler.remove.bind(this._handler),
       args.volume,
       args.path,
-      args.recursive
+      args.recursive,
+      args.requestId
     ).then(function(result) {
       var result_obj = new FileSystem_remove_result({success: result});
       output.writeMessageBegin("remove", Thrift.MessageType.REPLY, seqid);
@@ -3830,7 +3950,7 @@ FileSystemProcessor.prototype.process_remove = function(seqid, input, output) {
       output.flush();
     });
   } else {
-    this._handler.remove(args.volume, args.path, args.recursive, function (err, result) {
+    this._handler.remove(args.volume, args.path, args.recursive, args.requestId, function (err, result) {
       var result_obj;
       if ((err === null || typeof err === 'undefined') || err instanceof common_ttypes.NotFound || err instanceof common_ttypes.NotEmpty || err instanceof common_ttypes.NotADirectory || err instanceof common_ttypes.InvalidArgument || err instanceof common_ttypes.Unavailable) {
         result_obj = new FileSystem_remove_result((err !== null || typeof err === 'undefined') ? err : {success: result});

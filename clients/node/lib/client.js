@@ -63,6 +63,14 @@ function toVolume(v) {
   return { name: v.name, directoryPair: v.directoryPair, createdAt: num(v.createdAt) };
 }
 
+/**
+ * A change's request id: one per operation, sent again with every retry of it (any connection, any DDM), so that a
+ * change whose reply was lost is answered by the DDM instead of applied a second time.
+ */
+function requestId() {
+  return crypto.randomUUID();
+}
+
 function hex32(v) {
   return (v >>> 0).toString(16).padStart(8, '0');
 }
@@ -248,8 +256,16 @@ class DyadClient {
     throw new errors.Unavailable(`${what} failed on every gateway tried: ${last.message}`, { cause: last });
   }
 
-  /** A FileSystem call on a DDM; on Unavailable or a lost connection, again on the next one. */
+  /**
+   * A FileSystem call on a DDM; on Unavailable or a lost connection, again on the next one (a change is sent again
+   * with its request id, so a try that was carried out is answered, not repeated).
+   */
   async _ddmCall(method, ...args) {
+    return this._ddmTries(method, (c) => c.call(method, ...args));
+  }
+
+  /** fn(conn) on a DDM, as _ddmCall: once per try. */
+  async _ddmTries(method, fn) {
     if (this._closed) throw new errors.Unavailable('the client is closed');
     if (!this._ddms.known.length) await this._ready();
     const start = this._next++;
@@ -258,7 +274,7 @@ class DyadClient {
     for (let i = 0; i < attempts; i++) {
       const d = this._ddms.pick(start + i);
       try {
-        return await this._fs.with(d, (c) => c.call(method, ...args));
+        return await this._fs.with(d, fn);
       } catch (e) {
         if (!errors.retriableElsewhere(e)) throw e;
         last = e;
@@ -523,15 +539,26 @@ class DyadClient {
   // ---- volumes ----
 
   async createVolume(name) {
-    return toVolume(await this._ddmCall('createVolume', name));
+    return toVolume(await this._ddmCall('createVolume', name, requestId()));
   }
 
   async volumes() {
     return (await this._ddmCall('listVolumes')).map(toVolume);
   }
 
+  /**
+   * Deletes an empty volume. Its record goes with it, so a retry after a try whose reply was lost cannot be answered
+   * by its request id: NotFound then means that try deleted it, and is taken as done.
+   */
   async deleteVolume(name) {
-    await this._ddmCall('deleteVolume', name);
+    const id = requestId();
+    let tries = 0;
+    try {
+      await this._ddmTries('deleteVolume', (c) => { tries++; return c.call('deleteVolume', name, id); });
+    } catch (e) {
+      // only a try that lost its connection is tried again: one sent before may have deleted it
+      if (!(e instanceof errors.NotFound) || tries < 2) throw e;
+    }
   }
 
   // ---- files ----
@@ -539,7 +566,7 @@ class DyadClient {
   /** Makes a directory ("vol:/a/b"); opts.parents: missing ancestors too, an existing directory is fine. */
   async mkdir(remote, opts = {}) {
     const { volume, path } = parsePath(remote);
-    return toEntry(await this._ddmCall('mkdir', volume, path, !!opts.parents));
+    return toEntry(await this._ddmCall('mkdir', volume, path, !!opts.parents, requestId()));
   }
 
   async stat(remote) {
@@ -570,13 +597,13 @@ class DyadClient {
     const s = parsePath(source);
     const t = typeof target === 'string' && target.startsWith('/') ? { volume: s.volume, path: target } : parsePath(target);
     if (t.volume !== s.volume) throw new errors.InvalidArgument(`cannot move across volumes (${s.volume} to ${t.volume})`);
-    return toEntry(await this._ddmCall('rename', s.volume, s.path, t.path));
+    return toEntry(await this._ddmCall('rename', s.volume, s.path, t.path, requestId()));
   }
 
   /** Removes a file or an empty directory; opts.recursive: a directory and everything under it. */
   async rm(remote, opts = {}) {
     const { volume, path } = parsePath(remote);
-    await this._ddmCall('remove', volume, path, !!opts.recursive);
+    await this._ddmCall('remove', volume, path, !!opts.recursive, requestId());
   }
 
   /**
@@ -587,7 +614,7 @@ class DyadClient {
     const { volume, path } = parsePath(remote);
     await this._ready();
     const src = await toSource(source, opts.size, this._chunk());
-    const up = await this._ddmCall('create', volume, path);
+    const up = await this._ddmCall('create', volume, path, requestId());
     let length = 0;
     let crc = 0;
     if (src.size !== 0) {
@@ -597,7 +624,7 @@ class DyadClient {
         crc = info.crc32c;
       }
     }
-    return toEntry(await this._ddmCall('commit', volume, path, up.uploadId, up.objectId, length, crc));
+    return toEntry(await this._ddmCall('commit', volume, path, up.uploadId, up.objectId, length, crc, requestId()));
   }
 
   /**

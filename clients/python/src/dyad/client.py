@@ -175,6 +175,12 @@ def _volume_info(v) -> VolumeInfo:
     return VolumeInfo(name=v.name, directory_pair=v.directoryPair, created_at=v.createdAt)
 
 
+def _request_id() -> str:
+    """A change's request id: one per operation, sent again with every retry of it (any connection, any DDM), so
+    that a change whose reply was lost is answered by the DDM instead of applied a second time."""
+    return str(uuid.uuid4())
+
+
 def _join(volume: str, directory: str, name: str) -> str:
     return f"{volume}:{directory.rstrip('/')}/{name}"
 
@@ -513,22 +519,38 @@ class Dyad:
 
     def create_volume(self, name: str) -> VolumeInfo:
         """Creates a volume (AlreadyExists if there is one of that name)."""
-        return _volume_info(self._ddm(f"create of volume {name}", lambda t: t.createVolume(name)))
+        rid = _request_id()
+        return _volume_info(self._ddm(f"create of volume {name}", lambda t: t.createVolume(name, rid)))
 
     def volumes(self) -> List[VolumeInfo]:
         """Every volume."""
         return [_volume_info(v) for v in self._ddm("list of volumes", lambda t: t.listVolumes())]
 
     def delete_volume(self, name: str) -> None:
-        """Deletes a volume whose root is empty (NotEmpty otherwise)."""
-        self._ddm(f"delete of volume {name}", lambda t: t.deleteVolume(name))
+        """Deletes a volume whose root is empty (NotEmpty otherwise).
+
+        The volume's record goes with it, so a retry after a try whose reply was lost cannot be answered by its
+        request id: NotFound then means that try deleted it, and is taken as done."""
+        rid = _request_id()
+        tries = []
+
+        def delete(t):
+            tries.append(1)
+            t.deleteVolume(name, rid)
+
+        try:
+            self._ddm(f"delete of volume {name}", delete)
+        except errors.NotFound:
+            if len(tries) < 2:  # only a try that lost its connection is tried again: an earlier one may have done it
+                raise
 
     # ---- files and directories: paths are "volume:/a/b" ----
 
     def mkdir(self, path: str, parents: bool = False) -> FileInfo:
         """Makes a directory; with parents, every missing ancestor too (and an existing directory is fine)."""
         vol, p = split_path(path)
-        return _file_info(self._ddm(f"mkdir {path}", lambda t: t.mkdir(vol, p, parents)), path)
+        rid = _request_id()
+        return _file_info(self._ddm(f"mkdir {path}", lambda t: t.mkdir(vol, p, parents, rid)), path)
 
     def stat(self, path: str) -> FileInfo:
         """A file's or directory's entry."""
@@ -572,12 +594,14 @@ class Dyad:
             tvol, dst = split_path(target)
         if tvol != vol:
             raise errors.InvalidArgument(f"cannot move {source} to another volume ({target})")
-        return _file_info(self._ddm(f"mv {source} {target}", lambda t: t.rename(vol, src, dst)), f"{vol}:{dst}")
+        rid = _request_id()
+        return _file_info(self._ddm(f"mv {source} {target}", lambda t: t.rename(vol, src, dst, rid)), f"{vol}:{dst}")
 
     def rm(self, path: str, recursive: bool = False) -> None:
         """Removes a file, an empty directory, or (recursive) a directory and everything under it."""
         vol, p = split_path(path)
-        self._ddm(f"rm {path}", lambda t: t.remove(vol, p, recursive))
+        rid = _request_id()
+        self._ddm(f"rm {path}", lambda t: t.remove(vol, p, recursive, rid))
 
     def put_file(self, source: Source, path: str, *, size: Optional[int] = None,
                  progress: Optional[Progress] = None) -> FileInfo:
@@ -587,7 +611,8 @@ class Dyad:
         vol, p = split_path(path)
         src = _Source(source, size)
         try:
-            upload = self._ddm(f"create {path}", lambda t: t.create(vol, p))
+            create_id = _request_id()
+            upload = self._ddm(f"create {path}", lambda t: t.create(vol, p, create_id))
             if src.size == 0:
                 length, crc = 0, 0
             else:
@@ -595,7 +620,9 @@ class Dyad:
                 length, crc = info.length, info.crc32c
         finally:
             src.close()
-        inode = self._ddm(f"commit {path}", lambda t: t.commit(vol, p, upload.uploadId, upload.objectId, length, crc))
+        commit_id = _request_id()
+        inode = self._ddm(f"commit {path}",
+                          lambda t: t.commit(vol, p, upload.uploadId, upload.objectId, length, crc, commit_id))
         return _file_info(inode, path)
 
     def open(self, path: str, offset: int = 0, length: Optional[int] = None, *,

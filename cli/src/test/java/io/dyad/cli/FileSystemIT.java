@@ -140,17 +140,19 @@ class FileSystemIT {
     fails(ErrorCode.NOT_EMPTY, () -> files.deleteVolume("it"));
 
     try (RawDdm raw = rawDdm()) {
-      Upload never = raw.create("it", "/err/never-written");
-      assertThatThrownBy(() -> raw.commit("it", "/err/never-written", never.getUploadId(), never.getObjectId(), 1, 1))
+      Upload never = raw.create("it", "/err/never-written", null);
+      assertThatThrownBy(() -> raw.commit("it", "/err/never-written", never.getUploadId(), never.getObjectId(), 1, 1,
+          null))
           .isInstanceOf(io.dyad.thrift.NotFound.class);
-      Upload wrong = raw.create("it", "/err/wrong-crc");
+      Upload wrong = raw.create("it", "/err/wrong-crc", null);
       objects.put(java.util.Optional.of(io.dyad.common.ObjectId.of(wrong.getObjectId())),
           () -> new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), 3, wrong.getWriteLocator());
-      assertThatThrownBy(() -> raw.commit("it", "/err/wrong-crc", wrong.getUploadId(), wrong.getObjectId(), 3, 12345))
+      assertThatThrownBy(() -> raw.commit("it", "/err/wrong-crc", wrong.getUploadId(), wrong.getObjectId(), 3,
+          12345, null))
           .isInstanceOf(io.dyad.thrift.ChecksumMismatch.class);
-      Upload emptyBadCrc = raw.create("it", "/err/empty-bad-crc");
+      Upload emptyBadCrc = raw.create("it", "/err/empty-bad-crc", null);
       assertThatThrownBy(() -> raw.commit("it", "/err/empty-bad-crc", emptyBadCrc.getUploadId(),
-          emptyBadCrc.getObjectId(), 0, 7)).as("no bytes have CRC32C 0").isInstanceOf(io.dyad.thrift.InvalidArgument.class);
+          emptyBadCrc.getObjectId(), 0, 7, null)).as("no bytes have CRC32C 0").isInstanceOf(io.dyad.thrift.InvalidArgument.class);
       assertThat(raw.listDirectory("it", "/err", "", 100).getEntries()).extracting(i -> i.getName())
           .containsExactly("d", "file");
     }
@@ -282,7 +284,7 @@ class FileSystemIT {
         String removed = fast.put("gc", "/g", () -> new java.io.ByteArrayInputStream(random(10, 8)), 10)
             .objectId().orElseThrow();
         fast.delete("gc", "/g", false);
-        Upload abandoned = raw.create("gc", "/h");
+        Upload abandoned = raw.create("gc", "/h", null);
         objects.put(java.util.Optional.of(io.dyad.common.ObjectId.of(abandoned.getObjectId())),
             () -> new java.io.ByteArrayInputStream(new byte[] {1, 2, 3}), 3, abandoned.getWriteLocator());
         assertThat(exists(admin, replaced)).as("kept through the grace").isTrue();
@@ -290,7 +292,7 @@ class FileSystemIT {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !exists(admin, replaced)
             && !exists(admin, removed) && !exists(admin, abandoned.getObjectId()));
         assertThatThrownBy(() -> raw.commit("gc", "/h", abandoned.getUploadId(), abandoned.getObjectId(), 3,
-            crc(new byte[] {1, 2, 3}))).isInstanceOf(io.dyad.thrift.NotFound.class);
+            crc(new byte[] {1, 2, 3}), null)).isInstanceOf(io.dyad.thrift.NotFound.class);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         fast.get("gc", "/f", out);
         assertThat(out.toByteArray()).as("the current version is untouched").isEqualTo(kept);

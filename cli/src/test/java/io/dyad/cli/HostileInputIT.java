@@ -280,8 +280,12 @@ class HostileInputIT {
       assertThatThrownBy(() -> dosm.putChunk("no-such-put", 0, ByteBuffer.allocate(10)))
           .isInstanceOf(NotFound.class);
       for (String path : List.of("", "relative", "/a/../b", "/a//b", "/./a", "/a\0b", "/" + "n".repeat(5000))) {
-        assertThatThrownBy(() -> ddm.mkdir("kept", path, true)).as("path '%s'", path.length() > 20
+        assertThatThrownBy(() -> ddm.mkdir("kept", path, true, null)).as("path '%s'", path.length() > 20
             ? path.substring(0, 20) : path).isInstanceOf(InvalidArgument.class);
+      }
+      for (String requestId : List.of("a b", "a/b", "a\0b", "r".repeat(41), "r".repeat(20_000))) {
+        assertThatThrownBy(() -> ddm.rename("kept", "/a", "/b", requestId)).as("request id '%.20s'", requestId)
+            .isInstanceOf(InvalidArgument.class);
       }
       assertThatThrownBy(() -> ddm.stat("no/such volume", "/")).isInstanceOfAny(InvalidArgument.class,
           NotFound.class);

@@ -7,10 +7,12 @@ import com.google.common.hash.Hashing;
 import io.dyad.client.ClientConfig;
 import io.dyad.client.FileEntry;
 import io.dyad.client.FileSystemClient;
+import io.dyad.client.VolumeEntry;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
+import io.dyad.rpc.ThriftClientConfig;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -115,6 +117,57 @@ class JavaClientIT {
     fs.delete("java", "/ops", true);
     fails(ErrorCode.NOT_FOUND, () -> fs.stat("java", "/ops"));
     assertThat(fs.listVolumes()).extracting(v -> v.name()).contains("java");
+  }
+
+  /**
+   * Every change through a DDM whose reply is lost on the way back (the change done, then the connection cut): the
+   * client sends it again on a new connection under the same request id and gets the first try's answer, the change
+   * applied once. Without the id the retried mkdir would be AlreadyExists, the rename and the remove NotFound.
+   */
+  @Test
+  void aChangeWhoseReplyIsLostIsAppliedOnceAndAnsweredWhenSentAgain() throws Exception {
+    try (DropReplyProxy proxy = new DropReplyProxy(cluster.ddmAddress());
+        FileSystemClient lossy = new FileSystemClient(List.of(proxy.address()), fs.objects(),
+            ThriftClientConfig.defaults())) {
+      lossy.stat("java", "/"); // the connection the next change goes on has carried a call (pooled, reused)
+      proxy.loseNextReply();
+      FileEntry made = lossy.mkdir("java", "/lost", false);
+      assertThat(proxy.repliesLost()).isEqualTo(1);
+      assertThat(made.directory()).isTrue();
+      assertThat(fs.stat("java", "/lost").inode()).isEqualTo(made.inode());
+
+      FileEntry file = fs.write("java", "/lost/a", new ByteArrayInputStream(new byte[] {1, 2, 3}), 3);
+      proxy.loseNextReply();
+      FileEntry moved = lossy.rename("java", "/lost/a", "/lost/b");
+      assertThat(proxy.repliesLost()).isEqualTo(2);
+      assertThat(moved.name()).isEqualTo("b");
+      assertThat(moved.inode()).isEqualTo(file.inode());
+      fails(ErrorCode.NOT_FOUND, () -> fs.stat("java", "/lost/a"));
+
+      proxy.loseNextReply();
+      lossy.delete("java", "/lost/b", false);
+      assertThat(proxy.repliesLost()).isEqualTo(3);
+      fails(ErrorCode.NOT_FOUND, () -> fs.stat("java", "/lost/b"));
+
+      byte[] data = random(100_000, 6);
+      proxy.loseNextReply(); // the create's
+      FileEntry written = lossy.write("java", "/lost/c", new ByteArrayInputStream(data), data.length);
+      proxy.loseReplyTo(2); // the commit's (after the create's)
+      FileEntry again = lossy.write("java", "/lost/c", new ByteArrayInputStream(data), data.length);
+      assertThat(proxy.repliesLost()).isEqualTo(5);
+      assertThat(again.version()).as("one new version").isEqualTo(written.version() + 1);
+      assertThat(read("/lost/c", 0, -1)).isEqualTo(data);
+
+      proxy.loseNextReply();
+      VolumeEntry volume = lossy.createVolume("lost-reply");
+      assertThat(proxy.repliesLost()).isEqualTo(6);
+      assertThat(volume.name()).isEqualTo("lost-reply");
+      assertThat(fs.stat("lost-reply", "/").directory()).isTrue();
+      proxy.loseNextReply();
+      lossy.deleteVolume("lost-reply");
+      assertThat(proxy.repliesLost()).isEqualTo(7);
+      fails(ErrorCode.NOT_FOUND, () -> fs.stat("lost-reply", "/"));
+    }
   }
 
   @Test

@@ -22,6 +22,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -30,9 +31,14 @@ import java.util.function.Consumer;
  * in three steps — {@code create} at a DDM (an object id and a write locator), the bytes through a DOSM, {@code commit}
  * at a DDM (which checks the object's length and CRC32C) — and read with the object and locator {@code open} gives,
  * checked against the file's CRC32C. A DDM that cannot be reached is left for the next one. Thread-safe.
+ *
+ * <p>Every change carries a request id made once per operation (a UUID) and sent again with each retry of it, on a new
+ * connection or through another DDM, so a change whose reply was lost is answered, not applied a second time.
  */
 public final class FileSystemClient implements AutoCloseable {
   private static final int PAGE = 1000;
+  /** tries of one call at least (with one DDM: once more on a new connection after a lost one) */
+  private static final int MIN_ATTEMPTS = 2;
 
   private final List<HostAndPort> ddms;
   private final DyadClient objects;
@@ -87,14 +93,19 @@ public final class FileSystemClient implements AutoCloseable {
     T call(io.dyad.thrift.FileSystem.Client c) throws org.apache.thrift.TException;
   }
 
-  /** Runs a call on a DDM; if the DDM cannot be reached (or fails inside), on the next one. */
+  /**
+   * Runs a call on a DDM; if the DDM cannot be reached, the connection is lost or the DDM fails inside, again on the
+   * next one (the same one, on a new connection, if there is only one). Only for reads and for changes that carry
+   * their request id: a retry may follow a try that was carried out.
+   */
   private <T> T call(Rpc<T> rpc) throws DyadException {
     int start = next.getAndIncrement();
     DyadException last = null;
-    for (int i = 0; i < ddms.size(); i++) {
+    int attempts = Math.max(ddms.size(), MIN_ATTEMPTS);
+    for (int i = 0; i < attempts; i++) {
       HostAndPort ddm = ddms.get(Math.floorMod(start + i, ddms.size()));
       try {
-        return pool.call(ddm, ConnectionPool.Retry.NEVER, c -> c.call(rpc::call));
+        return pool.call(ddm, ConnectionPool.Retry.SAFE, c -> c.call(rpc::call));
       } catch (DyadException e) {
         boolean otherDdmMayHelp = e.code() == ErrorCode.INTERNAL
             || (e.code() == ErrorCode.UNAVAILABLE && e.getMessage().contains(ddm.toString()));
@@ -107,10 +118,16 @@ public final class FileSystemClient implements AutoCloseable {
     throw last;
   }
 
+  /** A change's request id: one per operation, the same on each of its retries. */
+  private static String requestId() {
+    return UUID.randomUUID().toString();
+  }
+
   // ---- volumes ----
 
   public VolumeEntry createVolume(String name) throws DyadException {
-    io.dyad.thrift.VolumeInfo v = call(c -> c.createVolume(name));
+    String id = requestId();
+    io.dyad.thrift.VolumeInfo v = call(c -> c.createVolume(name, id));
     return new VolumeEntry(v.getName(), v.getDirectoryPair(), v.getCreatedAt());
   }
 
@@ -122,17 +139,32 @@ public final class FileSystemClient implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Deletes an empty volume. The volume's record goes with it, so a retry after a try whose reply was lost cannot be
+   * answered by its request id: NotFound then means that try deleted it, and is taken as done.
+   */
   public void deleteVolume(String name) throws DyadException {
-    call(c -> {
-      c.deleteVolume(name);
-      return null;
-    });
+    String id = requestId();
+    AtomicInteger tries = new AtomicInteger();
+    try {
+      call(c -> {
+        tries.incrementAndGet();
+        c.deleteVolume(name, id);
+        return null;
+      });
+    } catch (DyadException e) {
+      // only a try that lost its connection is tried again: one that was sent before this one may have deleted it
+      if (e.code() != ErrorCode.NOT_FOUND || tries.get() < 2) {
+        throw e;
+      }
+    }
   }
 
   // ---- directories ----
 
   public FileEntry mkdir(String volume, String path, boolean parents) throws DyadException {
-    return FileEntry.of(call(c -> c.mkdir(volume, path, parents)));
+    String id = requestId();
+    return FileEntry.of(call(c -> c.mkdir(volume, path, parents, id)));
   }
 
   public FileEntry stat(String volume, String path) throws DyadException {
@@ -193,13 +225,15 @@ public final class FileSystemClient implements AutoCloseable {
   }
 
   public FileEntry rename(String volume, String source, String target) throws DyadException {
-    return FileEntry.of(call(c -> c.rename(volume, source, target)));
+    String id = requestId();
+    return FileEntry.of(call(c -> c.rename(volume, source, target, id)));
   }
 
   /** Deletes a file, an empty directory, or ({@code recursive}) a directory and everything under it. */
   public void delete(String volume, String path, boolean recursive) throws DyadException {
+    String id = requestId();
     call(c -> {
-      c.remove(volume, path, recursive);
+      c.remove(volume, path, recursive, id);
       return null;
     });
   }
@@ -209,15 +243,18 @@ public final class FileSystemClient implements AutoCloseable {
   /** Writes {@code source} as the file at {@code path} (a new file or a new version). */
   public FileEntry put(String volume, String path, DyadClient.Source source, long sizeHint) throws DyadException,
       IOException {
-    Upload upload = call(c -> c.create(volume, path));
+    String createId = requestId();
+    Upload upload = call(c -> c.create(volume, path, createId));
+    String commitId = requestId();
     if (sizeHint == 0 && isEmpty(source)) {
       // an empty file has no object: the DDM binds it with length 0 without asking a DOSM
-      return FileEntry.of(call(c -> c.commit(volume, path, upload.getUploadId(), upload.getObjectId(), 0, 0)));
+      return FileEntry.of(call(c -> c.commit(volume, path, upload.getUploadId(), upload.getObjectId(), 0, 0,
+          commitId)));
     }
     ObjectMeta meta = objects.put(Optional.of(ObjectId.of(upload.getObjectId())), source, sizeHint,
         upload.getWriteLocator());
     return FileEntry.of(call(c -> c.commit(volume, path, upload.getUploadId(), upload.getObjectId(), meta.length(),
-        meta.crc32c())));
+        meta.crc32c(), commitId)));
   }
 
   /** Writes the local file {@code file} as the file at {@code path}; a failed attempt is repeated from the start. */

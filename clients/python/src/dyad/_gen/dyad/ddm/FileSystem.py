@@ -19,12 +19,13 @@ all_structs = []
 
 
 class Iface(object):
-    def createVolume(self, name):
+    def createVolume(self, name, requestId):
         """
         Creates a volume on the directory pair with the fewest volumes.
 
         Parameters:
          - name
+         - requestId
 
         """
         pass
@@ -32,17 +33,19 @@ class Iface(object):
     def listVolumes(self):
         pass
 
-    def deleteVolume(self, name):
+    def deleteVolume(self, name, requestId):
         """
-        Deletes a volume whose root directory is empty.
+        Deletes a volume whose root directory is empty. Its record goes with it, so a retry that comes after the first
+        try deleted the volume is NotFound: a client that retried (the first try's reply was lost) takes NotFound as done.
 
         Parameters:
          - name
+         - requestId
 
         """
         pass
 
-    def mkdir(self, volume, path, parents):
+    def mkdir(self, volume, path, parents, requestId):
         """
         Makes a directory (with parents: every missing ancestor too, and an existing directory is fine).
 
@@ -50,6 +53,7 @@ class Iface(object):
          - volume
          - path
          - parents
+         - requestId
 
         """
         pass
@@ -76,22 +80,24 @@ class Iface(object):
         """
         pass
 
-    def create(self, volume, path):
+    def create(self, volume, path, requestId):
         """
         Starts writing a file at path (new, or a new version of an existing file): a new object id and a write locator.
 
         Parameters:
          - volume
          - path
+         - requestId
 
         """
         pass
 
-    def commit(self, volume, path, uploadId, objectId, length, crc32c):
+    def commit(self, volume, path, uploadId, objectId, length, crc32c, requestId):
         """
         Binds path to the uploaded object once a DOSM confirms it holds length bytes with this CRC32C (a mismatch is
         ChecksumMismatch; an object not written yet is NotFound). Atomic: readers see the old version or the new one.
-        The old version's object is deleted after the volume's garbage grace.
+        The old version's object is deleted after the volume's garbage grace. The upload id names the change already
+        (every retry of a commit of one upload is answered as the first): requestId is checked, and otherwise unused.
 
         Parameters:
          - volume
@@ -100,6 +106,7 @@ class Iface(object):
          - objectId
          - length
          - crc32c
+         - requestId
 
         """
         pass
@@ -115,7 +122,7 @@ class Iface(object):
         """
         pass
 
-    def rename(self, volume, source, target):
+    def rename(self, volume, source, target, requestId):
         """
         Moves a file or directory within its volume (atomic; the target must not exist; never into itself).
 
@@ -123,11 +130,12 @@ class Iface(object):
          - volume
          - source
          - target
+         - requestId
 
         """
         pass
 
-    def remove(self, volume, path, recursive):
+    def remove(self, volume, path, recursive, requestId):
         """
         Removes a file, an empty directory, or (recursive) a directory and everything under it.
 
@@ -135,6 +143,7 @@ class Iface(object):
          - volume
          - path
          - recursive
+         - requestId
 
         """
         pass
@@ -157,21 +166,23 @@ class Client(Iface):
             self._oprot = oprot
         self._seqid = 0
 
-    def createVolume(self, name):
+    def createVolume(self, name, requestId):
         """
         Creates a volume on the directory pair with the fewest volumes.
 
         Parameters:
          - name
+         - requestId
 
         """
-        self.send_createVolume(name)
+        self.send_createVolume(name, requestId)
         return self.recv_createVolume()
 
-    def send_createVolume(self, name):
+    def send_createVolume(self, name, requestId):
         self._oprot.writeMessageBegin('createVolume', TMessageType.CALL, self._seqid)
         args = createVolume_args()
         args.name = name
+        args.requestId = requestId
         args.write(self._oprot)
         self._oprot.writeMessageEnd()
         self._oprot.trans.flush()
@@ -225,21 +236,24 @@ class Client(Iface):
             raise result.unavailable
         raise TApplicationException(TApplicationException.MISSING_RESULT, "listVolumes failed: unknown result")
 
-    def deleteVolume(self, name):
+    def deleteVolume(self, name, requestId):
         """
-        Deletes a volume whose root directory is empty.
+        Deletes a volume whose root directory is empty. Its record goes with it, so a retry that comes after the first
+        try deleted the volume is NotFound: a client that retried (the first try's reply was lost) takes NotFound as done.
 
         Parameters:
          - name
+         - requestId
 
         """
-        self.send_deleteVolume(name)
+        self.send_deleteVolume(name, requestId)
         self.recv_deleteVolume()
 
-    def send_deleteVolume(self, name):
+    def send_deleteVolume(self, name, requestId):
         self._oprot.writeMessageBegin('deleteVolume', TMessageType.CALL, self._seqid)
         args = deleteVolume_args()
         args.name = name
+        args.requestId = requestId
         args.write(self._oprot)
         self._oprot.writeMessageEnd()
         self._oprot.trans.flush()
@@ -265,7 +279,7 @@ class Client(Iface):
             raise result.unavailable
         return
 
-    def mkdir(self, volume, path, parents):
+    def mkdir(self, volume, path, parents, requestId):
         """
         Makes a directory (with parents: every missing ancestor too, and an existing directory is fine).
 
@@ -273,17 +287,19 @@ class Client(Iface):
          - volume
          - path
          - parents
+         - requestId
 
         """
-        self.send_mkdir(volume, path, parents)
+        self.send_mkdir(volume, path, parents, requestId)
         return self.recv_mkdir()
 
-    def send_mkdir(self, volume, path, parents):
+    def send_mkdir(self, volume, path, parents, requestId):
         self._oprot.writeMessageBegin('mkdir', TMessageType.CALL, self._seqid)
         args = mkdir_args()
         args.volume = volume
         args.path = path
         args.parents = parents
+        args.requestId = requestId
         args.write(self._oprot)
         self._oprot.writeMessageEnd()
         self._oprot.trans.flush()
@@ -403,23 +419,25 @@ class Client(Iface):
             raise result.unavailable
         raise TApplicationException(TApplicationException.MISSING_RESULT, "stat failed: unknown result")
 
-    def create(self, volume, path):
+    def create(self, volume, path, requestId):
         """
         Starts writing a file at path (new, or a new version of an existing file): a new object id and a write locator.
 
         Parameters:
          - volume
          - path
+         - requestId
 
         """
-        self.send_create(volume, path)
+        self.send_create(volume, path, requestId)
         return self.recv_create()
 
-    def send_create(self, volume, path):
+    def send_create(self, volume, path, requestId):
         self._oprot.writeMessageBegin('create', TMessageType.CALL, self._seqid)
         args = create_args()
         args.volume = volume
         args.path = path
+        args.requestId = requestId
         args.write(self._oprot)
         self._oprot.writeMessageEnd()
         self._oprot.trans.flush()
@@ -449,11 +467,12 @@ class Client(Iface):
             raise result.unavailable
         raise TApplicationException(TApplicationException.MISSING_RESULT, "create failed: unknown result")
 
-    def commit(self, volume, path, uploadId, objectId, length, crc32c):
+    def commit(self, volume, path, uploadId, objectId, length, crc32c, requestId):
         """
         Binds path to the uploaded object once a DOSM confirms it holds length bytes with this CRC32C (a mismatch is
         ChecksumMismatch; an object not written yet is NotFound). Atomic: readers see the old version or the new one.
-        The old version's object is deleted after the volume's garbage grace.
+        The old version's object is deleted after the volume's garbage grace. The upload id names the change already
+        (every retry of a commit of one upload is answered as the first): requestId is checked, and otherwise unused.
 
         Parameters:
          - volume
@@ -462,12 +481,13 @@ class Client(Iface):
          - objectId
          - length
          - crc32c
+         - requestId
 
         """
-        self.send_commit(volume, path, uploadId, objectId, length, crc32c)
+        self.send_commit(volume, path, uploadId, objectId, length, crc32c, requestId)
         return self.recv_commit()
 
-    def send_commit(self, volume, path, uploadId, objectId, length, crc32c):
+    def send_commit(self, volume, path, uploadId, objectId, length, crc32c, requestId):
         self._oprot.writeMessageBegin('commit', TMessageType.CALL, self._seqid)
         args = commit_args()
         args.volume = volume
@@ -476,6 +496,7 @@ class Client(Iface):
         args.objectId = objectId
         args.length = length
         args.crc32c = crc32c
+        args.requestId = requestId
         args.write(self._oprot)
         self._oprot.writeMessageEnd()
         self._oprot.trans.flush()
@@ -553,7 +574,7 @@ class Client(Iface):
             raise result.unavailable
         raise TApplicationException(TApplicationException.MISSING_RESULT, "open failed: unknown result")
 
-    def rename(self, volume, source, target):
+    def rename(self, volume, source, target, requestId):
         """
         Moves a file or directory within its volume (atomic; the target must not exist; never into itself).
 
@@ -561,17 +582,19 @@ class Client(Iface):
          - volume
          - source
          - target
+         - requestId
 
         """
-        self.send_rename(volume, source, target)
+        self.send_rename(volume, source, target, requestId)
         return self.recv_rename()
 
-    def send_rename(self, volume, source, target):
+    def send_rename(self, volume, source, target, requestId):
         self._oprot.writeMessageBegin('rename', TMessageType.CALL, self._seqid)
         args = rename_args()
         args.volume = volume
         args.source = source
         args.target = target
+        args.requestId = requestId
         args.write(self._oprot)
         self._oprot.writeMessageEnd()
         self._oprot.trans.flush()
@@ -601,7 +624,7 @@ class Client(Iface):
             raise result.unavailable
         raise TApplicationException(TApplicationException.MISSING_RESULT, "rename failed: unknown result")
 
-    def remove(self, volume, path, recursive):
+    def remove(self, volume, path, recursive, requestId):
         """
         Removes a file, an empty directory, or (recursive) a directory and everything under it.
 
@@ -609,17 +632,19 @@ class Client(Iface):
          - volume
          - path
          - recursive
+         - requestId
 
         """
-        self.send_remove(volume, path, recursive)
+        self.send_remove(volume, path, recursive, requestId)
         self.recv_remove()
 
-    def send_remove(self, volume, path, recursive):
+    def send_remove(self, volume, path, recursive, requestId):
         self._oprot.writeMessageBegin('remove', TMessageType.CALL, self._seqid)
         args = remove_args()
         args.volume = volume
         args.path = path
         args.recursive = recursive
+        args.requestId = requestId
         args.write(self._oprot)
         self._oprot.writeMessageEnd()
         self._oprot.trans.flush()
@@ -749,7 +774,7 @@ class Processor(Iface, TProcessor):
         iprot.readMessageEnd()
         result = createVolume_result()
         try:
-            result.success = self._handler.createVolume(args.name)
+            result.success = self._handler.createVolume(args.name, args.requestId)
             msg_type = TMessageType.REPLY
         except TTransport.TTransportException:
             raise
@@ -807,7 +832,7 @@ class Processor(Iface, TProcessor):
         iprot.readMessageEnd()
         result = deleteVolume_result()
         try:
-            self._handler.deleteVolume(args.name)
+            self._handler.deleteVolume(args.name, args.requestId)
             msg_type = TMessageType.REPLY
         except TTransport.TTransportException:
             raise
@@ -842,7 +867,7 @@ class Processor(Iface, TProcessor):
         iprot.readMessageEnd()
         result = mkdir_result()
         try:
-            result.success = self._handler.mkdir(args.volume, args.path, args.parents)
+            result.success = self._handler.mkdir(args.volume, args.path, args.parents, args.requestId)
             msg_type = TMessageType.REPLY
         except TTransport.TTransportException:
             raise
@@ -950,7 +975,7 @@ class Processor(Iface, TProcessor):
         iprot.readMessageEnd()
         result = create_result()
         try:
-            result.success = self._handler.create(args.volume, args.path)
+            result.success = self._handler.create(args.volume, args.path, args.requestId)
             msg_type = TMessageType.REPLY
         except TTransport.TTransportException:
             raise
@@ -988,7 +1013,7 @@ class Processor(Iface, TProcessor):
         iprot.readMessageEnd()
         result = commit_result()
         try:
-            result.success = self._handler.commit(args.volume, args.path, args.uploadId, args.objectId, args.length, args.crc32c)
+            result.success = self._handler.commit(args.volume, args.path, args.uploadId, args.objectId, args.length, args.crc32c, args.requestId)
             msg_type = TMessageType.REPLY
         except TTransport.TTransportException:
             raise
@@ -1067,7 +1092,7 @@ class Processor(Iface, TProcessor):
         iprot.readMessageEnd()
         result = rename_result()
         try:
-            result.success = self._handler.rename(args.volume, args.source, args.target)
+            result.success = self._handler.rename(args.volume, args.source, args.target, args.requestId)
             msg_type = TMessageType.REPLY
         except TTransport.TTransportException:
             raise
@@ -1105,7 +1130,7 @@ class Processor(Iface, TProcessor):
         iprot.readMessageEnd()
         result = remove_result()
         try:
-            self._handler.remove(args.volume, args.path, args.recursive)
+            self._handler.remove(args.volume, args.path, args.recursive, args.requestId)
             msg_type = TMessageType.REPLY
         except TTransport.TTransportException:
             raise
@@ -1193,12 +1218,14 @@ class createVolume_args(object):
     """
     Attributes:
      - name
+     - requestId
 
     """
 
 
-    def __init__(self, name=None,):
+    def __init__(self, name=None, requestId=None,):
         self.name = name
+        self.requestId = requestId
 
     def read(self, iprot):
         if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
@@ -1214,6 +1241,11 @@ class createVolume_args(object):
                     self.name = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
                 else:
                     iprot.skip(ftype)
+            elif fid == 2:
+                if ftype == TType.STRING:
+                    self.requestId = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
+                else:
+                    iprot.skip(ftype)
             else:
                 iprot.skip(ftype)
             iprot.readFieldEnd()
@@ -1227,6 +1259,10 @@ class createVolume_args(object):
         if self.name is not None:
             oprot.writeFieldBegin('name', TType.STRING, 1)
             oprot.writeString(self.name.encode('utf-8') if sys.version_info[0] == 2 else self.name)
+            oprot.writeFieldEnd()
+        if self.requestId is not None:
+            oprot.writeFieldBegin('requestId', TType.STRING, 2)
+            oprot.writeString(self.requestId.encode('utf-8') if sys.version_info[0] == 2 else self.requestId)
             oprot.writeFieldEnd()
         oprot.writeFieldStop()
         oprot.writeStructEnd()
@@ -1248,6 +1284,7 @@ all_structs.append(createVolume_args)
 createVolume_args.thrift_spec = (
     None,  # 0
     (1, TType.STRING, 'name', 'UTF8', None, ),  # 1
+    (2, TType.STRING, 'requestId', 'UTF8', None, ),  # 2
 )
 
 
@@ -1478,12 +1515,14 @@ class deleteVolume_args(object):
     """
     Attributes:
      - name
+     - requestId
 
     """
 
 
-    def __init__(self, name=None,):
+    def __init__(self, name=None, requestId=None,):
         self.name = name
+        self.requestId = requestId
 
     def read(self, iprot):
         if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
@@ -1499,6 +1538,11 @@ class deleteVolume_args(object):
                     self.name = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
                 else:
                     iprot.skip(ftype)
+            elif fid == 2:
+                if ftype == TType.STRING:
+                    self.requestId = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
+                else:
+                    iprot.skip(ftype)
             else:
                 iprot.skip(ftype)
             iprot.readFieldEnd()
@@ -1512,6 +1556,10 @@ class deleteVolume_args(object):
         if self.name is not None:
             oprot.writeFieldBegin('name', TType.STRING, 1)
             oprot.writeString(self.name.encode('utf-8') if sys.version_info[0] == 2 else self.name)
+            oprot.writeFieldEnd()
+        if self.requestId is not None:
+            oprot.writeFieldBegin('requestId', TType.STRING, 2)
+            oprot.writeString(self.requestId.encode('utf-8') if sys.version_info[0] == 2 else self.requestId)
             oprot.writeFieldEnd()
         oprot.writeFieldStop()
         oprot.writeStructEnd()
@@ -1533,6 +1581,7 @@ all_structs.append(deleteVolume_args)
 deleteVolume_args.thrift_spec = (
     None,  # 0
     (1, TType.STRING, 'name', 'UTF8', None, ),  # 1
+    (2, TType.STRING, 'requestId', 'UTF8', None, ),  # 2
 )
 
 
@@ -1640,14 +1689,16 @@ class mkdir_args(object):
      - volume
      - path
      - parents
+     - requestId
 
     """
 
 
-    def __init__(self, volume=None, path=None, parents=None,):
+    def __init__(self, volume=None, path=None, parents=None, requestId=None,):
         self.volume = volume
         self.path = path
         self.parents = parents
+        self.requestId = requestId
 
     def read(self, iprot):
         if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
@@ -1673,6 +1724,11 @@ class mkdir_args(object):
                     self.parents = iprot.readBool()
                 else:
                     iprot.skip(ftype)
+            elif fid == 4:
+                if ftype == TType.STRING:
+                    self.requestId = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
+                else:
+                    iprot.skip(ftype)
             else:
                 iprot.skip(ftype)
             iprot.readFieldEnd()
@@ -1694,6 +1750,10 @@ class mkdir_args(object):
         if self.parents is not None:
             oprot.writeFieldBegin('parents', TType.BOOL, 3)
             oprot.writeBool(self.parents)
+            oprot.writeFieldEnd()
+        if self.requestId is not None:
+            oprot.writeFieldBegin('requestId', TType.STRING, 4)
+            oprot.writeString(self.requestId.encode('utf-8') if sys.version_info[0] == 2 else self.requestId)
             oprot.writeFieldEnd()
         oprot.writeFieldStop()
         oprot.writeStructEnd()
@@ -1717,6 +1777,7 @@ mkdir_args.thrift_spec = (
     (1, TType.STRING, 'volume', 'UTF8', None, ),  # 1
     (2, TType.STRING, 'path', 'UTF8', None, ),  # 2
     (3, TType.BOOL, 'parents', None, None, ),  # 3
+    (4, TType.STRING, 'requestId', 'UTF8', None, ),  # 4
 )
 
 
@@ -2239,13 +2300,15 @@ class create_args(object):
     Attributes:
      - volume
      - path
+     - requestId
 
     """
 
 
-    def __init__(self, volume=None, path=None,):
+    def __init__(self, volume=None, path=None, requestId=None,):
         self.volume = volume
         self.path = path
+        self.requestId = requestId
 
     def read(self, iprot):
         if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
@@ -2266,6 +2329,11 @@ class create_args(object):
                     self.path = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
                 else:
                     iprot.skip(ftype)
+            elif fid == 3:
+                if ftype == TType.STRING:
+                    self.requestId = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
+                else:
+                    iprot.skip(ftype)
             else:
                 iprot.skip(ftype)
             iprot.readFieldEnd()
@@ -2283,6 +2351,10 @@ class create_args(object):
         if self.path is not None:
             oprot.writeFieldBegin('path', TType.STRING, 2)
             oprot.writeString(self.path.encode('utf-8') if sys.version_info[0] == 2 else self.path)
+            oprot.writeFieldEnd()
+        if self.requestId is not None:
+            oprot.writeFieldBegin('requestId', TType.STRING, 3)
+            oprot.writeString(self.requestId.encode('utf-8') if sys.version_info[0] == 2 else self.requestId)
             oprot.writeFieldEnd()
         oprot.writeFieldStop()
         oprot.writeStructEnd()
@@ -2305,6 +2377,7 @@ create_args.thrift_spec = (
     None,  # 0
     (1, TType.STRING, 'volume', 'UTF8', None, ),  # 1
     (2, TType.STRING, 'path', 'UTF8', None, ),  # 2
+    (3, TType.STRING, 'requestId', 'UTF8', None, ),  # 3
 )
 
 
@@ -2439,17 +2512,19 @@ class commit_args(object):
      - objectId
      - length
      - crc32c
+     - requestId
 
     """
 
 
-    def __init__(self, volume=None, path=None, uploadId=None, objectId=None, length=None, crc32c=None,):
+    def __init__(self, volume=None, path=None, uploadId=None, objectId=None, length=None, crc32c=None, requestId=None,):
         self.volume = volume
         self.path = path
         self.uploadId = uploadId
         self.objectId = objectId
         self.length = length
         self.crc32c = crc32c
+        self.requestId = requestId
 
     def read(self, iprot):
         if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
@@ -2490,6 +2565,11 @@ class commit_args(object):
                     self.crc32c = iprot.readI32()
                 else:
                     iprot.skip(ftype)
+            elif fid == 7:
+                if ftype == TType.STRING:
+                    self.requestId = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
+                else:
+                    iprot.skip(ftype)
             else:
                 iprot.skip(ftype)
             iprot.readFieldEnd()
@@ -2524,6 +2604,10 @@ class commit_args(object):
             oprot.writeFieldBegin('crc32c', TType.I32, 6)
             oprot.writeI32(self.crc32c)
             oprot.writeFieldEnd()
+        if self.requestId is not None:
+            oprot.writeFieldBegin('requestId', TType.STRING, 7)
+            oprot.writeString(self.requestId.encode('utf-8') if sys.version_info[0] == 2 else self.requestId)
+            oprot.writeFieldEnd()
         oprot.writeFieldStop()
         oprot.writeStructEnd()
 
@@ -2549,6 +2633,7 @@ commit_args.thrift_spec = (
     (4, TType.STRING, 'objectId', 'UTF8', None, ),  # 4
     (5, TType.I64, 'length', None, None, ),  # 5
     (6, TType.I32, 'crc32c', None, None, ),  # 6
+    (7, TType.STRING, 'requestId', 'UTF8', None, ),  # 7
 )
 
 
@@ -2888,14 +2973,16 @@ class rename_args(object):
      - volume
      - source
      - target
+     - requestId
 
     """
 
 
-    def __init__(self, volume=None, source=None, target=None,):
+    def __init__(self, volume=None, source=None, target=None, requestId=None,):
         self.volume = volume
         self.source = source
         self.target = target
+        self.requestId = requestId
 
     def read(self, iprot):
         if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
@@ -2921,6 +3008,11 @@ class rename_args(object):
                     self.target = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
                 else:
                     iprot.skip(ftype)
+            elif fid == 4:
+                if ftype == TType.STRING:
+                    self.requestId = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
+                else:
+                    iprot.skip(ftype)
             else:
                 iprot.skip(ftype)
             iprot.readFieldEnd()
@@ -2942,6 +3034,10 @@ class rename_args(object):
         if self.target is not None:
             oprot.writeFieldBegin('target', TType.STRING, 3)
             oprot.writeString(self.target.encode('utf-8') if sys.version_info[0] == 2 else self.target)
+            oprot.writeFieldEnd()
+        if self.requestId is not None:
+            oprot.writeFieldBegin('requestId', TType.STRING, 4)
+            oprot.writeString(self.requestId.encode('utf-8') if sys.version_info[0] == 2 else self.requestId)
             oprot.writeFieldEnd()
         oprot.writeFieldStop()
         oprot.writeStructEnd()
@@ -2965,6 +3061,7 @@ rename_args.thrift_spec = (
     (1, TType.STRING, 'volume', 'UTF8', None, ),  # 1
     (2, TType.STRING, 'source', 'UTF8', None, ),  # 2
     (3, TType.STRING, 'target', 'UTF8', None, ),  # 3
+    (4, TType.STRING, 'requestId', 'UTF8', None, ),  # 4
 )
 
 
@@ -3096,14 +3193,16 @@ class remove_args(object):
      - volume
      - path
      - recursive
+     - requestId
 
     """
 
 
-    def __init__(self, volume=None, path=None, recursive=None,):
+    def __init__(self, volume=None, path=None, recursive=None, requestId=None,):
         self.volume = volume
         self.path = path
         self.recursive = recursive
+        self.requestId = requestId
 
     def read(self, iprot):
         if iprot._fast_decode is not None and isinstance(iprot.trans, TTransport.CReadableTransport) and self.thrift_spec is not None:
@@ -3129,6 +3228,11 @@ class remove_args(object):
                     self.recursive = iprot.readBool()
                 else:
                     iprot.skip(ftype)
+            elif fid == 4:
+                if ftype == TType.STRING:
+                    self.requestId = iprot.readString().decode('utf-8', errors='replace') if sys.version_info[0] == 2 else iprot.readString()
+                else:
+                    iprot.skip(ftype)
             else:
                 iprot.skip(ftype)
             iprot.readFieldEnd()
@@ -3150,6 +3254,10 @@ class remove_args(object):
         if self.recursive is not None:
             oprot.writeFieldBegin('recursive', TType.BOOL, 3)
             oprot.writeBool(self.recursive)
+            oprot.writeFieldEnd()
+        if self.requestId is not None:
+            oprot.writeFieldBegin('requestId', TType.STRING, 4)
+            oprot.writeString(self.requestId.encode('utf-8') if sys.version_info[0] == 2 else self.requestId)
             oprot.writeFieldEnd()
         oprot.writeFieldStop()
         oprot.writeStructEnd()
@@ -3173,6 +3281,7 @@ remove_args.thrift_spec = (
     (1, TType.STRING, 'volume', 'UTF8', None, ),  # 1
     (2, TType.STRING, 'path', 'UTF8', None, ),  # 2
     (3, TType.BOOL, 'recursive', None, None, ),  # 3
+    (4, TType.STRING, 'requestId', 'UTF8', None, ),  # 4
 )
 
 

@@ -15,17 +15,20 @@ public class FileSystem {
      * Creates a volume on the directory pair with the fewest volumes.
      * 
      * @param name
+     * @param requestId
      */
-    public VolumeInfo createVolume(java.lang.String name) throws io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public VolumeInfo createVolume(java.lang.String name, java.lang.String requestId) throws io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
 
     public java.util.List<VolumeInfo> listVolumes() throws io.dyad.thrift.Unavailable, org.apache.thrift.TException;
 
     /**
-     * Deletes a volume whose root directory is empty.
+     * Deletes a volume whose root directory is empty. Its record goes with it, so a retry that comes after the first
+     * try deleted the volume is NotFound: a client that retried (the first try's reply was lost) takes NotFound as done.
      * 
      * @param name
+     * @param requestId
      */
-    public void deleteVolume(java.lang.String name) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotEmpty, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public void deleteVolume(java.lang.String name, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotEmpty, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
 
     /**
      * Makes a directory (with parents: every missing ancestor too, and an existing directory is fine).
@@ -33,8 +36,9 @@ public class FileSystem {
      * @param volume
      * @param path
      * @param parents
+     * @param requestId
      */
-    public io.dyad.thrift.Inode mkdir(java.lang.String volume, java.lang.String path, boolean parents) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public io.dyad.thrift.Inode mkdir(java.lang.String volume, java.lang.String path, boolean parents, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
 
     /**
      * Up to limit (1-10000) entries of a directory in name order after afterName ("" first).
@@ -53,13 +57,15 @@ public class FileSystem {
      * 
      * @param volume
      * @param path
+     * @param requestId
      */
-    public Upload create(java.lang.String volume, java.lang.String path) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public Upload create(java.lang.String volume, java.lang.String path, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
 
     /**
      * Binds path to the uploaded object once a DOSM confirms it holds length bytes with this CRC32C (a mismatch is
      * ChecksumMismatch; an object not written yet is NotFound). Atomic: readers see the old version or the new one.
-     * The old version's object is deleted after the volume's garbage grace.
+     * The old version's object is deleted after the volume's garbage grace. The upload id names the change already
+     * (every retry of a commit of one upload is answered as the first): requestId is checked, and otherwise unused.
      * 
      * @param volume
      * @param path
@@ -67,8 +73,9 @@ public class FileSystem {
      * @param objectId
      * @param length
      * @param crc32c
+     * @param requestId
      */
-    public io.dyad.thrift.Inode commit(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c) throws io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public io.dyad.thrift.Inode commit(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
 
     /**
      * A file's entry and a read locator for its object.
@@ -84,8 +91,9 @@ public class FileSystem {
      * @param volume
      * @param source
      * @param target
+     * @param requestId
      */
-    public io.dyad.thrift.Inode rename(java.lang.String volume, java.lang.String source, java.lang.String target) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public io.dyad.thrift.Inode rename(java.lang.String volume, java.lang.String source, java.lang.String target, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
 
     /**
      * Removes a file, an empty directory, or (recursive) a directory and everything under it.
@@ -93,8 +101,9 @@ public class FileSystem {
      * @param volume
      * @param path
      * @param recursive
+     * @param requestId
      */
-    public void remove(java.lang.String volume, java.lang.String path, boolean recursive) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotEmpty, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
+    public void remove(java.lang.String volume, java.lang.String path, boolean recursive, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotEmpty, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException;
 
     /**
      * The live gateways (DOSMs for file bytes, DDMs for this API).
@@ -107,27 +116,27 @@ public class FileSystem {
 
   public interface AsyncIface {
 
-    public void createVolume(java.lang.String name, org.apache.thrift.async.AsyncMethodCallback<VolumeInfo> resultHandler) throws org.apache.thrift.TException;
+    public void createVolume(java.lang.String name, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<VolumeInfo> resultHandler) throws org.apache.thrift.TException;
 
     public void listVolumes(org.apache.thrift.async.AsyncMethodCallback<java.util.List<VolumeInfo>> resultHandler) throws org.apache.thrift.TException;
 
-    public void deleteVolume(java.lang.String name, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+    public void deleteVolume(java.lang.String name, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
-    public void mkdir(java.lang.String volume, java.lang.String path, boolean parents, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException;
+    public void mkdir(java.lang.String volume, java.lang.String path, boolean parents, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException;
 
     public void listDirectory(java.lang.String volume, java.lang.String path, java.lang.String afterName, int limit, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.EntryPage> resultHandler) throws org.apache.thrift.TException;
 
     public void stat(java.lang.String volume, java.lang.String path, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException;
 
-    public void create(java.lang.String volume, java.lang.String path, org.apache.thrift.async.AsyncMethodCallback<Upload> resultHandler) throws org.apache.thrift.TException;
+    public void create(java.lang.String volume, java.lang.String path, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Upload> resultHandler) throws org.apache.thrift.TException;
 
-    public void commit(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException;
+    public void commit(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException;
 
     public void open(java.lang.String volume, java.lang.String path, org.apache.thrift.async.AsyncMethodCallback<OpenFile> resultHandler) throws org.apache.thrift.TException;
 
-    public void rename(java.lang.String volume, java.lang.String source, java.lang.String target, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException;
+    public void rename(java.lang.String volume, java.lang.String source, java.lang.String target, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException;
 
-    public void remove(java.lang.String volume, java.lang.String path, boolean recursive, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
+    public void remove(java.lang.String volume, java.lang.String path, boolean recursive, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException;
 
     public void listGateways(org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.GatewayList> resultHandler) throws org.apache.thrift.TException;
 
@@ -158,16 +167,17 @@ public class FileSystem {
     }
 
     @Override
-    public VolumeInfo createVolume(java.lang.String name) throws io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public VolumeInfo createVolume(java.lang.String name, java.lang.String requestId) throws io.dyad.thrift.AlreadyExists, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
     {
-      send_createVolume(name);
+      send_createVolume(name, requestId);
       return recv_createVolume();
     }
 
-    public void send_createVolume(java.lang.String name) throws org.apache.thrift.TException
+    public void send_createVolume(java.lang.String name, java.lang.String requestId) throws org.apache.thrift.TException
     {
       createVolume_args args = new createVolume_args();
       args.setName(name);
+      args.setRequestId(requestId);
       sendBase("createVolume", args);
     }
 
@@ -217,16 +227,17 @@ public class FileSystem {
     }
 
     @Override
-    public void deleteVolume(java.lang.String name) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotEmpty, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public void deleteVolume(java.lang.String name, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotEmpty, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
     {
-      send_deleteVolume(name);
+      send_deleteVolume(name, requestId);
       recv_deleteVolume();
     }
 
-    public void send_deleteVolume(java.lang.String name) throws org.apache.thrift.TException
+    public void send_deleteVolume(java.lang.String name, java.lang.String requestId) throws org.apache.thrift.TException
     {
       deleteVolume_args args = new deleteVolume_args();
       args.setName(name);
+      args.setRequestId(requestId);
       sendBase("deleteVolume", args);
     }
 
@@ -250,18 +261,19 @@ public class FileSystem {
     }
 
     @Override
-    public io.dyad.thrift.Inode mkdir(java.lang.String volume, java.lang.String path, boolean parents) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.Inode mkdir(java.lang.String volume, java.lang.String path, boolean parents, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
     {
-      send_mkdir(volume, path, parents);
+      send_mkdir(volume, path, parents, requestId);
       return recv_mkdir();
     }
 
-    public void send_mkdir(java.lang.String volume, java.lang.String path, boolean parents) throws org.apache.thrift.TException
+    public void send_mkdir(java.lang.String volume, java.lang.String path, boolean parents, java.lang.String requestId) throws org.apache.thrift.TException
     {
       mkdir_args args = new mkdir_args();
       args.setVolume(volume);
       args.setPath(path);
       args.setParents(parents);
+      args.setRequestId(requestId);
       sendBase("mkdir", args);
     }
 
@@ -367,17 +379,18 @@ public class FileSystem {
     }
 
     @Override
-    public Upload create(java.lang.String volume, java.lang.String path) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public Upload create(java.lang.String volume, java.lang.String path, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
     {
-      send_create(volume, path);
+      send_create(volume, path, requestId);
       return recv_create();
     }
 
-    public void send_create(java.lang.String volume, java.lang.String path) throws org.apache.thrift.TException
+    public void send_create(java.lang.String volume, java.lang.String path, java.lang.String requestId) throws org.apache.thrift.TException
     {
       create_args args = new create_args();
       args.setVolume(volume);
       args.setPath(path);
+      args.setRequestId(requestId);
       sendBase("create", args);
     }
 
@@ -407,13 +420,13 @@ public class FileSystem {
     }
 
     @Override
-    public io.dyad.thrift.Inode commit(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c) throws io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.Inode commit(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.ChecksumMismatch, io.dyad.thrift.NotADirectory, io.dyad.thrift.IsADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
     {
-      send_commit(volume, path, uploadId, objectId, length, crc32c);
+      send_commit(volume, path, uploadId, objectId, length, crc32c, requestId);
       return recv_commit();
     }
 
-    public void send_commit(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c) throws org.apache.thrift.TException
+    public void send_commit(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c, java.lang.String requestId) throws org.apache.thrift.TException
     {
       commit_args args = new commit_args();
       args.setVolume(volume);
@@ -422,6 +435,7 @@ public class FileSystem {
       args.setObjectId(objectId);
       args.setLength(length);
       args.setCrc32c(crc32c);
+      args.setRequestId(requestId);
       sendBase("commit", args);
     }
 
@@ -494,18 +508,19 @@ public class FileSystem {
     }
 
     @Override
-    public io.dyad.thrift.Inode rename(java.lang.String volume, java.lang.String source, java.lang.String target) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public io.dyad.thrift.Inode rename(java.lang.String volume, java.lang.String source, java.lang.String target, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.AlreadyExists, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
     {
-      send_rename(volume, source, target);
+      send_rename(volume, source, target, requestId);
       return recv_rename();
     }
 
-    public void send_rename(java.lang.String volume, java.lang.String source, java.lang.String target) throws org.apache.thrift.TException
+    public void send_rename(java.lang.String volume, java.lang.String source, java.lang.String target, java.lang.String requestId) throws org.apache.thrift.TException
     {
       rename_args args = new rename_args();
       args.setVolume(volume);
       args.setSource(source);
       args.setTarget(target);
+      args.setRequestId(requestId);
       sendBase("rename", args);
     }
 
@@ -535,18 +550,19 @@ public class FileSystem {
     }
 
     @Override
-    public void remove(java.lang.String volume, java.lang.String path, boolean recursive) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotEmpty, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
+    public void remove(java.lang.String volume, java.lang.String path, boolean recursive, java.lang.String requestId) throws io.dyad.thrift.NotFound, io.dyad.thrift.NotEmpty, io.dyad.thrift.NotADirectory, io.dyad.thrift.InvalidArgument, io.dyad.thrift.Unavailable, org.apache.thrift.TException
     {
-      send_remove(volume, path, recursive);
+      send_remove(volume, path, recursive, requestId);
       recv_remove();
     }
 
-    public void send_remove(java.lang.String volume, java.lang.String path, boolean recursive) throws org.apache.thrift.TException
+    public void send_remove(java.lang.String volume, java.lang.String path, boolean recursive, java.lang.String requestId) throws org.apache.thrift.TException
     {
       remove_args args = new remove_args();
       args.setVolume(volume);
       args.setPath(path);
       args.setRecursive(recursive);
+      args.setRequestId(requestId);
       sendBase("remove", args);
     }
 
@@ -638,18 +654,20 @@ public class FileSystem {
     }
 
     @Override
-    public void createVolume(java.lang.String name, org.apache.thrift.async.AsyncMethodCallback<VolumeInfo> resultHandler) throws org.apache.thrift.TException {
+    public void createVolume(java.lang.String name, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<VolumeInfo> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      createVolume_call method_call = new createVolume_call(name, resultHandler, this, ___protocolFactory, ___transport);
+      createVolume_call method_call = new createVolume_call(name, requestId, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
 
     public static class createVolume_call extends org.apache.thrift.async.TAsyncMethodCall<VolumeInfo> {
       private java.lang.String name;
-      public createVolume_call(java.lang.String name, org.apache.thrift.async.AsyncMethodCallback<VolumeInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String requestId;
+      public createVolume_call(java.lang.String name, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<VolumeInfo> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.name = name;
+        this.requestId = requestId;
       }
 
       @Override
@@ -657,6 +675,7 @@ public class FileSystem {
         prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("createVolume", org.apache.thrift.protocol.TMessageType.CALL, 0));
         createVolume_args args = new createVolume_args();
         args.setName(name);
+        args.setRequestId(requestId);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -705,18 +724,20 @@ public class FileSystem {
     }
 
     @Override
-    public void deleteVolume(java.lang.String name, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+    public void deleteVolume(java.lang.String name, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      deleteVolume_call method_call = new deleteVolume_call(name, resultHandler, this, ___protocolFactory, ___transport);
+      deleteVolume_call method_call = new deleteVolume_call(name, requestId, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
 
     public static class deleteVolume_call extends org.apache.thrift.async.TAsyncMethodCall<Void> {
       private java.lang.String name;
-      public deleteVolume_call(java.lang.String name, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String requestId;
+      public deleteVolume_call(java.lang.String name, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.name = name;
+        this.requestId = requestId;
       }
 
       @Override
@@ -724,6 +745,7 @@ public class FileSystem {
         prot.writeMessageBegin(new org.apache.thrift.protocol.TMessage("deleteVolume", org.apache.thrift.protocol.TMessageType.CALL, 0));
         deleteVolume_args args = new deleteVolume_args();
         args.setName(name);
+        args.setRequestId(requestId);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -741,9 +763,9 @@ public class FileSystem {
     }
 
     @Override
-    public void mkdir(java.lang.String volume, java.lang.String path, boolean parents, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException {
+    public void mkdir(java.lang.String volume, java.lang.String path, boolean parents, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      mkdir_call method_call = new mkdir_call(volume, path, parents, resultHandler, this, ___protocolFactory, ___transport);
+      mkdir_call method_call = new mkdir_call(volume, path, parents, requestId, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -752,11 +774,13 @@ public class FileSystem {
       private java.lang.String volume;
       private java.lang.String path;
       private boolean parents;
-      public mkdir_call(java.lang.String volume, java.lang.String path, boolean parents, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String requestId;
+      public mkdir_call(java.lang.String volume, java.lang.String path, boolean parents, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.volume = volume;
         this.path = path;
         this.parents = parents;
+        this.requestId = requestId;
       }
 
       @Override
@@ -766,6 +790,7 @@ public class FileSystem {
         args.setVolume(volume);
         args.setPath(path);
         args.setParents(parents);
+        args.setRequestId(requestId);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -864,9 +889,9 @@ public class FileSystem {
     }
 
     @Override
-    public void create(java.lang.String volume, java.lang.String path, org.apache.thrift.async.AsyncMethodCallback<Upload> resultHandler) throws org.apache.thrift.TException {
+    public void create(java.lang.String volume, java.lang.String path, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Upload> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      create_call method_call = new create_call(volume, path, resultHandler, this, ___protocolFactory, ___transport);
+      create_call method_call = new create_call(volume, path, requestId, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -874,10 +899,12 @@ public class FileSystem {
     public static class create_call extends org.apache.thrift.async.TAsyncMethodCall<Upload> {
       private java.lang.String volume;
       private java.lang.String path;
-      public create_call(java.lang.String volume, java.lang.String path, org.apache.thrift.async.AsyncMethodCallback<Upload> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String requestId;
+      public create_call(java.lang.String volume, java.lang.String path, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Upload> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.volume = volume;
         this.path = path;
+        this.requestId = requestId;
       }
 
       @Override
@@ -886,6 +913,7 @@ public class FileSystem {
         create_args args = new create_args();
         args.setVolume(volume);
         args.setPath(path);
+        args.setRequestId(requestId);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -902,9 +930,9 @@ public class FileSystem {
     }
 
     @Override
-    public void commit(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException {
+    public void commit(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      commit_call method_call = new commit_call(volume, path, uploadId, objectId, length, crc32c, resultHandler, this, ___protocolFactory, ___transport);
+      commit_call method_call = new commit_call(volume, path, uploadId, objectId, length, crc32c, requestId, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -916,7 +944,8 @@ public class FileSystem {
       private java.lang.String objectId;
       private long length;
       private int crc32c;
-      public commit_call(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String requestId;
+      public commit_call(java.lang.String volume, java.lang.String path, java.lang.String uploadId, java.lang.String objectId, long length, int crc32c, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.volume = volume;
         this.path = path;
@@ -924,6 +953,7 @@ public class FileSystem {
         this.objectId = objectId;
         this.length = length;
         this.crc32c = crc32c;
+        this.requestId = requestId;
       }
 
       @Override
@@ -936,6 +966,7 @@ public class FileSystem {
         args.setObjectId(objectId);
         args.setLength(length);
         args.setCrc32c(crc32c);
+        args.setRequestId(requestId);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -990,9 +1021,9 @@ public class FileSystem {
     }
 
     @Override
-    public void rename(java.lang.String volume, java.lang.String source, java.lang.String target, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException {
+    public void rename(java.lang.String volume, java.lang.String source, java.lang.String target, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      rename_call method_call = new rename_call(volume, source, target, resultHandler, this, ___protocolFactory, ___transport);
+      rename_call method_call = new rename_call(volume, source, target, requestId, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -1001,11 +1032,13 @@ public class FileSystem {
       private java.lang.String volume;
       private java.lang.String source;
       private java.lang.String target;
-      public rename_call(java.lang.String volume, java.lang.String source, java.lang.String target, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String requestId;
+      public rename_call(java.lang.String volume, java.lang.String source, java.lang.String target, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.volume = volume;
         this.source = source;
         this.target = target;
+        this.requestId = requestId;
       }
 
       @Override
@@ -1015,6 +1048,7 @@ public class FileSystem {
         args.setVolume(volume);
         args.setSource(source);
         args.setTarget(target);
+        args.setRequestId(requestId);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -1031,9 +1065,9 @@ public class FileSystem {
     }
 
     @Override
-    public void remove(java.lang.String volume, java.lang.String path, boolean recursive, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
+    public void remove(java.lang.String volume, java.lang.String path, boolean recursive, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
       checkReady();
-      remove_call method_call = new remove_call(volume, path, recursive, resultHandler, this, ___protocolFactory, ___transport);
+      remove_call method_call = new remove_call(volume, path, recursive, requestId, resultHandler, this, ___protocolFactory, ___transport);
       this.___currentMethod = method_call;
       ___manager.call(method_call);
     }
@@ -1042,11 +1076,13 @@ public class FileSystem {
       private java.lang.String volume;
       private java.lang.String path;
       private boolean recursive;
-      public remove_call(java.lang.String volume, java.lang.String path, boolean recursive, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
+      private java.lang.String requestId;
+      public remove_call(java.lang.String volume, java.lang.String path, boolean recursive, java.lang.String requestId, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler, org.apache.thrift.async.TAsyncClient client, org.apache.thrift.protocol.TProtocolFactory protocolFactory, org.apache.thrift.transport.TNonblockingTransport transport) throws org.apache.thrift.TException {
         super(client, protocolFactory, transport, resultHandler, false);
         this.volume = volume;
         this.path = path;
         this.recursive = recursive;
+        this.requestId = requestId;
       }
 
       @Override
@@ -1056,6 +1092,7 @@ public class FileSystem {
         args.setVolume(volume);
         args.setPath(path);
         args.setRecursive(recursive);
+        args.setRequestId(requestId);
         args.write(prot);
         prot.writeMessageEnd();
       }
@@ -1190,7 +1227,7 @@ public class FileSystem {
       public createVolume_result getResult(I iface, createVolume_args args) throws org.apache.thrift.TException {
         createVolume_result result = new createVolume_result();
         try {
-          result.success = iface.createVolume(args.name);
+          result.success = iface.createVolume(args.name, args.requestId);
         } catch (io.dyad.thrift.AlreadyExists alreadyExists) {
           result.alreadyExists = alreadyExists;
         } catch (io.dyad.thrift.InvalidArgument invalidArgument) {
@@ -1258,7 +1295,7 @@ public class FileSystem {
       public deleteVolume_result getResult(I iface, deleteVolume_args args) throws org.apache.thrift.TException {
         deleteVolume_result result = new deleteVolume_result();
         try {
-          iface.deleteVolume(args.name);
+          iface.deleteVolume(args.name, args.requestId);
         } catch (io.dyad.thrift.NotFound notFound) {
           result.notFound = notFound;
         } catch (io.dyad.thrift.NotEmpty notEmpty) {
@@ -1296,7 +1333,7 @@ public class FileSystem {
       public mkdir_result getResult(I iface, mkdir_args args) throws org.apache.thrift.TException {
         mkdir_result result = new mkdir_result();
         try {
-          result.success = iface.mkdir(args.volume, args.path, args.parents);
+          result.success = iface.mkdir(args.volume, args.path, args.parents, args.requestId);
         } catch (io.dyad.thrift.NotFound notFound) {
           result.notFound = notFound;
         } catch (io.dyad.thrift.AlreadyExists alreadyExists) {
@@ -1412,7 +1449,7 @@ public class FileSystem {
       public create_result getResult(I iface, create_args args) throws org.apache.thrift.TException {
         create_result result = new create_result();
         try {
-          result.success = iface.create(args.volume, args.path);
+          result.success = iface.create(args.volume, args.path, args.requestId);
         } catch (io.dyad.thrift.NotFound notFound) {
           result.notFound = notFound;
         } catch (io.dyad.thrift.NotADirectory notADirectory) {
@@ -1452,7 +1489,7 @@ public class FileSystem {
       public commit_result getResult(I iface, commit_args args) throws org.apache.thrift.TException {
         commit_result result = new commit_result();
         try {
-          result.success = iface.commit(args.volume, args.path, args.uploadId, args.objectId, args.length, args.crc32c);
+          result.success = iface.commit(args.volume, args.path, args.uploadId, args.objectId, args.length, args.crc32c, args.requestId);
         } catch (io.dyad.thrift.NotFound notFound) {
           result.notFound = notFound;
         } catch (io.dyad.thrift.ChecksumMismatch checksumMismatch) {
@@ -1534,7 +1571,7 @@ public class FileSystem {
       public rename_result getResult(I iface, rename_args args) throws org.apache.thrift.TException {
         rename_result result = new rename_result();
         try {
-          result.success = iface.rename(args.volume, args.source, args.target);
+          result.success = iface.rename(args.volume, args.source, args.target, args.requestId);
         } catch (io.dyad.thrift.NotFound notFound) {
           result.notFound = notFound;
         } catch (io.dyad.thrift.AlreadyExists alreadyExists) {
@@ -1574,7 +1611,7 @@ public class FileSystem {
       public remove_result getResult(I iface, remove_args args) throws org.apache.thrift.TException {
         remove_result result = new remove_result();
         try {
-          iface.remove(args.volume, args.path, args.recursive);
+          iface.remove(args.volume, args.path, args.recursive, args.requestId);
         } catch (io.dyad.thrift.NotFound notFound) {
           result.notFound = notFound;
         } catch (io.dyad.thrift.NotEmpty notEmpty) {
@@ -1754,7 +1791,7 @@ public class FileSystem {
 
       @Override
       public void start(I iface, createVolume_args args, org.apache.thrift.async.AsyncMethodCallback<VolumeInfo> resultHandler) throws org.apache.thrift.TException {
-        iface.createVolume(args.name,resultHandler);
+        iface.createVolume(args.name, args.requestId,resultHandler);
       }
     }
 
@@ -1907,7 +1944,7 @@ public class FileSystem {
 
       @Override
       public void start(I iface, deleteVolume_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
-        iface.deleteVolume(args.name,resultHandler);
+        iface.deleteVolume(args.name, args.requestId,resultHandler);
       }
     }
 
@@ -1994,7 +2031,7 @@ public class FileSystem {
 
       @Override
       public void start(I iface, mkdir_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException {
-        iface.mkdir(args.volume, args.path, args.parents,resultHandler);
+        iface.mkdir(args.volume, args.path, args.parents, args.requestId,resultHandler);
       }
     }
 
@@ -2247,7 +2284,7 @@ public class FileSystem {
 
       @Override
       public void start(I iface, create_args args, org.apache.thrift.async.AsyncMethodCallback<Upload> resultHandler) throws org.apache.thrift.TException {
-        iface.create(args.volume, args.path,resultHandler);
+        iface.create(args.volume, args.path, args.requestId,resultHandler);
       }
     }
 
@@ -2338,7 +2375,7 @@ public class FileSystem {
 
       @Override
       public void start(I iface, commit_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException {
-        iface.commit(args.volume, args.path, args.uploadId, args.objectId, args.length, args.crc32c,resultHandler);
+        iface.commit(args.volume, args.path, args.uploadId, args.objectId, args.length, args.crc32c, args.requestId,resultHandler);
       }
     }
 
@@ -2512,7 +2549,7 @@ public class FileSystem {
 
       @Override
       public void start(I iface, rename_args args, org.apache.thrift.async.AsyncMethodCallback<io.dyad.thrift.Inode> resultHandler) throws org.apache.thrift.TException {
-        iface.rename(args.volume, args.source, args.target,resultHandler);
+        iface.rename(args.volume, args.source, args.target, args.requestId,resultHandler);
       }
     }
 
@@ -2598,7 +2635,7 @@ public class FileSystem {
 
       @Override
       public void start(I iface, remove_args args, org.apache.thrift.async.AsyncMethodCallback<Void> resultHandler) throws org.apache.thrift.TException {
-        iface.remove(args.volume, args.path, args.recursive,resultHandler);
+        iface.remove(args.volume, args.path, args.recursive, args.requestId,resultHandler);
       }
     }
 
@@ -2746,15 +2783,18 @@ public class FileSystem {
     private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("createVolume_args");
 
     private static final org.apache.thrift.protocol.TField NAME_FIELD_DESC = new org.apache.thrift.protocol.TField("name", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField REQUEST_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("requestId", org.apache.thrift.protocol.TType.STRING, (short)2);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new createVolume_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new createVolume_argsTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable java.lang.String name; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String requestId; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
-      NAME((short)1, "name");
+      NAME((short)1, "name"),
+      REQUEST_ID((short)2, "requestId");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -2772,6 +2812,8 @@ public class FileSystem {
         switch(fieldId) {
           case 1: // NAME
             return NAME;
+          case 2: // REQUEST_ID
+            return REQUEST_ID;
           default:
             return null;
         }
@@ -2820,6 +2862,8 @@ public class FileSystem {
       java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
       tmpMap.put(_Fields.NAME, new org.apache.thrift.meta_data.FieldMetaData("name", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.REQUEST_ID, new org.apache.thrift.meta_data.FieldMetaData("requestId", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(createVolume_args.class, metaDataMap);
     }
@@ -2828,10 +2872,12 @@ public class FileSystem {
     }
 
     public createVolume_args(
-      java.lang.String name)
+      java.lang.String name,
+      java.lang.String requestId)
     {
       this();
       this.name = name;
+      this.requestId = requestId;
     }
 
     /**
@@ -2840,6 +2886,9 @@ public class FileSystem {
     public createVolume_args(createVolume_args other) {
       if (other.isSetName()) {
         this.name = other.name;
+      }
+      if (other.isSetRequestId()) {
+        this.requestId = other.requestId;
       }
     }
 
@@ -2851,6 +2900,7 @@ public class FileSystem {
     @Override
     public void clear() {
       this.name = null;
+      this.requestId = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -2878,6 +2928,31 @@ public class FileSystem {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getRequestId() {
+      return this.requestId;
+    }
+
+    public createVolume_args setRequestId(@org.apache.thrift.annotation.Nullable java.lang.String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    public void unsetRequestId() {
+      this.requestId = null;
+    }
+
+    /** Returns true if field requestId is set (has been assigned a value) and false otherwise */
+    public boolean isSetRequestId() {
+      return this.requestId != null;
+    }
+
+    public void setRequestIdIsSet(boolean value) {
+      if (!value) {
+        this.requestId = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -2886,6 +2961,14 @@ public class FileSystem {
           unsetName();
         } else {
           setName((java.lang.String)value);
+        }
+        break;
+
+      case REQUEST_ID:
+        if (value == null) {
+          unsetRequestId();
+        } else {
+          setRequestId((java.lang.String)value);
         }
         break;
 
@@ -2898,6 +2981,9 @@ public class FileSystem {
       switch (field) {
       case NAME:
         return getName();
+
+      case REQUEST_ID:
+        return getRequestId();
 
       }
       throw new java.lang.IllegalStateException();
@@ -2913,6 +2999,8 @@ public class FileSystem {
       switch (field) {
       case NAME:
         return isSetName();
+      case REQUEST_ID:
+        return isSetRequestId();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -2939,6 +3027,15 @@ public class FileSystem {
           return false;
       }
 
+      boolean this_present_requestId = true && this.isSetRequestId();
+      boolean that_present_requestId = true && that.isSetRequestId();
+      if (this_present_requestId || that_present_requestId) {
+        if (!(this_present_requestId && that_present_requestId))
+          return false;
+        if (!this.requestId.equals(that.requestId))
+          return false;
+      }
+
       return true;
     }
 
@@ -2949,6 +3046,10 @@ public class FileSystem {
       hashCode = hashCode * 8191 + ((isSetName()) ? 131071 : 524287);
       if (isSetName())
         hashCode = hashCode * 8191 + name.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetRequestId()) ? 131071 : 524287);
+      if (isSetRequestId())
+        hashCode = hashCode * 8191 + requestId.hashCode();
 
       return hashCode;
     }
@@ -2967,6 +3068,16 @@ public class FileSystem {
       }
       if (isSetName()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.name, other.name);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetRequestId(), other.isSetRequestId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetRequestId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.requestId, other.requestId);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -3000,6 +3111,14 @@ public class FileSystem {
         sb.append("null");
       } else {
         sb.append(this.name);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("requestId:");
+      if (this.requestId == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.requestId);
       }
       first = false;
       sb.append(")");
@@ -3055,6 +3174,14 @@ public class FileSystem {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 2: // REQUEST_ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.requestId = iprot.readString();
+                struct.setRequestIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -3074,6 +3201,11 @@ public class FileSystem {
         if (struct.name != null) {
           oprot.writeFieldBegin(NAME_FIELD_DESC);
           oprot.writeString(struct.name);
+          oprot.writeFieldEnd();
+        }
+        if (struct.requestId != null) {
+          oprot.writeFieldBegin(REQUEST_ID_FIELD_DESC);
+          oprot.writeString(struct.requestId);
           oprot.writeFieldEnd();
         }
         oprot.writeFieldStop();
@@ -3098,19 +3230,29 @@ public class FileSystem {
         if (struct.isSetName()) {
           optionals.set(0);
         }
-        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetRequestId()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
         if (struct.isSetName()) {
           oprot.writeString(struct.name);
+        }
+        if (struct.isSetRequestId()) {
+          oprot.writeString(struct.requestId);
         }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, createVolume_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(1);
+        java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           struct.name = iprot.readString();
           struct.setNameIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.requestId = iprot.readString();
+          struct.setRequestIdIsSet(true);
         }
       }
     }
@@ -4635,15 +4777,18 @@ public class FileSystem {
     private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("deleteVolume_args");
 
     private static final org.apache.thrift.protocol.TField NAME_FIELD_DESC = new org.apache.thrift.protocol.TField("name", org.apache.thrift.protocol.TType.STRING, (short)1);
+    private static final org.apache.thrift.protocol.TField REQUEST_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("requestId", org.apache.thrift.protocol.TType.STRING, (short)2);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new deleteVolume_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new deleteVolume_argsTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable java.lang.String name; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String requestId; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
-      NAME((short)1, "name");
+      NAME((short)1, "name"),
+      REQUEST_ID((short)2, "requestId");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -4661,6 +4806,8 @@ public class FileSystem {
         switch(fieldId) {
           case 1: // NAME
             return NAME;
+          case 2: // REQUEST_ID
+            return REQUEST_ID;
           default:
             return null;
         }
@@ -4709,6 +4856,8 @@ public class FileSystem {
       java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
       tmpMap.put(_Fields.NAME, new org.apache.thrift.meta_data.FieldMetaData("name", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.REQUEST_ID, new org.apache.thrift.meta_data.FieldMetaData("requestId", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(deleteVolume_args.class, metaDataMap);
     }
@@ -4717,10 +4866,12 @@ public class FileSystem {
     }
 
     public deleteVolume_args(
-      java.lang.String name)
+      java.lang.String name,
+      java.lang.String requestId)
     {
       this();
       this.name = name;
+      this.requestId = requestId;
     }
 
     /**
@@ -4729,6 +4880,9 @@ public class FileSystem {
     public deleteVolume_args(deleteVolume_args other) {
       if (other.isSetName()) {
         this.name = other.name;
+      }
+      if (other.isSetRequestId()) {
+        this.requestId = other.requestId;
       }
     }
 
@@ -4740,6 +4894,7 @@ public class FileSystem {
     @Override
     public void clear() {
       this.name = null;
+      this.requestId = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -4767,6 +4922,31 @@ public class FileSystem {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getRequestId() {
+      return this.requestId;
+    }
+
+    public deleteVolume_args setRequestId(@org.apache.thrift.annotation.Nullable java.lang.String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    public void unsetRequestId() {
+      this.requestId = null;
+    }
+
+    /** Returns true if field requestId is set (has been assigned a value) and false otherwise */
+    public boolean isSetRequestId() {
+      return this.requestId != null;
+    }
+
+    public void setRequestIdIsSet(boolean value) {
+      if (!value) {
+        this.requestId = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -4775,6 +4955,14 @@ public class FileSystem {
           unsetName();
         } else {
           setName((java.lang.String)value);
+        }
+        break;
+
+      case REQUEST_ID:
+        if (value == null) {
+          unsetRequestId();
+        } else {
+          setRequestId((java.lang.String)value);
         }
         break;
 
@@ -4787,6 +4975,9 @@ public class FileSystem {
       switch (field) {
       case NAME:
         return getName();
+
+      case REQUEST_ID:
+        return getRequestId();
 
       }
       throw new java.lang.IllegalStateException();
@@ -4802,6 +4993,8 @@ public class FileSystem {
       switch (field) {
       case NAME:
         return isSetName();
+      case REQUEST_ID:
+        return isSetRequestId();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -4828,6 +5021,15 @@ public class FileSystem {
           return false;
       }
 
+      boolean this_present_requestId = true && this.isSetRequestId();
+      boolean that_present_requestId = true && that.isSetRequestId();
+      if (this_present_requestId || that_present_requestId) {
+        if (!(this_present_requestId && that_present_requestId))
+          return false;
+        if (!this.requestId.equals(that.requestId))
+          return false;
+      }
+
       return true;
     }
 
@@ -4838,6 +5040,10 @@ public class FileSystem {
       hashCode = hashCode * 8191 + ((isSetName()) ? 131071 : 524287);
       if (isSetName())
         hashCode = hashCode * 8191 + name.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetRequestId()) ? 131071 : 524287);
+      if (isSetRequestId())
+        hashCode = hashCode * 8191 + requestId.hashCode();
 
       return hashCode;
     }
@@ -4856,6 +5062,16 @@ public class FileSystem {
       }
       if (isSetName()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.name, other.name);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetRequestId(), other.isSetRequestId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetRequestId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.requestId, other.requestId);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -4889,6 +5105,14 @@ public class FileSystem {
         sb.append("null");
       } else {
         sb.append(this.name);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("requestId:");
+      if (this.requestId == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.requestId);
       }
       first = false;
       sb.append(")");
@@ -4944,6 +5168,14 @@ public class FileSystem {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 2: // REQUEST_ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.requestId = iprot.readString();
+                struct.setRequestIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -4963,6 +5195,11 @@ public class FileSystem {
         if (struct.name != null) {
           oprot.writeFieldBegin(NAME_FIELD_DESC);
           oprot.writeString(struct.name);
+          oprot.writeFieldEnd();
+        }
+        if (struct.requestId != null) {
+          oprot.writeFieldBegin(REQUEST_ID_FIELD_DESC);
+          oprot.writeString(struct.requestId);
           oprot.writeFieldEnd();
         }
         oprot.writeFieldStop();
@@ -4987,19 +5224,29 @@ public class FileSystem {
         if (struct.isSetName()) {
           optionals.set(0);
         }
-        oprot.writeBitSet(optionals, 1);
+        if (struct.isSetRequestId()) {
+          optionals.set(1);
+        }
+        oprot.writeBitSet(optionals, 2);
         if (struct.isSetName()) {
           oprot.writeString(struct.name);
+        }
+        if (struct.isSetRequestId()) {
+          oprot.writeString(struct.requestId);
         }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, deleteVolume_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(1);
+        java.util.BitSet incoming = iprot.readBitSet(2);
         if (incoming.get(0)) {
           struct.name = iprot.readString();
           struct.setNameIsSet(true);
+        }
+        if (incoming.get(1)) {
+          struct.requestId = iprot.readString();
+          struct.setRequestIdIsSet(true);
         }
       }
     }
@@ -5717,6 +5964,7 @@ public class FileSystem {
     private static final org.apache.thrift.protocol.TField VOLUME_FIELD_DESC = new org.apache.thrift.protocol.TField("volume", org.apache.thrift.protocol.TType.STRING, (short)1);
     private static final org.apache.thrift.protocol.TField PATH_FIELD_DESC = new org.apache.thrift.protocol.TField("path", org.apache.thrift.protocol.TType.STRING, (short)2);
     private static final org.apache.thrift.protocol.TField PARENTS_FIELD_DESC = new org.apache.thrift.protocol.TField("parents", org.apache.thrift.protocol.TType.BOOL, (short)3);
+    private static final org.apache.thrift.protocol.TField REQUEST_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("requestId", org.apache.thrift.protocol.TType.STRING, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new mkdir_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new mkdir_argsTupleSchemeFactory();
@@ -5724,12 +5972,14 @@ public class FileSystem {
     public @org.apache.thrift.annotation.Nullable java.lang.String volume; // required
     public @org.apache.thrift.annotation.Nullable java.lang.String path; // required
     public boolean parents; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String requestId; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       VOLUME((short)1, "volume"),
       PATH((short)2, "path"),
-      PARENTS((short)3, "parents");
+      PARENTS((short)3, "parents"),
+      REQUEST_ID((short)4, "requestId");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -5751,6 +6001,8 @@ public class FileSystem {
             return PATH;
           case 3: // PARENTS
             return PARENTS;
+          case 4: // REQUEST_ID
+            return REQUEST_ID;
           default:
             return null;
         }
@@ -5805,6 +6057,8 @@ public class FileSystem {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       tmpMap.put(_Fields.PARENTS, new org.apache.thrift.meta_data.FieldMetaData("parents", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+      tmpMap.put(_Fields.REQUEST_ID, new org.apache.thrift.meta_data.FieldMetaData("requestId", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(mkdir_args.class, metaDataMap);
     }
@@ -5815,13 +6069,15 @@ public class FileSystem {
     public mkdir_args(
       java.lang.String volume,
       java.lang.String path,
-      boolean parents)
+      boolean parents,
+      java.lang.String requestId)
     {
       this();
       this.volume = volume;
       this.path = path;
       this.parents = parents;
       setParentsIsSet(true);
+      this.requestId = requestId;
     }
 
     /**
@@ -5836,6 +6092,9 @@ public class FileSystem {
         this.path = other.path;
       }
       this.parents = other.parents;
+      if (other.isSetRequestId()) {
+        this.requestId = other.requestId;
+      }
     }
 
     @Override
@@ -5849,6 +6108,7 @@ public class FileSystem {
       this.path = null;
       setParentsIsSet(false);
       this.parents = false;
+      this.requestId = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -5924,6 +6184,31 @@ public class FileSystem {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __PARENTS_ISSET_ID, value);
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getRequestId() {
+      return this.requestId;
+    }
+
+    public mkdir_args setRequestId(@org.apache.thrift.annotation.Nullable java.lang.String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    public void unsetRequestId() {
+      this.requestId = null;
+    }
+
+    /** Returns true if field requestId is set (has been assigned a value) and false otherwise */
+    public boolean isSetRequestId() {
+      return this.requestId != null;
+    }
+
+    public void setRequestIdIsSet(boolean value) {
+      if (!value) {
+        this.requestId = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -5951,6 +6236,14 @@ public class FileSystem {
         }
         break;
 
+      case REQUEST_ID:
+        if (value == null) {
+          unsetRequestId();
+        } else {
+          setRequestId((java.lang.String)value);
+        }
+        break;
+
       }
     }
 
@@ -5966,6 +6259,9 @@ public class FileSystem {
 
       case PARENTS:
         return isParents();
+
+      case REQUEST_ID:
+        return getRequestId();
 
       }
       throw new java.lang.IllegalStateException();
@@ -5985,6 +6281,8 @@ public class FileSystem {
         return isSetPath();
       case PARENTS:
         return isSetParents();
+      case REQUEST_ID:
+        return isSetRequestId();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -6029,6 +6327,15 @@ public class FileSystem {
           return false;
       }
 
+      boolean this_present_requestId = true && this.isSetRequestId();
+      boolean that_present_requestId = true && that.isSetRequestId();
+      if (this_present_requestId || that_present_requestId) {
+        if (!(this_present_requestId && that_present_requestId))
+          return false;
+        if (!this.requestId.equals(that.requestId))
+          return false;
+      }
+
       return true;
     }
 
@@ -6045,6 +6352,10 @@ public class FileSystem {
         hashCode = hashCode * 8191 + path.hashCode();
 
       hashCode = hashCode * 8191 + ((parents) ? 131071 : 524287);
+
+      hashCode = hashCode * 8191 + ((isSetRequestId()) ? 131071 : 524287);
+      if (isSetRequestId())
+        hashCode = hashCode * 8191 + requestId.hashCode();
 
       return hashCode;
     }
@@ -6083,6 +6394,16 @@ public class FileSystem {
       }
       if (isSetParents()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.parents, other.parents);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetRequestId(), other.isSetRequestId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetRequestId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.requestId, other.requestId);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -6129,6 +6450,14 @@ public class FileSystem {
       if (!first) sb.append(", ");
       sb.append("parents:");
       sb.append(this.parents);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("requestId:");
+      if (this.requestId == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.requestId);
+      }
       first = false;
       sb.append(")");
       return sb.toString();
@@ -6201,6 +6530,14 @@ public class FileSystem {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // REQUEST_ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.requestId = iprot.readString();
+                struct.setRequestIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -6230,6 +6567,11 @@ public class FileSystem {
         oprot.writeFieldBegin(PARENTS_FIELD_DESC);
         oprot.writeBool(struct.parents);
         oprot.writeFieldEnd();
+        if (struct.requestId != null) {
+          oprot.writeFieldBegin(REQUEST_ID_FIELD_DESC);
+          oprot.writeString(struct.requestId);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -6258,7 +6600,10 @@ public class FileSystem {
         if (struct.isSetParents()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetRequestId()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetVolume()) {
           oprot.writeString(struct.volume);
         }
@@ -6268,12 +6613,15 @@ public class FileSystem {
         if (struct.isSetParents()) {
           oprot.writeBool(struct.parents);
         }
+        if (struct.isSetRequestId()) {
+          oprot.writeString(struct.requestId);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, mkdir_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.volume = iprot.readString();
           struct.setVolumeIsSet(true);
@@ -6285,6 +6633,10 @@ public class FileSystem {
         if (incoming.get(2)) {
           struct.parents = iprot.readBool();
           struct.setParentsIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.requestId = iprot.readString();
+          struct.setRequestIdIsSet(true);
         }
       }
     }
@@ -10013,17 +10365,20 @@ public class FileSystem {
 
     private static final org.apache.thrift.protocol.TField VOLUME_FIELD_DESC = new org.apache.thrift.protocol.TField("volume", org.apache.thrift.protocol.TType.STRING, (short)1);
     private static final org.apache.thrift.protocol.TField PATH_FIELD_DESC = new org.apache.thrift.protocol.TField("path", org.apache.thrift.protocol.TType.STRING, (short)2);
+    private static final org.apache.thrift.protocol.TField REQUEST_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("requestId", org.apache.thrift.protocol.TType.STRING, (short)3);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new create_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new create_argsTupleSchemeFactory();
 
     public @org.apache.thrift.annotation.Nullable java.lang.String volume; // required
     public @org.apache.thrift.annotation.Nullable java.lang.String path; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String requestId; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       VOLUME((short)1, "volume"),
-      PATH((short)2, "path");
+      PATH((short)2, "path"),
+      REQUEST_ID((short)3, "requestId");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -10043,6 +10398,8 @@ public class FileSystem {
             return VOLUME;
           case 2: // PATH
             return PATH;
+          case 3: // REQUEST_ID
+            return REQUEST_ID;
           default:
             return null;
         }
@@ -10093,6 +10450,8 @@ public class FileSystem {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       tmpMap.put(_Fields.PATH, new org.apache.thrift.meta_data.FieldMetaData("path", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.REQUEST_ID, new org.apache.thrift.meta_data.FieldMetaData("requestId", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(create_args.class, metaDataMap);
     }
@@ -10102,11 +10461,13 @@ public class FileSystem {
 
     public create_args(
       java.lang.String volume,
-      java.lang.String path)
+      java.lang.String path,
+      java.lang.String requestId)
     {
       this();
       this.volume = volume;
       this.path = path;
+      this.requestId = requestId;
     }
 
     /**
@@ -10119,6 +10480,9 @@ public class FileSystem {
       if (other.isSetPath()) {
         this.path = other.path;
       }
+      if (other.isSetRequestId()) {
+        this.requestId = other.requestId;
+      }
     }
 
     @Override
@@ -10130,6 +10494,7 @@ public class FileSystem {
     public void clear() {
       this.volume = null;
       this.path = null;
+      this.requestId = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -10182,6 +10547,31 @@ public class FileSystem {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getRequestId() {
+      return this.requestId;
+    }
+
+    public create_args setRequestId(@org.apache.thrift.annotation.Nullable java.lang.String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    public void unsetRequestId() {
+      this.requestId = null;
+    }
+
+    /** Returns true if field requestId is set (has been assigned a value) and false otherwise */
+    public boolean isSetRequestId() {
+      return this.requestId != null;
+    }
+
+    public void setRequestIdIsSet(boolean value) {
+      if (!value) {
+        this.requestId = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -10201,6 +10591,14 @@ public class FileSystem {
         }
         break;
 
+      case REQUEST_ID:
+        if (value == null) {
+          unsetRequestId();
+        } else {
+          setRequestId((java.lang.String)value);
+        }
+        break;
+
       }
     }
 
@@ -10213,6 +10611,9 @@ public class FileSystem {
 
       case PATH:
         return getPath();
+
+      case REQUEST_ID:
+        return getRequestId();
 
       }
       throw new java.lang.IllegalStateException();
@@ -10230,6 +10631,8 @@ public class FileSystem {
         return isSetVolume();
       case PATH:
         return isSetPath();
+      case REQUEST_ID:
+        return isSetRequestId();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -10265,6 +10668,15 @@ public class FileSystem {
           return false;
       }
 
+      boolean this_present_requestId = true && this.isSetRequestId();
+      boolean that_present_requestId = true && that.isSetRequestId();
+      if (this_present_requestId || that_present_requestId) {
+        if (!(this_present_requestId && that_present_requestId))
+          return false;
+        if (!this.requestId.equals(that.requestId))
+          return false;
+      }
+
       return true;
     }
 
@@ -10279,6 +10691,10 @@ public class FileSystem {
       hashCode = hashCode * 8191 + ((isSetPath()) ? 131071 : 524287);
       if (isSetPath())
         hashCode = hashCode * 8191 + path.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetRequestId()) ? 131071 : 524287);
+      if (isSetRequestId())
+        hashCode = hashCode * 8191 + requestId.hashCode();
 
       return hashCode;
     }
@@ -10307,6 +10723,16 @@ public class FileSystem {
       }
       if (isSetPath()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.path, other.path);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetRequestId(), other.isSetRequestId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetRequestId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.requestId, other.requestId);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -10348,6 +10774,14 @@ public class FileSystem {
         sb.append("null");
       } else {
         sb.append(this.path);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("requestId:");
+      if (this.requestId == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.requestId);
       }
       first = false;
       sb.append(")");
@@ -10411,6 +10845,14 @@ public class FileSystem {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 3: // REQUEST_ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.requestId = iprot.readString();
+                struct.setRequestIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -10435,6 +10877,11 @@ public class FileSystem {
         if (struct.path != null) {
           oprot.writeFieldBegin(PATH_FIELD_DESC);
           oprot.writeString(struct.path);
+          oprot.writeFieldEnd();
+        }
+        if (struct.requestId != null) {
+          oprot.writeFieldBegin(REQUEST_ID_FIELD_DESC);
+          oprot.writeString(struct.requestId);
           oprot.writeFieldEnd();
         }
         oprot.writeFieldStop();
@@ -10462,19 +10909,25 @@ public class FileSystem {
         if (struct.isSetPath()) {
           optionals.set(1);
         }
-        oprot.writeBitSet(optionals, 2);
+        if (struct.isSetRequestId()) {
+          optionals.set(2);
+        }
+        oprot.writeBitSet(optionals, 3);
         if (struct.isSetVolume()) {
           oprot.writeString(struct.volume);
         }
         if (struct.isSetPath()) {
           oprot.writeString(struct.path);
         }
+        if (struct.isSetRequestId()) {
+          oprot.writeString(struct.requestId);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, create_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(2);
+        java.util.BitSet incoming = iprot.readBitSet(3);
         if (incoming.get(0)) {
           struct.volume = iprot.readString();
           struct.setVolumeIsSet(true);
@@ -10482,6 +10935,10 @@ public class FileSystem {
         if (incoming.get(1)) {
           struct.path = iprot.readString();
           struct.setPathIsSet(true);
+        }
+        if (incoming.get(2)) {
+          struct.requestId = iprot.readString();
+          struct.setRequestIdIsSet(true);
         }
       }
     }
@@ -11419,6 +11876,7 @@ public class FileSystem {
     private static final org.apache.thrift.protocol.TField OBJECT_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("objectId", org.apache.thrift.protocol.TType.STRING, (short)4);
     private static final org.apache.thrift.protocol.TField LENGTH_FIELD_DESC = new org.apache.thrift.protocol.TField("length", org.apache.thrift.protocol.TType.I64, (short)5);
     private static final org.apache.thrift.protocol.TField CRC32C_FIELD_DESC = new org.apache.thrift.protocol.TField("crc32c", org.apache.thrift.protocol.TType.I32, (short)6);
+    private static final org.apache.thrift.protocol.TField REQUEST_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("requestId", org.apache.thrift.protocol.TType.STRING, (short)7);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new commit_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new commit_argsTupleSchemeFactory();
@@ -11429,6 +11887,7 @@ public class FileSystem {
     public @org.apache.thrift.annotation.Nullable java.lang.String objectId; // required
     public long length; // required
     public int crc32c; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String requestId; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -11437,7 +11896,8 @@ public class FileSystem {
       UPLOAD_ID((short)3, "uploadId"),
       OBJECT_ID((short)4, "objectId"),
       LENGTH((short)5, "length"),
-      CRC32C((short)6, "crc32c");
+      CRC32C((short)6, "crc32c"),
+      REQUEST_ID((short)7, "requestId");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -11465,6 +11925,8 @@ public class FileSystem {
             return LENGTH;
           case 6: // CRC32C
             return CRC32C;
+          case 7: // REQUEST_ID
+            return REQUEST_ID;
           default:
             return null;
         }
@@ -11526,6 +11988,8 @@ public class FileSystem {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
       tmpMap.put(_Fields.CRC32C, new org.apache.thrift.meta_data.FieldMetaData("crc32c", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+      tmpMap.put(_Fields.REQUEST_ID, new org.apache.thrift.meta_data.FieldMetaData("requestId", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(commit_args.class, metaDataMap);
     }
@@ -11539,7 +12003,8 @@ public class FileSystem {
       java.lang.String uploadId,
       java.lang.String objectId,
       long length,
-      int crc32c)
+      int crc32c,
+      java.lang.String requestId)
     {
       this();
       this.volume = volume;
@@ -11550,6 +12015,7 @@ public class FileSystem {
       setLengthIsSet(true);
       this.crc32c = crc32c;
       setCrc32cIsSet(true);
+      this.requestId = requestId;
     }
 
     /**
@@ -11571,6 +12037,9 @@ public class FileSystem {
       }
       this.length = other.length;
       this.crc32c = other.crc32c;
+      if (other.isSetRequestId()) {
+        this.requestId = other.requestId;
+      }
     }
 
     @Override
@@ -11588,6 +12057,7 @@ public class FileSystem {
       this.length = 0;
       setCrc32cIsSet(false);
       this.crc32c = 0;
+      this.requestId = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -11736,6 +12206,31 @@ public class FileSystem {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CRC32C_ISSET_ID, value);
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getRequestId() {
+      return this.requestId;
+    }
+
+    public commit_args setRequestId(@org.apache.thrift.annotation.Nullable java.lang.String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    public void unsetRequestId() {
+      this.requestId = null;
+    }
+
+    /** Returns true if field requestId is set (has been assigned a value) and false otherwise */
+    public boolean isSetRequestId() {
+      return this.requestId != null;
+    }
+
+    public void setRequestIdIsSet(boolean value) {
+      if (!value) {
+        this.requestId = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -11787,6 +12282,14 @@ public class FileSystem {
         }
         break;
 
+      case REQUEST_ID:
+        if (value == null) {
+          unsetRequestId();
+        } else {
+          setRequestId((java.lang.String)value);
+        }
+        break;
+
       }
     }
 
@@ -11812,6 +12315,9 @@ public class FileSystem {
       case CRC32C:
         return getCrc32c();
 
+      case REQUEST_ID:
+        return getRequestId();
+
       }
       throw new java.lang.IllegalStateException();
     }
@@ -11836,6 +12342,8 @@ public class FileSystem {
         return isSetLength();
       case CRC32C:
         return isSetCrc32c();
+      case REQUEST_ID:
+        return isSetRequestId();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -11907,6 +12415,15 @@ public class FileSystem {
           return false;
       }
 
+      boolean this_present_requestId = true && this.isSetRequestId();
+      boolean that_present_requestId = true && that.isSetRequestId();
+      if (this_present_requestId || that_present_requestId) {
+        if (!(this_present_requestId && that_present_requestId))
+          return false;
+        if (!this.requestId.equals(that.requestId))
+          return false;
+      }
+
       return true;
     }
 
@@ -11933,6 +12450,10 @@ public class FileSystem {
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(length);
 
       hashCode = hashCode * 8191 + crc32c;
+
+      hashCode = hashCode * 8191 + ((isSetRequestId()) ? 131071 : 524287);
+      if (isSetRequestId())
+        hashCode = hashCode * 8191 + requestId.hashCode();
 
       return hashCode;
     }
@@ -12005,6 +12526,16 @@ public class FileSystem {
           return lastComparison;
         }
       }
+      lastComparison = java.lang.Boolean.compare(isSetRequestId(), other.isSetRequestId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetRequestId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.requestId, other.requestId);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
       return 0;
     }
 
@@ -12067,6 +12598,14 @@ public class FileSystem {
       if (!first) sb.append(", ");
       sb.append("crc32c:");
       sb.append(this.crc32c);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("requestId:");
+      if (this.requestId == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.requestId);
+      }
       first = false;
       sb.append(")");
       return sb.toString();
@@ -12163,6 +12702,14 @@ public class FileSystem {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 7: // REQUEST_ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.requestId = iprot.readString();
+                struct.setRequestIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -12205,6 +12752,11 @@ public class FileSystem {
         oprot.writeFieldBegin(CRC32C_FIELD_DESC);
         oprot.writeI32(struct.crc32c);
         oprot.writeFieldEnd();
+        if (struct.requestId != null) {
+          oprot.writeFieldBegin(REQUEST_ID_FIELD_DESC);
+          oprot.writeString(struct.requestId);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -12242,7 +12794,10 @@ public class FileSystem {
         if (struct.isSetCrc32c()) {
           optionals.set(5);
         }
-        oprot.writeBitSet(optionals, 6);
+        if (struct.isSetRequestId()) {
+          optionals.set(6);
+        }
+        oprot.writeBitSet(optionals, 7);
         if (struct.isSetVolume()) {
           oprot.writeString(struct.volume);
         }
@@ -12261,12 +12816,15 @@ public class FileSystem {
         if (struct.isSetCrc32c()) {
           oprot.writeI32(struct.crc32c);
         }
+        if (struct.isSetRequestId()) {
+          oprot.writeString(struct.requestId);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, commit_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(6);
+        java.util.BitSet incoming = iprot.readBitSet(7);
         if (incoming.get(0)) {
           struct.volume = iprot.readString();
           struct.setVolumeIsSet(true);
@@ -12290,6 +12848,10 @@ public class FileSystem {
         if (incoming.get(5)) {
           struct.crc32c = iprot.readI32();
           struct.setCrc32cIsSet(true);
+        }
+        if (incoming.get(6)) {
+          struct.requestId = iprot.readString();
+          struct.setRequestIdIsSet(true);
         }
       }
     }
@@ -14733,6 +15295,7 @@ public class FileSystem {
     private static final org.apache.thrift.protocol.TField VOLUME_FIELD_DESC = new org.apache.thrift.protocol.TField("volume", org.apache.thrift.protocol.TType.STRING, (short)1);
     private static final org.apache.thrift.protocol.TField SOURCE_FIELD_DESC = new org.apache.thrift.protocol.TField("source", org.apache.thrift.protocol.TType.STRING, (short)2);
     private static final org.apache.thrift.protocol.TField TARGET_FIELD_DESC = new org.apache.thrift.protocol.TField("target", org.apache.thrift.protocol.TType.STRING, (short)3);
+    private static final org.apache.thrift.protocol.TField REQUEST_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("requestId", org.apache.thrift.protocol.TType.STRING, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new rename_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new rename_argsTupleSchemeFactory();
@@ -14740,12 +15303,14 @@ public class FileSystem {
     public @org.apache.thrift.annotation.Nullable java.lang.String volume; // required
     public @org.apache.thrift.annotation.Nullable java.lang.String source; // required
     public @org.apache.thrift.annotation.Nullable java.lang.String target; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String requestId; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       VOLUME((short)1, "volume"),
       SOURCE((short)2, "source"),
-      TARGET((short)3, "target");
+      TARGET((short)3, "target"),
+      REQUEST_ID((short)4, "requestId");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -14767,6 +15332,8 @@ public class FileSystem {
             return SOURCE;
           case 3: // TARGET
             return TARGET;
+          case 4: // REQUEST_ID
+            return REQUEST_ID;
           default:
             return null;
         }
@@ -14819,6 +15386,8 @@ public class FileSystem {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       tmpMap.put(_Fields.TARGET, new org.apache.thrift.meta_data.FieldMetaData("target", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+      tmpMap.put(_Fields.REQUEST_ID, new org.apache.thrift.meta_data.FieldMetaData("requestId", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(rename_args.class, metaDataMap);
     }
@@ -14829,12 +15398,14 @@ public class FileSystem {
     public rename_args(
       java.lang.String volume,
       java.lang.String source,
-      java.lang.String target)
+      java.lang.String target,
+      java.lang.String requestId)
     {
       this();
       this.volume = volume;
       this.source = source;
       this.target = target;
+      this.requestId = requestId;
     }
 
     /**
@@ -14850,6 +15421,9 @@ public class FileSystem {
       if (other.isSetTarget()) {
         this.target = other.target;
       }
+      if (other.isSetRequestId()) {
+        this.requestId = other.requestId;
+      }
     }
 
     @Override
@@ -14862,6 +15436,7 @@ public class FileSystem {
       this.volume = null;
       this.source = null;
       this.target = null;
+      this.requestId = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -14939,6 +15514,31 @@ public class FileSystem {
       }
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getRequestId() {
+      return this.requestId;
+    }
+
+    public rename_args setRequestId(@org.apache.thrift.annotation.Nullable java.lang.String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    public void unsetRequestId() {
+      this.requestId = null;
+    }
+
+    /** Returns true if field requestId is set (has been assigned a value) and false otherwise */
+    public boolean isSetRequestId() {
+      return this.requestId != null;
+    }
+
+    public void setRequestIdIsSet(boolean value) {
+      if (!value) {
+        this.requestId = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -14966,6 +15566,14 @@ public class FileSystem {
         }
         break;
 
+      case REQUEST_ID:
+        if (value == null) {
+          unsetRequestId();
+        } else {
+          setRequestId((java.lang.String)value);
+        }
+        break;
+
       }
     }
 
@@ -14981,6 +15589,9 @@ public class FileSystem {
 
       case TARGET:
         return getTarget();
+
+      case REQUEST_ID:
+        return getRequestId();
 
       }
       throw new java.lang.IllegalStateException();
@@ -15000,6 +15611,8 @@ public class FileSystem {
         return isSetSource();
       case TARGET:
         return isSetTarget();
+      case REQUEST_ID:
+        return isSetRequestId();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -15044,6 +15657,15 @@ public class FileSystem {
           return false;
       }
 
+      boolean this_present_requestId = true && this.isSetRequestId();
+      boolean that_present_requestId = true && that.isSetRequestId();
+      if (this_present_requestId || that_present_requestId) {
+        if (!(this_present_requestId && that_present_requestId))
+          return false;
+        if (!this.requestId.equals(that.requestId))
+          return false;
+      }
+
       return true;
     }
 
@@ -15062,6 +15684,10 @@ public class FileSystem {
       hashCode = hashCode * 8191 + ((isSetTarget()) ? 131071 : 524287);
       if (isSetTarget())
         hashCode = hashCode * 8191 + target.hashCode();
+
+      hashCode = hashCode * 8191 + ((isSetRequestId()) ? 131071 : 524287);
+      if (isSetRequestId())
+        hashCode = hashCode * 8191 + requestId.hashCode();
 
       return hashCode;
     }
@@ -15100,6 +15726,16 @@ public class FileSystem {
       }
       if (isSetTarget()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.target, other.target);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetRequestId(), other.isSetRequestId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetRequestId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.requestId, other.requestId);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -15149,6 +15785,14 @@ public class FileSystem {
         sb.append("null");
       } else {
         sb.append(this.target);
+      }
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("requestId:");
+      if (this.requestId == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.requestId);
       }
       first = false;
       sb.append(")");
@@ -15220,6 +15864,14 @@ public class FileSystem {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // REQUEST_ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.requestId = iprot.readString();
+                struct.setRequestIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -15251,6 +15903,11 @@ public class FileSystem {
           oprot.writeString(struct.target);
           oprot.writeFieldEnd();
         }
+        if (struct.requestId != null) {
+          oprot.writeFieldBegin(REQUEST_ID_FIELD_DESC);
+          oprot.writeString(struct.requestId);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -15279,7 +15936,10 @@ public class FileSystem {
         if (struct.isSetTarget()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetRequestId()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetVolume()) {
           oprot.writeString(struct.volume);
         }
@@ -15289,12 +15949,15 @@ public class FileSystem {
         if (struct.isSetTarget()) {
           oprot.writeString(struct.target);
         }
+        if (struct.isSetRequestId()) {
+          oprot.writeString(struct.requestId);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, rename_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.volume = iprot.readString();
           struct.setVolumeIsSet(true);
@@ -15306,6 +15969,10 @@ public class FileSystem {
         if (incoming.get(2)) {
           struct.target = iprot.readString();
           struct.setTargetIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.requestId = iprot.readString();
+          struct.setRequestIdIsSet(true);
         }
       }
     }
@@ -16240,6 +16907,7 @@ public class FileSystem {
     private static final org.apache.thrift.protocol.TField VOLUME_FIELD_DESC = new org.apache.thrift.protocol.TField("volume", org.apache.thrift.protocol.TType.STRING, (short)1);
     private static final org.apache.thrift.protocol.TField PATH_FIELD_DESC = new org.apache.thrift.protocol.TField("path", org.apache.thrift.protocol.TType.STRING, (short)2);
     private static final org.apache.thrift.protocol.TField RECURSIVE_FIELD_DESC = new org.apache.thrift.protocol.TField("recursive", org.apache.thrift.protocol.TType.BOOL, (short)3);
+    private static final org.apache.thrift.protocol.TField REQUEST_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("requestId", org.apache.thrift.protocol.TType.STRING, (short)4);
 
     private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new remove_argsStandardSchemeFactory();
     private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new remove_argsTupleSchemeFactory();
@@ -16247,12 +16915,14 @@ public class FileSystem {
     public @org.apache.thrift.annotation.Nullable java.lang.String volume; // required
     public @org.apache.thrift.annotation.Nullable java.lang.String path; // required
     public boolean recursive; // required
+    public @org.apache.thrift.annotation.Nullable java.lang.String requestId; // required
 
     /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
     public enum _Fields implements org.apache.thrift.TFieldIdEnum {
       VOLUME((short)1, "volume"),
       PATH((short)2, "path"),
-      RECURSIVE((short)3, "recursive");
+      RECURSIVE((short)3, "recursive"),
+      REQUEST_ID((short)4, "requestId");
 
       private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -16274,6 +16944,8 @@ public class FileSystem {
             return PATH;
           case 3: // RECURSIVE
             return RECURSIVE;
+          case 4: // REQUEST_ID
+            return REQUEST_ID;
           default:
             return null;
         }
@@ -16328,6 +17000,8 @@ public class FileSystem {
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       tmpMap.put(_Fields.RECURSIVE, new org.apache.thrift.meta_data.FieldMetaData("recursive", org.apache.thrift.TFieldRequirementType.DEFAULT, 
           new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+      tmpMap.put(_Fields.REQUEST_ID, new org.apache.thrift.meta_data.FieldMetaData("requestId", org.apache.thrift.TFieldRequirementType.DEFAULT, 
+          new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
       metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
       org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(remove_args.class, metaDataMap);
     }
@@ -16338,13 +17012,15 @@ public class FileSystem {
     public remove_args(
       java.lang.String volume,
       java.lang.String path,
-      boolean recursive)
+      boolean recursive,
+      java.lang.String requestId)
     {
       this();
       this.volume = volume;
       this.path = path;
       this.recursive = recursive;
       setRecursiveIsSet(true);
+      this.requestId = requestId;
     }
 
     /**
@@ -16359,6 +17035,9 @@ public class FileSystem {
         this.path = other.path;
       }
       this.recursive = other.recursive;
+      if (other.isSetRequestId()) {
+        this.requestId = other.requestId;
+      }
     }
 
     @Override
@@ -16372,6 +17051,7 @@ public class FileSystem {
       this.path = null;
       setRecursiveIsSet(false);
       this.recursive = false;
+      this.requestId = null;
     }
 
     @org.apache.thrift.annotation.Nullable
@@ -16447,6 +17127,31 @@ public class FileSystem {
       __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __RECURSIVE_ISSET_ID, value);
     }
 
+    @org.apache.thrift.annotation.Nullable
+    public java.lang.String getRequestId() {
+      return this.requestId;
+    }
+
+    public remove_args setRequestId(@org.apache.thrift.annotation.Nullable java.lang.String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    public void unsetRequestId() {
+      this.requestId = null;
+    }
+
+    /** Returns true if field requestId is set (has been assigned a value) and false otherwise */
+    public boolean isSetRequestId() {
+      return this.requestId != null;
+    }
+
+    public void setRequestIdIsSet(boolean value) {
+      if (!value) {
+        this.requestId = null;
+      }
+    }
+
     @Override
     public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
       switch (field) {
@@ -16474,6 +17179,14 @@ public class FileSystem {
         }
         break;
 
+      case REQUEST_ID:
+        if (value == null) {
+          unsetRequestId();
+        } else {
+          setRequestId((java.lang.String)value);
+        }
+        break;
+
       }
     }
 
@@ -16489,6 +17202,9 @@ public class FileSystem {
 
       case RECURSIVE:
         return isRecursive();
+
+      case REQUEST_ID:
+        return getRequestId();
 
       }
       throw new java.lang.IllegalStateException();
@@ -16508,6 +17224,8 @@ public class FileSystem {
         return isSetPath();
       case RECURSIVE:
         return isSetRecursive();
+      case REQUEST_ID:
+        return isSetRequestId();
       }
       throw new java.lang.IllegalStateException();
     }
@@ -16552,6 +17270,15 @@ public class FileSystem {
           return false;
       }
 
+      boolean this_present_requestId = true && this.isSetRequestId();
+      boolean that_present_requestId = true && that.isSetRequestId();
+      if (this_present_requestId || that_present_requestId) {
+        if (!(this_present_requestId && that_present_requestId))
+          return false;
+        if (!this.requestId.equals(that.requestId))
+          return false;
+      }
+
       return true;
     }
 
@@ -16568,6 +17295,10 @@ public class FileSystem {
         hashCode = hashCode * 8191 + path.hashCode();
 
       hashCode = hashCode * 8191 + ((recursive) ? 131071 : 524287);
+
+      hashCode = hashCode * 8191 + ((isSetRequestId()) ? 131071 : 524287);
+      if (isSetRequestId())
+        hashCode = hashCode * 8191 + requestId.hashCode();
 
       return hashCode;
     }
@@ -16606,6 +17337,16 @@ public class FileSystem {
       }
       if (isSetRecursive()) {
         lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.recursive, other.recursive);
+        if (lastComparison != 0) {
+          return lastComparison;
+        }
+      }
+      lastComparison = java.lang.Boolean.compare(isSetRequestId(), other.isSetRequestId());
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+      if (isSetRequestId()) {
+        lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.requestId, other.requestId);
         if (lastComparison != 0) {
           return lastComparison;
         }
@@ -16652,6 +17393,14 @@ public class FileSystem {
       if (!first) sb.append(", ");
       sb.append("recursive:");
       sb.append(this.recursive);
+      first = false;
+      if (!first) sb.append(", ");
+      sb.append("requestId:");
+      if (this.requestId == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.requestId);
+      }
       first = false;
       sb.append(")");
       return sb.toString();
@@ -16724,6 +17473,14 @@ public class FileSystem {
                 org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
               }
               break;
+            case 4: // REQUEST_ID
+              if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+                struct.requestId = iprot.readString();
+                struct.setRequestIdIsSet(true);
+              } else { 
+                org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+              }
+              break;
             default:
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
           }
@@ -16753,6 +17510,11 @@ public class FileSystem {
         oprot.writeFieldBegin(RECURSIVE_FIELD_DESC);
         oprot.writeBool(struct.recursive);
         oprot.writeFieldEnd();
+        if (struct.requestId != null) {
+          oprot.writeFieldBegin(REQUEST_ID_FIELD_DESC);
+          oprot.writeString(struct.requestId);
+          oprot.writeFieldEnd();
+        }
         oprot.writeFieldStop();
         oprot.writeStructEnd();
       }
@@ -16781,7 +17543,10 @@ public class FileSystem {
         if (struct.isSetRecursive()) {
           optionals.set(2);
         }
-        oprot.writeBitSet(optionals, 3);
+        if (struct.isSetRequestId()) {
+          optionals.set(3);
+        }
+        oprot.writeBitSet(optionals, 4);
         if (struct.isSetVolume()) {
           oprot.writeString(struct.volume);
         }
@@ -16791,12 +17556,15 @@ public class FileSystem {
         if (struct.isSetRecursive()) {
           oprot.writeBool(struct.recursive);
         }
+        if (struct.isSetRequestId()) {
+          oprot.writeString(struct.requestId);
+        }
       }
 
       @Override
       public void read(org.apache.thrift.protocol.TProtocol prot, remove_args struct) throws org.apache.thrift.TException {
         org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
-        java.util.BitSet incoming = iprot.readBitSet(3);
+        java.util.BitSet incoming = iprot.readBitSet(4);
         if (incoming.get(0)) {
           struct.volume = iprot.readString();
           struct.setVolumeIsSet(true);
@@ -16808,6 +17576,10 @@ public class FileSystem {
         if (incoming.get(2)) {
           struct.recursive = iprot.readBool();
           struct.setRecursiveIsSet(true);
+        }
+        if (incoming.get(3)) {
+          struct.requestId = iprot.readString();
+          struct.setRequestIdIsSet(true);
         }
       }
     }

@@ -29,6 +29,7 @@ import io.dyad.thrift.Remove;
 import io.dyad.thrift.Rename;
 import io.dyad.thrift.Upload;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -44,6 +45,8 @@ import org.slf4j.LoggerFactory;
 final class FileSystemHandler implements FileSystem.Iface {
   private static final Logger LOG = LoggerFactory.getLogger(FileSystemHandler.class);
   private static final int MAX_PAGE = 10_000;
+  /** how long a volume recorded by another DDM may take to reach this one's view */
+  private static final Duration RECORD_WAIT = Duration.ofSeconds(5);
 
   private final DdmConfig config;
   private final ClusterView view;
@@ -87,45 +90,67 @@ final class FileSystemHandler implements FileSystem.Iface {
     }
   }
 
-  private static String requestId() {
-    return UUID.randomUUID().toString();
-  }
-
   private static String path(String path) throws DyadException {
     return FsPath.of(path).toString();
   }
 
-  private String sign(Locator.Operation op, String objectId, java.time.Duration life) {
+  private String sign(Locator.Operation op, String objectId, Duration life) {
     return locators.map(l -> l.sign(op, objectId, life)).orElse("");
   }
 
   // ---- volumes ----
 
   @Override
-  public io.dyad.thrift.VolumeInfo createVolume(String name) throws TException {
+  public io.dyad.thrift.VolumeInfo createVolume(String name, String requestId) throws TException {
     return call("createVolume", () -> {
       String volume = Volumes.checkName(name);
+      Optional<String> named = RequestIds.check(requestId);
       VolumeInfo record = view.current().volumes().get(volume);
       if (record == null) {
         Optional<String> holder = router.searchPair(volume);
-        if (holder.isPresent()) {
+        if (holder.isPresent() && named.isEmpty()) {
           // its directories hold it but its record is gone (claims 27-30): put the record back
           registry.create(new VolumeInfo(volume, holder.get(), clock.millis()));
           throw new DyadException(ErrorCode.ALREADY_EXISTS, "volume " + volume + " already exists (on directory pair "
               + holder.get() + "; its missing record was restored)");
         }
-        PairInfo pair = VolumePlacement.choose(view.current());
-        record = new VolumeInfo(volume, pair.id(), clock.millis());
-        registry.create(record); // ALREADY_EXISTS if another DDM recorded it first
-      } else if (holds(volume)) {
+        // a named request found on a pair may be an earlier try of its own: the pair tells below
+        String pair = holder.isPresent() ? holder.get() : VolumePlacement.choose(view.current()).id();
+        record = record(new VolumeInfo(volume, pair, clock.millis()), named.isPresent());
+      } else if (named.isEmpty() && holds(volume)) {
         throw new DyadException(ErrorCode.ALREADY_EXISTS, "volume " + volume + " already exists");
       }
-      // on the pair (again, if an earlier try recorded the volume but did not get it to its directories)
+      // on the pair (again, if an earlier try recorded the volume but did not get it to its directories); a named
+      // request that created it already is answered by the pair, and one that did not is ALREADY_EXISTS there
+      String id = named.isPresent() ? RequestIds.forChange(named, "createVolume", volume)
+          : "create-volume-" + volume + "-" + record.createdAt();
       router.changeOnPair(record.directoryPair(), volume,
-          ChangeOp.createVolume(new CreateVolume(0, config.garbageGrace().toMillis())), "create-volume-" + volume
-              + "-" + record.createdAt());
+          ChangeOp.createVolume(new CreateVolume(0, config.garbageGrace().toMillis())), id);
       return toThrift(record);
     });
+  }
+
+  /**
+   * Records a new volume. If another DDM recorded it first, that is ALREADY_EXISTS, except for a named request, which
+   * goes on with the record there (an earlier try of its own, through another DDM, may have made it).
+   */
+  private VolumeInfo record(VolumeInfo record, boolean named) throws DyadException {
+    try {
+      registry.create(record);
+      return record;
+    } catch (DyadException e) {
+      if (!named || e.code() != ErrorCode.ALREADY_EXISTS) {
+        throw e;
+      }
+      try {
+        return view.await(s -> s.volumes().containsKey(record.name()), RECORD_WAIT)
+            .map(s -> s.volumes().get(record.name())).orElseThrow(() -> e);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new DyadException(ErrorCode.UNAVAILABLE, "interrupted while reading the record of volume "
+            + record.name(), interrupted);
+      }
+    }
   }
 
   /** Whether the volume's directories hold it (a recorded volume whose creation did not get to them does not). */
@@ -152,10 +177,11 @@ final class FileSystemHandler implements FileSystem.Iface {
   }
 
   @Override
-  public void deleteVolume(String name) throws TException {
+  public void deleteVolume(String name, String requestId) throws TException {
     call("deleteVolume", () -> {
       String volume = Volumes.checkName(name);
-      router.change(volume, ChangeOp.deleteVolume(new DeleteVolume(0)), requestId());
+      String id = RequestIds.forChange(RequestIds.check(requestId), "deleteVolume", volume);
+      router.change(volume, ChangeOp.deleteVolume(new DeleteVolume(0)), id);
       registry.delete(volume);
       return null;
     });
@@ -164,9 +190,13 @@ final class FileSystemHandler implements FileSystem.Iface {
   // ---- directories ----
 
   @Override
-  public Inode mkdir(String volume, String path, boolean parents) throws TException {
-    return call("mkdir", () -> router.change(Volumes.checkName(volume),
-        ChangeOp.mkdir(new Mkdir(path(path), parents, 0, 0)), requestId()).getInode());
+  public Inode mkdir(String volume, String path, boolean parents, String requestId) throws TException {
+    return call("mkdir", () -> {
+      String v = Volumes.checkName(volume);
+      String p = path(path);
+      String id = RequestIds.forChange(RequestIds.check(requestId), "mkdir", v, p, Boolean.toString(parents));
+      return router.change(v, ChangeOp.mkdir(new Mkdir(p, parents, 0, 0)), id).getInode();
+    });
   }
 
   @Override
@@ -192,38 +222,56 @@ final class FileSystemHandler implements FileSystem.Iface {
   }
 
   @Override
-  public Inode rename(String volume, String source, String target) throws TException {
-    return call("rename", () -> router.change(Volumes.checkName(volume),
-        ChangeOp.rename(new Rename(path(source), path(target), 0)), requestId()).getInode());
+  public Inode rename(String volume, String source, String target, String requestId) throws TException {
+    return call("rename", () -> {
+      String v = Volumes.checkName(volume);
+      String from = path(source);
+      String to = path(target);
+      String id = RequestIds.forChange(RequestIds.check(requestId), "rename", v, from, to);
+      return router.change(v, ChangeOp.rename(new Rename(from, to, 0)), id).getInode();
+    });
   }
 
   @Override
-  public void remove(String volume, String path, boolean recursive) throws TException {
-    call("remove", () -> router.change(Volumes.checkName(volume),
-        ChangeOp.remove(new Remove(path(path), recursive, 0)), requestId()));
+  public void remove(String volume, String path, boolean recursive, String requestId) throws TException {
+    call("remove", () -> {
+      String v = Volumes.checkName(volume);
+      String p = path(path);
+      String id = RequestIds.forChange(RequestIds.check(requestId), "remove", v, p, Boolean.toString(recursive));
+      return router.change(v, ChangeOp.remove(new Remove(p, recursive, 0)), id);
+    });
   }
 
   // ---- files ----
 
   @Override
-  public Upload create(String volume, String path) throws TException {
+  public Upload create(String volume, String path, String requestId) throws TException {
     return call("create", () -> {
       String v = Volumes.checkName(volume);
       String p = path(path);
-      String uploadId = UUID.randomUUID().toString();
+      Optional<String> named = RequestIds.check(requestId);
+      // a named request's upload id is its request's: a retry finds the upload the first try began
+      String uploadId = RequestIds.forChange(named, "create", v, p);
       String objectId = "fs-" + UUID.randomUUID();
       long expiresAt = clock.millis() + config.uploadLife().toMillis();
       router.change(v, ChangeOp.beginUpload(new BeginUpload(uploadId, objectId, p, expiresAt)), "upload-" + uploadId);
+      if (named.isPresent()) {
+        // answered, not applied, if an earlier try began it: its object id and expiry are the ones that count
+        BeginUpload begun = router.read(v, (c, epoch) -> c.upload(v, uploadId, epoch));
+        objectId = begun.getObjectId();
+        expiresAt = begun.getExpiresAt();
+      }
       return new Upload(uploadId, objectId, sign(Locator.Operation.WRITE, objectId, config.uploadLife()), expiresAt);
     });
   }
 
   @Override
-  public Inode commit(String volume, String path, String uploadId, String objectId, long length, int crc32c)
-      throws TException {
+  public Inode commit(String volume, String path, String uploadId, String objectId, long length, int crc32c,
+      String requestId) throws TException {
     return call("commit", () -> {
       String v = Volumes.checkName(volume);
       String p = path(path);
+      RequestIds.check(requestId); // the upload id names the change already
       if (uploadId == null || uploadId.isEmpty() || objectId == null || objectId.isEmpty() || length < 0) {
         throw DyadException.invalidArgument("commit needs the upload id and object id create gave, and a length >= 0");
       }
