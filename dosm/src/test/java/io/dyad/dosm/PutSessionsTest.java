@@ -128,5 +128,7 @@ class PutSessionsTest {
     s.remove(first);
     begin(s, new Caller(2, "10.0.0.5"));
     assertThat(s.size()).isEqualTo(2);
+    assertThatThrownBy(() -> begin(s, new Caller(3, "10.0.0.5"))).as("two from the address again: the bound")
+        .isInstanceOf(DyadException.class);
   }
 }
