@@ -2,6 +2,7 @@ package io.dyad.cli;
 
 import com.google.common.net.HostAndPort;
 import io.dyad.dosm.DosmConfig;
+import io.dyad.dosm.PutLimits;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.server.ThriftServerConfig;
 import io.dyad.search.MulticastSettings;
@@ -42,9 +43,18 @@ public final class DosmOptions {
       description = "Abort a put that sends nothing for this long (default: ${DEFAULT-VALUE}).")
   long putIdleSeconds;
 
+  @Option(names = "--put-idle-seconds-under-pressure", defaultValue = "15",
+      description = "Abort a put that sends nothing for this long once half of the DOSM's puts are open, or when its "
+          + "address is at --max-puts-per-address (default: ${DEFAULT-VALUE}).")
+  long putIdleSecondsUnderPressure;
+
   @Option(names = "--max-puts-per-connection", defaultValue = "64",
       description = "Puts one client connection may have open at once (default: ${DEFAULT-VALUE}).")
   int maxPutsPerConnection;
+
+  @Option(names = "--max-puts-per-address", defaultValue = "256",
+      description = "Puts the connections of one client address may have open at once (default: ${DEFAULT-VALUE}).")
+  int maxPutsPerAddress;
 
   @Option(names = "--max-connections-per-node", defaultValue = "64",
       description = "Connections to one storage node at most (default: ${DEFAULT-VALUE}).")
@@ -65,6 +75,8 @@ public final class DosmOptions {
         .withConnectTimeout(Duration.ofMillis(Math.min(2000, nodeTimeoutMs))).withTls(serverConfig.tls());
     return new DosmConfig(instance, serverConfig, nodes, chunk, search,
         new MulticastSettings(multicastInterface, multicastTtl), Duration.ofMillis(searchTimeoutMs),
-        Duration.ofSeconds(putIdleSeconds), 4096, maxPutsPerConnection, maxConnectionsPerNode, secret.load());
+        new PutLimits(Duration.ofSeconds(putIdleSeconds), Duration.ofSeconds(Math.min(putIdleSeconds,
+            putIdleSecondsUnderPressure)), PutLimits.defaults().maxOpen(), maxPutsPerConnection, maxPutsPerAddress),
+        maxConnectionsPerNode, secret.load());
   }
 }

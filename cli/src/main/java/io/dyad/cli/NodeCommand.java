@@ -67,6 +67,19 @@ final class NodeCommand implements Callable<Integer> {
       description = "Abort write sessions idle this long (default: ${DEFAULT-VALUE}).")
   long sessionIdleSeconds;
 
+  @Option(names = "--session-idle-seconds-under-pressure", defaultValue = "30",
+      description = "Abort write sessions idle this long once three quarters of --max-write-sessions are open "
+          + "(default: ${DEFAULT-VALUE}).")
+  long sessionIdleSecondsUnderPressure;
+
+  @Option(names = "--max-write-sessions", defaultValue = "1024",
+      description = "Write sessions open at once (each holds two files) (default: ${DEFAULT-VALUE}).")
+  int maxWriteSessions;
+
+  @Option(names = "--write-sessions-per-gateway", defaultValue = "64",
+      description = "Write sessions kept for each gateway, that no other gateway may take (default: ${DEFAULT-VALUE}).")
+  int writeSessionsPerGateway;
+
   @Mixin SecurityOptions secret;
   @Mixin AdminOptions admin;
 
@@ -178,7 +191,9 @@ final class NodeCommand implements Callable<Integer> {
     StoreConfig store = StoreConfig.defaults(data)
         .withMaxChunkBytes(Math.multiplyExact(maxChunkKib, 1024))
         .withReserveBytes(Math.multiplyExact(reserveMib, 1024L * 1024))
-        .withSessionIdleTimeout(Duration.ofSeconds(sessionIdleSeconds));
+        .withSessionIdleTimeout(Duration.ofSeconds(sessionIdleSeconds))
+        .withSessionIdleTimeoutUnderPressure(Duration.ofSeconds(sessionIdleSecondsUnderPressure))
+        .withSessionLimits(maxWriteSessions, writeSessionsPerGateway);
     InetSocketAddress bind = new InetSocketAddress(address.getHost(), address.getPort());
     if (bind.isUnresolved()) {
       throw new IllegalArgumentException("cannot resolve the host of " + address);

@@ -75,10 +75,15 @@ final class Observability {
     return this;
   }
 
-  /** A storage node's store: gauges {@code store.sessions.open} and {@code store.quarantined}. */
+  /**
+   * A storage node's store: gauges {@code store.sessions.open}, {@code store.sessions.refused} and
+   * {@code store.quarantined}.
+   */
   Observability store(ObjectStore store) {
     metrics.register("store.sessions.open", (Gauge<Integer>) () -> status(store).map(StoreStatus::openSessions)
         .orElse(-1));
+    metrics.register("store.sessions.refused", (Gauge<Long>) () -> status(store).map(StoreStatus::refusedSessions)
+        .orElse(-1L));
     metrics.register("store.quarantined", (Gauge<Long>) () -> status(store).map(StoreStatus::quarantined).orElse(-1L));
     return this;
   }

@@ -21,10 +21,22 @@ final class ServerOptions {
           + "${DEFAULT-VALUE}).")
   long frameTimeoutSeconds;
 
+  @Option(names = "--idle-seconds-under-pressure", defaultValue = "15",
+      description = "Close a connection idle this long while three quarters of --max-connections are open (until "
+          + "fewer than half are) (default: ${DEFAULT-VALUE}).")
+  long idleSecondsUnderPressure;
+
+  @Option(names = "--stalled-frame-seconds", defaultValue = "2",
+      description = "Close a connection that sends nothing more of a started request for this long while other "
+          + "clients wait for request memory (default: ${DEFAULT-VALUE}).")
+  long stalledFrameSeconds;
+
   /** The server's settings for chunks of up to {@code maxChunkBytes}, with these options applied. */
   ThriftServerConfig config(InetSocketAddress bind, int maxChunkBytes) {
     ThriftServerConfig defaults = ThriftServerConfig.forChunks(bind, maxChunkBytes);
     return defaults.withMaxConnections(maxConnections, Math.max(1, maxConnections / 4))
-        .withTimeouts(Duration.ofSeconds(idleSeconds), Duration.ofSeconds(frameTimeoutSeconds), defaults.writeTimeout());
+        .withTimeouts(Duration.ofSeconds(idleSeconds), Duration.ofSeconds(frameTimeoutSeconds), defaults.writeTimeout())
+        .withPressureTimeouts(Duration.ofSeconds(Math.min(idleSeconds, idleSecondsUnderPressure)),
+            Duration.ofSeconds(stalledFrameSeconds));
   }
 }

@@ -1,11 +1,13 @@
 package io.dyad.dosm;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.ServiceStack;
 import io.dyad.coordinator.rebalance.RebalanceLedger;
 import io.dyad.coordinator.rebalance.RebalancerLatch;
 import io.dyad.coordinator.view.ClusterView;
+import io.dyad.rpc.server.ServerCounters;
 import io.dyad.rpc.server.ThriftServerService;
 import io.dyad.thrift.ObjectGateway;
 import java.net.InetSocketAddress;
@@ -37,6 +39,12 @@ public final class Dosm {
         config.maxChunkBytes(), metrics);
     this.server = new ThriftServerService("dosm-" + config.instance(), new ObjectGateway.Processor<>(handler),
         config.server());
+    ServerCounters counted = server.counters();
+    metrics.register("dosm.connections.refused", (Gauge<Long>) counted::refusedConnections);
+    metrics.register("dosm.connections.evicted", (Gauge<Long>) counted::evictedConnections);
+    metrics.register("dosm.requests.stalled", (Gauge<Long>) counted::stalledFrames);
+    metrics.register("dosm.requests.memory_waits", (Gauge<Long>) counted::memoryWaits);
+    metrics.register("dosm.puts.refused", (Gauge<Long>) core::refusedPuts);
     List<Service> parts = new ArrayList<>(List.of(access, core, server));
     if (registration != null) {
       parts.add(new RegistrationAfterStart(server, registration));

@@ -21,17 +21,15 @@ import java.util.Optional;
  * @param searchMode "multicast" or "point-to-point"
  * @param multicast interface and TTL for multicast search
  * @param searchTimeout how long one center's search waits for answers
- * @param putIdleTimeout a put without a chunk for this long is aborted
- * @param maxOpenPuts at most this many puts at once
- * @param maxPutsPerConnection at most this many puts opened by one client connection at once
+ * @param puts how many puts clients may hold open, and for how long
  * @param maxConnectionsPerNode connections to one storage node at most (a caller waits for one up to the node
  *     request timeout)
  * @param secret the cluster secret locators are checked with (empty in a cluster without access control; it must
  *     match the cluster's, or the DOSM refuses to start)
  */
 public record DosmConfig(String instance, ThriftServerConfig server, ThriftClientConfig nodes, int maxChunkBytes,
-    String searchMode, MulticastSettings multicast, Duration searchTimeout, Duration putIdleTimeout, int maxOpenPuts,
-    int maxPutsPerConnection, int maxConnectionsPerNode, Optional<ClusterSecret> secret) {
+    String searchMode, MulticastSettings multicast, Duration searchTimeout, PutLimits puts, int maxConnectionsPerNode,
+    Optional<ClusterSecret> secret) {
 
   public static final String MULTICAST = "multicast";
   public static final String POINT_TO_POINT = "point-to-point";
@@ -43,12 +41,10 @@ public record DosmConfig(String instance, ThriftServerConfig server, ThriftClien
     requireNonNull(multicast, "multicast");
     requireNonNull(secret, "secret");
     requireNonNull(searchTimeout, "searchTimeout");
-    requireNonNull(putIdleTimeout, "putIdleTimeout");
+    requireNonNull(puts, "puts");
     checkArgument(searchMode.equals(MULTICAST) || searchMode.equals(POINT_TO_POINT),
         "search mode must be multicast or point-to-point, was '%s'", searchMode);
     checkArgument(maxChunkBytes >= 4096 && server.maxFrameBytes() >= maxChunkBytes, "chunk limit does not fit the frame limit");
-    checkArgument(maxOpenPuts >= 1, "maxOpenPuts must be at least 1");
-    checkArgument(maxPutsPerConnection >= 1, "maxPutsPerConnection must be at least 1");
     checkArgument(maxConnectionsPerNode >= 2, "maxConnectionsPerNode must be at least 2");
   }
 }

@@ -1,5 +1,6 @@
 package io.dyad.dosm;
 
+import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dyad.coordinator.model.MemberKind;
@@ -74,8 +75,10 @@ final class DosmCore extends AbstractIdleService {
         ? new MulticastSearch(config.multicast(), replyHost(),
             new SearchAuth(config.secret(), java.time.Clock.systemUTC()), config.searchTimeout())
         : new PointToPointSearch(pool, fanout, config.searchTimeout());
-    puts = new PutSessions(config.putIdleTimeout(), config.maxOpenPuts(), config.maxPutsPerConnection(), cleanup);
-    long sweep = Math.max(1000, Math.min(config.putIdleTimeout().toMillis() / 4, 10_000));
+    PutLimits limits = config.puts();
+    puts = new PutSessions(limits.idleTimeout(), limits.idleTimeoutUnderPressure(), limits.maxOpen(),
+        limits.maxPerConnection(), limits.maxPerAddress(), cleanup, Ticker.systemTicker());
+    long sweep = Math.max(1000, Math.min(limits.idleTimeoutUnderPressure().toMillis() / 4, 10_000));
     sweeper.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     router = new Router(view, Duration.ofSeconds(5));
     gateway = new Gateway(config.maxChunkBytes(), new PutContext(pool, fanout, router, pendingHints), search,
@@ -125,6 +128,11 @@ final class DosmCore extends AbstractIdleService {
   /** Puts open now. */
   int openPuts() {
     return puts.size();
+  }
+
+  /** Puts refused since the start (too many open on this DOSM, or from the client's address). */
+  long refusedPuts() {
+    return puts.refused();
   }
 
   ConnectionPool<StorageNodeClient> pool() {

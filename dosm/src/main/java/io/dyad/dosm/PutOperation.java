@@ -5,6 +5,7 @@ import com.google.common.net.HostAndPort;
 import io.dyad.common.Blame;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.common.LogLimiter;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Routing;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>The client drives a put one call at a time; {@link #abort} never waits for a call in progress (that call
  * finds the put aborted when it ends).
  */
-final class PutOperation {
+final class PutOperation implements PutSessions.Put {
   private static final Logger LOG = LoggerFactory.getLogger(PutOperation.class);
   private static final int COMMIT_ATTEMPTS = 3;
   private static final int HINT_ATTEMPTS = 3;
@@ -120,7 +121,9 @@ final class PutOperation {
           lacking.remove(member);
         } else if (Blame.of(e, Blame.Access.WRITE) == Blame.MEMBER) {
           full = e.code() == ErrorCode.STORAGE_FULL ? e : full;
-          LOG.info("put {} of {}: member {} cannot take it ({}); writing degraded", putId, id, member, e.getMessage());
+          // once a minute per member and kind: a member out of sessions would otherwise log a line per put
+          LogLimiter.info(LOG, "degraded-begin:" + member + ":" + e.code(), "put {} of {}: member {} cannot take it "
+              + "({}); writing degraded", putId, id, member, e.getMessage());
         } else {
           refusal = e; // the request is wrong, or the view is stale: the put cannot go on as asked
           break;
@@ -185,7 +188,13 @@ final class PutOperation {
     }
   }
 
-  long lastTouchedNanos() {
+  @Override
+  public String putId() {
+    return putId;
+  }
+
+  @Override
+  public long lastTouchedNanos() {
     return lastTouchedNanos;
   }
 
@@ -241,7 +250,8 @@ final class PutOperation {
   /** A target's failure: drop it (degraded write) if it is the member's fault, else end the put. */
   private void dropOrRethrow(Target t, DyadException e) throws DyadException {
     if (Blame.of(e, Blame.Access.WRITE) == Blame.MEMBER) {
-      LOG.info("put {} of {}: member {} failed ({}); going on degraded", putId, id, t.member, e.getMessage());
+      LogLimiter.info(LOG, "degraded-chunk:" + t.member + ":" + e.code(), "put {} of {}: member {} failed ({}); going "
+          + "on degraded", putId, id, t.member, e.getMessage());
       t.failed = true;
       lacking.add(t.member);
       return;
@@ -434,7 +444,8 @@ final class PutOperation {
   }
 
   /** Ends the put without committing, without waiting for a call in progress (that call cleans up when it ends). */
-  void abort() {
+  @Override
+  public void abort() {
     abortRequested = true;
     if (busy.tryLock()) {
       try {

@@ -55,8 +55,13 @@ final class Connection implements CallContext {
   private long oversizeBytes;
   private boolean paused;
 
-  private long idleSinceNanos;
+  /** since when the connection has been between requests (read by the acceptor to pick whom to evict) */
+  private volatile long idleSinceNanos;
+  /** true between requests: nothing read of the next frame, nothing to write */
+  private volatile boolean idle = true;
   private long frameStartNanos;
+  /** when the last bytes of the current frame arrived (or reading resumed after a wait for memory) */
+  private long progressNanos;
   private long pausedSinceNanos;
   private long pausedTotalNanos;
   private long writeProgressNanos;
@@ -160,7 +165,9 @@ final class Connection implements CallContext {
     }
     if (frameStartNanos == 0) {
       frameStartNanos = System.nanoTime();
+      progressNanos = frameStartNanos;
       pausedTotalNanos = 0;
+      idle = false;
     }
     if (sizeBuffer.hasRemaining()) {
       return false;
@@ -194,7 +201,7 @@ final class Connection implements CallContext {
     }
     if (filled == frame.length) {
       int capacity = (int) Math.min(expected, 4L * frame.length);
-      if (!server.budget().tryTake(this, capacity - frame.length)) {
+      if (!server.budget().tryTake(this, peerHost, capacity - frame.length)) {
         pause();
         return false;
       }
@@ -207,6 +214,9 @@ final class Connection implements CallContext {
       return false;
     }
     filled += n;
+    if (n > 0) {
+      progressNanos = System.nanoTime();
+    }
     frameArrived();
     return n > 0;
   }
@@ -218,7 +228,7 @@ final class Connection implements CallContext {
    */
   private boolean readFirstBodyBytes() throws IOException {
     int capacity = Math.min(expected, FIRST_BUFFER_BYTES);
-    if (!server.budget().tryTake(this, capacity)) {
+    if (!server.budget().tryTake(this, peerHost, capacity)) {
       pause();
       return false;
     }
@@ -226,13 +236,14 @@ final class Connection implements CallContext {
     scratch.clear().limit(capacity);
     int n = wire.read(scratch);
     if (n <= 0) {
-      server.budget().giveBack(this, capacity);
+      server.budget().giveBack(this, peerHost, capacity);
       if (n < 0) {
         close(null);
       }
       return false;
     }
     budgetHeld = capacity;
+    progressNanos = System.nanoTime();
     frame = new byte[capacity];
     System.arraycopy(scratch.array(), 0, frame, 0, n);
     filled = n;
@@ -295,6 +306,9 @@ final class Connection implements CallContext {
     pausedSinceNanos = System.nanoTime();
     key.interestOps(0);
     loop.paused(this);
+    server.counters().memoryWaits.incrementAndGet();
+    LogLimiter.warn(server.log(), "memory-full:" + server.name(), "[{}] request memory is full: {}; connections wait "
+        + "their turn, and those that stall while others wait are closed", server.name(), server.budget().summary());
   }
 
   /** Called on the loop when budget was given back: reads again (and may pause again). */
@@ -304,6 +318,7 @@ final class Connection implements CallContext {
     }
     paused = false;
     pausedTotalNanos += System.nanoTime() - pausedSinceNanos;
+    progressNanos = System.nanoTime(); // waiting for memory is not stalling
     key.interestOps(SelectionKey.OP_READ);
     onReadable();
   }
@@ -379,6 +394,7 @@ final class Connection implements CallContext {
     state = State.SIZE;
     frameStartNanos = 0;
     idleSinceNanos = System.nanoTime();
+    idle = true;
     key.interestOps(SelectionKey.OP_READ);
     onReadable(); // the client may have sent its next request already
   }
@@ -386,7 +402,7 @@ final class Connection implements CallContext {
   private void releaseFrame() {
     frame = null;
     filled = 0;
-    server.budget().giveBack(this, budgetHeld);
+    server.budget().giveBack(this, peerHost, budgetHeld);
     budgetHeld = 0;
   }
 
@@ -401,7 +417,7 @@ final class Connection implements CallContext {
         break;
       case SIZE:
         if (frameStartNanos == 0) {
-          if (now - idleSinceNanos > c.idleTimeout().toNanos()) {
+          if (now - idleSinceNanos > server.idleTimeoutNanos()) {
             close(null); // idle: quietly
           }
           break;
@@ -409,6 +425,9 @@ final class Connection implements CallContext {
         checkFrameTimeout(now, c);
         break;
       case BODY:
+        checkFrameTimeout(now, c);
+        checkStalled(now, c);
+        break;
       case DRAIN:
         checkFrameTimeout(now, c);
         break;
@@ -420,6 +439,45 @@ final class Connection implements CallContext {
       default:
         break;
     }
+  }
+
+  /**
+   * Closes a connection that holds part of a frame and has sent nothing for the stall timeout while others wait for
+   * request memory: it would otherwise keep that memory from them until the frame timeout.
+   */
+  private void checkStalled(long now, ThriftServerConfig c) {
+    if (state == State.BODY && !paused && budgetHeld > 0 && now - progressNanos > c.stallTimeout().toNanos()
+        && server.budget().othersWaiting(this)) {
+      server.counters().stalledFrames.incrementAndGet();
+      close("it sent nothing more of a request frame for " + c.stallTimeout().toSeconds() + " s while other "
+          + "connections waited for request memory (" + filled + " of " + expected + " bytes)");
+    }
+  }
+
+  /**
+   * Closes the connection if it is idle between requests (the server makes room for a new client); false if it is
+   * busy now. Runs on the connection's loop.
+   */
+  boolean closeIfIdle() {
+    boolean between = state == State.HANDSHAKE || (state == State.SIZE && frameStartNanos == 0);
+    if (!between) {
+      return false;
+    }
+    close(null);
+    return true;
+  }
+
+  /** Idle between requests now (a racy glimpse from another thread; {@link #closeIfIdle} decides). */
+  boolean looksIdle() {
+    return idle && !closed;
+  }
+
+  long idleSinceNanos() {
+    return idleSinceNanos;
+  }
+
+  SelectorLoop loop() {
+    return loop;
   }
 
   private void checkFrameTimeout(long now, ThriftServerConfig c) {
@@ -459,6 +517,8 @@ final class Connection implements CallContext {
       ReplyBuffers.release(replyLeases);
       replyLeases = List.of();
     }
+    idle = false;
+    server.budget().forget(this);
     loop.forget(this);
     server.closed(this);
     List<Runnable> actions;

@@ -16,6 +16,12 @@ interface ServerCore {
 
   Logger log();
 
+  /** What the server refused or cut, counted. */
+  ServerCounters counters();
+
+  /** How long a connection may stay idle now: shorter while the server is under pressure. */
+  long idleTimeoutNanos();
+
   /** A connection has closed: forget it. */
   void closed(Connection c);
 

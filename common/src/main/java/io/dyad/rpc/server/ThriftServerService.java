@@ -16,10 +16,11 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.thrift.TProcessor;
 import org.slf4j.Logger;
@@ -31,9 +32,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>non-blocking I/O: connections need no thread, so idle or slow ones cost a socket and a few bytes, and
- *       thousands can be open ({@link ThriftServerConfig#maxConnections()}, and a limit per peer address);
+ *       thousands can be open ({@link ThriftServerConfig#maxConnections()}, and a limit per peer address); the last
+ *       slots are kept for addresses with few connections, and at the cap a newcomer takes the slot of the
+ *       longest-idle connection of the address with the most ({@link Admission}); under pressure idle connections
+ *       go sooner ({@link ThriftServerConfig#idleTimeoutUnderPressure()});
  *   <li>request frames are buffered as their bytes arrive, never as announced, against a memory budget for the
- *       whole server; at the budget, connections are simply not read until others finish (push back);
+ *       whole server, shared fairly between addresses ({@link MemoryBudget}); at the budget, connections are simply
+ *       not read until others finish (push back), and one that holds part of a frame without sending more while
+ *       others wait is closed ({@link ThriftServerConfig#stallTimeout()});
  *   <li>a frame that does not complete within the frame timeout, a reply the client does not read, and an idle
  *       connection are closed; an oversize frame is drained and answered with PROTOCOL_ERROR; a peer speaking
  *       another protocol is closed with a log line naming what it seems to speak;
@@ -52,6 +58,7 @@ public final class ThriftServerService extends AbstractIdleService implements Se
   private static final Logger LOG = LoggerFactory.getLogger(ThriftServerService.class);
   private static final long STOP_WAIT_SECONDS = 10;
   private static final int SELECTOR_THREADS = 2;
+  private static final long EVICT_WAIT_MILLIS = 1000;
 
   private final String name;
   private final ThriftServerConfig config;
@@ -60,9 +67,11 @@ public final class ThriftServerService extends AbstractIdleService implements Se
   private final List<SelectorLoop> loops = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final Set<Connection> open = ConcurrentHashMap.newKeySet();
-  private final ConcurrentMap<String, AtomicInteger> perPeer = new ConcurrentHashMap<>();
+  private final Admission admission;
+  private final ServerCounters counters = new ServerCounters();
   private final AtomicLong nextId = new AtomicLong();
   private final MemoryBudget budget;
+  private volatile boolean underPressure;
   private volatile ServerSocketChannel listener;
 
   /**
@@ -73,6 +82,7 @@ public final class ThriftServerService extends AbstractIdleService implements Se
     this.name = requireNonNull(name, "name");
     this.config = requireNonNull(config, "config");
     this.runner = new RequestRunner(name, requireNonNull(processor, "processor"), config.maxFrameBytes());
+    this.admission = new Admission(config);
     this.budget = new MemoryBudget(config.requestBudgetBytes(), config.maxFrameBytes(),
         () -> loops.forEach(SelectorLoop::wakeForBudget));
   }
@@ -138,35 +148,51 @@ public final class ThriftServerService extends AbstractIdleService implements Se
         ch.configureBlocking(false);
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       } catch (IOException e) {
-        release(peer);
         closeQuietly(ch);
         continue;
       }
       SelectorLoop loop = loops.get(next++ % loops.size());
       Connection c = new Connection(this, loop, ch, nextId.incrementAndGet());
       open.add(c);
+      admission.add(c);
       loop.adopt(c);
     }
   }
 
-  /** Counts a new connection in, or closes it if the server or its peer has too many. */
+  /** Lets a new connection in (after closing an idle one to make room, if need be), or closes it. */
   private boolean admit(SocketChannel ch, String peer) {
-    int fromPeer = perPeer.computeIfAbsent(peer, p -> new AtomicInteger()).incrementAndGet();
-    if (open.size() < config.maxConnections() && fromPeer <= config.maxConnectionsPerPeer()) {
+    Admission.Decision d = admission.decide(peer, open.size());
+    if (d.verdict() == Admission.Verdict.EVICT) {
+      if (evicted(d.victim())) {
+        counters.evictedConnections.incrementAndGet();
+        LogLimiter.warn(LOG, "evict:" + name, "[{}] {} connections open: closed the longest-idle connection from {} "
+            + "(it has {}) to let one from {} in", name, open.size() + 1, d.victim().peerHost(),
+            admission.count(d.victim().peerHost()) + 1, peer);
+        return true;
+      }
+      d = new Admission.Decision(Admission.Verdict.REFUSE, null, open.size() + " connections are open and the idle one"
+          + " chosen to make room became busy");
+    }
+    if (d.verdict() == Admission.Verdict.ADMIT) {
       return true;
     }
-    release(peer);
-    LogLimiter.warn(LOG, "limit:" + name + peer, "[{}] refused a connection from {}: {} connections open ({} from it;"
-        + " limits {} and {} per peer)", name, peer, open.size(), fromPeer - 1, config.maxConnections(),
-        config.maxConnectionsPerPeer());
+    counters.refusedConnections.incrementAndGet();
+    LogLimiter.warn(LOG, "limit:" + name + peer, "[{}] refused a connection from {}: {}", name, peer, d.why());
     closeQuietly(ch);
     return false;
   }
 
-  private void release(String peer) {
-    AtomicInteger n = perPeer.get(peer);
-    if (n != null && n.decrementAndGet() <= 0) {
-      perPeer.remove(peer, n);
+  /** Closes {@code victim} on its loop if it is still idle there; waits briefly for the answer. */
+  private static boolean evicted(Connection victim) {
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    victim.loop().execute(() -> done.complete(victim.closeIfIdle()));
+    try {
+      return done.get(EVICT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
     }
   }
 
@@ -230,6 +256,30 @@ public final class ThriftServerService extends AbstractIdleService implements Se
     return budget.used();
   }
 
+  /** What the server refused or cut to stay fair, since it started. */
+  @Override
+  public ServerCounters counters() {
+    return counters;
+  }
+
+  /**
+   * The idle timeout now: the shorter one from three quarters of the connection cap until fewer than half of it are
+   * open again (so that it does not flap at one number).
+   */
+  @Override
+  public long idleTimeoutNanos() {
+    int n = open.size();
+    int max = config.maxConnections();
+    if (!underPressure && 4L * n >= 3L * max) {
+      underPressure = true;
+      LogLimiter.warn(LOG, "pressure:" + name, "[{}] {} of {} connections open: idle connections now close after {}"
+          + " s until fewer than half are", name, n, max, config.idleTimeoutUnderPressure().toSeconds());
+    } else if (underPressure && 2L * n < max) {
+      underPressure = false;
+    }
+    return (underPressure ? config.idleTimeoutUnderPressure() : config.idleTimeout()).toNanos();
+  }
+
   // ---- ServerCore ----
 
   @Override
@@ -265,7 +315,7 @@ public final class ThriftServerService extends AbstractIdleService implements Se
   @Override
   public void closed(Connection c) {
     if (open.remove(c)) {
-      release(c.peerHost());
+      admission.remove(c);
     }
   }
 

@@ -224,12 +224,119 @@ class ThriftServerIT {
         if (readsEndOfStream(unframed)) {
           throw new IOException("closed");
         }
-      }).isInstanceOf(IOException.class);
+      }).as("closed, whether seen at a write (the server may close after the first bytes) or at the read")
+          .isInstanceOfAny(IOException.class, org.apache.thrift.transport.TTransportException.class);
       await().atMost(Duration.ofSeconds(5)).until(() -> lines.list.stream()
           .anyMatch(e -> e.getFormattedMessage().contains("unframed binary Thrift")));
     } finally {
       log.detachAppender(lines);
     }
+  }
+
+  private static ObjectGateway.Client clientFrom(HostAndPort target, String localHost, Duration timeout)
+      throws Exception {
+    return new ObjectGateway.Client(ThriftConnections.open(target, ThriftClientConfig.defaults()
+        .withLocalHost(localHost).withRequestTimeout(timeout)));
+  }
+
+  private Socket socketFrom(HostAndPort target, String localHost) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(localHost, 0));
+    s.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5000);
+    sockets.add(s);
+    return s;
+  }
+
+  private List<Socket> idleFrom(HostAndPort target, String localHost, int n) throws IOException {
+    List<Socket> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int expected = server.openConnections() + 1;
+      out.add(socketFrom(target, localHost));
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() >= expected); // accepted in order
+    }
+    return out;
+  }
+
+  @Test
+  void atTheConnectionCapANewAddressTakesTheSlotOfTheLongestIdleConnectionOfTheBiggestAddress() throws Exception {
+    HostAndPort target = start(config().withMaxConnections(32, 16));
+    List<Socket> biggest = idleFrom(target, "127.0.0.5", 16);
+    List<Socket> second = idleFrom(target, "127.0.0.6", 14);
+    idleFrom(target, "127.0.0.7", 2);
+    assertThat(server.openConnections()).isEqualTo(32);
+    ObjectGateway.Client newcomer = clientFrom(target, "127.0.0.8", Duration.ofSeconds(10));
+    newcomer.ping();
+    assertThat(readsEndOfStream(biggest.get(0))).as("the longest-idle connection of the biggest address").isTrue();
+    assertThat(server.openConnections()).isEqualTo(32);
+    assertThat(server.counters().evictedConnections()).isEqualTo(1);
+    second.get(0).setSoTimeout(300);
+    assertThatThrownBy(() -> second.get(0).getInputStream().read()).as("others stay open")
+        .isInstanceOf(java.net.SocketTimeoutException.class);
+    newcomer.getInputProtocol().getTransport().close();
+  }
+
+  @Test
+  void underPressureIdleConnectionsAreClosedAfterTheShorterIdleTimeout() throws Exception {
+    HostAndPort target = start(config().withMaxConnections(8, 8).withPressureTimeouts(Duration.ofSeconds(1),
+        Duration.ofSeconds(2)));
+    List<Socket> first = idleFrom(target, "127.0.0.5", 3);
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 3);
+    for (int i = 0; i < 3; i++) {
+      socketFrom(target, "127.0.0.5"); // three quarters of the cap
+    }
+    assertThat(readsEndOfStream(first.get(0))).as("an idle connection is closed long before 5 minutes").isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() <= 3);
+  }
+
+  @Test
+  void oneAddressStallingFramesLeavesRoomForAnotherAddressRequests() throws Exception {
+    ThriftServerConfig c = config().withPressureTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(60))
+        .withTimeouts(Duration.ofMinutes(5), Duration.ofSeconds(60), Duration.ofSeconds(60));
+    HostAndPort target = start(c.withRequestBudget(4L * c.maxFrameBytes()));
+    for (int i = 0; i < 8; i++) {
+      stallFrame(socketFrom(target, "127.0.0.5"), c.maxFrameBytes());
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.bufferedRequestBytes() >= 3L * c.maxFrameBytes());
+    // neither the stall timeout nor the frame timeout (60 s) has passed: the room kept for other addresses serves it
+    ObjectGateway.Client other = clientFrom(target, "127.0.0.1", Duration.ofSeconds(20));
+    other.putChunk("p", 0, ByteBuffer.wrap(new byte[MAX_CHUNK]));
+    other.getInputProtocol().getTransport().close();
+  }
+
+  @Test
+  void aFrameThatStallsWhileOthersWaitForMemoryIsClosedLongBeforeTheFrameTimeout() throws Exception {
+    ThriftServerConfig c = config().withPressureTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(1))
+        .withTimeouts(Duration.ofMinutes(5), Duration.ofSeconds(60), Duration.ofSeconds(60));
+    HostAndPort target = start(c.withRequestBudget(2L * c.maxFrameBytes()));
+    List<Socket> stalled = new ArrayList<>();
+    for (String from : List.of("127.0.0.5", "127.0.0.6", "127.0.0.7")) {
+      Socket s = socketFrom(target, from);
+      stallFrame(s, c.maxFrameBytes());
+      stalled.add(s);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.bufferedRequestBytes() >= 2L * c.maxFrameBytes());
+    // the budget and its headroom are full of frames that will not finish; the frame timeout is 60 s
+    ObjectGateway.Client waiting = clientFrom(target, "127.0.0.1", Duration.ofSeconds(20));
+    waiting.ping();
+    waiting.getInputProtocol().getTransport().close();
+    assertThat(server.counters().stalledFrames()).isPositive();
+    assertThat(server.counters().memoryWaits()).isPositive();
+  }
+
+  /** Sends all of a frame of {@code size} bytes but its last byte, from another thread (the server may not read it). */
+  private static void stallFrame(Socket s, int size) {
+    Thread t = new Thread(() -> {
+      try {
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        out.writeInt(size);
+        out.write(new byte[size - 1]);
+        out.flush();
+      } catch (IOException closed) {
+        // the server cut it off
+      }
+    }, "stalled-frame");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static boolean readsEndOfStream(Socket s) throws IOException {

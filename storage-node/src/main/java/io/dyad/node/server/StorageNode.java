@@ -1,9 +1,11 @@
 package io.dyad.node.server;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.dyad.common.ServiceStack;
 import io.dyad.node.store.FileObjectStore;
 import io.dyad.node.store.ObjectStore;
+import io.dyad.rpc.server.ServerCounters;
 import io.dyad.rpc.server.ThriftServerService;
 import io.dyad.thrift.StorageNode.Processor;
 import java.net.InetSocketAddress;
@@ -26,6 +28,11 @@ public final class StorageNode {
     this.store = store;
     StorageNodeHandler handler = new StorageNodeHandler(config.memberId(), store, gate, metrics, clock);
     this.server = new ThriftServerService("node-" + config.memberId(), new Processor<>(handler), config.server());
+    ServerCounters counted = server.counters();
+    metrics.register("storage.connections.refused", (Gauge<Long>) counted::refusedConnections);
+    metrics.register("storage.connections.evicted", (Gauge<Long>) counted::evictedConnections);
+    metrics.register("storage.requests.stalled", (Gauge<Long>) counted::stalledFrames);
+    metrics.register("storage.requests.memory_waits", (Gauge<Long>) counted::memoryWaits);
     this.service = new ServiceStack("storage-node-" + config.memberId(), List.of(store, server), Duration.ofSeconds(15));
   }
 

@@ -15,6 +15,7 @@ import io.dyad.node.store.ObjectStore;
 import io.dyad.node.store.StoreStatus;
 import io.dyad.rpc.ThriftErrors;
 import io.dyad.rpc.ThriftTypes;
+import io.dyad.rpc.server.CallContext;
 import io.dyad.rpc.server.CallerCheck;
 import io.dyad.rpc.server.ReplyBuffers;
 import io.dyad.thrift.HintPage;
@@ -126,12 +127,17 @@ final class StorageNodeHandler implements StorageNode.Iface {
     return limit;
   }
 
+  /** Whose write session this is: the daemon the connection authenticated as, else the peer's address. */
+  private static String sessionOwner() {
+    return CallContext.current().map(c -> c.daemon().orElse(c.peerHost())).orElse(ObjectStore.LOCAL_OWNER);
+  }
+
   @Override
   public WriteSession beginWrite(String id, long sizeHint, WriteContext ctx) throws TException {
     return call("beginWrite", () -> {
       ObjectId objectId = ObjectId.of(id);
       gate.checkWrite(epochOf(ctx));
-      return new WriteSession(store.begin(objectId, sizeHint), store.maxChunkBytes());
+      return new WriteSession(store.begin(objectId, sizeHint, sessionOwner()), store.maxChunkBytes());
     });
   }
 

@@ -71,7 +71,8 @@ public final class FileObjectStore extends AbstractIdleService implements Object
   protected void startUp() throws DyadException {
     dir = DataDirectory.open(config.dataDir());
     layout = new FanoutLayout(dir.objects());
-    sessions = new WriteSessions(dir.tmp(), ticker, config.sessionIdleTimeout(), config.maxOpenSessions());
+    sessions = new WriteSessions(dir.tmp(), ticker, config.sessionIdleTimeout(),
+        config.sessionIdleTimeoutUnderPressure(), config.maxOpenSessions(), config.sessionsPerGateway());
     lister = new InventoryLister(layout, this::metaForListing);
     hints = new HintStore(dir.hints());
     try {
@@ -117,7 +118,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
   }
 
   @Override
-  public String begin(ObjectId id, long sizeHint) throws DyadException {
+  public String begin(ObjectId id, long sizeHint, String owner) throws DyadException {
     ensureRunning();
     if (sizeHint < -1) {
       throw DyadException.invalidArgument("size hint must be -1 (unknown) or a length, was " + sizeHint);
@@ -127,7 +128,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
       throw alreadyExists(id, target);
     }
     ensureRoomFor(Math.max(0, sizeHint), id);
-    return sessions.open(id).sessionId();
+    return sessions.open(id, owner).sessionId();
   }
 
   @Override
@@ -401,7 +402,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     ensureRunning();
     try {
       return new StoreStatus(dir.usableBytes(), dir.totalBytes(), config.reserveBytes(), sessions.size(),
-          quarantined.get());
+          quarantined.get(), sessions.refused());
     } catch (IOException e) {
       throw IoErrors.translate(e, "reading the free space of " + dir.root());
     }

@@ -20,8 +20,19 @@ import java.util.List;
  */
 public interface ObjectStore extends Service {
 
+  /** The owner of write sessions opened inside the node itself (and by tests). */
+  String LOCAL_OWNER = "local";
+
   /** Opens a write session for a new object; {@code sizeHint} is the expected length or -1. Returns the session id. */
-  String begin(ObjectId id, long sizeHint) throws DyadException;
+  default String begin(ObjectId id, long sizeHint) throws DyadException {
+    return begin(id, sizeHint, LOCAL_OWNER);
+  }
+
+  /**
+   * As {@link #begin(ObjectId, long)}, for {@code owner} (the gateway that asks): each gateway is kept a share of the
+   * store's write sessions. @throws DyadException UNAVAILABLE when the store or the owner has too many open
+   */
+  String begin(ObjectId id, long sizeHint, String owner) throws DyadException;
 
   /** Appends a chunk at {@code offset} (= bytes appended so far), at most {@link #maxChunkBytes()} long. */
   void append(String sessionId, long offset, ByteBuffer chunk) throws DyadException;

@@ -14,9 +14,14 @@ import java.time.Duration;
  * @param reserveBytes writes are refused with STORAGE_FULL once free space would fall below this
  * @param sessionIdleTimeout a write session with no append for this long is aborted and its bytes removed
  * @param maxOpenSessions at most this many write sessions at once (each holds two open files)
+ * @param sessionIdleTimeoutUnderPressure the idle timeout of write sessions under pressure (from three quarters of
+ *     {@code maxOpenSessions} open, or when one would be refused)
+ * @param sessionsPerGateway write sessions kept for each gateway: one gateway may not take those that others have not
+ *     used yet (see {@code WriteSessions})
  */
 public record StoreConfig(
-    Path dataDir, int maxChunkBytes, long reserveBytes, Duration sessionIdleTimeout, int maxOpenSessions) {
+    Path dataDir, int maxChunkBytes, long reserveBytes, Duration sessionIdleTimeout, int maxOpenSessions,
+    Duration sessionIdleTimeoutUnderPressure, int sessionsPerGateway) {
 
   public static final int DEFAULT_MAX_CHUNK_BYTES = 4 * 1024 * 1024;
   public static final long DEFAULT_RESERVE_BYTES = 256L * 1024 * 1024;
@@ -24,31 +29,49 @@ public record StoreConfig(
   public StoreConfig {
     requireNonNull(dataDir, "dataDir");
     requireNonNull(sessionIdleTimeout, "sessionIdleTimeout");
+    requireNonNull(sessionIdleTimeoutUnderPressure, "sessionIdleTimeoutUnderPressure");
     checkArgument(maxChunkBytes >= 4096 && maxChunkBytes <= 64 * 1024 * 1024,
         "maxChunkBytes must be between 4 KiB and 64 MiB, was %s", maxChunkBytes);
     checkArgument(reserveBytes >= 0, "reserveBytes must not be negative");
     checkArgument(sessionIdleTimeout.toMillis() >= 1, "sessionIdleTimeout must be positive");
     checkArgument(maxOpenSessions >= 1, "maxOpenSessions must be at least 1");
+    checkArgument(sessionIdleTimeoutUnderPressure.toMillis() >= 1, "sessionIdleTimeoutUnderPressure must be positive");
+    checkArgument(sessionsPerGateway >= 1 && sessionsPerGateway <= maxOpenSessions / 2 + 1,
+        "sessionsPerGateway must be between 1 and half of maxOpenSessions, was %s", sessionsPerGateway);
   }
 
-  /** 4 MiB chunks, 256 MiB reserve, sessions idle for 10 minutes expire, up to 1024 sessions. */
+  /**
+   * 4 MiB chunks, 256 MiB reserve, sessions idle for 10 minutes expire (30 s under pressure), up to 1024 sessions of
+   * which 64 are kept for each gateway.
+   */
   public static StoreConfig defaults(Path dataDir) {
-    return new StoreConfig(dataDir, DEFAULT_MAX_CHUNK_BYTES, DEFAULT_RESERVE_BYTES, Duration.ofMinutes(10), 1024);
+    return new StoreConfig(dataDir, DEFAULT_MAX_CHUNK_BYTES, DEFAULT_RESERVE_BYTES, Duration.ofMinutes(10), 1024,
+        Duration.ofSeconds(30), 64);
   }
 
   public StoreConfig withReserveBytes(long bytes) {
-    return new StoreConfig(dataDir, maxChunkBytes, bytes, sessionIdleTimeout, maxOpenSessions);
+    return new StoreConfig(dataDir, maxChunkBytes, bytes, sessionIdleTimeout, maxOpenSessions,
+        sessionIdleTimeoutUnderPressure, sessionsPerGateway);
   }
 
   public StoreConfig withMaxChunkBytes(int bytes) {
-    return new StoreConfig(dataDir, bytes, reserveBytes, sessionIdleTimeout, maxOpenSessions);
+    return new StoreConfig(dataDir, bytes, reserveBytes, sessionIdleTimeout, maxOpenSessions,
+        sessionIdleTimeoutUnderPressure, sessionsPerGateway);
   }
 
   public StoreConfig withSessionIdleTimeout(Duration timeout) {
-    return new StoreConfig(dataDir, maxChunkBytes, reserveBytes, timeout, maxOpenSessions);
+    return new StoreConfig(dataDir, maxChunkBytes, reserveBytes, timeout, maxOpenSessions,
+        sessionIdleTimeoutUnderPressure, sessionsPerGateway);
   }
 
-  public StoreConfig withMaxOpenSessions(int sessions) {
-    return new StoreConfig(dataDir, maxChunkBytes, reserveBytes, sessionIdleTimeout, sessions);
+  /** At most {@code sessions} write sessions, {@code perGateway} of them kept for each gateway. */
+  public StoreConfig withSessionLimits(int sessions, int perGateway) {
+    return new StoreConfig(dataDir, maxChunkBytes, reserveBytes, sessionIdleTimeout, sessions,
+        sessionIdleTimeoutUnderPressure, perGateway);
+  }
+
+  public StoreConfig withSessionIdleTimeoutUnderPressure(Duration timeout) {
+    return new StoreConfig(dataDir, maxChunkBytes, reserveBytes, sessionIdleTimeout, maxOpenSessions, timeout,
+        sessionsPerGateway);
   }
 }

@@ -8,5 +8,7 @@ package io.dyad.node.store;
  * @param reserveBytes free space writes may not use
  * @param openSessions write sessions open now
  * @param quarantined objects set aside since start because they failed a checksum
+ * @param refusedSessions write sessions refused since start (too many open, or the gateway had its share)
  */
-public record StoreStatus(long usableBytes, long totalBytes, long reserveBytes, int openSessions, long quarantined) {}
+public record StoreStatus(long usableBytes, long totalBytes, long reserveBytes, int openSessions, long quarantined,
+    long refusedSessions) {}

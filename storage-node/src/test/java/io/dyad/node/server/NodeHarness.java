@@ -32,7 +32,14 @@ final class NodeHarness implements AutoCloseable {
   }
 
   static NodeHarness start(Path dataDir, int port, UnaryOperator<ThriftServerConfig> server) {
-    StoreConfig store = StoreConfig.defaults(dataDir).withReserveBytes(0).withMaxChunkBytes(MAX_CHUNK);
+    return start(dataDir, port, server, UnaryOperator.identity());
+  }
+
+  /** A node whose store is configured by {@code store} too. */
+  static NodeHarness start(Path dataDir, int port, UnaryOperator<ThriftServerConfig> server,
+      UnaryOperator<StoreConfig> storeConfig) {
+    StoreConfig store = storeConfig.apply(StoreConfig.defaults(dataDir).withReserveBytes(0)
+        .withMaxChunkBytes(MAX_CHUNK));
     ThriftServerConfig sc = server.apply(
         ThriftServerConfig.forChunks(new InetSocketAddress("127.0.1.11", port), MAX_CHUNK));
     StorageNode node = StorageNode.create(new StorageNodeConfig("t1", store, sc), new MetricRegistry());
@@ -43,6 +50,12 @@ final class NodeHarness implements AutoCloseable {
   StorageNodeClient client() throws DyadException {
     return StorageNodeClient.connect(address,
         ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(20)), 256 * 1024);
+  }
+
+  /** A client whose connections come from {@code localHost} (another gateway, to the node). */
+  StorageNodeClient clientFrom(String localHost) throws DyadException {
+    return StorageNodeClient.connect(address, ThriftClientConfig.defaults().withLocalHost(localHost)
+        .withRequestTimeout(Duration.ofSeconds(20)), 256 * 1024);
   }
 
   @Override
