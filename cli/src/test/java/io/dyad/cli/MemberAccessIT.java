@@ -104,12 +104,13 @@ class MemberAccessIT {
       denied(() -> node.has("anything", epoch));
 
       ClusterSecret stranger = ClusterSecret.create(dir.resolve("stranger-secret"));
-      denied(() -> authenticate(node, new DaemonAuth(stranger, Clock.systemUTC()).prove("dosm evil")));
+      denied(() -> authenticate(node, new DaemonAuth(stranger, Clock.systemUTC()).prove("dosm evil",
+          ThriftConnections.proofTarget(node.getInputProtocol()))));
       denied(() -> node.inventory("", 10));
 
       // a daemon of the cluster is served; a proof heard on the wire does not open a second connection
       DaemonAuth.Proof proof = new DaemonAuth(ClusterSecret.load(cluster.secretFile()), Clock.systemUTC())
-          .prove("test daemon");
+          .prove("test daemon", ThriftConnections.proofTarget(node.getInputProtocol()));
       authenticate(node, proof);
       assertThat(node.inventory("", 10).getEntries()).isNotNull();
       StorageNode.Client replay = new StorageNode.Client(ThriftConnections.open(address("a1"),
@@ -126,6 +127,26 @@ class MemberAccessIT {
     ByteArrayOutputStream back = new ByteArrayOutputStream();
     files.get("guarded", "/kept", back);
     assertThat(back.toByteArray()).as("the cluster still serves its clients").isEqualTo(data);
+  }
+
+  @Test
+  void aProofSentToOneMemberDoesNotOpenAnother() throws Exception {
+    DaemonAuth daemon = new DaemonAuth(ClusterSecret.load(cluster.secretFile()), Clock.systemUTC());
+    StorageNode.Client a1 = new StorageNode.Client(ThriftConnections.open(address("a1"), ThriftClientConfig.defaults()));
+    StorageNode.Client b1 = new StorageNode.Client(ThriftConnections.open(address("b1"), ThriftClientConfig.defaults()));
+    try {
+      // what a1 received, as a1 (or whoever holds a1's address) would replay it to a1's partner within its window
+      DaemonAuth.Proof toA1 = daemon.prove("dosm d1", ThriftConnections.proofTarget(a1.getInputProtocol()));
+      denied(() -> authenticate(b1, toA1));
+      denied(() -> b1.inventory("", 10));
+      // an unbound proof, as daemons before the binding made them, is refused too (no --accept-unbound-proofs)
+      denied(() -> authenticate(b1, daemon.proveUnbound("dosm d1")));
+      authenticate(a1, toA1);
+      assertThat(a1.inventory("", 10).getEntries()).as("the proof opens the member it was made for").isNotNull();
+    } finally {
+      a1.getInputProtocol().getTransport().close();
+      b1.getInputProtocol().getTransport().close();
+    }
   }
 
   @Test

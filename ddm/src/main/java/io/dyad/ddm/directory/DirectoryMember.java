@@ -82,7 +82,8 @@ public final class DirectoryMember {
         config.patience());
     Snapshots snapshots = new Snapshots(store, config.data().resolve("snapshots"), Duration.ofMinutes(10));
     DirectoryHandler handler = new DirectoryHandler(id, store, gate, sequencer, new ReplicaReceiver(id, store, gate),
-        snapshots, metrics, config.secret().map(s -> new DaemonAuth(s, Clock.systemUTC())));
+        snapshots, metrics,
+        config.secret().map(s -> new DaemonAuth(s, Clock.systemUTC(), config.acceptUnboundProofs())));
     ThriftServerService server = new ThriftServerService("directory-" + id, new DirectoryServer.Processor<>(handler),
         config.server());
     CatchUp catchUp = new CatchUp(id, store, gate, zk.resyncReporter(), pool,
