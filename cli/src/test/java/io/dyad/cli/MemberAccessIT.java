@@ -23,7 +23,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -147,6 +149,32 @@ class MemberAccessIT {
       a1.getInputProtocol().getTransport().close();
       b1.getInputProtocol().getTransport().close();
     }
+  }
+
+  @Test
+  void noOtherLocalUserCanReadTheMembersData() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      byte[] data = ("private bytes " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      files.put("guarded", "/private-" + i, () -> new ByteArrayInputStream(data), data.length);
+    }
+    Path root = dir.resolve("cluster");
+    List<String> objectFiles = new java.util.ArrayList<>();
+    for (String member : List.of("a1", "a2", "a3", "b1", "b2", "b3", "da1", "db1")) {
+      Path data = root.resolve(member);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).as(member + "'s data directory")
+          .isEqualTo("rwx------");
+      if (member.startsWith("d")) {
+        continue;
+      }
+      try (java.util.stream.Stream<Path> all = Files.walk(data.resolve("objects"))) {
+        for (Path p : (Iterable<Path>) all::iterator) {
+          objectFiles.add(p + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        }
+      }
+    }
+    assertThat(objectFiles).filteredOn(f -> f.contains("/objects/") && !f.endsWith("rw-------")
+        && !f.endsWith("rwx------")).isEmpty();
+    assertThat(objectFiles).anyMatch(f -> f.endsWith("rw-------"));
   }
 
   @Test
