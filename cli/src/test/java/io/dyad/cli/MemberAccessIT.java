@@ -134,8 +134,9 @@ class MemberAccessIT {
   @Test
   void aProofSentToOneMemberDoesNotOpenAnother() throws Exception {
     DaemonAuth daemon = new DaemonAuth(ClusterSecret.load(cluster.secretFile()), Clock.systemUTC());
-    StorageNode.Client a1 = new StorageNode.Client(ThriftConnections.open(address("a1"), ThriftClientConfig.defaults()));
-    StorageNode.Client b1 = new StorageNode.Client(ThriftConnections.open(address("b1"), ThriftClientConfig.defaults()));
+    ThriftClientConfig plain = ThriftClientConfig.defaults();
+    StorageNode.Client a1 = new StorageNode.Client(ThriftConnections.open(address("a1"), plain));
+    StorageNode.Client b1 = new StorageNode.Client(ThriftConnections.open(address("b1"), plain));
     try {
       // what a1 received, as a1 (or whoever holds a1's address) would replay it to a1's partner within its window
       DaemonAuth.Proof toA1 = daemon.prove("dosm d1", ThriftConnections.proofTarget(a1.getInputProtocol()));

@@ -161,6 +161,8 @@ class AdminServerIT {
     assertThat(request(big, "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(4096) + "\r\n\r\n"))
         .startsWith("HTTP/1.1 431");
     await().atMost(Duration.ofSeconds(10)).until(() -> closedByServer(big));
+    assertThat(request(connect(at, "127.0.0.1"),
+        "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")).startsWith("HTTP/1.1 413");
     assertThat(get(connect(at, "127.0.0.1"), "/health")).startsWith("HTTP/1.1 200");
   }
 }
