@@ -2,6 +2,8 @@ package io.dyad.cli;
 
 import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.Service;
+import io.dyad.cli.admin.AdminLimits;
+import io.dyad.cli.admin.AdminServer;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,8 @@ final class AdminOptions {
   List<Service> server(String daemon, Optional<String> declared, Observability o,
       Supplier<Map<String, Object>> status) {
     return address(declared).<List<Service>>map(a -> List.of(new AdminServer(
-        new InetSocketAddress(a.getHost(), a.getPort()), daemon, o.metrics(), o.health(), status)))
+        new InetSocketAddress(a.getHost(), a.getPort()), daemon, o.metrics(), o.health(), status,
+        AdminLimits.defaults())))
         .orElse(List.of());
   }
 }

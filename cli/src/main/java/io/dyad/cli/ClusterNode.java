@@ -60,6 +60,13 @@ final class ClusterNode {
   static ClusterNode assemble(StorageNodeConfig config, MemberInfo member, ZkSession zk, ClusterView view,
       MulticastSettings multicast, Duration handoffInterval, Optional<ClusterSecret> secret, MetricRegistry metrics)
       throws DyadException {
+    return assemble(config, member, zk, view, multicast, handoffInterval, secret, metrics, false);
+  }
+
+  /** As above; {@code acceptUnboundProofs}: accept member proofs of daemons of an older version (while upgrading). */
+  static ClusterNode assemble(StorageNodeConfig config, MemberInfo member, ZkSession zk, ClusterView view,
+      MulticastSettings multicast, Duration handoffInterval, Optional<ClusterSecret> secret, MetricRegistry metrics,
+      boolean acceptUnboundProofs) throws DyadException {
     // the cluster's secret signs this node's search answers; a node given another secret does not start
     Optional<ClusterSecret> verified = AccessControl.verify(view.current(), secret, "storage node "
         + config.memberId());
@@ -72,7 +79,8 @@ final class ClusterNode {
         () -> node[0].store().dataId());
     HintSettlement settlement = new HintSettlement();
     node[0] = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view, settlement,
-        verified.map(s -> new DaemonAuth(s, Clock.systemUTC())), verified.map(s -> new Locators(s, Clock.systemUTC()))),
+        verified.map(s -> new DaemonAuth(s, Clock.systemUTC(), acceptUnboundProofs)),
+        verified.map(s -> new Locators(s, Clock.systemUTC()))),
         metrics);
     // partners see a member's calls come from its declared address
     ThriftClientConfig peers = ThriftClientConfig.defaults()

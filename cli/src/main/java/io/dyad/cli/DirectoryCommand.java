@@ -69,6 +69,7 @@ final class DirectoryCommand implements Callable<Integer> {
   String multicastInterface;
 
   @Mixin SecurityOptions secret;
+  @Mixin UpgradeOptions upgrade;
   @Mixin ServerOptions server;
   @Mixin AdminOptions admin;
 
@@ -90,7 +91,8 @@ final class DirectoryCommand implements Callable<Integer> {
       }
       DirectoryConfig config = new DirectoryConfig(id, data, server.config(bind, DirectoryConfig.MAX_REPLY_CHUNK)
           .withTls(secret.tls.loadForDaemon("directory server " + id)),
-          Duration.ofSeconds(patienceSeconds), logRetention, Duration.ofSeconds(garbageEverySeconds), secret.load());
+          Duration.ofSeconds(patienceSeconds), logRetention, Duration.ofSeconds(garbageEverySeconds), secret.load())
+          .withAcceptUnboundProofs(upgrade.acceptUnboundProofs);
       Observability observed = new Observability(new MetricRegistry(), new HealthCheckRegistry());
       DirectoryMember directory = DirectoryMember.assemble(config, member, session, view, observed.metrics(),
           Optional.of(new MulticastSettings(multicastInterface, 0)));

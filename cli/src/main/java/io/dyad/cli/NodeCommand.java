@@ -81,6 +81,7 @@ final class NodeCommand implements Callable<Integer> {
   int writeSessionsPerGateway;
 
   @Mixin SecurityOptions secret;
+  @Mixin UpgradeOptions upgrade;
   @Mixin AdminOptions admin;
 
   @Option(names = "--multicast-interface", defaultValue = "lo",
@@ -115,7 +116,7 @@ final class NodeCommand implements Callable<Integer> {
         declaredAdmin = Optional.ofNullable(member.adminAddress());
         ClusterNode clusterNode = ClusterNode.assemble(config(HostAndPort.fromString(member.address())), member,
             session, view, new MulticastSettings(multicastInterface, 0), Duration.ofSeconds(handoffSeconds),
-            secret.load(), observed.metrics());
+            secret.load(), observed.metrics(), upgrade.acceptUnboundProofs);
         node = clusterNode.node;
         parts.add(clusterNode.service);
         observed.zooKeeper(session).member(id, view, () -> clusterNode.registration.mayAcceptWrites() ? Optional.empty()

@@ -9,13 +9,17 @@ import io.dyad.common.ObjectId;
 import io.dyad.rpc.StorageNodeClient;
 import io.dyad.rpc.ThriftClientConfig;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -109,6 +113,81 @@ class AdminPortIT {
           .body()).get("rates").get("callsPerSecond").asDouble() > 0);
       assertThat(get(base, "/nothing").statusCode()).isEqualTo(404);
       assertThat(node.terminate(Duration.ofSeconds(30))).isEqualTo(143);
+    }
+  }
+
+  /**
+   * Clients that open connections and never finish their request headers — the attack that kept the JDK server's
+   * /health unanswered for minutes — hold no thread: /health answers every poll meanwhile, and the server closes
+   * those connections at their request deadline, tricklers included.
+   */
+  @Test
+  void healthAnswersWhileClientsHoldUnfinishedHeaders() throws Exception {
+    int admin = FreePorts.freeOnAll("127.0.0.1");
+    try (DyadProcess node = DyadProcess.start(tmp.resolve("logs"), Map.of(), "node", "--id", "a1", "--data",
+        tmp.resolve("data").toString(), "--listen", "127.0.1.22:0", "--standalone", "--admin-listen",
+        "127.0.0.1:" + admin)) {
+      node.awaitOutput("listening on (\\S+:\\d+)", Duration.ofSeconds(60));
+      String base = "http://127.0.0.1:" + admin;
+      List<Socket> slow = new ArrayList<>();
+      try {
+        for (int i = 0; i < 12; i++) { // under the 16 one address may hold, beside the poller's connection
+          Socket s = new Socket("127.0.0.1", admin);
+          s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nX-Unfinished: ".getBytes(
+              StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          slow.add(s);
+        }
+        long[] worstNanos = {0};
+        List<String> failed = new ArrayList<>();
+        int[] polls = {0};
+        // poll for 15 s, past the server's 10 s request deadline, two of the clients trickling a byte per poll
+        Awaitility.await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(200)).until(() -> {
+              for (int i = 0; i < 2; i++) {
+                try {
+                  slow.get(i).getOutputStream().write('a');
+                } catch (IOException closed) {
+                  // closed by the server at its deadline: what it should do
+                }
+              }
+              long start = System.nanoTime();
+              try {
+                HttpResponse<String> r = get(base, "/health");
+                if (r.statusCode() != 200) {
+                  failed.add(r.statusCode() + " " + r.body());
+                }
+              } catch (IOException e) {
+                failed.add(e.toString());
+              }
+              worstNanos[0] = Math.max(worstNanos[0], System.nanoTime() - start);
+              polls[0]++;
+              return true;
+            });
+        assertThat(failed).as("every /health poll answered 200").isEmpty();
+        System.out.printf("admin port: %d /health polls while 12 clients held unfinished headers, worst %.1f ms%n",
+            polls[0], worstNanos[0] / 1e6);
+        for (Socket s : slow) {
+          Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> closedByServer(s));
+        }
+      } finally {
+        for (Socket s : slow) {
+          s.close();
+        }
+      }
+      assertThat(node.terminate(Duration.ofSeconds(30))).isEqualTo(143);
+    }
+  }
+
+  /** Whether the server closed the connection (end of stream, or a reset). */
+  private static boolean closedByServer(Socket s) {
+    try {
+      s.setSoTimeout(200);
+      return s.getInputStream().read() < 0;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
     }
   }
 

@@ -341,7 +341,7 @@ class HostileInputIT {
           new WriteContext().setEpoch(epoch))).isInstanceOf(AccessDenied.class);
       assertThatThrownBy(() -> node.inventory("", 10)).isInstanceOf(AccessDenied.class);
       DaemonAuth.Proof proof = new DaemonAuth(ClusterSecret.load(cluster.secretFile()), Clock.systemUTC())
-          .prove("hostile test daemon");
+          .prove("hostile test daemon", ThriftConnections.proofTarget(node.getInputProtocol()));
       node.authenticate(proof.daemon(), proof.time(), proof.nonce(), ByteBuffer.wrap(proof.mac()));
       assertThatThrownBy(() -> node.beginWrite("planted", 10, new WriteContext().setEpoch(0)))
           .as("a daemon's write must name the epoch it was routed under").isInstanceOf(StaleEpoch.class);

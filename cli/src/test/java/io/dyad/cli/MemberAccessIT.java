@@ -23,7 +23,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -104,12 +106,13 @@ class MemberAccessIT {
       denied(() -> node.has("anything", epoch));
 
       ClusterSecret stranger = ClusterSecret.create(dir.resolve("stranger-secret"));
-      denied(() -> authenticate(node, new DaemonAuth(stranger, Clock.systemUTC()).prove("dosm evil")));
+      denied(() -> authenticate(node, new DaemonAuth(stranger, Clock.systemUTC()).prove("dosm evil",
+          ThriftConnections.proofTarget(node.getInputProtocol()))));
       denied(() -> node.inventory("", 10));
 
       // a daemon of the cluster is served; a proof heard on the wire does not open a second connection
       DaemonAuth.Proof proof = new DaemonAuth(ClusterSecret.load(cluster.secretFile()), Clock.systemUTC())
-          .prove("test daemon");
+          .prove("test daemon", ThriftConnections.proofTarget(node.getInputProtocol()));
       authenticate(node, proof);
       assertThat(node.inventory("", 10).getEntries()).isNotNull();
       StorageNode.Client replay = new StorageNode.Client(ThriftConnections.open(address("a1"),
@@ -126,6 +129,53 @@ class MemberAccessIT {
     ByteArrayOutputStream back = new ByteArrayOutputStream();
     files.get("guarded", "/kept", back);
     assertThat(back.toByteArray()).as("the cluster still serves its clients").isEqualTo(data);
+  }
+
+  @Test
+  void aProofSentToOneMemberDoesNotOpenAnother() throws Exception {
+    DaemonAuth daemon = new DaemonAuth(ClusterSecret.load(cluster.secretFile()), Clock.systemUTC());
+    ThriftClientConfig plain = ThriftClientConfig.defaults();
+    StorageNode.Client a1 = new StorageNode.Client(ThriftConnections.open(address("a1"), plain));
+    StorageNode.Client b1 = new StorageNode.Client(ThriftConnections.open(address("b1"), plain));
+    try {
+      // what a1 received, as a1 (or whoever holds a1's address) would replay it to a1's partner within its window
+      DaemonAuth.Proof toA1 = daemon.prove("dosm d1", ThriftConnections.proofTarget(a1.getInputProtocol()));
+      denied(() -> authenticate(b1, toA1));
+      denied(() -> b1.inventory("", 10));
+      // an unbound proof, as daemons before the binding made them, is refused too (no --accept-unbound-proofs)
+      denied(() -> authenticate(b1, daemon.proveUnbound("dosm d1")));
+      authenticate(a1, toA1);
+      assertThat(a1.inventory("", 10).getEntries()).as("the proof opens the member it was made for").isNotNull();
+    } finally {
+      a1.getInputProtocol().getTransport().close();
+      b1.getInputProtocol().getTransport().close();
+    }
+  }
+
+  @Test
+  void noOtherLocalUserCanReadTheMembersData() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      byte[] data = ("private bytes " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      files.put("guarded", "/private-" + i, () -> new ByteArrayInputStream(data), data.length);
+    }
+    Path root = dir.resolve("cluster");
+    List<String> objectFiles = new java.util.ArrayList<>();
+    for (String member : List.of("a1", "a2", "a3", "b1", "b2", "b3", "da1", "db1")) {
+      Path data = root.resolve(member);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).as(member + "'s data directory")
+          .isEqualTo("rwx------");
+      if (member.startsWith("d")) {
+        continue;
+      }
+      try (java.util.stream.Stream<Path> all = Files.walk(data.resolve("objects"))) {
+        for (Path p : (Iterable<Path>) all::iterator) {
+          objectFiles.add(p + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        }
+      }
+    }
+    assertThat(objectFiles).filteredOn(f -> f.contains("/objects/") && !f.endsWith("rw-------")
+        && !f.endsWith("rwx------")).isEmpty();
+    assertThat(objectFiles).anyMatch(f -> f.endsWith("rw-------"));
   }
 
   @Test

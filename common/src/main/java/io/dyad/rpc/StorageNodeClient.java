@@ -2,7 +2,6 @@ package io.dyad.rpc;
 
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
-import io.dyad.common.access.DaemonAuth;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.InventoryPage;
 import io.dyad.common.ObjectId;
@@ -68,12 +67,11 @@ public final class StorageNodeClient implements PooledConnection {
       throws DyadException {
     StorageNodeClient c = new StorageNodeClient(target, ThriftConnections.open(target, config), chunkBytes);
     if (config.credential().isPresent()) {
-      DaemonAuth.Proof p = config.credential().get().auth().prove(config.credential().get().daemon());
       try {
-        c.rpc(() -> {
+        MemberLogin.authenticate(config.credential().get(), c.protocol, p -> c.rpc(() -> {
           c.client.authenticate(p.daemon(), p.time(), p.nonce(), ByteBuffer.wrap(p.mac()));
           return null;
-        });
+        }));
       } catch (DyadException e) {
         c.close();
         throw e;

@@ -3,16 +3,22 @@ package io.dyad.rpc;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.common.access.ProofTarget;
 import io.dyad.rpc.tls.TlsErrors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.cert.Certificate;
+import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
 import org.apache.thrift.protocol.TBinaryProtocol;
 import org.apache.thrift.protocol.TProtocol;
 import org.apache.thrift.protocol.TProtocolUtil;
 import org.apache.thrift.transport.TSocket;
 import org.apache.thrift.transport.TTransport;
 import org.apache.thrift.transport.TTransportException;
+import org.apache.thrift.transport.layered.TLayeredTransport;
 
 /** Opens client connections in Dyad's wire format (framed, strict binary) with timeouts and frame limits. */
 public final class ThriftConnections {
@@ -80,6 +86,30 @@ public final class ThriftConnections {
     } else {
       protocol.getTransport().close();
     }
+  }
+
+  /**
+   * The member at the other end of a connection {@link #open} made, as a daemon's proof names it: the address its
+   * socket reached and, over TLS, the certificate the member presented.
+   */
+  public static ProofTarget proofTarget(TProtocol protocol) throws DyadException {
+    TTransport t = protocol.getTransport();
+    if (t instanceof TLayeredTransport layered) {
+      t = layered.getInnerTransport();
+    }
+    Socket socket = t instanceof TSocket s ? s.getSocket() : null;
+    if (socket == null || !(socket.getRemoteSocketAddress() instanceof InetSocketAddress remote)) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "the connection is not open");
+    }
+    Optional<Certificate> cert = Optional.empty();
+    if (socket instanceof SSLSocket tls) {
+      try {
+        cert = Optional.of(tls.getSession().getPeerCertificates()[0]);
+      } catch (SSLPeerUnverifiedException e) {
+        throw new DyadException(ErrorCode.UNAVAILABLE, "the member at " + remote + " presented no certificate", e);
+      }
+    }
+    return ProofTarget.of(remote, cert);
   }
 
   private static void closeQuietly(Socket socket) {

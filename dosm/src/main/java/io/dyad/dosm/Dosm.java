@@ -7,6 +7,7 @@ import io.dyad.common.ServiceStack;
 import io.dyad.coordinator.rebalance.RebalanceLedger;
 import io.dyad.coordinator.rebalance.RebalancerLatch;
 import io.dyad.coordinator.view.ClusterView;
+import io.dyad.rpc.server.AccessRefusals;
 import io.dyad.rpc.server.ServerCounters;
 import io.dyad.rpc.server.ThriftServerService;
 import io.dyad.thrift.ObjectGateway;
@@ -34,7 +35,8 @@ public final class Dosm {
       Function<InetSocketAddress, Service> registration, Optional<Rebalancing> rebalancing) {
     this.core = new DosmCore(config, view);
     ObjectAccess access = new ObjectAccess(config.instance(), view, config.secret(),
-        config.server().tls().isPresent());
+        config.server().tls().isPresent(), new AccessRefusals("dosm=" + config.instance(), () -> {},
+            metrics.counter("dosm.credentials.refused")::inc, () -> {}));
     ObjectGateway.Iface handler = new ObjectGatewayHandler(config.instance(), core::gateway, access,
         config.maxChunkBytes(), metrics);
     this.server = new ThriftServerService("dosm-" + config.instance(), new ObjectGateway.Processor<>(handler),

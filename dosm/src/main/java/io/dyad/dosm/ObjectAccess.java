@@ -8,6 +8,7 @@ import io.dyad.common.access.Locators;
 import io.dyad.coordinator.admin.AccessControl;
 import io.dyad.coordinator.admin.LinkSecurity;
 import io.dyad.coordinator.view.ClusterView;
+import io.dyad.rpc.server.AccessRefusals;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -21,14 +22,20 @@ final class ObjectAccess extends AbstractIdleService {
   private final ClusterView view;
   private final Optional<ClusterSecret> secret;
   private final boolean tls;
+  private final AccessRefusals refusals;
   private volatile Optional<Locators> locators = Optional.empty();
 
-  /** @param tls whether the DOSM's links run TLS (the cluster's must agree) */
-  ObjectAccess(String instance, ClusterView view, Optional<ClusterSecret> secret, boolean tls) {
+  /**
+   * @param tls whether the DOSM's links run TLS (the cluster's must agree)
+   * @param refusals where refused credentials are counted and logged
+   */
+  ObjectAccess(String instance, ClusterView view, Optional<ClusterSecret> secret, boolean tls,
+      AccessRefusals refusals) {
     this.instance = instance;
     this.view = view;
     this.secret = secret;
     this.tls = tls;
+    this.refusals = refusals;
   }
 
   @Override
@@ -45,7 +52,12 @@ final class ObjectAccess extends AbstractIdleService {
   void check(String credential, Locator.Operation op, String objectId) throws DyadException {
     Optional<Locators> l = locators;
     if (l.isPresent()) {
-      l.get().check(credential, op, objectId);
+      try {
+        l.get().check(credential, op, objectId);
+      } catch (DyadException e) {
+        refusals.credentialRefused(op + " of " + (objectId.isEmpty() ? "a new object" : objectId), e.getMessage());
+        throw e;
+      }
     }
   }
 

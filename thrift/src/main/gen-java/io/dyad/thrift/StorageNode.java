@@ -181,9 +181,10 @@ public class StorageNode {
 
     /**
      * Authenticates this connection as a Dyad daemon (in a cluster with a secret, every call but health and status
-     * needs it): time in ms, a random nonce (32 hex digits), and proof = HMAC-SHA256 under the cluster secret of
-     * "dyad member-auth\n" + daemon + "\n" + time + "\n" + nonce. AccessDenied if the proof is wrong, stale (60 s) or
-     * used before.
+     * needs it): time in ms, a nonce ("bound-" and 32 random hex digits), and proof = HMAC-SHA256 under the cluster
+     * secret of "dyad member-auth-bound\n" + daemon + "\n" + time + "\n" + nonce + "\n" + the member's IP:PORT as
+     * the caller's socket reached it + "\n" + the hex SHA-256 of the member's TLS certificate, or "plain" (see
+     * thrift-api.md). AccessDenied if the proof is wrong, made for another member, stale (60 s) or used before.
      * 
      * @param daemon
      * @param time

@@ -1,5 +1,7 @@
 package io.dyad.rpc.server;
 
+import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
 import java.util.Optional;
 
 /**
@@ -17,6 +19,12 @@ public interface CallContext {
 
   /** "host:port" of the peer, for log lines. */
   String peer();
+
+  /** This server's address as the peer reached it (the socket's local address); null if the socket was closed. */
+  InetSocketAddress localAddress();
+
+  /** The certificate this server presented to the peer, on a TLS connection. */
+  Optional<Certificate> localCertificate();
 
   /**
    * Runs {@code action} once the connection is closed (by either side, or when the server stops). If it is closed

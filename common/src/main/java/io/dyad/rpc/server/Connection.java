@@ -42,6 +42,7 @@ final class Connection implements CallContext {
   private final long id;
   private final String peerHost;
   private final String peer;
+  private final InetSocketAddress local;
   private final List<Runnable> closeActions = new ArrayList<>();
   private SelectionKey key;
 
@@ -82,12 +83,21 @@ final class Connection implements CallContext {
     InetSocketAddress remote = remoteOf(channel);
     this.peerHost = remote == null ? "unknown" : remote.getAddress().getHostAddress();
     this.peer = remote == null ? "an unknown peer" : peerHost + ":" + remote.getPort();
+    this.local = localOf(channel);
     this.idleSinceNanos = System.nanoTime();
   }
 
   private static InetSocketAddress remoteOf(SocketChannel channel) {
     try {
       return (InetSocketAddress) channel.getRemoteAddress();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static InetSocketAddress localOf(SocketChannel channel) {
+    try {
+      return (InetSocketAddress) channel.getLocalAddress();
     } catch (IOException e) {
       return null;
     }
@@ -108,6 +118,16 @@ final class Connection implements CallContext {
   @Override
   public String peer() {
     return peer;
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
+    return local;
+  }
+
+  @Override
+  public Optional<java.security.cert.Certificate> localCertificate() {
+    return wire.localCertificate();
   }
 
   @Override

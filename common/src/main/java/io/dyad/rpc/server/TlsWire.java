@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.security.cert.Certificate;
+import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -29,6 +31,8 @@ final class TlsWire implements Wire {
   private ByteBuffer netOut;
   private boolean ended;
   private boolean begun;
+  /** what this side presented, once the handshake finished (read by workers checking a member proof) */
+  private volatile Certificate localCertificate;
 
   TlsWire(SocketChannel channel, SSLEngine engine) {
     this.channel = channel;
@@ -49,6 +53,8 @@ final class TlsWire implements Wire {
       switch (hs) {
         case NOT_HANDSHAKING:
         case FINISHED:
+          Certificate[] mine = engine.getSession().getLocalCertificates();
+          localCertificate = mine == null || mine.length == 0 ? null : mine[0];
           return true;
         case NEED_TASK:
           runTasks();
@@ -65,6 +71,11 @@ final class TlsWire implements Wire {
           }
       }
     }
+  }
+
+  @Override
+  public Optional<Certificate> localCertificate() {
+    return Optional.ofNullable(localCertificate);
   }
 
   @Override

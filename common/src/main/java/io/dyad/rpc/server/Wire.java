@@ -2,6 +2,8 @@ package io.dyad.rpc.server;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.util.Optional;
 
 /**
  * The byte stream of one connection as its {@link Connection} sees it: plain TCP, or TLS over it. Non-blocking;
@@ -27,6 +29,11 @@ interface Wire {
 
   /** Tries to send what the wire still holds; true if nothing is left. */
   boolean flushed() throws IOException;
+
+  /** The certificate this side presented in the handshake (TLS, once it finished); empty for plain TCP. */
+  default Optional<Certificate> localCertificate() {
+    return Optional.empty();
+  }
 
   /** Closes the socket (after a best-effort goodbye, for TLS). */
   void close();

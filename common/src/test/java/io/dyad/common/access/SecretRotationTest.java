@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import java.nio.file.Files;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +37,9 @@ class SecretRotationTest {
 
   private static boolean acceptsProof(ClusterSecret verifier, ClusterSecret prover) {
     try {
-      DaemonAuth.Proof p = new DaemonAuth(prover, Clock.systemUTC()).prove("test");
-      new DaemonAuth(verifier, Clock.systemUTC()).verify(p.daemon(), p.time(), p.nonce(), p.mac());
+      ProofTarget member = ProofTarget.of(new InetSocketAddress("127.0.1.11", 9100), Optional.empty());
+      DaemonAuth.Proof p = new DaemonAuth(prover, Clock.systemUTC()).prove("test", member);
+      new DaemonAuth(verifier, Clock.systemUTC()).verify(p.daemon(), p.time(), p.nonce(), p.mac(), member);
       return true;
     } catch (DyadException e) {
       return false;

@@ -7,6 +7,7 @@ import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
 import io.dyad.common.access.ClusterSecret;
 import io.dyad.common.access.DaemonAuth;
+import io.dyad.common.access.ProofTarget;
 import io.dyad.common.access.Locator;
 import io.dyad.common.access.Locators;
 import io.dyad.search.SearchAuth;
@@ -108,7 +109,8 @@ class HostileInputPropertiesTest {
       @ForAll byte[] mac) {
     DaemonAuth auth = new DaemonAuth(secret, Clock.systemUTC());
     try {
-      auth.verify(daemon, System.currentTimeMillis(), nonce, mac);
+      auth.verify(daemon, System.currentTimeMillis(), nonce, mac,
+          ProofTarget.of(new java.net.InetSocketAddress("127.0.1.11", 9100), Optional.empty()));
       throw new AssertionError("a random proof authenticated " + daemon);
     } catch (DyadException e) {
       assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_DENIED);

@@ -22,9 +22,11 @@ import java.util.Optional;
  * @param garbageEvery how often the garbage worker looks for due garbage and expired uploads
  * @param secret the cluster secret (to delete garbage through a DOSM of a cluster with access control); it must
  *     match the cluster's, or the server refuses to start
+ * @param acceptUnboundProofs accept member proofs not bound to this server, from daemons of an older version
+ *     (while upgrading)
  */
 public record DirectoryConfig(String memberId, Path data, ThriftServerConfig server, Duration patience,
-    long logRetention, Duration garbageEvery, Optional<ClusterSecret> secret) {
+    long logRetention, Duration garbageEvery, Optional<ClusterSecret> secret, boolean acceptUnboundProofs) {
   /** Snapshot files are read in chunks of up to 4 MiB. */
   public static final int MAX_REPLY_CHUNK = Snapshots.MAX_CHUNK;
 
@@ -39,6 +41,17 @@ public record DirectoryConfig(String memberId, Path data, ThriftServerConfig ser
         "member id must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit: '%s'", memberId);
     checkArgument(logRetention >= Sequencer.MAX_JOIN_GAP, "the log must keep at least %s changes",
         Sequencer.MAX_JOIN_GAP);
+  }
+
+  /** A server that refuses unbound member proofs. */
+  public DirectoryConfig(String memberId, Path data, ThriftServerConfig server, Duration patience,
+      long logRetention, Duration garbageEvery, Optional<ClusterSecret> secret) {
+    this(memberId, data, server, patience, logRetention, garbageEvery, secret, false);
+  }
+
+  /** The same, accepting unbound member proofs (or not). */
+  public DirectoryConfig withAcceptUnboundProofs(boolean accept) {
+    return new DirectoryConfig(memberId, data, server, patience, logRetention, garbageEvery, secret, accept);
   }
 
   public Path namespaceDir() {

@@ -9,6 +9,7 @@ import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.ddm.namespace.FsPath;
 import io.dyad.ddm.namespace.NamespaceStore;
 import io.dyad.rpc.ThriftErrors;
+import io.dyad.rpc.server.AccessRefusals;
 import io.dyad.rpc.server.CallerCheck;
 import io.dyad.thrift.Applied;
 import io.dyad.thrift.BeginUpload;
@@ -52,7 +53,10 @@ final class DirectoryHandler implements DirectoryServer.Iface {
   /** @param daemons how callers prove they are Dyad daemons (empty in a cluster without a secret: all are served) */
   DirectoryHandler(String memberId, NamespaceStore store, MemberGate gate, Sequencer sequencer,
       ReplicaReceiver receiver, Snapshots snapshots, MetricRegistry metrics, Optional<DaemonAuth> daemons) {
-    this.callers = new CallerCheck(daemons, Set.of("status", "authenticate"));
+    // counted from the start, so that /metrics shows them at 0
+    this.callers = new CallerCheck(daemons, Set.of("status", "authenticate"), new AccessRefusals("member="
+        + memberId, metrics.counter("directory.auth.refused")::inc, () -> {},
+        metrics.counter("directory.auth.unbound")::inc));
     this.memberId = memberId;
     this.store = store;
     this.gate = gate;

@@ -5,9 +5,11 @@ import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
 import io.dyad.common.ServiceStack;
 import io.dyad.common.access.DaemonAuth;
 import io.dyad.common.access.Locators;
+import io.dyad.common.access.PrivateFiles;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.coordinator.admin.AccessControl;
 import io.dyad.coordinator.admin.LinkSecurity;
@@ -27,6 +29,7 @@ import io.dyad.search.MulticastGroup;
 import io.dyad.search.MulticastSettings;
 import io.dyad.search.SearchAuth;
 import io.dyad.thrift.DirectoryServer;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +71,13 @@ public final class DirectoryMember {
   public static DirectoryMember assemble(DirectoryConfig config, MemberInfo member, ZkSession zk, ClusterView view,
       MetricRegistry metrics, Optional<MulticastSettings> multicast) throws DyadException {
     String id = config.memberId();
+    // only the daemon's user may enter it: the namespace, its snapshots and logs are not for other local users
+    try {
+      PrivateFiles.ownerOnlyDirectory(config.data(), "the data directory of directory server " + id);
+    } catch (IOException e) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "cannot use the data directory " + config.data()
+          + " of directory server " + id + ": " + e, e);
+    }
     NamespaceStore store = new NamespaceStore(config.namespaceDir());
     MemberRegistration registration = zk.registration(id, member.address(), store::dataId);
     MemberGate gate = new MemberGate(id, registration, view);
@@ -82,7 +92,8 @@ public final class DirectoryMember {
         Clock.systemUTC(), config.patience());
     Snapshots snapshots = new Snapshots(store, config.data().resolve("snapshots"), Duration.ofMinutes(10));
     DirectoryHandler handler = new DirectoryHandler(id, store, gate, sequencer, new ReplicaReceiver(id, store, gate),
-        snapshots, metrics, config.secret().map(s -> new DaemonAuth(s, Clock.systemUTC())));
+        snapshots, metrics,
+        config.secret().map(s -> new DaemonAuth(s, Clock.systemUTC(), config.acceptUnboundProofs())));
     ThriftServerService server = new ThriftServerService("directory-" + id, new DirectoryServer.Processor<>(handler),
         config.server());
     CatchUp catchUp = new CatchUp(id, store, gate, zk.resyncReporter(), pool,

@@ -2,8 +2,8 @@ package io.dyad.ddm.rpc;
 
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
-import io.dyad.common.access.DaemonAuth;
 import io.dyad.rpc.IdleSocketProbe;
+import io.dyad.rpc.MemberLogin;
 import io.dyad.rpc.PooledConnection;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.ThriftConnections;
@@ -48,12 +48,11 @@ public final class DirectoryClient implements PooledConnection {
   public static DirectoryClient connect(HostAndPort target, ThriftClientConfig config) throws DyadException {
     DirectoryClient c = new DirectoryClient(target, ThriftConnections.open(target, config));
     if (config.credential().isPresent()) {
-      DaemonAuth.Proof p = config.credential().get().auth().prove(config.credential().get().daemon());
       try {
-        c.rpc(() -> {
+        MemberLogin.authenticate(config.credential().get(), c.protocol, p -> c.rpc(() -> {
           c.client.authenticate(p.daemon(), p.time(), p.nonce(), ByteBuffer.wrap(p.mac()));
           return null;
-        });
+        }));
       } catch (DyadException e) {
         c.close();
         throw e;

@@ -15,6 +15,7 @@ import io.dyad.node.store.ObjectStore;
 import io.dyad.node.store.StoreStatus;
 import io.dyad.rpc.ThriftErrors;
 import io.dyad.rpc.ThriftTypes;
+import io.dyad.rpc.server.AccessRefusals;
 import io.dyad.rpc.server.CallContext;
 import io.dyad.rpc.server.CallerCheck;
 import io.dyad.rpc.server.ReplyBuffers;
@@ -52,6 +53,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
   private final ObjectStore store;
   private final AccessGate gate;
   private final CallerCheck callers;
+  private final AccessRefusals refusals;
   private final MetricRegistry metrics;
   private final Meter bytesIn;
   private final Meter bytesOut;
@@ -62,8 +64,10 @@ final class StorageNodeHandler implements StorageNode.Iface {
     this.memberId = memberId;
     this.store = store;
     this.gate = gate;
-    this.callers = new CallerCheck(gate.daemons(), Set.of("ping", "health", "authenticate", "readDirect"));
     this.metrics = metrics;
+    this.refusals = new AccessRefusals("member=" + memberId, metrics.counter("storage.auth.refused")::inc,
+        metrics.counter("storage.credentials.refused")::inc, metrics.counter("storage.auth.unbound")::inc);
+    this.callers = new CallerCheck(gate.daemons(), Set.of("ping", "health", "authenticate", "readDirect"), refusals);
     this.bytesIn = metrics.meter("storage.bytes.in");
     this.bytesOut = metrics.meter("storage.bytes.out");
     this.startedAtMillis = clock.millis();
@@ -198,7 +202,12 @@ final class StorageNodeHandler implements StorageNode.Iface {
       ObjectId objectId = ObjectId.of(id);
       Optional<Locators> locators = gate.locators();
       if (locators.isPresent()) {
-        locators.get().check(credential, Locator.Operation.READ, objectId.value());
+        try {
+          locators.get().check(credential, Locator.Operation.READ, objectId.value());
+        } catch (DyadException e) {
+          refusals.credentialRefused("readDirect of " + objectId.value(), e.getMessage());
+          throw e;
+        }
       }
       gate.checkRead(0);
       return readRange(objectId, offset, length);

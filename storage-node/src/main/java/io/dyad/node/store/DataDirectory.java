@@ -2,6 +2,7 @@ package io.dyad.node.store;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.common.access.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * A storage node's data directory: {@code objects/} (the fan-out tree), {@code tmp/} (write sessions in
  * progress), {@code quarantine/} (objects that failed their checksum), {@code hints/}, the directory's
  * {@code IDENTITY}, and a {@code LOCK} file held while the store is open, so that two processes never share one
- * directory.
+ * directory. Only its owner may enter it (0700, and what the store creates in it 0600/0700): an object's bytes are
+ * read through a locator, never by another local user. A directory others may enter (0755 from older versions) is
+ * tightened at start.
  */
 final class DataDirectory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
@@ -60,12 +63,12 @@ final class DataDirectory implements AutoCloseable {
       if (Files.exists(dir) && !Files.isDirectory(dir)) {
         throw problem(dir, "is not a directory", null);
       }
-      Files.createDirectories(dir);
+      PrivateFiles.ownerOnlyDirectory(dir, "the storage node's data directory");
       for (String sub : new String[] {"objects", "tmp", "quarantine", "hints", "journal"}) {
-        Files.createDirectories(dir.resolve(sub));
+        OwnerOnly.createDirectories(dir.resolve(sub));
       }
       fsync(dir);
-      channel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      channel = OwnerOnly.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -135,7 +138,7 @@ final class DataDirectory implements AutoCloseable {
     }
     String id = java.util.UUID.randomUUID().toString();
     Path temp = tmp.resolve(IDENTITY_FILE + ".new");
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+    try (FileChannel ch = OwnerOnly.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
       ch.write(java.nio.ByteBuffer.wrap((id + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
       ch.force(true);
@@ -155,7 +158,7 @@ final class DataDirectory implements AutoCloseable {
    * failure is removed.
    */
   static void writeNew(Path file, ByteBuffer bytes, boolean sync) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer b = bytes.duplicate();
       while (b.hasRemaining()) {
         ch.write(b);

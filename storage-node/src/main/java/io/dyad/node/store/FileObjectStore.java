@@ -428,7 +428,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     try {
       Path bucket = target.getParent();
       if (!Files.isDirectory(bucket)) {
-        Files.createDirectories(bucket);
+        OwnerOnly.createDirectories(bucket);
         DataDirectory.fsync(bucket.getParent());
         DataDirectory.fsync(bucket.getParent().getParent());
       }

@@ -106,7 +106,7 @@ final class GroupCommit {
       if (file == null) {
         written = writeTemp(image, false);
       }
-      Files.createDirectories(target.getParent());
+      OwnerOnly.createDirectories(target.getParent());
       Files.move(file != null ? file : written, target, ATOMIC_MOVE);
       installed = target;
     } catch (IOException e) {
@@ -180,7 +180,7 @@ final class GroupCommit {
     Path target = layout.pathOf(e.id());
     if (!holdsIntactFile(target)) {
       Path temp = writeTemp(e.image(), true);
-      Files.createDirectories(target.getParent());
+      OwnerOnly.createDirectories(target.getParent());
       Files.move(temp, target, ATOMIC_MOVE, REPLACE_EXISTING);
       LOG.warn("object {} restored from the write journal (its file was missing or damaged after a crash)", e.id());
     }

@@ -51,13 +51,13 @@ final class HintStore {
         FanoutLayout layout = new FanoutLayout(root.resolve(m));
         Path bucket = layout.bucketDir(FanoutLayout.bucketOf(id));
         if (!Files.isDirectory(bucket)) {
-          Files.createDirectories(bucket);
+          OwnerOnly.createDirectories(bucket);
           DataDirectory.fsync(bucket.getParent());
           DataDirectory.fsync(bucket.getParent().getParent());
           DataDirectory.fsync(root);
         }
         try {
-          Files.createFile(bucket.resolve(id.value()));
+          OwnerOnly.createFile(bucket.resolve(id.value()));
         } catch (FileAlreadyExistsException already) {
           // the hint is already there
         }
@@ -171,7 +171,7 @@ final class HintStore {
             continue;
           }
           Path target = layout.pathOf(ObjectId.of(name));
-          Files.createDirectories(target.getParent());
+          OwnerOnly.createDirectories(target.getParent());
           Files.move(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
           DataDirectory.fsync(target.getParent());
         }

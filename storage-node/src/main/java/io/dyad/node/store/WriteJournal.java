@@ -67,7 +67,7 @@ final class WriteJournal implements Closeable {
 
   /** Opens the journal in {@code dir}; segments left by an earlier run stay until {@link #replay} is done with them. */
   static WriteJournal open(Path dir) throws IOException {
-    Files.createDirectories(dir);
+    OwnerOnly.createDirectories(dir);
     DataDirectory.fsync(dir.getParent());
     long next = 0;
     for (Path p : segments(dir)) {
@@ -235,7 +235,7 @@ final class WriteJournal implements Closeable {
 
   private Segment newSegment() throws IOException {
     Path path = dir.resolve(String.format("%016x%s", nextSequence++, SUFFIX));
-    FileChannel ch = FileChannel.open(path, CREATE_NEW, WRITE, READ);
+    FileChannel ch = OwnerOnly.open(path, CREATE_NEW, WRITE, READ);
     DataDirectory.fsync(dir);
     return new Segment(path, ch);
   }

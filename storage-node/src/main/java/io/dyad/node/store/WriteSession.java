@@ -48,9 +48,9 @@ final class WriteSession {
   static WriteSession create(String sessionId, ObjectId objectId, Path tmpDir, long nowNanos) throws IOException {
     Path dataFile = tmpDir.resolve(sessionId + ".data");
     Path tableFile = tmpDir.resolve(sessionId + ".blocks");
-    FileChannel data = FileChannel.open(dataFile, CREATE_NEW, WRITE, READ);
+    FileChannel data = OwnerOnly.open(dataFile, CREATE_NEW, WRITE, READ);
     try {
-      FileChannel table = FileChannel.open(tableFile, CREATE_NEW, WRITE, READ);
+      FileChannel table = OwnerOnly.open(tableFile, CREATE_NEW, WRITE, READ);
       return new WriteSession(sessionId, objectId, dataFile, tableFile, data, table, nowNanos);
     } catch (IOException e) {
       data.close();

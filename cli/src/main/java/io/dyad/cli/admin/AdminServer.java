@@ -1,4 +1,4 @@
-package io.dyad.cli;
+package io.dyad.cli.admin;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.health.HealthCheck;
@@ -8,91 +8,122 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A daemon's admin port: plain HTTP on an operator's network, read only. {@code GET /metrics} is the daemon's
+ * A daemon's admin port: plain HTTP/1.1 on an operator's network, read only. {@code GET /metrics} is the daemon's
  * Dropwizard registry in the Prometheus text format (through Prometheus' own Dropwizard bridge); {@code GET /health}
  * runs the daemon's health checks and answers 200, or 503 naming those that fail; {@code GET /status} is a JSON
- * summary. The same registry is published over JMX under the domain {@code io.dyad}. Two threads serve it, so a slow
- * scraper cannot take more.
+ * summary. The same registry is published over JMX under the domain {@code io.dyad}.
+ *
+ * <p>One Netty I/O thread serves every connection, so a client that sends slowly or not at all holds no thread;
+ * pages are made on two threads (health checks may block), one request per connection at a time. What clients may
+ * hold is bounded by {@link AdminLimits}: connections in all and per address, the time to send a request and to take
+ * an answer, the size of a request.
  */
-final class AdminServer extends AbstractIdleService {
+public final class AdminServer extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final int PAGE_THREADS = 2;
 
   private final InetSocketAddress listen;
   private final String daemon;
   private final MetricRegistry metrics;
   private final HealthCheckRegistry health;
   private final Supplier<Map<String, Object>> status;
+  private final AdminLimits limits;
   private final PrometheusRegistry prometheus = new PrometheusRegistry();
-  private HttpServer server;
-  private ExecutorService executor;
+  private EventLoopGroup io;
+  private ThreadPoolExecutor pageThreads;
+  private Channel server;
   private JmxReporter jmx;
 
   /**
    * @param daemon what the daemon is ("node a1"), shown in /status and /health
    * @param status the daemon's own summary for /status
    */
-  AdminServer(InetSocketAddress listen, String daemon, MetricRegistry metrics, HealthCheckRegistry health,
-      Supplier<Map<String, Object>> status) {
+  public AdminServer(InetSocketAddress listen, String daemon, MetricRegistry metrics, HealthCheckRegistry health,
+      Supplier<Map<String, Object>> status, AdminLimits limits) {
     this.listen = listen;
     this.daemon = daemon;
     this.metrics = metrics;
     this.health = health;
     this.status = status;
+    this.limits = limits;
     DropwizardExports.builder().dropwizardRegistry(metrics).register(prometheus);
   }
 
   /** Where it listens (after start). */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return (InetSocketAddress) server.localAddress();
   }
 
   @Override
   protected void startUp() throws DyadException {
+    io = new NioEventLoopGroup(1, new ThreadFactoryBuilder().setDaemon(true).setNameFormat("admin-http-io").build());
+    // at most one page per connection is asked for at a time, so the queue never holds more than the connections
+    pageThreads = new ThreadPoolExecutor(PAGE_THREADS, PAGE_THREADS, 0, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(limits.maxConnections()),
+        new ThreadFactoryBuilder().setDaemon(true).setNameFormat("admin-http-%d").build());
+    Map<String, Page.Maker> pages = Map.of("/metrics", this::metricsPage, "/health", this::healthPage,
+        "/status", this::statusPage);
+    ConnectionCap cap = new ConnectionCap(daemon, limits);
+    ServerBootstrap bootstrap = new ServerBootstrap().group(io).channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 64)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(cap,
+                new WriteTimeoutHandler(limits.writeTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                new HttpServerCodec(limits.maxHeaderBytes(), limits.maxHeaderBytes(), 8192),
+                new HttpObjectAggregator(limits.maxBodyBytes()),
+                new RequestDeadline(daemon, limits.requestTimeout()),
+                new AdminRequests(daemon, pages, pageThreads));
+          }
+        });
     try {
-      server = HttpServer.create(listen, 16);
-    } catch (BindException e) {
+      server = bootstrap.bind(listen).sync().channel();
+    } catch (Exception e) { // Netty rethrows the bind's own exception, checked or not
+      shutDown();
+      if (Thread.currentThread().isInterrupted() || e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      String hint = e instanceof BindException ? " (is another daemon using it?)" : "";
       throw new DyadException(ErrorCode.UNAVAILABLE, "cannot serve the admin port on " + listen + ": "
-          + e.getMessage() + " (is another daemon using it?)", e);
-    } catch (IOException e) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "cannot serve the admin port on " + listen + ": " + e, e);
+          + e.getMessage() + hint, e);
     }
-    executor = Executors.newFixedThreadPool(2, new ThreadFactoryBuilder().setDaemon(true)
-        .setNameFormat("admin-http-%d").build());
-    server.setExecutor(executor);
-    server.createContext("/metrics", e -> answer(e, this::metricsPage));
-    server.createContext("/health", e -> answer(e, this::healthPage));
-    server.createContext("/status", e -> answer(e, this::statusPage));
-    server.createContext("/", e -> answer(e, () -> new Page(404, "text/plain; charset=utf-8",
-        "not found: try /metrics, /health or /status\n".getBytes(StandardCharsets.UTF_8))));
-    server.start();
     jmx = JmxReporter.forRegistry(metrics).inDomain("io.dyad").build();
     jmx.start();
     LOG.info("{}: admin port on http://{}:{}/ (metrics, health, status)", daemon,
-        server.getAddress().getAddress().getHostAddress(), server.getAddress().getPort());
+        address().getAddress().getHostAddress(), address().getPort());
   }
 
   @Override
@@ -101,46 +132,13 @@ final class AdminServer extends AbstractIdleService {
       jmx.stop();
     }
     if (server != null) {
-      server.stop(0);
+      server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
-    if (executor != null) {
-      executor.shutdownNow();
+    if (io != null) {
+      io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
-  }
-
-  /** An answer: status code, content type, body. */
-  record Page(int code, String contentType, byte[] body) {}
-
-  @FunctionalInterface
-  private interface PageMaker {
-    Page make() throws IOException;
-  }
-
-  private void answer(HttpExchange exchange, PageMaker maker) throws IOException {
-    try (exchange) {
-      if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
-        send(exchange, new Page(405, "text/plain; charset=utf-8", "only GET\n".getBytes(StandardCharsets.UTF_8)));
-        return;
-      }
-      Page page;
-      try {
-        page = maker.make();
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("{}: admin page {} failed", daemon, exchange.getRequestURI(), e);
-        page = new Page(500, "text/plain; charset=utf-8", ("failed: " + e + "\n").getBytes(StandardCharsets.UTF_8));
-      }
-      send(exchange, page);
-    }
-  }
-
-  private static void send(HttpExchange exchange, Page page) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", page.contentType());
-    boolean head = exchange.getRequestMethod().equals("HEAD");
-    exchange.sendResponseHeaders(page.code(), head ? -1 : page.body().length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(page.body());
-      }
+    if (pageThreads != null) {
+      pageThreads.shutdownNow();
     }
   }
 
