@@ -63,6 +63,16 @@ class PutSessionsTest {
 
     @Override
     public void authenticatedAs(String daemon) {}
+
+    @Override
+    public java.net.InetSocketAddress localAddress() {
+      return new java.net.InetSocketAddress("127.0.0.1", 9200);
+    }
+
+    @Override
+    public Optional<java.security.cert.Certificate> localCertificate() {
+      return Optional.empty();
+    }
   }
 
   private PutSessions sessions(int maxOpen, int perConnection, int perAddress) {
