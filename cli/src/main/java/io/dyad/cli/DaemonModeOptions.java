@@ -26,6 +26,11 @@ final class DaemonModeOptions {
   static final String CHILD_ENV = "DYAD_DAEMONIZED";
   private static final long START_TIMEOUT_SECONDS = 180;
 
+  @Option(names = "--exit-with", paramLabel = "PID", hidden = true,
+      description = "Stop when process PID ends (what dyad local and the benchmarks start follows them, even after a "
+          + "kill -9 or a SIGTERM that leaves no time to stop their children).")
+  Long exitWith;
+
   @Option(names = "--daemon", description = "Run in the background: returns once the daemon serves; stop it with "
       + "'dyad stop'. Its output goes to --log-file.")
   boolean daemon;
@@ -139,5 +144,12 @@ final class DaemonModeOptions {
       b.append("  ").append(l).append(System.lineSeparator());
     }
     return b.toString();
+  }
+
+  /** With {@code --exit-with PID}: this process stops once PID has ended. */
+  void followParent() {
+    if (exitWith != null) {
+      ParentWatch.exitWhenGone(exitWith);
+    }
   }
 }

@@ -78,6 +78,7 @@ final class DirectoryCommand implements Callable<Integer> {
     if (daemonMode.daemon) {
       return daemonMode.detach(spec, "directory", id);
     }
+    daemonMode.followParent();
     LogLevels.forDaemon();
     ZkSession session = ZkSession.connect(zk.config(secret.load()));
     ClusterView view = session.clusterView();

@@ -447,6 +447,7 @@ public final class LocalCluster extends AbstractIdleService {
       List<String> args = new ArrayList<>(List.of("directory", "--id", m.id(), "--data", data.toString(), "--zk",
           zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()), "--garbage-every-seconds",
           "2", "--multicast-interface", options.dosm().multicastInterface));
+      args.addAll(followThisProcess());
       if (secret.isPresent()) {
         args.addAll(List.of("--secret-file", secretFile.toString()));
       }
@@ -495,6 +496,7 @@ public final class LocalCluster extends AbstractIdleService {
     List<String> args = new ArrayList<>(List.of("node", "--id", m.id(), "--data", data.toString(), "--zk",
         zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()), "--hint-handoff-seconds", "5",
         "--reserve-mib", "64", "--multicast-interface", options.dosm().multicastInterface));
+    args.addAll(followThisProcess());
     if (secret.isPresent()) {
       args.addAll(List.of("--secret-file", secretFile.toString()));
     }
@@ -574,6 +576,11 @@ public final class LocalCluster extends AbstractIdleService {
     zkTls.ifPresent(z -> args.addAll(List.of("--zk-tls-ca", z.trustedCa().toString(), "--zk-tls-keystore",
         z.keyStore().orElseThrow().toString())));
     return args;
+  }
+
+  /** Members started as processes end with this one, however it ends (a SIGTERM or kill -9 of a benchmark). */
+  private static List<String> followThisProcess() {
+    return List.of("--exit-with", Long.toString(ProcessHandle.current().pid()));
   }
 
   /** Starts (or starts again) the process of a member started as one, on its data; waits until it serves. */

@@ -97,6 +97,7 @@ final class NodeCommand implements Callable<Integer> {
     if (daemonMode.daemon) {
       return daemonMode.detach(spec, "node", id);
     }
+    daemonMode.followParent();
     LogLevels.forDaemon();
     boolean clustered = !standalone && (zk.connect != null || System.getenv("DYAD_ZK") != null);
     if (!clustered && listen == null) {

@@ -38,10 +38,6 @@ final class ZkCommand implements Callable<Integer> {
       description = "With --tls-keystore: the CA whose client certificates are accepted (clients must present one).")
   Path tlsCa;
 
-  @Option(names = "--exit-with", paramLabel = "PID", hidden = true,
-      description = "Stop when process PID ends (dyad local's ZooKeeper follows dyad local, even after a kill -9).")
-  Long exitWith;
-
   @Override
   public Integer call() throws io.dyad.common.DyadException {
     if (daemonMode.daemon) {
@@ -53,9 +49,7 @@ final class ZkCommand implements Callable<Integer> {
     LogLevels.forDaemon();
     EmbeddedZooKeeper zk = new EmbeddedZooKeeper(data, new InetSocketAddress(host, port), tickMs,
         java.util.Optional.ofNullable(tlsKeyStore).map(k -> new EmbeddedZooKeeper.SecurePort(k, tlsCa)));
-    if (exitWith != null) {
-      ParentWatch.exitWhenGone(exitWith);
-    }
+    daemonMode.followParent();
     return DaemonRunner.run("zk", List.of(zk), () -> {
       spec.commandLine().getOut().printf("zookeeper listening on %s (data %s)%n", zk.connectString(), data.toAbsolutePath());
       spec.commandLine().getOut().flush();

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node paused (SIGSTOP) past its session timeout wakes up into a cluster that has failed it over: it takes
- * no write under the old epoch and serves no stale object; then it resyncs and is failed back.
+ * no write under the old epoch and serves no stale object; then it resyncs and is failed back. And one that wakes
+ * before anyone failed it over registers again as the same incarnation, but serves no read before it has collected
+ * what its partner took for it meanwhile: no deleted object comes back from it.
  */
 class FencingIT {
   @TempDir Path dir;
@@ -85,6 +87,43 @@ class FencingIT {
         assertThat(a1.has(id)).as("%s copied to a1", id).isEqualTo(io.dyad.common.Presence.PRESENT);
       }
     }
+    acked.verifyAll(cluster.client);
+  }
+
+  @Test
+  void aNodePausedPastItsSessionButNeverFailedOverServesNoDeletedObjectWhenItRegistersAgain() throws Exception {
+    ObjectId doomed = putOnPair("p1", 5_000);
+    cluster.coordinator.stopAsync().awaitTerminated(); // nobody declares a failover while a1 is away
+    cluster.pause("a1");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !cluster.snapshot().isLive("a1")); // its session expired
+    acked.delete(cluster.client, doomed); // b1 records it, with a hint for a1
+    List<ObjectId> written = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      written.add(putOnPair("p1", 6_000 + 100L * i));
+    }
+    cluster.resume("a1");
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.snapshot().isServing("a1"));
+
+    // as the same incarnation it is serving again at once; until it has the hints it must answer no read of doomed
+    long epoch = cluster.snapshot().epoch();
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    int refused = 0;
+    try (StorageNodeClient a1 = cluster.node("a1")) {
+      while (System.nanoTime() < until) {
+        try {
+          a1.read(doomed, 0, 100, epoch);
+          throw new AssertionError("a1 served the bytes of " + doomed + ", deleted while it was paused");
+        } catch (DyadException e) {
+          refused++; // not serving reads yet, or the object is gone: either way no stale bytes
+        }
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> a1.has(doomed) == io.dyad.common.Presence.DELETED);
+      for (ObjectId id : written) {
+        assertThat(a1.has(id)).as("%s collected by a1", id).isEqualTo(io.dyad.common.Presence.PRESENT);
+      }
+    }
+    assertThat(refused).isPositive();
+    assertThat(cluster.snapshot().failovers()).as("it was never failed over").doesNotContainKey("a1");
     acked.verifyAll(cluster.client);
   }
 }

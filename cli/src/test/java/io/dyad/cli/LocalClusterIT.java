@@ -149,4 +149,51 @@ class LocalClusterIT {
     ok(run(env, "volume", "rm", "home"));
     assertThat(run(env, "volume", "ls").stdout()).doesNotContain("home");
   }
+
+  /**
+   * A member killed with kill -9 is an expected event: every log says so in lines of their own, never with a stack
+   * trace. And whatever ends dyad local — here a kill -9, which leaves it no time to stop anything — its ZooKeeper
+   * and member processes end with it instead of holding their ports and data.
+   */
+  @Test
+  void aKilledMemberLeavesNoStackTraceAndNothingOutlivesAKilledDyadLocal() throws Exception {
+    int zkPort = FreePorts.freeOnAll("127.0.0.1");
+    int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
+    int dirPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
+    Path data = tmp.resolve("processes");
+    DyadProcess local = DyadProcess.start(tmp.resolve("logs"), Map.of(), "local", "--data", data.toString(),
+        "--zk-port", Integer.toString(zkPort), "--node-port", Integer.toString(nodePort), "--directory-port",
+        Integer.toString(dirPort), "--dosm-port", "0", "--ddm-port", "0", "--gateways", "1", "--node-processes");
+    try {
+      Map<String, String> env = exported(local.awaitOutput("(dyad local ready: .*)", Duration.ofSeconds(120)));
+      ok(run(env, "object", "put", DyadProcess.launcher().toString()));
+      ok(run(env, "local", "--kill", "a1"));
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+          .until(() -> run(env, "status").stdout().matches("(?s).*a1 .*FAILED_OVER.*"));
+      ok(run(env, "local", "--revive", "a1"));
+      ok(run(env, "object", "put", DyadProcess.launcher().toString()));
+      java.util.List<Long> children = descendants(local.pid());
+      assertThat(children).as("ZooKeeper and the member processes").hasSizeGreaterThanOrEqualTo(9);
+
+      local.kill9();
+
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> children.stream()
+          .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+      StringBuilder logs = new StringBuilder(local.stdout()).append(local.stderr());
+      try (var files = Files.list(data.resolve("logs"))) {
+        for (Path f : files.toList()) {
+          logs.append(Files.readString(f));
+        }
+      }
+      assertThat(logs.toString().lines().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by"))
+          .limit(5).toList()).as("stack trace lines in the logs of dyad local, ZooKeeper and every member").isEmpty();
+    } finally {
+      local.close();
+    }
+  }
+
+  /** Every process below {@code pid}, recorded while it runs (its children are re-parented once it dies). */
+  private static java.util.List<Long> descendants(long pid) {
+    return ProcessHandle.of(pid).orElseThrow().descendants().map(ProcessHandle::pid).toList();
+  }
 }

@@ -94,26 +94,47 @@ class FailoverCycleIT {
   }
 
   @Test
-  void aMemberThatReturnsWithinTheGracePeriodIsNotFailedOverButRejoinsThroughAResync() throws Exception {
+  void aMemberThatLostItsSessionServesAgainAtOnceAsTheSameIncarnationWithoutFailoverOrResync() throws Exception {
     Duration grace = Duration.ofSeconds(3);
     MemberRegistration a1 = members.register("a1", SESSION);
     coordinator = startCoordinator("c2", grace);
     await().atMost(Duration.ofSeconds(10)).until(() -> view.current().isServing("a1") && view.current().isServing("b1"));
-    long firstIncarnation = a1.current().orElseThrow().incarnation();
+    long incarnation = a1.current().orElseThrow().incarnation();
+    String session = a1.current().orElseThrow().session();
+    long epoch = view.current().epoch();
     zk.expireSession(zk.client(SESSION)); // an unrelated session, as a control
-    // expire a1's own session: its liveness znode vanishes at once and it registers again, a new incarnation
+    // expire a1's own session: its liveness znode vanishes at once and the same process registers again
     java.lang.reflect.Field f = MemberRegistration.class.getDeclaredField("client");
     f.setAccessible(true);
-    long expiredAt = System.nanoTime();
     zk.expireSession((org.apache.curator.framework.CuratorFramework) f.get(a1));
-    await().atMost(Duration.ofSeconds(10)).until(() -> a1.current().map(l -> l.incarnation() > firstIncarnation)
-        .orElse(false) && a1.mayAcceptWrites());
-    long newIncarnation = a1.current().orElseThrow().incarnation();
+    await().atMost(Duration.ofSeconds(10)).until(() -> a1.mayAcceptWrites()
+        && a1.current().map(l -> !l.session().equals(session)).orElse(false));
+    assertThat(a1.current().orElseThrow().incarnation()).as("the same process on the same data").isEqualTo(incarnation);
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.current().isServing("a1"));
+    // watch until well past the grace: it is neither failed over nor sent to catch up, and nothing was decided
+    await().during(grace.plusSeconds(1)).atMost(grace.plusSeconds(3)).until(() -> view.current().isServing("a1")
+        && view.current().failover("a1").isEmpty());
+    assertThat(view.current().epoch()).isEqualTo(epoch);
+  }
+
+  @Test
+  void aProcessRestartedWithinTheGracePeriodIsNotFailedOverButRejoinsThroughAResync() throws Exception {
+    Duration grace = Duration.ofSeconds(3);
+    org.apache.curator.framework.CuratorFramework firstClient = zk.client(SESSION);
+    MemberRegistration first = members.register(firstClient, "a1", SESSION);
+    coordinator = startCoordinator("c2", grace);
+    await().atMost(Duration.ofSeconds(10)).until(() -> view.current().isServing("a1") && view.current().isServing("b1"));
+    long firstIncarnation = first.current().orElseThrow().incarnation();
+    long stoppedAt = System.nanoTime();
+    firstClient.close(); // the process is gone: its session ends and its znode vanishes at once
+    MemberRegistration restarted = members.register("a1", SESSION); // a new process: a new incarnation
+    long newIncarnation = restarted.current().orElseThrow().incarnation();
+    assertThat(newIncarnation).isGreaterThan(firstIncarnation);
     // it must catch up before it serves reads again, but it is never failed over: watch until well past the grace
     await().atMost(Duration.ofSeconds(10)).until(() -> view.current().failover("a1")
         .map(r -> r.state() == FailoverState.RESYNCING).orElse(false));
     assertThat(view.current().isServing("a1")).isFalse();
-    Duration pastGrace = grace.plusSeconds(1).minusNanos(System.nanoTime() - expiredAt);
+    Duration pastGrace = grace.plusSeconds(1).minusNanos(System.nanoTime() - stoppedAt);
     await().during(pastGrace.isNegative() ? Duration.ZERO : pastGrace).atMost(pastGrace.plusSeconds(2))
         .until(() -> view.current().failover("a1").map(r -> r.state() == FailoverState.RESYNCING).orElse(false));
     new ResyncReporter(zk.client(SESSION)).report(new ResyncInfo("a1", newIncarnation, ResyncInfo.Phase.CAUGHT_UP,

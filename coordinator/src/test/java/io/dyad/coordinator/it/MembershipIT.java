@@ -18,11 +18,14 @@ class MembershipIT {
   private static final Duration SESSION = Duration.ofSeconds(2);
 
   @Test
-  void aMemberRegistersAgainWithAFreshIncarnationAfterItsSessionExpires() throws Exception {
+  void aMemberRegistersAgainAfterItsSessionExpiresAsTheSameIncarnationUnlessItsDiskChanged() throws Exception {
     try (ZkHarness zk = ZkHarness.start()) {
       zk.init(ZkHarness.twoPairs());
       CuratorFramework client = zk.client(SESSION);
-      MemberRegistration r = new MemberRegistration(client, "a1", "127.0.1.11:9100", () -> "data-" + "a1", Clock.systemUTC(), SESSION);
+      java.util.concurrent.atomic.AtomicReference<String> disk = new java.util.concurrent.atomic.AtomicReference<>(
+          "data-a1");
+      MemberRegistration r = new MemberRegistration(client, "a1", "127.0.1.11:9100", disk::get, Clock.systemUTC(),
+          SESSION);
       r.startAsync().awaitRunning();
       try {
         LiveInfo first = r.current().orElseThrow();
@@ -33,11 +36,19 @@ class MembershipIT {
 
         zk.expireSession(client);
         await().atMost(Duration.ofSeconds(15)).until(() -> r.mayAcceptWrites()
-            && r.current().map(l -> l.incarnation() > first.incarnation()).orElse(false));
-        assertThat(r.current().orElseThrow().dataId()).isEqualTo("data-a1");
+            && r.current().map(l -> !l.session().equals(first.session())).orElse(false));
         LiveInfo again = ZnodeCodec.LIVE.decode("live", client.getData().forPath(ZkPaths.live("a1")));
         assertThat(again.session()).isNotEqualTo(first.session());
-        assertThat(again.incarnation()).isGreaterThan(first.incarnation());
+        assertThat(again.incarnation()).as("the same process on the same data").isEqualTo(first.incarnation());
+        assertThat(again.dataId()).isEqualTo("data-a1");
+
+        disk.set("data-a1-new-disk");
+        zk.expireSession(client);
+        await().atMost(Duration.ofSeconds(15)).until(() -> r.mayAcceptWrites()
+            && r.current().map(l -> !l.session().equals(again.session())).orElse(false));
+        LiveInfo onNewDisk = ZnodeCodec.LIVE.decode("live", client.getData().forPath(ZkPaths.live("a1")));
+        assertThat(onNewDisk.incarnation()).as("another data directory").isGreaterThan(first.incarnation());
+        assertThat(onNewDisk.dataId()).isEqualTo("data-a1-new-disk");
       } finally {
         r.stopAsync().awaitTerminated();
       }

@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * A storage node's fencing as a cluster member: the rules of {@link MemberGate} (registration, lease, epoch,
  * failover state); after each admission no reads until the hints its partner holds for it are collected
- * ({@link HintSettlement}); and hints kept only for the node's partner. A JOINING node's writes go to its partner
+ * and after each new registration ({@link HintSettlement}); and hints kept only for the node's partner. A JOINING node's writes go to its partner
  * with hints.
  */
 public final class ClusterGate implements AccessGate {
@@ -56,9 +56,10 @@ public final class ClusterGate implements AccessGate {
   @Override
   public void checkRead(long epoch) throws DyadException {
     ClusterSnapshot s = member.checkRead(epoch);
-    if (!settlement.isSettled(s.admitted().get(member.memberId()))) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + member.memberId() + " was just admitted and first "
-          + "collects what its partner took for it meanwhile; it serves no reads until then");
+    if (!settlement.isSettled(s.admitted().get(member.memberId()), member.registration().current())) {
+      throw new DyadException(ErrorCode.UNAVAILABLE, "member " + member.memberId() + " was just admitted (or "
+          + "registered again) and first collects what its partner took for it meanwhile; it serves no reads until "
+          + "then");
     }
   }
 

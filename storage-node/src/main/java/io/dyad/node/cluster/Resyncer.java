@@ -91,8 +91,8 @@ public final class Resyncer extends AbstractExecutionThreadService {
       FailoverInfo f = s.failovers().get(memberId);
       if (f != null && f.state() == FailoverState.RESYNCING) {
         wake.release();
-      } else if (s.isServing(memberId) && !settlement.isSettled(s.admitted().get(memberId))) {
-        wake.release(); // just admitted: collect the partner's hints before serving reads
+      } else if (s.isServing(memberId) && !settlement.isSettled(s.admitted().get(memberId), registration.current())) {
+        wake.release(); // just admitted, or registered again: collect the partner's hints before serving reads
       }
     }, MoreExecutors.directExecutor());
   }
@@ -146,8 +146,9 @@ public final class Resyncer extends AbstractExecutionThreadService {
         stallPause = FIRST_STALL_PAUSE;
       }
     } else if (f == null && s.isServing(memberId)) {
+      Optional<LiveInfo> registeredAs = registration.current();
       if (handOffHints(s)) {
-        settlement.settle(s.admitted().get(memberId));
+        settlement.settle(s.admitted().get(memberId), registeredAs);
       }
     }
   }
