@@ -31,6 +31,7 @@ class ClusterGateTest {
   private boolean confirmed = true;
   private boolean registered = true;
   private long incarnation = 5;
+  private String session = "1";
   private ClusterSnapshot snapshot = snapshot(7, Map.of(), 5);
 
   private static ClusterSnapshot snapshot(long epoch, Map<String, FailoverInfo> failovers, long admittedIncarnation) {
@@ -48,7 +49,8 @@ class ClusterGateTest {
   private final ClusterGate gate = new ClusterGate("a1", registration, view, settlement);
 
   {
-    settlement.settle(snapshot.admitted().get("a1")); // the partner's hints are collected (see the test below)
+    // the partner's hints are collected (see the tests below)
+    settlement.settle(snapshot.admitted().get("a1"), registration.current());
   }
 
   private static void assertCode(ErrorCode code, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
@@ -119,8 +121,18 @@ class ClusterGateTest {
         .admitted(Map.of("a1", new AdmittedInfo("a1", 5, "d", 9, 0, "c1"))).build();
     assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkRead(9));
     assertThatCode(() -> gate.checkWrite(9)).as("writes are taken at once").doesNotThrowAnyException();
-    settlement.settle(snapshot.admitted().get("a1"));
+    settlement.settle(snapshot.admitted().get("a1"), registration.current());
     assertThatCode(() -> gate.checkRead(9)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void afterRegisteringAgainAsTheSameIncarnationNoReadsUntilThePartnersHintsAreCollected() {
+    session = "2"; // its session was lost (a pause, a ZooKeeper outage); the same process registered again
+    assertThat(gate.status().name()).as("the same incarnation: still admitted").isEqualTo("SERVING");
+    assertCode(ErrorCode.UNAVAILABLE, () -> gate.checkRead(7));
+    assertThatCode(() -> gate.checkWrite(7)).as("writes are taken at once").doesNotThrowAnyException();
+    settlement.settle(snapshot.admitted().get("a1"), registration.current());
+    assertThatCode(() -> gate.checkRead(7)).doesNotThrowAnyException();
   }
 
   @Test
@@ -144,7 +156,7 @@ class ClusterGateTest {
 
     @Override
     public Optional<LiveInfo> current() {
-      return registered ? Optional.of(new LiveInfo("a1", "x:1", "1", 0, incarnation, "d")) : Optional.empty();
+      return registered ? Optional.of(new LiveInfo("a1", "x:1", session, 0, incarnation, "d")) : Optional.empty();
     }
 
     @Override
