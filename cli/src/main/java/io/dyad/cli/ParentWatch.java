@@ -10,6 +10,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ParentWatch {
   private static final Logger LOG = LoggerFactory.getLogger(ParentWatch.class);
+  /**
+   * How long the clean stop may take: without its parent this process usually lost its ZooKeeper too (both were
+   * children of the same parent), and a stop that waits on ZooKeeper would wait out every timeout.
+   */
+  private static final long STOP_SECONDS = 3;
 
   private ParentWatch() {}
 
@@ -24,6 +29,17 @@ final class ParentWatch {
         }
       }
       LOG.info("process {} that started this one is gone: stopping", pid);
+      Thread halt = new Thread(() -> {
+        try {
+          TimeUnit.SECONDS.sleep(STOP_SECONDS);
+        } catch (InterruptedException e) {
+          return;
+        }
+        LOG.warn("not stopped within {} s: ending now", STOP_SECONDS);
+        Runtime.getRuntime().halt(0);
+      }, "parent-watch-halt");
+      halt.setDaemon(true);
+      halt.start();
       System.exit(0);
     }, "parent-watch");
     watch.setDaemon(true);
