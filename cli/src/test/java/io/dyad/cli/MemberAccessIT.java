@@ -199,6 +199,77 @@ class MemberAccessIT {
     files.createVolume("made-after"); // the cluster's own daemons still write
   }
 
+  /**
+   * A stranger floods ZooKeeper with big znodes where ZooKeeper lets anyone create by default (its root, /zookeeper,
+   * /zookeeper/quota) while a client keeps putting and getting objects: nothing is stored, ZooKeeper (a process of
+   * its own in dyad local) keeps serving, and the client's calls stay quick.
+   */
+  @Test
+  void aStrangerFloodingZooKeeperStoresNothingAndClientsAreServedMeanwhile() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean attacking = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.ExecutorService attackers = java.util.concurrent.Executors.newFixedThreadPool(4);
+    List<String> places = List.of("/", "/zookeeper/", "/zookeeper/quota/", "/");
+    for (int t = 0; t < 4; t++) {
+      String place = places.get(t);
+      int size = t == 3 ? 1024 * 1024 : 400 * 1024; // the last one above what ZooKeeper takes in one request
+      attackers.submit(() -> {
+        try (CuratorFramework anon = CuratorFrameworkFactory.newClient(cluster.zkConnect(), 10_000, 5_000,
+            new RetryOneTime(100))) {
+          anon.start();
+          anon.blockUntilConnected(10, TimeUnit.SECONDS);
+          byte[] junk = new byte[size];
+          for (int i = 0; attacking.get(); i++) {
+            try {
+              anon.create().forPath(place + "junk-" + Thread.currentThread().getId() + "-" + i, junk);
+              created.incrementAndGet();
+            } catch (Exception e) {
+              refused.incrementAndGet();
+            }
+          }
+        }
+        return null;
+      });
+    }
+    long worstPut = 0;
+    long worstGet = 0;
+    byte[] data = new byte[64 * 1024];
+    new java.util.Random(5).nextBytes(data);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    int rounds = 0;
+    try {
+      while (System.nanoTime() < until) {
+        long t0 = System.nanoTime();
+        String path = "/during-flood-" + rounds;
+        files.put("guarded", path, () -> new ByteArrayInputStream(data), data.length);
+        long t1 = System.nanoTime();
+        ByteArrayOutputStream back = new ByteArrayOutputStream();
+        files.get("guarded", path, back);
+        long t2 = System.nanoTime();
+        assertThat(back.toByteArray()).isEqualTo(data);
+        worstPut = Math.max(worstPut, t1 - t0);
+        worstGet = Math.max(worstGet, t2 - t1);
+        rounds++;
+      }
+    } finally {
+      attacking.set(false);
+      attackers.shutdown();
+      assertThat(attackers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+    System.out.printf("[measure] ZooKeeper flooded by a stranger (%d creates refused, %d stored): %d file put+get rounds "
+        + "(64 KiB), worst put %d ms, worst get %d ms%n", refused.get(), created.get(), rounds, worstPut / 1_000_000,
+        worstGet / 1_000_000);
+    assertThat(created.get()).as("znodes a stranger stored").isZero();
+    assertThat(refused.get()).isPositive();
+    assertThat(rounds).isPositive();
+    try (CuratorFramework anon = CuratorFrameworkFactory.newClient(cluster.zkConnect(), new RetryOneTime(100))) {
+      anon.start();
+      assertThat(anon.blockUntilConnected(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(anon.getChildren().forPath("/")).containsExactlyInAnyOrder("dyad", "zookeeper");
+    }
+  }
+
   @Test
   void aStrangerOnADirectoryPortChangesAndReadsNothing() throws Exception {
     files.mkdir("guarded", "/before", false);

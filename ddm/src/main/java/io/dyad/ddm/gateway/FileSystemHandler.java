@@ -14,6 +14,7 @@ import io.dyad.ddm.directory.Volumes;
 import io.dyad.ddm.namespace.FsPath;
 import io.dyad.rpc.ThriftErrors;
 import io.dyad.thrift.BeginUpload;
+import io.dyad.thrift.Applied;
 import io.dyad.thrift.BindFile;
 import io.dyad.thrift.ChangeOp;
 import io.dyad.thrift.CreateVolume;
@@ -187,6 +188,19 @@ final class FileSystemHandler implements FileSystem.Iface {
     });
   }
 
+  /**
+   * What a change made at {@code path}. Directories record it with the change; only a change recorded by an older
+   * version and asked for again after its path changed comes without it: the client learns that, not an internal
+   * error.
+   */
+  private static Inode made(Applied applied, String volume, String path) throws DyadException {
+    if (!applied.isSetInode()) {
+      throw DyadException.notFound("the change was applied earlier (change " + applied.getSeq() + " of volume "
+          + volume + "), and what it made at " + path + " has changed since");
+    }
+    return applied.getInode();
+  }
+
   // ---- directories ----
 
   @Override
@@ -195,7 +209,7 @@ final class FileSystemHandler implements FileSystem.Iface {
       String v = Volumes.checkName(volume);
       String p = path(path);
       String id = RequestIds.forChange(RequestIds.check(requestId), "mkdir", v, p, Boolean.toString(parents));
-      return router.change(v, ChangeOp.mkdir(new Mkdir(p, parents, 0, 0)), id).getInode();
+      return made(router.change(v, ChangeOp.mkdir(new Mkdir(p, parents, 0, 0)), id), v, p);
     });
   }
 
@@ -228,7 +242,7 @@ final class FileSystemHandler implements FileSystem.Iface {
       String from = path(source);
       String to = path(target);
       String id = RequestIds.forChange(RequestIds.check(requestId), "rename", v, from, to);
-      return router.change(v, ChangeOp.rename(new Rename(from, to, 0)), id).getInode();
+      return made(router.change(v, ChangeOp.rename(new Rename(from, to, 0)), id), v, to);
     });
   }
 
@@ -282,8 +296,8 @@ final class FileSystemHandler implements FileSystem.Iface {
       }
       // an empty file needs no object (as in HDFS, an empty file has no blocks): nothing is asked of the DOSMs
       // the upload's id names the request: a commit sent again gets the first one's answer
-      return router.change(v, ChangeOp.bindFile(new BindFile(p, objectId, length, crc32c, 0, 0)
-          .setUploadId(uploadId)), "commit-" + uploadId).getInode();
+      return made(router.change(v, ChangeOp.bindFile(new BindFile(p, objectId, length, crc32c, 0, 0)
+          .setUploadId(uploadId)), "commit-" + uploadId), v, p);
     });
   }
 
