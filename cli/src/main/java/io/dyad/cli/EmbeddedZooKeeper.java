@@ -24,10 +24,12 @@ public final class EmbeddedZooKeeper extends AbstractIdleService {
 
   private static final int MAX_SESSION_MILLIS = 60_000;
   /**
-   * The largest request ZooKeeper accepts (jute.maxbuffer; ZooKeeper's default is 1 MiB). Dyad's znodes are a few
-   * hundred bytes and its largest transaction (admin init) about 200 bytes per member.
+   * The largest request ZooKeeper accepts (jute.maxbuffer; ZooKeeper's default is 1 MiB). It bounds ZooKeeper's
+   * memory too: the server keeps its last 500 requests (refused ones included) whole, twice over, for followers that
+   * catch up — 128 MiB at this size, 1 GiB at the default, which a stranger could fill with refused creates. Dyad's
+   * znodes are a few hundred bytes; its largest request, admin init, takes about 170 bytes per member and pair.
    */
-  static final int MAX_REQUEST_BYTES = 512 * 1024;
+  static final int MAX_REQUEST_BYTES = 128 * 1024;
   /** Requests the server holds at once before it stops reading from clients (ZooKeeper's default: no limit). */
   private static final int MAX_QUEUED_REQUESTS = 2000;
 

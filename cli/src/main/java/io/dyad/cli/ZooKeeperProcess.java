@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ZooKeeperProcess extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperProcess.class);
-  /** ZooKeeper holds the cluster's few hundred znodes: a small heap is plenty, and bounds what it may take. */
-  static final String HEAP = "-Xmx192m";
+  /**
+   * ZooKeeper holds the cluster's few hundred znodes, and its last 500 requests (at most 128 KiB each, kept twice):
+   * a small heap is plenty, and bounds what it may take.
+   */
+  static final String HEAP = "-Xmx256m";
   private static final Path SETSID = Path.of("/usr/bin/setsid");
 
   private final Path home;

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * idle ones are kept for reuse, most recently used first, but closed once idle longer than {@code maxIdle} —
  * which must be well below the servers' own idle timeout, so that a reused connection is never one the server has
  * already closed. A call made on a reused connection that fails because the connection broke is repeated once on
- * a fresh one before the server is treated as failed ({@link #call}). A server can be {@link #suspend suspended}
- * (its member was failed over): calls in flight to it are abandoned at once and new ones refused, so that callers
- * turn to its partner instead of waiting out their timeouts on a paused or partitioned server. Thread-safe.
+ * a fresh one before the server is treated as failed ({@link #call}). The calls in flight to a server can be
+ * {@link #abandon abandoned} (its member was failed over): they fail at once, so that callers turn to its partner
+ * instead of waiting out their timeouts on a paused or partitioned server. Thread-safe.
  *
  * @param <C> the connection type
  */
@@ -50,6 +50,9 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
     NEVER
   }
 
+  /** When this thread began to acquire its current lease: a lease begun before an abandonment is abandoned too. */
+  private static final ThreadLocal<Long> ACQUIRED_AT = ThreadLocal.withInitial(() -> Long.MIN_VALUE);
+
   /** A connection idle this long is checked for a close by the server before it is reused. */
   private static final long PROBE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -72,8 +75,9 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
     final Semaphore permits = new Semaphore(maxPerTarget, true);
     final ArrayDeque<Idle<C>> idle = new ArrayDeque<>();
     final java.util.Set<Lease> inUse = ConcurrentHashMap.newKeySet();
-    /** why calls to this server are refused now, or null */
-    volatile String suspended;
+    /** when the calls to this server were last abandoned ({@code System.nanoTime()}), and why */
+    volatile long abandonedAt;
+    volatile String abandonedBecause;
   }
 
   private record Idle<C>(C connection, long since) {}
@@ -126,14 +130,11 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
   }
 
   private Target acquire(HostAndPort target) throws DyadException {
+    ACQUIRED_AT.set(System.nanoTime());
     if (closed) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "the connection pool is closed (shutting down)");
     }
     Target t = targets.computeIfAbsent(target, n -> new Target());
-    String suspended = t.suspended;
-    if (suspended != null) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "no calls to " + target + " now: " + suspended);
-    }
     try {
       if (!t.permits.tryAcquire(checkoutTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new DyadException(ErrorCode.UNAVAILABLE, "all " + maxPerTarget + " connections to " + target
@@ -198,15 +199,18 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
   }
 
   /**
-   * Stops calls to a server until {@link #resume}: those in flight are cut at once (they fail with UNAVAILABLE,
-   * and are not repeated on a fresh connection), idle connections are closed, and new calls are refused. For a
-   * member the coordinator failed over: it may be paused or cut off, and its partner serves. Never blocks.
+   * Abandons the calls in flight to a server: they are cut at once (they fail with UNAVAILABLE, and are not repeated
+   * on a fresh connection), and so are calls whose connection was being made meanwhile; idle connections are closed.
+   * Later calls go through as usual (a failed-over member still answers lookups of its own copy). For a member the
+   * coordinator failed over: it may be paused or cut off, and its partner serves. Never blocks.
    *
-   * @param why what callers are told (e.g. "a1 was failed over")
+   * @param why what the callers are told (e.g. "a1 was failed over")
    */
-  public void suspend(HostAndPort target, String why) {
+  public void abandon(HostAndPort target, String why) {
     Target t = targets.computeIfAbsent(target, n -> new Target());
-    t.suspended = why;
+    t.abandonedAt = System.nanoTime();
+    t.abandonedBecause = why; // after the time: a reader that sees the reason sees the time
+
     for (Lease lease : t.inUse) {
       lease.abandon(why);
     }
@@ -216,14 +220,6 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
       t.idle.clear();
     }
     dropped.forEach(i -> i.connection().abort()); // a TLS close would wait to send to a server that may be paused
-  }
-
-  /** Lets calls to a server suspended by {@link #suspend} through again. */
-  public void resume(HostAndPort target) {
-    Target t = targets.get(target);
-    if (t != null) {
-      t.suspended = null;
-    }
   }
 
   /** Connections open per server now (in use and idle). */
@@ -254,7 +250,7 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
     private final C connection;
     private final boolean reused;
     private boolean returned;
-    /** why {@link #suspend} cut it while in use, or null */
+    /** why {@link #abandon} cut it while in use, or null */
     volatile String abandonedBecause;
 
     private Lease(HostAndPort target, Target owner, C connection, boolean reused) {
@@ -263,9 +259,9 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
       this.connection = connection;
       this.reused = reused;
       owner.inUse.add(this);
-      String suspended = owner.suspended;
-      if (suspended != null) {
-        abandon(suspended); // suspended while this lease was being made: cut like the others
+      String why = owner.abandonedBecause;
+      if (why != null && ACQUIRED_AT.get() - owner.abandonedAt < 0) {
+        abandon(why); // abandoned while this lease was being made: cut like the others
       }
     }
 

@@ -14,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a gateway's calls off members the coordinator declared failed over. The moment the view shows a member
- * FAILED_OVER, the calls in flight to it are abandoned (they fail at once, and the caller turns to the partner
- * that now serves) and new ones are refused, instead of each waiting out its timeout on a member that may be
- * paused or cut off. Calls go through again once the member resyncs. Follows the view on ZooKeeper's event thread;
- * cutting a connection never blocks.
+ * Takes a gateway's calls off a member the moment the coordinator declares it failed over: the calls in flight to
+ * it are abandoned (they fail at once, and the caller, routing by the new view, turns to the partner that now
+ * serves) instead of each waiting out its timeout on a member that may be paused or cut off. Later calls are the
+ * callers' to choose (a failed-over member still answers lookups of its own copy). Follows the view on ZooKeeper's
+ * event thread; cutting a connection never blocks.
  */
 public final class FailoverCutoff extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(FailoverCutoff.class);
@@ -27,7 +27,7 @@ public final class FailoverCutoff extends AbstractIdleService {
   private final ClusterView view;
   private final ConnectionPool<?> pool;
   private final MemberKind kind;
-  /** members cut off now, and the address each was cut at; guarded by this */
+  /** members failed over now, and the address each was cut at; guarded by this */
   private final Map<String, HostAndPort> cut = new HashMap<>();
   private ClusterView.Subscription subscription;
 
@@ -63,15 +63,10 @@ public final class FailoverCutoff extends AbstractIdleService {
     for (Map.Entry<String, HostAndPort> e : now.entrySet()) {
       if (!e.getValue().equals(cut.get(e.getKey()))) {
         FailoverInfo f = s.failovers().get(e.getKey());
-        pool.suspend(e.getValue(), e.getKey() + " was failed over at epoch " + f.epoch() + "; " + f.servedBy()
+        pool.abandon(e.getValue(), e.getKey() + " was failed over at epoch " + f.epoch() + "; " + f.servedBy()
             + " serves in its place");
-        LOG.info("[{}] {} was failed over at epoch {}: calls in flight to it abandoned, none sent until it resyncs",
-            gateway, e.getKey(), f.epoch());
-      }
-    }
-    for (Map.Entry<String, HostAndPort> e : cut.entrySet()) {
-      if (!e.getValue().equals(now.get(e.getKey()))) {
-        pool.resume(e.getValue());
+        LOG.info("[{}] {} was failed over at epoch {}: the calls in flight to it are abandoned", gateway, e.getKey(),
+            f.epoch());
       }
     }
     cut.clear();
