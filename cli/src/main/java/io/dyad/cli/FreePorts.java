@@ -15,9 +15,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * Ports that are free right now on every given loopback address (partners must share a port). They are taken below
  * the system's range of ephemeral ports: a port from that range, free when picked, can be handed to an outgoing
  * connection (a ZooKeeper or Thrift client starting up) before the server that was meant to listen on it binds.
+ * Test JVMs that run side by side each take their own share of that range (system property {@code dyad.test.fork},
+ * 1 to 4, set by the build for each fork), so that a port one picked is never picked by another before it is bound.
  */
 public final class FreePorts {
   private static final int LOWEST = 10_000;
+  private static final int FORKS = 4;
   private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
   /** Ports this JVM handed out: two picks in a row must not return the same port before either is bound. */
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
@@ -26,8 +29,16 @@ public final class FreePorts {
 
   public static int freeOnAll(String... hosts) throws IOException {
     int below = ephemeralRangeStart();
+    int low = LOWEST;
+    int high = below;
+    int fork = Integer.getInteger("dyad.test.fork", 0);
+    if (fork >= 1 && fork <= FORKS && below > LOWEST + FORKS * 1000) {
+      int share = (below - LOWEST) / FORKS;
+      low = LOWEST + (fork - 1) * share;
+      high = low + share;
+    }
     for (int attempt = 0; attempt < 200; attempt++) {
-      int port = below > LOWEST + 1000 ? ThreadLocalRandom.current().nextInt(LOWEST, below) : anyPort(hosts[0]);
+      int port = below > LOWEST + 1000 ? ThreadLocalRandom.current().nextInt(low, high) : anyPort(hosts[0]);
       if (!HANDED_OUT.contains(port) && allFree(port, hosts) && HANDED_OUT.add(port)) {
         return port;
       }

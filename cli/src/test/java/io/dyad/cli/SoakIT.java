@@ -31,7 +31,7 @@ class SoakIT {
 
   @Test
   void membersKilledAndRestartedOnAScheduleCostNothingAndLeakNothing() throws Exception {
-    Duration length = Duration.ofSeconds(Long.getLong("dyad.soak.seconds", 150));
+    Duration length = Duration.ofSeconds(Long.getLong("dyad.soak.seconds", 60));
     try (TestCluster cluster = new TestCluster(dir, DosmConfig.MULTICAST)) {
       Acked acked = new Acked();
       for (int i = 0; i < 100; i++) {
