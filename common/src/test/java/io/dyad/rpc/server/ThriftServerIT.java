@@ -314,8 +314,9 @@ class ThriftServerIT {
       stallFrame(s, c.maxFrameBytes());
       stalled.add(s);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> server.bufferedRequestBytes() >= 2L * c.maxFrameBytes());
-    // the budget and its headroom are full of frames that will not finish; the frame timeout is 60 s
+    // all three frames buffered (the third in the share kept for a new address): the budget and its headroom are full
+    // of frames that will not finish, and the frame timeout is 60 s
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.bufferedRequestBytes() >= 3L * (c.maxFrameBytes() - 1));
     ObjectGateway.Client waiting = clientFrom(target, "127.0.0.1", Duration.ofSeconds(20));
     waiting.ping();
     waiting.getInputProtocol().getTransport().close();
