@@ -1,10 +1,12 @@
 'use strict';
 // A gateway killed mid-transfer is survived: a put restarts under the same id on the other gateway, a get resumes
-// at its offset there. Needs `dyad local --gateways 2` and its --kill/--revive (DYAD_BIN, DYAD_LOCAL_DATA).
+// at its offset there; a DDM killed in the middle of file operations is survived too. Needs `dyad local --gateways 2
+// --ddms 2` (its defaults) and its --kill/--revive (DYAD_BIN, DYAD_LOCAL_DATA).
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { MiB, client, uniqueName, sha256, drain, dyadLocal, killSupported } = require('./helpers');
+const { FileWorkload } = require('./workload');
 
 /** dyad local names its gateways local-dosm, local-dosm-2, ... on --dosm-port and the ports after it. */
 function memberName(gateway) {
@@ -120,4 +122,55 @@ test('a gateway killed mid-transfer is survived', async (t) => {
     }
     await reviveAll();
   });
+});
+
+/** dyad local names its DDMs local-ddm, local-ddm-2, ... on --ddm-port and the ports after it. */
+function ddmNames() {
+  const ports = process.env.DYAD_DDM.split(',').filter((d) => d.trim()).map((d) => Number(d.trim().split(':').pop()));
+  const base = Math.min(...ports);
+  return ports.map((p) => p - base).sort((a, b) => a - b).map((i) => (i === 0 ? 'local-ddm' : `local-ddm-${i + 1}`));
+}
+
+test('file operations go on while a DDM dies', async (t) => {
+  if (!(await killSupported())) {
+    t.skip('this dyad local has no --kill (or DYAD_BIN / DYAD_LOCAL_DATA are not set)');
+    return;
+  }
+  const names = ddmNames();
+  if (names.length < 2) assert.fail('the DDM-kill test needs two DDMs in DYAD_DDM: run dyad local --ddms 2');
+  const c = client();
+  const vol = uniqueName('node-ddm-dies');
+  await c.createVolume(vol);
+  const down = new Set();
+  t.after(async () => {
+    for (const name of down) await dyadLocal('--revive', name).catch(() => {});
+    await c.rm(`${vol}:/w`, { recursive: true }).catch(() => {});
+    await c.deleteVolume(vol).catch(() => {});
+    c.close();
+  });
+  // one DDM killed under the workload (calls in flight lose their connection and are sent again to the other under
+  // their request ids), revived, then the other killed: no operation fails, and the tree is the model's
+  const w = new FileWorkload(c, `${vol}:/w`, 7);
+  await w.start();
+  const at = {};
+  for (const [verb, name] of [['kill', names[0]], ['revive', names[0]], ['kill', names[1]], ['revive', names[1]]]) {
+    for (let i = 0; i < 40; i++) await w.step();
+    let finished = false;
+    if (verb === 'kill') down.add(name);
+    const action = dyadLocal(`--${verb}`, name).then(() => null, (e) => e).finally(() => { finished = true; });
+    try {
+      while (!finished) await w.step(); // the kill lands while operations are in flight
+    } finally {
+      const failed = await action;
+      if (failed) throw failed;
+    }
+    if (verb === 'revive') down.delete(name);
+    at[`${verb} ${name}`] = w.done;
+  }
+  for (let i = 0; i < 40; i++) await w.step();
+  await w.verify();
+  t.diagnostic(`DDM failover workload (Node): ${w.done} operations, 0 failed; ${names[0]} down for `
+    + `${at[`revive ${names[0]}`] - at[`kill ${names[0]}`]} of them, ${names[1]} for `
+    + `${at[`revive ${names[1]}`] - at[`kill ${names[1]}`]}; the longest took ${Math.round(w.longestMs)} ms `
+    + `(${w.longestOp})`);
 });

@@ -1,4 +1,5 @@
-"""Gateway failover: a dead seed address, and a gateway killed in the middle of a multi-chunk put and get.
+"""Gateway failover: a dead seed address, a gateway killed in the middle of a multi-chunk put and get, and a DDM
+killed (and revived) in the middle of a workload of file operations.
 
 The kill tests use `dyad local --data $DYAD_LOCAL_DATA --kill NAME` / `--revive NAME` ($DYAD_BIN is the dyad
 launcher). They are skipped only when that dyad has no --kill option.
@@ -6,12 +7,14 @@ launcher). They are skipped only when that dyad has no --kill option.
 
 import os
 import subprocess
+import threading
 import time
 
 import pytest
 
 import dyad
 from conftest import sha
+from workload import FileWorkload
 
 SIZE = 20 * 1024 * 1024
 
@@ -58,6 +61,10 @@ def killer():
             name = name or name_of(address)
             run("--kill", name)
             self.killed.append(name)
+
+        def revive(self, name):
+            run("--revive", name)
+            self.killed.remove(name)
 
         def revive_all(self):
             while self.killed:
@@ -179,3 +186,56 @@ def test_direct_read_falls_back_when_the_node_dies(killer, client):
     finally:
         killer.revive_all()
         client.delete_object(info.id)
+
+
+def _ddm_names():
+    """dyad local names its DDMs local-ddm (on --ddm-port), local-ddm-2 (the port after), ..."""
+    ddms = [d.strip() for d in os.environ["DYAD_DDM"].split(",") if d.strip()]
+    base = min(int(d.rsplit(":", 1)[1]) for d in ddms)
+    return [("local-ddm" if k == 0 else f"local-ddm-{k + 1}")
+            for k in sorted(int(d.rsplit(":", 1)[1]) - base for d in ddms)]
+
+
+def test_file_workload_survives_ddm_kill(killer, volume, run_id):
+    """File operations go on through the other DDM while dyad local kills one under them (calls in flight lose their
+    connection and are sent again elsewhere under their request ids), revives it, then kills the other: not one
+    operation fails, and the tree is exactly what the workload's sequential model says (nothing applied twice)."""
+    names = _ddm_names()
+    if len(names) < 2:
+        pytest.fail("the DDM-kill test needs two DDMs in DYAD_DDM: run dyad local --ddms 2")
+    events = [("kill", names[0]), ("revive", names[0]), ("kill", names[1]), ("revive", names[1])]
+    counts = {}
+    with dyad.Dyad.from_env() as c:
+        w = FileWorkload(c, f"{volume}:/ddm-dies-{run_id}", seed=7)
+        t = None
+        try:
+            for verb, name in events:
+                for _ in range(40):
+                    w.step()
+                failed = []
+
+                def act(verb=verb, name=name):
+                    try:
+                        killer.kill(None, name) if verb == "kill" else killer.revive(name)
+                    except BaseException as e:  # reported by the test's thread
+                        failed.append(e)
+
+                t = threading.Thread(target=act)
+                t.start()
+                while t.is_alive():  # the kill lands while operations are in flight
+                    w.step()
+                t.join()
+                if failed:
+                    raise failed[0]
+                counts[f"{verb} {name}"] = w.done
+            for _ in range(40):
+                w.step()
+        finally:
+            if t is not None:
+                t.join()
+            killer.revive_all()
+        assert w.verify() is None
+    print(f"DDM failover workload (Python): {w.done} operations, 0 failed; {names[0]} down for "
+          f"{counts['revive ' + names[0]] - counts['kill ' + names[0]]} of them, {names[1]} for "
+          f"{counts['revive ' + names[1]] - counts['kill ' + names[1]]}; the longest took "
+          f"{w.longest * 1000:.0f} ms ({w.longest_op})")

@@ -55,9 +55,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole cluster on one machine, with access control: an embedded ZooKeeper, center A on 127.0.1.x and center B on
  * 127.0.2.x (three storage nodes and two directory servers each, paired one-to-one, multicast search on loopback with
- * TTL 0), a DDM, the cluster secret in {@code DATA/secret}, a
- * coordinator and a DOSM. Storage nodes run in this JVM, or — for fault drills and benchmarks that kill one —
- * as child processes of the distribution's launcher. Started in dependency order, stopped in reverse.
+ * TTL 0), the cluster secret in {@code DATA/secret}, a coordinator, and DOSMs and DDMs (as many of each as asked,
+ * so that clients can fail over between them). Storage nodes run in this JVM, or — for fault drills and benchmarks
+ * that kill one — as child processes of the distribution's launcher. Started in dependency order, stopped in reverse.
  */
 public final class LocalCluster extends AbstractIdleService {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
@@ -73,13 +73,13 @@ public final class LocalCluster extends AbstractIdleService {
   /** Where everything goes. */
   public record Options(Path data, int zkPort, int nodePort, int directoryPort, int dosmPort, int ddmPort,
       DosmOptions dosm, boolean nodeProcesses, Duration nodeSession, Duration grace, boolean directoryProcesses,
-      boolean tls, int gateways) {
+      boolean tls, int gateways, int ddms) {
 
     public Options(Path data, int zkPort, int nodePort, int directoryPort, int dosmPort, int ddmPort,
         DosmOptions dosm, boolean nodeProcesses, Duration nodeSession, Duration grace, boolean directoryProcesses,
         boolean tls) {
       this(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession, grace,
-          directoryProcesses, tls, 1);
+          directoryProcesses, tls, 1, 1);
     }
 
     /**
@@ -104,19 +104,25 @@ public final class LocalCluster extends AbstractIdleService {
     /** The same, with the directory servers as child processes too (so that one can be killed). */
     public Options withDirectoryProcesses() {
       return new Options(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession,
-          grace, true, tls, gateways);
+          grace, true, tls, gateways, ddms);
     }
 
     /** The same, with {@code count} DOSMs (the first on {@code dosmPort}, the others on the ports after it). */
     public Options withGateways(int count) {
       return new Options(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession,
-          grace, directoryProcesses, tls, count);
+          grace, directoryProcesses, tls, count, ddms);
+    }
+
+    /** The same, with {@code count} DDMs (the first on {@code ddmPort}, the others on the ports after it). */
+    public Options withDdms(int count) {
+      return new Options(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession,
+          grace, directoryProcesses, tls, gateways, count);
     }
 
     /** The same, with (mutual) TLS on every link of a new cluster, under a development CA in DATA/tls. */
     public Options withTls() {
       return new Options(data, zkPort, nodePort, directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, nodeSession,
-          grace, directoryProcesses, true, gateways);
+          grace, directoryProcesses, true, gateways, ddms);
     }
   }
 
@@ -132,9 +138,11 @@ public final class LocalCluster extends AbstractIdleService {
   /** The DOSMs by name, and where each listens (a revived one listens there again). */
   private final Map<String, Dosm> gateways = new LinkedHashMap<>();
   private final Map<String, HostAndPort> gatewayAddresses = new LinkedHashMap<>();
+  /** The DDMs by name, and where each listens (a revived one listens there again). */
+  private final Map<String, Ddm> ddms = new LinkedHashMap<>();
+  private final Map<String, HostAndPort> ddmAddresses = new LinkedHashMap<>();
   private Service zk;
   private ZkSession infra;
-  private Ddm ddm;
   private ClusterView view;
   private Path secretFile;
   private Optional<ClusterSecret> secret = Optional.empty();
@@ -161,9 +169,14 @@ public final class LocalCluster extends AbstractIdleService {
     return Map.copyOf(gatewayAddresses);
   }
 
+  /** The first DDM's address. */
   public HostAndPort ddmAddress() {
-    InetSocketAddress a = ddm.address();
-    return HostAndPort.fromParts(a.getAddress().getHostAddress(), a.getPort());
+    return ddmAddresses.values().iterator().next();
+  }
+
+  /** Every DDM's address, by name ({@code local-ddm}, {@code local-ddm-2}, ...). */
+  public Map<String, HostAndPort> ddmAddresses() {
+    return Map.copyOf(ddmAddresses);
   }
 
   public ClusterView view() {
@@ -184,7 +197,8 @@ public final class LocalCluster extends AbstractIdleService {
   /** The environment the commands need, as shell assignments. */
   public String exports() {
     return "DYAD_ZK=" + zkConnect() + " DYAD_GATEWAYS=" + String.join(",",
-        gatewayAddresses.values().stream().map(HostAndPort::toString).toList()) + " DYAD_DDM=" + ddmAddress()
+        gatewayAddresses.values().stream().map(HostAndPort::toString).toList()) + " DYAD_DDM=" + String.join(",",
+        ddmAddresses.values().stream().map(HostAndPort::toString).toList())
         + " DYAD_SECRET_FILE=" + secretFile + " DYAD_LOCAL_DATA=" + options.data()
         + certificates.filter(c -> tls.isPresent()).map(c -> " DYAD_TLS_CA=" + c.ca() + " DYAD_TLS_CERT="
             + c.certificate() + " DYAD_TLS_KEY=" + c.key()).orElse("")
@@ -325,15 +339,24 @@ public final class LocalCluster extends AbstractIdleService {
       startGateway(name, HostAndPort.fromParts("127.0.0.1", options.dosmPort() == 0 ? 0 : options.dosmPort() + i - 1));
       print("dosm %s %s (search: %s)", name, gatewayAddresses.get(name), options.dosm().search);
     }
-    HostAndPort ddmAt = HostAndPort.fromParts("127.0.0.1", options.ddmPort());
-    ddm = DdmCommand.create("local-ddm", ddmAt, DdmConfig.defaults("local-ddm",
-        ThriftServerConfig.forChunks(new InetSocketAddress(ddmAt.getHost(), ddmAt.getPort()), 1024 * 1024)
+    for (int i = 1; i <= options.ddms(); i++) {
+      String name = i == 1 ? "local-ddm" : "local-ddm-" + i;
+      startDdm(name, HostAndPort.fromParts("127.0.0.1", options.ddmPort() == 0 ? 0 : options.ddmPort() + i - 1));
+      print("ddm %s %s (volume search: %s)", name, ddmAddresses.get(name), options.dosm().search);
+    }
+  }
+
+  private void startDdm(String name, HostAndPort listen) throws DyadException {
+    Ddm ddm = DdmCommand.create(name, listen, DdmConfig.defaults(name,
+        ThriftServerConfig.forChunks(new InetSocketAddress(listen.getHost(), listen.getPort()), 1024 * 1024)
             .withTls(tls), secret)
         .withSearch(new VolumeSearchConfig(options.dosm().search, new MulticastSettings(
             options.dosm().multicastInterface, options.dosm().multicastTtl), Duration.ofMillis(
             options.dosm().searchTimeoutMs))), infra, view);
     start(ddm.service());
-    print("ddm local-ddm %s (volume search: %s)", ddmAddress(), options.dosm().search);
+    ddms.put(name, ddm);
+    InetSocketAddress a = ddm.address();
+    ddmAddresses.put(name, HostAndPort.fromParts(a.getAddress().getHostAddress(), a.getPort()));
   }
 
   private void startGateway(String name, HostAndPort listen) throws DyadException {
@@ -346,8 +369,9 @@ public final class LocalCluster extends AbstractIdleService {
 
   /**
    * Stops a member the way a crash would, for drills and the tour: a storage node's or directory server's process is
-   * killed (SIGKILL); one in this JVM stops serving and its ZooKeeper session closes; a gateway stops. Nothing else
-   * is told: the coordinator declares the failover once the member's grace has passed.
+   * killed (SIGKILL); one in this JVM stops serving and its ZooKeeper session closes; a gateway (DOSM or DDM) leaves
+   * /dyad at once and cuts its connections, calls in flight unanswered. Nothing else is told: the coordinator declares
+   * a member's failover once its grace has passed; clients find a gateway gone when they call it.
    *
    * @return what was done, for the operator
    */
@@ -377,9 +401,13 @@ public final class LocalCluster extends AbstractIdleService {
 
   /** Starts a member stopped by {@link #kill} again on its data; returns once it serves (after its failback). */
   public String revive(String member) throws Exception {
-    if (gateways.containsKey(member)) {
+    if (gateways.containsKey(member) || ddms.containsKey(member)) {
       if (gatewayService(member).isRunning()) {
         throw new DyadException(ErrorCode.ALREADY_EXISTS, member + " is running");
+      }
+      if (ddms.containsKey(member)) {
+        startDdm(member, ddmAddresses.get(member));
+        return member + " serving on " + ddmAddresses.get(member);
       }
       startGateway(member, gatewayAddresses.get(member));
       return member + " serving on " + gatewayAddresses.get(member);
@@ -401,7 +429,11 @@ public final class LocalCluster extends AbstractIdleService {
     return member + " serving again";
   }
 
+  /** A DOSM's or DDM's service. */
   private Service gatewayService(String name) throws DyadException {
+    if (ddms.containsKey(name)) {
+      return ddms.get(name).service();
+    }
     Dosm dosm = gateways.get(name);
     if (dosm == null) {
       memberInfo(name);
@@ -417,7 +449,8 @@ public final class LocalCluster extends AbstractIdleService {
           + String.join(", ", view.current().members().values().stream().filter(x -> x.kind() != MemberKind.DIRECTORY)
               .map(MemberInfo::id).sorted().toList()) + "; directory servers "
           + String.join(", ", view.current().members().values().stream().filter(x -> x.kind() == MemberKind.DIRECTORY)
-              .map(MemberInfo::id).sorted().toList()) + "; gateways " + String.join(", ", gateways.keySet()));
+              .map(MemberInfo::id).sorted().toList()) + "; gateways " + String.join(", ", gateways.keySet())
+          + ", " + String.join(", ", ddms.keySet()));
     }
     return m;
   }

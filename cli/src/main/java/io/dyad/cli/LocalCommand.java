@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "local", mixinStandardHelpOptions = true,
     description = "Run a whole Dyad cluster on this machine: an embedded ZooKeeper, center A on 127.0.1.x and "
         + "center B on 127.0.2.x with three storage nodes and two directory servers each, a coordinator, two DOSMs "
-        + "and a DDM, with access control under the secret in DATA/secret. Prints the environment the other commands "
+        + "and two DDMs, with access control under the secret in DATA/secret. Prints the environment the other commands "
         + "need on its ready line. With --kill or --revive, acts on the dyad local already running on DATA instead.")
 final class LocalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -36,10 +36,10 @@ final class LocalCommand implements Callable<Integer> {
       description = "Every directory server's port (default: ${DEFAULT-VALUE}).")
   int directoryPort;
 
-  @Option(names = "--dosm-port", defaultValue = "9200", description = "The DOSM's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dosm-port", defaultValue = "9200", description = "The first DOSM's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int dosmPort;
 
-  @Option(names = "--ddm-port", defaultValue = "9300", description = "The DDM's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--ddm-port", defaultValue = "9300", description = "The first DDM's port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int ddmPort;
 
   @Option(names = "--no-tls",
@@ -64,9 +64,13 @@ final class LocalCommand implements Callable<Integer> {
       description = "How many DOSMs, on --dosm-port and the ports after it (default: ${DEFAULT-VALUE}).")
   int gateways;
 
+  @Option(names = "--ddms", defaultValue = "2",
+      description = "How many DDMs, on --ddm-port and the ports after it (default: ${DEFAULT-VALUE}).")
+  int ddms;
+
   @Option(names = "--kill", paramLabel = "MEMBER",
       description = "Crash a member of the dyad local running on --data (a storage node a1..b3, a directory server "
-          + "da1..db2, a gateway local-dosm, local-dosm-2) and return.")
+          + "da1..db2, a DOSM local-dosm, local-dosm-2, a DDM local-ddm, local-ddm-2) and return.")
   String kill;
 
   @Option(names = "--revive", paramLabel = "MEMBER",
@@ -81,6 +85,9 @@ final class LocalCommand implements Callable<Integer> {
     if (gateways < 1 || gateways > 9) {
       throw DyadException.invalidArgument("--gateways must be 1 to 9, not " + gateways);
     }
+    if (ddms < 1 || ddms > 9) {
+      throw DyadException.invalidArgument("--ddms must be 1 to 9, not " + ddms);
+    }
     if (sessionMs < 1000 || sessionMs > 60_000) {
       throw DyadException.invalidArgument("--zk-session-ms must be 1000 to 60000, not " + sessionMs);
     }
@@ -90,7 +97,7 @@ final class LocalCommand implements Callable<Integer> {
     LogLevels.forDaemon();
     LocalCluster cluster = new LocalCluster(new LocalCluster.Options(data.toAbsolutePath(), zkPort, nodePort,
         directoryPort, dosmPort, ddmPort, dosm, nodeProcesses, Duration.ofMillis(sessionMs), Duration.ofMillis(graceMs),
-        nodeProcesses, !noTls).withGateways(gateways),
+        nodeProcesses, !noTls).withGateways(gateways).withDdms(ddms),
         spec.commandLine().getOut());
     LocalControl control = new LocalControl(data.toAbsolutePath(), (verb, member) -> {
       if (!cluster.isRunning()) {

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code dyad} command as a person drives it, from a shell, against {@code dyad local} started from the
  * distribution: transfers of trees and streams, JSON output, the progress bar on a terminal only, exit codes and
- * messages for bad input, the README's tour exactly as written there (it kills a node), and a directory pair added
- * to the running cluster from the shell.
+ * messages for bad input, file commands that carry on while a DDM dies, the README's tour exactly as written there
+ * (it kills a node), and a directory pair added to the running cluster from the shell.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliIT {
@@ -168,9 +168,44 @@ class CliIT {
         + "&& complete -p dyad'")).contains("dyad");
   }
 
-  /** The README's tour, extracted from README.md and run as it stands. */
+  /**
+   * File commands with both DDMs in $DYAD_DDM while {@code dyad local --kill} takes first one DDM and then the other:
+   * each dies in the middle of a put from standard input (its upload begun, its commit still to come, on whichever
+   * DDM is left), the commands after it run with that DDM down, and it is revived before the other dies. Every command
+   * succeeds, a mkdir without -p and a mv (either would fail if applied twice) included, and the volume reads back as
+   * exactly what was written.
+   */
   @Test
   @Order(6)
+  void fileCommandsCarryOnWhileADdmDies() throws Exception {
+    String script = """
+        dyad volume create ddm-dies
+        i=0
+        for victim in local-ddm local-ddm-2; do
+          i=$((i + 1))
+          head -c 3000000 /dev/urandom > s$i.bin && rm -f p$i && mkfifo p$i
+          dyad fs put - ddm-dies:/s$i.bin < p$i & put=$!
+          exec 3> p$i
+          head -c 1000000 s$i.bin >&3        # once read, the put has its upload from a DDM and is streaming
+          dyad local --kill $victim
+          tail -c +1000001 s$i.bin >&3
+          exec 3>&-
+          wait $put                          # its commit went to the DDM left
+          dyad fs mkdir ddm-dies:/d$i
+          dyad fs mv ddm-dies:/s$i.bin ddm-dies:/d$i/s$i.bin
+          dyad local --revive $victim
+        done
+        dyad fs get -r ddm-dies:/ back
+        cmp back/d1/s1.bin s1.bin && cmp back/d2/s2.bin s2.bin && echo "$(ls back | xargs) read back"
+        """;
+    String out = ok("timeout 300 bash -euo pipefail -c " + shellQuote(script));
+    assertThat(out).contains("local-ddm stopped").contains("local-ddm-2 stopped").contains("local-ddm serving on")
+        .contains("local-ddm-2 serving on").contains("d1 d2 read back");
+  }
+
+  /** The README's tour, extracted from README.md and run as it stands. */
+  @Test
+  @Order(7)
   void theReadmeTourRunsAsWritten() throws Exception {
     Path readme = LocalDyad.repositoryRoot().resolve("README.md");
     String text = Files.readString(readme);
@@ -186,7 +221,7 @@ class CliIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aDirectoryPairAddedFromTheShellTakesTheNextVolume() throws Exception {
     int port = FreePorts.freeOnAll("127.0.1.23", "127.0.2.23");
     ok("dyad admin dev-ca --dir $DYAD_LOCAL_DATA/tls --name dp9 --address 127.0.1.23 --address 127.0.2.23");

@@ -2,6 +2,7 @@ package io.dyad.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.common.hash.Hashing;
 import io.dyad.client.ClientConfig;
@@ -24,9 +25,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
@@ -35,8 +42,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Java client's file API as an application uses it, against a local cluster with two gateways: every operation,
- * ranges, typed errors, and a read and a write that each outlive the gateway they were using.
+ * The Java client's file API as an application uses it, against a local cluster with two DOSMs and two DDMs: every
+ * operation, ranges, typed errors, a read and a write that each outlive the gateway they were using, and file
+ * operations that carry on while a DDM dies.
  */
 class JavaClientIT {
   @TempDir static Path dir;
@@ -47,7 +55,8 @@ class JavaClientIT {
   static void start() throws Exception {
     DosmOptions dosm = picocli.CommandLine.populateCommand(new DosmOptions(), "--search", "point-to-point");
     cluster = new LocalCluster(LocalCluster.Options.onFreePorts(dir.resolve("cluster"), dosm, false,
-        Duration.ofSeconds(4), Duration.ofSeconds(1), false).withGateways(2), new PrintWriter(Writer.nullWriter()));
+        Duration.ofSeconds(4), Duration.ofSeconds(1), false).withGateways(2).withDdms(2),
+        new PrintWriter(Writer.nullWriter()));
     cluster.startAsync().awaitRunning();
     fs = FileSystemClient.connect(config());
     fs.createVolume("java");
@@ -255,6 +264,65 @@ class JavaClientIT {
     }
   }
 
+  /**
+   * Four workloads of file operations (mkdir, put, rename, remove, get, ls) through a client that learned both DDMs
+   * from the gateways, while one DDM is killed under them, revived, and then the other killed: calls in flight on the
+   * dying DDM lose their connection and are sent again to the other under their request ids. Not one operation fails,
+   * and each workload's tree is exactly what its own sequential model says, so no change was applied twice.
+   */
+  @Test
+  void fileOperationsCarryOnWhileADdmDies() throws Exception {
+    int workloads = 4;
+    int each = 80;
+    int total = workloads * each;
+    AtomicInteger done = new AtomicInteger();
+    List<FileWorkload> loads = new ArrayList<>();
+    ExecutorService threads = Executors.newFixedThreadPool(workloads);
+    try (FileSystemClient client = FileSystemClient.connect(config())) {
+      for (int i = 0; i < workloads; i++) {
+        loads.add(new FileWorkload(client, "java", "/ddm-dies-" + i, 40 + i));
+      }
+      List<Future<?>> runs = new ArrayList<>();
+      for (FileWorkload load : loads) {
+        runs.add(threads.submit(() -> load.run(each, done::incrementAndGet)));
+      }
+      awaitDone(done, total / 4, loads);
+      cluster.kill("local-ddm");
+      int killedAt = done.get();
+      awaitDone(done, total / 2, loads);
+      await("the killed DDM leaves /dyad/ddm").atMost(Duration.ofSeconds(30))
+          .until(() -> !cluster.view().current().ddms().containsKey("local-ddm"));
+      cluster.revive("local-ddm");
+      int revivedAt = done.get();
+      awaitDone(done, 3 * total / 4, loads);
+      cluster.kill("local-ddm-2");
+      int secondKilledAt = done.get();
+      for (Future<?> run : runs) {
+        run.get(2, TimeUnit.MINUTES);
+      }
+      for (FileWorkload load : loads) {
+        assertThat(load.failure()).as("a failed operation").isNull();
+        assertThat(load.done()).isEqualTo(each);
+        assertThat(load.verify()).as("the tree against the model").isNull();
+      }
+      FileWorkload slowest = loads.stream().max(Comparator.comparingLong(FileWorkload::longestMillis)).orElseThrow();
+      System.out.printf("DDM failover workload: %d operations, 0 failed; local-ddm down for %d of them, local-ddm-2 "
+          + "for %d; the longest took %d ms (%s)%n", done.get(), revivedAt - killedAt, done.get() - secondKilledAt,
+          slowest.longestMillis(), slowest.longestOperation());
+    } finally {
+      threads.shutdownNow();
+      for (String ddm : List.of("local-ddm", "local-ddm-2")) {
+        reviveIfKilled(ddm);
+      }
+    }
+  }
+
+  /** Until {@code n} operations are done (or a workload failed: the test then reports it). */
+  private static void awaitDone(AtomicInteger done, int n, List<FileWorkload> loads) {
+    await().atMost(Duration.ofMinutes(2)).until(() -> done.get() >= n
+        || loads.stream().anyMatch(l -> l.failure() != null));
+  }
+
   private static int readFully(InputStream in, byte[] into, int from, int until) throws IOException {
     int at = from;
     while (at < until) {
@@ -267,11 +335,15 @@ class JavaClientIT {
 
   private static void reviveBoth() throws Exception {
     for (String g : List.of("local-dosm", "local-dosm-2")) {
-      try {
-        cluster.revive(g);
-      } catch (DyadException e) {
-        assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.ALREADY_EXISTS);
-      }
+      reviveIfKilled(g);
+    }
+  }
+
+  private static void reviveIfKilled(String gateway) throws Exception {
+    try {
+      cluster.revive(gateway);
+    } catch (DyadException e) {
+      assertThat(e.code()).as(e.getMessage()).isEqualTo(ErrorCode.ALREADY_EXISTS);
     }
   }
 }

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's first command: 'dyad local' starts a working cluster with access control, prints the environment the
- * other commands need on its ready line, and the object, volume and file commands work against it.
+ * The README's first command: 'dyad local' starts a working cluster with access control (one DOSM and, by default,
+ * two DDMs here), prints the environment the other commands need on its ready line, and the object, volume and file
+ * commands work against it.
  */
 class LocalClusterIT {
   @TempDir Path tmp;
@@ -40,7 +41,7 @@ class LocalClusterIT {
   void dyadLocalServesObjectsAndFilesAndStopsCleanly() throws Exception {
     int zkPort = FreePorts.freeOnAll("127.0.0.1");
     int dosmPort = FreePorts.freeOnAll("127.0.0.1");
-    int ddmPort = FreePorts.freeOnAll("127.0.0.1");
+    int ddmPort = FreePorts.freeRunOnAll(2, "127.0.0.1");
     int nodePort = FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11", "127.0.2.12", "127.0.2.13");
     int dirPort = FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21", "127.0.2.22");
     try (DyadProcess local = DyadProcess.start(tmp.resolve("logs"), Map.of(), "local", "--data",
@@ -53,10 +54,12 @@ class LocalClusterIT {
           .startsWith("zookeeper 127.0.0.1:" + zkPort);
       assertThat(out).contains("node a1 127.0.1.11:" + nodePort).contains("node b3 127.0.2.13:" + nodePort)
           .contains("directory da1 127.0.1.21:" + dirPort).contains("directory db2 127.0.2.22:" + dirPort)
-          .contains("dosm local-dosm 127.0.0.1:" + dosmPort).contains("ddm local-ddm 127.0.0.1:" + ddmPort);
+          .contains("dosm local-dosm 127.0.0.1:" + dosmPort).contains("ddm local-ddm 127.0.0.1:" + ddmPort)
+          .contains("ddm local-ddm-2 127.0.0.1:" + (ddmPort + 1));
       Map<String, String> env = exported(ready);
       assertThat(env).containsEntry("DYAD_ZK", "127.0.0.1:" + zkPort)
-          .containsEntry("DYAD_GATEWAYS", "127.0.0.1:" + dosmPort).containsEntry("DYAD_DDM", "127.0.0.1:" + ddmPort)
+          .containsEntry("DYAD_GATEWAYS", "127.0.0.1:" + dosmPort).containsEntry("DYAD_DDM",
+              "127.0.0.1:" + ddmPort + ",127.0.0.1:" + (ddmPort + 1))
           .containsKey("DYAD_SECRET_FILE").containsKeys("DYAD_TLS_CA", "DYAD_TLS_CERT", "DYAD_TLS_KEY",
               "DYAD_ZK_TLS_CA", "DYAD_ZK_TLS_KEYSTORE");
       assertThat(Path.of(env.get("DYAD_SECRET_FILE"))).isRegularFile();

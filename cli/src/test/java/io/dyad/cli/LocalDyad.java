@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code dyad local} started from the distribution on free ports, with two gateways, and a shell to drive it as a
+ * {@code dyad local} started from the distribution on free ports, with two DOSMs and two DDMs, and a shell to drive it as a
  * user would: the environment of its ready line (plus PATH, DYAD_BIN and the repository root) in every command.
  */
 final class LocalDyad implements AutoCloseable {
@@ -26,14 +26,15 @@ final class LocalDyad implements AutoCloseable {
 
   static LocalDyad start(Path dir) throws Exception {
     int dosmPort = FreePorts.freeRunOnAll(2, "127.0.0.1");
+    int ddmPort = FreePorts.freeRunOnAll(2, "127.0.0.1");
     DyadProcess local = DyadProcess.start(dir.resolve("logs"), Map.of(), "local", "--data",
         dir.resolve("cluster").toString(), "--zk-port", Integer.toString(FreePorts.freeOnAll("127.0.0.1")),
         "--node-port", Integer.toString(FreePorts.freeOnAll("127.0.1.11", "127.0.1.12", "127.0.1.13", "127.0.2.11",
             "127.0.2.12", "127.0.2.13")),
         "--directory-port", Integer.toString(FreePorts.freeOnAll("127.0.1.21", "127.0.1.22", "127.0.2.21",
             "127.0.2.22")),
-        "--dosm-port", Integer.toString(dosmPort), "--ddm-port", Integer.toString(FreePorts.freeOnAll("127.0.0.1")),
-        "--gateways", "2");
+        "--dosm-port", Integer.toString(dosmPort), "--ddm-port", Integer.toString(ddmPort),
+        "--gateways", "2", "--ddms", "2");
     String ready = local.awaitOutput("dyad local ready: export (.*)", Duration.ofSeconds(120));
     Map<String, String> env = new HashMap<>();
     for (String assignment : ready.trim().split("\\s+")) {
@@ -41,6 +42,7 @@ final class LocalDyad implements AutoCloseable {
       env.put(assignment.substring(0, eq), assignment.substring(eq + 1));
     }
     assertThat(env.get("DYAD_GATEWAYS")).isEqualTo("127.0.0.1:" + dosmPort + ",127.0.0.1:" + (dosmPort + 1));
+    assertThat(env.get("DYAD_DDM")).isEqualTo("127.0.0.1:" + ddmPort + ",127.0.0.1:" + (ddmPort + 1));
     env.put("PATH", DyadProcess.launcher().getParent() + ":" + System.getenv("PATH"));
     env.put("DYAD_BIN", DyadProcess.launcher().toString());
     env.put("DYAD_ROOT", repositoryRoot().toString());

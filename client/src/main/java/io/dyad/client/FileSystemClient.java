@@ -1,5 +1,6 @@
 package io.dyad.client;
 
+import com.google.common.base.Ticker;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
@@ -37,13 +38,10 @@ import java.util.function.Consumer;
  */
 public final class FileSystemClient implements AutoCloseable {
   private static final int PAGE = 1000;
-  /** tries of one call at least (with one DDM: once more on a new connection after a lost one) */
-  private static final int MIN_ATTEMPTS = 2;
 
-  private final List<HostAndPort> ddms;
+  private final DdmOrder ddms;
   private final DyadClient objects;
   private final ConnectionPool<DdmConnection> pool;
-  private final AtomicInteger next = new AtomicInteger();
   private final boolean ownsObjects;
 
   /**
@@ -57,10 +55,7 @@ public final class FileSystemClient implements AutoCloseable {
   private FileSystemClient(List<HostAndPort> ddms, DyadClient objects, ThriftClientConfig thrift,
       boolean ownsObjects) {
     this.ownsObjects = ownsObjects;
-    if (ddms.isEmpty()) {
-      throw new IllegalArgumentException("no DDM to use");
-    }
-    this.ddms = List.copyOf(ddms);
+    this.ddms = new DdmOrder(ddms, Ticker.systemTicker());
     this.objects = objects;
     this.pool = new ConnectionPool<>(t -> DdmConnection.open(t, thrift), 8, thrift.requestTimeout(),
         Duration.ofSeconds(30));
@@ -95,22 +90,24 @@ public final class FileSystemClient implements AutoCloseable {
 
   /**
    * Runs a call on a DDM; if the DDM cannot be reached, the connection is lost or the DDM fails inside, again on the
-   * next one (the same one, on a new connection, if there is only one). Only for reads and for changes that carry
-   * their request id: a retry may follow a try that was carried out.
+   * next one (the same one, on a new connection, if there is only one). A DDM that could not be reached is tried last
+   * for a few seconds. Only for reads and for changes that carry their request id: a retry may follow a try that was
+   * carried out.
    */
   private <T> T call(Rpc<T> rpc) throws DyadException {
-    int start = next.getAndIncrement();
     DyadException last = null;
-    int attempts = Math.max(ddms.size(), MIN_ATTEMPTS);
-    for (int i = 0; i < attempts; i++) {
-      HostAndPort ddm = ddms.get(Math.floorMod(start + i, ddms.size()));
+    for (HostAndPort ddm : ddms.plan()) {
       try {
-        return pool.call(ddm, ConnectionPool.Retry.SAFE, c -> c.call(rpc::call));
+        T answer = pool.call(ddm, ConnectionPool.Retry.SAFE, c -> c.call(rpc::call));
+        ddms.answered(ddm);
+        return answer;
       } catch (DyadException e) {
-        boolean otherDdmMayHelp = e.code() == ErrorCode.INTERNAL
-            || (e.code() == ErrorCode.UNAVAILABLE && e.getMessage().contains(ddm.toString()));
-        if (!otherDdmMayHelp) {
+        boolean unreachable = e.code() == ErrorCode.UNAVAILABLE && e.getMessage().contains(ddm.toString());
+        if (!unreachable && e.code() != ErrorCode.INTERNAL) {
           throw e;
+        }
+        if (unreachable) {
+          ddms.failed(ddm);
         }
         last = e;
       }

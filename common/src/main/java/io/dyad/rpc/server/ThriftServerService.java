@@ -73,6 +73,7 @@ public final class ThriftServerService extends AbstractIdleService implements Se
   private final MemoryBudget budget;
   private volatile boolean underPressure;
   private volatile ServerSocketChannel listener;
+  private Thread acceptor;
 
   /**
    * @param name short name for threads and log lines, e.g. "node-a1"
@@ -98,7 +99,8 @@ public final class ThriftServerService extends AbstractIdleService implements Se
     for (int i = 0; i < config.workers(); i++) {
       threads.add(thread(this::work, "thrift-" + name + "-" + i));
     }
-    threads.add(thread(this::accept, "thrift-" + name + "-acceptor"));
+    acceptor = thread(this::accept, "thrift-" + name + "-acceptor");
+    threads.add(acceptor);
     threads.forEach(Thread::start);
     LOG.info("[{}] serving Thrift on {} (frames up to {} bytes, up to {} connections, {} workers)", name,
         describe(boundAddress()), config.maxFrameBytes(), config.maxConnections(), config.workers());
@@ -214,6 +216,9 @@ public final class ThriftServerService extends AbstractIdleService implements Se
   @Override
   protected void shutDown() throws Exception {
     closeQuietly(listener);
+    // the acceptor hands a connection it has just accepted to a loop before it ends; a loop that stopped first would
+    // never adopt it, and it would stay open, unanswered, until its client gave up
+    acceptor.join(TimeUnit.SECONDS.toMillis(STOP_WAIT_SECONDS));
     loops.forEach(SelectorLoop::stop);
     queue.close();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);

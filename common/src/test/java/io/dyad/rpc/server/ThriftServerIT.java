@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -324,6 +325,62 @@ class ThriftServerIT {
     assertThat(server.counters().memoryWaits()).isPositive();
   }
 
+  /**
+   * Connections made while the server stops, again and again: every one the server accepted is closed by the time it
+   * has stopped (a client sees its end at once), none left open and unanswered until its client's timeout, as one
+   * that the acceptor handed to a loop that had already stopped used to be.
+   */
+  @Test
+  void everyConnectionAcceptedWhileTheServerStopsIsClosed() throws Exception {
+    ExecutorService dialers = Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < 25; round++) {
+        HostAndPort target = start(config());
+        List<Socket> made = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> dialing = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          dialing.add(dialers.submit(() -> {
+            while (true) {
+              Socket s = new Socket();
+              try {
+                s.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5000);
+              } catch (IOException refused) {
+                s.close();
+                return null; // the listener is closed
+              }
+              try {
+                // the first byte of a request: a connection the kernel completed but the server never took (its
+                // accept queue full, then closed) is reset by it, as for any client that sends
+                s.getOutputStream().write(0);
+              } catch (IOException reset) {
+                s.close();
+                continue;
+              }
+              made.add(s);
+            }
+          }));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> made.size() >= 20);
+        server.stopAsync().awaitTerminated();
+        server = null;
+        for (Future<?> f : dialing) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+        synchronized (made) {
+          for (Socket s : made) {
+            s.setSoTimeout(5_000);
+            assertThat(readsEndOfStream(s)).as("round " + round + ": a connection accepted while stopping is closed ("
+                + s.getLocalPort() + " to " + s.getPort() + ")")
+                .isTrue();
+            s.close();
+          }
+        }
+      }
+    } finally {
+      dialers.shutdownNow();
+    }
+  }
+
   /** Sends all of a frame of {@code size} bytes but its last byte, from another thread (the server may not read it). */
   private static void stallFrame(Socket s, int size) {
     Thread t = new Thread(() -> {
@@ -341,7 +398,9 @@ class ThriftServerIT {
   }
 
   private static boolean readsEndOfStream(Socket s) throws IOException {
-    s.setSoTimeout(10_000);
+    if (s.getSoTimeout() == 0) {
+      s.setSoTimeout(10_000);
+    }
     InputStream in = s.getInputStream();
     try {
       return in.read() == -1;

@@ -65,6 +65,19 @@ public final class Ddm {
     ThriftServerService server = new ThriftServerService("ddm-" + config.instance(),
         new FileSystem.Processor<>(handler), config.server());
     FailoverCutoff cutoff = new FailoverCutoff("ddm " + config.instance(), view, directories, MemberKind.DIRECTORY);
+    // stopped last, after the server: a call still in flight when the DDM stops finishes on open pools (its caller,
+    // its connection cut, sends it again elsewhere) instead of failing on closed ones with an error it would believe
+    Service resources = new AbstractIdleService() {
+      @Override
+      protected void startUp() {}
+
+      @Override
+      protected void shutDown() {
+        finder.close();
+        directories.close();
+        dosms.close();
+      }
+    };
     Service registered = new AbstractIdleService() {
       private Service delegate;
 
@@ -77,12 +90,9 @@ public final class Ddm {
       @Override
       protected void shutDown() {
         delegate.stopAsync().awaitTerminated();
-        finder.close();
-        directories.close();
-        dosms.close();
       }
     };
-    return new Ddm(server, new ServiceStack("ddm-" + config.instance(), List.of(cutoff, server, registered),
+    return new Ddm(server, new ServiceStack("ddm-" + config.instance(), List.of(resources, cutoff, server, registered),
         Duration.ofSeconds(20)));
   }
 

@@ -1,0 +1,64 @@
+package io.dyad.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.common.net.HostAndPort;
+import com.google.common.base.Ticker;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class DdmOrderTest {
+  private static final HostAndPort A = HostAndPort.fromParts("127.0.0.1", 9300);
+  private static final HostAndPort B = HostAndPort.fromParts("127.0.0.1", 9301);
+  private static final HostAndPort C = HostAndPort.fromParts("127.0.0.1", 9302);
+
+  /** Time that moves only when told. */
+  private static final class FakeTicker extends Ticker {
+    private final AtomicLong nanos = new AtomicLong();
+
+    @Override
+    public long read() {
+      return nanos.get();
+    }
+
+    void advance(long n) {
+      nanos.addAndGet(n);
+    }
+  }
+
+  @Test
+  void callsTakeTurnsAndEachTriesEveryDdm() {
+    DdmOrder order = new DdmOrder(List.of(A, B, C), new FakeTicker());
+    assertThat(order.plan()).containsExactly(A, B, C);
+    assertThat(order.plan()).containsExactly(B, C, A);
+    assertThat(order.plan()).containsExactly(C, A, B);
+  }
+
+  @Test
+  void aDdmThatFailedIsTriedLastForAFewSeconds() {
+    FakeTicker ticker = new FakeTicker();
+    DdmOrder order = new DdmOrder(List.of(A, B), ticker);
+    order.failed(A);
+    assertThat(order.plan()).containsExactly(B, A);
+    assertThat(order.plan()).as("not first on every other call").containsExactly(B, A);
+    ticker.advance(DdmOrder.SUSPECT_FOR.toNanos() + 1);
+    assertThat(List.of(order.plan(), order.plan())).as("in turn again").contains(List.of(A, B));
+  }
+
+  @Test
+  void aDdmThatAnswersIsNoLongerSuspect() {
+    DdmOrder order = new DdmOrder(List.of(A, B), new FakeTicker());
+    order.failed(A);
+    order.answered(A);
+    assertThat(List.of(order.plan(), order.plan())).contains(List.of(A, B));
+  }
+
+  @Test
+  void aSingleDdmIsTriedTwiceOnANewConnection() {
+    DdmOrder order = new DdmOrder(List.of(A), new FakeTicker());
+    assertThat(order.plan()).containsExactly(A, A);
+    order.failed(A);
+    assertThat(order.plan()).as("suspect, but the only one").containsExactly(A, A);
+  }
+}
