@@ -43,13 +43,15 @@ import org.junit.jupiter.api.io.TempDir;
  * against this machine: the example inventory, every "host" a loopback address with {@code ansible_connection:
  * local}, everything installed under a temporary prefix, daemons in daemon mode, on free ports. Checks a file round
  * trip through the deployed DDM and DOSM, {@code /health} of every member, that a second {@code site.yml} changes
- * nothing, and that {@code rolling-restart.yml} keeps a background writer and reader going without losing or
+ * nothing (with {@code -Ddyad.it.full=true}), and that {@code rolling-restart.yml} keeps a background writer and reader going without losing or
  * failing an acknowledged file; {@code teardown.yml} stops every daemon at the end.
  */
 class AnsibleIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern RECAP = Pattern.compile(
       "^(\\S+)\\s*:\\s*ok=(\\d+)\\s+changed=(\\d+)\\s+unreachable=(\\d+)\\s+failed=(\\d+)", Pattern.MULTILINE);
+  /** {@code -Ddyad.it.full=true}: also the second passes that prove the playbooks idempotent. */
+  private static final boolean FULL = Boolean.getBoolean("dyad.it.full");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir Path tmp;
@@ -178,11 +180,13 @@ class AnsibleIT {
       ok("fs", "get", "-q", "ans:/round-trip.bin", copy.toString());
       assertThat(Files.readAllBytes(copy)).as("the bytes read back through the DDM and DOSM").isEqualTo(content);
 
-      // 4. a second run changes nothing
-      Run second = playbook("site.yml");
-      assertThat(second.exitCode()).as("second site.yml\n" + second.tail()).isZero();
-      second.recap().forEach((host, counts) -> assertThat(counts[1])
-          .as("changed= of " + host + " in the second site.yml run\n" + second.tail()).isZero());
+      // 4. a second run changes nothing (the idempotence passes run with -Ddyad.it.full=true: each costs a minute)
+      if (FULL) {
+        Run second = playbook("site.yml");
+        assertThat(second.exitCode()).as("second site.yml\n" + second.tail()).isZero();
+        second.recap().forEach((host, counts) -> assertThat(counts[1])
+            .as("changed= of " + host + " in the second site.yml run\n" + second.tail()).isZero());
+      }
 
       // 5. a rolling restart under a background writer and reader
       Traffic workload = new Traffic(tmp.resolve("workload"));
@@ -242,11 +246,13 @@ class AnsibleIT {
       Path afterGrowth = tmp.resolve("round-trip.after-growth");
       ok("fs", "get", "-q", "ans:/round-trip.bin", afterGrowth.toString());
       assertThat(Files.readAllBytes(afterGrowth)).as("read back after the cluster grew").isEqualTo(content);
-      Run growAgain = playbook("add-pairs.yml");
-      assertThat(growAgain.exitCode()).as("second add-pairs.yml\n" + growAgain.tail()).isZero();
-      growAgain.recap().forEach((host, counts) -> assertThat(counts[1])
-          .as("changed= of " + host + " in the second add-pairs.yml run\n" + growAgain.tail()).isZero());
-      phase("pair a3-b3 added and joined; a second add-pairs.yml changed nothing");
+      if (FULL) {
+        Run growAgain = playbook("add-pairs.yml");
+        assertThat(growAgain.exitCode()).as("second add-pairs.yml\n" + growAgain.tail()).isZero();
+        growAgain.recap().forEach((host, counts) -> assertThat(counts[1])
+            .as("changed= of " + host + " in the second add-pairs.yml run\n" + growAgain.tail()).isZero());
+      }
+      phase("pair a3-b3 added and joined" + (FULL ? "; a second add-pairs.yml changed nothing" : ""));
       passed = true;
     } finally {
       // after a timeout (JUnit interrupts this thread) the daemons must still be stopped

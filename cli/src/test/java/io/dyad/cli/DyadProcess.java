@@ -30,6 +30,15 @@ final class DyadProcess implements AutoCloseable {
     this.stderr = stderr;
   }
 
+  /**
+   * JVM options of every process a test starts (unless the test sets {@code DYAD_JAVA_OPTS} itself): a test's
+   * daemons live seconds to minutes, a dozen at once on two cores, so the C1 compiler alone and the serial collector
+   * start them sooner and leave the cores to the work under test. {@code -Ddyad.it.jvm=} (empty) runs them as
+   * deployed.
+   */
+  private static final String TEST_JVM_OPTIONS = System.getProperty("dyad.it.jvm",
+      "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+
   static Path launcher() {
     String home = System.getProperty("dyad.home");
     assertThat(home).as("dyad.home (set by the failsafe configuration)").isNotNull();
@@ -48,6 +57,7 @@ final class DyadProcess implements AutoCloseable {
     command.add(launcher().toString());
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().put("DYAD_JAVA_OPTS", TEST_JVM_OPTIONS);
     pb.environment().putAll(env);
     return new DyadProcess(pb.start(), out, err);
   }

@@ -129,7 +129,9 @@ class HostileClientsIT {
   @Test
   void wellBehavedClientsKeepBeingServedWhileOthersHoldConnectionsPutsAndMemory() throws Exception {
     DyadProcess process = startDosm("h1", "--frame-timeout-seconds", Integer.toString(FRAME_TIMEOUT_SECONDS),
-        "--max-puts-per-connection", "64");
+        "--max-puts-per-connection", "64",
+        // the bound itself is under test here: a slow machine must not expire the first abandoned puts meanwhile
+        "--put-idle-seconds-under-pressure", "600", "--put-idle-seconds", "600");
     HostAndPort dosm = addressOf(process);
     try (DyadClient good = DyadClient.connect(ClientConfig.of(List.of(dosm))
         .withThrift(ThriftClientConfig.defaults().withRequestTimeout(Duration.ofSeconds(30))))) {

@@ -102,7 +102,10 @@ final class TestCluster implements AutoCloseable {
     view = started(infra.clusterView());
     view.await(s -> s.members().size() == 6, Duration.ofSeconds(20)).orElseThrow();
     for (String m : MEMBERS) {
-      startNode(m);
+      launchNode(m); // all six start side by side: a JVM's start is mostly waiting
+    }
+    for (String m : MEMBERS) {
+      nodes.get(m).awaitOutput("listening on", Duration.ofSeconds(60));
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> MEMBERS.stream().allMatch(m -> view.current().isLive(m)));
     coordinator = started(infra.coordinator(view, new CoordinatorConfig("test-coordinator", GRACE)));
@@ -170,6 +173,10 @@ final class TestCluster implements AutoCloseable {
 
   /** Starts (or starts again) the node process of {@code member} on its data directory. */
   void startNode(String member, String... extraArgs) throws Exception {
+    launchNode(member, extraArgs).awaitOutput("listening on", Duration.ofSeconds(60));
+  }
+
+  private DyadProcess launchNode(String member, String... extraArgs) throws Exception {
     List<String> args = new ArrayList<>(List.of("node", "--id", member, "--data", dataDir(member).toString(),
         "--zk", zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()),
         "--hint-handoff-seconds", "2"));
@@ -180,7 +187,7 @@ final class TestCluster implements AutoCloseable {
     }
     DyadProcess p = DyadProcess.start(dir.resolve("logs"), Map.of("DYAD_HEAP", "-Xmx192m"), args.toArray(new String[0]));
     nodes.put(member, p);
-    p.awaitOutput("listening on", Duration.ofSeconds(60));
+    return p;
   }
 
   /** Starts {@code bin/dyad dosm} as a process with the given heap; returns it and its address once it serves. */
