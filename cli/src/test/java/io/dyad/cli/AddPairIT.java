@@ -51,8 +51,9 @@ class AddPairIT {
 
   @Test
   void addingAPairUnderLoadMovesItsObjectsAndLosesNothing() throws Exception {
+    // slow enough that readers sweep every object several times while the objects move
     cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.MULTICAST)
-        .withDosmArgs("--rebalance-mib-per-second", "2"));
+        .withDosmArgs("--rebalance-mib-per-second", "4"));
     for (int i = 0; i < 240; i++) {
       acked.put(cluster.client, 40_000 + i);
     }

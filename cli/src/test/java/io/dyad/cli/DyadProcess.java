@@ -36,7 +36,7 @@ final class DyadProcess implements AutoCloseable {
    * start them sooner and leave the cores to the work under test. {@code -Ddyad.it.jvm=} (empty) runs them as
    * deployed.
    */
-  private static final String TEST_JVM_OPTIONS = System.getProperty("dyad.it.jvm",
+  static final String TEST_JVM_OPTIONS = System.getProperty("dyad.it.jvm",
       "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
 
   static Path launcher() {

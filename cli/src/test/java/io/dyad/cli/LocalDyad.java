@@ -45,6 +45,7 @@ final class LocalDyad implements AutoCloseable {
     assertThat(env.get("DYAD_DDM")).isEqualTo("127.0.0.1:" + ddmPort + ",127.0.0.1:" + (ddmPort + 1));
     env.put("PATH", DyadProcess.launcher().getParent() + ":" + System.getenv("PATH"));
     env.put("DYAD_BIN", DyadProcess.launcher().toString());
+    env.put("DYAD_JAVA_OPTS", DyadProcess.TEST_JVM_OPTIONS); // commands start as the test's daemons do
     env.put("DYAD_ROOT", repositoryRoot().toString());
     return new LocalDyad(local, env, dir);
   }

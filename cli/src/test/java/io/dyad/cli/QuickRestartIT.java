@@ -13,7 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -26,21 +27,37 @@ import org.junit.jupiter.api.io.TempDir;
  * afterwards both members of the pair hold the same objects and tombstones.
  */
 class QuickRestartIT {
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
-  private TestCluster cluster;
-  private final Acked acked = new Acked();
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) static Path dir;
+  /** One cluster for the class: each test leaves every member serving, and checks all acknowledged so far. */
+  private static TestCluster cluster;
+  private static final Acked acked = new Acked();
 
-  @BeforeEach
-  void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     cluster = new TestCluster(dir, DosmConfig.MULTICAST);
     for (int i = 0; i < 150; i++) {
       acked.put(cluster.client, 7_000 + i);
     }
   }
 
-  @AfterEach
-  void stop() throws Exception {
-    cluster.close();
+  /** A test that failed midway may have left a member down: start it again, so that the next one starts whole. */
+  @BeforeEach
+  void everyMemberServes() throws Exception {
+    for (String m : TestCluster.MEMBERS) {
+      if (!cluster.process(m).isAlive()) {
+        cluster.restart(m);
+      }
+    }
+    for (String m : TestCluster.MEMBERS) {
+      cluster.awaitServing(m, Duration.ofSeconds(90));
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   private Workload load(long seedBase) {
