@@ -50,9 +50,6 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
     NEVER
   }
 
-  /** When this thread began to acquire its current lease: a lease begun before an abandonment is abandoned too. */
-  private static final ThreadLocal<Long> ACQUIRED_AT = ThreadLocal.withInitial(() -> Long.MIN_VALUE);
-
   /** A connection idle this long is checked for a close by the server before it is reused. */
   private static final long PROBE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -82,6 +79,25 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
 
   private record Idle<C>(C connection, long since) {}
 
+  /** A permit taken on a server, and when its taking began: a lease begun before an abandonment is abandoned too. */
+  private final class Checkout {
+    private final Target target;
+    private final long startedAt;
+
+    Checkout(Target target, long startedAt) {
+      this.target = target;
+      this.startedAt = startedAt;
+    }
+
+    Target target() {
+      return target;
+    }
+
+    long startedAt() {
+      return startedAt;
+    }
+  }
+
   /**
    * Runs {@code fn} on a connection to {@code target}. If it fails because a reused connection broke (the server
    * closed it, say) and {@code retry} is SAFE, it runs once more on a fresh connection.
@@ -110,9 +126,9 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
 
   /** A connection to {@code target}, reused if one is idle. The caller must close the lease. */
   public Lease lease(HostAndPort target) throws DyadException {
-    Target t = acquire(target);
-    C c = takeIdle(t);
-    return c != null ? new Lease(target, t, c, true) : connect(target, t);
+    Checkout checkout = acquire(target);
+    C c = takeIdle(checkout.target());
+    return c != null ? new Lease(target, checkout, c, true) : connect(target, checkout);
   }
 
   /** A new connection to {@code target} (for a retry after a reused one broke). The caller must close the lease. */
@@ -120,17 +136,17 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
     return connect(target, acquire(target));
   }
 
-  private Lease connect(HostAndPort target, Target t) throws DyadException {
+  private Lease connect(HostAndPort target, Checkout checkout) throws DyadException {
     try {
-      return new Lease(target, t, factory.connect(target), false);
+      return new Lease(target, checkout, factory.connect(target), false);
     } catch (DyadException | RuntimeException e) {
-      t.permits.release();
+      checkout.target().permits.release();
       throw e;
     }
   }
 
-  private Target acquire(HostAndPort target) throws DyadException {
-    ACQUIRED_AT.set(System.nanoTime());
+  private Checkout acquire(HostAndPort target) throws DyadException {
+    long startedAt = System.nanoTime();
     if (closed) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "the connection pool is closed (shutting down)");
     }
@@ -144,7 +160,7 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
       Thread.currentThread().interrupt();
       throw new DyadException(ErrorCode.UNAVAILABLE, "interrupted while waiting for a connection to " + target, e);
     }
-    return t;
+    return new Checkout(t, startedAt);
   }
 
   /** The most recently used idle connection that is still good, or null; stale ones are closed on the way. */
@@ -253,14 +269,14 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
     /** why {@link #abandon} cut it while in use, or null */
     volatile String abandonedBecause;
 
-    private Lease(HostAndPort target, Target owner, C connection, boolean reused) {
+    private Lease(HostAndPort target, Checkout checkout, C connection, boolean reused) {
       this.target = target;
-      this.owner = owner;
+      this.owner = checkout.target();
       this.connection = connection;
       this.reused = reused;
       owner.inUse.add(this);
       String why = owner.abandonedBecause;
-      if (why != null && ACQUIRED_AT.get() - owner.abandonedAt < 0) {
+      if (why != null && checkout.startedAt() - owner.abandonedAt < 0) {
         abandon(why); // abandoned while this lease was being made: cut like the others
       }
     }
