@@ -1,7 +1,7 @@
 package io.dyad.cli;
 
 import io.dyad.common.DyadException;
-import io.dyad.rpc.tls.DevCertificates;
+import io.dyad.server.tls.DevCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.dyad.cli;
 
 import io.dyad.common.DyadException;
-import io.dyad.common.ServiceStack;
+import io.dyad.server.ServiceStack;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.failover.CoordinatorService;
 import io.dyad.coordinator.view.ClusterView;

@@ -6,7 +6,7 @@ import com.google.common.util.concurrent.Service;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.DyadVersion;
-import io.dyad.common.ServiceStack;
+import io.dyad.server.ServiceStack;
 import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.ZkSession;

@@ -6,7 +6,7 @@ import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
-import io.dyad.common.ServiceStack;
+import io.dyad.server.ServiceStack;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterView;

@@ -134,7 +134,7 @@ final class StatusReport {
     if (!isDirectory(member)) {
       return "";
     }
-    return io.dyad.ddm.directory.PairRoles.isPrimary(s, member) ? " (primary)" : " (duplicate)";
+    return io.dyad.directory.api.PairRoles.isPrimary(s, member) ? " (primary)" : " (duplicate)";
   }
 
   private static void appendTable(StringBuilder b, List<String[]> rows) {

@@ -6,7 +6,7 @@ import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.model.VolumeInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
-import io.dyad.ddm.rpc.DirectoryClient;
+import io.dyad.directory.api.DirectoryClient;
 import io.dyad.rpc.ThriftClientConfig;
 import java.io.PrintWriter;
 import java.time.Duration;

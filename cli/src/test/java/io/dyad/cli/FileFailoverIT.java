@@ -9,7 +9,7 @@ import io.dyad.client.FileSystemClient;
 import io.dyad.common.DyadException;
 import io.dyad.coordinator.model.FailoverState;
 import io.dyad.coordinator.view.ClusterSnapshot;
-import io.dyad.ddm.directory.PairRoles;
+import io.dyad.directory.api.PairRoles;
 import io.dyad.rpc.ThriftClientConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

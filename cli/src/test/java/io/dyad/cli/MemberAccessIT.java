@@ -275,7 +275,7 @@ class MemberAccessIT {
   void aStrangerOnADirectoryPortChangesAndReadsNothing() throws Exception {
     files.mkdir("guarded", "/before", false);
     ClusterSnapshot s = cluster.view().current();
-    String primary = io.dyad.ddm.directory.PairRoles.primary(s, s.pairs().get(s.volumes().get("guarded")
+    String primary = io.dyad.directory.api.PairRoles.primary(s, s.pairs().get(s.volumes().get("guarded")
         .directoryPair())).orElseThrow();
     DirectoryServer.Client directory = new DirectoryServer.Client(ThriftConnections.open(address(primary),
         ThriftClientConfig.defaults()));

@@ -17,16 +17,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module rules of docs/development.md, checked on the compiled classes of every module: modules depend
- * downward only (thrift, common, coordinator, the roles, cli; the client on thrift and common alone), only the
- * coordinator touches ZooKeeper, and the generated Thrift types stay at the edges.
+ * downward only (thrift; common; server plumbing and the coordinator; the roles; cli), the Java client on the IDL and
+ * common code alone (no server plumbing, no Bouncy Castle, no ZooKeeper), the DDM gateway on the directory API and
+ * never on the directory server's insides, only the coordinator touches ZooKeeper, and the generated Thrift types
+ * stay at the edges.
  */
 class ModuleRulesTest {
-  private static final String COMMON = "io.dyad.common..";
-  private static final String RPC = "io.dyad.rpc..";
-  private static final String SEARCH = "io.dyad.search..";
+  /** dyad-common: what clients and daemons share (the client side of Thrift and TLS, ids, errors, access) */
+  private static final String[] COMMON = {"io.dyad.common..", "io.dyad.rpc", "io.dyad.rpc.tls.."};
+  /** dyad-server: what only daemons need (the Thrift server, multicast search, service stacks, the dev CA) */
+  private static final String[] SERVER = {"io.dyad.rpc.server..", "io.dyad.search..", "io.dyad.server.."};
   private static final String COORDINATOR = "io.dyad.coordinator..";
   private static final String NODE = "io.dyad.node..";
   private static final String DOSM = "io.dyad.dosm..";
+  private static final String DIRECTORY_API = "io.dyad.directory.api..";
+  private static final String[] DIRECTORY = {"io.dyad.directory.server..", "io.dyad.directory.namespace.."};
   private static final String DDM = "io.dyad.ddm..";
   private static final String CLIENT = "io.dyad.client..";
   private static final String CLI = "io.dyad.cli..";
@@ -39,11 +44,25 @@ class ModuleRulesTest {
         .importPackages("io.dyad");
     // the rules below would pass on nothing: make sure every module's classes were found
     for (Class<?> c : new Class<?>[] {io.dyad.common.ObjectId.class, io.dyad.rpc.StorageNodeClient.class,
+        io.dyad.rpc.server.ThriftServerService.class, io.dyad.search.MulticastAsker.class,
         io.dyad.coordinator.ZkSession.class, io.dyad.node.server.StorageNode.class, io.dyad.dosm.Dosm.class,
-        io.dyad.ddm.directory.DirectoryMember.class,
+        io.dyad.directory.api.PairRoles.class, io.dyad.directory.server.DirectoryMember.class,
+        io.dyad.directory.namespace.NamespaceStore.class, io.dyad.ddm.gateway.Ddm.class,
         io.dyad.client.DyadClient.class, Dyad.class, io.dyad.thrift.ObjectGateway.class}) {
       org.assertj.core.api.Assertions.assertThat(classes.contain(c)).as("imported %s", c.getName()).isTrue();
     }
+  }
+
+  private static String[] all(Object... packages) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (Object p : packages) {
+      if (p instanceof String[] several) {
+        out.addAll(java.util.List.of(several));
+      } else {
+        out.add((String) p);
+      }
+    }
+    return out.toArray(String[]::new);
   }
 
   @Test
@@ -55,40 +74,60 @@ class ModuleRulesTest {
   }
 
   @Test
-  void commonCodeDependsOnNoCoordinationNoRoleAndNoClient() {
-    noClasses().that().resideInAnyPackage(COMMON, RPC, SEARCH)
-        .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, NODE, DOSM, DDM, CLIENT, CLI)
+  void commonCodeDependsOnNoServerPlumbingNoCoordinationNoRoleAndNoClient() {
+    noClasses().that().resideInAnyPackage(COMMON)
+        .should().dependOnClassesThat().resideInAnyPackage(
+            all(SERVER, COORDINATOR, NODE, DOSM, DIRECTORY_API, DIRECTORY, DDM, CLIENT, CLI))
         .check(classes);
   }
 
   @Test
-  void theCoordinatorDependsOnNoRole() {
+  void serverPlumbingDependsOnNoCoordinationNoRoleAndNoClient() {
+    noClasses().that().resideInAnyPackage(SERVER)
+        .should().dependOnClassesThat().resideInAnyPackage(
+            all(COORDINATOR, NODE, DOSM, DIRECTORY_API, DIRECTORY, DDM, CLIENT, CLI))
+        .check(classes);
+  }
+
+  @Test
+  void theCoordinatorDependsOnNoServerPlumbingAndNoRole() {
     noClasses().that().resideInAPackage(COORDINATOR)
-        .should().dependOnClassesThat().resideInAnyPackage(NODE, DOSM, DDM, CLIENT, CLI)
+        .should().dependOnClassesThat().resideInAnyPackage(
+            all(SERVER, NODE, DOSM, DIRECTORY_API, DIRECTORY, DDM, CLIENT, CLI))
         .check(classes);
   }
 
   @Test
   void noRoleDependsOnAnotherRole() {
     noClasses().that().resideInAPackage(NODE).should().dependOnClassesThat()
-        .resideInAnyPackage(DOSM, DDM, CLIENT, CLI).check(classes);
+        .resideInAnyPackage(all(DOSM, DIRECTORY_API, DIRECTORY, DDM, CLIENT, CLI)).check(classes);
     noClasses().that().resideInAPackage(DOSM).should().dependOnClassesThat()
-        .resideInAnyPackage(NODE, DDM, CLIENT, CLI).check(classes);
+        .resideInAnyPackage(all(NODE, DIRECTORY_API, DIRECTORY, DDM, CLIENT, CLI)).check(classes);
+    noClasses().that().resideInAnyPackage(DIRECTORY).should().dependOnClassesThat()
+        .resideInAnyPackage(NODE, DOSM, DDM, CLIENT, CLI).check(classes);
+    noClasses().that().resideInAPackage(DIRECTORY_API).should().dependOnClassesThat()
+        .resideInAnyPackage(all(SERVER, NODE, DOSM, DIRECTORY, DDM, CLIENT, CLI)).check(classes);
+  }
+
+  @Test
+  void theDdmGatewayKnowsTheDirectoryServersOnlyThroughTheDirectoryApi() {
     noClasses().that().resideInAPackage(DDM).should().dependOnClassesThat()
-        .resideInAnyPackage(NODE, DOSM, CLIENT, CLI).check(classes);
+        .resideInAnyPackage(all(DIRECTORY, NODE, DOSM, CLIENT, CLI)).check(classes);
   }
 
   @Test
   void theClientNeedsOnlyTheIdlAndCommonCode() {
     noClasses().that().resideInAPackage(CLIENT)
-        .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, NODE, DOSM, DDM, CLI)
+        .should().dependOnClassesThat().resideInAnyPackage(
+            all(SERVER, COORDINATOR, NODE, DOSM, DIRECTORY_API, DIRECTORY, DDM, CLI, "org.bouncycastle..",
+                "org.apache.zookeeper..", "org.apache.curator..", "org.rocksdb.."))
         .check(classes);
   }
 
   @Test
   void theNamespaceStoreKnowsNothingOfTheCluster() {
-    noClasses().that().resideInAPackage("io.dyad.ddm.namespace..")
-        .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, "io.dyad.ddm.directory..")
+    noClasses().that().resideInAPackage("io.dyad.directory.namespace..")
+        .should().dependOnClassesThat().resideInAnyPackage(COORDINATOR, "io.dyad.directory.server..")
         .check(classes);
   }
 

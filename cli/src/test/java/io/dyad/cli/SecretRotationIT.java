@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dyad.common.access.ClusterSecret;
-import io.dyad.coordinator.admin.AccessControl;
+import io.dyad.coordinator.startup.AccessControl;
 import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.zk.ZkClients;
 import io.dyad.coordinator.zk.ZkConfig;

@@ -3,7 +3,7 @@ package io.dyad.dosm;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.google.common.util.concurrent.Service;
-import io.dyad.common.ServiceStack;
+import io.dyad.server.ServiceStack;
 import io.dyad.coordinator.rebalance.RebalanceLedger;
 import io.dyad.coordinator.rebalance.RebalancerLatch;
 import io.dyad.coordinator.view.ClusterView;

@@ -6,7 +6,7 @@ import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.search.MulticastAsker;
-import io.dyad.search.MulticastGroup;
+import io.dyad.common.MulticastGroup;
 import io.dyad.search.MulticastSettings;
 import io.dyad.search.SearchAuth;
 import io.dyad.search.SearchMessages;

@@ -5,7 +5,7 @@ import com.google.common.net.HostAndPort;
 import io.dyad.common.Blame;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
-import io.dyad.common.LogLimiter;
+import io.dyad.server.LogLimiter;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Routing;

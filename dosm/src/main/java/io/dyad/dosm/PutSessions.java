@@ -3,7 +3,7 @@ package io.dyad.dosm;
 import com.google.common.base.Ticker;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
-import io.dyad.common.LogLimiter;
+import io.dyad.server.LogLimiter;
 import io.dyad.rpc.server.CallContext;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.dyad.cli.admin;
 
-import io.dyad.common.LogLimiter;
+import io.dyad.server.LogLimiter;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -23,14 +23,14 @@ import java.util.regex.Pattern;
  * Reads certificates and unencrypted PKCS#8 private keys ({@code -----BEGIN PRIVATE KEY-----}, what
  * {@code openssl genpkey} and {@code dyad admin dev-ca} write) from PEM files with the JDK alone.
  */
-final class PemFiles {
+public final class PemFiles {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \\1-----", Pattern.DOTALL);
   private static final List<String> KEY_ALGORITHMS = List.of("EC", "RSA", "Ed25519", "Ed448");
 
   private PemFiles() {}
 
-  static List<X509Certificate> certificates(Path file, String what) throws DyadException {
+  public static List<X509Certificate> certificates(Path file, String what) throws DyadException {
     String text = read(file, what);
     List<X509Certificate> certs = new ArrayList<>();
     try {
@@ -51,7 +51,7 @@ final class PemFiles {
     return certs;
   }
 
-  static PrivateKey privateKey(Path file) throws DyadException {
+  public static PrivateKey privateKey(Path file) throws DyadException {
     String what = "the TLS key file";
     String text = read(file, what);
     Matcher m = BLOCK.matcher(text);

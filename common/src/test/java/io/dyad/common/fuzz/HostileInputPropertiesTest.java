@@ -10,9 +10,6 @@ import io.dyad.common.access.DaemonAuth;
 import io.dyad.common.access.ProofTarget;
 import io.dyad.common.access.Locator;
 import io.dyad.common.access.Locators;
-import io.dyad.search.SearchAuth;
-import io.dyad.search.SearchMessages;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +25,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Property-based fuzzing (jqwik, a fixed budget of tries per property in every build) of what strangers can put in
- * front of Dyad's parsers and checks: object ids, locators, member proofs and search datagrams. Each either accepts
+ * front of Dyad's parsers and checks: object ids, locators and member proofs (search datagrams:
+ * SearchDatagramPropertiesTest in the server module). Each either accepts
  * well-formed input or refuses it with the one typed error it documents — never another exception — and no
  * random input ever passes a signature check.
  */
@@ -114,18 +112,6 @@ class HostileInputPropertiesTest {
       throw new AssertionError("a random proof authenticated " + daemon);
     } catch (DyadException e) {
       assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_DENIED);
-    }
-  }
-
-  @Property
-  void searchDatagramsNeverThrowAndRandomOnesNeverOpen(@ForAll("hostileStrings") String text, @ForAll byte[] raw) {
-    SearchAuth signed = new SearchAuth(Optional.of(secret), Clock.systemUTC());
-    for (byte[] datagram : new byte[][] {text.getBytes(StandardCharsets.UTF_8), raw}) {
-      assertThat(signed.open(datagram, datagram.length)).as("nothing random is signed by the cluster").isEmpty();
-      SearchMessages.question(datagram, datagram.length);
-      SearchMessages.answer(datagram, datagram.length);
-      SearchMessages.volumeQuestion(datagram, datagram.length);
-      SearchAuth.none().open(datagram, datagram.length).ifPresent(SearchMessages::volumeAnswer);
     }
   }
 }

@@ -101,7 +101,7 @@ public final class ClusterDescriptionValidator {
       }
       if (spec != null && spec.multicast() != null) {
         try {
-          io.dyad.search.MulticastGroup.parse(spec.multicast());
+          io.dyad.common.MulticastGroup.parse(spec.multicast());
         } catch (DyadException e) {
           problems.add("center " + name + ": " + e.getMessage());
         }

@@ -5,7 +5,7 @@ import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.view.ClusterView;
-import io.dyad.ddm.rpc.ObjectGatewayClient;
+import io.dyad.directory.api.ObjectGatewayClient;
 import io.dyad.rpc.ConnectionPool;
 import io.dyad.thrift.GatewayList;
 import io.dyad.thrift.ObjectInfo;

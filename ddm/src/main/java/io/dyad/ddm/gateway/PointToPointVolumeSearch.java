@@ -5,7 +5,7 @@ import io.dyad.common.DyadException;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterSnapshot;
-import io.dyad.ddm.rpc.DirectoryClient;
+import io.dyad.directory.api.DirectoryClient;
 import io.dyad.rpc.ConnectionPool;
 import io.dyad.thrift.VolumeState;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.dyad.node.server;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import io.dyad.common.ServiceStack;
+import io.dyad.server.ServiceStack;
 import io.dyad.node.store.FileObjectStore;
 import io.dyad.node.store.ObjectStore;
 import io.dyad.rpc.server.ServerCounters;

@@ -3,7 +3,7 @@ package io.dyad.node.store;
 import com.google.common.base.Ticker;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
-import io.dyad.common.LogLimiter;
+import io.dyad.server.LogLimiter;
 import io.dyad.common.ObjectId;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -19,7 +19,7 @@ import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.ThriftConnections;
 import io.dyad.rpc.server.AccessRefusals;
 import io.dyad.rpc.server.ThriftServerConfig;
-import io.dyad.rpc.tls.DevCertificates;
+import io.dyad.server.tls.DevCertificates;
 import io.dyad.rpc.tls.Tls;
 import io.dyad.rpc.tls.TlsFiles;
 import io.dyad.thrift.AccessDenied;
