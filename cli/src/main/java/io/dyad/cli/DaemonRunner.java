@@ -51,6 +51,9 @@ final class DaemonRunner {
         } else {
           LOG.error("{}: {} failed unexpectedly", name, service, cause);
         }
+        // a daemon with a dead role must not stay up on its admin port looking alive: stop the rest, so the process
+        // exits non-zero and its supervisor restarts it
+        manager.stopAsync();
       }
     }, MoreExecutors.directExecutor());
     Thread hook = new Thread(() -> {
