@@ -2,6 +2,8 @@ package io.dyad.cli;
 
 import io.dyad.common.DyadException;
 import io.dyad.server.ServiceStack;
+import io.dyad.coordinator.Coordination;
+import io.dyad.coordinator.failover.CoordinatorAssembly;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.failover.CoordinatorService;
 import io.dyad.coordinator.view.ClusterView;
@@ -50,8 +52,8 @@ final class CoordinatorCommand implements Callable<Integer> {
     String coordinatorId = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
     try (ZkSession session = ZkSession.connect(zk.config(secret.load()))) {
       ClusterView view = session.clusterView();
-      CoordinatorService coordinator = session.coordinator(view,
-          new CoordinatorConfig(coordinatorId, Duration.ofMillis(graceMs)));
+      CoordinatorService coordinator = CoordinatorAssembly.create(
+          new CoordinatorConfig(coordinatorId, Duration.ofMillis(graceMs)), new Coordination(session, view));
       ServiceStack stack = new ServiceStack("coordinator-" + coordinatorId, List.of(view, coordinator), Duration.ofSeconds(15));
       Observability observed = new Observability(new MetricRegistry(), new HealthCheckRegistry())
           .zooKeeper(session).cluster(view);

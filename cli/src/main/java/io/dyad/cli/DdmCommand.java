@@ -5,12 +5,12 @@ import com.codahale.metrics.health.HealthCheckRegistry;
 import com.google.common.util.concurrent.Service;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
-import io.dyad.common.DyadVersion;
 import io.dyad.server.ServiceStack;
 import io.dyad.coordinator.ZkSession;
-import io.dyad.coordinator.model.GatewayInfo;
+import io.dyad.coordinator.Coordination;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.ddm.gateway.Ddm;
+import io.dyad.ddm.gateway.DdmAssembly;
 import io.dyad.ddm.gateway.DdmConfig;
 import io.dyad.ddm.gateway.VolumeSearchConfig;
 import io.dyad.search.MulticastSettings;
@@ -77,7 +77,7 @@ final class DdmCommand implements Callable<Integer> {
       try {
         Observability observed = new Observability(new MetricRegistry(), new HealthCheckRegistry())
             .zooKeeper(session).cluster(view);
-        Ddm ddm = create(instance, listen, config(instance, listen), session, view, observed.metrics());
+        Ddm ddm = DdmAssembly.create(config(instance, listen), new Coordination(session, view), observed.metrics());
         ServiceStack stack = new ServiceStack("ddm-" + instance, List.of(ddm.service()), Duration.ofSeconds(20));
         List<Service> services = new ArrayList<>(List.of(stack));
         services.addAll(admin.server("ddm " + instance, Optional.empty(), observed,
@@ -105,19 +105,5 @@ final class DdmCommand implements Callable<Integer> {
     }
     return DdmConfig.defaults(instance, server.config(bind, 1024 * 1024)
         .withTls(secret.tls.loadForDaemon("ddm " + instance)), secret.load()).withSearch(volumeSearch);
-  }
-
-  /** A DDM that registers itself under /dyad/ddm once it serves. */
-  static Ddm create(String instance, HostAndPort listen, DdmConfig config, ZkSession session, ClusterView view)
-      throws DyadException {
-    return create(instance, listen, config, session, view, new MetricRegistry());
-  }
-
-  /** As above, its metrics in {@code metrics}. */
-  static Ddm create(String instance, HostAndPort listen, DdmConfig config, ZkSession session, ClusterView view,
-      MetricRegistry metrics) throws DyadException {
-    return Ddm.create(config, view, session.volumeRegistry(), metrics, bound ->
-        session.ddmRegistration(new GatewayInfo(instance, bound.getAddress().getHostAddress() + ":" + bound.getPort(),
-            System.currentTimeMillis(), DyadVersion.get())));
   }
 }

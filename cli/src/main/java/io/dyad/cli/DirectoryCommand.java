@@ -6,12 +6,14 @@ import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.coordinator.Coordination;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.coordinator.fencing.MemberGate;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.directory.server.DirectoryConfig;
+import io.dyad.directory.server.DirectoryAssembly;
 import io.dyad.directory.server.DirectoryMember;
 import io.dyad.search.MulticastSettings;
 import java.net.InetSocketAddress;
@@ -95,8 +97,9 @@ final class DirectoryCommand implements Callable<Integer> {
           Duration.ofSeconds(patienceSeconds), logRetention, Duration.ofSeconds(garbageEverySeconds), secret.load())
           .withAcceptUnboundProofs(upgrade.acceptUnboundProofs);
       Observability observed = new Observability(new MetricRegistry(), new HealthCheckRegistry());
-      DirectoryMember directory = DirectoryMember.assemble(config, member, session, view, observed.metrics(),
-          Optional.of(new MulticastSettings(multicastInterface, 0)));
+      DirectoryMember directory = DirectoryAssembly.create(new DirectoryAssembly.Config(config, member,
+          Optional.of(new MulticastSettings(multicastInterface, 0))), new Coordination(session, view),
+          observed.metrics());
       observed.zooKeeper(session).dataDirectory(data, 0).cluster(view).member(id, view, () -> {
         MemberGate.Status s = directory.status();
         return s.name().equals("FENCED") ? Optional.of(s.detail()) : Optional.empty();

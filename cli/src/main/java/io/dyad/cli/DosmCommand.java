@@ -5,13 +5,12 @@ import com.codahale.metrics.health.HealthCheckRegistry;
 import com.google.common.util.concurrent.Service;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
-import io.dyad.common.DyadVersion;
 import io.dyad.server.ServiceStack;
-import io.dyad.coordinator.model.GatewayInfo;
+import io.dyad.coordinator.Coordination;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.dosm.Dosm;
-import io.dyad.dosm.RebalanceSettings;
+import io.dyad.dosm.DosmAssembly;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +53,8 @@ final class DosmCommand implements Callable<Integer> {
       ClusterView view = session.clusterView();
       Observability observed = new Observability(new MetricRegistry(), new HealthCheckRegistry())
           .zooKeeper(session).cluster(view);
-      Dosm dosm = create(instance, listen, options, session, view, observed.metrics());
+      Dosm dosm = DosmAssembly.create(options.assembly(instance, listen), new Coordination(session, view),
+          observed.metrics());
       ServiceStack stack = new ServiceStack("dosm-" + instance, List.of(view, dosm.service()), Duration.ofSeconds(20));
       List<Service> services = new ArrayList<>(List.of(stack));
       services.addAll(admin.server("dosm " + instance, Optional.empty(), observed,
@@ -66,25 +66,5 @@ final class DosmCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
       }, spec.commandLine().getErr(), daemonMode.pidFile("dosm", id));
     }
-  }
-
-  /** A DOSM that registers itself under /dyad/dosm once it serves. */
-  static Dosm create(String instance, HostAndPort listen, DosmOptions options, ZkSession session, ClusterView view)
-      throws DyadException {
-    return create(instance, listen, options, session, view, new MetricRegistry());
-  }
-
-  /** As above, its metrics in {@code metrics}. */
-  static Dosm create(String instance, HostAndPort listen, DosmOptions options, ZkSession session, ClusterView view,
-      MetricRegistry metrics) throws DyadException {
-    if (options.rebalanceMibPerSecond < 0) {
-      throw DyadException.invalidArgument("--rebalance-mib-per-second must not be negative");
-    }
-    Optional<Dosm.Rebalancing> rebalancing = options.rebalanceMibPerSecond == 0 ? Optional.empty()
-        : Optional.of(new Dosm.Rebalancing(session.rebalancerLatch(instance), session.rebalanceLedger(),
-            RebalanceSettings.of(options.rebalanceMibPerSecond)));
-    return Dosm.create(options.config(instance, listen), view, metrics, bound ->
-        session.dosmRegistration(new GatewayInfo(instance, bound.getAddress().getHostAddress() + ":" + bound.getPort(),
-            System.currentTimeMillis(), DyadVersion.get())), rebalancing);
   }
 }

@@ -67,6 +67,11 @@ public final class DosmOptions {
 
   @picocli.CommandLine.Mixin SecurityOptions secret;
 
+  /** What the DOSM role is assembled from: these options, for this instance listening there. */
+  io.dyad.dosm.DosmAssembly.Config assembly(String instance, HostAndPort listen) throws io.dyad.common.DyadException {
+    return new io.dyad.dosm.DosmAssembly.Config(config(instance, listen), rebalanceMibPerSecond);
+  }
+
   DosmConfig config(String instance, HostAndPort listen) throws io.dyad.common.DyadException {
     int chunk = Math.multiplyExact(maxChunkKib, 1024);
     ThriftServerConfig serverConfig = server.config(new InetSocketAddress(listen.getHost(), listen.getPort()), chunk)

@@ -14,6 +14,8 @@ import io.dyad.coordinator.admin.ClusterDescription.CenterSpec;
 import io.dyad.coordinator.admin.ClusterDescription.MemberSpec;
 import io.dyad.coordinator.admin.ClusterDescription.PairSpec;
 import io.dyad.coordinator.admin.ClusterDescriptionValidator;
+import io.dyad.coordinator.Coordination;
+import io.dyad.coordinator.failover.CoordinatorAssembly;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
@@ -22,11 +24,15 @@ import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.coordinator.zk.ZkTls;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.directory.server.DirectoryConfig;
+import io.dyad.directory.server.DirectoryAssembly;
 import io.dyad.directory.server.DirectoryMember;
 import io.dyad.ddm.gateway.Ddm;
+import io.dyad.ddm.gateway.DdmAssembly;
 import io.dyad.ddm.gateway.DdmConfig;
 import io.dyad.ddm.gateway.VolumeSearchConfig;
 import io.dyad.dosm.Dosm;
+import io.dyad.dosm.DosmAssembly;
+import io.dyad.node.StorageNodeAssembly;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.node.store.StoreConfig;
 import io.dyad.rpc.server.ThriftServerConfig;
@@ -327,7 +333,8 @@ public final class LocalCluster extends AbstractIdleService {
         startNode(m);
       }
     }
-    start(infra.coordinator(view, new CoordinatorConfig("local-coordinator", options.grace())));
+    start(CoordinatorAssembly.create(new CoordinatorConfig("local-coordinator", options.grace()),
+        new Coordination(infra, view)));
     print("coordinator local-coordinator (grace %d ms)", options.grace().toMillis());
     // "ready" means serving: every member admitted (after a restart on existing data, each first collects what its
     // partner holds for it)
@@ -347,12 +354,12 @@ public final class LocalCluster extends AbstractIdleService {
   }
 
   private void startDdm(String name, HostAndPort listen) throws DyadException {
-    Ddm ddm = DdmCommand.create(name, listen, DdmConfig.defaults(name,
+    Ddm ddm = DdmAssembly.create(DdmConfig.defaults(name,
         ThriftServerConfig.forChunks(new InetSocketAddress(listen.getHost(), listen.getPort()), 1024 * 1024)
             .withTls(tls), secret)
         .withSearch(new VolumeSearchConfig(options.dosm().search, new MulticastSettings(
             options.dosm().multicastInterface, options.dosm().multicastTtl), Duration.ofMillis(
-            options.dosm().searchTimeoutMs))), infra, view);
+            options.dosm().searchTimeoutMs))), new Coordination(infra, view), new MetricRegistry());
     start(ddm.service());
     ddms.put(name, ddm);
     InetSocketAddress a = ddm.address();
@@ -360,7 +367,8 @@ public final class LocalCluster extends AbstractIdleService {
   }
 
   private void startGateway(String name, HostAndPort listen) throws DyadException {
-    Dosm dosm = DosmCommand.create(name, listen, options.dosm(), infra, view);
+    Dosm dosm = DosmAssembly.create(options.dosm().assembly(name, listen), new Coordination(infra, view),
+        new MetricRegistry());
     start(dosm.service());
     gateways.put(name, dosm);
     InetSocketAddress a = dosm.address();
@@ -496,8 +504,9 @@ public final class LocalCluster extends AbstractIdleService {
         .withTls(tls),
         Duration.ofSeconds(5), 1_000_000, Duration.ofSeconds(2), secret);
     ZkSession session = session(options.nodeSession());
-    DirectoryMember directory = DirectoryMember.assemble(config, m, session, view,
-        new MetricRegistry(), Optional.of(new MulticastSettings(options.dosm().multicastInterface, 0)));
+    DirectoryMember directory = DirectoryAssembly.create(new DirectoryAssembly.Config(config, m,
+        Optional.of(new MulticastSettings(options.dosm().multicastInterface, 0))), new Coordination(session, view),
+        new MetricRegistry());
     memberSessions.put(m.id(), session);
     memberServices.put(m.id(), start(directory.service()));
     print("directory %s %s center %s (data %s)", m.id(), m.address(), m.center(), data);
@@ -516,11 +525,11 @@ public final class LocalCluster extends AbstractIdleService {
         new InetSocketAddress(address.getHost(), address.getPort()));
     StorageNodeConfig config = new StorageNodeConfig(m.id(), plain.store(), plain.server().withTls(tls));
     ZkSession session = session(options.nodeSession());
-    ClusterNode node = ClusterNode.assemble(config, m, session, view,
+    StorageNodeAssembly node = StorageNodeAssembly.create(new StorageNodeAssembly.Config(config, m,
         new MulticastSettings(options.dosm().multicastInterface, options.dosm().multicastTtl), Duration.ofSeconds(5),
-        secret);
+        secret, false), new Coordination(session, view), new MetricRegistry());
     memberSessions.put(m.id(), session);
-    memberServices.put(m.id(), start(node.service));
+    memberServices.put(m.id(), start(node.service()));
     print("node %s %s center %s (data %s)", m.id(), m.address(), m.center(), data);
   }
 

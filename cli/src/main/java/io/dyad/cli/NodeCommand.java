@@ -10,8 +10,10 @@ import io.dyad.server.ServiceStack;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterView;
+import io.dyad.coordinator.Coordination;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.search.MulticastSettings;
+import io.dyad.node.StorageNodeAssembly;
 import io.dyad.node.server.StorageNode;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.node.store.StoreConfig;
@@ -113,17 +115,18 @@ final class NodeCommand implements Callable<Integer> {
       if (clustered) {
         view = session.clusterView();
         view.startAsync().awaitRunning();
-        MemberInfo member = declared(view);
-        declaredAdmin = Optional.ofNullable(member.adminAddress());
-        ClusterNode clusterNode = ClusterNode.assemble(config(HostAndPort.fromString(member.address())), member,
-            session, view, new MulticastSettings(multicastInterface, 0), Duration.ofSeconds(handoffSeconds),
-            secret.load(), observed.metrics(), upgrade.acceptUnboundProofs);
-        node = clusterNode.node;
-        parts.add(clusterNode.service);
-        observed.zooKeeper(session).member(id, view, () -> clusterNode.registration.mayAcceptWrites() ? Optional.empty()
+        MemberInfo declaration = declared(view);
+        declaredAdmin = Optional.ofNullable(declaration.adminAddress());
+        StorageNodeAssembly member = StorageNodeAssembly.create(new StorageNodeAssembly.Config(
+            config(HostAndPort.fromString(declaration.address())), declaration, new MulticastSettings(multicastInterface, 0),
+            Duration.ofSeconds(handoffSeconds), secret.load(), upgrade.acceptUnboundProofs),
+            new Coordination(session, view), observed.metrics());
+        node = member.node();
+        parts.add(member.service());
+        observed.zooKeeper(session).member(id, view, () -> member.registration().mayAcceptWrites() ? Optional.empty()
             : Optional.of("its registration lease in ZooKeeper is not valid, so it refuses writes")).cluster(view);
       } else {
-        node = StorageNode.create(config(listen), observed.metrics());
+        node = StorageNodeAssembly.standalone(config(listen), observed.metrics());
         parts.add(node.service());
       }
       observed.dataDirectory(data, Math.multiplyExact(reserveMib, 1024L * 1024)).store(node.store());

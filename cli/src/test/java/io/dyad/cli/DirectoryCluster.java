@@ -9,6 +9,8 @@ import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.coordinator.admin.ClusterDescription;
 import io.dyad.coordinator.admin.ClusterDescriptionValidator;
+import io.dyad.coordinator.Coordination;
+import io.dyad.coordinator.failover.CoordinatorAssembly;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.coordinator.view.ClusterView;
@@ -61,7 +63,7 @@ final class DirectoryCluster implements AutoCloseable {
         List.of(new ClusterDescription.MemberSpec(A, "directory", "A", "127.0.1.21:" + port, null)),
         List.of(new ClusterDescription.PairSpec("dp1", "directory", A, B)))));
     view = started(infra.clusterView());
-    started(infra.coordinator(view, new CoordinatorConfig("test-coordinator", GRACE)));
+    started(CoordinatorAssembly.create(new CoordinatorConfig("test-coordinator", GRACE), new Coordination(infra, view)));
     start(A);
     start(B);
     awaitServing(A, B);

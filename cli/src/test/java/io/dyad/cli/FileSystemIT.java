@@ -3,6 +3,7 @@ package io.dyad.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.codahale.metrics.MetricRegistry;
 import com.google.common.net.HostAndPort;
 import io.dyad.client.ClientConfig;
 import io.dyad.client.DyadClient;
@@ -13,8 +14,10 @@ import io.dyad.common.ErrorCode;
 import io.dyad.common.access.ClusterSecret;
 import io.dyad.common.access.Locator;
 import io.dyad.common.access.Locators;
+import io.dyad.coordinator.Coordination;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.ddm.gateway.Ddm;
+import io.dyad.ddm.gateway.DdmAssembly;
 import io.dyad.ddm.gateway.DdmConfig;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.ThriftConnections;
@@ -240,7 +243,7 @@ class FileSystemIT {
           new java.net.InetSocketAddress("127.0.0.1", 0), 1 << 20), java.util.Optional.of(ClusterSecret.load(
           cluster.secretFile()))).withSearch(new io.dyad.ddm.gateway.VolumeSearchConfig("multicast",
           io.dyad.search.MulticastSettings.loopback(), Duration.ofMillis(300)));
-      Ddm ddm = DdmCommand.create("search-ddm", HostAndPort.fromParts("127.0.0.1", 0), multicast, zk, cluster.view());
+      Ddm ddm = DdmAssembly.create(multicast, new Coordination(zk, cluster.view()), new MetricRegistry());
       ddm.service().startAsync().awaitRunning();
       try (FileSystemClient searching = new FileSystemClient(List.of(HostAndPort.fromParts("127.0.0.1",
           ddm.address().getPort())), objects, ThriftClientConfig.defaults())) {
@@ -269,7 +272,7 @@ class FileSystemIT {
         Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
         java.util.Optional.of(ClusterSecret.load(cluster.secretFile())), io.dyad.ddm.gateway.VolumeSearchConfig.pointToPoint());
     try (ZkSession zk = ZkSession.connect(cluster.zkConfig())) {
-      Ddm ddm = DdmCommand.create("quick-ddm", HostAndPort.fromParts("127.0.0.1", 0), quick, zk, cluster.view());
+      Ddm ddm = DdmAssembly.create(quick, new Coordination(zk, cluster.view()), new MetricRegistry());
       ddm.service().startAsync().awaitRunning();
       HostAndPort at = HostAndPort.fromParts("127.0.0.1", ddm.address().getPort());
       try (FileSystemClient fast = new FileSystemClient(List.of(at), objects, ThriftClientConfig.defaults());

@@ -131,6 +131,24 @@ class ModuleRulesTest {
         .check(classes);
   }
 
+  /** Each role is wired in one place, its module's assembly, which commands, dyad local and benchmarks all call. */
+  @Test
+  void commandsStartRolesThroughTheirAssembliesOnly() {
+    java.util.Set<String> assembledInside = java.util.Set.of(io.dyad.node.server.StorageNode.class.getName(),
+        io.dyad.dosm.Dosm.class.getName(), io.dyad.ddm.gateway.Ddm.class.getName());
+    noClasses().that().resideInAPackage(CLI).should().callMethodWhere(
+        new com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaMethodCall>(
+            "a role's own factory (StorageNode.create, Dosm.create, Ddm.create, ZkSession.coordinator)") {
+          @Override
+          public boolean test(com.tngtech.archunit.core.domain.JavaMethodCall call) {
+            String owner = call.getTargetOwner().getName();
+            return (call.getName().equals("create") && assembledInside.contains(owner))
+                || (call.getName().equals("coordinator") && owner.equals(io.dyad.coordinator.ZkSession.class.getName()));
+          }
+        })
+        .check(classes);
+  }
+
   @Test
   void theCoordinatorsPackagesHaveNoCycles() {
     slices().matching("io.dyad.coordinator.(*)..").should().beFreeOfCycles().check(classes);

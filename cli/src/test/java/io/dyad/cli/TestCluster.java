@@ -2,6 +2,7 @@ package io.dyad.cli;
 
 import static org.awaitility.Awaitility.await;
 
+import com.codahale.metrics.MetricRegistry;
 import com.google.common.net.HostAndPort;
 import io.dyad.client.ClientConfig;
 import io.dyad.client.DyadClient;
@@ -10,6 +11,8 @@ import io.dyad.common.InventoryPage;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.coordinator.admin.ClusterDescriptionValidator;
+import io.dyad.coordinator.Coordination;
+import io.dyad.coordinator.failover.CoordinatorAssembly;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.failover.CoordinatorService;
 import io.dyad.coordinator.model.PairInfo;
@@ -18,6 +21,7 @@ import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.dosm.Dosm;
+import io.dyad.dosm.DosmAssembly;
 import io.dyad.dosm.Placement;
 import io.dyad.rpc.StorageNodeClient;
 import io.dyad.rpc.ThriftClientConfig;
@@ -108,7 +112,8 @@ final class TestCluster implements AutoCloseable {
       nodes.get(m).awaitOutput("listening on", Duration.ofSeconds(60));
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> MEMBERS.stream().allMatch(m -> view.current().isLive(m)));
-    coordinator = started(infra.coordinator(view, new CoordinatorConfig("test-coordinator", GRACE)));
+    coordinator = started(CoordinatorAssembly.create(new CoordinatorConfig("test-coordinator", GRACE),
+        new Coordination(infra, view)));
     await().atMost(Duration.ofSeconds(60)).until(() -> MEMBERS.stream().allMatch(m -> view.current().isServing(m)));
     for (String id : List.of("d1", "d2").subList(0, options.inProcessDosms())) {
       List<String> args = new ArrayList<>(List.of("--search", searchMode, "--multicast-interface", "lo",
@@ -117,7 +122,8 @@ final class TestCluster implements AutoCloseable {
       DosmOptions dosmOptions = picocli.CommandLine.populateCommand(new DosmOptions(), args.toArray(new String[0]));
       ZkSession s = session();
       ClusterView v = started(s.clusterView());
-      Dosm dosm = DosmCommand.create(id, HostAndPort.fromParts("127.0.0.1", 0), dosmOptions, s, v);
+      Dosm dosm = DosmAssembly.create(dosmOptions.assembly(id, HostAndPort.fromParts("127.0.0.1", 0)),
+          new Coordination(s, v), new MetricRegistry());
       started(dosm.service());
       dosms.add(dosm);
     }

@@ -6,6 +6,7 @@ import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.ObjectId;
+import io.dyad.node.StorageNodeAssembly;
 import io.dyad.node.server.StorageNode;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.node.store.StoreConfig;
@@ -73,7 +74,7 @@ final class NodeBench implements Callable<Integer> {
     Path dir = data != null ? Files.createDirectories(data) : Files.createTempDirectory("dyad-bench-");
     Path nodeDir = Files.createDirectories(dir.resolve("node"));
     int chunk = chunkKib * 1024;
-    StorageNode node = StorageNode.create(StorageNodeConfig.of("bench",
+    StorageNode node = StorageNodeAssembly.standalone(StorageNodeConfig.of("bench",
         StoreConfig.defaults(nodeDir).withMaxChunkBytes(Math.max(chunk, StoreConfig.DEFAULT_MAX_CHUNK_BYTES))
             .withReserveBytes(0),
         new InetSocketAddress(HostAndPort.fromString(listen).getHost(), HostAndPort.fromString(listen).getPort())),

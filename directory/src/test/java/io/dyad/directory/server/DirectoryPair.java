@@ -127,7 +127,8 @@ final class DirectoryPair implements AutoCloseable {
         ThriftServerConfig.forChunks(new InetSocketAddress(a.getHost(), a.getPort()), DirectoryConfig.MAX_REPLY_CHUNK)
             .withWorkers(8),
         Duration.ofSeconds(3), 1_000_000, Duration.ofSeconds(1), java.util.Optional.empty());
-    DirectoryMember m = DirectoryMember.assemble(config, info, session, v, new MetricRegistry());
+    DirectoryMember m = DirectoryAssembly.create(new DirectoryAssembly.Config(config, info, java.util.Optional.empty()),
+        new io.dyad.coordinator.Coordination(session, v), new MetricRegistry());
     m.service().startAsync().awaitRunning();
     running.put(member, new Running(session, v, m));
   }
