@@ -30,11 +30,9 @@ import picocli.CommandLine.Spec;
     description = "Run a coordinator in the foreground. Run several: one leads and declares failover and failback.")
 final class CoordinatorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin DaemonModeOptions daemonMode;
-  @Mixin ZkOptions zk;
+  @Mixin DaemonOptions daemon;
 
   @Mixin SecurityOptions secret;
-  @Mixin AdminOptions admin;
 
   @Option(names = "--id", description = "Coordinator id (default: HOST-PID).")
   String id;
@@ -45,12 +43,12 @@ final class CoordinatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws DyadException {
-    if (daemonMode.daemon) {
-      return daemonMode.detach(spec, "coordinator", id);
-    }
-    LogLevels.forDaemon();
+    return daemon.run(spec, "coordinator", id, this::serve);
+  }
+
+  private int serve() throws DyadException {
     String coordinatorId = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
-    try (ZkSession session = ZkSession.connect(zk.config(secret.load()))) {
+    try (ZkSession session = ZkSession.connect(daemon.zk.config(secret.load()))) {
       ClusterView view = session.clusterView();
       CoordinatorService coordinator = CoordinatorAssembly.create(
           new CoordinatorConfig(coordinatorId, Duration.ofMillis(graceMs)), new Coordination(session, view));
@@ -59,13 +57,13 @@ final class CoordinatorCommand implements Callable<Integer> {
           .zooKeeper(session).cluster(view);
       observed.metrics().register("coordinator.leading", (Gauge<Integer>) () -> coordinator.isActing() ? 1 : 0);
       List<Service> services = new ArrayList<>(List.of(stack));
-      services.addAll(admin.server("coordinator " + coordinatorId, Optional.empty(), observed, () -> Map.of(
+      services.addAll(daemon.admin.server("coordinator " + coordinatorId, Optional.empty(), observed, () -> Map.of(
           "coordinator", coordinatorId, "leading", coordinator.isActing(), "epoch", view.current().epoch(),
           "leader", view.current().coordinatorLeader().orElse(""))));
       return DaemonRunner.run("coordinator " + coordinatorId, services, () -> {
-        spec.commandLine().getOut().printf("coordinator %s running (ZooKeeper %s)%n", coordinatorId, zk.connectString());
+        spec.commandLine().getOut().printf("coordinator %s running (ZooKeeper %s)%n", coordinatorId, daemon.zk.connectString());
         spec.commandLine().getOut().flush();
-      }, spec.commandLine().getErr(), daemonMode.pidFile("coordinator", id));
+      }, spec.commandLine().getErr(), daemon.mode.pidFile("coordinator", id));
     }
   }
 }

@@ -34,11 +34,9 @@ import picocli.CommandLine.Spec;
         + "front of the cluster's directory servers. Stateless: run as many as you like.")
 final class DdmCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin DaemonModeOptions daemonMode;
-  @Mixin ZkOptions zk;
+  @Mixin DaemonOptions daemon;
   @Mixin SecurityOptions secret;
   @Mixin ServerOptions server;
-  @Mixin AdminOptions admin;
 
   @Option(names = "--listen", required = true, converter = HostPortConverter.class,
       description = "HOST:PORT to serve the file API on, e.g. 127.0.0.1:9300 (port 0 picks a free one).")
@@ -66,12 +64,12 @@ final class DdmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws DyadException {
-    if (daemonMode.daemon) {
-      return daemonMode.detach(spec, "ddm", id);
-    }
-    LogLevels.forDaemon();
+    return daemon.run(spec, "ddm", id, this::serve);
+  }
+
+  private int serve() throws DyadException {
     String instance = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
-    try (ZkSession session = ZkSession.connect(zk.config(secret.load()))) {
+    try (ZkSession session = ZkSession.connect(daemon.zk.config(secret.load()))) {
       ClusterView view = session.clusterView();
       view.startAsync().awaitRunning();
       try {
@@ -80,14 +78,14 @@ final class DdmCommand implements Callable<Integer> {
         Ddm ddm = DdmAssembly.create(config(instance, listen), new Coordination(session, view), observed.metrics());
         ServiceStack stack = new ServiceStack("ddm-" + instance, List.of(ddm.service()), Duration.ofSeconds(20));
         List<Service> services = new ArrayList<>(List.of(stack));
-        services.addAll(admin.server("ddm " + instance, Optional.empty(), observed,
+        services.addAll(daemon.admin.server("ddm " + instance, Optional.empty(), observed,
           () -> Map.of("rates", observed.keyRates("ddm"), "instance", instance,
             "address", listen.toString(), "epoch", view.current().epoch(), "volumes", view.current().volumes().size())));
         return DaemonRunner.run("ddm " + instance, services, () -> {
           spec.commandLine().getOut().printf("ddm %s listening on %s:%d%n", instance,
               ddm.address().getAddress().getHostAddress(), ddm.address().getPort());
           spec.commandLine().getOut().flush();
-        }, spec.commandLine().getErr(), daemonMode.pidFile("ddm", id));
+        }, spec.commandLine().getErr(), daemon.mode.pidFile("ddm", id));
       } finally {
         view.stopAsync().awaitTerminated();
       }

@@ -5,7 +5,6 @@ import com.codahale.metrics.health.HealthCheckRegistry;
 import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
-import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.Coordination;
 import io.dyad.coordinator.ZkSession;
 import io.dyad.coordinator.fencing.MemberGate;
@@ -37,8 +36,7 @@ import picocli.CommandLine.Spec;
         + "and serves them over Thrift, as the declared directory member --id of the cluster at --zk (or $DYAD_ZK).")
 final class DirectoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin DaemonModeOptions daemonMode;
-  @Mixin ZkOptions zk;
+  @Mixin DaemonOptions daemon;
 
   @Option(names = "--id", required = true, description = "Member id of this directory server, e.g. da1.")
   String id;
@@ -73,16 +71,14 @@ final class DirectoryCommand implements Callable<Integer> {
   @Mixin SecurityOptions secret;
   @Mixin UpgradeOptions upgrade;
   @Mixin ServerOptions server;
-  @Mixin AdminOptions admin;
 
   @Override
   public Integer call() throws DyadException {
-    if (daemonMode.daemon) {
-      return daemonMode.detach(spec, "directory", id);
-    }
-    daemonMode.followParent();
-    LogLevels.forDaemon();
-    ZkSession session = ZkSession.connect(zk.config(secret.load()));
+    return daemon.run(spec, "directory", id, this::serve);
+  }
+
+  private int serve() throws DyadException {
+    ZkSession session = ZkSession.connect(daemon.zk.config(secret.load()));
     ClusterView view = session.clusterView();
     try {
       view.startAsync().awaitRunning();
@@ -105,7 +101,7 @@ final class DirectoryCommand implements Callable<Integer> {
         return s.name().equals("FENCED") ? Optional.of(s.detail()) : Optional.empty();
       });
       List<Service> services = new ArrayList<>(List.of(directory.service()));
-      services.addAll(admin.server("directory " + id, Optional.ofNullable(member.adminAddress()), observed, () -> {
+      services.addAll(daemon.admin.server("directory " + id, Optional.ofNullable(member.adminAddress()), observed, () -> {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("member", id);
         out.put("state", directory.status().name());
@@ -117,9 +113,9 @@ final class DirectoryCommand implements Callable<Integer> {
       return DaemonRunner.run("directory " + id, services, () -> {
         InetSocketAddress a = directory.address();
         spec.commandLine().getOut().printf("directory server %s listening on %s:%d (data %s, cluster %s)%n", id,
-            a.getAddress().getHostAddress(), a.getPort(), data.toAbsolutePath(), zk.connectString());
+            a.getAddress().getHostAddress(), a.getPort(), data.toAbsolutePath(), daemon.zk.connectString());
         spec.commandLine().getOut().flush();
-      }, spec.commandLine().getErr(), daemonMode.pidFile("directory", id));
+      }, spec.commandLine().getErr(), daemon.mode.pidFile("directory", id));
     } catch (IllegalArgumentException e) {
       throw DyadException.invalidArgument(e.getMessage());
     } finally {
@@ -130,19 +126,6 @@ final class DirectoryCommand implements Callable<Integer> {
 
   /** The member's declaration, checked against --listen. */
   private MemberInfo declared(ClusterView view) throws DyadException {
-    MemberInfo m = view.current().members().get(id);
-    if (m == null) {
-      throw DyadException.notFound("member " + id + " is not declared in the cluster at " + zk.connectString());
-    }
-    if (m.kind() != MemberKind.DIRECTORY) {
-      throw DyadException.invalidArgument("member " + id + " is a " + m.kind().json()
-          + " member, not a directory server");
-    }
-    HostAndPort declared = HostAndPort.fromString(m.address());
-    if (listen != null && !listen.equals(declared)) {
-      throw new DyadException(ErrorCode.INVALID_ARGUMENT, "member " + id + " is declared at " + declared
-          + " but --listen is " + listen + "; partners find each other by the declared address");
-    }
-    return m;
+    return DeclaredMember.of(view, id, MemberKind.DIRECTORY, "a directory server", listen, daemon.zk.connectString());
   }
 }

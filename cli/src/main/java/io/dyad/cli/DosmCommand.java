@@ -29,8 +29,7 @@ import picocli.CommandLine.Spec;
     description = "Run a DOSM (object gateway) in the foreground. Run several; clients find them in ZooKeeper.")
 final class DosmCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin DaemonModeOptions daemonMode;
-  @Mixin ZkOptions zk;
+  @Mixin DaemonOptions daemon;
   @Mixin DosmOptions options;
 
   @Option(names = "--listen", required = true, converter = HostPortConverter.class,
@@ -40,16 +39,15 @@ final class DosmCommand implements Callable<Integer> {
   @Option(names = "--id", description = "Instance id (default: HOST-PID).")
   String id;
 
-  @Mixin AdminOptions admin;
 
   @Override
   public Integer call() throws DyadException {
-    if (daemonMode.daemon) {
-      return daemonMode.detach(spec, "dosm", id);
-    }
-    LogLevels.forDaemon();
+    return daemon.run(spec, "dosm", id, this::serve);
+  }
+
+  private int serve() throws DyadException {
     String instance = id != null ? id : ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
-    try (ZkSession session = ZkSession.connect(zk.config(options.secret.load()))) {
+    try (ZkSession session = ZkSession.connect(daemon.zk.config(options.secret.load()))) {
       ClusterView view = session.clusterView();
       Observability observed = new Observability(new MetricRegistry(), new HealthCheckRegistry())
           .zooKeeper(session).cluster(view);
@@ -57,14 +55,14 @@ final class DosmCommand implements Callable<Integer> {
           observed.metrics());
       ServiceStack stack = new ServiceStack("dosm-" + instance, List.of(view, dosm.service()), Duration.ofSeconds(20));
       List<Service> services = new ArrayList<>(List.of(stack));
-      services.addAll(admin.server("dosm " + instance, Optional.empty(), observed,
+      services.addAll(daemon.admin.server("dosm " + instance, Optional.empty(), observed,
           () -> Map.of("rates", observed.keyRates("dosm"), "instance", instance,
           "address", listen.toString(), "epoch", view.current().epoch(), "search", options.search)));
       return DaemonRunner.run("dosm " + instance, services, () -> {
         spec.commandLine().getOut().printf("dosm %s listening on %s:%d (search: %s)%n", instance,
             dosm.address().getAddress().getHostAddress(), dosm.address().getPort(), options.search);
         spec.commandLine().getOut().flush();
-      }, spec.commandLine().getErr(), daemonMode.pidFile("dosm", id));
+      }, spec.commandLine().getErr(), daemon.mode.pidFile("dosm", id));
     }
   }
 }

@@ -5,7 +5,6 @@ import com.codahale.metrics.health.HealthCheckRegistry;
 import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
-import io.dyad.common.ErrorCode;
 import io.dyad.server.ServiceStack;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
@@ -38,8 +37,7 @@ import picocli.CommandLine.Spec;
         + "With --zk (or $DYAD_ZK) it joins the cluster as the declared member --id.")
 final class NodeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin DaemonModeOptions daemonMode;
-  @Mixin ZkOptions zk;
+  @Mixin DaemonOptions daemon;
 
   @Option(names = "--id", required = true, description = "Member id of this node, e.g. a1.")
   String id;
@@ -84,7 +82,6 @@ final class NodeCommand implements Callable<Integer> {
 
   @Mixin SecurityOptions secret;
   @Mixin UpgradeOptions upgrade;
-  @Mixin AdminOptions admin;
 
   @Option(names = "--multicast-interface", defaultValue = "lo",
       description = "Network interface for multicast search (default: ${DEFAULT-VALUE}).")
@@ -96,16 +93,15 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws DyadException {
-    if (daemonMode.daemon) {
-      return daemonMode.detach(spec, "node", id);
-    }
-    daemonMode.followParent();
-    LogLevels.forDaemon();
-    boolean clustered = !standalone && (zk.connect != null || System.getenv("DYAD_ZK") != null);
+    return daemon.run(spec, "node", id, this::serve);
+  }
+
+  private int serve() throws DyadException {
+    boolean clustered = !standalone && (daemon.zk.connect != null || System.getenv("DYAD_ZK") != null);
     if (!clustered && listen == null) {
       throw DyadException.invalidArgument("--listen is needed for a standalone node (or give --zk to join a cluster)");
     }
-    ZkSession session = clustered ? ZkSession.connect(zk.config(secret.load())) : null;
+    ZkSession session = clustered ? ZkSession.connect(daemon.zk.config(secret.load())) : null;
     ClusterView view = null;
     try {
       List<Service> parts = new ArrayList<>();
@@ -131,7 +127,7 @@ final class NodeCommand implements Callable<Integer> {
       }
       observed.dataDirectory(data, Math.multiplyExact(reserveMib, 1024L * 1024)).store(node.store());
       ClusterView seen = view;
-      parts.addAll(admin.server("node " + id, declaredAdmin, observed, () -> {
+      parts.addAll(daemon.admin.server("node " + id, declaredAdmin, observed, () -> {
         Map<String, Object> out = status(node, seen);
         out.put("rates", observed.keyRates("storage"));
         return out;
@@ -141,9 +137,9 @@ final class NodeCommand implements Callable<Integer> {
         InetSocketAddress a = node.address();
         spec.commandLine().getOut().printf("storage node %s listening on %s:%d (data %s%s)%n", id,
             a.getAddress().getHostAddress(), a.getPort(), data.toAbsolutePath(),
-            clustered ? ", cluster " + zk.connectString() : ", standalone");
+            clustered ? ", cluster " + daemon.zk.connectString() : ", standalone");
         spec.commandLine().getOut().flush();
-      }, spec.commandLine().getErr(), daemonMode.pidFile("node", id));
+      }, spec.commandLine().getErr(), daemon.mode.pidFile("node", id));
     } finally {
       if (view != null) {
         view.stopAsync().awaitTerminated();
@@ -177,20 +173,9 @@ final class NodeCommand implements Callable<Integer> {
 
   /** The member's declaration, checked against --listen. */
   private MemberInfo declared(ClusterView view) throws DyadException {
-    MemberInfo m = view.current().members().get(id);
-    if (m == null) {
-      throw DyadException.notFound("member " + id + " is not declared in the cluster at " + zk.connectString());
-    }
-    if (m.kind() != MemberKind.STORAGE) {
-      throw DyadException.invalidArgument("member " + id + " is a " + m.kind().json() + " member, not a storage node");
-    }
-    HostAndPort declared = HostAndPort.fromString(m.address());
-    if (listen != null && !listen.equals(declared)) {
-      throw new DyadException(ErrorCode.INVALID_ARGUMENT, "member " + id + " is declared at " + declared
-          + " but --listen is " + listen + "; partners find each other by the declared address");
-    }
-    return m;
+    return DeclaredMember.of(view, id, MemberKind.STORAGE, "a storage node", listen, daemon.zk.connectString());
   }
+
 
   private StorageNodeConfig config(HostAndPort address) throws DyadException {
     StoreConfig store = StoreConfig.defaults(data)
