@@ -8,8 +8,10 @@ import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Presence;
 import io.dyad.rpc.ConnectionPool;
+import io.dyad.rpc.RpcConnection;
 import io.dyad.rpc.ThriftTypes;
 import io.dyad.thrift.Location;
+import io.dyad.thrift.ObjectGateway;
 import io.dyad.thrift.ObjectState;
 import io.dyad.thrift.PutSession;
 import java.io.IOException;
@@ -73,7 +75,7 @@ public final class DyadClient implements AutoCloseable {
   }
 
   private final ClientConfig config;
-  private final ConnectionPool<GatewayConnection> pool;
+  private final ConnectionPool<RpcConnection<ObjectGateway.Client>> pool;
   private final GatewayDirectory directory;
   private final AtomicInteger next = new AtomicInteger();
   /** Chunks a get asks for ahead of the one it consumes (so at most this many chunks of memory per get). */
@@ -87,7 +89,7 @@ public final class DyadClient implements AutoCloseable {
 
   private DyadClient(ClientConfig config) {
     this.config = config;
-    this.pool = new ConnectionPool<>(g -> GatewayConnection.open(g, config.thrift()),
+    this.pool = new ConnectionPool<>(g -> RpcConnection.open(g, config.thrift(), ObjectGateway.Client::new),
         config.maxConnectionsPerGateway(), config.thrift().requestTimeout(), config.maxIdle());
     this.direct = new DirectReads(config);
     long sweep = Math.max(1000, config.maxIdle().toMillis() / 10);
@@ -160,7 +162,7 @@ public final class DyadClient implements AutoCloseable {
     int start = next.getAndIncrement();
     for (int attempt = 0; attempt < config.attempts(); attempt++) {
       HostAndPort dosm = directory.pick(start + attempt);
-      ConnectionPool<GatewayConnection>.Lease lease = null;
+      ConnectionPool<RpcConnection<ObjectGateway.Client>>.Lease lease = null;
       try (InputStream in = source.open()) {
         String requested = useId.map(ObjectId::value).orElse("");
         lease = pool.lease(dosm);
@@ -201,11 +203,11 @@ public final class DyadClient implements AutoCloseable {
     CRC32C crc = new CRC32C();
     crc.update(bytes);
     int crc32c = (int) crc.getValue();
-    return withGateway("put of " + id, c -> ThriftTypes.toMeta(c.target,
+    return withGateway("put of " + id, c -> ThriftTypes.toMeta(c.target(),
         c.call(g -> g.putObject(id.value(), ByteBuffer.wrap(bytes), crc32c, credential(locator)))));
   }
 
-  private ObjectMeta stream(GatewayConnection c, PutSession session, InputStream in) throws DyadException,
+  private ObjectMeta stream(RpcConnection<ObjectGateway.Client> c, PutSession session, InputStream in) throws DyadException,
       IOException {
     int chunk = Math.min(config.chunkBytes(), session.getMaxChunkBytes());
     byte[] buf = new byte[chunk];
@@ -223,7 +225,7 @@ public final class DyadClient implements AutoCloseable {
       offset += n;
     }
     final long length = offset;
-    return ThriftTypes.toMeta(c.target, c.call(g -> g.commitPut(session.getPutId(), length, (int) crc.getValue())));
+    return ThriftTypes.toMeta(c.target(), c.call(g -> g.commitPut(session.getPutId(), length, (int) crc.getValue())));
   }
 
   /**
@@ -261,7 +263,7 @@ public final class DyadClient implements AutoCloseable {
     int start = next.getAndIncrement();
     ReadPlan plan = withGateway("stat of " + id, c -> {
       io.dyad.thrift.ReadPlan p = c.call(g -> g.openRead(id.value(), credential(locator)));
-      return new ReadPlan(ThriftTypes.toMeta(c.target, p.getInfo()), p.getNodeAddress());
+      return new ReadPlan(ThriftTypes.toMeta(c.target(), p.getInfo()), p.getNodeAddress());
     });
     ObjectMeta meta = plan.meta();
     if (offset < 0 || offset > meta.length() || length < -1) {
@@ -363,12 +365,12 @@ public final class DyadClient implements AutoCloseable {
 
   /** An object's record, presenting {@code locator} (null: the configured credential). */
   public ObjectMeta stat(ObjectId id, String locator) throws DyadException {
-    return withGateway("stat of " + id, c -> ThriftTypes.toMeta(c.target,
+    return withGateway("stat of " + id, c -> ThriftTypes.toMeta(c.target(),
         c.call(g -> g.stat(id.value(), credential(locator)))));
   }
 
   public ObjectMeta delete(ObjectId id) throws DyadException {
-    return withGateway("delete of " + id, c -> ThriftTypes.toMeta(c.target,
+    return withGateway("delete of " + id, c -> ThriftTypes.toMeta(c.target(),
         c.call(g -> g.deleteObject(id.value(), credential(null)))));
   }
 
@@ -392,7 +394,7 @@ public final class DyadClient implements AutoCloseable {
   }
 
   /** An operation that may be sent again to the same or another gateway. */
-  private <T> T withGateway(String what, ConnectionPool.Call<GatewayConnection, T> op) throws DyadException {
+  private <T> T withGateway(String what, ConnectionPool.Call<RpcConnection<ObjectGateway.Client>, T> op) throws DyadException {
     DyadException last = null;
     int start = next.getAndIncrement();
     for (int attempt = 0; attempt < config.attempts(); attempt++) {

@@ -7,8 +7,10 @@ import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.rpc.ConnectionPool;
+import io.dyad.rpc.RpcConnection;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.thrift.EntryPage;
+import io.dyad.thrift.FileSystem;
 import io.dyad.thrift.OpenFile;
 import io.dyad.thrift.Upload;
 import java.io.IOException;
@@ -41,7 +43,7 @@ public final class FileSystemClient implements AutoCloseable {
 
   private final DdmOrder ddms;
   private final DyadClient objects;
-  private final ConnectionPool<DdmConnection> pool;
+  private final ConnectionPool<RpcConnection<FileSystem.Client>> pool;
   private final boolean ownsObjects;
 
   /**
@@ -57,7 +59,7 @@ public final class FileSystemClient implements AutoCloseable {
     this.ownsObjects = ownsObjects;
     this.ddms = new DdmOrder(ddms, Ticker.systemTicker());
     this.objects = objects;
-    this.pool = new ConnectionPool<>(t -> DdmConnection.open(t, thrift), 8, thrift.requestTimeout(),
+    this.pool = new ConnectionPool<>(t -> RpcConnection.open(t, thrift, FileSystem.Client::new), 8, thrift.requestTimeout(),
         Duration.ofSeconds(30));
   }
 

@@ -24,9 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
-import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
-import org.apache.thrift.protocol.TProtocol;
 
 /**
  * A typed client of one storage node over one connection: Dyad types in and out, every failure a
@@ -44,17 +42,14 @@ public final class StorageNodeClient implements PooledConnection {
   private static final int READ_AHEAD = 2;
 
   private final HostAndPort target;
-  private final TProtocol protocol;
+  private final RpcConnection<PipelinedStorageNodeClient> connection;
   private final PipelinedStorageNodeClient client;
   private final int chunkBytes;
-  private boolean broken;
-  /** cut by {@link #abort} (from another thread) */
-  private volatile boolean aborted;
 
-  private StorageNodeClient(HostAndPort target, TProtocol protocol, int chunkBytes) {
-    this.target = target;
-    this.protocol = protocol;
-    this.client = new PipelinedStorageNodeClient(protocol);
+  private StorageNodeClient(RpcConnection<PipelinedStorageNodeClient> connection, int chunkBytes) {
+    this.target = connection.target();
+    this.connection = connection;
+    this.client = connection.client();
     this.chunkBytes = chunkBytes;
   }
 
@@ -65,19 +60,8 @@ public final class StorageNodeClient implements PooledConnection {
   /** A connection to a node, authenticated with the config's daemon credential if it has one. */
   public static StorageNodeClient connect(HostAndPort target, ThriftClientConfig config, int chunkBytes)
       throws DyadException {
-    StorageNodeClient c = new StorageNodeClient(target, ThriftConnections.open(target, config), chunkBytes);
-    if (config.credential().isPresent()) {
-      try {
-        MemberLogin.authenticate(config.credential().get(), c.protocol, p -> c.rpc(() -> {
-          c.client.authenticate(p.daemon(), p.time(), p.nonce(), ByteBuffer.wrap(p.mac()));
-          return null;
-        }));
-      } catch (DyadException e) {
-        c.close();
-        throw e;
-      }
-    }
-    return c;
+    return new StorageNodeClient(RpcConnection.open(target, config, PipelinedStorageNodeClient::new,
+        PipelinedStorageNodeClient::authenticate), chunkBytes);
   }
 
   public HostAndPort target() {
@@ -90,37 +74,23 @@ public final class StorageNodeClient implements PooledConnection {
   }
 
   private <T> T rpc(Rpc<T> call) throws DyadException {
-    try {
-      return call.call();
-    } catch (TException e) {
-      if (!ThriftErrors.isTypedReply(e) && !isRefusal(e)) {
-        broken = true;
-      }
-      throw ThriftErrors.fromThrift(target, e);
-    }
-  }
-
-  /** A well-formed refusal (the server answered PROTOCOL_ERROR, say): the connection is still in step. */
-  private static boolean isRefusal(TException e) {
-    return e instanceof TApplicationException a && a.getType() != TApplicationException.BAD_SEQUENCE_ID
-        && a.getType() != TApplicationException.MISSING_RESULT;
+    return connection.call(c -> call.call());
   }
 
   /** Whether the connection failed and must be closed instead of reused. */
+  @Override
   public boolean isBroken() {
-    return broken || aborted || !protocol.getTransport().isOpen();
+    return connection.isBroken();
   }
 
   @Override
   public boolean closedByPeer() {
-    boolean closed = IdleSocketProbe.closedByPeer(protocol.getTransport());
-    broken |= closed;
-    return closed;
+    return connection.closedByPeer();
   }
 
   /** Drops big buffers kept from earlier replies; call before the connection goes idle in a pool. */
   public void trim() {
-    ((DyadFramedTransport) protocol.getTransport()).trim();
+    ((DyadFramedTransport) connection.protocol().getTransport()).trim();
   }
 
   private static WriteContext context(Routing routing) {
@@ -381,10 +351,10 @@ public final class StorageNodeClient implements PooledConnection {
   private void drainInFlight() {
     while (client.inFlight() > 0) {
       try {
-        client.recv_read();
-      } catch (TException ignored) {
-        // a typed error for a chunk nobody wants any more; a broken connection ends the loop below
-        if (!protocol.getTransport().isOpen()) {
+        rpc(client::recv_read);
+      } catch (DyadException ignored) {
+        // a typed error for a chunk nobody wants any more; a broken connection ends the loop
+        if (connection.isBroken()) {
           return;
         }
       }
@@ -406,12 +376,11 @@ public final class StorageNodeClient implements PooledConnection {
   /** Cuts the connection from another thread: a call blocked on it fails at once (see {@link PooledConnection}). */
   @Override
   public void abort() {
-    aborted = true;
-    ThriftConnections.abort(protocol);
+    connection.abort();
   }
 
   @Override
   public void close() {
-    protocol.getTransport().close();
+    connection.close();
   }
 }

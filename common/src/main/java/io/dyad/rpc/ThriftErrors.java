@@ -72,6 +72,26 @@ public final class ThriftErrors {
   }
 
   /**
+   * Whether a call that failed with {@code e} leaves its connection unusable, so that it must be closed instead of
+   * reused: the one rule for every Dyad client. A typed exception, or an application exception the server sent
+   * ({@code INTERNAL_ERROR}, {@code PROTOCOL_ERROR}, {@code UNKNOWN_METHOD}), is an answer in good order: the
+   * conversation is still in step. Anything else breaks it: a transport or protocol failure, and the application
+   * exceptions the client raises itself when a reply does not belong to its call ({@code BAD_SEQUENCE_ID},
+   * {@code MISSING_RESULT}, {@code WRONG_METHOD_NAME}...): a late reply to an earlier call may still be on its way.
+   */
+  public static boolean breaksConnection(TException e) {
+    if (isTypedReply(e)) {
+      return false;
+    }
+    if (e instanceof TApplicationException a) {
+      int type = a.getType();
+      return type != TApplicationException.INTERNAL_ERROR && type != TApplicationException.PROTOCOL_ERROR
+          && type != TApplicationException.UNKNOWN_METHOD;
+    }
+    return true;
+  }
+
+  /**
    * A Dyad error for whatever a Thrift call to {@code peer} threw: typed exceptions keep their code; a broken
    * or timed-out connection is {@link ErrorCode#UNAVAILABLE}; a refused oversize frame is
    * {@link ErrorCode#INVALID_ARGUMENT}; any other application exception is {@link ErrorCode#INTERNAL}.

@@ -3,7 +3,6 @@ package io.dyad.dosm;
 import static io.dyad.rpc.ThriftTypes.toThrift;
 
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 import io.dyad.common.DyadException;
 import io.dyad.common.DyadVersion;
 import io.dyad.common.ObjectId;
@@ -12,7 +11,7 @@ import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.thrift.GatewayList;
 import io.dyad.rpc.server.ReplyBuffers;
-import io.dyad.rpc.ThriftErrors;
+import io.dyad.rpc.server.HandlerEdge;
 import io.dyad.thrift.Location;
 import io.dyad.thrift.ObjectGateway;
 import io.dyad.thrift.ObjectInfo;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,19 +30,19 @@ import org.slf4j.LoggerFactory;
 final class ObjectGatewayHandler implements ObjectGateway.Iface {
   private static final Logger LOG = LoggerFactory.getLogger(ObjectGatewayHandler.class);
 
-  private final String instance;
   private final Supplier<Gateway> gateways;
   private final ObjectAccess access;
   private final MetricRegistry metrics;
+  private final HandlerEdge edge;
   private final ReplyBuffers replyBuffers;
 
   /** @param gateways the gateway (it exists once the DOSM core runs, before the server accepts calls) */
   ObjectGatewayHandler(String instance, Supplier<Gateway> gateways, ObjectAccess access, int maxChunkBytes,
       MetricRegistry metrics) {
-    this.instance = instance;
     this.gateways = gateways;
     this.access = access;
     this.metrics = metrics;
+    this.edge = new HandlerEdge(LOG, "dosm=" + instance, "dosm", metrics);
     this.replyBuffers = ReplyBuffers.forHeap(maxChunkBytes, 16);
   }
 
@@ -54,18 +52,7 @@ final class ObjectGatewayHandler implements ObjectGateway.Iface {
   }
 
   private <T> T call(String method, GatewayCall<T> body) throws TException {
-    try (Timer.Context ignored = metrics.timer("dosm.rpc." + method).time()) {
-      return body.run(gateways.get());
-    } catch (DyadException e) {
-      LOG.debug("[dosm={}] {} failed: {}", instance, method, e.getMessage());
-      metrics.counter("dosm.errors." + e.code().name().toLowerCase()).inc();
-      throw ThriftErrors.toThrift(e);
-    } catch (RuntimeException e) {
-      LOG.error("[dosm={}] {} failed unexpectedly", instance, method, e);
-      metrics.counter("dosm.errors.internal").inc();
-      throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
-          method + " failed inside DOSM " + instance + " (see its log): " + e);
-    }
+    return edge.call(method, () -> body.run(gateways.get()));
   }
 
   private static <T> T required(T value, String name) throws DyadException {

@@ -1,7 +1,6 @@
 package io.dyad.ddm.gateway;
 
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.access.Locator;
@@ -12,7 +11,7 @@ import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.volumes.VolumeRegistry;
 import io.dyad.directory.api.Volumes;
 import io.dyad.directory.api.FsPath;
-import io.dyad.rpc.ThriftErrors;
+import io.dyad.rpc.server.HandlerEdge;
 import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.Applied;
 import io.dyad.thrift.BindFile;
@@ -34,7 +33,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +54,7 @@ final class FileSystemHandler implements FileSystem.Iface {
   private final ObjectChecker objects;
   private final Optional<Locators> locators;
   private final Clock clock;
-  private final MetricRegistry metrics;
+  private final HandlerEdge edge;
 
   /** @param locators signs locators in a cluster with access control (empty without) */
   FileSystemHandler(DdmConfig config, ClusterView view, VolumeRouter router, VolumeRegistry registry,
@@ -68,7 +66,7 @@ final class FileSystemHandler implements FileSystem.Iface {
     this.objects = objects;
     this.locators = locators;
     this.clock = clock;
-    this.metrics = metrics;
+    this.edge = new HandlerEdge(LOG, "ddm=" + config.instance(), "ddm", metrics);
   }
 
   @FunctionalInterface
@@ -77,18 +75,7 @@ final class FileSystemHandler implements FileSystem.Iface {
   }
 
   private <T> T call(String method, Call<T> body) throws TException {
-    try (Timer.Context ignored = metrics.timer("ddm.rpc." + method).time()) {
-      return body.run();
-    } catch (DyadException e) {
-      LOG.debug("[ddm={}] {} failed: {}", config.instance(), method, e.getMessage());
-      metrics.counter("ddm.errors." + e.code().name().toLowerCase()).inc();
-      throw ThriftErrors.toThrift(e);
-    } catch (RuntimeException e) {
-      LOG.error("[ddm={}] {} failed unexpectedly", config.instance(), method, e);
-      metrics.counter("ddm.errors.internal").inc();
-      throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
-          method + " failed inside DDM " + config.instance() + " (see its log): " + e);
-    }
+    return edge.call(method, body::run);
   }
 
   private static String path(String path) throws DyadException {

@@ -2,12 +2,9 @@ package io.dyad.directory.api;
 
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
-import io.dyad.rpc.IdleSocketProbe;
-import io.dyad.rpc.MemberLogin;
 import io.dyad.rpc.PooledConnection;
+import io.dyad.rpc.RpcConnection;
 import io.dyad.rpc.ThriftClientConfig;
-import io.dyad.rpc.ThriftConnections;
-import io.dyad.rpc.ThriftErrors;
 import io.dyad.thrift.Applied;
 import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.Change;
@@ -21,9 +18,7 @@ import io.dyad.thrift.SnapshotManifest;
 import io.dyad.thrift.VolumeState;
 import java.nio.ByteBuffer;
 import java.util.List;
-import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
-import org.apache.thrift.protocol.TProtocol;
 
 /**
  * A typed client of one directory server over one connection; every failure is a {@link DyadException}. The
@@ -31,38 +26,22 @@ import org.apache.thrift.protocol.TProtocol;
  * them. After a failure of the connection itself it is {@link #isBroken() broken} and must be closed.
  */
 public final class DirectoryClient implements PooledConnection {
-  private final HostAndPort target;
-  private final TProtocol protocol;
+  private final RpcConnection<DirectoryServer.Client> connection;
   private final DirectoryServer.Client client;
-  private boolean broken;
-  /** cut by {@link #abort} (from another thread) */
-  private volatile boolean aborted;
 
-  private DirectoryClient(HostAndPort target, TProtocol protocol) {
-    this.target = target;
-    this.protocol = protocol;
-    this.client = new DirectoryServer.Client(protocol);
+  private DirectoryClient(RpcConnection<DirectoryServer.Client> connection) {
+    this.connection = connection;
+    this.client = connection.client();
   }
 
   /** A connection to a directory server, authenticated with the config's daemon credential if it has one. */
   public static DirectoryClient connect(HostAndPort target, ThriftClientConfig config) throws DyadException {
-    DirectoryClient c = new DirectoryClient(target, ThriftConnections.open(target, config));
-    if (config.credential().isPresent()) {
-      try {
-        MemberLogin.authenticate(config.credential().get(), c.protocol, p -> c.rpc(() -> {
-          c.client.authenticate(p.daemon(), p.time(), p.nonce(), ByteBuffer.wrap(p.mac()));
-          return null;
-        }));
-      } catch (DyadException e) {
-        c.close();
-        throw e;
-      }
-    }
-    return c;
+    return new DirectoryClient(RpcConnection.open(target, config, DirectoryServer.Client::new,
+        DirectoryServer.Client::authenticate));
   }
 
   public HostAndPort target() {
-    return target;
+    return connection.target();
   }
 
   @FunctionalInterface
@@ -71,16 +50,7 @@ public final class DirectoryClient implements PooledConnection {
   }
 
   private <T> T rpc(Rpc<T> call) throws DyadException {
-    try {
-      return call.call();
-    } catch (TException e) {
-      boolean refusal = e instanceof TApplicationException a && a.getType() != TApplicationException.BAD_SEQUENCE_ID
-          && a.getType() != TApplicationException.MISSING_RESULT;
-      if (!ThriftErrors.isTypedReply(e) && !refusal) {
-        broken = true;
-      }
-      throw ThriftErrors.fromThrift(target, e);
-    }
+    return connection.call(c -> call.call());
   }
 
   /** @param requestId the caller's id for the request, the same on every retry ("" for none) */
@@ -143,25 +113,22 @@ public final class DirectoryClient implements PooledConnection {
 
   @Override
   public boolean isBroken() {
-    return broken || aborted || !protocol.getTransport().isOpen();
+    return connection.isBroken();
   }
 
   @Override
   public boolean closedByPeer() {
-    boolean closed = IdleSocketProbe.closedByPeer(protocol.getTransport());
-    broken |= closed;
-    return closed;
+    return connection.closedByPeer();
   }
 
   /** Cuts the connection from another thread: a call blocked on it fails at once (see {@link PooledConnection}). */
   @Override
   public void abort() {
-    aborted = true;
-    ThriftConnections.abort(protocol);
+    connection.abort();
   }
 
   @Override
   public void close() {
-    protocol.getTransport().close();
+    connection.close();
   }
 }

@@ -1,7 +1,6 @@
 package io.dyad.directory.server;
 
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 import io.dyad.common.DyadException;
 import io.dyad.common.access.DaemonAuth;
 import io.dyad.coordinator.fencing.MemberGate;
@@ -10,9 +9,9 @@ import io.dyad.directory.api.FsPath;
 import io.dyad.directory.api.PairRoles;
 import io.dyad.directory.api.Volumes;
 import io.dyad.directory.namespace.NamespaceStore;
-import io.dyad.rpc.ThriftErrors;
 import io.dyad.rpc.server.AccessRefusals;
 import io.dyad.rpc.server.CallerCheck;
+import io.dyad.rpc.server.HandlerEdge;
 import io.dyad.thrift.Applied;
 import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.Change;
@@ -28,7 +27,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +48,7 @@ final class DirectoryHandler implements DirectoryServer.Iface {
   private final Sequencer sequencer;
   private final ReplicaReceiver receiver;
   private final Snapshots snapshots;
-  private final MetricRegistry metrics;
+  private final HandlerEdge edge;
 
   /** @param daemons how callers prove they are Dyad daemons (empty in a cluster without a secret: all are served) */
   DirectoryHandler(String memberId, NamespaceStore store, MemberGate gate, Sequencer sequencer,
@@ -65,7 +63,7 @@ final class DirectoryHandler implements DirectoryServer.Iface {
     this.sequencer = sequencer;
     this.receiver = receiver;
     this.snapshots = snapshots;
-    this.metrics = metrics;
+    this.edge = new HandlerEdge(LOG, "member=" + memberId, "directory", metrics);
   }
 
   @FunctionalInterface
@@ -74,19 +72,10 @@ final class DirectoryHandler implements DirectoryServer.Iface {
   }
 
   private <T> T call(String method, Call<T> body) throws TException {
-    try (Timer.Context ignored = metrics.timer("directory.rpc." + method).time()) {
+    return edge.call(method, () -> {
       callers.require(method);
       return body.run();
-    } catch (DyadException e) {
-      LOG.debug("[member={}] {} failed: {}", memberId, method, e.getMessage());
-      metrics.counter("directory.errors." + e.code().name().toLowerCase()).inc();
-      throw ThriftErrors.toThrift(e);
-    } catch (RuntimeException e) {
-      LOG.error("[member={}] {} failed unexpectedly", memberId, method, e);
-      metrics.counter("directory.errors.internal").inc();
-      throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
-          method + " failed inside directory server " + memberId + " (see its log): " + e);
-    }
+    });
   }
 
   private static String volumeName(String volume) throws DyadException {

@@ -4,7 +4,6 @@ import static io.dyad.rpc.ThriftTypes.toThrift;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 import io.dyad.common.DyadException;
 import io.dyad.common.DyadVersion;
 import io.dyad.common.ObjectMeta;
@@ -13,11 +12,11 @@ import io.dyad.common.access.Locator;
 import io.dyad.common.access.Locators;
 import io.dyad.node.store.ObjectStore;
 import io.dyad.node.store.StoreStatus;
-import io.dyad.rpc.ThriftErrors;
 import io.dyad.rpc.ThriftTypes;
 import io.dyad.rpc.server.AccessRefusals;
 import io.dyad.rpc.server.CallContext;
 import io.dyad.rpc.server.CallerCheck;
+import io.dyad.rpc.server.HandlerEdge;
 import io.dyad.rpc.server.ReplyBuffers;
 import io.dyad.thrift.HintPage;
 import io.dyad.thrift.InventoryPage;
@@ -34,7 +33,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +52,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
   private final AccessGate gate;
   private final CallerCheck callers;
   private final AccessRefusals refusals;
-  private final MetricRegistry metrics;
+  private final HandlerEdge edge;
   private final Meter bytesIn;
   private final Meter bytesOut;
   private final long startedAtMillis;
@@ -64,7 +62,7 @@ final class StorageNodeHandler implements StorageNode.Iface {
     this.memberId = memberId;
     this.store = store;
     this.gate = gate;
-    this.metrics = metrics;
+    this.edge = new HandlerEdge(LOG, "member=" + memberId, "storage", metrics);
     this.refusals = new AccessRefusals("member=" + memberId, metrics.counter("storage.auth.refused")::inc,
         metrics.counter("storage.credentials.refused")::inc, metrics.counter("storage.auth.unbound")::inc);
     this.callers = new CallerCheck(gate.daemons(), Set.of("ping", "health", "authenticate", "readDirect"), refusals);
@@ -82,19 +80,10 @@ final class StorageNodeHandler implements StorageNode.Iface {
   }
 
   private <T> T call(String method, Call<T> body) throws TException {
-    try (Timer.Context ignored = metrics.timer("storage.rpc." + method).time()) {
+    return edge.call(method, () -> {
       callers.require(method);
       return body.run();
-    } catch (DyadException e) {
-      LOG.debug("[member={}] {} failed: {}", memberId, method, e.getMessage());
-      metrics.counter("storage.errors." + e.code().name().toLowerCase()).inc();
-      throw ThriftErrors.toThrift(e);
-    } catch (RuntimeException e) {
-      LOG.error("[member={}] {} failed unexpectedly", memberId, method, e);
-      metrics.counter("storage.errors.internal").inc();
-      throw new TApplicationException(TApplicationException.INTERNAL_ERROR,
-          method + " failed inside storage node " + memberId + " (see its log): " + e);
-    }
+    });
   }
 
   private static <T> T required(T value, String name) throws DyadException {
