@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Minutes of mixed load (puts, gets, deletes) while members are killed and restarted on a schedule — by a
+ * Mixed load (puts, gets, deletes) while members are killed and restarted on a schedule — by a
  * supervisor at once, or after their failover — ends with no failed request, every acknowledged object intact,
  * every delete still a delete, and thread, connection and file-handle counts where they started.
  * {@code -Ddyad.soak.seconds=N} sets how long: by default 20 s (at least one round of each kind of restart), 60 s
