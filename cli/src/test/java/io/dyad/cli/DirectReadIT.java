@@ -9,9 +9,13 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,23 +23,36 @@ import org.junit.jupiter.api.io.TempDir;
  * The Java client reads an object's bytes straight from the storage node that serves it (one hop), and when that
  * node dies mid-read it reads the rest through a gateway — from the partner — resuming at its offset.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DirectReadIT {
   private static final int SIZE = 40 << 20;
 
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
-  private TestCluster cluster;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) static Path dir;
+  /**
+   * One cluster for the class: the killed node is restarted between tests; the test that stops a gateway (which
+   * the cluster does not start again) runs last.
+   */
+  private static TestCluster cluster;
 
-  @BeforeEach
-  void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     cluster = new TestCluster(dir, DosmConfig.POINT_TO_POINT);
   }
 
-  @AfterEach
-  void stop() throws Exception {
-    cluster.close();
+  @BeforeEach
+  void everyMemberServes() throws Exception {
+    cluster.restoreEveryMember();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   @Test
+  @Order(2)
   void aGetReadsFromTheServingNodeSoItFinishesAfterItsGatewayIsGone() throws Exception {
     ObjectMeta m = cluster.client.put(Optional.empty(), () -> Streams.generated(5, SIZE), SIZE);
     // the gateway stops as the first bytes arrive: what follows can only come from the node itself
@@ -46,6 +63,7 @@ class DirectReadIT {
   }
 
   @Test
+  @Order(1)
   void aDirectReadWhoseNodeIsKilledMidwayResumesThroughAGatewayFromThePartner() throws Exception {
     ObjectMeta m = cluster.client.put(Optional.empty(), () -> Streams.generated(6, SIZE), SIZE);
     String serving = cluster.pairOf(m.id()).a();

@@ -28,6 +28,7 @@ class DirectoryFailoverIT {
   private static final String VOL = "projects";
 
   @TempDir Path dir;
+  /** A cluster for each test: each begins with da1 primary, which a failover before it has made db1. */
   private DirectoryCluster cluster;
 
   @BeforeEach
@@ -70,8 +71,10 @@ class DirectoryFailoverIT {
       cluster.kill(DirectoryCluster.A);
       writer.awaitMore(100);
       assertThat(cluster.primary()).as("the duplicate took over").isEqualTo(DirectoryCluster.B);
-      assertThat(writer.longestGapMillis.get()).as("write gap (ms) within the session timeout + 1 s")
-          .isLessThan(DirectoryCluster.SESSION.plusSeconds(1).toMillis());
+      // the claim is a bound: the writer stalls for detection (the 2 s session and the grace), not for its 10 s
+      // call timeout; the margin is for a busy machine
+      assertThat(writer.longestGapMillis.get()).as("write gap (ms): detection, well under the 10 s call timeout")
+          .isLessThan(DirectoryCluster.SESSION.plus(DirectoryCluster.GRACE).plusSeconds(3).toMillis());
       cluster.start(DirectoryCluster.A);
       cluster.awaitServing(DirectoryCluster.A);
       writer.awaitMore(100);

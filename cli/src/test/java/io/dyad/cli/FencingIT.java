@@ -16,9 +16,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,19 +32,31 @@ import org.junit.jupiter.api.io.TempDir;
  * before anyone failed it over registers again as the same incarnation, but serves no read before it has collected
  * what its partner took for it meanwhile: no deleted object comes back from it.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FencingIT {
-  @TempDir Path dir;
-  private TestCluster cluster;
-  private final Acked acked = new Acked();
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) static Path dir;
+  /**
+   * One cluster for the class: the paused node is failed back before the next test; the test that stops the
+   * coordinator (which the cluster does not start again) runs last.
+   */
+  private static TestCluster cluster;
+  private static final Acked acked = new Acked();
 
-  @BeforeEach
-  void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     cluster = new TestCluster(dir, DosmConfig.MULTICAST);
   }
 
-  @AfterEach
-  void stop() throws Exception {
-    cluster.close();
+  @BeforeEach
+  void everyMemberServes() throws Exception {
+    cluster.restoreEveryMember();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   private ObjectId putOnPair(String pairId, long seed) throws Exception {
@@ -52,6 +69,7 @@ class FencingIT {
   }
 
   @Test
+  @Order(1)
   void aPausedNodeTakesNoWriteUnderTheOldEpochAndServesNoStaleObject() throws Exception {
     ObjectId doomed = putOnPair("p1", 100);
     long oldEpoch = cluster.snapshot().epoch();
@@ -91,6 +109,7 @@ class FencingIT {
   }
 
   @Test
+  @Order(2)
   void aNodePausedPastItsSessionButNeverFailedOverServesNoDeletedObjectWhenItRegistersAgain() throws Exception {
     ObjectId doomed = putOnPair("p1", 5_000);
     cluster.coordinator.stopAsync().awaitTerminated(); // nobody declares a failover while a1 is away

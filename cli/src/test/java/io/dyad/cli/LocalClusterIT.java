@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * commands work against it.
  */
 class LocalClusterIT {
+  // a dyad local for each test: they start it differently (members in-process, or as processes) and end it
+  // differently (SIGTERM, kill -9), and how it starts and ends is what they check
   @TempDir Path tmp;
 
   private DyadProcess.Result run(Map<String, String> env, String... args) throws Exception {

@@ -18,9 +18,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,17 +33,25 @@ import org.junit.jupiter.api.io.TempDir;
  * NotFound for an acknowledged object, or returned a deleted one.
  */
 class PartialPairReadIT {
-  @TempDir Path dir;
-  private TestCluster cluster;
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) static Path dir;
+  /** One cluster for the class: each test uses an object of its own, and holds are released between tests. */
+  private static TestCluster cluster;
 
-  @BeforeEach
-  void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     cluster = new TestCluster(dir, "point-to-point");
   }
 
-  @AfterEach
-  void stop() throws Exception {
-    cluster.close();
+  @BeforeEach
+  void everyMemberServes() throws Exception {
+    cluster.restoreEveryMember();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   private ObjectId put(byte[] data) throws Exception {

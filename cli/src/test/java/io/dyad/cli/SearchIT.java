@@ -60,7 +60,11 @@ class SearchIT {
       long started = System.nanoTime();
       assertThatThrownBy(() -> cluster.client.stat(nowhere)).isInstanceOf(DyadException.class)
           .satisfies(e -> assertThat(((DyadException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not found, quickly").isLessThan(Duration.ofSeconds(3));
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      System.out.printf("SearchIT: NotFound for an object on no member after %d ms%n", took.toMillis());
+      // after the DOSM's own search (300 ms here), not after the client gave up (its request timeout is 20 s): a
+      // generous bound, for a busy machine
+      assertThat(took).as("not found, from the search rather than a timeout").isLessThan(Duration.ofSeconds(10));
     }
   }
 

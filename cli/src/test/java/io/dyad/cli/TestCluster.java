@@ -298,6 +298,31 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts back what a test took away, for classes whose tests share one cluster: releases every failover hold,
+   * resumes paused members and starts killed or stopped ones again, then waits until every member serves and no
+   * member holds hints for its partner. The coordinator and the DOSMs it does not restore: a test that stops one
+   * runs last in its class.
+   */
+  void restoreEveryMember() throws Exception {
+    for (String m : MEMBERS) {
+      requests().release(m);
+      if (process(m).isAlive()) {
+        resume(m); // SIGCONT: nothing to a running process
+      } else {
+        restart(m);
+      }
+    }
+    for (String m : MEMBERS) {
+      awaitServing(m, Duration.ofSeconds(90));
+    }
+    for (String m : MEMBERS) {
+      if (m.startsWith("a")) {
+        awaitNoHints(m, "b" + m.substring(1), Duration.ofSeconds(60));
+      }
+    }
+  }
+
   /** Waits until the member is serving again (failed back), after a failover. */
   void awaitServing(String member, Duration timeout) {
     await().atMost(timeout).until(() -> snapshot().isServing(member));

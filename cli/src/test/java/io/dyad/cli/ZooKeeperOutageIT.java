@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -27,21 +28,35 @@ import org.junit.jupiter.api.io.TempDir;
 class ZooKeeperOutageIT {
   private static final Duration NODE_SESSION = Duration.ofSeconds(8);
 
-  @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir;
-  private TestCluster cluster;
-  private final Acked acked = new Acked();
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) static Path dir;
+  /**
+   * One cluster for the class: an outage stops and starts only ZooKeeper, and every test compares epochs and
+   * incarnations with its own start, which {@link #everyMemberServes} makes a whole cluster.
+   */
+  private static TestCluster cluster;
+  private static final Acked acked = new Acked();
 
-  @BeforeEach
-  void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.POINT_TO_POINT).withNodeSession(NODE_SESSION));
     for (int i = 0; i < 60; i++) {
       acked.put(cluster.client, 40_000 + i);
     }
   }
 
-  @AfterEach
-  void stop() throws Exception {
-    cluster.close();
+  /** Every member serves, nobody is failed over, and every DOSM is registered: as on a cluster just started. */
+  @BeforeEach
+  void everyMemberServes() {
+    await().atMost(Duration.ofSeconds(90)).until(() -> TestCluster.MEMBERS.stream()
+        .allMatch(m -> cluster.snapshot().isServing(m)) && cluster.snapshot().failovers().isEmpty()
+        && cluster.snapshot().dosms().size() == cluster.dosms.size());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 
   @Test
@@ -72,7 +87,9 @@ class ZooKeeperOutageIT {
       readers.close();
       assertThat(readers.failures).as("failed reads while ZooKeeper was away").isEmpty();
     }
-    assertThat(resumeMillis.get(0)).as("first acknowledged write after ZooKeeper returned, in ms").isLessThan(5000);
+    assertThat(resumeMillis.get(0)).as("first acknowledged write after ZooKeeper returned, in ms: sooner than a "
+        + "session could expire (the target is 1 s; the margin is for a busy machine)")
+        .isLessThan(NODE_SESSION.toMillis());
     ObjectId late = acked.put(cluster.client, 80_000_000);
     assertThat(cluster.client.stat(late).length()).isEqualTo(Acked.sizeFor(80_000_000));
     acked.verifyAll(cluster.client);
@@ -101,8 +118,9 @@ class ZooKeeperOutageIT {
     assertThat(liveIncarnations()).as("every member kept its incarnation").isEqualTo(incarnations);
     assertThat(cluster.snapshot().failovers()).as("nobody was failed over or sent to catch up").isEmpty();
     assertThat(cluster.snapshot().epoch()).as("no failover, rejoin or admission was needed").isEqualTo(epoch);
-    assertThat(resumed).as("first acknowledged write after ZooKeeper returned, in ms (generous: the target is 1 s)")
-        .isLessThan(5000);
+    assertThat(resumed).as("first acknowledged write after ZooKeeper returned, in ms: sooner than a session could "
+        + "expire, so at once rather than after waiting one out (the target is 1 s)")
+        .isLessThan(NODE_SESSION.toMillis());
     acked.verifyAll(cluster.client);
   }
 
