@@ -149,6 +149,52 @@ class ModuleRulesTest {
         .check(classes);
   }
 
+  /**
+   * The generated Thrift types are the wire format: handlers, clients and the adapters between them and Dyad's own
+   * types use them, nothing else, so that the public API and a member's storage format can change apart.
+   */
+  private static final java.util.Set<String> THRIFT_EDGES = java.util.Set.of(
+      "io.dyad.rpc.ThriftErrors", "io.dyad.rpc.ThriftTypes", "io.dyad.rpc.RpcConnection",
+      "io.dyad.rpc.server.HandlerEdge", "io.dyad.directory.namespace.ThriftCodec",
+      "io.dyad.directory.server.ThriftPartnerLink",
+      // assemblies: they put a handler behind its Thrift processor
+      "io.dyad.node.server.StorageNode", "io.dyad.dosm.Dosm", "io.dyad.ddm.gateway.Ddm",
+      "io.dyad.directory.server.DirectoryAssembly");
+
+  /**
+   * Where Thrift types still serve as the domain model, to be converted (issue 21): the namespace's records are the
+   * IDL's structs, and so is what the directory servers and the DDM pass around. This list may only shrink.
+   */
+  private static final java.util.Set<String> THRIFT_AS_DOMAIN_MODEL = java.util.Set.of(
+      "io.dyad.directory.namespace.ChangeApplier", "io.dyad.directory.namespace.Namespace",
+      "io.dyad.directory.namespace.NamespaceStore", "io.dyad.directory.namespace.VolumeTxn",
+      "io.dyad.directory.server.CatchUp", "io.dyad.directory.server.Decisions",
+      "io.dyad.directory.server.GarbageWorker", "io.dyad.directory.server.LogTrimmer",
+      "io.dyad.directory.server.PartnerLink", "io.dyad.directory.server.ReplicaReceiver",
+      "io.dyad.directory.server.Sequencer", "io.dyad.directory.server.SnapshotInstaller",
+      "io.dyad.directory.server.Snapshots", "io.dyad.ddm.gateway.ObjectChecker",
+      "io.dyad.ddm.gateway.PointToPointVolumeSearch", "io.dyad.ddm.gateway.VolumeRouter",
+      "io.dyad.directory.server.VolumeQuestions", "io.dyad.cli.VolumeCheckCommand",
+      "io.dyad.client.FileEntry", "io.dyad.client.GatewayDirectory");
+
+  @Test
+  void generatedThriftTypesStayAtTheEdges() {
+    noClasses().that(new com.tngtech.archunit.base.DescribedPredicate<JavaClass>(
+            "are neither a handler, a client, an adapter nor on the list still to convert") {
+          @Override
+          public boolean test(JavaClass c) {
+            String outer = c.getName().replaceAll("\\$.*", "");
+            String simple = outer.substring(outer.lastIndexOf('.') + 1);
+            boolean test = simple.endsWith("Test") || simple.endsWith("IT"); // other modules' test jars
+            return !test && !outer.startsWith("io.dyad.thrift.") && !simple.endsWith("Handler")
+                && !simple.endsWith("Client")
+                && !THRIFT_EDGES.contains(outer) && !THRIFT_AS_DOMAIN_MODEL.contains(outer);
+          }
+        })
+        .should().dependOnClassesThat().resideInAPackage("io.dyad.thrift..")
+        .check(classes);
+  }
+
   @Test
   void theCoordinatorsPackagesHaveNoCycles() {
     slices().matching("io.dyad.coordinator.(*)..").should().beFreeOfCycles().check(classes);
