@@ -5,7 +5,7 @@ import com.google.common.util.concurrent.Service;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.server.ServiceStack;
-import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.view.ClusterView;
@@ -40,9 +40,9 @@ import java.util.Optional;
 final class ClusterNode {
   final StorageNode node;
   final ServiceStack service;
-  final MemberRegistration registration;
+  final Registration registration;
 
-  private ClusterNode(StorageNode node, ServiceStack service, MemberRegistration registration) {
+  private ClusterNode(StorageNode node, ServiceStack service, Registration registration) {
     this.node = node;
     this.service = service;
     this.registration = registration;
@@ -75,7 +75,7 @@ final class ClusterNode {
     // the store is opened first (the node's service starts it), so its data directory's identity is known
     // by the time the registration runs
     StorageNode[] node = new StorageNode[1];
-    MemberRegistration registration = zk.registration(config.memberId(), member.address(),
+    Registration registration = zk.registration(config.memberId(), member.address(),
         () -> node[0].store().dataId());
     HintSettlement settlement = new HintSettlement();
     node[0] = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view, settlement,
