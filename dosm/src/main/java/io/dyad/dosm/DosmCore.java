@@ -72,17 +72,17 @@ final class DosmCore extends AbstractIdleService {
         config.maxConnectionsPerNode(), config.nodes().requestTimeout(), NODE_CONNECTION_MAX_IDLE);
     cutoff = new FailoverCutoff("dosm " + config.instance(), view, pool, MemberKind.STORAGE);
     cutoff.startAsync().awaitRunning();
+    links = new PooledNodeLink(pool);
     search = config.searchMode().equals(DosmConfig.MULTICAST)
         ? new MulticastSearch(config.multicast(), replyHost(),
             new SearchAuth(config.secret(), java.time.Clock.systemUTC()), config.searchTimeout())
-        : new PointToPointSearch(pool, fanout, config.searchTimeout());
+        : new PointToPointSearch(links, fanout, config.searchTimeout());
     PutLimits limits = config.puts();
     puts = new PutSessions(limits.idleTimeout(), limits.idleTimeoutUnderPressure(), limits.maxOpen(),
         limits.maxPerConnection(), limits.maxPerAddress(), cleanup, Ticker.systemTicker());
     long sweep = Math.max(1000, Math.min(limits.idleTimeoutUnderPressure().toMillis() / 4, 10_000));
     sweeper.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     router = new Router(view, Duration.ofSeconds(5));
-    links = new PooledNodeLink(pool);
     gateway = new Gateway(config.maxChunkBytes(), new PutContext(links, fanout, router, pendingHints), search,
         new LocationCache(100_000, Duration.ofMinutes(10)), puts);
     LOG.info("[dosm={}] searching by {}", config.instance(), search.mode());
