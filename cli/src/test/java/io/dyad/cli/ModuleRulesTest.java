@@ -1,9 +1,11 @@
 package io.dyad.cli;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaMethod;
@@ -198,6 +200,51 @@ class ModuleRulesTest {
   @Test
   void theCoordinatorsPackagesHaveNoCycles() {
     slices().matching("io.dyad.coordinator.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  /** The coordination seams: public interfaces whose ZooKeeper implementations only ZkSession builds. */
+  @Test
+  void theCoordinatorsZooKeeperImplementationsStayBehindTheirInterfaces() {
+    classes().that().resideInAPackage(COORDINATOR).and().areNotInterfaces()
+        .and(implementAny(io.dyad.coordinator.rebalance.RebalancerLatch.class,
+            io.dyad.coordinator.rebalance.RebalanceLedger.class, io.dyad.coordinator.volumes.VolumeRegistry.class,
+            io.dyad.coordinator.membership.Registration.class))
+        .should().bePackagePrivate()
+        .check(classes);
+  }
+
+  /**
+   * The DOSM's put, read, delete, hint and search paths reach the storage nodes through its {@code NodeLink}, so
+   * they run against fakes in unit tests: only the adapter, the core that builds the pool (and the DOSM's gauge of
+   * it), and the rebalancer and its mover, not behind the link yet, use the node client.
+   */
+  @Test
+  void theDosmReachesStorageNodesThroughItsNodeLink() {
+    noClasses().that().resideInAPackage(DOSM)
+        .and(notDeclaredIn("PooledNodeLink", "DosmCore", "Dosm", "ObjectMover", "Rebalancer"))
+        .should().dependOnClassesThat().haveFullyQualifiedName(io.dyad.rpc.StorageNodeClient.class.getName())
+        .orShould().dependOnClassesThat().haveFullyQualifiedName(io.dyad.rpc.ConnectionPool.class.getName())
+        .check(classes);
+  }
+
+  private static DescribedPredicate<JavaClass> implementAny(Class<?>... interfaces) {
+    return new DescribedPredicate<>("implement one of the coordination interfaces") {
+      @Override
+      public boolean test(JavaClass c) {
+        return java.util.Arrays.stream(interfaces).anyMatch(c::isAssignableTo);
+      }
+    };
+  }
+
+  /** Classes other than these of the DOSM (top-level simple names; their nested classes count as them). */
+  private static DescribedPredicate<JavaClass> notDeclaredIn(String... topLevel) {
+    return new DescribedPredicate<>("are not declared in " + String.join(", ", topLevel)) {
+      @Override
+      public boolean test(JavaClass c) {
+        String outer = c.getName().substring(c.getPackageName().length() + 1).split("\\$")[0];
+        return !java.util.List.of(topLevel).contains(outer);
+      }
+    };
   }
 
   @Test

@@ -7,7 +7,7 @@ import io.dyad.coordinator.admin.FailoverRequests;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.failover.CoordinatorService;
 import io.dyad.coordinator.membership.GatewayRegistration;
-import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.coordinator.membership.ResyncReporter;
 import io.dyad.coordinator.view.ClusterView;
@@ -65,8 +65,8 @@ public final class ZkSession implements AutoCloseable {
    * A (not yet started) registration of member {@code id} at {@code address}, running on the data directory whose
    * identity {@code dataId} gives.
    */
-  public MemberRegistration registration(String id, String address, Supplier<String> dataId) {
-    return new MemberRegistration(client, id, address, dataId, clock, config.sessionTimeout());
+  public Registration registration(String id, String address, Supplier<String> dataId) {
+    return Registration.onZooKeeper(client, id, address, dataId, clock, config.sessionTimeout());
   }
 
   /** A (not yet started) registration of a live DOSM under /dyad/dosm. */
@@ -85,7 +85,7 @@ public final class ZkSession implements AutoCloseable {
 
   /** Where volumes are recorded (written by DDMs). */
   public VolumeRegistry volumeRegistry() {
-    return new VolumeRegistry(client);
+    return VolumeRegistry.onZooKeeper(client);
   }
 
   public FailoverRequests failoverRequests() {
@@ -110,12 +110,12 @@ public final class ZkSession implements AutoCloseable {
 
   /** A (not yet started) candidate for the rebalancer latch. */
   public io.dyad.coordinator.rebalance.RebalancerLatch rebalancerLatch(String id) {
-    return new io.dyad.coordinator.rebalance.RebalancerLatch(client, id);
+    return io.dyad.coordinator.rebalance.RebalancerLatch.onZooKeeper(client, id);
   }
 
   /** The rebalancer's progress record. */
   public io.dyad.coordinator.rebalance.RebalanceLedger rebalanceLedger() {
-    return new io.dyad.coordinator.rebalance.RebalanceLedger(client);
+    return io.dyad.coordinator.rebalance.RebalanceLedger.onZooKeeper(client);
   }
 
   /** Writes the members and joining pair of {@link io.dyad.coordinator.admin.PairAddition#plan}. */

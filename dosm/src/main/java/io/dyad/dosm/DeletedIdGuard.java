@@ -6,7 +6,6 @@ import io.dyad.common.ObjectId;
 import io.dyad.common.Presence;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
-import io.dyad.rpc.ConnectionPool;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,8 +34,7 @@ final class DeletedIdGuard {
         continue;
       }
       try {
-        Presence p = ctx.pool().call(Router.address(member, s), ConnectionPool.Retry.SAFE,
-            c -> c.has(id, s.epoch()));
+        Presence p = ctx.nodes().has(Router.address(member, s), id, s.epoch());
         if (p == Presence.DELETED) {
           throw new DyadException(ErrorCode.ALREADY_EXISTS, "object " + id + " was deleted; its id is not used again");
         }

@@ -49,6 +49,7 @@ final class DosmCore extends AbstractIdleService {
   private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
       new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dosm-sweeper").build());
   private ConnectionPool<StorageNodeClient> pool;
+  private NodeLink links;
   private FailoverCutoff cutoff;
   private ObjectSearch search;
   private PutSessions puts;
@@ -71,17 +72,18 @@ final class DosmCore extends AbstractIdleService {
         config.maxConnectionsPerNode(), config.nodes().requestTimeout(), NODE_CONNECTION_MAX_IDLE);
     cutoff = new FailoverCutoff("dosm " + config.instance(), view, pool, MemberKind.STORAGE);
     cutoff.startAsync().awaitRunning();
+    links = new PooledNodeLink(pool);
     search = config.searchMode().equals(DosmConfig.MULTICAST)
         ? new MulticastSearch(config.multicast(), replyHost(),
             new SearchAuth(config.secret(), java.time.Clock.systemUTC()), config.searchTimeout())
-        : new PointToPointSearch(pool, fanout, config.searchTimeout());
+        : new PointToPointSearch(links, fanout, config.searchTimeout());
     PutLimits limits = config.puts();
     puts = new PutSessions(limits.idleTimeout(), limits.idleTimeoutUnderPressure(), limits.maxOpen(),
         limits.maxPerConnection(), limits.maxPerAddress(), cleanup, Ticker.systemTicker());
     long sweep = Math.max(1000, Math.min(limits.idleTimeoutUnderPressure().toMillis() / 4, 10_000));
     sweeper.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     router = new Router(view, Duration.ofSeconds(5));
-    gateway = new Gateway(config.maxChunkBytes(), new PutContext(pool, fanout, router, pendingHints), search,
+    gateway = new Gateway(config.maxChunkBytes(), new PutContext(links, fanout, router, pendingHints), search,
         new LocationCache(100_000, Duration.ofMinutes(10)), puts);
     LOG.info("[dosm={}] searching by {}", config.instance(), search.mode());
   }
@@ -91,7 +93,7 @@ final class DosmCore extends AbstractIdleService {
     try {
       puts.expireIdle();
       pool.evictIdle();
-      pendingHints.retry(pool, router);
+      pendingHints.retry(links, router);
     } catch (RuntimeException e) {
       LOG.error("[dosm={}] sweeping idle puts and connections failed; trying again later", config.instance(), e);
     }

@@ -1,6 +1,5 @@
 package io.dyad.dosm;
 
-import io.dyad.rpc.ConnectionPool;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.Blame;
 import io.dyad.common.DyadException;
@@ -47,7 +46,7 @@ final class Gateway {
     this.search = search;
     this.locations = locations;
     this.puts = puts;
-    this.reader = new ObjectReader(ctx.pool(), search, locations, ctx.router());
+    this.reader = new ObjectReader(ctx.nodes(), search, locations, ctx.router());
   }
 
   int maxChunkBytes() {
@@ -219,13 +218,13 @@ final class Gateway {
     for (String member : targets) {
       HostAndPort node = Router.address(member, s);
       try {
-        tombstone = ctx.pool().call(node, ConnectionPool.Retry.SAFE, c -> c.delete(id, routing));
+        tombstone = ctx.nodes().delete(node, id, routing);
         done.add(member);
       } catch (DyadException e) {
         if (Blame.of(e, Blame.Access.WRITE) != Blame.MEMBER) {
           throw e;
         }
-        ctx.pool().forget(node);
+        ctx.nodes().forget(node);
         failed.add(member);
         last = e;
       }
@@ -244,10 +243,7 @@ final class Gateway {
   private void hint(String lackingMember, ObjectId id, List<String> holders, ClusterSnapshot s) throws DyadException {
     for (String h : holders) {
       try {
-        ctx.pool().call(Router.address(h, s), ConnectionPool.Retry.SAFE, c -> {
-          c.addHint(lackingMember, id, s.epoch());
-          return null;
-        });
+        ctx.nodes().addHint(Router.address(h, s), lackingMember, id, s.epoch());
         return;
       } catch (DyadException e) {
         LOG.warn("could not record on {} that {} lacks {}: {}", h, lackingMember, id, e.getMessage());
@@ -271,7 +267,7 @@ final class Gateway {
         continue;
       }
       try {
-        Presence p = ctx.pool().call(HostAndPort.fromString(m.address()), ConnectionPool.Retry.SAFE, c -> c.has(id, 0));
+        Presence p = ctx.nodes().has(HostAndPort.fromString(m.address()), id, 0);
         if (p != Presence.ABSENT) {
           out.add(new Locations.Location(member, m.address(), m.center(), p, "placement"));
         }

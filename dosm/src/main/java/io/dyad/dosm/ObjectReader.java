@@ -1,7 +1,5 @@
 package io.dyad.dosm;
 
-import io.dyad.rpc.StorageNodeClient;
-import io.dyad.rpc.ConnectionPool;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.Blame;
 import io.dyad.common.DyadException;
@@ -46,16 +44,16 @@ final class ObjectReader {
    */
   @FunctionalInterface
   interface NodeCall<T> {
-    T call(io.dyad.rpc.StorageNodeClient client, long epoch, boolean local) throws DyadException;
+    T call(NodeLink.Reads node, long epoch, boolean local) throws DyadException;
   }
 
-  private final ConnectionPool<StorageNodeClient> pool;
+  private final NodeLink nodes;
   private final ObjectSearch search;
   private final LocationCache locations;
   private final Router router;
 
-  ObjectReader(ConnectionPool<StorageNodeClient> pool, ObjectSearch search, LocationCache locations, Router router) {
-    this.pool = pool;
+  ObjectReader(NodeLink nodes, ObjectSearch search, LocationCache locations, Router router) {
+    this.nodes = nodes;
     this.search = search;
     this.locations = locations;
     this.router = router;
@@ -194,7 +192,7 @@ final class ObjectReader {
       Outcome outcome) throws DyadException {
     HostAndPort node = Router.address(member, s);
     try {
-      return Optional.of(pool.call(node, ConnectionPool.Retry.SAFE, c -> call.call(c, s.epoch(), local)));
+      return Optional.of(nodes.read(node, c -> call.call(c, s.epoch(), local)));
     } catch (DyadException e) {
       switch (Blame.of(e, Blame.Access.READ)) {
         case ROUTER:
@@ -209,7 +207,7 @@ final class ObjectReader {
         default:
           // unreachable, timed out, corrupt copy, fenced: try the next copy at once
           if (e.code() == ErrorCode.UNAVAILABLE) {
-            pool.forget(node);
+            nodes.forget(node);
           }
           outcome.lastError = e;
           LOG.debug("reading {} from {} failed ({}); trying the next copy", id, member, e.getMessage());
@@ -222,7 +220,7 @@ final class ObjectReader {
   private Presence presenceOn(String member, ObjectId id, ClusterSnapshot s) {
     try {
       HostAndPort node = Router.address(member, s);
-      return pool.call(node, ConnectionPool.Retry.SAFE, c -> c.has(id, s.epoch()));
+      return nodes.has(node, id, s.epoch());
     } catch (DyadException e) {
       return Presence.ABSENT;
     }

@@ -3,8 +3,6 @@ package io.dyad.dosm;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
-import io.dyad.rpc.ConnectionPool;
-import io.dyad.rpc.StorageNodeClient;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -40,11 +38,11 @@ final class PendingHints {
   }
 
   /** Tries every pending hint once; returns how many are still pending. */
-  int retry(ConnectionPool<StorageNodeClient> pool, Router router) {
+  int retry(NodeLink nodes, Router router) {
     long now = System.nanoTime();
     for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
       Pending p = it.next();
-      if (record(p, pool, router)) {
+      if (record(p, nodes, router)) {
         it.remove();
         size.decrementAndGet();
         LOG.info("hint that {} lacks {} recorded at last", p.lacking, p.id);
@@ -58,15 +56,12 @@ final class PendingHints {
     return size.get();
   }
 
-  private static boolean record(Pending p, ConnectionPool<StorageNodeClient> pool, Router router) {
+  private static boolean record(Pending p, NodeLink nodes, Router router) {
     for (String holder : p.holders) {
       try {
         long epoch = router.snapshot().epoch();
         HostAndPort node = Router.address(holder, router.snapshot());
-        pool.call(node, ConnectionPool.Retry.SAFE, c -> {
-          c.addHint(p.lacking, p.id, epoch);
-          return null;
-        });
+        nodes.addHint(node, p.lacking, p.id, epoch);
         return true;
       } catch (DyadException e) {
         LOG.debug("hint that {} lacks {} still not recorded on {}: {}", p.lacking, p.id, holder, e.getMessage());

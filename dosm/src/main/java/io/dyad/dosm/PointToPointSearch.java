@@ -1,7 +1,5 @@
 package io.dyad.dosm;
 
-import io.dyad.rpc.StorageNodeClient;
-import io.dyad.rpc.ConnectionPool;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
@@ -20,12 +18,12 @@ import java.util.concurrent.TimeoutException;
 
 /** Search by asking every live storage node of a center {@code has(id)} in parallel (claims 10 and 20). */
 public final class PointToPointSearch implements ObjectSearch {
-  private final ConnectionPool<StorageNodeClient> pool;
+  private final NodeLink nodes;
   private final ExecutorService executor;
   private final Duration timeout;
 
-  public PointToPointSearch(ConnectionPool<StorageNodeClient> pool, ExecutorService executor, Duration timeout) {
-    this.pool = pool;
+  PointToPointSearch(NodeLink nodes, ExecutorService executor, Duration timeout) {
+    this.nodes = nodes;
     this.executor = executor;
     this.timeout = timeout;
   }
@@ -62,7 +60,7 @@ public final class PointToPointSearch implements ObjectSearch {
 
   private Presence ask(MemberInfo m, ObjectId id, long epoch) {
     try {
-      return pool.call(HostAndPort.fromString(m.address()), ConnectionPool.Retry.SAFE, c -> c.has(id, epoch));
+      return nodes.has(HostAndPort.fromString(m.address()), id, epoch);
     } catch (DyadException e) {
       return Presence.ABSENT;
     }

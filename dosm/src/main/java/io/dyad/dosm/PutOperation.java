@@ -1,6 +1,5 @@
 package io.dyad.dosm;
 
-import io.dyad.rpc.ConnectionPool;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.Blame;
 import io.dyad.common.DyadException;
@@ -111,8 +110,7 @@ final class PutOperation implements PutSessions.Put {
     for (String member : Router.writeTargets(pair, s)) {
       HostAndPort node = Router.address(member, s);
       try {
-        WriteSessionInfo ws = ctx.pool().call(node, ConnectionPool.Retry.SAFE,
-            c -> c.begin(id, sizeHint, Routing.at(s.epoch())));
+        WriteSessionInfo ws = ctx.nodes().begin(node, id, sizeHint, Routing.at(s.epoch()));
         targets.add(new Target(member, node, ws.sessionId()));
         lacking.remove(member);
       } catch (DyadException e) {
@@ -181,7 +179,7 @@ final class PutOperation implements PutSessions.Put {
   /** Whether the member's existing copy could be what is being put again (not a tombstone, same length). */
   private static boolean mayBeIdentical(PutContext ctx, HostAndPort node, ObjectId id, long sizeHint, long epoch) {
     try {
-      ObjectMeta there = ctx.pool().call(node, ConnectionPool.Retry.SAFE, c -> c.localStat(id, epoch));
+      ObjectMeta there = ctx.nodes().localStat(node, id, epoch);
       return !there.tombstone() && (sizeHint < 0 || there.length() == sizeHint);
     } catch (DyadException e) {
       return false;
@@ -237,10 +235,7 @@ final class PutOperation implements PutSessions.Put {
 
   private DyadException append(Target t, ByteBuffer chunk) {
     try {
-      ctx.pool().call(t.node, ConnectionPool.Retry.NEVER, c -> {
-        c.append(t.sessionId, offset, chunk);
-        return null;
-      });
+      ctx.nodes().append(t.node, t.sessionId, offset, chunk);
       return null;
     } catch (DyadException e) {
       return e;
@@ -343,8 +338,8 @@ final class PutOperation implements PutSessions.Put {
   private ObjectMeta checkPreexisting() throws DyadException {
     ObjectMeta found = null;
     for (String member : preexisting) {
-      ObjectMeta there = ctx.pool().call(Router.address(member, snapshot), ConnectionPool.Retry.SAFE,
-          c -> c.localStat(id, ctx.router().snapshot().epoch()));
+      ObjectMeta there = ctx.nodes().localStat(Router.address(member, snapshot), id,
+          ctx.router().snapshot().epoch());
       if (!identical(there)) {
         throw new DyadException(ErrorCode.ALREADY_EXISTS, "object " + id + " already exists on " + member
             + " with different content");
@@ -366,11 +361,9 @@ final class PutOperation implements PutSessions.Put {
       Routing routing = new Routing(epoch, List.copyOf(lacking));
       try {
         if (whole != null) {
-          return ctx.pool().call(t.node, ConnectionPool.Retry.NEVER,
-              c -> c.write(id, whole.duplicate(), (int) crc.getValue(), routing));
+          return ctx.nodes().write(t.node, id, whole.duplicate(), (int) crc.getValue(), routing);
         }
-        return ctx.pool().call(t.node, ConnectionPool.Retry.NEVER,
-            c -> c.commit(t.sessionId, offset, (int) crc.getValue(), routing));
+        return ctx.nodes().commit(t.node, t.sessionId, offset, (int) crc.getValue(), routing);
       } catch (StaleEpochException e) {
         last = e; // the session is still open: commit again once our view has caught up
         if (!awaitEpoch(e)) {
@@ -392,8 +385,7 @@ final class PutOperation implements PutSessions.Put {
       return failure;
     }
     try {
-      ObjectMeta there = ctx.pool().call(t.node, ConnectionPool.Retry.SAFE,
-          c -> c.localStat(id, ctx.router().snapshot().epoch()));
+      ObjectMeta there = ctx.nodes().localStat(t.node, id, ctx.router().snapshot().epoch());
       if (identical(there)) {
         foundIdentical.add(t.member);
         return there;
@@ -420,10 +412,7 @@ final class PutOperation implements PutSessions.Put {
       for (String h : holders) {
         try {
           long epoch = ctx.router().snapshot().epoch();
-          ctx.pool().call(Router.address(h, snapshot), ConnectionPool.Retry.SAFE, c -> {
-            c.addHint(lackingMember, id, epoch);
-            return null;
-          });
+          ctx.nodes().addHint(Router.address(h, snapshot), lackingMember, id, epoch);
           LOG.info("put {} of {}: {} lacks it ({}); hint recorded on {}", putId, id, lackingMember,
               why.getMessage(), h);
           return;
@@ -475,10 +464,7 @@ final class PutOperation implements PutSessions.Put {
       if (!t.failed && t.sessionId != null) {
         ctx.fanout().execute(() -> {
           try {
-            ctx.pool().call(t.node, ConnectionPool.Retry.SAFE, c -> {
-              c.abort(t.sessionId);
-              return null;
-            });
+            ctx.nodes().abort(t.node, t.sessionId);
           } catch (DyadException e) {
             LOG.debug("put {}: aborting the session on {} failed: {}", putId, t.member, e.getMessage());
           }

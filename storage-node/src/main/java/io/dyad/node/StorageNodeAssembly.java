@@ -12,7 +12,7 @@ import io.dyad.common.access.DaemonAuth;
 import io.dyad.common.access.Locators;
 import io.dyad.coordinator.Coordination;
 import io.dyad.coordinator.ZkSession;
-import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.startup.AccessControl;
@@ -63,9 +63,9 @@ public final class StorageNodeAssembly {
 
   private final StorageNode node;
   private final ServiceStack service;
-  private final MemberRegistration registration;
+  private final Registration registration;
 
-  private StorageNodeAssembly(StorageNode node, ServiceStack service, MemberRegistration registration) {
+  private StorageNodeAssembly(StorageNode node, ServiceStack service, Registration registration) {
     this.node = node;
     this.service = service;
     this.registration = registration;
@@ -86,7 +86,7 @@ public final class StorageNodeAssembly {
     // the store is opened first (the node's service starts it), so its data directory's identity is known
     // by the time the registration runs
     StorageNode[] node = new StorageNode[1];
-    MemberRegistration registration = zk.registration(config.memberId(), member.address(),
+    Registration registration = zk.registration(config.memberId(), member.address(),
         () -> node[0].store().dataId());
     HintSettlement settlement = new HintSettlement();
     node[0] = StorageNode.create(config, new ClusterGate(config.memberId(), registration, view, settlement,
@@ -128,7 +128,7 @@ public final class StorageNodeAssembly {
   }
 
   /** Its registration in ZooKeeper (whose lease says whether it may accept writes). */
-  public MemberRegistration registration() {
+  public Registration registration() {
     return registration;
   }
 }

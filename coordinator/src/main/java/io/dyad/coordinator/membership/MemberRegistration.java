@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * Registration work runs on one internal thread, so transitions never interleave; confirmations use the raw
  * ZooKeeper handle, which fails at once while disconnected instead of retrying.
  */
-public final class MemberRegistration extends AbstractIdleService implements Registration {
+final class MemberRegistration extends AbstractIdleService implements Registration {
   private static final Logger LOG = LoggerFactory.getLogger(MemberRegistration.class);
   private static final Duration RETRY = Duration.ofMillis(500);
 
@@ -90,7 +90,7 @@ public final class MemberRegistration extends AbstractIdleService implements Reg
    * @param sessionTimeout the session timeout asked for; also how long to wait for an earlier session's
    *     liveness znode to vanish before trying again
    */
-  public MemberRegistration(CuratorFramework client, String memberId, String address, Supplier<String> dataId,
+  MemberRegistration(CuratorFramework client, String memberId, String address, Supplier<String> dataId,
       Clock clock, Duration sessionTimeout) {
     this.client = client;
     this.memberId = memberId;

@@ -2,7 +2,11 @@ package io.dyad.coordinator.membership;
 
 import com.google.common.util.concurrent.Service;
 import io.dyad.coordinator.model.LiveInfo;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.curator.framework.CuratorFramework;
 
 /**
  * A member's registration in the cluster (the liveness znode {@code /dyad/live/<id>}), kept while the member
@@ -25,4 +29,18 @@ public interface Registration extends Service {
 
   /** The current registration (with its incarnation and data directory), if registered. */
   Optional<LiveInfo> current();
+
+  /**
+   * A (not yet started) registration of member {@code memberId} at {@code address} on ZooKeeper, as
+   * {@code MemberRegistration} describes; used by {@code ZkSession} (and the coordinator's tests, with their own
+   * clients).
+   *
+   * @param dataId the identity of the member's data directory, read at each registration
+   * @param sessionTimeout the session timeout asked for; also how long to wait for an earlier session's liveness
+   *     znode to vanish before trying again
+   */
+  static Registration onZooKeeper(CuratorFramework client, String memberId, String address, Supplier<String> dataId,
+      Clock clock, Duration sessionTimeout) {
+    return new MemberRegistration(client, memberId, address, dataId, clock, sessionTimeout);
+  }
 }

@@ -1,45 +1,23 @@
 package io.dyad.coordinator.rebalance;
 
-import com.google.common.util.concurrent.AbstractIdleService;
-import io.dyad.coordinator.zk.ZkPaths;
+import com.google.common.util.concurrent.Service;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.leader.LeaderLatch;
 
 /**
- * Elects the one DOSM that rebalances (a Curator {@code LeaderLatch} on {@code /dyad/election/rebalancer}). Curator
- * gives up leadership when the connection is SUSPENDED or LOST; every progress write also checks the latch znode
- * (see {@link RebalanceLedger}), so a deposed holder cannot record anything.
+ * A DOSM's candidacy for rebalancing: of all DOSMs running one, at most one leads at a time. Leadership is given up
+ * when the coordination service cannot vouch for it (a connection suspended or lost), and every progress write is
+ * fenced by {@link #latchPath()} (see {@link RebalanceLedger#write}), so a deposed leader records nothing.
  */
-public final class RebalancerLatch extends AbstractIdleService {
-  private final CuratorFramework client;
-  private final String id;
-  private volatile LeaderLatch latch;
+public interface RebalancerLatch extends Service {
 
-  public RebalancerLatch(CuratorFramework client, String id) {
-    this.client = client;
-    this.id = id;
-  }
+  /** Whether this DOSM leads now. Cheap; may turn false at any moment. */
+  boolean leads();
 
-  @Override
-  protected void startUp() throws Exception {
-    latch = new LeaderLatch(client, ZkPaths.REBALANCER_LATCH, id, LeaderLatch.CloseMode.SILENT);
-    latch.start();
-  }
+  /** The token a progress write must present (the latch's znode); null before the latch started. */
+  String latchPath();
 
-  @Override
-  protected void shutDown() throws Exception {
-    latch.close();
-  }
-
-  /** Whether this DOSM holds the latch now. */
-  public boolean leads() {
-    LeaderLatch l = latch;
-    return l != null && isRunning() && l.hasLeadership();
-  }
-
-  /** Our latch znode, which every progress write checks; null before start. */
-  public String latchPath() {
-    LeaderLatch l = latch;
-    return l == null ? null : l.getOurPath();
+  /** A (not yet started) candidate on ZooKeeper; used by {@code ZkSession}. */
+  static RebalancerLatch onZooKeeper(CuratorFramework client, String id) {
+    return new ZkRebalancerLatch(client, id);
   }
 }

@@ -1,46 +1,23 @@
 package io.dyad.coordinator.volumes;
 
 import io.dyad.common.DyadException;
-import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.model.VolumeInfo;
-import io.dyad.coordinator.zk.ZkErrors;
-import io.dyad.coordinator.zk.ZkPaths;
-import io.dyad.coordinator.zk.ZnodeCodec;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.KeeperException;
 
 /**
- * The record of which directory pair holds each volume, {@code /dyad/volumes/<name>}. DDMs write it when they create
- * a volume and remove it when they delete one; everyone reads it through the cluster view.
+ * The record of which directory pair holds each volume. DDMs write it when they create a volume and remove it when
+ * they delete one; everyone reads it through the cluster view. Thread-safe.
  */
-public final class VolumeRegistry {
-  private final CuratorFramework client;
-
-  public VolumeRegistry(CuratorFramework client) {
-    this.client = client;
-  }
+public interface VolumeRegistry {
 
   /** Records a new volume. @throws DyadException ALREADY_EXISTS if it is recorded already, UNAVAILABLE */
-  public void create(VolumeInfo volume) throws DyadException {
-    try {
-      client.create().forPath(ZkPaths.volume(volume.name()), ZnodeCodec.VOLUME.encode(volume));
-    } catch (KeeperException.NodeExistsException e) {
-      throw new DyadException(ErrorCode.ALREADY_EXISTS, "volume " + volume.name() + " is recorded already");
-    } catch (KeeperException.NoNodeException e) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "the cluster is not initialised (no /dyad/volumes)", e);
-    } catch (Exception e) {
-      throw ZkErrors.unavailable("recording volume " + volume.name(), e);
-    }
-  }
+  void create(VolumeInfo volume) throws DyadException;
 
   /** Removes a volume's record; absent is fine. @throws DyadException UNAVAILABLE */
-  public void delete(String name) throws DyadException {
-    try {
-      client.delete().forPath(ZkPaths.volume(name));
-    } catch (KeeperException.NoNodeException gone) {
-      // deleted already
-    } catch (Exception e) {
-      throw ZkErrors.unavailable("removing the record of volume " + name, e);
-    }
+  void delete(String name) throws DyadException;
+
+  /** The registry in {@code /dyad/volumes}; used by {@code ZkSession}. */
+  static VolumeRegistry onZooKeeper(CuratorFramework client) {
+    return new ZkVolumeRegistry(client);
   }
 }

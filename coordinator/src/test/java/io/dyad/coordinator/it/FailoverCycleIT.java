@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.dyad.coordinator.admin.FailoverRequests;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.failover.CoordinatorService;
-import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.membership.ResyncReporter;
 import io.dyad.coordinator.model.FailoverInfo;
 import io.dyad.coordinator.model.FailoverState;
@@ -80,7 +80,7 @@ class FailoverCycleIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> view.current().epoch() == epochBefore + 1);
     }
 
-    MemberRegistration back = members.register("a1", SESSION);
+    Registration back = members.register("a1", SESSION);
     await().atMost(Duration.ofSeconds(10)).until(() ->
         view.current().failover("a1").map(f -> f.state() == FailoverState.RESYNCING).orElse(false));
     long resyncEpoch = view.current().failover("a1").orElseThrow().epoch();
@@ -97,7 +97,7 @@ class FailoverCycleIT {
   @Test
   void aMemberThatLostItsSessionServesAgainAtOnceAsTheSameIncarnationWithoutFailoverOrResync() throws Exception {
     Duration grace = Duration.ofSeconds(3);
-    MemberRegistration a1 = members.register("a1", SESSION);
+    Registration a1 = members.register("a1", SESSION);
     coordinator = startCoordinator("c2", grace);
     await().atMost(Duration.ofSeconds(10)).until(() -> view.current().isServing("a1") && view.current().isServing("b1"));
     long incarnation = a1.current().orElseThrow().incarnation();
@@ -105,7 +105,7 @@ class FailoverCycleIT {
     long epoch = view.current().epoch();
     zk.expireSession(zk.client(SESSION)); // an unrelated session, as a control
     // expire a1's own session: its liveness znode vanishes at once and the same process registers again
-    java.lang.reflect.Field f = MemberRegistration.class.getDeclaredField("client");
+    java.lang.reflect.Field f = a1.getClass().getDeclaredField("client");
     f.setAccessible(true);
     zk.expireSession((org.apache.curator.framework.CuratorFramework) f.get(a1));
     await().atMost(Duration.ofSeconds(10)).until(() -> a1.mayAcceptWrites()
@@ -122,13 +122,13 @@ class FailoverCycleIT {
   void aProcessRestartedWithinTheGracePeriodIsNotFailedOverButRejoinsThroughAResync() throws Exception {
     Duration grace = Duration.ofSeconds(3);
     org.apache.curator.framework.CuratorFramework firstClient = zk.client(SESSION);
-    MemberRegistration first = members.register(firstClient, "a1", SESSION);
+    Registration first = members.register(firstClient, "a1", SESSION);
     coordinator = startCoordinator("c2", grace);
     await().atMost(Duration.ofSeconds(10)).until(() -> view.current().isServing("a1") && view.current().isServing("b1"));
     long firstIncarnation = first.current().orElseThrow().incarnation();
     long stoppedAt = System.nanoTime();
     firstClient.close(); // the process is gone: its session ends and its znode vanishes at once
-    MemberRegistration restarted = members.register("a1", SESSION); // a new process: a new incarnation
+    Registration restarted = members.register("a1", SESSION); // a new process: a new incarnation
     long newIncarnation = restarted.current().orElseThrow().incarnation();
     assertThat(newIncarnation).isGreaterThan(firstIncarnation);
     // it must catch up before it serves reads again, but it is never failed over: watch until well past the grace
@@ -146,7 +146,7 @@ class FailoverCycleIT {
 
   @Test
   void anOperatorFailsOverAMemberOrAWholeCenterByHandAndFailsThemBack() throws Exception {
-    MemberRegistration a1 = members.register("a1", SESSION);
+    Registration a1 = members.register("a1", SESSION);
     members.register("a2", SESSION);
     members.register("b2", SESSION);
     coordinator = startCoordinator("c1", GRACE);

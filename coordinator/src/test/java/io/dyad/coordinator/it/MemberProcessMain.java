@@ -1,6 +1,6 @@
 package io.dyad.coordinator.it;
 
-import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.zk.ZkClients;
 import io.dyad.coordinator.zk.ZkConfig;
 import java.time.Clock;
@@ -17,7 +17,7 @@ public final class MemberProcessMain {
   public static void main(String[] args) throws Exception {
     ZkConfig config = ZkConfig.of(args[0]).withSessionTimeout(Duration.ofMillis(Long.parseLong(args[3])));
     CuratorFramework client = ZkClients.connect(config);
-    MemberRegistration r = new MemberRegistration(client, args[1], args[2], () -> "data-" + args[1], Clock.systemUTC(), config.sessionTimeout());
+    Registration r = Registration.onZooKeeper(client, args[1], args[2], () -> "data-" + args[1], Clock.systemUTC(), config.sessionTimeout());
     r.startAsync().awaitRunning();
     System.out.println("registered " + r.current().orElseThrow().incarnation());
     System.out.flush();

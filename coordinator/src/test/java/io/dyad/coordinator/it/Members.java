@@ -1,6 +1,6 @@
 package io.dyad.coordinator.it;
 
-import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.view.CuratorClusterView;
 import java.time.Clock;
@@ -19,13 +19,13 @@ final class Members implements AutoCloseable {
   }
 
   /** Registers a member on a client of its own, with the given session timeout. */
-  MemberRegistration register(String id, Duration sessionTimeout) throws Exception {
+  Registration register(String id, Duration sessionTimeout) throws Exception {
     CuratorFramework client = zk.client(sessionTimeout);
     return register(client, id, sessionTimeout);
   }
 
-  MemberRegistration register(CuratorFramework client, String id, Duration sessionTimeout) {
-    MemberRegistration r = new MemberRegistration(client, id, "127.0.0.1:1", () -> "data-" + id, Clock.systemUTC(), sessionTimeout);
+  Registration register(CuratorFramework client, String id, Duration sessionTimeout) {
+    Registration r = Registration.onZooKeeper(client, id, "127.0.0.1:1", () -> "data-" + id, Clock.systemUTC(), sessionTimeout);
     r.startAsync().awaitRunning();
     started.add(r);
     return r;

@@ -3,7 +3,7 @@ package io.dyad.coordinator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.model.LiveInfo;
 import io.dyad.coordinator.zk.ZkPaths;
 import io.dyad.coordinator.zk.ZnodeCodec;
@@ -24,7 +24,7 @@ class MembershipIT {
       CuratorFramework client = zk.client(SESSION);
       java.util.concurrent.atomic.AtomicReference<String> disk = new java.util.concurrent.atomic.AtomicReference<>(
           "data-a1");
-      MemberRegistration r = new MemberRegistration(client, "a1", "127.0.1.11:9100", disk::get, Clock.systemUTC(),
+      Registration r = Registration.onZooKeeper(client, "a1", "127.0.1.11:9100", disk::get, Clock.systemUTC(),
           SESSION);
       r.startAsync().awaitRunning();
       try {
@@ -61,9 +61,9 @@ class MembershipIT {
     try (ZkHarness zk = ZkHarness.start()) {
       zk.init(ZkHarness.twoPairs());
       CuratorFramework oldClient = zk.client(SESSION);
-      MemberRegistration old = new MemberRegistration(oldClient, "a1", "127.0.1.11:9100", () -> "data-" + "a1", Clock.systemUTC(), SESSION);
+      Registration old = Registration.onZooKeeper(oldClient, "a1", "127.0.1.11:9100", () -> "data-" + "a1", Clock.systemUTC(), SESSION);
       old.startAsync().awaitRunning();
-      MemberRegistration successor = new MemberRegistration(zk.client(SESSION), "a1", "127.0.1.11:9100",
+      Registration successor = Registration.onZooKeeper(zk.client(SESSION), "a1", "127.0.1.11:9100",
           () -> "data-a1", Clock.systemUTC(), Duration.ofSeconds(10));
       CompletableFuture<Void> started = CompletableFuture.runAsync(() -> successor.startAsync().awaitRunning());
       await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(1)).until(() -> !started.isDone());

@@ -7,7 +7,7 @@ import io.dyad.coordinator.admin.ClusterInit;
 import io.dyad.coordinator.admin.FailoverRequests;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.failover.CoordinatorService;
-import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.view.CuratorClusterView;
 import io.dyad.coordinator.zk.ZkClients;
@@ -75,9 +75,9 @@ class QuorumIT {
     ensemble.start();
     ClusterInit.apply(client(), ClusterDescriptionValidator.validate(ZkHarness.twoPairs()), Clock.systemUTC());
     ClusterView view = started(new CuratorClusterView(client(), Duration.ofSeconds(20)));
-    List<MemberRegistration> regs = new ArrayList<>();
+    List<Registration> regs = new ArrayList<>();
     for (String id : new String[] {"a1", "b1", "b2"}) {
-      regs.add(started(new MemberRegistration(client(), id, "127.0.0.1:1", () -> "data-" + id, Clock.systemUTC(), SESSION)));
+      regs.add(started(Registration.onZooKeeper(client(), id, "127.0.0.1:1", () -> "data-" + id, Clock.systemUTC(), SESSION)));
     }
     CoordinatorService coordinator = started(new CoordinatorService(client(), started(new CuratorClusterView(client(),
         Duration.ofSeconds(20))), new CoordinatorConfig("c1", Duration.ofMillis(300)), Clock.systemUTC()));
@@ -86,21 +86,21 @@ class QuorumIT {
     // one server of three lost: members register, the coordinator acts
     List<TestingZooKeeperServer> servers = ensemble.getServers();
     servers.get(0).kill();
-    regs.add(started(new MemberRegistration(client(), "a2", "127.0.0.1:1", () -> "data-" + "a2", Clock.systemUTC(), SESSION)));
+    regs.add(started(Registration.onZooKeeper(client(), "a2", "127.0.0.1:1", () -> "data-" + "a2", Clock.systemUTC(), SESSION)));
     new FailoverRequests(client(), Clock.systemUTC()).hold(List.of("a1"), "quorum test", "test");
     await().atMost(Duration.ofSeconds(20)).until(() -> view.current().failover("a1").isPresent());
     // members whose server died reconnect to another one within their session: nobody stays fenced
-    await().atMost(Duration.ofSeconds(20)).until(() -> regs.stream().allMatch(MemberRegistration::mayAcceptWrites));
+    await().atMost(Duration.ofSeconds(20)).until(() -> regs.stream().allMatch(Registration::mayAcceptWrites));
 
     // quorum lost: every member fences itself, the coordinator stops acting
     servers.get(1).kill();
-    await().atMost(Duration.ofSeconds(20)).until(() -> regs.stream().noneMatch(MemberRegistration::mayAcceptWrites));
+    await().atMost(Duration.ofSeconds(20)).until(() -> regs.stream().noneMatch(Registration::mayAcceptWrites));
     await().atMost(Duration.ofSeconds(20)).until(() -> !coordinator.isActing());
 
     // quorum back: members register again, the coordinator leads and acts again
     servers.get(0).restart();
     servers.get(1).restart();
-    await().atMost(Duration.ofSeconds(60)).until(() -> regs.stream().allMatch(MemberRegistration::mayAcceptWrites));
+    await().atMost(Duration.ofSeconds(60)).until(() -> regs.stream().allMatch(Registration::mayAcceptWrites));
     await().atMost(Duration.ofSeconds(60)).until(coordinator::isActing);
     new FailoverRequests(client(), Clock.systemUTC()).hold(List.of("a2"), "after quorum", "test");
     await().atMost(Duration.ofSeconds(20)).until(() -> view.current().failover("a2").isPresent());

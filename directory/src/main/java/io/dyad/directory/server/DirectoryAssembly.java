@@ -17,7 +17,7 @@ import io.dyad.coordinator.ZkSession;
 import io.dyad.coordinator.startup.AccessControl;
 import io.dyad.coordinator.startup.LinkSecurity;
 import io.dyad.coordinator.fencing.MemberGate;
-import io.dyad.coordinator.membership.MemberRegistration;
+import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.view.ClusterView;
@@ -86,7 +86,7 @@ public final class DirectoryAssembly {
           + " of directory server " + id + ": " + e, e);
     }
     NamespaceStore store = new NamespaceStore(config.namespaceDir());
-    MemberRegistration registration = zk.registration(id, member.address(), store::dataId);
+    Registration registration = zk.registration(id, member.address(), store::dataId);
     MemberGate gate = new MemberGate(id, registration, view);
     // partners see a member's calls come from its declared address
     ThriftClientConfig peers = ThriftClientConfig.defaults().withRequestTimeout(PEER_TIMEOUT)
