@@ -84,7 +84,7 @@ final class Connection implements CallContext {
     this.peerHost = remote == null ? "unknown" : remote.getAddress().getHostAddress();
     this.peer = remote == null ? "an unknown peer" : peerHost + ":" + remote.getPort();
     this.local = localOf(channel);
-    this.idleSinceNanos = System.nanoTime();
+    this.idleSinceNanos = server.ticker().read();
   }
 
   private static InetSocketAddress remoteOf(SocketChannel channel) {
@@ -184,7 +184,7 @@ final class Connection implements CallContext {
       return false;
     }
     if (frameStartNanos == 0) {
-      frameStartNanos = System.nanoTime();
+      frameStartNanos = server.ticker().read();
       progressNanos = frameStartNanos;
       pausedTotalNanos = 0;
       idle = false;
@@ -235,7 +235,7 @@ final class Connection implements CallContext {
     }
     filled += n;
     if (n > 0) {
-      progressNanos = System.nanoTime();
+      progressNanos = server.ticker().read();
     }
     frameArrived();
     return n > 0;
@@ -263,7 +263,7 @@ final class Connection implements CallContext {
       return false;
     }
     budgetHeld = capacity;
-    progressNanos = System.nanoTime();
+    progressNanos = server.ticker().read();
     frame = new byte[capacity];
     System.arraycopy(scratch.array(), 0, frame, 0, n);
     filled = n;
@@ -323,7 +323,7 @@ final class Connection implements CallContext {
 
   private void pause() {
     paused = true;
-    pausedSinceNanos = System.nanoTime();
+    pausedSinceNanos = server.ticker().read();
     key.interestOps(0);
     loop.paused(this);
     server.counters().memoryWaits.incrementAndGet();
@@ -337,8 +337,8 @@ final class Connection implements CallContext {
       return;
     }
     paused = false;
-    pausedTotalNanos += System.nanoTime() - pausedSinceNanos;
-    progressNanos = System.nanoTime(); // waiting for memory is not stalling
+    pausedTotalNanos += server.ticker().read() - pausedSinceNanos;
+    progressNanos = server.ticker().read(); // waiting for memory is not stalling
     key.interestOps(SelectionKey.OP_READ);
     onReadable();
   }
@@ -358,7 +358,7 @@ final class Connection implements CallContext {
     replyLeases = r.leases();
     closeAfterReply = r.closeAfter() ? r.closeReason() : null;
     state = State.WRITING;
-    writeProgressNanos = System.nanoTime();
+    writeProgressNanos = server.ticker().read();
     try {
       onWritable();
     } catch (IOException e) {
@@ -397,7 +397,7 @@ final class Connection implements CallContext {
     }
     long n = wire.write(reply);
     if (n > 0) {
-      writeProgressNanos = System.nanoTime();
+      writeProgressNanos = server.ticker().read();
     }
     if (reply[reply.length - 1].hasRemaining() || !wire.flushed()) {
       key.interestOps(SelectionKey.OP_WRITE);
@@ -413,7 +413,7 @@ final class Connection implements CallContext {
     }
     state = State.SIZE;
     frameStartNanos = 0;
-    idleSinceNanos = System.nanoTime();
+    idleSinceNanos = server.ticker().read();
     idle = true;
     key.interestOps(SelectionKey.OP_READ);
     onReadable(); // the client may have sent its next request already

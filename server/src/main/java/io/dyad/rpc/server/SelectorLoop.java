@@ -30,11 +30,12 @@ final class SelectorLoop implements Runnable {
   /** paused.size(), readable by other threads (a wake-up missed in a race is made up for by the next tick) */
   private volatile int pausedCount;
   private volatile boolean running = true;
-  private long lastTick = System.nanoTime();
+  private long lastTick;
 
   SelectorLoop(ServerCore server) throws IOException {
     this.server = server;
     this.selector = Selector.open();
+    this.lastTick = server.ticker().read();
   }
 
   Selector selector() {
@@ -99,7 +100,7 @@ final class SelectorLoop implements Runnable {
           resumeWanted = false;
           resumePaused();
         }
-        long now = System.nanoTime();
+        long now = server.ticker().read();
         if (now - lastTick >= TICK_NANOS) {
           lastTick = now;
           resumePaused();
