@@ -60,6 +60,8 @@ final class Connection implements CallContext {
   private volatile long idleSinceNanos;
   /** true between requests: nothing read of the next frame, nothing to write */
   private volatile boolean idle = true;
+  /** whether bytes of a frame have arrived (when: frameStartNanos; any value of a ticker, 0 included, is a time) */
+  private boolean inFrame;
   private long frameStartNanos;
   /** when the last bytes of the current frame arrived (or reading resumed after a wait for memory) */
   private long progressNanos;
@@ -183,7 +185,8 @@ final class Connection implements CallContext {
     if (n == 0) {
       return false;
     }
-    if (frameStartNanos == 0) {
+    if (!inFrame) {
+      inFrame = true;
       frameStartNanos = server.ticker().read();
       progressNanos = frameStartNanos;
       pausedTotalNanos = 0;
@@ -412,7 +415,7 @@ final class Connection implements CallContext {
       return;
     }
     state = State.SIZE;
-    frameStartNanos = 0;
+    inFrame = false;
     idleSinceNanos = server.ticker().read();
     idle = true;
     key.interestOps(SelectionKey.OP_READ);
@@ -436,7 +439,7 @@ final class Connection implements CallContext {
         }
         break;
       case SIZE:
-        if (frameStartNanos == 0) {
+        if (!inFrame) {
           if (now - idleSinceNanos > server.idleTimeoutNanos()) {
             close(null); // idle: quietly
           }
@@ -479,7 +482,7 @@ final class Connection implements CallContext {
    * busy now. Runs on the connection's loop.
    */
   boolean closeIfIdle() {
-    boolean between = state == State.HANDSHAKE || (state == State.SIZE && frameStartNanos == 0);
+    boolean between = state == State.HANDSHAKE || (state == State.SIZE && !inFrame);
     if (!between) {
       return false;
     }
