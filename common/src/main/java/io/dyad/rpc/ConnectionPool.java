@@ -1,5 +1,6 @@
 package io.dyad.rpc;
 
+import com.google.common.base.Ticker;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
@@ -57,14 +58,22 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
   private final int maxPerTarget;
   private final Duration checkoutTimeout;
   private final long maxIdleNanos;
+  private final Ticker ticker;
   private final ConcurrentMap<HostAndPort, Target> targets = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   public ConnectionPool(Factory<C> factory, int maxPerTarget, Duration checkoutTimeout, Duration maxIdle) {
+    this(factory, maxPerTarget, checkoutTimeout, maxIdle, Ticker.systemTicker());
+  }
+
+  /** As above, with the time source that ages idle connections and orders leases against abandonments. */
+  public ConnectionPool(Factory<C> factory, int maxPerTarget, Duration checkoutTimeout, Duration maxIdle,
+      Ticker ticker) {
     this.factory = factory;
     this.maxPerTarget = maxPerTarget;
     this.checkoutTimeout = checkoutTimeout;
     this.maxIdleNanos = maxIdle.toNanos();
+    this.ticker = ticker;
   }
 
   /** One server's connections: a permit per connection in use, idle ones most recently used first. */
@@ -72,7 +81,7 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
     final Semaphore permits = new Semaphore(maxPerTarget, true);
     final ArrayDeque<Idle<C>> idle = new ArrayDeque<>();
     final java.util.Set<Lease> inUse = ConcurrentHashMap.newKeySet();
-    /** when the calls to this server were last abandoned ({@code System.nanoTime()}), and why */
+    /** when the calls to this server were last abandoned (the pool's ticker), and why */
     volatile long abandonedAt;
     volatile String abandonedBecause;
   }
@@ -146,7 +155,7 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
   }
 
   private Checkout acquire(HostAndPort target) throws DyadException {
-    long startedAt = System.nanoTime();
+    long startedAt = ticker.read();
     if (closed) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "the connection pool is closed (shutting down)");
     }
@@ -173,7 +182,7 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
       if (i == null) {
         return null;
       }
-      long idle = System.nanoTime() - i.since();
+      long idle = ticker.read() - i.since();
       if (idle >= maxIdleNanos || i.connection().isBroken()
           || (idle > PROBE_AFTER_NANOS && i.connection().closedByPeer())) {
         i.connection().close();
@@ -185,7 +194,7 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
 
   /** Closes connections idle for longer than the limit; returns how many. Call now and then. */
   public int evictIdle() {
-    long now = System.nanoTime();
+    long now = ticker.read();
     int evicted = 0;
     for (Target t : targets.values()) {
       List<C> old = new ArrayList<>();
@@ -224,7 +233,7 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
    */
   public void abandon(HostAndPort target, String why) {
     Target t = targets.computeIfAbsent(target, n -> new Target());
-    t.abandonedAt = System.nanoTime();
+    t.abandonedAt = ticker.read();
     t.abandonedBecause = why; // after the time: a reader that sees the reason sees the time
 
     for (Lease lease : t.inUse) {
@@ -311,7 +320,7 @@ public final class ConnectionPool<C extends PooledConnection> implements AutoClo
       } else {
         connection.trim();
         synchronized (owner) {
-          owner.idle.addFirst(new Idle<>(connection, System.nanoTime()));
+          owner.idle.addFirst(new Idle<>(connection, ticker.read()));
         }
       }
       owner.permits.release();

@@ -3,6 +3,7 @@ package io.dyad.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.base.Ticker;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The pool's bounds and its retry rule, on fake connections (the pool's own edge). */
@@ -54,14 +56,29 @@ class ConnectionPoolTest {
     }
   }
 
+  /** A ticker that moves only when a test says so: idle ages pass without waiting. */
+  private static final class ManualTicker extends Ticker {
+    private final AtomicLong nanos = new AtomicLong();
+
+    @Override
+    public long read() {
+      return nanos.get();
+    }
+
+    void advance(Duration d) {
+      nanos.addAndGet(d.toNanos());
+    }
+  }
+
   private final List<Fake> made = new ArrayList<>();
+  private final ManualTicker ticker = new ManualTicker();
 
   private ConnectionPool<Fake> pool(int max, Duration maxIdle) {
     return new ConnectionPool<>(target -> {
       Fake f = new Fake();
       made.add(f);
       return f;
-    }, max, Duration.ofMillis(200), maxIdle);
+    }, max, Duration.ofMillis(200), maxIdle, ticker);
   }
 
   @Test
@@ -86,12 +103,15 @@ class ConnectionPoolTest {
 
   @Test
   void idleConnectionsAreClosedAfterTheLimitAndBrokenOnesAreNeverReused() throws Exception {
-    ConnectionPool<Fake> pool = pool(4, Duration.ofMillis(1));
+    ConnectionPool<Fake> pool = pool(4, Duration.ofSeconds(30));
     Fake first;
     try (ConnectionPool<Fake>.Lease l = pool.lease(NODE)) {
       first = l.connection();
     }
-    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+    ticker.advance(Duration.ofSeconds(29));
+    assertThat(pool.evictIdle()).as("not yet idle for the limit").isZero();
+    assertThat(first.closed).isFalse();
+    ticker.advance(Duration.ofSeconds(1));
     assertThat(pool.evictIdle()).isEqualTo(1);
     assertThat(first.closed).isTrue();
 
@@ -144,7 +164,10 @@ class ConnectionPoolTest {
       stale = l.connection();
     }
     stale.closedByServer = true;
-    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1100).toNanos()); // idle long enough to probe
+    try (ConnectionPool<Fake>.Lease l = pool.lease(NODE)) {
+      assertThat(l.connection()).as("idle for too short a time to be probed").isSameAs(stale);
+    }
+    ticker.advance(Duration.ofMillis(1001)); // idle long enough to probe
     try (ConnectionPool<Fake>.Lease l = pool.lease(NODE)) {
       assertThat(l.connection()).isNotSameAs(stale);
       assertThat(l.reused()).isFalse();

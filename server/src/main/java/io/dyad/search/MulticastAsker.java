@@ -1,6 +1,7 @@
 package io.dyad.search;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.base.Ticker;
 import io.dyad.common.MulticastGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,6 +32,7 @@ public final class MulticastAsker implements AutoCloseable {
   private final Map<String, LinkedBlockingQueue<JsonNode>> pending = new ConcurrentHashMap<>();
   private final Thread receiver;
   private final SearchAuth auth;
+  private final Ticker ticker;
 
   /**
    * @param replyHost the address answers come to (an address of this host the members can reach)
@@ -38,7 +40,14 @@ public final class MulticastAsker implements AutoCloseable {
    */
   public MulticastAsker(MulticastSettings settings, String replyHost, SearchAuth auth, String threadName)
       throws IOException {
+    this(settings, replyHost, auth, threadName, Ticker.systemTicker());
+  }
+
+  /** As above, with the time an {@link #ask}'s timeout runs out by. */
+  public MulticastAsker(MulticastSettings settings, String replyHost, SearchAuth auth, String threadName,
+      Ticker ticker) throws IOException {
     this.auth = auth;
+    this.ticker = ticker;
     this.channel = DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(replyHost, 0));
     channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, settings.networkInterface());
     channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, settings.ttl());
@@ -64,9 +73,9 @@ public final class MulticastAsker implements AutoCloseable {
     pending.put(requestId, answers);
     try {
       channel.send(ByteBuffer.wrap(auth.seal(question)), group.socketAddress());
-      long deadline = System.nanoTime() + timeout.toNanos();
+      long deadline = ticker.read() + timeout.toNanos();
       while (true) {
-        JsonNode a = answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        JsonNode a = answers.poll(Math.max(0, deadline - ticker.read()), TimeUnit.NANOSECONDS);
         if (a == null || !onAnswer.test(a)) {
           return;
         }

@@ -1,5 +1,6 @@
 package io.dyad.coordinator.membership;
 
+import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.AbstractIdleService;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dyad.common.DyadException;
@@ -74,6 +75,7 @@ final class MemberRegistration extends AbstractIdleService implements Registrati
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
       new ThreadFactoryBuilder().setDaemon(true).setNameFormat("registration-%d").build());
 
+  private final Ticker ticker;
   private volatile long confirmedAtNanos;
   /** The registration's session is known to be gone: no writes until registered again. */
   private volatile boolean sessionLost;
@@ -92,6 +94,17 @@ final class MemberRegistration extends AbstractIdleService implements Registrati
    */
   MemberRegistration(CuratorFramework client, String memberId, String address, Supplier<String> dataId,
       Clock clock, Duration sessionTimeout) {
+    this(client, memberId, address, dataId, clock, Ticker.systemTicker(), sessionTimeout);
+  }
+
+  /**
+   * As above, with the time the write lease runs out by.
+   *
+   * @param clock the wall time the liveness znode carries (and incarnations are made from)
+   */
+  public MemberRegistration(CuratorFramework client, String memberId, String address, Supplier<String> dataId,
+      Clock clock, Ticker ticker, Duration sessionTimeout) {
+    this.ticker = ticker;
     this.client = client;
     this.memberId = memberId;
     this.address = address;
@@ -156,7 +169,7 @@ final class MemberRegistration extends AbstractIdleService implements Registrati
   }
 
   private boolean leaseValid() {
-    return System.nanoTime() - confirmedAtNanos < leaseNanos;
+    return ticker.read() - confirmedAtNanos < leaseNanos;
   }
 
   @Override
@@ -171,7 +184,7 @@ final class MemberRegistration extends AbstractIdleService implements Registrati
       return;
     }
     try {
-      long started = System.nanoTime();
+      long started = ticker.read();
       ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
       Stat stat = zk.exists(ZKPaths.makePath(client.getNamespace(), ZkPaths.live(memberId)), false);
       if (stat != null && stat.getEphemeralOwner() == zk.getSessionId()) {
@@ -245,7 +258,7 @@ final class MemberRegistration extends AbstractIdleService implements Registrati
   /** One attempt; true if the liveness znode is ours afterwards. */
   private boolean tryRegister() throws Exception {
     String path = ZkPaths.live(memberId);
-    long started = System.nanoTime();
+    long started = ticker.read();
     long session = sessionId();
     Stat existing = client.checkExists().forPath(path);
     if (existing != null && existing.getEphemeralOwner() == session && registered.get() != null && !sessionLost) {

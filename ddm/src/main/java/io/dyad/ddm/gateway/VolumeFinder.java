@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class VolumeFinder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VolumeFinder.class);
-  private static final int MAX_CONCURRENT = 4;
+  static final int MAX_CONCURRENT = 4;
 
   private final VolumeSearch search;
   private final Semaphore running = new Semaphore(MAX_CONCURRENT);

@@ -1,5 +1,6 @@
 package io.dyad.ddm.gateway;
 
+import com.google.common.base.Ticker;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.net.HostAndPort;
@@ -36,15 +37,23 @@ final class VolumeRouter {
   private final ClusterView view;
   private final ConnectionPool<DirectoryClient> directories;
   private final Duration patience;
+  private final Ticker ticker;
   private final VolumeFinder finder;
   /** volumes without a record, and the pair a search found them on */
   private final Cache<String, String> foundOn = CacheBuilder.newBuilder().maximumSize(10_000)
       .expireAfterWrite(Duration.ofSeconds(30)).build();
 
   VolumeRouter(ClusterView view, ConnectionPool<DirectoryClient> directories, Duration patience, VolumeFinder finder) {
+    this(view, directories, patience, Ticker.systemTicker(), finder);
+  }
+
+  /** @param ticker the time a call's patience runs out by */
+  VolumeRouter(ClusterView view, ConnectionPool<DirectoryClient> directories, Duration patience, Ticker ticker,
+      VolumeFinder finder) {
     this.view = view;
     this.directories = directories;
     this.patience = patience;
+    this.ticker = ticker;
     this.finder = finder;
   }
 
@@ -145,7 +154,7 @@ final class VolumeRouter {
    * is live (the DDM cannot reach either), the directory servers a search finds holding the volume are tried too.
    */
   private <T> T retrying(String volume, String pairId, Targets targets, DirectoryCall<T> call) throws DyadException {
-    long deadline = System.nanoTime() + patience.toNanos();
+    long deadline = ticker.read() + patience.toNanos();
     DyadException last = null;
     List<VolumeSearch.Holder> searched = null;
     while (true) {
@@ -173,7 +182,7 @@ final class VolumeRouter {
           last = e;
         }
       }
-      if (System.nanoTime() - deadline > 0) {
+      if (ticker.read() - deadline > 0) {
         throw new DyadException(ErrorCode.UNAVAILABLE, "the directories of volume " + volume + " did not answer within "
             + patience.toSeconds() + " s" + (last == null ? " (none serves)" : ": " + last.getMessage()), last);
       }

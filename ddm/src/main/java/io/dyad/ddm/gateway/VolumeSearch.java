@@ -1,5 +1,6 @@
 package io.dyad.ddm.gateway;
 
+import io.dyad.common.DyadException;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import java.util.List;
 
@@ -11,7 +12,8 @@ interface VolumeSearch extends AutoCloseable {
   /** A directory server that holds the volume, where it serves, and its last change of the volume. */
   record Holder(String member, String address, long lastSeq) {}
 
-  List<Holder> search(String volume, String center, ClusterSnapshot s) throws InterruptedException;
+  /** @throws DyadException UNAVAILABLE if the search could not be made now (nothing is concluded about the volume) */
+  List<Holder> search(String volume, String center, ClusterSnapshot s) throws InterruptedException, DyadException;
 
   String mode();
 

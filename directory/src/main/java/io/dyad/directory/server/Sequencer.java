@@ -1,5 +1,6 @@
 package io.dyad.directory.server;
 
+import com.google.common.base.Ticker;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
@@ -61,6 +62,7 @@ final class Sequencer {
   private final MemberGate gate;
   private final PartnerLink link;
   private final Clock clock;
+  private final Ticker ticker;
   private final Duration patience;
   private final ReentrantLock order = new ReentrantLock(true);
   /** guarded by order */
@@ -123,11 +125,21 @@ final class Sequencer {
    * @param patience how long a change waits for the partner (and for the lock) before the caller gets UNAVAILABLE
    */
   Sequencer(String memberId, NamespaceStore store, MemberGate gate, PartnerLink link, Clock clock, Duration patience) {
+    this(memberId, store, gate, link, clock, Ticker.systemTicker(), patience);
+  }
+
+  /**
+   * @param clock the wall time a change records (mtimes)
+   * @param ticker the time a change's patience runs out by
+   */
+  Sequencer(String memberId, NamespaceStore store, MemberGate gate, PartnerLink link, Clock clock, Ticker ticker,
+      Duration patience) {
     this.memberId = memberId;
     this.store = store;
     this.gate = gate;
     this.link = link;
     this.clock = clock;
+    this.ticker = ticker;
     this.patience = patience;
   }
 
@@ -137,7 +149,7 @@ final class Sequencer {
    */
   Applied submit(String volume, ChangeOp request, long epoch, String requestId) throws DyadException {
     requirePrimary(gate.checkWrite(epoch));
-    long deadline = System.nanoTime() + patience.toNanos();
+    long deadline = ticker.read() + patience.toNanos();
     Request mine = new Request(volume, request, requestId);
     queue.add(mine);
     try {
@@ -259,7 +271,7 @@ final class Sequencer {
     }
     Map<String, Long> their = theirs.stream().collect(Collectors.toMap(VolumeState::getVolume, VolumeState::getLastSeq,
         Math::max));
-    long deadline = System.nanoTime() + patience.toNanos();
+    long deadline = ticker.read() + patience.toNanos();
     lock(deadline);
     try {
       for (String volume : List.copyOf(inDoubt.keySet())) {
@@ -323,7 +335,7 @@ final class Sequencer {
           last = e;
         }
       }
-      if (System.nanoTime() - deadline > 0) {
+      if (ticker.read() - deadline > 0) {
         String why = duty == PairRoles.PartnerDuty.WAIT
             ? "its partner " + partner + " neither serves nor is failed over yet (the coordinator decides)"
             : "its partner " + partner + " did not confirm it (" + (last == null ? "no answer" : last.getMessage()) + ")";
@@ -349,7 +361,7 @@ final class Sequencer {
 
   private void lock(long deadline) throws DyadException {
     try {
-      if (!order.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      if (!order.tryLock(Math.max(0, deadline - ticker.read()), TimeUnit.NANOSECONDS)) {
         throw new DyadException(ErrorCode.UNAVAILABLE, memberId + " is busy: earlier changes wait for its partner");
       }
     } catch (InterruptedException e) {

@@ -21,6 +21,7 @@ final class HeldPartnerLink implements PartnerLink {
   private final List<Integer> sent = new CopyOnWriteArrayList<>();
   private volatile CountDownLatch held;
   private volatile boolean broken;
+  private volatile Runnable onFailedSend = () -> {};
 
   HeldPartnerLink(NamespaceStore duplicate) {
     this.duplicate = duplicate;
@@ -46,6 +47,11 @@ final class HeldPartnerLink implements PartnerLink {
     broken = b;
   }
 
+  /** Runs {@code r} on every send that fails because the link is broken (a test's ticker moves on, say). */
+  void onFailedSend(Runnable r) {
+    onFailedSend = r;
+  }
+
   List<Integer> sent() {
     return List.copyOf(sent);
   }
@@ -53,6 +59,7 @@ final class HeldPartnerLink implements PartnerLink {
   @Override
   public void send(HostAndPort partner, List<Change> changes, long epoch) throws DyadException {
     if (broken) {
+      onFailedSend.run();
       throw new DyadException(ErrorCode.UNAVAILABLE, "the partner link is broken (test)");
     }
     sent.add(changes.size());

@@ -28,6 +28,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -238,12 +240,20 @@ class SequencerAnswersTest {
 
   @Test
   void aChangeLeftInDoubtIsAnsweredOnItsRetryWithItsOwnEffect() throws Exception {
+    ManualTicker ticker = new ManualTicker();
     sequencer = new Sequencer(ServingPairGate.A, primary, ServingPairGate.of(ServingPairGate.A, ServingPairGate.A),
-        link, clock, Duration.ofMillis(200));
+        link, clock, ticker, PATIENCE);
     Request inDoubt = req(mkdirP("/q/x"));
+    AtomicInteger failedSends = new AtomicInteger();
+    link.onFailedSend(() -> {
+      failedSends.incrementAndGet();
+      ticker.advance(PATIENCE.dividedBy(3)); // each failed try takes a third of the patience
+    });
     link.broken(true);
-    assertThat(submit(sequencer, inDoubt).error()).as("the partner did not confirm it")
+    Future<Outcome> refused = clients.submit(() -> submit(sequencer, inDoubt));
+    assertThat(refused.get(30, TimeUnit.SECONDS).error()).as("the partner did not confirm it within the patience")
         .isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(failedSends).as("tried until the patience ran out, not longer").hasValue(4);
     link.broken(false);
 
     Outcome expected = model.apply(inDoubt.op(), inDoubt.id()); // settled before the next change of the volume

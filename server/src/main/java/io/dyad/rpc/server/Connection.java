@@ -60,6 +60,8 @@ final class Connection implements CallContext {
   private volatile long idleSinceNanos;
   /** true between requests: nothing read of the next frame, nothing to write */
   private volatile boolean idle = true;
+  /** whether bytes of a frame have arrived (when: frameStartNanos; any value of a ticker, 0 included, is a time) */
+  private boolean inFrame;
   private long frameStartNanos;
   /** when the last bytes of the current frame arrived (or reading resumed after a wait for memory) */
   private long progressNanos;
@@ -84,7 +86,7 @@ final class Connection implements CallContext {
     this.peerHost = remote == null ? "unknown" : remote.getAddress().getHostAddress();
     this.peer = remote == null ? "an unknown peer" : peerHost + ":" + remote.getPort();
     this.local = localOf(channel);
-    this.idleSinceNanos = System.nanoTime();
+    this.idleSinceNanos = server.ticker().read();
   }
 
   private static InetSocketAddress remoteOf(SocketChannel channel) {
@@ -183,8 +185,9 @@ final class Connection implements CallContext {
     if (n == 0) {
       return false;
     }
-    if (frameStartNanos == 0) {
-      frameStartNanos = System.nanoTime();
+    if (!inFrame) {
+      inFrame = true;
+      frameStartNanos = server.ticker().read();
       progressNanos = frameStartNanos;
       pausedTotalNanos = 0;
       idle = false;
@@ -235,7 +238,7 @@ final class Connection implements CallContext {
     }
     filled += n;
     if (n > 0) {
-      progressNanos = System.nanoTime();
+      progressNanos = server.ticker().read();
     }
     frameArrived();
     return n > 0;
@@ -263,7 +266,7 @@ final class Connection implements CallContext {
       return false;
     }
     budgetHeld = capacity;
-    progressNanos = System.nanoTime();
+    progressNanos = server.ticker().read();
     frame = new byte[capacity];
     System.arraycopy(scratch.array(), 0, frame, 0, n);
     filled = n;
@@ -323,7 +326,7 @@ final class Connection implements CallContext {
 
   private void pause() {
     paused = true;
-    pausedSinceNanos = System.nanoTime();
+    pausedSinceNanos = server.ticker().read();
     key.interestOps(0);
     loop.paused(this);
     server.counters().memoryWaits.incrementAndGet();
@@ -337,8 +340,8 @@ final class Connection implements CallContext {
       return;
     }
     paused = false;
-    pausedTotalNanos += System.nanoTime() - pausedSinceNanos;
-    progressNanos = System.nanoTime(); // waiting for memory is not stalling
+    pausedTotalNanos += server.ticker().read() - pausedSinceNanos;
+    progressNanos = server.ticker().read(); // waiting for memory is not stalling
     key.interestOps(SelectionKey.OP_READ);
     onReadable();
   }
@@ -358,7 +361,7 @@ final class Connection implements CallContext {
     replyLeases = r.leases();
     closeAfterReply = r.closeAfter() ? r.closeReason() : null;
     state = State.WRITING;
-    writeProgressNanos = System.nanoTime();
+    writeProgressNanos = server.ticker().read();
     try {
       onWritable();
     } catch (IOException e) {
@@ -397,7 +400,7 @@ final class Connection implements CallContext {
     }
     long n = wire.write(reply);
     if (n > 0) {
-      writeProgressNanos = System.nanoTime();
+      writeProgressNanos = server.ticker().read();
     }
     if (reply[reply.length - 1].hasRemaining() || !wire.flushed()) {
       key.interestOps(SelectionKey.OP_WRITE);
@@ -412,8 +415,8 @@ final class Connection implements CallContext {
       return;
     }
     state = State.SIZE;
-    frameStartNanos = 0;
-    idleSinceNanos = System.nanoTime();
+    inFrame = false;
+    idleSinceNanos = server.ticker().read();
     idle = true;
     key.interestOps(SelectionKey.OP_READ);
     onReadable(); // the client may have sent its next request already
@@ -436,7 +439,7 @@ final class Connection implements CallContext {
         }
         break;
       case SIZE:
-        if (frameStartNanos == 0) {
+        if (!inFrame) {
           if (now - idleSinceNanos > server.idleTimeoutNanos()) {
             close(null); // idle: quietly
           }
@@ -479,7 +482,7 @@ final class Connection implements CallContext {
    * busy now. Runs on the connection's loop.
    */
   boolean closeIfIdle() {
-    boolean between = state == State.HANDSHAKE || (state == State.SIZE && frameStartNanos == 0);
+    boolean between = state == State.HANDSHAKE || (state == State.SIZE && !inFrame);
     if (!between) {
       return false;
     }

@@ -30,6 +30,7 @@ final class SelectorLoop implements Runnable {
   /** paused.size(), readable by other threads (a wake-up missed in a race is made up for by the next tick) */
   private volatile int pausedCount;
   private volatile boolean running = true;
+  /** when the timeouts were last checked: real time (the loop's cadence), not the server's ticker */
   private long lastTick = System.nanoTime();
 
   SelectorLoop(ServerCore server) throws IOException {
@@ -99,10 +100,11 @@ final class SelectorLoop implements Runnable {
           resumeWanted = false;
           resumePaused();
         }
-        long now = System.nanoTime();
-        if (now - lastTick >= TICK_NANOS) {
-          lastTick = now;
+        long tick = System.nanoTime();
+        if (tick - lastTick >= TICK_NANOS) {
+          lastTick = tick;
           resumePaused();
+          long now = server.ticker().read();
           for (Connection c : new ArrayList<>(connections)) {
             c.checkTimeouts(now);
           }

@@ -1,5 +1,6 @@
 package io.dyad.rpc.server;
 
+import com.google.common.base.Ticker;
 import org.slf4j.Logger;
 
 /** What a server's connections and loops share. */
@@ -18,6 +19,9 @@ interface ServerCore {
 
   /** What the server refused or cut, counted. */
   ServerCounters counters();
+
+  /** The time the connections' timeouts are measured by (the system's, or a test's). */
+  Ticker ticker();
 
   /** How long a connection may stay idle now: shorter while the server is under pressure. */
   long idleTimeoutNanos();

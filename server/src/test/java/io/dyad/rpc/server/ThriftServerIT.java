@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.google.common.base.Ticker;
 import com.google.common.net.HostAndPort;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.ThriftConnections;
@@ -53,6 +54,10 @@ class ThriftServerIT {
   private ThriftServerService server;
 
   private HostAndPort start(ThriftServerConfig config) {
+    return start(config, Ticker.systemTicker());
+  }
+
+  private HostAndPort start(ThriftServerConfig config, Ticker ticker) {
     ObjectGateway.Iface handler = (ObjectGateway.Iface) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {ObjectGateway.Iface.class}, (proxy, method, args) -> {
           switch (method.getName()) {
@@ -65,7 +70,7 @@ class ThriftServerIT {
               throw new UnsupportedOperationException(method.getName());
           }
         });
-    server = new ThriftServerService("test", new ObjectGateway.Processor<>(handler), config);
+    server = new ThriftServerService("test", new ObjectGateway.Processor<>(handler), config, ticker);
     server.startAsync().awaitRunning();
     InetSocketAddress a = server.boundAddress();
     return HostAndPort.fromParts(a.getAddress().getHostAddress(), a.getPort());
@@ -130,15 +135,26 @@ class ThriftServerIT {
 
   @Test
   void aFrameThatTricklesInOrAConnectionLeftIdleIsClosedAfterItsTimeout() throws Exception {
-    HostAndPort target = start(config().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Duration.ofSeconds(5)));
+    ManualTicker ticker = new ManualTicker();
+    // far longer than the socket reads below wait: only the ticker can make them pass in time
+    HostAndPort target = start(config().withTimeouts(Duration.ofMinutes(2), Duration.ofMinutes(1),
+        Duration.ofMinutes(5)), ticker);
     Socket trickler = socket(target);
     OutputStream out = trickler.getOutputStream();
     out.write(new byte[] {0, 0, 0, 50, 1});
     Socket idle = socket(target);
-    long start = System.nanoTime();
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.openConnections() == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.bufferedRequestBytes() > 0); // the frame has begun
+
+    ticker.advance(Duration.ofMinutes(1)); // the frame timeout, not more: checks run every 250 ms and close nothing
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 2);
+    ticker.advance(Duration.ofMillis(1));
     assertThat(readsEndOfStream(trickler)).as("the trickling frame is cut off").isTrue();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    idle.setSoTimeout(300);
+    assertThatThrownBy(() -> idle.getInputStream().read()).as("the idle connection is within its timeout: open")
+        .isInstanceOf(java.net.SocketTimeoutException.class);
+    idle.setSoTimeout(10_000);
+    ticker.advance(Duration.ofMinutes(1));
     assertThat(readsEndOfStream(idle)).as("the idle connection is closed").isTrue();
   }
 

@@ -1,5 +1,6 @@
 package io.dyad.node.cluster;
 
+import com.google.common.base.Ticker;
 import com.google.common.net.HostAndPort;
 import com.google.common.util.concurrent.AbstractExecutionThreadService;
 import com.google.common.util.concurrent.MoreExecutors;
@@ -56,6 +57,7 @@ public final class Resyncer extends AbstractExecutionThreadService {
   private final ThriftClientConfig clientConfig;
   private final Duration handoffInterval;
   private final Clock clock;
+  private final Ticker ticker;
   private final Semaphore wake = new Semaphore(0);
   private final HintSettlement settlement;
   private ClusterView.Subscription subscription;
@@ -74,7 +76,19 @@ public final class Resyncer extends AbstractExecutionThreadService {
   public Resyncer(String memberId, ObjectStore store, ClusterView view, Registration registration,
       ResyncReporter reporter, ThriftClientConfig clientConfig, Duration handoffInterval, Clock clock,
       HintSettlement settlement) {
+    this(memberId, store, view, registration, reporter, clientConfig, handoffInterval, clock, Ticker.systemTicker(),
+        settlement);
+  }
+
+  /**
+   * @param clock the wall time progress reports carry
+   * @param ticker the time a stalled resync's pause runs out by
+   */
+  public Resyncer(String memberId, ObjectStore store, ClusterView view, Registration registration,
+      ResyncReporter reporter, ThriftClientConfig clientConfig, Duration handoffInterval, Clock clock, Ticker ticker,
+      HintSettlement settlement) {
     this.settlement = settlement;
+    this.ticker = ticker;
     this.memberId = memberId;
     this.store = store;
     this.view = view;
@@ -139,7 +153,7 @@ public final class Resyncer extends AbstractExecutionThreadService {
     }
     if (f != null && f.state() == FailoverState.RESYNCING) {
       String key = f.epoch() + "/" + me.get().incarnation();
-      boolean waitingAfterStall = key.equals(stalledFor) && System.nanoTime() < stalledUntilNanos;
+      boolean waitingAfterStall = key.equals(stalledFor) && ticker.read() < stalledUntilNanos;
       if (!key.equals(caughtUpFor) && !waitingAfterStall) {
         resyncing = key;
         resync(s, f, me.get(), key);
@@ -254,7 +268,7 @@ public final class Resyncer extends AbstractExecutionThreadService {
     Duration pause = stallPause;
     LOG.warn("[member={}] resync stalled: {}; trying again in {} s", memberId, e.getMessage(), pause.toSeconds());
     stalledFor = resyncing;
-    stalledUntilNanos = System.nanoTime() + pause.toNanos();
+    stalledUntilNanos = ticker.read() + pause.toNanos();
     Duration doubled = stallPause.multipliedBy(2);
     stallPause = doubled.compareTo(MAX_STALL_PAUSE) > 0 ? MAX_STALL_PAUSE : doubled;
   }

@@ -80,7 +80,7 @@ public final class FileObjectStore extends AbstractIdleService implements Object
     } catch (IOException e) {
       throw IoErrors.translate(e, "moving hints into the fan-out layout");
     }
-    groupCommit = new GroupCommit(dir, layout);
+    groupCommit = new GroupCommit(dir, layout, ticker);
     try {
       groupCommit.start();
     } catch (IOException e) {

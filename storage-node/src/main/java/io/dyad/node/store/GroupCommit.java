@@ -4,6 +4,7 @@ import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static java.nio.file.StandardOpenOption.READ;
 
+import com.google.common.base.Ticker;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
@@ -50,13 +51,16 @@ final class GroupCommit {
 
   private final DataDirectory dir;
   private final FanoutLayout layout;
+  private final Ticker ticker;
   private WriteJournal journal;
   private ScheduledExecutorService checkpointer;
   private ExecutorService syncPool;
 
-  GroupCommit(DataDirectory dir, FanoutLayout layout) {
+  /** @param ticker the time journal segments age by (a segment is checkpointed once old enough) */
+  GroupCommit(DataDirectory dir, FanoutLayout layout, Ticker ticker) {
     this.dir = dir;
     this.layout = layout;
+    this.ticker = ticker;
   }
 
   static boolean takes(long contentLength) {
@@ -67,7 +71,7 @@ final class GroupCommit {
   void start() throws IOException {
     syncPool = Executors.newFixedThreadPool(SYNC_THREADS,
         new ThreadFactoryBuilder().setDaemon(true).setNameFormat("journal-sync-%d").build());
-    journal = WriteJournal.open(dir.journal());
+    journal = WriteJournal.open(dir.journal(), ticker);
     journal.replay(this::restore);
     checkpointer = Executors.newSingleThreadScheduledExecutor(
         new ThreadFactoryBuilder().setDaemon(true).setNameFormat("journal-checkpoint").build());

@@ -4,6 +4,7 @@ import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
+import com.google.common.base.Ticker;
 import io.dyad.common.ObjectId;
 import java.io.Closeable;
 import java.io.IOException;
@@ -55,25 +56,32 @@ final class WriteJournal implements Closeable {
   }
 
   private final Path dir;
+  private final Ticker ticker;
   private final Object appendLock = new Object();
   private Segment current; // guarded by appendLock
   private long nextSequence; // guarded by appendLock
   private boolean closed; // guarded by appendLock
 
-  private WriteJournal(Path dir, long nextSequence) {
+  private WriteJournal(Path dir, Ticker ticker, long nextSequence) {
     this.dir = dir;
+    this.ticker = ticker;
     this.nextSequence = nextSequence;
   }
 
   /** Opens the journal in {@code dir}; segments left by an earlier run stay until {@link #replay} is done with them. */
   static WriteJournal open(Path dir) throws IOException {
+    return open(dir, Ticker.systemTicker());
+  }
+
+  /** As {@link #open(Path)}, with the time segments age by (see {@link #due}). */
+  static WriteJournal open(Path dir, Ticker ticker) throws IOException {
     OwnerOnly.createDirectories(dir);
     DataDirectory.fsync(dir.getParent());
     long next = 0;
     for (Path p : segments(dir)) {
       next = Math.max(next, sequenceOf(p) + 1);
     }
-    WriteJournal j = new WriteJournal(dir, next);
+    WriteJournal j = new WriteJournal(dir, ticker, next);
     synchronized (j.appendLock) {
       j.current = j.newSegment();
     }
@@ -188,7 +196,7 @@ final class WriteJournal implements Closeable {
   boolean due(long ageNanos, long bytes) {
     synchronized (appendLock) {
       Segment c = current;
-      return c.written > 0 && (System.nanoTime() - c.createdNanos >= ageNanos || c.written >= bytes);
+      return c.written > 0 && (ticker.read() - c.createdNanos >= ageNanos || c.written >= bytes);
     }
   }
 
@@ -237,7 +245,7 @@ final class WriteJournal implements Closeable {
     Path path = dir.resolve(String.format("%016x%s", nextSequence++, SUFFIX));
     FileChannel ch = OwnerOnly.open(path, CREATE_NEW, WRITE, READ);
     DataDirectory.fsync(dir);
-    return new Segment(path, ch);
+    return new Segment(path, ch, ticker.read());
   }
 
   private static ByteBuffer encode(ObjectId id, ByteBuffer image) {
@@ -298,7 +306,7 @@ final class WriteJournal implements Closeable {
     private static final int PREALLOCATE = 4 << 20;
     final Path path;
     final FileChannel channel;
-    final long createdNanos = System.nanoTime();
+    final long createdNanos;
     private final Object syncLock = new Object();
     private long allocated; // guarded by the journal's append lock
     private final List<Path> installed = new ArrayList<>(); // guarded by this
@@ -306,9 +314,10 @@ final class WriteJournal implements Closeable {
     volatile long written; // advanced under the journal's append lock
     private volatile long synced;
 
-    Segment(Path path, FileChannel channel) {
+    Segment(Path path, FileChannel channel, long createdNanos) {
       this.path = path;
       this.channel = channel;
+      this.createdNanos = createdNanos;
     }
 
     /** Caller holds the journal's append lock. Returns the end of the record. */

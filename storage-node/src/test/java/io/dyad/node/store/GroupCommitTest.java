@@ -18,6 +18,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -124,6 +125,28 @@ class GroupCommitTest {
     byte[] big = randomBytes(10, 600_000); // above the journal's limit: fsynced on its own
     store.write(id("big"), ByteBuffer.wrap(big), crc(big), List.of());
     assertThat(readAll(store, id("big"), 1 << 20)).isEqualTo(big);
+  }
+
+  @Test
+  void aSegmentIsDueForACheckpointOnceOldEnoughOnTheJournalsTickerOrLargeEnough() throws Exception {
+    ManualTicker ticker = new ManualTicker();
+    WriteJournal journal = WriteJournal.open(dataDir.resolve("journal"), ticker);
+    Duration age = Duration.ofSeconds(30);
+    assertThat(journal.due(age.toNanos(), 1 << 20)).as("an empty segment is never due").isFalse();
+    ticker.advance(age.multipliedBy(2));
+    assertThat(journal.due(age.toNanos(), 1 << 20)).as("still empty").isFalse();
+
+    journal.append(id("one"), image(randomBytes(11, 100))).installed(null);
+    ticker.advance(age.minusNanos(1));
+    assertThat(journal.due(age.toNanos(), 1 << 20)).as("its age counts from its creation").isTrue();
+    journal.checkpoint(installed -> { });
+    journal.append(id("two"), image(randomBytes(12, 100))).installed(null);
+    ticker.advance(age.minusNanos(1));
+    assertThat(journal.due(age.toNanos(), 1 << 20)).as("a new segment, not old enough yet").isFalse();
+    assertThat(journal.due(age.toNanos(), 100)).as("but larger than the limit").isTrue();
+    ticker.advance(Duration.ofNanos(1));
+    assertThat(journal.due(age.toNanos(), 1 << 20)).as("old enough now").isTrue();
+    journal.close();
   }
 
   private static WriteJournal.Entry entry(String id, byte[] content) {
