@@ -1,14 +1,14 @@
 package io.dyad.cli;
 
 import io.dyad.common.DyadException;
+import io.dyad.common.access.ClusterSecret;
+import io.dyad.coordinator.ZkSession;
 import io.dyad.coordinator.admin.ClusterDescription;
 import io.dyad.coordinator.admin.ClusterDescriptionValidator;
 import io.dyad.coordinator.admin.ClusterInit;
 import io.dyad.coordinator.admin.ClusterLayout;
 import io.dyad.coordinator.model.MemberInfo;
-import io.dyad.coordinator.ZkSession;
 import java.io.PrintWriter;
-import io.dyad.common.access.ClusterSecret;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

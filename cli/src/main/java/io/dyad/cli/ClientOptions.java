@@ -4,15 +4,15 @@ import com.google.common.net.HostAndPort;
 import io.dyad.client.ClientConfig;
 import io.dyad.client.DyadClient;
 import io.dyad.common.DyadException;
-import io.dyad.coordinator.model.GatewayInfo;
 import io.dyad.common.access.ClusterSecret;
 import io.dyad.common.access.Locator;
 import io.dyad.common.access.Locators;
+import io.dyad.coordinator.model.GatewayInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

@@ -2,10 +2,10 @@ package io.dyad.cli;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
+import io.dyad.coordinator.ZkSession;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.zk.ZkConfig;
-import io.dyad.coordinator.ZkSession;
 import java.time.Duration;
 import java.util.function.Predicate;
 

@@ -2,15 +2,15 @@ package io.dyad.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.health.HealthCheckRegistry;
-import com.google.common.util.concurrent.Service;
 import com.google.common.net.HostAndPort;
+import com.google.common.util.concurrent.Service;
 import io.dyad.common.DyadException;
-import io.dyad.server.ServiceStack;
 import io.dyad.coordinator.Coordination;
-import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.ZkSession;
+import io.dyad.coordinator.view.ClusterView;
 import io.dyad.dosm.Dosm;
 import io.dyad.dosm.DosmAssembly;
+import io.dyad.server.ServiceStack;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;

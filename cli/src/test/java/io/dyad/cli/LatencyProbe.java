@@ -1,10 +1,10 @@
 package io.dyad.cli;
 
+import com.google.common.net.HostAndPort;
 import io.dyad.client.ClientConfig;
 import io.dyad.client.DyadClient;
 import io.dyad.common.ObjectMeta;
 import io.dyad.rpc.ThriftClientConfig;
-import com.google.common.net.HostAndPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

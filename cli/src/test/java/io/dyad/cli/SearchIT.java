@@ -7,17 +7,17 @@ import io.dyad.client.Located;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
-import io.dyad.common.Routing;
 import io.dyad.common.Presence;
+import io.dyad.common.Routing;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.dosm.DosmConfig;
 import io.dyad.rpc.StorageNodeClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Search (claims 7-10, 17-20): an object stored only on a node that placement does not name is found — by

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dyad.common.access.ClusterSecret;
-import io.dyad.coordinator.startup.AccessControl;
+import io.dyad.coordinator.ZkSession;
 import io.dyad.coordinator.model.ClusterInfo;
+import io.dyad.coordinator.startup.AccessControl;
+import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.zk.ZkClients;
 import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.coordinator.zk.ZkPaths;
 import io.dyad.coordinator.zk.ZnodeCodec;
-import io.dyad.coordinator.ZkSession;
-import io.dyad.coordinator.view.ClusterView;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

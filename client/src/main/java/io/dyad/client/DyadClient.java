@@ -23,10 +23,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -84,11 +85,21 @@ public final class DyadClient implements AutoCloseable {
   /** Closes idle connections in time, also when the client makes no calls (pools close them on use otherwise). */
   private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
       new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dyad-client-idle-%d").build());
-  private final ExecutorService readers = Executors.newCachedThreadPool(
-      new ThreadFactoryBuilder().setDaemon(true).setNameFormat("dyad-client-read-%d").build());
+  /**
+   * Fetches chunks ahead of readers: as many threads as connections could serve them (more would only wait for a
+   * connection), idle ones ending after 30 s; beyond that, chunks wait their turn in order. The queue stays short:
+   * each open stream has at most {@link #READ_AHEAD_CHUNKS} chunks asked, and closing it cancels them.
+   */
+  private final ThreadPoolExecutor readers;
 
   private DyadClient(ClientConfig config) {
     this.config = config;
+    int readerThreads = Math.max(READ_AHEAD_CHUNKS,
+        config.maxConnectionsPerGateway() * Math.max(1, config.gateways().size()));
+    this.readers = new ThreadPoolExecutor(readerThreads, readerThreads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), new ThreadFactoryBuilder().setDaemon(true)
+            .setNameFormat("dyad-client-read-%d").build());
+    readers.allowCoreThreadTimeOut(true);
     this.pool = new ConnectionPool<>(g -> RpcConnection.open(g, config.thrift(), ObjectGateway.Client::new),
         config.maxConnectionsPerGateway(), config.thrift().requestTimeout(), config.maxIdle());
     this.direct = new DirectReads(config);

@@ -2,8 +2,8 @@ package io.dyad.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.common.net.HostAndPort;
 import com.google.common.base.Ticker;
+import com.google.common.net.HostAndPort;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;

@@ -3,10 +3,10 @@ package io.dyad.dosm;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import io.dyad.common.access.ClusterSecret;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.server.ThriftServerConfig;
 import io.dyad.search.MulticastSettings;
-import io.dyad.common.access.ClusterSecret;
 import java.time.Duration;
 import java.util.Optional;
 

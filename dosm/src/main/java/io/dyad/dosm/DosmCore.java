@@ -77,13 +77,15 @@ final class DosmCore extends AbstractIdleService {
         ? new MulticastSearch(config.multicast(), replyHost(),
             new SearchAuth(config.secret(), java.time.Clock.systemUTC()), config.searchTimeout())
         : new PointToPointSearch(links, fanout, config.searchTimeout());
+    // one time source for a put's idle age: the puts stamp it, the sessions expire by it
+    Ticker ticker = Ticker.systemTicker();
     PutLimits limits = config.puts();
     puts = new PutSessions(limits.idleTimeout(), limits.idleTimeoutUnderPressure(), limits.maxOpen(),
-        limits.maxPerConnection(), limits.maxPerAddress(), cleanup, Ticker.systemTicker());
+        limits.maxPerConnection(), limits.maxPerAddress(), cleanup, ticker);
     long sweep = Math.max(1000, Math.min(limits.idleTimeoutUnderPressure().toMillis() / 4, 10_000));
     sweeper.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     router = new Router(view, Duration.ofSeconds(5));
-    gateway = new Gateway(config.maxChunkBytes(), new PutContext(links, fanout, router, pendingHints), search,
+    gateway = new Gateway(config.maxChunkBytes(), new PutContext(links, fanout, router, pendingHints, ticker), search,
         new LocationCache(100_000, Duration.ofMinutes(10)), puts);
     LOG.info("[dosm={}] searching by {}", config.instance(), search.mode());
   }

@@ -1,12 +1,12 @@
 package io.dyad.dosm;
 
 import io.dyad.common.DyadException;
+import io.dyad.common.MulticastGroup;
 import io.dyad.common.ObjectId;
 import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.search.MulticastAsker;
-import io.dyad.common.MulticastGroup;
 import io.dyad.search.MulticastSettings;
 import io.dyad.search.SearchAuth;
 import io.dyad.search.SearchMessages;

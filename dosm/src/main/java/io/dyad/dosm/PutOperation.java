@@ -4,7 +4,6 @@ import com.google.common.net.HostAndPort;
 import io.dyad.common.Blame;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
-import io.dyad.server.LogLimiter;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
 import io.dyad.common.Routing;
@@ -12,6 +11,7 @@ import io.dyad.common.StaleEpochException;
 import io.dyad.common.WriteSessionInfo;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
+import io.dyad.server.LogLimiter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -78,7 +78,7 @@ final class PutOperation implements PutSessions.Put {
   private ByteBuffer whole;
   /** members whose copy was found already there, identical, instead of committed by this put */
   private final Set<String> foundIdentical = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private volatile long lastTouchedNanos = System.nanoTime();
+  private volatile long lastTouchedNanos;
 
   private PutOperation(String putId, ObjectId id, PairInfo pair, ClusterSnapshot snapshot, List<Target> targets,
       Set<String> lacking, List<String> preexisting, PutContext ctx) {
@@ -90,6 +90,7 @@ final class PutOperation implements PutSessions.Put {
     this.lacking = lacking;
     this.preexisting = preexisting;
     this.ctx = ctx;
+    this.lastTouchedNanos = ctx.ticker().read();
   }
 
   /**
@@ -201,7 +202,7 @@ final class PutOperation implements PutSessions.Put {
     busy.lock();
     try {
       ensureOpen();
-      lastTouchedNanos = System.nanoTime();
+      lastTouchedNanos = ctx.ticker().read();
       if (chunkOffset != offset) {
         throw DyadException.invalidArgument("chunk at offset " + chunkOffset + " but put " + putId + " holds " + offset
             + " bytes; chunks must be sent in order, each once");
@@ -264,7 +265,7 @@ final class PutOperation implements PutSessions.Put {
     boolean acknowledged = false;
     try {
       ensureOpen();
-      lastTouchedNanos = System.nanoTime();
+      lastTouchedNanos = ctx.ticker().read();
       if (length != offset) {
         throw DyadException.invalidArgument("commit of " + id + " says " + length + " bytes but " + offset + " were sent");
       }

@@ -23,7 +23,8 @@ class PutOperationTest {
 
   private final OnePair pair = new OnePair(EPOCH);
   private final PendingHints pendingHints = new PendingHints();
-  private final PutContext ctx = new PutContext(pair.nodes, Runnable::run, pair.router, pendingHints);
+  private final PutContext ctx = new PutContext(pair.nodes, Runnable::run, pair.router, pendingHints,
+      com.google.common.base.Ticker.systemTicker());
   private final ObjectId id = ObjectId.of("object-1");
   private final byte[] data = "twelve bytes".getBytes(StandardCharsets.UTF_8);
 

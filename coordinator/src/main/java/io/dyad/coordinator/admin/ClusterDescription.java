@@ -1,10 +1,10 @@
 package io.dyad.coordinator.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.dyad.common.DyadException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;

@@ -1,7 +1,7 @@
 package io.dyad.coordinator.view;
 
-import com.google.common.util.concurrent.Service;
 import com.google.common.util.concurrent.MoreExecutors;
+import com.google.common.util.concurrent.Service;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;

@@ -1,11 +1,11 @@
 package io.dyad.ddm.gateway;
 
 import io.dyad.common.DyadException;
+import io.dyad.common.MulticastGroup;
 import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.search.MulticastAsker;
-import io.dyad.common.MulticastGroup;
 import io.dyad.search.MulticastSettings;
 import io.dyad.search.SearchAuth;
 import io.dyad.search.SearchMessages;

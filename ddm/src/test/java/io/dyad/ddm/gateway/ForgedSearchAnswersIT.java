@@ -3,13 +3,13 @@ package io.dyad.ddm.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dyad.common.MulticastGroup;
 import io.dyad.common.access.ClusterSecret;
 import io.dyad.coordinator.model.ClusterInfo;
 import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.MemberKind;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.search.GroupResponder;
-import io.dyad.common.MulticastGroup;
 import io.dyad.search.MulticastSettings;
 import io.dyad.search.SearchAuth;
 import io.dyad.search.SearchMessages;

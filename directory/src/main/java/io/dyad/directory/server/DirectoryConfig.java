@@ -3,9 +3,9 @@ package io.dyad.directory.server;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import io.dyad.common.access.ClusterSecret;
 import io.dyad.rpc.server.ThriftServerConfig;
 import java.nio.file.Path;
-import io.dyad.common.access.ClusterSecret;
 import java.time.Duration;
 import java.util.Optional;
 

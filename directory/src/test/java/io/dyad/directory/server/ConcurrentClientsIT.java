@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
-import io.dyad.directory.server.SequentialModel.Outcome;
 import io.dyad.directory.api.FsPath;
 import io.dyad.directory.namespace.NamespaceStore;
+import io.dyad.directory.server.SequentialModel.Outcome;
 import io.dyad.thrift.Applied;
 import io.dyad.thrift.BindFile;
 import io.dyad.thrift.Change;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
-import io.dyad.directory.server.SequentialModel.Outcome;
 import io.dyad.directory.namespace.NamespaceStore;
+import io.dyad.directory.server.SequentialModel.Outcome;
 import io.dyad.thrift.BeginUpload;
 import io.dyad.thrift.BindFile;
 import io.dyad.thrift.ChangeOp;

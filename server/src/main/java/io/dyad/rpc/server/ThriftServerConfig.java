@@ -3,8 +3,8 @@ package io.dyad.rpc.server;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
-import java.net.InetSocketAddress;
 import io.dyad.rpc.tls.Tls;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -1,9 +1,9 @@
 package io.dyad.node.cluster;
 
 import io.dyad.common.DyadException;
+import io.dyad.common.ErrorCode;
 import io.dyad.common.access.DaemonAuth;
 import io.dyad.common.access.Locators;
-import io.dyad.common.ErrorCode;
 import io.dyad.coordinator.fencing.MemberGate;
 import io.dyad.coordinator.membership.Registration;
 import io.dyad.coordinator.view.ClusterSnapshot;

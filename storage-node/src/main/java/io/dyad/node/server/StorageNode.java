@@ -2,11 +2,11 @@ package io.dyad.node.server;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import io.dyad.server.ServiceStack;
 import io.dyad.node.store.FileObjectStore;
 import io.dyad.node.store.ObjectStore;
 import io.dyad.rpc.server.ServerCounters;
 import io.dyad.rpc.server.ThriftServerService;
+import io.dyad.server.ServiceStack;
 import io.dyad.thrift.StorageNode.Processor;
 import java.net.InetSocketAddress;
 import java.time.Clock;

@@ -3,6 +3,7 @@ package io.dyad.node.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
+import com.google.common.base.Ticker;
 import com.google.common.hash.Hashing;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.ObjectId;
@@ -10,7 +11,6 @@ import io.dyad.common.Presence;
 import io.dyad.node.server.StorageNode;
 import io.dyad.node.server.StorageNodeConfig;
 import io.dyad.node.store.FileObjectStore;
-import com.google.common.base.Ticker;
 import io.dyad.node.store.StoreConfig;
 import io.dyad.rpc.StorageNodeClient;
 import io.dyad.rpc.ThriftClientConfig;

@@ -5,12 +5,12 @@ import static io.dyad.node.store.StoreFixture.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dyad.common.ErrorCode;
+import io.dyad.common.HintPage;
 import io.dyad.common.ObjectId;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
-import io.dyad.common.HintPage;
 import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
