@@ -17,7 +17,6 @@ import io.dyad.coordinator.zk.ZkClients;
 import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.coordinator.zk.ZkPaths;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 

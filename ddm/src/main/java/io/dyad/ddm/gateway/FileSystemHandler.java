@@ -5,7 +5,6 @@ import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.access.Locator;
 import io.dyad.common.access.Locators;
-import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.model.VolumeInfo;
 import io.dyad.coordinator.view.ClusterView;
 import io.dyad.coordinator.volumes.VolumeRegistry;

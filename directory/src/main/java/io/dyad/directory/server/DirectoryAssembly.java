@@ -33,7 +33,6 @@ import io.dyad.search.SearchAuth;
 import io.dyad.server.ServiceStack;
 import io.dyad.thrift.DirectoryServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
