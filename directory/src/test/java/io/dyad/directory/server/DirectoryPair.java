@@ -195,11 +195,27 @@ final class DirectoryPair implements AutoCloseable {
 
   /** As a DDM sends a request: with its id, the same on every retry ("" for none). */
   Applied submit(String volume, ChangeOp op, String requestId) throws DyadException {
+    long epoch = view.current().epoch();
+    try {
+      return submitUnder(epoch, volume, op, requestId);
+    } catch (DyadException e) {
+      if (e.code() != ErrorCode.STALE_EPOCH) {
+        throw e;
+      }
+      // The member heard of a new epoch before this test's view did (a refused change is not applied): wait for the
+      // view, then resend to the primary it names, as a DDM does.
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> view.current().epoch() > epoch);
+      return submitUnder(view.current().epoch(), volume, op, requestId);
+    }
+  }
+
+  private Applied submitUnder(long epoch, String volume, ChangeOp op, String requestId) throws DyadException {
     String p = primary();
     if (p == null) {
       throw new DyadException(ErrorCode.UNAVAILABLE, "no primary serves");
     }
-    return client(p).submit(volume, op, view.current().epoch(), requestId);
+    return client(p).submit(volume, op, epoch, requestId);
   }
 
   List<String> runningMembers() {
