@@ -44,34 +44,37 @@ class DaemonRunnerTest {
     protected void shutDown() {}
   }
 
+  /** A role and an admin server run by {@link DaemonRunner} on another thread, both running. */
+  private static final class Daemon {
+    final Role role = new Role();
+    final AdminServer admin = new AdminServer();
+    final StringWriter err = new StringWriter();
+    final CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
+        DaemonRunner.run("test", List.of(role, admin), () -> {}, new PrintWriter(err)));
+
+    Daemon() throws Exception {
+      admin.awaitRunning(Duration.ofSeconds(10));
+    }
+  }
+
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void aRoleThatFailsWhileRunningStopsTheAdminServerAndTheDaemonExitsWithItsCode() throws Exception {
-    Role role = new Role();
-    AdminServer admin = new AdminServer();
-    StringWriter err = new StringWriter();
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
-        DaemonRunner.run("test", List.of(role, admin), () -> {}, new PrintWriter(err)));
-    admin.awaitRunning(Duration.ofSeconds(10));
-    role.fail(new DyadException(ErrorCode.UNAVAILABLE, "its store went away"));
+    Daemon daemon = new Daemon();
+    daemon.role.fail(new DyadException(ErrorCode.UNAVAILABLE, "its store went away"));
 
-    assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(ExitCodes.of(ErrorCode.UNAVAILABLE));
-    assertThat(admin.state()).isEqualTo(Service.State.TERMINATED);
-    assertThat(err.toString()).contains("dyad test: its store went away");
+    assertThat(daemon.exit.get(20, TimeUnit.SECONDS)).isEqualTo(ExitCodes.of(ErrorCode.UNAVAILABLE));
+    assertThat(daemon.admin.state()).isEqualTo(Service.State.TERMINATED);
+    assertThat(daemon.err.toString()).contains("dyad test: its store went away");
   }
 
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void anUnexpectedFailureExitsNonZeroToo() throws Exception {
-    Role role = new Role();
-    AdminServer admin = new AdminServer();
-    StringWriter err = new StringWriter();
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() ->
-        DaemonRunner.run("test", List.of(role, admin), () -> {}, new PrintWriter(err)));
-    admin.awaitRunning(Duration.ofSeconds(10));
-    role.fail(new IllegalStateException("a bug"));
+    Daemon daemon = new Daemon();
+    daemon.role.fail(new IllegalStateException("a bug"));
 
-    assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(ExitCodes.FAILURE);
-    assertThat(admin.state()).isEqualTo(Service.State.TERMINATED);
+    assertThat(daemon.exit.get(20, TimeUnit.SECONDS)).isEqualTo(ExitCodes.FAILURE);
+    assertThat(daemon.admin.state()).isEqualTo(Service.State.TERMINATED);
   }
 }
