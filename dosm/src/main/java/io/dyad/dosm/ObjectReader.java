@@ -28,11 +28,13 @@ import org.slf4j.LoggerFactory;
  *       member's center first, then the first's (claims 7, 8, 17, 18) — by multicast or point-to-point.
  * </ol>
  * A tombstone anywhere ends the search: a deleted object is never read back from a stale copy — a stat (which
- * every client read starts with) also asks the answering member's partner for a tombstone. While only one
- * member of the pair serves and its partner is up (catching up), the partner's own copy is consulted too: a
- * tombstone there means deleted, and an object there that the serving member lacks is read from the partner's
- * copy — what the pair acknowledged with a hint for the serving member, before it collected the hint. A member
- * that answers StaleEpoch makes the DOSM wait for its view to catch up and start again.
+ * every client read starts with) also asks the answering member's partner for a tombstone. When a serving member
+ * lacks the object, the pair's other members that are up but serve no reads now (catching up, registered again and
+ * not done collecting their hints) are asked for their own copy: a tombstone there means deleted, and an object
+ * there is read from it — what the pair acknowledged with a hint for the serving member, before it collected the
+ * hint. NotFound is the answer only when every member of the pair that is not failed over said it lacks the object:
+ * a member down but not yet failed over, or unable to answer, may hold what its partner lacks, so the read is then
+ * UNAVAILABLE. A member that answers StaleEpoch makes the DOSM wait for its view to catch up and start again.
  */
 final class ObjectReader {
   private static final Logger LOG = LoggerFactory.getLogger(ObjectReader.class);
@@ -105,18 +107,30 @@ final class ObjectReader {
         throw deleted(id);
       }
     }
-    if (witness.isPresent() && outcome.someoneAnswered) {
-      // the only serving member lacks it; its partner, still catching up, may hold what the pair acknowledged
-      // while the serving one was away (a write with a hint for it not collected yet)
-      asked.add(witness.get());
-      Presence there = presenceOn(witness.get(), id, s);
-      if (there == Presence.DELETED) {
-        throw deleted(id);
-      }
-      if (there == Presence.PRESENT) {
-        Optional<T> r = tryMember(witness.get(), id, call, true, s, outcome);
+    if (outcome.someoneAnswered) {
+      // a serving member lacks it and holds no tombstone for it. The pair's other members that are up but could not
+      // serve the read (catching up, just registered again, not yet admitted) may hold in their own copy what the
+      // pair acknowledged with a hint for the serving one, not collected yet
+      for (String member : pairMembers(pair)) {
+        if (outcome.lacking.contains(member) || !s.isLive(member)) {
+          continue;
+        }
+        asked.add(member);
+        Optional<Presence> there = presenceAnswer(member, id, s);
+        if (there.isEmpty()) {
+          continue;
+        }
+        if (there.get() == Presence.DELETED) {
+          throw deleted(id);
+        }
+        if (there.get() == Presence.ABSENT) {
+          outcome.lacking.add(member);
+          continue;
+        }
+        Optional<T> r = tryMember(member, id, call, true, s, outcome);
         if (r.isPresent()) {
-          LOG.info("object {} read from {}'s own copy: {} serves but lacks it", id, witness.get(), serving.get(0));
+          LOG.info("object {} read from {}'s own copy: it serves no reads now, and {} lacks the object", id, member,
+              serving);
           return r.get();
         }
       }
@@ -145,11 +159,39 @@ final class ObjectReader {
         }
       }
     }
-    if (outcome.someoneAnswered) {
+    List<String> unanswered = mustAnswerForNotFound(pair, s).stream()
+        .filter(m -> !outcome.lacking.contains(m)).toList();
+    if (outcome.someoneAnswered && unanswered.isEmpty()) {
       throw DyadException.notFound("object " + id + " does not exist");
+    }
+    if (outcome.someoneAnswered) {
+      // one member lacks it, but the other could not be asked: it may hold what the pair acknowledged with a hint
+      throw new DyadException(ErrorCode.UNAVAILABLE, "object " + id + " is not on " + outcome.lacking + " and "
+          + unanswered + " of its pair " + pair.id() + " could not be asked whether it holds it; retry",
+          outcome.lastError);
     }
     throw new DyadException(ErrorCode.UNAVAILABLE, "no copy of object " + id + " could be reached (pair "
         + pair.id() + ": " + pair.a() + ", " + pair.b() + ")", outcome.lastError);
+  }
+
+  private static List<String> pairMembers(PairInfo pair) {
+    List<String> out = new ArrayList<>(2);
+    for (String m : new String[] {pair.a(), pair.b()}) {
+      if (m != null) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The members whose answer a NotFound needs: each member of the pair that the coordinator has not failed over. Each
+   * holds every acknowledged object but those the pair took with a hint for it on its partner, so one member's miss
+   * is not enough while its partner, not failed over, could not be asked (down but not yet declared so, or unable to
+   * answer now). A member failed over or catching up is not needed: its serving partner took every write since.
+   */
+  static List<String> mustAnswerForNotFound(PairInfo pair, ClusterSnapshot s) {
+    return pairMembers(pair).stream().filter(m -> s.failover(m).isEmpty()).toList();
   }
 
   /** The partner's center first, then the first member's (claims 7-8): the order of the search. */
@@ -180,6 +222,8 @@ final class ObjectReader {
   private static final class Outcome {
     boolean someoneAnswered;
     boolean deleted;
+    /** members of the pair that answered they lack the object (no copy, no tombstone) */
+    final Set<String> lacking = new HashSet<>();
     DyadException lastError;
   }
 
@@ -203,6 +247,7 @@ final class ObjectReader {
           }
           outcome.someoneAnswered = true;
           outcome.deleted = presenceOn(member, id, s) == Presence.DELETED;
+          outcome.lacking.add(member);
           return Optional.empty();
         default:
           // unreachable, timed out, corrupt copy, fenced: try the next copy at once
@@ -218,11 +263,17 @@ final class ObjectReader {
 
   /** What a member itself holds of the object (answered in any failover state); ABSENT if it cannot tell now. */
   private Presence presenceOn(String member, ObjectId id, ClusterSnapshot s) {
+    return presenceAnswer(member, id, s).orElse(Presence.ABSENT);
+  }
+
+  /** What a member itself holds of the object; empty if it cannot tell now. */
+  private Optional<Presence> presenceAnswer(String member, ObjectId id, ClusterSnapshot s) {
     try {
       HostAndPort node = Router.address(member, s);
-      return nodes.has(node, id, s.epoch());
+      return Optional.of(nodes.has(node, id, s.epoch()));
     } catch (DyadException e) {
-      return Presence.ABSENT;
+      LOG.debug("{} could not tell whether it holds {}: {}", member, id, e.getMessage());
+      return Optional.empty();
     }
   }
 

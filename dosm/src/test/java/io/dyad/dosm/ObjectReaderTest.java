@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The read path of docs/architecture.md ("Reading an object") against an in-memory pair: the first serving member
- * answers, the partner at once when it cannot, NotFound only when some copy answered, deletes never undone by a
- * stale copy, and a read that meets a newer epoch starts again under it.
+ * answers, the partner at once when it cannot, NotFound only when every member of the pair not failed over answered
+ * that it lacks the object, deletes never undone by a stale copy, and a read that meets a newer epoch starts again
+ * under it.
  */
 class ObjectReaderTest {
   private static final long EPOCH = 5;
@@ -130,6 +131,59 @@ class ObjectReaderTest {
     DyadException e = catchThrowableOfType(this::read, DyadException.class);
 
     assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+  }
+
+  @Test
+  void aMissWhileThePartnerIsDownButNotFailedOverIsUnavailableNotNotFound() {
+    // b1 may hold what the pair acknowledged with a hint for a1; until the coordinator fails it over, a1's miss is
+    // not the pair's answer
+    pair.view.set(OnePair.onlyLive(EPOCH, OnePair.A));
+
+    DyadException e = catchThrowableOfType(this::read, DyadException.class);
+
+    assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(e.getMessage()).contains(OnePair.B);
+  }
+
+  @Test
+  void aMissWhileThePartnerCannotBeReachedIsUnavailableNotNotFound() {
+    pair.b.down = true;
+
+    DyadException e = catchThrowableOfType(this::read, DyadException.class);
+
+    assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+  }
+
+  @Test
+  void aMissWhileThePartnerIsFailedOverIsNotFound() {
+    pair.view.set(OnePair.failedOver(EPOCH, OnePair.B, FailoverState.FAILED_OVER));
+    pair.b.down = true;
+
+    DyadException e = catchThrowableOfType(this::read, DyadException.class);
+
+    assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  void aPartnerThatServesNoReadsNowIsReadFromItsOwnCopyWhenTheOtherLacksTheObject() throws Exception {
+    // b1 registered again and has not collected its hints yet; a1 took no write of the object (the pair acknowledged
+    // it with a hint for a1 on b1)
+    storeOn(pair.b);
+    pair.b.servesReads = false;
+
+    assertThat(read()).isEqualTo(data);
+    assertThat(pair.b.count("localRead")).isEqualTo(1);
+  }
+
+  @Test
+  void aTombstoneOnAPartnerThatServesNoReadsNowIsNotFound() {
+    pair.b.tombstones.add(id);
+    pair.b.servesReads = false;
+
+    DyadException e = catchThrowableOfType(this::read, DyadException.class);
+
+    assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(e.getMessage()).contains("deleted");
   }
 
   @Test

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * Registers a member with an ephemeral {@code /dyad/live/<id>} znode and keeps it registered.
  *
  * <ul>
- *   <li>The registration is a lease: it is confirmed with ZooKeeper every quarter of the (negotiated) session
- *       timeout and is valid for half of it. Writes are taken only within the lease. A process that was paused
+ *   <li>The registration is a lease: it is confirmed with ZooKeeper every sixth of the (negotiated) session
+ *       timeout and is valid for half of it, so at least a third of the session timeout of it is left whenever
+ *       ZooKeeper goes away: an outage that short costs no write. Writes are taken only within the lease. A process that was paused
  *       (a long GC, SIGSTOP) finds its lease expired the moment it wakes; a ZooKeeper outage lets writes go on
  *       until the lease runs out, and they resume at the first confirmation after ZooKeeper returns.
  *   <li>SUSPENDED (connection lost, session maybe alive): reads go on; nothing else changes.
@@ -128,7 +129,7 @@ final class MemberRegistration extends AbstractIdleService implements Registrati
   }
 
   private void scheduleConfirm() {
-    long every = Math.max(TimeUnit.MILLISECONDS.toNanos(50), leaseNanos / 2);
+    long every = Math.max(TimeUnit.MILLISECONDS.toNanos(50), leaseNanos / 3);
     if (!worker.isShutdown()) {
       worker.schedule(() -> {
         confirm();
