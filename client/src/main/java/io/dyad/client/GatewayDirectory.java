@@ -1,5 +1,6 @@
 package io.dyad.client;
 
+import com.google.common.base.Ticker;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
@@ -32,16 +33,25 @@ final class GatewayDirectory {
   private final List<HostAndPort> seeds;
   private final Lister lister;
   private final long refreshNanos;
+  private final Ticker ticker;
   private final ConcurrentMap<HostAndPort, Long> suspects = new ConcurrentHashMap<>();
   private volatile List<HostAndPort> known;
+  /** When the list was last asked for (answered or not); meaningless until {@link #asked}. */
   private volatile long refreshedAt;
+  private volatile boolean asked;
   private volatile int maxChunkBytes = Integer.MAX_VALUE;
   private volatile List<HostAndPort> directoryGateways = List.of();
 
   GatewayDirectory(List<HostAndPort> seeds, Lister lister, Duration refreshEvery) {
+    this(seeds, lister, refreshEvery, Ticker.systemTicker());
+  }
+
+  /** As above, with the time suspicion and the list's age are measured by. */
+  GatewayDirectory(List<HostAndPort> seeds, Lister lister, Duration refreshEvery, Ticker ticker) {
     this.seeds = List.copyOf(seeds);
     this.lister = lister;
     this.refreshNanos = refreshEvery.toNanos();
+    this.ticker = ticker;
     this.known = this.seeds;
   }
 
@@ -67,7 +77,7 @@ final class GatewayDirectory {
         known = List.copyOf(live);
         directoryGateways = list.getDirectoryGateways().stream().map(HostAndPort::fromString).toList();
         maxChunkBytes = list.getMaxChunkBytes();
-        refreshedAt = System.nanoTime();
+        markAsked();
         return;
       } catch (DyadException | IllegalArgumentException e) {
         last = e instanceof DyadException d ? d : new DyadException(ErrorCode.INTERNAL, g + " listed a bad address", e);
@@ -80,15 +90,20 @@ final class GatewayDirectory {
 
   /** The gateways known now, refreshed first if the list is old (a failed refresh keeps the old list). */
   List<HostAndPort> gateways() {
-    if (System.nanoTime() - refreshedAt > refreshNanos) {
+    if (!asked || ticker.read() - refreshedAt > refreshNanos) {
       try {
         refresh();
       } catch (DyadException e) {
         LOG.debug("could not refresh the gateway list: {}", e.getMessage());
-        refreshedAt = System.nanoTime(); // do not ask on every call while they are all down
+        markAsked(); // do not ask on every call while they are all down
       }
     }
     return known;
+  }
+
+  private void markAsked() {
+    refreshedAt = ticker.read();
+    asked = true;
   }
 
   /** The DDMs the last gateway that listed them named. */
@@ -107,7 +122,7 @@ final class GatewayDirectory {
    */
   HostAndPort pick(int n) {
     List<HostAndPort> all = gateways();
-    long now = System.nanoTime();
+    long now = ticker.read();
     List<HostAndPort> healthy = new ArrayList<>(all.size());
     for (HostAndPort g : all) {
       Long until = suspects.get(g);
@@ -121,6 +136,6 @@ final class GatewayDirectory {
 
   /** Tries a gateway that just failed last, for a few seconds. */
   void suspect(HostAndPort g) {
-    suspects.put(g, System.nanoTime() + SUSPECT_NANOS);
+    suspects.put(g, ticker.read() + SUSPECT_NANOS);
   }
 }

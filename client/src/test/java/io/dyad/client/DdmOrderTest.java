@@ -2,10 +2,8 @@ package io.dyad.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.common.base.Ticker;
 import com.google.common.net.HostAndPort;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DdmOrderTest {
@@ -13,23 +11,9 @@ class DdmOrderTest {
   private static final HostAndPort B = HostAndPort.fromParts("127.0.0.1", 9301);
   private static final HostAndPort C = HostAndPort.fromParts("127.0.0.1", 9302);
 
-  /** Time that moves only when told. */
-  private static final class FakeTicker extends Ticker {
-    private final AtomicLong nanos = new AtomicLong();
-
-    @Override
-    public long read() {
-      return nanos.get();
-    }
-
-    void advance(long n) {
-      nanos.addAndGet(n);
-    }
-  }
-
   @Test
   void callsTakeTurnsAndEachTriesEveryDdm() {
-    DdmOrder order = new DdmOrder(List.of(A, B, C), new FakeTicker());
+    DdmOrder order = new DdmOrder(List.of(A, B, C), new ManualTicker());
     assertThat(order.plan()).containsExactly(A, B, C);
     assertThat(order.plan()).containsExactly(B, C, A);
     assertThat(order.plan()).containsExactly(C, A, B);
@@ -37,18 +21,18 @@ class DdmOrderTest {
 
   @Test
   void aDdmThatFailedIsTriedLastForAFewSeconds() {
-    FakeTicker ticker = new FakeTicker();
+    ManualTicker ticker = new ManualTicker();
     DdmOrder order = new DdmOrder(List.of(A, B), ticker);
     order.failed(A);
     assertThat(order.plan()).containsExactly(B, A);
     assertThat(order.plan()).as("not first on every other call").containsExactly(B, A);
-    ticker.advance(DdmOrder.SUSPECT_FOR.toNanos() + 1);
+    ticker.advance(DdmOrder.SUSPECT_FOR.plusNanos(1));
     assertThat(List.of(order.plan(), order.plan())).as("in turn again").contains(List.of(A, B));
   }
 
   @Test
   void aDdmThatAnswersIsNoLongerSuspect() {
-    DdmOrder order = new DdmOrder(List.of(A, B), new FakeTicker());
+    DdmOrder order = new DdmOrder(List.of(A, B), new ManualTicker());
     order.failed(A);
     order.answered(A);
     assertThat(List.of(order.plan(), order.plan())).contains(List.of(A, B));
@@ -56,7 +40,7 @@ class DdmOrderTest {
 
   @Test
   void aSingleDdmIsTriedTwiceOnANewConnection() {
-    DdmOrder order = new DdmOrder(List.of(A), new FakeTicker());
+    DdmOrder order = new DdmOrder(List.of(A), new ManualTicker());
     assertThat(order.plan()).containsExactly(A, A);
     order.failed(A);
     assertThat(order.plan()).as("suspect, but the only one").containsExactly(A, A);
