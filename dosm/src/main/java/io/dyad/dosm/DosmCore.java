@@ -53,7 +53,9 @@ final class DosmCore extends AbstractIdleService {
   private FailoverCutoff cutoff;
   private ObjectSearch search;
   private PutSessions puts;
-  private final PendingHints pendingHints = new PendingHints();
+  /** one time source for a put's idle age (the puts stamp it, the sessions expire by it) and for pending hints */
+  private final Ticker ticker = Ticker.systemTicker();
+  private final PendingHints pendingHints = new PendingHints(ticker);
   private Router router;
   private volatile Gateway gateway;
 
@@ -77,8 +79,6 @@ final class DosmCore extends AbstractIdleService {
         ? new MulticastSearch(config.multicast(), replyHost(),
             new SearchAuth(config.secret(), java.time.Clock.systemUTC()), config.searchTimeout())
         : new PointToPointSearch(links, fanout, config.searchTimeout());
-    // one time source for a put's idle age: the puts stamp it, the sessions expire by it
-    Ticker ticker = Ticker.systemTicker();
     PutLimits limits = config.puts();
     puts = new PutSessions(limits.idleTimeout(), limits.idleTimeoutUnderPressure(), limits.maxOpen(),
         limits.maxPerConnection(), limits.maxPerAddress(), cleanup, ticker);

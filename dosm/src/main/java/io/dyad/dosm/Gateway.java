@@ -106,7 +106,7 @@ final class Gateway {
    * say: they confirm again within a second or two of its return), rather than failing the put at once.
    */
   private <T> T whileThePairSettles(String what, PairWrite<T> write) throws DyadException {
-    long noWriterDeadline = System.nanoTime() + NO_WRITER_PATIENCE.toNanos();
+    long noWriterDeadline = ctx.ticker().read() + NO_WRITER_PATIENCE.toNanos();
     for (int attempt = 0; ; attempt++) {
       try {
         return write.run(ctx.router().snapshot());
@@ -116,7 +116,7 @@ final class Gateway {
         }
         ctx.router().awaitEpoch(e.currentEpoch());
       } catch (PutOperation.NoWriterException e) {
-        if (System.nanoTime() - noWriterDeadline > 0) {
+        if (ctx.ticker().read() - noWriterDeadline > 0) {
           throw e;
         }
         java.util.concurrent.locks.LockSupport.parkNanos(NO_WRITER_PAUSE.toNanos());

@@ -1,5 +1,6 @@
 package io.dyad.dosm;
 
+import com.google.common.base.Ticker;
 import com.google.common.net.HostAndPort;
 import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
@@ -26,6 +27,12 @@ final class PendingHints {
 
   private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
+  private final Ticker ticker;
+
+  /** @param ticker the time pending hints age by */
+  PendingHints(Ticker ticker) {
+    this.ticker = ticker;
+  }
 
   /** Remembers that {@code lacking} needs a hint for {@code id} on one of {@code holders}. */
   void add(ObjectId id, String lacking, List<String> holders) {
@@ -34,12 +41,12 @@ final class PendingHints {
       LOG.warn("too many hints waiting to be recorded; {} lacks {} and no hint will be retried", lacking, id);
       return;
     }
-    pending.add(new Pending(id, lacking, List.copyOf(holders), System.nanoTime()));
+    pending.add(new Pending(id, lacking, List.copyOf(holders), ticker.read()));
   }
 
   /** Tries every pending hint once; returns how many are still pending. */
   int retry(NodeLink nodes, Router router) {
-    long now = System.nanoTime();
+    long now = ticker.read();
     for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
       Pending p = it.next();
       if (record(p, nodes, router)) {

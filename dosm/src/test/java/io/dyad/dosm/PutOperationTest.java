@@ -22,7 +22,7 @@ class PutOperationTest {
   private static final long EPOCH = 5;
 
   private final OnePair pair = new OnePair(EPOCH);
-  private final PendingHints pendingHints = new PendingHints();
+  private final PendingHints pendingHints = new PendingHints(com.google.common.base.Ticker.systemTicker());
   private final PutContext ctx = new PutContext(pair.nodes, Runnable::run, pair.router, pendingHints,
       com.google.common.base.Ticker.systemTicker());
   private final ObjectId id = ObjectId.of("object-1");
