@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
-import org.apache.thrift.TException;
 
 /**
  * A typed client of one storage node over one connection: Dyad types in and out, every failure a
@@ -68,15 +67,6 @@ public final class StorageNodeClient implements PooledConnection {
     return target;
   }
 
-  @FunctionalInterface
-  private interface Rpc<T> {
-    T call() throws TException;
-  }
-
-  private <T> T rpc(Rpc<T> call) throws DyadException {
-    return connection.call(c -> call.call());
-  }
-
   /** Whether the connection failed and must be closed instead of reused. */
   @Override
   public boolean isBroken() {
@@ -102,13 +92,13 @@ public final class StorageNodeClient implements PooledConnection {
   }
 
   public WriteSessionInfo begin(ObjectId id, long sizeHint, Routing routing) throws DyadException {
-    WriteSession s = rpc(() -> client.beginWrite(id.value(), sizeHint, context(routing)));
+    WriteSession s = connection.call(c -> c.beginWrite(id.value(), sizeHint, context(routing)));
     return new WriteSessionInfo(s.getSessionId(), s.getMaxChunkBytes());
   }
 
   public void append(String sessionId, long offset, ByteBuffer chunk) throws DyadException {
-    rpc(() -> {
-      client.append(sessionId, offset, chunk);
+    connection.call(c -> {
+      c.append(sessionId, offset, chunk);
       return null;
     });
   }
@@ -118,17 +108,17 @@ public final class StorageNodeClient implements PooledConnection {
   }
 
   public ObjectMeta commit(String sessionId, long length, int crc32c, Routing routing) throws DyadException {
-    return toMeta(rpc(() -> client.commitWrite(sessionId, length, crc32c, context(routing))));
+    return toMeta(connection.call(c -> c.commitWrite(sessionId, length, crc32c, context(routing))));
   }
 
   /** A whole object (at most one chunk) in one call; durable on the node when it returns. */
   public ObjectMeta write(ObjectId id, ByteBuffer data, int crc32c, Routing routing) throws DyadException {
-    return toMeta(rpc(() -> client.writeObject(id.value(), data, crc32c, context(routing))));
+    return toMeta(connection.call(c -> c.writeObject(id.value(), data, crc32c, context(routing))));
   }
 
   public void abort(String sessionId) throws DyadException {
-    rpc(() -> {
-      client.abortWrite(sessionId);
+    connection.call(c -> {
+      c.abortWrite(sessionId);
       return null;
     });
   }
@@ -140,7 +130,7 @@ public final class StorageNodeClient implements PooledConnection {
 
   /** A client's direct read (no daemon authentication; {@code credential} proves it may read), in a buffer of its own. */
   public ByteBuffer readDirect(ObjectId id, long offset, int length, String credential) throws DyadException {
-    ByteBuffer shared = rpc(() -> client.readDirect(id.value(), offset, length, credential));
+    ByteBuffer shared = connection.call(c -> c.readDirect(id.value(), offset, length, credential));
     return ByteBuffer.allocate(shared.remaining()).put(shared).flip();
   }
 
@@ -154,17 +144,17 @@ public final class StorageNodeClient implements PooledConnection {
    * on this client. For callers that copy the bytes out at once.
    */
   public ByteBuffer readShared(ObjectId id, long offset, int length, long epoch) throws DyadException {
-    return rpc(() -> client.read(id.value(), offset, length, epoch));
+    return connection.call(c -> c.read(id.value(), offset, length, epoch));
   }
 
   /** What the member itself holds of {@code id}, whatever its failover state (for resync and repeated puts). */
   public ObjectMeta localStat(ObjectId id, long epoch) throws DyadException {
-    return toMeta(rpc(() -> client.localStat(id.value(), epoch)));
+    return toMeta(connection.call(c -> c.localStat(id.value(), epoch)));
   }
 
   /** As {@link #readShared}, served in any failover state (for resync). */
   public ByteBuffer localReadShared(ObjectId id, long offset, int length, long epoch) throws DyadException {
-    return rpc(() -> client.localRead(id.value(), offset, length, epoch));
+    return connection.call(c -> c.localRead(id.value(), offset, length, epoch));
   }
 
   public ObjectMeta stat(ObjectId id) throws DyadException {
@@ -172,7 +162,7 @@ public final class StorageNodeClient implements PooledConnection {
   }
 
   public ObjectMeta stat(ObjectId id, long epoch) throws DyadException {
-    return toMeta(rpc(() -> client.stat(id.value(), epoch)));
+    return toMeta(connection.call(c -> c.stat(id.value(), epoch)));
   }
 
   public Presence has(ObjectId id) throws DyadException {
@@ -180,7 +170,7 @@ public final class StorageNodeClient implements PooledConnection {
   }
 
   public Presence has(ObjectId id, long epoch) throws DyadException {
-    ObjectState state = rpc(() -> client.has(id.value(), epoch));
+    ObjectState state = connection.call(c -> c.has(id.value(), epoch));
     if (state == ObjectState.PRESENT) {
       return Presence.PRESENT;
     }
@@ -192,7 +182,7 @@ public final class StorageNodeClient implements PooledConnection {
   }
 
   public ObjectMeta delete(ObjectId id, Routing routing) throws DyadException {
-    return toMeta(rpc(() -> client.deleteObject(id.value(), context(routing))));
+    return toMeta(connection.call(c -> c.deleteObject(id.value(), context(routing))));
   }
 
   /**
@@ -204,20 +194,20 @@ public final class StorageNodeClient implements PooledConnection {
     for (ObjectMeta m : moved) {
       infos.add(ThriftTypes.toThrift(m));
     }
-    return rpc(() -> client.dropMoved(infos, new WriteContext().setEpoch(epoch)));
+    return connection.call(c -> c.dropMoved(infos, new WriteContext().setEpoch(epoch)));
   }
 
   /** Asks the node to keep a durable hint that {@code forMember} lacks {@code id}. */
   public void addHint(String forMember, ObjectId id, long epoch) throws DyadException {
-    rpc(() -> {
-      client.addHint(forMember, id.value(), new WriteContext().setEpoch(epoch));
+    connection.call(c -> {
+      c.addHint(forMember, id.value(), new WriteContext().setEpoch(epoch));
       return null;
     });
   }
 
   /** A page of the ids the node holds hints for on behalf of {@code forMember}. */
   public HintPage listHints(String forMember, String cursor, int limit) throws DyadException {
-    io.dyad.thrift.HintPage page = rpc(() -> client.listHints(forMember, cursor == null ? "" : cursor, limit));
+    io.dyad.thrift.HintPage page = connection.call(c -> c.listHints(forMember, cursor == null ? "" : cursor, limit));
     List<ObjectId> ids = new ArrayList<>(page.getIdsSize());
     for (String raw : page.getIds()) {
       String problem = ObjectId.problemWith(raw);
@@ -232,14 +222,14 @@ public final class StorageNodeClient implements PooledConnection {
   public void clearHints(String forMember, List<ObjectId> ids) throws DyadException {
     List<String> values = new ArrayList<>(ids.size());
     ids.forEach(i -> values.add(i.value()));
-    rpc(() -> {
-      client.clearHints(forMember, values);
+    connection.call(c -> {
+      c.clearHints(forMember, values);
       return null;
     });
   }
 
   public InventoryPage inventory(String cursor, int limit) throws DyadException {
-    io.dyad.thrift.InventoryPage page = rpc(() -> client.inventory(cursor == null ? "" : cursor, limit));
+    io.dyad.thrift.InventoryPage page = connection.call(c -> c.inventory(cursor == null ? "" : cursor, limit));
     List<ObjectMeta> entries = new ArrayList<>(page.getEntriesSize());
     for (ObjectInfo info : page.getEntries()) {
       entries.add(toMeta(info));
@@ -248,14 +238,14 @@ public final class StorageNodeClient implements PooledConnection {
   }
 
   public void ping() throws DyadException {
-    rpc(() -> {
-      client.ping();
+    connection.call(c -> {
+      c.ping();
       return null;
     });
   }
 
   public MemberHealth health() throws DyadException {
-    NodeHealth h = rpc(client::health);
+    NodeHealth h = connection.call(PipelinedStorageNodeClient::health);
     return new MemberHealth(h.getMemberId(), h.getStatus(), h.isSetDetail() ? h.getDetail() : "", h.getStartedAtMillis(),
         h.getUsableBytes(), h.getTotalBytes(), h.getReserveBytes(), h.getOpenWriteSessions(), h.getMaxChunkBytes(),
         h.getVersion());
@@ -319,13 +309,13 @@ public final class StorageNodeClient implements PooledConnection {
         while (client.inFlight() < READ_AHEAD && requested < meta.length()) {
           final long at = requested;
           final int len = (int) Math.min(chunkBytes, meta.length() - requested);
-          rpc(() -> {
-            client.send_read(id.value(), at, len, epoch);
+          connection.call(c -> {
+            c.send_read(id.value(), at, len, epoch);
             return null;
           });
           requested += len;
         }
-        ByteBuffer data = rpc(client::recv_read);
+        ByteBuffer data = connection.call(PipelinedStorageNodeClient::recv_read);
         long expected = Math.min(chunkBytes, meta.length() - offset);
         if (data.remaining() != expected) {
           throw new DyadException(ErrorCode.INTERNAL, target + " returned " + data.remaining() + " bytes at offset "
@@ -351,7 +341,7 @@ public final class StorageNodeClient implements PooledConnection {
   private void drainInFlight() {
     while (client.inFlight() > 0) {
       try {
-        rpc(client::recv_read);
+        connection.call(PipelinedStorageNodeClient::recv_read);
       } catch (DyadException ignored) {
         // a typed error for a chunk nobody wants any more; a broken connection ends the loop
         if (connection.isBroken()) {

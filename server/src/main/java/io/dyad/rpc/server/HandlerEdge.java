@@ -5,6 +5,8 @@ import com.codahale.metrics.Timer;
 import io.dyad.common.DyadException;
 import io.dyad.rpc.ThriftErrors;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.thrift.TApplicationException;
 import org.apache.thrift.TException;
@@ -29,6 +31,8 @@ public final class HandlerEdge {
   private final String server;
   private final String metricPrefix;
   private final MetricRegistry metrics;
+  /** Each method's timer, looked up once: the call path builds no metric name. */
+  private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
   /**
    * @param log the handler's own logger, so that its lines keep their name
@@ -44,7 +48,8 @@ public final class HandlerEdge {
 
   /** Runs {@code body} as the call {@code method}; see the class comment for what its failures become. */
   public <T> T call(String method, Body<T> body) throws TException {
-    try (Timer.Context ignored = metrics.timer(metricPrefix + ".rpc." + method).time()) {
+    Timer timer = timers.computeIfAbsent(method, m -> metrics.timer(metricPrefix + ".rpc." + m));
+    try (Timer.Context ignored = timer.time()) {
       return body.run();
     } catch (DyadException e) {
       log.debug("[{}] {} failed: {}", server, method, e.getMessage());
