@@ -42,7 +42,6 @@ import io.dyad.server.tls.DevCertificates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -137,7 +136,7 @@ public final class LocalCluster extends AbstractIdleService {
   private final PrintWriter out;
   private final List<Service> started = new CopyOnWriteArrayList<>();
   private final List<ZkSession> sessions = new CopyOnWriteArrayList<>();
-  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final MemberProcesses processes;
   /** Members running in this JVM (not as processes): their services and ZooKeeper sessions, by member id. */
   private final Map<String, Service> memberServices = new LinkedHashMap<>();
   private final Map<String, ZkSession> memberSessions = new LinkedHashMap<>();
@@ -159,6 +158,7 @@ public final class LocalCluster extends AbstractIdleService {
   public LocalCluster(Options options, PrintWriter out) {
     this.options = options;
     this.out = out;
+    this.processes = new MemberProcesses(options.data().resolve("logs"));
   }
 
   public String zkConnect() {
@@ -219,7 +219,7 @@ public final class LocalCluster extends AbstractIdleService {
 
   /** The member processes (members run as processes), by member id. */
   public Map<String, Process> processes() {
-    return processes;
+    return processes.all();
   }
 
   static ClusterDescription description(int nodePort) {
@@ -281,7 +281,7 @@ public final class LocalCluster extends AbstractIdleService {
     if (options.tls()) {
       // ZooKeeper too serves TLS only: the certificates come before everything
       DevCertificates.Issued issued = issueCertificates();
-      Path bundle = zkKeyStore(issued);
+      Path bundle = LocalCertificates.zooKeeperBundle(issued);
       zkSecure = Optional.of(new EmbeddedZooKeeper.SecurePort(bundle, issued.ca()));
       zkTls = Optional.of(new ZkTls(issued.ca(), Optional.of(bundle), Optional.empty()));
     }
@@ -384,14 +384,8 @@ public final class LocalCluster extends AbstractIdleService {
    * @return what was done, for the operator
    */
   public String kill(String member) throws DyadException {
-    Process process = processes.get(member);
-    if (process != null) {
-      if (!process.isAlive()) {
-        throw new DyadException(ErrorCode.ALREADY_EXISTS, member + " is not running (revive it with --revive)");
-      }
-      process.destroyForcibly();
-      awaitExit(member, process);
-      return member + " killed (process " + process.pid() + ")";
+    if (processes.get(member) != null) {
+      return processes.kill(member);
     }
     Service service = memberServices.containsKey(member) ? memberServices.get(member) : gatewayService(member);
     if (!service.isRunning()) {
@@ -463,17 +457,6 @@ public final class LocalCluster extends AbstractIdleService {
     return m;
   }
 
-  private static void awaitExit(String member, Process process) throws DyadException {
-    try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        throw new DyadException(ErrorCode.UNAVAILABLE, member + " (process " + process.pid() + ") did not exit");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new DyadException(ErrorCode.UNAVAILABLE, "interrupted while killing " + member);
-    }
-  }
-
   private static void stopQuietly(Service s) {
     try {
       s.stopAsync().awaitTerminated(20, TimeUnit.SECONDS);
@@ -488,7 +471,7 @@ public final class LocalCluster extends AbstractIdleService {
       List<String> args = new ArrayList<>(List.of("directory", "--id", m.id(), "--data", data.toString(), "--zk",
           zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()), "--garbage-every-seconds",
           "2", "--multicast-interface", options.dosm().multicastInterface));
-      args.addAll(followThisProcess());
+      args.addAll(MemberProcesses.followThisProcess());
       if (secret.isPresent()) {
         args.addAll(List.of("--secret-file", secretFile.toString()));
       }
@@ -538,7 +521,7 @@ public final class LocalCluster extends AbstractIdleService {
     List<String> args = new ArrayList<>(List.of("node", "--id", m.id(), "--data", data.toString(), "--zk",
         zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()), "--hint-handoff-seconds", "5",
         "--reserve-mib", "64", "--multicast-interface", options.dosm().multicastInterface));
-    args.addAll(followThisProcess());
+    args.addAll(MemberProcesses.followThisProcess());
     if (secret.isPresent()) {
       args.addAll(List.of("--secret-file", secretFile.toString()));
     }
@@ -563,49 +546,9 @@ public final class LocalCluster extends AbstractIdleService {
 
   /** The development certificate of this cluster's addresses, issued unless it is valid for another week. */
   private DevCertificates.Issued issueCertificates() throws DyadException {
-    Path dir = options.data().resolve("tls");
-    Path cert = dir.resolve("local.pem");
-    if (!validFor(cert, Duration.ofDays(7))) {
-      List<String> addresses = new ArrayList<>(List.of("127.0.0.1", "localhost"));
-      // the layout's members, those generated in center B by subnet mapping included
-      for (MemberInfo m : ClusterDescriptionValidator.validate(localDescription(options.nodePort(),
-          options.directoryPort())).members()) {
-        addresses.add(HostAndPort.fromString(m.address()).getHost());
-      }
-      DevCertificates.issue(dir, "local", addresses, Duration.ofDays(365));
-    }
-    DevCertificates.Issued issued = new DevCertificates.Issued(dir.resolve("ca.pem"), cert, dir.resolve("local-key.pem"));
+    DevCertificates.Issued issued = LocalCertificates.issue(options.data(), options.nodePort(), options.directoryPort());
     certificates = Optional.of(issued);
     return issued;
-  }
-
-  /** ZooKeeper reads its key and certificate from one PEM file: the two, side by side, readable by the owner only. */
-  private static Path zkKeyStore(DevCertificates.Issued issued) throws DyadException {
-    Path bundle = issued.key().resolveSibling("local-zk.pem");
-    try {
-      String text = Files.readString(issued.key()) + Files.readString(issued.certificate());
-      Files.deleteIfExists(bundle);
-      Files.createFile(bundle, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(bundle, text);
-      return bundle;
-    } catch (IOException e) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "cannot write " + bundle + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean validFor(Path cert, Duration margin) {
-    if (!Files.exists(cert)) {
-      return false;
-    }
-    try (var in = Files.newInputStream(cert)) {
-      java.security.cert.X509Certificate c = (java.security.cert.X509Certificate)
-          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
-      c.checkValidity(java.util.Date.from(java.time.Instant.now().plus(margin)));
-      return true;
-    } catch (IOException | java.security.GeneralSecurityException e) {
-      return false;
-    }
   }
 
   private List<String> tlsArguments() {
@@ -618,11 +561,6 @@ public final class LocalCluster extends AbstractIdleService {
     zkTls.ifPresent(z -> args.addAll(List.of("--zk-tls-ca", z.trustedCa().toString(), "--zk-tls-keystore",
         z.keyStore().orElseThrow().toString())));
     return args;
-  }
-
-  /** Members started as processes end with this one, however it ends (a SIGTERM or kill -9 of a benchmark). */
-  private static List<String> followThisProcess() {
-    return List.of("--exit-with", Long.toString(ProcessHandle.current().pid()));
   }
 
   /** Starts (or starts again) the process of a member started as one, on its data; waits until it serves. */
@@ -639,30 +577,7 @@ public final class LocalCluster extends AbstractIdleService {
   /** Starts {@code bin/dyad ARGS} for the member, its output appended to DATA/logs/ID.log, until {@code ready}. */
   private Process startProcess(MemberInfo m, List<String> args, String ready) throws IOException,
       InterruptedException, DyadException {
-    String home = System.getProperty("dyad.home");
-    if (home == null) {
-      throw new DyadException(ErrorCode.UNAVAILABLE, "member processes need the distribution's launcher (run bin/dyad)");
-    }
-    Path logs = Files.createDirectories(options.data().resolve("logs"));
-    Path log = logs.resolve(m.id() + ".log");
-    long before = Files.exists(log) ? Files.size(log) : 0;
-    List<String> command = new ArrayList<>(List.of(Path.of(home, "bin", "dyad").toString()));
-    command.addAll(args);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    processes.put(m.id(), p);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new DyadException(ErrorCode.UNAVAILABLE, m.id() + " exited; see " + log);
-      }
-      String text = Files.readString(log, StandardCharsets.UTF_8);
-      if (text.length() > before && text.substring((int) Math.min(before, text.length())).contains(ready)) {
-        return p;
-      }
-      Thread.sleep(50);
-    }
-    throw new DyadException(ErrorCode.UNAVAILABLE, m.id() + " did not start within 60 s; see " + log);
+    return processes.start(m.id(), args, ready);
   }
 
   @Override
@@ -670,26 +585,10 @@ public final class LocalCluster extends AbstractIdleService {
     for (int i = started.size() - 1; i >= 0; i--) {
       Service s = started.get(i);
       if (s == zk) {
-        stopProcesses();
+        processes.stopAll();
         sessions.forEach(ZkSession::close);
       }
       stopQuietly(s);
-    }
-  }
-
-  private void stopProcesses() {
-    for (Process p : processes.values()) {
-      p.destroy();
-    }
-    for (Process p : processes.values()) {
-      try {
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        p.destroyForcibly();
-      }
     }
   }
 }

@@ -176,8 +176,8 @@ final class NodeCommand implements Callable<Integer> {
     return DeclaredMember.of(view, id, MemberKind.STORAGE, "a storage node", listen, daemon.zk.connectString());
   }
 
-
-  private StorageNodeConfig config(HostAndPort address) throws DyadException {
+  /** The node's store and server settings from its options, listening on {@code address}. */
+  StorageNodeConfig config(HostAndPort address) throws DyadException {
     StoreConfig store = StoreConfig.defaults(data)
         .withMaxChunkBytes(Math.multiplyExact(maxChunkKib, 1024))
         .withReserveBytes(Math.multiplyExact(reserveMib, 1024L * 1024))
