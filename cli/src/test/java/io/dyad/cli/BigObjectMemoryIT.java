@@ -34,7 +34,8 @@ class BigObjectMemoryIT {
 
   @Test
   void anObjectManyTimesTheHeapGoesThroughADosmAndAClientWithSmallHeaps() throws Exception {
-    TestCluster.Options options = TestCluster.Options.of(DosmConfig.POINT_TO_POINT).withInProcessDosms(0);
+    TestCluster.Options options = TestCluster.Options.of(DosmConfig.POINT_TO_POINT).withInProcessDosms(0)
+        .withInProcessNodes();
     try (TestCluster cluster = new TestCluster(dir, options)) {
       DyadProcess dosm = cluster.startDosmProcess("m1", HEAP);
       String gateway = dosm.awaitOutput("dosm \\S+ listening on (\\S+)", Duration.ofSeconds(5));

@@ -33,7 +33,7 @@ class GatewayFailoverIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new TestCluster(dir, DosmConfig.POINT_TO_POINT);
+    cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.POINT_TO_POINT).withInProcessNodes());
   }
 
   @AfterAll

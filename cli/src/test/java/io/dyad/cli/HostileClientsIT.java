@@ -62,7 +62,8 @@ class HostileClientsIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.POINT_TO_POINT).withInProcessDosms(0));
+    cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.POINT_TO_POINT).withInProcessDosms(0)
+        .withInProcessNodes());
   }
 
   @AfterAll

@@ -20,7 +20,7 @@ class IdleThenLoadIT {
   @Test
   void afterAQuietSpellLongerThanTheIdleTimeoutsNothingFailsAndNothingIsWrittenDegraded() throws Exception {
     TestCluster.Options options = TestCluster.Options.of(DosmConfig.POINT_TO_POINT)
-        .withNodeArgs("--idle-seconds", "2").withDosmArgs("--idle-seconds", "2");
+        .withNodeArgs("--idle-seconds", "2").withDosmArgs("--idle-seconds", "2").withInProcessNodes();
     try (TestCluster cluster = new TestCluster(dir, options)) {
       Acked acked = new Acked();
       for (int i = 0; i < 60; i++) {

@@ -39,7 +39,7 @@ class PartialPairReadIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new TestCluster(dir, "point-to-point");
+    cluster = new TestCluster(dir, TestCluster.Options.of("point-to-point").withInProcessNodes());
   }
 
   @BeforeEach

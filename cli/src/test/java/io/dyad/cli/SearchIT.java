@@ -29,7 +29,7 @@ class SearchIT {
   @ParameterizedTest
   @ValueSource(strings = {DosmConfig.MULTICAST, DosmConfig.POINT_TO_POINT})
   void anObjectOffItsPairIsFoundAndAMissingOneIsReportedQuickly(String mode) throws Exception {
-    try (TestCluster cluster = new TestCluster(dir.resolve(mode), mode)) {
+    try (TestCluster cluster = new TestCluster(dir.resolve(mode), TestCluster.Options.of(mode).withInProcessNodes())) {
       // an id whose pair is p1, stored by hand on b3 (center B, pair p3) only
       ObjectId id = idOnPair(cluster, "p1");
       long length = 300_000;

@@ -16,6 +16,7 @@ import io.dyad.coordinator.admin.ClusterDescriptionValidator;
 import io.dyad.coordinator.failover.CoordinatorAssembly;
 import io.dyad.coordinator.failover.CoordinatorConfig;
 import io.dyad.coordinator.failover.CoordinatorService;
+import io.dyad.coordinator.model.MemberInfo;
 import io.dyad.coordinator.model.PairInfo;
 import io.dyad.coordinator.view.ClusterSnapshot;
 import io.dyad.coordinator.view.ClusterView;
@@ -23,8 +24,10 @@ import io.dyad.coordinator.zk.ZkConfig;
 import io.dyad.dosm.Dosm;
 import io.dyad.dosm.DosmAssembly;
 import io.dyad.dosm.Placement;
+import io.dyad.node.StorageNodeAssembly;
 import io.dyad.rpc.StorageNodeClient;
 import io.dyad.rpc.ThriftClientConfig;
+import io.dyad.search.MulticastSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,12 +35,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A real two-center cluster for fault tests: an embedded ZooKeeper (100 ms ticks, so sessions can be 2 s), six
- * storage nodes as separate {@code bin/dyad node} processes (killable with SIGKILL, pausable with SIGSTOP), a
- * coordinator and two DOSMs in this JVM, and a client that finds the DOSMs through ZooKeeper. Every fault is
+ * storage nodes as separate {@code bin/dyad node} processes (killable with SIGKILL, pausable with SIGSTOP; or in this
+ * JVM, for classes that kill no node), a coordinator and two DOSMs in this JVM, and a client that finds the DOSMs through ZooKeeper. Every fault is
  * one call: {@link #kill}, {@link #pause}, {@link #resume}, {@link #restart}, {@link #wipe}.
  */
 final class TestCluster implements AutoCloseable {
@@ -47,27 +51,36 @@ final class TestCluster implements AutoCloseable {
 
   /** How to start the cluster: the DOSMs' search mode and extra arguments for every node and every DOSM. */
   record Options(String searchMode, List<String> nodeArgs, List<String> dosmArgs, Duration nodeSession,
-      int inProcessDosms) {
+      int inProcessDosms, boolean inProcessNodes) {
     static Options of(String searchMode) {
-      return new Options(searchMode, List.of(), List.of(), SESSION, 2);
+      return new Options(searchMode, List.of(), List.of(), SESSION, 2, false);
     }
 
     Options withNodeArgs(String... args) {
-      return new Options(searchMode, List.of(args), dosmArgs, nodeSession, inProcessDosms);
+      return new Options(searchMode, List.of(args), dosmArgs, nodeSession, inProcessDosms, inProcessNodes);
     }
 
     Options withDosmArgs(String... args) {
-      return new Options(searchMode, nodeArgs, List.of(args), nodeSession, inProcessDosms);
+      return new Options(searchMode, nodeArgs, List.of(args), nodeSession, inProcessDosms, inProcessNodes);
     }
 
     /** The nodes' ZooKeeper session timeout (their lease is half of it). */
     Options withNodeSession(Duration session) {
-      return new Options(searchMode, nodeArgs, dosmArgs, session, inProcessDosms);
+      return new Options(searchMode, nodeArgs, dosmArgs, session, inProcessDosms, inProcessNodes);
     }
 
     /** How many DOSMs run in the test's JVM (0: the test starts its own, and {@link #client} is null). */
     Options withInProcessDosms(int n) {
-      return new Options(searchMode, nodeArgs, dosmArgs, nodeSession, n);
+      return new Options(searchMode, nodeArgs, dosmArgs, nodeSession, n, inProcessNodes);
+    }
+
+    /**
+     * The six nodes run in the test's JVM, each with its own ZooKeeper session and view, through the same assembly
+     * and options as {@code dyad node} — for classes that kill no node (a JVM start each costs more CPU than the
+     * test itself on two cores). {@link #kill}, {@link #pause} and the like then refuse.
+     */
+    Options withInProcessNodes() {
+      return new Options(searchMode, nodeArgs, dosmArgs, nodeSession, inProcessDosms, true);
     }
   }
 
@@ -79,6 +92,8 @@ final class TestCluster implements AutoCloseable {
   private final List<ZkSession> sessions = new ArrayList<>();
   private final List<com.google.common.util.concurrent.Service> services = new ArrayList<>();
   private final Map<String, DyadProcess> nodes = new LinkedHashMap<>();
+  /** The nodes running in this JVM ({@link Options#withInProcessNodes}). */
+  private final Map<String, StorageNodeAssembly> inProcessNodes = new LinkedHashMap<>();
   private final List<DyadProcess> dosmProcesses = new ArrayList<>();
   final ClusterView view;
   final CoordinatorService coordinator;
@@ -105,11 +120,17 @@ final class TestCluster implements AutoCloseable {
         "239.255." + r + ".1:" + udpA, "239.255." + r + ".2:" + udpB)));
     view = started(infra.clusterView());
     view.await(s -> s.members().size() == 6, Duration.ofSeconds(20)).orElseThrow();
-    for (String m : MEMBERS) {
-      launchNode(m); // all six start side by side: a JVM's start is mostly waiting
-    }
-    for (String m : MEMBERS) {
-      nodes.get(m).awaitOutput("listening on", Duration.ofSeconds(60));
+    if (options.inProcessNodes()) {
+      for (String m : MEMBERS) {
+        startInProcessNode(m);
+      }
+    } else {
+      for (String m : MEMBERS) {
+        launchNode(m); // all six start side by side: a JVM's start is mostly waiting
+      }
+      for (String m : MEMBERS) {
+        nodes.get(m).awaitOutput("listening on", Duration.ofSeconds(60));
+      }
     }
     await().atMost(Duration.ofSeconds(60)).until(() -> MEMBERS.stream().allMatch(m -> view.current().isLive(m)));
     coordinator = started(CoordinatorAssembly.create(new CoordinatorConfig("test-coordinator", GRACE),
@@ -183,6 +204,15 @@ final class TestCluster implements AutoCloseable {
   }
 
   private DyadProcess launchNode(String member, String... extraArgs) throws Exception {
+    requireNodeProcesses("starting a node process");
+    List<String> args = nodeArguments(member, extraArgs);
+    DyadProcess p = DyadProcess.start(dir.resolve("logs"), Map.of("DYAD_HEAP", "-Xmx192m"), args.toArray(new String[0]));
+    nodes.put(member, p);
+    return p;
+  }
+
+  /** The arguments of {@code dyad node} for {@code member}, as the node processes get them. */
+  private List<String> nodeArguments(String member, String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("node", "--id", member, "--data", dataDir(member).toString(),
         "--zk", zkConnect(), "--zk-session-ms", Long.toString(options.nodeSession().toMillis()),
         "--hint-handoff-seconds", "2"));
@@ -191,9 +221,30 @@ final class TestCluster implements AutoCloseable {
     if (!args.contains("--reserve-mib")) {
       args.addAll(List.of("--reserve-mib", "0"));
     }
-    DyadProcess p = DyadProcess.start(dir.resolve("logs"), Map.of("DYAD_HEAP", "-Xmx192m"), args.toArray(new String[0]));
-    nodes.put(member, p);
-    return p;
+    return args;
+  }
+
+  /** Starts {@code member}'s node in this JVM: its options parsed as {@code dyad node} parses them. */
+  private void startInProcessNode(String member) throws Exception {
+    List<String> args = nodeArguments(member);
+    NodeCommand command = picocli.CommandLine.populateCommand(new NodeCommand(),
+        args.subList(1, args.size()).toArray(new String[0]));
+    MemberInfo declared = view.current().members().get(member);
+    ZkSession s = ZkSession.connect(ZkConfig.of(zkConnect()).withSessionTimeout(options.nodeSession()));
+    sessions.add(s);
+    ClusterView own = started(s.clusterView());
+    StorageNodeAssembly node = StorageNodeAssembly.create(new StorageNodeAssembly.Config(
+        command.config(HostAndPort.fromString(declared.address())), declared,
+        new MulticastSettings(command.multicastInterface, 0), Duration.ofSeconds(command.handoffSeconds),
+        Optional.empty(), false), new Coordination(s, own), new MetricRegistry());
+    started(node.service());
+    inProcessNodes.put(member, node);
+  }
+
+  private void requireNodeProcesses(String what) {
+    if (options.inProcessNodes()) {
+      throw new IllegalStateException(what + " needs node processes; this cluster runs its nodes in the test's JVM");
+    }
   }
 
   /** Starts {@code bin/dyad dosm} as a process with the given heap; returns it and its address once it serves. */
@@ -210,6 +261,7 @@ final class TestCluster implements AutoCloseable {
 
   /** The running process of a node. */
   DyadProcess process(String member) {
+    requireNodeProcesses("the process of a node");
     return nodes.get(member);
   }
 
@@ -218,14 +270,17 @@ final class TestCluster implements AutoCloseable {
   }
 
   void kill(String member) throws InterruptedException {
+    requireNodeProcesses("kill");
     nodes.get(member).kill9();
   }
 
   void pause(String member) throws Exception {
+    requireNodeProcesses("pause");
     nodes.get(member).signal("STOP");
   }
 
   void resume(String member) throws Exception {
+    requireNodeProcesses("resume");
     nodes.get(member).signal("CONT");
   }
 
@@ -307,6 +362,9 @@ final class TestCluster implements AutoCloseable {
   void restoreEveryMember() throws Exception {
     for (String m : MEMBERS) {
       requests().release(m);
+      if (options.inProcessNodes()) {
+        continue; // nothing killed or paused them
+      }
       if (process(m).isAlive()) {
         resume(m); // SIGCONT: nothing to a running process
       } else {

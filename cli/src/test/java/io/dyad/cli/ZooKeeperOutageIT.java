@@ -44,7 +44,8 @@ class ZooKeeperOutageIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.POINT_TO_POINT).withNodeSession(NODE_SESSION));
+    cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.POINT_TO_POINT).withNodeSession(NODE_SESSION)
+        .withInProcessNodes());
     for (int i = 0; i < 60; i++) {
       acked.put(cluster.client, 40_000 + i);
     }
