@@ -3,6 +3,7 @@ package io.dyad.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.net.HostAndPort;
+import com.google.common.testing.FakeTicker;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class DdmOrderTest {
 
   @Test
   void callsTakeTurnsAndEachTriesEveryDdm() {
-    DdmOrder order = new DdmOrder(List.of(A, B, C), new ManualTicker());
+    DdmOrder order = new DdmOrder(List.of(A, B, C), new FakeTicker());
     assertThat(order.plan()).containsExactly(A, B, C);
     assertThat(order.plan()).containsExactly(B, C, A);
     assertThat(order.plan()).containsExactly(C, A, B);
@@ -21,7 +22,7 @@ class DdmOrderTest {
 
   @Test
   void aDdmThatFailedIsTriedLastForAFewSeconds() {
-    ManualTicker ticker = new ManualTicker();
+    FakeTicker ticker = new FakeTicker();
     DdmOrder order = new DdmOrder(List.of(A, B), ticker);
     order.failed(A);
     assertThat(order.plan()).containsExactly(B, A);
@@ -32,7 +33,7 @@ class DdmOrderTest {
 
   @Test
   void aDdmThatAnswersIsNoLongerSuspect() {
-    DdmOrder order = new DdmOrder(List.of(A, B), new ManualTicker());
+    DdmOrder order = new DdmOrder(List.of(A, B), new FakeTicker());
     order.failed(A);
     order.answered(A);
     assertThat(List.of(order.plan(), order.plan())).contains(List.of(A, B));
@@ -40,7 +41,7 @@ class DdmOrderTest {
 
   @Test
   void aSingleDdmIsTriedTwiceOnANewConnection() {
-    DdmOrder order = new DdmOrder(List.of(A), new ManualTicker());
+    DdmOrder order = new DdmOrder(List.of(A), new FakeTicker());
     assertThat(order.plan()).containsExactly(A, A);
     order.failed(A);
     assertThat(order.plan()).as("suspect, but the only one").containsExactly(A, A);

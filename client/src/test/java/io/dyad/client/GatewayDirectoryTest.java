@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.common.net.HostAndPort;
+import com.google.common.testing.FakeTicker;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.thrift.GatewayList;
@@ -25,7 +26,7 @@ class GatewayDirectoryTest {
   private static final HostAndPort C = HostAndPort.fromParts("127.0.0.1", 9202);
   private static final Duration REFRESH = Duration.ofSeconds(30);
 
-  private final ManualTicker ticker = new ManualTicker();
+  private final FakeTicker ticker = new FakeTicker();
   /** What each gateway answers to listGateways; a gateway not in the map does not answer. */
   private final Map<HostAndPort, List<String>> answers = new HashMap<>();
   private final List<HostAndPort> asked = new ArrayList<>();

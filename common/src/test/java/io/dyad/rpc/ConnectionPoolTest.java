@@ -3,15 +3,14 @@ package io.dyad.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.common.base.Ticker;
 import com.google.common.net.HostAndPort;
+import com.google.common.testing.FakeTicker;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The pool's bounds and its retry rule, on fake connections (the pool's own edge). */
@@ -56,22 +55,8 @@ class ConnectionPoolTest {
     }
   }
 
-  /** A ticker that moves only when a test says so: idle ages pass without waiting. */
-  private static final class ManualTicker extends Ticker {
-    private final AtomicLong nanos = new AtomicLong();
-
-    @Override
-    public long read() {
-      return nanos.get();
-    }
-
-    void advance(Duration d) {
-      nanos.addAndGet(d.toNanos());
-    }
-  }
-
   private final List<Fake> made = new ArrayList<>();
-  private final ManualTicker ticker = new ManualTicker();
+  private final FakeTicker ticker = new FakeTicker();
 
   private ConnectionPool<Fake> pool(int max, Duration maxIdle) {
     return new ConnectionPool<>(target -> {

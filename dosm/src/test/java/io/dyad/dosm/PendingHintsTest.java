@@ -2,11 +2,10 @@ package io.dyad.dosm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.common.base.Ticker;
+import com.google.common.testing.FakeTicker;
 import io.dyad.common.ObjectId;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,13 +16,8 @@ class PendingHintsTest {
   private static final long EPOCH = 3;
 
   private final OnePair pair = new OnePair(EPOCH);
-  private final AtomicLong nanos = new AtomicLong();
-  private final PendingHints pending = new PendingHints(new Ticker() {
-    @Override
-    public long read() {
-      return nanos.get();
-    }
-  });
+  private final FakeTicker ticker = new FakeTicker();
+  private final PendingHints pending = new PendingHints(ticker);
   private final ObjectId id = ObjectId.random();
 
   @Test
@@ -44,9 +38,9 @@ class PendingHintsTest {
     pair.b.down = true;
     pending.add(id, OnePair.A, List.of(OnePair.B));
 
-    nanos.addAndGet(Duration.ofMinutes(10).toNanos());
+    ticker.advance(Duration.ofMinutes(10));
     assertThat(pending.retry(pair.nodes, pair.router)).as("not yet").isEqualTo(1);
-    nanos.addAndGet(1);
+    ticker.advance(Duration.ofNanos(1));
     assertThat(pending.retry(pair.nodes, pair.router)).isZero();
     assertThat(pending.size()).isZero();
   }

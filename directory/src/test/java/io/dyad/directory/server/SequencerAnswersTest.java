@@ -3,6 +3,7 @@ package io.dyad.directory.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.testing.FakeTicker;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.directory.namespace.NamespaceStore;
@@ -240,7 +241,7 @@ class SequencerAnswersTest {
 
   @Test
   void aChangeLeftInDoubtIsAnsweredOnItsRetryWithItsOwnEffect() throws Exception {
-    ManualTicker ticker = new ManualTicker();
+    FakeTicker ticker = new FakeTicker();
     sequencer = new Sequencer(ServingPairGate.A, primary, ServingPairGate.of(ServingPairGate.A, ServingPairGate.A),
         link, clock, ticker, PATIENCE);
     Request inDoubt = req(mkdirP("/q/x"));

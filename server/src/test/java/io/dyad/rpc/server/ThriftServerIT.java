@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.google.common.base.Ticker;
 import com.google.common.net.HostAndPort;
+import com.google.common.testing.FakeTicker;
 import io.dyad.rpc.ThriftClientConfig;
 import io.dyad.rpc.ThriftConnections;
 import io.dyad.thrift.ObjectGateway;
@@ -135,7 +136,7 @@ class ThriftServerIT {
 
   @Test
   void aFrameThatTricklesInOrAConnectionLeftIdleIsClosedAfterItsTimeout() throws Exception {
-    ManualTicker ticker = new ManualTicker();
+    FakeTicker ticker = new FakeTicker();
     // far longer than the socket reads below wait: only the ticker can make them pass in time
     HostAndPort target = start(config().withTimeouts(Duration.ofMinutes(2), Duration.ofMinutes(1),
         Duration.ofMinutes(5)), ticker);

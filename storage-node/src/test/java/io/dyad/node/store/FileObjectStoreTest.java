@@ -8,6 +8,7 @@ import static io.dyad.node.store.StoreFixture.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.testing.FakeTicker;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
@@ -31,7 +32,7 @@ class FileObjectStoreTest {
   private static final int CHUNK = 64 * 1024;
 
   @TempDir Path dataDir;
-  private final ManualTicker ticker = new ManualTicker();
+  private final FakeTicker ticker = new FakeTicker();
   private FileObjectStore store;
 
   @BeforeEach

@@ -8,6 +8,7 @@ import static io.dyad.node.store.StoreFixture.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.testing.FakeTicker;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
@@ -129,7 +130,7 @@ class GroupCommitTest {
 
   @Test
   void aSegmentIsDueForACheckpointOnceOldEnoughOnTheJournalsTickerOrLargeEnough() throws Exception {
-    ManualTicker ticker = new ManualTicker();
+    FakeTicker ticker = new FakeTicker();
     WriteJournal journal = WriteJournal.open(dataDir.resolve("journal"), ticker);
     Duration age = Duration.ofSeconds(30);
     assertThat(journal.due(age.toNanos(), 1 << 20)).as("an empty segment is never due").isFalse();

@@ -4,6 +4,7 @@ import static io.dyad.node.store.StoreFixture.id;
 import static io.dyad.node.store.StoreFixture.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.testing.FakeTicker;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.HintPage;
 import io.dyad.common.ObjectId;
@@ -18,7 +19,7 @@ class HintStoreTest {
   @TempDir Path dir;
 
   private FileObjectStore open() {
-    FileObjectStore s = new FileObjectStore(StoreConfig.defaults(dir).withReserveBytes(0), Clock.systemUTC(), new ManualTicker());
+    FileObjectStore s = new FileObjectStore(StoreConfig.defaults(dir).withReserveBytes(0), Clock.systemUTC(), new FakeTicker());
     s.startAsync().awaitRunning();
     return s;
   }

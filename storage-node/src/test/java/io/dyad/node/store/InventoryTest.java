@@ -5,6 +5,7 @@ import static io.dyad.node.store.StoreFixture.put;
 import static io.dyad.node.store.StoreFixture.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.testing.FakeTicker;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.InventoryPage;
 import io.dyad.common.ObjectId;
@@ -25,7 +26,7 @@ class InventoryTest {
 
   private static FileObjectStore open(Path dir) {
     FileObjectStore s = new FileObjectStore(StoreConfig.defaults(dir).withReserveBytes(0), Clock.systemUTC(),
-        new ManualTicker());
+        new FakeTicker());
     s.startAsync().awaitRunning();
     return s;
   }

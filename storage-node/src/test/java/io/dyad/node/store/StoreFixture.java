@@ -1,5 +1,6 @@
 package io.dyad.node.store;
 
+import com.google.common.testing.FakeTicker;
 import io.dyad.common.DyadException;
 import io.dyad.common.ObjectId;
 import io.dyad.common.ObjectMeta;
@@ -42,7 +43,7 @@ final class StoreFixture {
   static FileObjectStore openStore(Path dataDir) {
     FileObjectStore s = new FileObjectStore(StoreConfig.defaults(dataDir).withReserveBytes(0)
         .withMaxChunkBytes(1024 * 1024).withSessionIdleTimeout(Duration.ofMinutes(1)), Clock.systemUTC(),
-        new ManualTicker());
+        new FakeTicker());
     s.startAsync().awaitRunning();
     return s;
   }

@@ -3,6 +3,7 @@ package io.dyad.node.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.testing.FakeTicker;
 import io.dyad.common.DyadException;
 import io.dyad.common.ErrorCode;
 import io.dyad.common.ObjectId;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class WriteSessionsTest {
   @TempDir Path tmp;
-  private final ManualTicker ticker = new ManualTicker();
+  private final FakeTicker ticker = new FakeTicker();
   private int next;
 
   private WriteSessions sessions(int max, int perGateway) {
