@@ -61,7 +61,7 @@ class AddPairIT {
   void addingAPairUnderLoadMovesItsObjectsAndLosesNothing() throws Exception {
     // slow enough that readers sweep every object several times while the objects move
     cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.MULTICAST)
-        .withDosmArgs("--rebalance-mib-per-second", "4"));
+        .withDosmArgs("--rebalance-mib-per-second", "4").withInProcessNodes());
     for (int i = 0; i < OBJECTS; i++) {
       acked.put(cluster.client, 40_000 + i);
     }
@@ -114,7 +114,7 @@ class AddPairIT {
   void aRebalancerKilledMidwayIsResumedByAnotherDosmThatWaitsOutACrashedNode() throws Exception {
     // the in-process DOSMs serve the client and never rebalance; r1 and r2 are processes that only rebalance
     cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.MULTICAST)
-        .withDosmArgs("--rebalance-mib-per-second", "0"));
+        .withDosmArgs("--rebalance-mib-per-second", "0").withInProcessNodes());
     for (int i = 0; i < OBJECTS; i++) {
       acked.put(cluster.client, 60_000 + i);
     }
@@ -127,7 +127,8 @@ class AddPairIT {
         && cluster.snapshot().rebalance().get().moved() > 0);
     RebalanceInfo before = cluster.snapshot().rebalance().orElseThrow();
     r1.kill9();
-    // and a node of an old pair crashes too: the next rebalancer waits (and says so) until it serves again
+    // and a node of an old pair goes down too (a clean stop: its nodes run in this JVM): the next rebalancer waits
+    // (and says so) until it serves again
     cluster.kill("a1");
     cluster.startDosmProcess("r2", "-Xmx256m", "--rebalance-mib-per-second", "2");
     await().atMost(Duration.ofSeconds(60)).until(() -> cluster.snapshot().rebalance()

@@ -25,7 +25,8 @@ class CenterLossIT {
 
   @BeforeEach
   void start() throws Exception {
-    cluster = new TestCluster(dir, DosmConfig.POINT_TO_POINT);
+    // the center's nodes stop cleanly (in this JVM): a center shut down or cut off; crashes are ReplicationIT's
+    cluster = new TestCluster(dir, TestCluster.Options.of(DosmConfig.POINT_TO_POINT).withInProcessNodes());
   }
 
   @AfterEach

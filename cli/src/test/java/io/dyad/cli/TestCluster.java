@@ -75,9 +75,10 @@ final class TestCluster implements AutoCloseable {
     }
 
     /**
-     * The six nodes run in the test's JVM, each with its own ZooKeeper session and view, through the same assembly
-     * and options as {@code dyad node} — for classes that kill no node (a JVM start each costs more CPU than the
-     * test itself on two cores). {@link #kill}, {@link #pause} and the like then refuse.
+     * The nodes run in the test's JVM, each with its own ZooKeeper session and view, through the same assembly and
+     * options as {@code dyad node} — for classes that need no kill -9 or SIGSTOP of a node (a JVM start each costs
+     * more CPU than the test itself on two cores). {@link #kill} then stops the node's service and closes its
+     * session (a clean stop, not a crash); {@link #pause} and {@link #process} refuse.
      */
     Options withInProcessNodes() {
       return new Options(searchMode, nodeArgs, dosmArgs, nodeSession, inProcessDosms, true);
@@ -92,8 +93,10 @@ final class TestCluster implements AutoCloseable {
   private final List<ZkSession> sessions = new ArrayList<>();
   private final List<com.google.common.util.concurrent.Service> services = new ArrayList<>();
   private final Map<String, DyadProcess> nodes = new LinkedHashMap<>();
-  /** The nodes running in this JVM ({@link Options#withInProcessNodes}). */
-  private final Map<String, StorageNodeAssembly> inProcessNodes = new LinkedHashMap<>();
+  /** A node running in this JVM ({@link Options#withInProcessNodes}), with its own session and view. */
+  private record InProcessNode(StorageNodeAssembly node, ZkSession session, ClusterView view) {}
+
+  private final Map<String, InProcessNode> inProcessNodes = new LinkedHashMap<>();
   private final List<DyadProcess> dosmProcesses = new ArrayList<>();
   final ClusterView view;
   final CoordinatorService coordinator;
@@ -198,9 +201,13 @@ final class TestCluster implements AutoCloseable {
     return s;
   }
 
-  /** Starts (or starts again) the node process of {@code member} on its data directory. */
+  /** Starts (or starts again) the node of {@code member} on its data directory; returns once it listens. */
   void startNode(String member, String... extraArgs) throws Exception {
-    launchNode(member, extraArgs).awaitOutput("listening on", Duration.ofSeconds(60));
+    if (options.inProcessNodes()) {
+      startInProcessNode(member, extraArgs);
+    } else {
+      launchNode(member, extraArgs).awaitOutput("listening on", Duration.ofSeconds(60));
+    }
   }
 
   private DyadProcess launchNode(String member, String... extraArgs) throws Exception {
@@ -225,8 +232,8 @@ final class TestCluster implements AutoCloseable {
   }
 
   /** Starts {@code member}'s node in this JVM: its options parsed as {@code dyad node} parses them. */
-  private void startInProcessNode(String member) throws Exception {
-    List<String> args = nodeArguments(member);
+  private void startInProcessNode(String member, String... extraArgs) throws Exception {
+    List<String> args = nodeArguments(member, extraArgs);
     NodeCommand command = picocli.CommandLine.populateCommand(new NodeCommand(),
         args.subList(1, args.size()).toArray(new String[0]));
     MemberInfo declared = view.current().members().get(member);
@@ -238,7 +245,18 @@ final class TestCluster implements AutoCloseable {
         new MulticastSettings(command.multicastInterface, 0), Duration.ofSeconds(command.handoffSeconds),
         Optional.empty(), false), new Coordination(s, own), new MetricRegistry());
     started(node.service());
-    inProcessNodes.put(member, node);
+    inProcessNodes.put(member, new InProcessNode(node, s, own));
+  }
+
+  /** Stops a node running in this JVM: its service (server, store), then its view and ZooKeeper session. */
+  private void stopInProcessNode(String member) {
+    InProcessNode n = inProcessNodes.remove(member);
+    for (com.google.common.util.concurrent.Service part : List.of(n.node().service(), n.view())) {
+      part.stopAsync().awaitTerminated();
+      services.remove(part);
+    }
+    sessions.remove(n.session());
+    n.session().close();
   }
 
   private void requireNodeProcesses(String what) {
@@ -269,8 +287,12 @@ final class TestCluster implements AutoCloseable {
     return dir.resolve("nodes").resolve(member);
   }
 
+  /** kill -9 of the node's process; in this JVM, a clean stop of the node (see {@link Options#withInProcessNodes}). */
   void kill(String member) throws InterruptedException {
-    requireNodeProcesses("kill");
+    if (options.inProcessNodes()) {
+      stopInProcessNode(member);
+      return;
+    }
     nodes.get(member).kill9();
   }
 
@@ -363,7 +385,10 @@ final class TestCluster implements AutoCloseable {
     for (String m : MEMBERS) {
       requests().release(m);
       if (options.inProcessNodes()) {
-        continue; // nothing killed or paused them
+        if (!inProcessNodes.containsKey(m)) {
+          restart(m);
+        }
+        continue;
       }
       if (process(m).isAlive()) {
         resume(m); // SIGCONT: nothing to a running process
